@@ -1,0 +1,54 @@
+package dev.braintrust.reactive.transport;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A non-2xx answer from the Braintrust API: the status, the server's {@code error} text and the
+ * request id when the server sent one.
+ */
+public class BraintrustApiException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final String error;
+  private final @Nullable String requestId;
+  private final transient @Nullable Duration retryAfter;
+
+  /** An exception for {@code status} with the server's error text. */
+  public BraintrustApiException(
+      String method, String path, int status, String error, @Nullable String requestId,
+      @Nullable Duration retryAfter) {
+    super(method + " " + path + " failed with status " + status + ": " + error
+        + (requestId == null ? "" : " (request id " + requestId + ")"));
+    this.status = status;
+    this.error = error;
+    this.requestId = requestId;
+    this.retryAfter = retryAfter;
+  }
+
+  /** The HTTP status. */
+  public int status() {
+    return status;
+  }
+
+  /** The server's error text ({@code error} field of the body, else the raw body). */
+  public String error() {
+    return error;
+  }
+
+  /** The request id header, if the server sent one. */
+  public @Nullable String requestId() {
+    return requestId;
+  }
+
+  /** The server's {@code Retry-After}, if any. */
+  public @Nullable Duration retryAfter() {
+    return retryAfter;
+  }
+
+  /** Whether the request may succeed if sent again: 408, 429 and 5xx. */
+  public boolean isRetryable() {
+    return status == 408 || status == 429 || status >= 500;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.braintrust.reactive.transport.internal;
+
+import dev.braintrust.reactive.core.EncodedBatch;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+
+/** gzip of request bodies at a chosen level. */
+public final class Gzip {
+  private Gzip() {}
+
+  public static byte[] compress(EncodedBatch batch, int level) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(batch.bodyBytes() / 4 + 64, 1 << 24));
+    try (GZIPOutputStream gz = new LeveledGzip(out, level)) {
+      batch.writeBody(gz);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static final class LeveledGzip extends GZIPOutputStream {
+    LeveledGzip(ByteArrayOutputStream out, int level) throws IOException {
+      super(out, 64 * 1024);
+      def.setLevel(level == 0 ? Deflater.DEFAULT_COMPRESSION : level);
+    }
+  }
+}

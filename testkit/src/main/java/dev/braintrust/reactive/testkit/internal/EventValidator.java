@@ -1,0 +1,139 @@
+package dev.braintrust.reactive.testkit.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks insert and feedback payloads against the InsertEvent/FeedbackItem shapes of the
+ * OpenAPI spec. Returns the events, or throws {@link BadRequest} naming the first bad field.
+ */
+public final class EventValidator {
+  private EventValidator() {}
+
+  /** A 400 with a message for the client. */
+  public static final class BadRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public BadRequest(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  public static List<ObjectNode> events(JsonNode body) {
+    JsonNode events = body.get("events");
+    if (!body.isObject() || events == null || !events.isArray()) {
+      throw new BadRequest("request body must be a JSON object with an 'events' array");
+    }
+    List<ObjectNode> out = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      String at = "events[" + i + "]";
+      JsonNode e = events.get(i);
+      if (!e.isObject()) {
+        throw new BadRequest(at + " must be a JSON object");
+      }
+      if (e.has("id") && !(e.get("id").isTextual() && !e.get("id").asText().isEmpty())) {
+        throw new BadRequest(at + ".id must be a non-empty string");
+      }
+      if (e.has("_is_merge") && !e.get("_is_merge").isBoolean()) {
+        throw new BadRequest(at + "._is_merge must be a boolean");
+      }
+      scores(at, e.get("scores"));
+      object(at + ".metadata", e.get("metadata"));
+      object(at + ".span_attributes", e.get("span_attributes"));
+      JsonNode metrics = e.get("metrics");
+      object(at + ".metrics", metrics);
+      if (metrics != null && metrics.isObject()) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> m = it.next();
+          if (!m.getValue().isNumber() && !m.getValue().isNull()) {
+            throw new BadRequest(at + ".metrics." + m.getKey() + " must be a number");
+          }
+        }
+      }
+      strings(at + ".span_parents", e.get("span_parents"));
+      strings(at + ".tags", e.get("tags"));
+      for (String f : new String[] {"span_id", "root_span_id", "created"}) {
+        if (e.has(f) && !e.get(f).isTextual()) {
+          throw new BadRequest(at + "." + f + " must be a string");
+        }
+      }
+      out.add((ObjectNode) e);
+    }
+    return out;
+  }
+
+  public static List<ObjectNode> feedback(JsonNode body) {
+    JsonNode items = body.get("feedback");
+    if (!body.isObject() || items == null || !items.isArray()) {
+      throw new BadRequest("request body must be a JSON object with a 'feedback' array");
+    }
+    List<ObjectNode> out = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      String at = "feedback[" + i + "]";
+      JsonNode f = items.get(i);
+      if (!f.isObject()) {
+        throw new BadRequest(at + " must be a JSON object");
+      }
+      if (!f.hasNonNull("id") || !f.get("id").isTextual() || f.get("id").asText().isEmpty()) {
+        throw new BadRequest(at + ".id is required and must be a non-empty string");
+      }
+      scores(at, f.get("scores"));
+      object(at + ".metadata", f.get("metadata"));
+      if (f.has("comment") && !f.get("comment").isTextual() && !f.get("comment").isNull()) {
+        throw new BadRequest(at + ".comment must be a string");
+      }
+      if (f.has("source")) {
+        String s = f.get("source").asText();
+        if (!s.equals("app") && !s.equals("api") && !s.equals("external")) {
+          throw new BadRequest(at + ".source must be one of app, api, external");
+        }
+      }
+      out.add((ObjectNode) f);
+    }
+    return out;
+  }
+
+  private static void scores(String at, JsonNode scores) {
+    if (scores == null || scores.isNull()) {
+      return;
+    }
+    if (!scores.isObject()) {
+      throw new BadRequest(at + ".scores must be an object");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = scores.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> s = it.next();
+      JsonNode v = s.getValue();
+      if (v.isNull()) {
+        continue;
+      }
+      if (!v.isNumber() || v.asDouble() < 0 || v.asDouble() > 1) {
+        throw new BadRequest(
+            at + ".scores." + s.getKey() + " must be a number between 0 and 1 or null");
+      }
+    }
+  }
+
+  private static void object(String at, JsonNode n) {
+    if (n != null && !n.isNull() && !n.isObject()) {
+      throw new BadRequest(at + " must be an object");
+    }
+  }
+
+  private static void strings(String at, JsonNode n) {
+    if (n == null || n.isNull()) {
+      return;
+    }
+    if (!n.isArray()) {
+      throw new BadRequest(at + " must be an array of strings");
+    }
+    for (JsonNode x : n) {
+      if (!x.isTextual()) {
+        throw new BadRequest(at + " must be an array of strings");
+      }
+    }
+  }
+}

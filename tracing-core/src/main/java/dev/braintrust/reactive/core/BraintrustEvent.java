@@ -1,0 +1,332 @@
+package dev.braintrust.reactive.core;
+
+import dev.braintrust.reactive.core.internal.Validation;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One row for the Braintrust insert API: a trace span, an experiment row or a dataset record. It
+ * is upserted by {@link #id()}; when {@link #isMerge()} is true it merges into an existing row.
+ *
+ * <p>Immutable once built. User values (input, output, expected, metadata values) are kept as
+ * given and written to JSON later, off the caller's thread: don't mutate them after logging.
+ */
+public final class BraintrustEvent {
+  private final Destination destination;
+  private final String id;
+  private final boolean merge;
+  private final @Nullable Object input;
+  private final @Nullable Object output;
+  private final @Nullable Object expected;
+  private final @Nullable Object error;
+  private final boolean hasInput;
+  private final boolean hasOutput;
+  private final boolean hasExpected;
+  private final boolean hasError;
+  private final Map<String, @Nullable Double> scores;
+  private final Map<String, @Nullable Object> metadata;
+  private final Map<String, Number> metrics;
+  private final List<String> tags;
+  private final @Nullable String spanId;
+  private final @Nullable String rootSpanId;
+  private final List<String> spanParents;
+  private final @Nullable String spanName;
+  private final @Nullable String spanType;
+  private final @Nullable String created;
+
+  private BraintrustEvent(Builder b) {
+    this.destination = Objects.requireNonNull(b.destination, "destination");
+    this.id = Validation.id(b.id);
+    this.merge = b.merge;
+    this.input = b.input;
+    this.output = b.output;
+    this.expected = b.expected;
+    this.error = b.error;
+    this.hasInput = b.hasInput;
+    this.hasOutput = b.hasOutput;
+    this.hasExpected = b.hasExpected;
+    this.hasError = b.hasError;
+    this.scores = freeze(b.scores);
+    this.metadata = freeze(b.metadata);
+    this.metrics = freeze(b.metrics);
+    this.tags = b.tags.isEmpty() ? List.of() : Collections.unmodifiableList(b.tags);
+    this.spanId = b.spanId;
+    this.rootSpanId = b.rootSpanId;
+    this.spanParents =
+        b.spanParents.isEmpty() ? List.of() : Collections.unmodifiableList(b.spanParents);
+    this.spanName = b.spanName;
+    this.spanType = b.spanType;
+    this.created = b.created;
+  }
+
+  private static <V> Map<String, V> freeze(@Nullable Map<String, V> m) {
+    return m == null || m.isEmpty() ? Map.of() : Collections.unmodifiableMap(m);
+  }
+
+  /** A builder for a row in {@code destination} with this {@code id}. */
+  public static Builder builder(Destination destination, String id) {
+    return new Builder(destination, id);
+  }
+
+  /** Where the row goes. */
+  public Destination destination() {
+    return destination;
+  }
+
+  /** The row id (upsert key). */
+  public String id() {
+    return id;
+  }
+
+  /** Whether the row merges into an existing one ({@code _is_merge}). */
+  public boolean isMerge() {
+    return merge;
+  }
+
+  /** The input, or null. Use {@link #hasInput()} to tell null from absent. */
+  public @Nullable Object input() {
+    return input;
+  }
+
+  /** The output, or null. */
+  public @Nullable Object output() {
+    return output;
+  }
+
+  /** The expected value, or null. */
+  public @Nullable Object expected() {
+    return expected;
+  }
+
+  /** The error, or null. */
+  public @Nullable Object error() {
+    return error;
+  }
+
+  /** Whether an input was set, even to null. */
+  public boolean hasInput() {
+    return hasInput;
+  }
+
+  /** Whether an output was set. */
+  public boolean hasOutput() {
+    return hasOutput;
+  }
+
+  /** Whether an expected value was set. */
+  public boolean hasExpected() {
+    return hasExpected;
+  }
+
+  /** Whether an error was set. */
+  public boolean hasError() {
+    return hasError;
+  }
+
+  /** Scores by name, each null or in [0, 1]. */
+  public Map<String, @Nullable Double> scores() {
+    return scores;
+  }
+
+  /** Metadata. */
+  public Map<String, @Nullable Object> metadata() {
+    return metadata;
+  }
+
+  /** Metrics such as {@code start}, {@code end}, {@code prompt_tokens}. */
+  public Map<String, Number> metrics() {
+    return metrics;
+  }
+
+  /** Tags. */
+  public List<String> tags() {
+    return tags;
+  }
+
+  /** The span id, or null for rows that are not spans. */
+  public @Nullable String spanId() {
+    return spanId;
+  }
+
+  /** The root span id of the trace. */
+  public @Nullable String rootSpanId() {
+    return rootSpanId;
+  }
+
+  /** The parent span ids, empty for a root span. */
+  public List<String> spanParents() {
+    return spanParents;
+  }
+
+  /** {@code span_attributes.name}. */
+  public @Nullable String spanName() {
+    return spanName;
+  }
+
+  /** {@code span_attributes.type}. */
+  public @Nullable String spanType() {
+    return spanType;
+  }
+
+  /** ISO-8601 creation time. */
+  public @Nullable String created() {
+    return created;
+  }
+
+  @Override
+  public String toString() {
+    return "BraintrustEvent{" + destination + ", id=" + id + (merge ? ", merge" : "") + "}";
+  }
+
+  /** Builds a {@link BraintrustEvent}. Not thread-safe. */
+  public static final class Builder {
+    private final Destination destination;
+    private final String id;
+    private boolean merge;
+    private @Nullable Object input;
+    private @Nullable Object output;
+    private @Nullable Object expected;
+    private @Nullable Object error;
+    private boolean hasInput;
+    private boolean hasOutput;
+    private boolean hasExpected;
+    private boolean hasError;
+    private @Nullable Map<String, @Nullable Double> scores;
+    private @Nullable Map<String, @Nullable Object> metadata;
+    private @Nullable Map<String, Number> metrics;
+    private List<String> tags = List.of();
+    private @Nullable String spanId;
+    private @Nullable String rootSpanId;
+    private List<String> spanParents = List.of();
+    private @Nullable String spanName;
+    private @Nullable String spanType;
+    private @Nullable String created;
+
+    private Builder(Destination destination, String id) {
+      this.destination = Objects.requireNonNull(destination, "destination");
+      this.id = Validation.id(id);
+    }
+
+    /** Marks the row as a merge into an existing row. */
+    public Builder merge(boolean merge) {
+      this.merge = merge;
+      return this;
+    }
+
+    /** The input. */
+    public Builder input(@Nullable Object v) {
+      input = v;
+      hasInput = true;
+      return this;
+    }
+
+    /** The output. */
+    public Builder output(@Nullable Object v) {
+      output = v;
+      hasOutput = true;
+      return this;
+    }
+
+    /** The expected value. */
+    public Builder expected(@Nullable Object v) {
+      expected = v;
+      hasExpected = true;
+      return this;
+    }
+
+    /** The error. */
+    public Builder error(@Nullable Object v) {
+      error = v;
+      hasError = true;
+      return this;
+    }
+
+    /** A score, checked to be null or finite in [0, 1]. */
+    public Builder score(String name, @Nullable Number value) {
+      if (scores == null) {
+        scores = new LinkedHashMap<>();
+      }
+      scores.put(name, Validation.score(name, value));
+      return this;
+    }
+
+    /** A metadata entry. */
+    public Builder metadata(String key, @Nullable Object value) {
+      if (metadata == null) {
+        metadata = new LinkedHashMap<>();
+      }
+      metadata.put(Validation.key("metadata", key), value);
+      return this;
+    }
+
+    /** A metric, checked to be finite. */
+    public Builder metric(String name, Number value) {
+      if (metrics == null) {
+        metrics = new LinkedHashMap<>();
+      }
+      metrics.put(name, Validation.metric(name, value));
+      return this;
+    }
+
+    /** A tag. */
+    public Builder tag(String tag) {
+      if (tags.isEmpty()) {
+        tags = new ArrayList<>();
+      }
+      tags.add(Validation.tag(tag));
+      return this;
+    }
+
+    /** Span identity: its id, its trace's root span id and its parents (nearest first). */
+    public Builder span(String spanId, String rootSpanId, List<String> parents) {
+      this.spanId = Validation.id(spanId);
+      this.rootSpanId = Validation.id(rootSpanId);
+      this.spanParents = List.copyOf(parents);
+      return this;
+    }
+
+    /** {@code span_attributes}: name and type. */
+    public Builder spanAttributes(@Nullable String name, @Nullable String type) {
+      this.spanName = name;
+      this.spanType = type;
+      return this;
+    }
+
+    /** ISO-8601 creation time. */
+    public Builder created(@Nullable String created) {
+      this.created = created;
+      return this;
+    }
+
+    // Package-private bulk setters let a span hand over maps it owns without copying.
+    Builder scoresMap(Map<String, @Nullable Double> m) {
+      scores = m;
+      return this;
+    }
+
+    Builder metadataMap(Map<String, @Nullable Object> m) {
+      metadata = m;
+      return this;
+    }
+
+    Builder metricsMap(Map<String, Number> m) {
+      metrics = m;
+      return this;
+    }
+
+    Builder tagsList(List<String> t) {
+      tags = t;
+      return this;
+    }
+
+    /** The immutable event. */
+    public BraintrustEvent build() {
+      return new BraintrustEvent(this);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package dev.braintrust.reactive.core;
+
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where events go: a project's logs, an experiment or a dataset, named by id or by name.
+ *
+ * <p>Destinations named by name are resolved to ids once by the transport (create-or-get) and
+ * cached. Instances are immutable and usable as map keys.
+ */
+public final class Destination {
+
+  /** The kind of Braintrust object that receives events. */
+  public enum Kind {
+    /** {@code /v1/project_logs/{id}}. */
+    PROJECT_LOGS("project_logs"),
+    /** {@code /v1/experiment/{id}}. */
+    EXPERIMENT("experiment"),
+    /** {@code /v1/dataset/{id}}. */
+    DATASET("dataset");
+
+    private final String path;
+
+    Kind(String path) {
+      this.path = path;
+    }
+
+    /** The path segment used in the REST API, e.g. {@code project_logs}. */
+    public String pathSegment() {
+      return path;
+    }
+  }
+
+  private final Kind kind;
+  private final @Nullable String id;
+  private final @Nullable String projectName;
+  private final @Nullable String objectName;
+
+  private Destination(
+      Kind kind, @Nullable String id, @Nullable String projectName, @Nullable String objectName) {
+    this.kind = kind;
+    this.id = id;
+    this.projectName = projectName;
+    this.objectName = objectName;
+  }
+
+  /** The logs of the project with this id. */
+  public static Destination projectLogs(String projectId) {
+    return new Destination(Kind.PROJECT_LOGS, requireText(projectId, "projectId"), null, null);
+  }
+
+  /** The logs of the project with this name; the project is created if it does not exist. */
+  public static Destination projectLogsByName(String projectName) {
+    return new Destination(
+        Kind.PROJECT_LOGS, null, requireText(projectName, "projectName"), null);
+  }
+
+  /** The experiment with this id. */
+  public static Destination experiment(String experimentId) {
+    return new Destination(Kind.EXPERIMENT, requireText(experimentId, "experimentId"), null, null);
+  }
+
+  /** The experiment with this name in the named project; both are created if missing. */
+  public static Destination experimentByName(String projectName, String experimentName) {
+    return new Destination(
+        Kind.EXPERIMENT,
+        null,
+        requireText(projectName, "projectName"),
+        requireText(experimentName, "experimentName"));
+  }
+
+  /** The dataset with this id. */
+  public static Destination dataset(String datasetId) {
+    return new Destination(Kind.DATASET, requireText(datasetId, "datasetId"), null, null);
+  }
+
+  /** The dataset with this name in the named project; both are created if missing. */
+  public static Destination datasetByName(String projectName, String datasetName) {
+    return new Destination(
+        Kind.DATASET,
+        null,
+        requireText(projectName, "projectName"),
+        requireText(datasetName, "datasetName"));
+  }
+
+  /**
+   * Parses the {@code braintrust.parent} form used by the official SDKs: {@code project_id:ID},
+   * {@code project_name:NAME}, {@code experiment_id:ID} or {@code dataset_id:ID}.
+   *
+   * @throws IllegalArgumentException for any other form
+   */
+  public static Destination parse(String parent) {
+    Objects.requireNonNull(parent, "parent");
+    int colon = parent.indexOf(':');
+    if (colon > 0) {
+      String key = parent.substring(0, colon).trim();
+      String value = parent.substring(colon + 1).trim();
+      if (!value.isEmpty()) {
+        switch (key) {
+          case "project_id":
+            return projectLogs(value);
+          case "project_name":
+            return projectLogsByName(value);
+          case "experiment_id":
+            return experiment(value);
+          case "dataset_id":
+            return dataset(value);
+          default:
+            break;
+        }
+      }
+    }
+    throw new IllegalArgumentException(
+        "invalid Braintrust parent '"
+            + parent
+            + "'; expected project_id:ID, project_name:NAME, experiment_id:ID or dataset_id:ID");
+  }
+
+  /** The kind of object. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The object's id, or null when it is named by name and not yet resolved. */
+  public @Nullable String id() {
+    return id;
+  }
+
+  /** The project name, for destinations named by name. */
+  public @Nullable String projectName() {
+    return projectName;
+  }
+
+  /** The experiment or dataset name, for those named by name. */
+  public @Nullable String objectName() {
+    return objectName;
+  }
+
+  /** Whether this destination still needs its id resolved by name. */
+  public boolean needsResolution() {
+    return id == null;
+  }
+
+  /** This destination's kind with a resolved id. */
+  public Destination withId(String resolvedId) {
+    return new Destination(kind, requireText(resolvedId, "resolvedId"), null, null);
+  }
+
+  private static String requireText(@Nullable String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(what + " must not be null or blank");
+    }
+    return value;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Destination)) {
+      return false;
+    }
+    Destination d = (Destination) o;
+    return kind == d.kind
+        && Objects.equals(id, d.id)
+        && Objects.equals(projectName, d.projectName)
+        && Objects.equals(objectName, d.objectName);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, id, projectName, objectName);
+  }
+
+  @Override
+  public String toString() {
+    if (id != null) {
+      return kind.pathSegment() + ":" + id;
+    }
+    return kind.pathSegment() + ":" + projectName + (objectName == null ? "" : "/" + objectName);
+  }
+}

@@ -1,0 +1,137 @@
+package dev.braintrust.reactive.core;
+
+import dev.braintrust.reactive.core.internal.Validation;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One call's worth of fields to log on a span: input, output, expected, error, scores, metadata,
+ * metrics and tags. Logging several times merges: later values replace earlier ones field by
+ * field, maps merge by key and tags accumulate.
+ *
+ * <p>Values are checked when the log is built: scores must be null or finite in [0, 1], metrics
+ * finite. A bad value throws {@link IllegalArgumentException} with a message naming it.
+ */
+public final class Log {
+  static final Object UNSET = new Object();
+
+  final @Nullable Object input;
+  final @Nullable Object output;
+  final @Nullable Object expected;
+  final @Nullable Object error;
+  final Map<String, @Nullable Double> scores;
+  final Map<String, @Nullable Object> metadata;
+  final Map<String, Number> metrics;
+  final List<String> tags;
+
+  private Log(Builder b) {
+    this.input = b.input;
+    this.output = b.output;
+    this.expected = b.expected;
+    this.error = b.error;
+    this.scores = b.scores.isEmpty() ? Map.of() : Collections.unmodifiableMap(b.scores);
+    this.metadata = b.metadata.isEmpty() ? Map.of() : Collections.unmodifiableMap(b.metadata);
+    this.metrics = b.metrics.isEmpty() ? Map.of() : Collections.unmodifiableMap(b.metrics);
+    this.tags = b.tags.isEmpty() ? List.of() : Collections.unmodifiableList(b.tags);
+  }
+
+  /** A new, empty builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link Log}; not thread-safe, build once per call. */
+  public static final class Builder {
+    @Nullable Object input = UNSET;
+    @Nullable Object output = UNSET;
+    @Nullable Object expected = UNSET;
+    @Nullable Object error = UNSET;
+    final Map<String, @Nullable Double> scores = new LinkedHashMap<>();
+    final Map<String, @Nullable Object> metadata = new LinkedHashMap<>();
+    final Map<String, Number> metrics = new LinkedHashMap<>();
+    final List<String> tags = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The span's input: any value Jackson can write; null clears it. */
+    public Builder input(@Nullable Object input) {
+      this.input = input;
+      return this;
+    }
+
+    /** The span's output. */
+    public Builder output(@Nullable Object output) {
+      this.output = output;
+      return this;
+    }
+
+    /** The expected (ground-truth) output. */
+    public Builder expected(@Nullable Object expected) {
+      this.expected = expected;
+      return this;
+    }
+
+    /** The error: a {@link Throwable} is written as its class, message and stack. */
+    public Builder error(@Nullable Object error) {
+      this.error = error;
+      return this;
+    }
+
+    /** A score between 0 and 1, or null to record that it was not scored. */
+    public Builder score(String name, @Nullable Number value) {
+      scores.put(name, Validation.score(name, value));
+      return this;
+    }
+
+    /** Several scores; each is checked like {@link #score}. */
+    public Builder scores(Map<String, ? extends @Nullable Number> values) {
+      values.forEach(this::score);
+      return this;
+    }
+
+    /** A metadata entry. */
+    public Builder metadata(String key, @Nullable Object value) {
+      metadata.put(Validation.key("metadata", key), value);
+      return this;
+    }
+
+    /** Several metadata entries. */
+    public Builder metadata(Map<String, ?> values) {
+      values.forEach(this::metadata);
+      return this;
+    }
+
+    /** A numeric metric such as {@code prompt_tokens}; must be finite. */
+    public Builder metric(String name, Number value) {
+      metrics.put(name, Validation.metric(name, value));
+      return this;
+    }
+
+    /** Several metrics. */
+    public Builder metrics(Map<String, ? extends Number> values) {
+      values.forEach(this::metric);
+      return this;
+    }
+
+    /** A tag. */
+    public Builder tag(String tag) {
+      tags.add(Validation.tag(tag));
+      return this;
+    }
+
+    /** Several tags. */
+    public Builder tags(List<String> values) {
+      values.forEach(this::tag);
+      return this;
+    }
+
+    /** The immutable log. */
+    public Log build() {
+      return new Log(this);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package dev.braintrust.reactive.core;
+
+/**
+ * Receives finished span rows. The bounded buffer ({@link BraintrustExporter}) is the usual
+ * implementation.
+ *
+ * <p>Implementations are called on application threads: they must not block beyond what their
+ * overflow policy allows and must never throw.
+ */
+@FunctionalInterface
+public interface SpanSink {
+  /** Takes one event; never throws. */
+  void accept(BraintrustEvent event);
+
+  /** A sink that discards everything, for tracing switched off. */
+  static SpanSink noop() {
+    return event -> {};
+  }
+}

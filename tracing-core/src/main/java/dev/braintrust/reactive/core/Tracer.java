@@ -1,0 +1,219 @@
+package dev.braintrust.reactive.core;
+
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Starts spans and hands their rows to a {@link SpanSink}.
+ *
+ * <pre>{@code
+ * Tracer tracer = Tracer.create(exporter, Destination.projectLogsByName("my-app"));
+ * Span root = tracer.startSpan("handle", SpanType.TASK);
+ * try (Scope s = root.makeCurrent()) { ... } finally { root.end(); }
+ *
+ * Mono<Reply> traced = tracer.mono("answer", SpanType.LLM, span -> callModel(span));
+ * }</pre>
+ *
+ * <p>A tracer is immutable and thread-safe. Nothing here blocks or throws because of export
+ * problems.
+ */
+public final class Tracer {
+  private final SpanSink sink;
+  private final Destination destination;
+  private final Clock clock;
+
+  private Tracer(SpanSink sink, Destination destination, Clock clock) {
+    this.sink = Objects.requireNonNull(sink, "sink");
+    this.destination = Objects.requireNonNull(destination, "destination");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** A tracer writing root spans to {@code destination}. */
+  public static Tracer create(SpanSink sink, Destination destination) {
+    return new Tracer(sink, destination, Clock.systemUTC());
+  }
+
+  /** A tracer like this one with another clock, for tests that pin span times. */
+  public Tracer withClock(Clock clock) {
+    return new Tracer(sink, destination, clock);
+  }
+
+  /** A tracer like this one whose root spans go to another destination. */
+  public Tracer withDestination(Destination destination) {
+    return new Tracer(sink, destination, clock);
+  }
+
+  /** The destination of root spans. */
+  public Destination destination() {
+    return destination;
+  }
+
+  /** Starts a task span, child of the current thread's span if there is one. */
+  public Span startSpan(String name) {
+    return startSpan(name, SpanType.TASK);
+  }
+
+  /** Starts a span, child of the current thread's span if there is one. */
+  public Span startSpan(String name, SpanType type) {
+    return startSpan(name, type, Tracing.currentSpan());
+  }
+
+  /** Starts a span under {@code parent}, or a root span when it is null. */
+  public Span startSpan(String name, SpanType type, @Nullable Span parent) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
+    return new DefaultSpan(sink, clock, destination, name, type, parent);
+  }
+
+  /**
+   * A Mono that, on each subscription, opens a span (child of the span in the subscriber's
+   * context), runs {@code body} with it current, and ends it when the result completes, errors
+   * (recording the error) or is cancelled.
+   */
+  public <T> Mono<T> mono(
+      String name, SpanType type, Function<? super Span, ? extends Mono<T>> body) {
+    return Mono.deferContextual(
+        ctx -> {
+          Span span = startSpan(name, type, Tracing.currentSpan(ctx));
+          Mono<T> source;
+          try (Scope ignored = span.makeCurrent()) {
+            source = Objects.requireNonNull(body.apply(span), "body returned null");
+          } catch (Throwable t) {
+            span.error(t);
+            span.end();
+            return Mono.error(t);
+          }
+          return source
+              .doOnError(span::error)
+              .doOnCancel(() -> span.metadata("cancelled", true))
+              .doFinally(s -> span.end())
+              .contextWrite(c -> Tracing.withSpan(c, span));
+        });
+  }
+
+  /** Like {@link #mono(String, SpanType, Function)} around an existing Mono. */
+  public <T> Mono<T> mono(String name, SpanType type, Mono<T> source) {
+    return mono(name, type, span -> source);
+  }
+
+  /** A task span around an existing Mono. */
+  public <T> Mono<T> mono(String name, Mono<T> source) {
+    return mono(name, SpanType.TASK, span -> source);
+  }
+
+  /**
+   * A Flux that opens a span per subscription and ends it on complete, error or cancel; see
+   * {@link #mono(String, SpanType, Function)}.
+   */
+  public <T> Flux<T> flux(
+      String name, SpanType type, Function<? super Span, ? extends Flux<T>> body) {
+    return Flux.deferContextual(
+        ctx -> {
+          Span span = startSpan(name, type, Tracing.currentSpan(ctx));
+          Flux<T> source;
+          try (Scope ignored = span.makeCurrent()) {
+            source = Objects.requireNonNull(body.apply(span), "body returned null");
+          } catch (Throwable t) {
+            span.error(t);
+            span.end();
+            return Flux.error(t);
+          }
+          return source
+              .doOnError(span::error)
+              .doOnCancel(() -> span.metadata("cancelled", true))
+              .doFinally(s -> span.end())
+              .contextWrite(c -> Tracing.withSpan(c, span));
+        });
+  }
+
+  /** Like {@link #flux(String, SpanType, Function)} around an existing Flux. */
+  public <T> Flux<T> flux(String name, SpanType type, Flux<T> source) {
+    return flux(name, type, span -> source);
+  }
+
+  /** A task span around an existing Flux. */
+  public <T> Flux<T> flux(String name, Flux<T> source) {
+    return flux(name, SpanType.TASK, span -> source);
+  }
+
+  /**
+   * Runs {@code body} now with a new span current and ends the span when the returned future
+   * completes. Use {@link Tracing#wrap(java.util.concurrent.Executor)} for async stages that
+   * start child spans on other threads.
+   */
+  public <T> CompletableFuture<T> future(
+      String name, SpanType type, Function<? super Span, ? extends CompletableFuture<T>> body) {
+    Span span = startSpan(name, type);
+    CompletableFuture<T> future;
+    try (Scope ignored = span.makeCurrent()) {
+      future = Objects.requireNonNull(body.apply(span), "body returned null");
+    } catch (Throwable t) {
+      span.error(t);
+      span.end();
+      return CompletableFuture.failedFuture(t);
+    }
+    return future.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            span.error(unwrap(e));
+          }
+          span.end();
+        });
+  }
+
+  /** Runs blocking {@code body} in a new current span, recording any exception, and returns. */
+  public <T> T call(String name, SpanType type, SpanFunction<T> body) throws Exception {
+    Span span = startSpan(name, type);
+    try (Scope ignored = span.makeCurrent()) {
+      return body.apply(span);
+    } catch (Exception | Error e) {
+      span.error(e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  /**
+   * Returns a proxy of {@code target} that traces the methods marked {@link Traced} (on the
+   * interface, or on the whole interface type). Other methods pass straight through.
+   *
+   * @throws IllegalArgumentException when {@code iface} is not an interface
+   */
+  public <T> T instrument(Class<T> iface, T target) {
+    Objects.requireNonNull(target, "target");
+    if (!iface.isInterface()) {
+      throw new IllegalArgumentException(
+          iface.getName() + " is not an interface; @Traced proxies need an interface");
+    }
+    Object proxy =
+        Proxy.newProxyInstance(
+            iface.getClassLoader(),
+            new Class<?>[] {iface},
+            new TracedInvocationHandler(this, iface, target));
+    return iface.cast(proxy);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    if ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      return e.getCause();
+    }
+    return e;
+  }
+
+  /** A body that receives its span and may throw. */
+  @FunctionalInterface
+  public interface SpanFunction<T> {
+    /** Runs with the span current. */
+    T apply(Span span) throws Exception;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.braintrust.reactive.core;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
+
+/**
+ * Access to the current span: a thread-local for blocking code and the Reactor {@link Context}
+ * for reactive code.
+ *
+ * <p>Reactive code reads the current span from the subscriber context, so parentage survives
+ * {@code publishOn}, {@code subscribeOn} and {@code flatMap}; {@link Tracer#mono} and {@link
+ * Tracer#flux} put it there.
+ */
+public final class Tracing {
+  /** The Reactor context key holding the current {@link Span}. */
+  public static final Object CONTEXT_KEY = Span.class;
+
+  private static final ThreadLocal<@Nullable Span> CURRENT = new ThreadLocal<>();
+
+  private Tracing() {}
+
+  /** The span current on this thread, or null. */
+  public static @Nullable Span currentSpan() {
+    return CURRENT.get();
+  }
+
+  /** The span in this Reactor context, else the one current on this thread, else null. */
+  public static @Nullable Span currentSpan(ContextView context) {
+    Object s = context.getOrDefault(CONTEXT_KEY, null);
+    return s instanceof Span ? (Span) s : CURRENT.get();
+  }
+
+  /** A context with {@code span} as the current span. */
+  public static Context withSpan(Context context, Span span) {
+    return context.put(CONTEXT_KEY, span);
+  }
+
+  /** Wraps an executor so each task runs with the span that was current when it was submitted. */
+  public static Executor wrap(Executor executor) {
+    return command -> executor.execute(wrap(command));
+  }
+
+  /** Wraps a task so it runs with the span current now. */
+  public static Runnable wrap(Runnable task) {
+    Span captured = CURRENT.get();
+    if (captured == null) {
+      return task;
+    }
+    return () -> {
+      try (Scope ignored = makeCurrent(captured)) {
+        task.run();
+      }
+    };
+  }
+
+  /** Wraps a callable so it runs with the span current now. */
+  public static <T> Callable<T> wrap(Callable<T> task) {
+    Span captured = CURRENT.get();
+    if (captured == null) {
+      return task;
+    }
+    return () -> {
+      try (Scope ignored = makeCurrent(captured)) {
+        return task.call();
+      }
+    };
+  }
+
+  static Scope makeCurrent(@Nullable Span span) {
+    Span previous = CURRENT.get();
+    if (previous == span) {
+      return NoopScope.INSTANCE;
+    }
+    CURRENT.set(span);
+    return new RestoringScope(previous);
+  }
+
+  private enum NoopScope implements Scope {
+    INSTANCE;
+
+    @Override
+    public void close() {}
+  }
+
+  private static final class RestoringScope implements Scope {
+    private final @Nullable Span previous;
+    private boolean closed;
+
+    RestoringScope(@Nullable Span previous) {
+      this.previous = previous;
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        if (previous == null) {
+          CURRENT.remove();
+        } else {
+          CURRENT.set(previous);
+        }
+      }
+    }
+  }
+}

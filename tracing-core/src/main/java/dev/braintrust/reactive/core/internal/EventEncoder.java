@@ -1,0 +1,285 @@
+package dev.braintrust.reactive.core.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.braintrust.reactive.core.BraintrustEvent;
+import java.io.IOException;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAccessor;
+import java.time.temporal.TemporalAmount;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes {@link BraintrustEvent}s as insert-API JSON rows.
+ *
+ * <p>The fast path streams the whole row in one pass. If a user value can't be written (a cycle,
+ * a throwing getter, an unsupported type) the row is written again field by field: each failing
+ * value is replaced by a string saying why, the reasons are listed under {@code
+ * metadata.serialization_errors}, and the rest of the row is kept.
+ */
+public final class EventEncoder {
+  /** The metadata key listing values that could not be written. */
+  public static final String ERRORS_KEY = "serialization_errors";
+
+  private final ObjectMapper mapper;
+
+  /** An encoder with the library's Jackson settings. */
+  public EventEncoder() {
+    this(defaultMapper());
+  }
+
+  /** An encoder with a caller's mapper (its modules and settings apply to user values). */
+  public EventEncoder(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /** The library's mapper: lenient with empty beans, java.time written as ISO strings. */
+  public static ObjectMapper defaultMapper() {
+    SimpleModule time = new SimpleModule("braintrust-java-time");
+    time.addSerializer(TemporalAccessor.class, ToStringSerializer.instance);
+    time.addSerializer(TemporalAmount.class, ToStringSerializer.instance);
+    time.addSerializer(ZoneId.class, ToStringSerializer.instance);
+    return JsonMapper.builder()
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+        .addModule(time)
+        .build();
+  }
+
+  /** The mapper used for user values. */
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  /** The encoded row and the problems met writing it. */
+  public static final class Encoded {
+    private final byte[] json;
+    private final List<String> errors;
+
+    Encoded(byte[] json, List<String> errors) {
+      this.json = json;
+      this.errors = errors;
+    }
+
+    /** UTF-8 JSON of the row. */
+    public byte[] json() {
+      return json;
+    }
+
+    /** One message per value that was replaced; empty when the row was written as given. */
+    public List<String> errors() {
+      return errors;
+    }
+  }
+
+  /** Encodes one event; never throws for bad user values. */
+  public Encoded encode(BraintrustEvent event) {
+    try {
+      return new Encoded(writeFast(event), List.of());
+    } catch (IOException | RuntimeException | StackOverflowError e) {
+      return writeSafe(event);
+    }
+  }
+
+  private byte[] writeFast(BraintrustEvent e) throws IOException {
+    ByteArrayBuilder out = new ByteArrayBuilder(512);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      writeHeader(g, e);
+      if (e.hasInput()) {
+        writeUser(g, "input", e.input());
+      }
+      if (e.hasOutput()) {
+        writeUser(g, "output", e.output());
+      }
+      if (e.hasExpected()) {
+        writeUser(g, "expected", e.expected());
+      }
+      if (e.hasError()) {
+        writeUser(g, "error", e.error());
+      }
+      writeScores(g, e.scores());
+      if (!e.metadata().isEmpty()) {
+        g.writeObjectFieldStart("metadata");
+        for (Map.Entry<String, @Nullable Object> m : e.metadata().entrySet()) {
+          writeUser(g, m.getKey(), m.getValue());
+        }
+        g.writeEndObject();
+      }
+      writeTail(g, e);
+      g.writeEndObject();
+    }
+    return out.toByteArray();
+  }
+
+  private void writeUser(JsonGenerator g, String field, @Nullable Object value) throws IOException {
+    g.writeFieldName(field);
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof String) {
+      g.writeString((String) value);
+    } else {
+      mapper.writeValue(g, value);
+    }
+  }
+
+  private static void writeHeader(JsonGenerator g, BraintrustEvent e) throws IOException {
+    g.writeStringField("id", e.id());
+    if (e.isMerge()) {
+      g.writeBooleanField("_is_merge", true);
+    }
+    if (e.created() != null) {
+      g.writeStringField("created", e.created());
+    }
+    if (e.spanId() != null) {
+      g.writeStringField("span_id", e.spanId());
+      g.writeStringField("root_span_id", e.rootSpanId());
+      if (!e.isMerge()) {
+        g.writeArrayFieldStart("span_parents");
+        for (String p : e.spanParents()) {
+          g.writeString(p);
+        }
+        g.writeEndArray();
+      }
+    }
+    if (e.spanName() != null || e.spanType() != null) {
+      g.writeObjectFieldStart("span_attributes");
+      if (e.spanName() != null) {
+        g.writeStringField("name", e.spanName());
+      }
+      if (e.spanType() != null) {
+        g.writeStringField("type", e.spanType());
+      }
+      g.writeEndObject();
+    }
+  }
+
+  private static void writeScores(JsonGenerator g, Map<String, @Nullable Double> scores)
+      throws IOException {
+    if (scores.isEmpty()) {
+      return;
+    }
+    g.writeObjectFieldStart("scores");
+    for (Map.Entry<String, @Nullable Double> s : scores.entrySet()) {
+      if (s.getValue() == null) {
+        g.writeNullField(s.getKey());
+      } else {
+        g.writeNumberField(s.getKey(), s.getValue());
+      }
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeTail(JsonGenerator g, BraintrustEvent e) throws IOException {
+    if (!e.metrics().isEmpty()) {
+      g.writeObjectFieldStart("metrics");
+      for (Map.Entry<String, Number> m : e.metrics().entrySet()) {
+        g.writeFieldName(m.getKey());
+        writeNumber(g, m.getValue());
+      }
+      g.writeEndObject();
+    }
+    if (!e.tags().isEmpty()) {
+      g.writeArrayFieldStart("tags");
+      for (String t : e.tags()) {
+        g.writeString(t);
+      }
+      g.writeEndArray();
+    }
+  }
+
+  private static void writeNumber(JsonGenerator g, Number n) throws IOException {
+    if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
+      g.writeNumber(n.longValue());
+    } else {
+      g.writeNumber(n.doubleValue());
+    }
+  }
+
+  private Encoded writeSafe(BraintrustEvent e) {
+    List<String> errors = new ArrayList<>();
+    ObjectNode row = mapper.createObjectNode();
+    if (e.hasInput()) {
+      row.set("input", toTree("input", e.input(), errors));
+    }
+    if (e.hasOutput()) {
+      row.set("output", toTree("output", e.output(), errors));
+    }
+    if (e.hasExpected()) {
+      row.set("expected", toTree("expected", e.expected(), errors));
+    }
+    if (e.hasError()) {
+      row.set("error", toTree("error", e.error(), errors));
+    }
+    ObjectNode metadata = mapper.createObjectNode();
+    for (Map.Entry<String, @Nullable Object> m : e.metadata().entrySet()) {
+      metadata.set(m.getKey(), toTree("metadata." + m.getKey(), m.getValue(), errors));
+    }
+    if (!errors.isEmpty()) {
+      ArrayNode list = metadata.putArray(ERRORS_KEY);
+      errors.forEach(list::add);
+    }
+    ByteArrayBuilder out = new ByteArrayBuilder(512);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      writeHeader(g, e);
+      for (String f : new String[] {"input", "output", "expected", "error"}) {
+        JsonNode v = row.get(f);
+        if (v != null) {
+          g.writeFieldName(f);
+          mapper.writeTree(g, v);
+        }
+      }
+      writeScores(g, e.scores());
+      if (!metadata.isEmpty()) {
+        g.writeFieldName("metadata");
+        mapper.writeTree(g, metadata);
+      }
+      writeTail(g, e);
+      g.writeEndObject();
+    } catch (IOException ex) {
+      // Only library-built trees are written here, so this means a bug, not bad input.
+      throw new IllegalStateException("failed to write a sanitised row", ex);
+    }
+    return new Encoded(out.toByteArray(), List.copyOf(errors));
+  }
+
+  private JsonNode toTree(String field, @Nullable Object value, List<String> errors) {
+    if (value == null) {
+      return mapper.nullNode();
+    }
+    try {
+      // valueToTree buffers fully, so a failure leaves nothing half-written.
+      return mapper.valueToTree(value);
+    } catch (RuntimeException | StackOverflowError ex) {
+      String message = field + " could not be serialised: " + describe(ex);
+      errors.add(message);
+      return mapper.getNodeFactory().textNode("[" + message + "]");
+    }
+  }
+
+  /** The root cause's simple class name and message, first line only. */
+  static String describe(Throwable ex) {
+    Throwable root = ex;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String msg = root.getMessage();
+    if (msg == null) {
+      return root.getClass().getSimpleName();
+    }
+    int nl = msg.indexOf('\n');
+    return root.getClass().getSimpleName() + ": " + (nl < 0 ? msg : msg.substring(0, nl));
+  }
+}
