@@ -146,6 +146,13 @@ final class TracedInvocationHandler implements InvocationHandler {
   private static <T> Flux<T> captureElements(Flux<T> flux, Span span) {
     List<T> seen = new ArrayList<>();
     long[] count = new long[1];
+    Runnable record = () -> {
+      synchronized (seen) {
+        span.output(new ArrayList<>(seen));
+        span.metric("elements", count[0]);
+      }
+    };
+    // Recorded on terminate/cancel, before the span itself ends downstream of here.
     return flux.doOnNext(
             v -> {
               synchronized (seen) {
@@ -155,13 +162,8 @@ final class TracedInvocationHandler implements InvocationHandler {
                 }
               }
             })
-        .doFinally(
-            s -> {
-              synchronized (seen) {
-                span.output(new ArrayList<>(seen));
-                span.metric("elements", count[0]);
-              }
-            });
+        .doOnTerminate(record)
+        .doOnCancel(record);
   }
 
   private static void logArgs(Plan plan, Span span, Object @Nullable [] args) {

@@ -93,8 +93,13 @@ public final class Tracer {
           }
           return source
               .doOnError(span::error)
-              .doOnCancel(() -> span.metadata("cancelled", true))
-              .doFinally(s -> span.end())
+              // End before the terminal signal reaches the subscriber, so whoever waits on
+              // the result and then flushes always finds the span in the buffer.
+              .doOnTerminate(span::end)
+              .doOnCancel(() -> {
+                span.metadata("cancelled", true);
+                span.end();
+              })
               .contextWrite(c -> Tracing.withSpan(c, span));
         });
   }
@@ -128,8 +133,13 @@ public final class Tracer {
           }
           return source
               .doOnError(span::error)
-              .doOnCancel(() -> span.metadata("cancelled", true))
-              .doFinally(s -> span.end())
+              // End before the terminal signal reaches the subscriber, so whoever waits on
+              // the result and then flushes always finds the span in the buffer.
+              .doOnTerminate(span::end)
+              .doOnCancel(() -> {
+                span.metadata("cancelled", true);
+                span.end();
+              })
               .contextWrite(c -> Tracing.withSpan(c, span));
         });
   }

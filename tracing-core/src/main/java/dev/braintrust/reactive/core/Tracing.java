@@ -3,6 +3,7 @@ package dev.braintrust.reactive.core;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
@@ -67,6 +68,22 @@ public final class Tracing {
         return task.call();
       }
     };
+  }
+
+  /**
+   * A Mono that runs blocking {@code task} with the subscriber context's span current on the
+   * thread, so spans the task starts (directly or through {@link Traced} proxies) become its
+   * children. Use it instead of {@code Mono.fromCallable} inside traced reactive chains.
+   */
+  public static <T> Mono<T> fromCallable(Callable<? extends @Nullable T> task) {
+    return Mono.deferContextual(
+        ctx ->
+            Mono.fromCallable(
+                () -> {
+                  try (Scope ignored = makeCurrent(currentSpan(ctx))) {
+                    return task.call();
+                  }
+                }));
   }
 
   static Scope makeCurrent(@Nullable Span span) {

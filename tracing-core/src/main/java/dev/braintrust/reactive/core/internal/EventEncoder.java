@@ -271,6 +271,9 @@ public final class EventEncoder {
 
   /** The root cause's simple class name and message, first line only. */
   static String describe(Throwable ex) {
+    if (ex instanceof StackOverflowError) {
+      return "value is nested too deeply to write, probably a cycle";
+    }
     Throwable root = ex;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
