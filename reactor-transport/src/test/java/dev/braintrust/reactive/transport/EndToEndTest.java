@@ -26,6 +26,37 @@ class EndToEndTest {
     return BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build();
   }
 
+  /** InsertEvent's properties in the OpenAPI spec, plus the span fields rows carry. */
+  static final java.util.Set<String> INSERT_EVENT_FIELDS = java.util.Set.of(
+      "id", "input", "output", "expected", "error", "scores", "metadata", "tags", "metrics",
+      "span_attributes", "_is_merge", "span_id", "root_span_id", "span_parents", "created");
+
+  @Test
+  void everyFieldOfASpanRowIsAnInsertEventFieldAndLateLogsMergeServerSide(BraintrustTestServer server) {
+    try (BraintrustExporter exporter = BraintrustExporter.builder(client(server)).build()) {
+      Tracer tracer = Tracer.create(exporter, Destination.projectLogsByName("shape"));
+      Span s = tracer.startSpan("full", SpanType.FUNCTION);
+      s.log(Log.builder().input("i").output("o").expected("e").error("err").score("s", 0.2)
+          .metadata("m", 1).metric("tokens", 2).tag("t").build());
+      s.end();
+      exporter.flush().block(Duration.ofSeconds(10));
+      s.score("human", 1.0);
+      exporter.flush().block(Duration.ofSeconds(10));
+
+      ObjectNode row = server.projectLogs(server.projectId("shape")).get(0);
+      java.util.List<String> fields = new java.util.ArrayList<>();
+      row.fieldNames().forEachRemaining(fields::add);
+      fields.remove("_xact_id");
+      assertThat(INSERT_EVENT_FIELDS).containsAll(fields);
+      assertThat(fields).contains("input", "output", "expected", "error", "scores", "metadata", "metrics",
+          "tags", "span_attributes", "span_id", "root_span_id", "span_parents", "created");
+      assertThat(row.get("scores").get("s").asDouble()).isEqualTo(0.2);
+      assertThat(row.get("scores").get("human").asDouble()).isEqualTo(1.0);
+      assertThat(row.get("output").asText()).isEqualTo("o");
+      assertThat(server.requests("/insert").get(1).json().get("events").get(0).get("_is_merge").asBoolean()).isTrue();
+    }
+  }
+
   @Test
   void spanTreeArrivesAsRowsWithIdsParentsAndMetrics(BraintrustTestServer server) {
     BraintrustClient client = client(server);

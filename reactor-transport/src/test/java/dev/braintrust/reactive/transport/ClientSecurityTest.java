@@ -1,0 +1,91 @@
+package dev.braintrust.reactive.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.EncodedBatch;
+import dev.braintrust.reactive.core.internal.EventEncoder;
+import dev.braintrust.reactive.testkit.BraintrustTestServer;
+import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
+import dev.braintrust.reactive.testkit.Fault;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(BraintrustTestServerExtension.class)
+class ClientSecurityTest {
+  static final String SECRET = "sk-very-secret-key";
+
+  static EncodedBatch batch(String id) {
+    return EncodedBatch.of(List.of(new EventEncoder()
+        .encode(BraintrustEvent.builder(Destination.projectLogs("p"), id).input(1).build()).json()));
+  }
+
+  @Test
+  void plainHttpIsRefusedForNonLoopbackHostsUnlessAllowed() {
+    assertThatThrownBy(() -> BraintrustClient.builder().apiKey("k").baseUrl("http://api.example.com").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("baseUrl 'http://api.example.com' uses plain http to a non-loopback host;"
+            + " use https, or allowInsecureHttp(true) if you really mean it");
+    assertThat(BraintrustClient.builder().apiKey("k").baseUrl("http://api.example.com")
+        .allowInsecureHttp(true).build().baseUrl()).isEqualTo("http://api.example.com");
+    assertThat(BraintrustClient.builder().apiKey("k").baseUrl("http://localhost:8080/").build().baseUrl())
+        .isEqualTo("http://localhost:8080");
+    assertThat(BraintrustClient.builder().apiKey("k").build().baseUrl()).isEqualTo("https://api.braintrust.dev");
+  }
+
+  @Test
+  void aMissingKeyIsAClearError() {
+    assertThatThrownBy(() -> BraintrustClient.builder().build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("apiKey must not be null or blank");
+  }
+
+  @Test
+  void theKeyNeverAppearsInToStringOrErrors(BraintrustTestServer server) {
+    BraintrustClient client = BraintrustClient.builder().apiKey(SECRET).baseUrl(server.baseUrl()).maxRetries(0).build();
+    assertThat(client.toString()).doesNotContain(SECRET);
+
+    Throwable e = client.insert(Destination.projectLogs("p"), batch("a")).materialize().block().getThrowable();
+    assertThat(e).isInstanceOf(BraintrustApiException.class);
+    assertThat(((BraintrustApiException) e).status()).isEqualTo(401);
+    assertThat(e.getMessage()).doesNotContain(SECRET).contains("invalid API key");
+  }
+
+  @Test
+  void impersonationHeaderIsSentOnlyWhenConfigured(BraintrustTestServer server) {
+    String pid = server.createProject("imp");
+    BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build()
+        .insert(Destination.projectLogs(pid), batch("a")).block(Duration.ofSeconds(10));
+    BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).impersonateUser("u@example.com").build()
+        .insert(Destination.projectLogs(pid), batch("b")).block(Duration.ofSeconds(10));
+
+    assertThat(server.requests("/insert").get(0).header("x-bt-impersonate-user")).isNull();
+    assertThat(server.requests("/insert").get(1).header("x-bt-impersonate-user")).isEqualTo("u@example.com");
+  }
+
+  @Test
+  void notFoundIsNotRetriedAndCarriesTheServersText(BraintrustTestServer server) {
+    BraintrustClient client = BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build();
+    Throwable e = client.insert(Destination.experiment("missing"), batch("a")).materialize().block().getThrowable();
+
+    assertThat(e).isInstanceOf(BraintrustApiException.class)
+        .hasMessage("POST /v1/experiment/missing/insert failed with status 404: experiment 'missing' not found");
+    assertThat(server.requests("/insert")).hasSize(1);
+  }
+
+  @Test
+  void aDroppedConnectionIsRetried(BraintrustTestServer server) {
+    String pid = server.createProject("reset");
+    server.faults().enqueue(Fault.disconnect().onPathContaining("/insert"));
+    BraintrustClient client = BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl())
+        .backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
+
+    client.insert(Destination.projectLogs(pid), batch("a")).block(Duration.ofSeconds(10));
+
+    assertThat(server.projectLogs(pid)).hasSize(1);
+    assertThat(server.requests("/insert")).hasSize(2);
+  }
+}
