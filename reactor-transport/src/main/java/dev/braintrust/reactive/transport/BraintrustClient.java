@@ -9,6 +9,9 @@ import dev.braintrust.reactive.core.InsertResult;
 import dev.braintrust.reactive.core.Transport;
 import dev.braintrust.reactive.transport.internal.Gzip;
 import dev.braintrust.reactive.transport.internal.RetryPolicy;
+import dev.braintrust.reactive.transport.internal.SseDecoder;
+import java.util.ArrayList;
+import java.util.List;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -183,6 +186,184 @@ public final class BraintrustClient implements Transport {
   @Override
   public Mono<Void> shutdown() {
     return provider.disposeLater();
+  }
+
+
+  // ---------------------------------------------------------------- resources
+
+  /** Creates an object (create-or-get by name for projects and experiments). */
+  public Mono<JsonNode> create(Resource resource, Map<String, ?> body) {
+    return post(resource.collectionPath(), MAPPER.valueToTree(body));
+  }
+
+  /** Gets an object by id. */
+  public Mono<JsonNode> get(Resource resource, String id) {
+    return request(HttpMethod.GET, resource.collectionPath() + "/" + encode(id), null);
+  }
+
+  /** Lists objects, filtered by query parameters such as {@code project_name} or {@code project_id}. */
+  public Flux<JsonNode> list(Resource resource, Map<String, String> query) {
+    StringBuilder path = new StringBuilder(resource.collectionPath());
+    char sep = '?';
+    for (Map.Entry<String, String> q : query.entrySet()) {
+      path.append(sep).append(encode(q.getKey())).append('=').append(encode(q.getValue()));
+      sep = '&';
+    }
+    return request(HttpMethod.GET, path.toString(), null)
+        .flatMapIterable(n -> n.path("objects"));
+  }
+
+  /** Patches an object; unspecified fields are unchanged. */
+  public Mono<JsonNode> patch(Resource resource, String id, Map<String, ?> body) {
+    return request(HttpMethod.PATCH, resource.collectionPath() + "/" + encode(id), MAPPER.valueToTree(body));
+  }
+
+  /** Deletes an object and returns it. */
+  public Mono<JsonNode> delete(Resource resource, String id) {
+    return request(HttpMethod.DELETE, resource.collectionPath() + "/" + encode(id), null);
+  }
+
+  // ---------------------------------------------------------------- rows
+
+  /** Logs feedback on rows of the destination. Completes when the server acknowledged it. */
+  public Mono<Void> feedback(Destination destination, List<Feedback> items) {
+    Objects.requireNonNull(items, "items");
+    if (items.isEmpty()) {
+      return Mono.error(new IllegalArgumentException("feedback needs at least one item"));
+    }
+    List<Map<String, Object>> json = new ArrayList<>(items.size());
+    for (Feedback f : items) {
+      json.add(Objects.requireNonNull(f, "feedback item").toJson());
+    }
+    return resolve(destination)
+        .flatMap(d -> post(rowsPath(d, "feedback"), MAPPER.valueToTree(Map.of("feedback", json))))
+        .then();
+  }
+
+  /**
+   * The destination's rows, following the cursor page by page. Lazy: a page is requested only
+   * when the subscriber has asked for more rows than earlier pages held.
+   *
+   * @param pageSize rows per request
+   * @param filters path-lookup filters, e.g. {@code {"type":"path_lookup","path":["metadata","k"],"value":1}}
+   */
+  public Flux<JsonNode> fetch(Destination destination, int pageSize, List<Map<String, ?>> filters) {
+    if (pageSize <= 0) {
+      return Flux.error(new IllegalArgumentException("pageSize must be positive, got " + pageSize));
+    }
+    List<Map<String, ?>> f = List.copyOf(filters);
+    return resolve(destination).flatMapMany(d -> fetchFrom(rowsPath(d, "fetch"), null, pageSize, f));
+  }
+
+  /** All rows of the destination, 100 per page. */
+  public Flux<JsonNode> fetch(Destination destination) {
+    return fetch(destination, 100, List.of());
+  }
+
+  private Flux<JsonNode> fetchFrom(String path, @Nullable String cursor, int pageSize, List<Map<String, ?>> filters) {
+    // concatMap without prefetch subscribes, and so sends the request, only on demand.
+    return Flux.just(cursor == null ? "" : cursor)
+        .concatMap(
+            c -> {
+              ObjectNode body = MAPPER.createObjectNode().put("limit", pageSize);
+              if (!c.isEmpty()) {
+                body.put("cursor", c);
+              }
+              if (!filters.isEmpty()) {
+                body.set("filters", MAPPER.valueToTree(filters));
+              }
+              return post(path, body).flatMapMany(page -> {
+                JsonNode events = page.path("events");
+                JsonNode next = page.path("cursor");
+                Flux<JsonNode> rows = Flux.fromIterable(events);
+                return next.isTextual() && !next.asText().isEmpty() && events.size() > 0
+                    ? rows.concatWith(fetchFrom(path, next.asText(), pageSize, filters))
+                    : rows;
+              });
+            },
+            0);
+  }
+
+  /** Summarises an experiment's scores, compared with another experiment when one is given. */
+  public Mono<JsonNode> summarize(String experimentId, @Nullable String comparisonExperimentId) {
+    String path = "/v1/experiment/" + encode(experimentId) + "/summarize?summarize_scores=true"
+        + (comparisonExperimentId == null ? "" : "&comparison_experiment_id=" + encode(comparisonExperimentId));
+    return request(HttpMethod.GET, path, null);
+  }
+
+  private static String rowsPath(Destination d, String op) {
+    return "/v1/" + d.kind().pathSegment() + "/" + encode(Objects.requireNonNull(d.id())) + "/" + op;
+  }
+
+  // ---------------------------------------------------------------- functions and proxy
+
+  /** Invokes a function by id; {@code body} is an InvokeFunctionRequest ({@code input}, ...). */
+  public Mono<JsonNode> invoke(String functionId, Map<String, ?> body) {
+    return post("/v1/function/" + encode(functionId) + "/invoke", MAPPER.valueToTree(body));
+  }
+
+  /** Invokes a function by project name and slug with this input. */
+  public Mono<JsonNode> invoke(String projectName, String slug, @Nullable Object input) {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("project_name", Objects.requireNonNull(projectName, "projectName"));
+    body.put("slug", Objects.requireNonNull(slug, "slug"));
+    body.put("input", input);
+    return post("/v1/function", MAPPER.valueToTree(body));
+  }
+
+  /** Invokes a function by id and streams its Server-Sent Events as JSON. */
+  public Flux<JsonNode> invokeStream(String functionId, Map<String, ?> body) {
+    ObjectNode b = MAPPER.valueToTree(body);
+    b.put("stream", true);
+    return sse("/v1/function/" + encode(functionId) + "/invoke", b).map(BraintrustClient::parseText);
+  }
+
+  /** The AI proxy without tracing. */
+  public AiProxy proxy() {
+    return new AiProxy(this, null);
+  }
+
+  /** The AI proxy, each call traced as an {@code llm} span through {@code tracer}. */
+  public AiProxy proxy(dev.braintrust.reactive.core.Tracer tracer) {
+    return new AiProxy(this, Objects.requireNonNull(tracer, "tracer"));
+  }
+
+  static JsonNode parseText(String s) {
+    return parse(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * POSTs JSON and streams the answer's Server-Sent Event payloads until {@code [DONE]}.
+   * Cancelling closes the connection. Streams are not retried.
+   */
+  Flux<String> sse(String path, JsonNode body) {
+    byte[] bytes;
+    try {
+      bytes = MAPPER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      return Flux.error(e);
+    }
+    return http.headers(h -> {
+          h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+          h.set(HttpHeaderNames.ACCEPT, "text/event-stream");
+        })
+        .post()
+        .uri(path)
+        .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(bytes)))
+        .response((res, content) -> {
+          int status = res.status().code();
+          if (status < 200 || status >= 300) {
+            return content.aggregate().asByteArray().defaultIfEmpty(new byte[0])
+                .flatMapMany(b -> Flux.<String>error(apiError("POST", path, status, res.responseHeaders(), b)));
+          }
+          SseDecoder decoder = new SseDecoder();
+          return content.asByteArray().concatMapIterable(decoder::feed);
+        })
+        .takeWhile(d -> !d.equals("[DONE]"));
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   // ---------------------------------------------------------------- names to ids

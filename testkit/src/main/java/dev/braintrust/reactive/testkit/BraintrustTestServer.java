@@ -73,6 +73,9 @@ public final class BraintrustTestServer implements AutoCloseable {
   private final FakeModel model;
   private final FaultInjector faults = new FaultInjector();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger streamsCompleted = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger streamsAborted = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile Duration sseEventDelay = Duration.ZERO;
   private volatile @Nullable DisposableServer server;
 
   private BraintrustTestServer(Builder b) {
@@ -139,12 +142,31 @@ public final class BraintrustTestServer implements AutoCloseable {
     return this;
   }
 
-  /** Forgets rows, requests, faults and scripted replies; keeps projects and experiments. */
+  /** Pauses between Server-Sent Events, so tests can cancel a stream half way (default none). */
+  public BraintrustTestServer sseEventDelay(Duration delay) {
+    this.sseEventDelay = Objects.requireNonNull(delay);
+    return this;
+  }
+
+  /** Event streams sent to the end. */
+  public int streamsCompleted() {
+    return streamsCompleted.get();
+  }
+
+  /** Event streams cut short because the client went away. */
+  public int streamsAborted() {
+    return streamsAborted.get();
+  }
+
+  /** Forgets rows, requests, faults, scripted replies and stream counts; keeps projects. */
   public void reset() {
     store.clearRows();
     requests.clear();
     faults.clear();
     model.clear();
+    streamsCompleted.set(0);
+    streamsAborted.set(0);
+    sseEventDelay = Duration.ZERO;
   }
 
   // ---------------------------------------------------------------- read back
@@ -268,8 +290,20 @@ public final class BraintrustTestServer implements AutoCloseable {
     if (reply.sse != null) {
       res.header("content-type", "text/event-stream");
       res.header("cache-control", "no-cache");
-      // One write per event so clients see them arrive in separate packets.
-      return res.sendString(Flux.fromIterable(reply.sse).map(d -> "data: " + d + "\n\n")).then();
+      Duration pause = sseEventDelay;
+      // One write per event, each cut in two, so clients must reassemble events across packets.
+      Flux<String> parts = Flux.fromIterable(reply.sse)
+          .map(d -> "data: " + d + "\n\n")
+          .concatMap(e -> {
+            int mid = e.length() / 2;
+            Flux<String> halves = Flux.just(e.substring(0, mid), e.substring(mid));
+            return pause.isZero() ? halves : halves.delayElements(pause);
+          });
+      // Judged on the parts themselves: Netty completes the send quietly when the peer leaves.
+      Flux<String> watched = parts
+          .doOnComplete(streamsCompleted::incrementAndGet)
+          .doOnCancel(streamsAborted::incrementAndGet);
+      return res.sendString(watched, StandardCharsets.UTF_8).then();
     }
     res.header("content-type", "application/json");
     return res.sendByteArray(Mono.just(reply.body)).then();
@@ -508,15 +542,16 @@ public final class BraintrustTestServer implements AutoCloseable {
         throw new BadRequest("invalid cursor '" + cursor + "'");
       }
     }
-    List<ObjectNode> page = filter(store.page(key, offset, Integer.MAX_VALUE), body.get("filters"));
+    // Cursor offsets count rows after filtering, so pages of a filtered fetch don't overlap.
+    List<ObjectNode> matching = filter(store.rows(key), body.get("filters"));
     ObjectNode out = mapper.createObjectNode();
     ArrayNode events = out.putArray("events");
-    int taken = Math.min(limit, page.size());
-    for (int i = 0; i < taken; i++) {
-      events.add(page.get(i));
+    int end = Math.min(matching.size(), offset + limit);
+    for (int i = offset; i < end; i++) {
+      events.add(matching.get(i));
     }
-    int next = offset + taken;
-    if (taken == limit && next < offset + page.size()) {
+    int next = end;
+    if (next < matching.size()) {
       out.put("cursor", Base64.getUrlEncoder().withoutPadding()
           .encodeToString(Integer.toString(next).getBytes(StandardCharsets.UTF_8)));
     } else {

@@ -1,0 +1,147 @@
+package dev.braintrust.reactive.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.Span;
+import dev.braintrust.reactive.core.SpanType;
+import dev.braintrust.reactive.core.Tracer;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Braintrust AI proxy: OpenAI-compatible chat completions (whole or streamed) and embeddings.
+ * Obtained from {@link BraintrustClient#proxy()} or, traced, {@link BraintrustClient#proxy(Tracer)}:
+ * then every call is an {@code llm} span with the messages as input, the reply as output and
+ * token counts as metrics.
+ */
+public final class AiProxy {
+  private final BraintrustClient client;
+  private final @Nullable Tracer tracer;
+
+  AiProxy(BraintrustClient client, @Nullable Tracer tracer) {
+    this.client = client;
+    this.tracer = tracer;
+  }
+
+  /** {@code POST /v1/proxy/chat/completions}; {@code request} needs {@code model} and {@code messages}. */
+  public Mono<ChatCompletion> chatCompletion(Map<String, ?> request) {
+    ObjectNode body = body(request);
+    body.put("stream", false);
+    Mono<ChatCompletion> call =
+        client.post("/v1/proxy/chat/completions", body).map(j -> new ChatCompletion(j, false));
+    if (tracer == null) {
+      return call;
+    }
+    return tracer.mono("Chat Completion", SpanType.LLM, span -> {
+      logRequest(span, body);
+      return call.doOnNext(c -> span.log(Log.builder()
+          .output(c.json().path("choices"))
+          .metrics(usage(c.json().path("usage")))
+          .build()));
+    });
+  }
+
+  /**
+   * The same with {@code stream: true}: chunks parsed from Server-Sent Events until {@code
+   * [DONE]}. Cancelling closes the connection. Traced, the span's output is the joined text.
+   */
+  public Flux<ChatCompletion> chatCompletionStream(Map<String, ?> request) {
+    ObjectNode body = body(request);
+    body.put("stream", true);
+    Flux<ChatCompletion> call = client.sse("/v1/proxy/chat/completions", body)
+        .map(d -> new ChatCompletion(BraintrustClient.parseText(d), true));
+    if (tracer == null) {
+      return call;
+    }
+    return tracer.flux("Chat Completion", SpanType.LLM, span -> {
+      logRequest(span, body);
+      StringBuilder text = new StringBuilder();
+      long start = System.nanoTime();
+      boolean[] first = {true};
+      JsonNode[] lastUsage = {null};
+      return call
+          .doOnNext(c -> {
+            synchronized (text) {
+              if (first[0]) {
+                first[0] = false;
+                span.metric("time_to_first_token", (System.nanoTime() - start) / 1e9);
+              }
+              text.append(c.content());
+              if (c.json().has("usage")) {
+                lastUsage[0] = c.json().get("usage");
+              }
+            }
+          })
+          .doOnTerminate(() -> record(span, text, lastUsage[0]))
+          .doOnCancel(() -> record(span, text, lastUsage[0]));
+    });
+  }
+
+  private static void record(Span span, StringBuilder text, @Nullable JsonNode usage) {
+    synchronized (text) {
+      Log.Builder b = Log.builder().output(Map.of("role", "assistant", "content", text.toString()));
+      if (usage != null) {
+        b.metrics(usage(usage));
+      }
+      span.log(b.build());
+    }
+  }
+
+  /** {@code POST /v1/proxy/embeddings}. */
+  public Mono<JsonNode> embeddings(String model, List<String> input) {
+    Objects.requireNonNull(model, "model");
+    ObjectNode body = BraintrustClient.MAPPER.createObjectNode().put("model", model);
+    body.set("input", BraintrustClient.MAPPER.valueToTree(List.copyOf(input)));
+    Mono<JsonNode> call = client.post("/v1/proxy/embeddings", body);
+    if (tracer == null) {
+      return call;
+    }
+    return tracer.mono("Embedding", SpanType.LLM, span -> {
+      span.log(Log.builder().input(input).metadata("model", model).build());
+      return call.doOnNext(r -> span.log(Log.builder()
+          .output(Map.of("embeddings", r.path("data").size()))
+          .metrics(usage(r.path("usage")))
+          .build()));
+    });
+  }
+
+  private static ObjectNode body(Map<String, ?> request) {
+    Objects.requireNonNull(request, "request");
+    ObjectNode body = BraintrustClient.MAPPER.valueToTree(request);
+    if (!body.hasNonNull("model") || !body.path("messages").isArray()) {
+      throw new IllegalArgumentException("a chat completion request needs 'model' and a 'messages' array");
+    }
+    return body;
+  }
+
+  private static void logRequest(Span span, ObjectNode body) {
+    Log.Builder b = Log.builder().input(body.get("messages"));
+    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (!f.getKey().equals("messages") && !f.getKey().equals("stream")) {
+        b.metadata(f.getKey(), f.getValue());
+      }
+    }
+    span.log(b.build());
+  }
+
+  private static Map<String, Number> usage(JsonNode usage) {
+    Map<String, Number> m = new java.util.LinkedHashMap<>();
+    if (usage.has("prompt_tokens")) {
+      m.put("prompt_tokens", usage.get("prompt_tokens").asLong());
+    }
+    if (usage.has("completion_tokens")) {
+      m.put("completion_tokens", usage.get("completion_tokens").asLong());
+    }
+    if (usage.has("total_tokens")) {
+      m.put("tokens", usage.get("total_tokens").asLong());
+    }
+    return m;
+  }
+}

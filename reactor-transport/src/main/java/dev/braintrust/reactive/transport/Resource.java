@@ -1,0 +1,22 @@
+package dev.braintrust.reactive.transport;
+
+/** The object kinds {@link BraintrustClient} can create, get, list, patch and delete. */
+public enum Resource {
+  /** {@code /v1/project}. */
+  PROJECT("project"),
+  /** {@code /v1/experiment}. */
+  EXPERIMENT("experiment"),
+  /** {@code /v1/dataset}. */
+  DATASET("dataset");
+
+  private final String path;
+
+  Resource(String path) {
+    this.path = path;
+  }
+
+  /** The collection path, e.g. {@code /v1/project}. */
+  public String collectionPath() {
+    return "/v1/" + path;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.braintrust.reactive.transport.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Incremental Server-Sent Events decoder. Works on bytes, so an event (or a multi-byte UTF-8
+ * character) split across TCP packets is reassembled before it is decoded. Returns the {@code
+ * data} payload of each complete event; multi-line data is joined with newlines.
+ */
+public final class SseDecoder {
+  private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+  private final StringBuilder data = new StringBuilder();
+  private boolean hasData;
+  private boolean lastWasCr;
+
+  /** Feeds the next chunk; returns the events it completed. */
+  public List<String> feed(byte[] chunk) {
+    List<String> out = new ArrayList<>(2);
+    for (byte b : chunk) {
+      if (b == '\n' && lastWasCr) {
+        lastWasCr = false;
+        continue;
+      }
+      lastWasCr = b == '\r';
+      if (b == '\n' || b == '\r') {
+        endLine(out);
+      } else {
+        line.write(b);
+      }
+    }
+    return out;
+  }
+
+  private void endLine(List<String> out) {
+    String l = line.toString(StandardCharsets.UTF_8);
+    line.reset();
+    if (l.isEmpty()) {
+      if (hasData) {
+        out.add(data.toString());
+      }
+      data.setLength(0);
+      hasData = false;
+      return;
+    }
+    if (l.startsWith(":")) {
+      return;
+    }
+    int colon = l.indexOf(':');
+    String field = colon < 0 ? l : l.substring(0, colon);
+    String value = colon < 0 ? "" : l.substring(colon + 1);
+    if (value.startsWith(" ")) {
+      value = value.substring(1);
+    }
+    if (field.equals("data")) {
+      if (hasData) {
+        data.append('\n');
+      }
+      data.append(value);
+      hasData = true;
+    }
+  }
+}

@@ -1,0 +1,256 @@
+package dev.braintrust.reactive.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.BraintrustExporter;
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.testkit.BraintrustTestServer;
+import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
+import dev.braintrust.reactive.testkit.Fault;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.test.StepVerifier;
+
+@ExtendWith(BraintrustTestServerExtension.class)
+class ApiCallsTest {
+  static final Duration T = Duration.ofSeconds(10);
+
+  static BraintrustClient client(BraintrustTestServer server) {
+    return BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl())
+        .backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
+  }
+
+  static void insertRows(BraintrustClient client, String pid, int n) {
+    try (BraintrustExporter ex = BraintrustExporter.builder(client).build()) {
+      for (int i = 0; i < n; i++) {
+        ex.accept(dev.braintrust.reactive.core.BraintrustEvent.builder(Destination.projectLogs(pid), "row-" + i)
+            .input(i).metadata("even", i % 2 == 0).build());
+      }
+    }
+  }
+
+  @Test
+  void feedbackIsValidatedThenMergedIntoTheRow(BraintrustTestServer server) {
+    BraintrustClient client = client(server);
+    String pid = server.createProject("fb");
+    insertRows(client, pid, 1);
+
+    assertThatThrownBy(() -> Feedback.forRow("row-0").score("helpful", 1.5))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("score 'helpful' must be between 0 and 1, got 1.5");
+    assertThatThrownBy(() -> Feedback.forRow("").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("id must not be null or blank");
+
+    StepVerifier.create(client.feedback(Destination.projectLogs(pid), List.of(
+            Feedback.forRow("row-0").score("helpful", 0.75).score("unrated", null).comment("nice")
+                .expected("0").metadata("reviewer", "ann").build())))
+        .verifyComplete();
+
+    ObjectNode row = server.projectLogs(pid).get(0);
+    assertThat(row.get("scores").get("helpful").asDouble()).isEqualTo(0.75);
+    assertThat(row.get("scores").get("unrated").isNull()).isTrue();
+    assertThat(row.get("comments").get(0).asText()).isEqualTo("nice");
+    assertThat(row.get("metadata").get("reviewer").asText()).isEqualTo("ann");
+    assertThat(server.feedback("project_logs", pid).get(0).get("source").asText()).isEqualTo("api");
+  }
+
+  @Test
+  void fetchFollowsTheCursorLazilyUnderBackpressure(BraintrustTestServer server) {
+    BraintrustClient client = client(server);
+    String pid = server.createProject("paging");
+    insertRows(client, pid, 35);
+
+    List<String> ids = new ArrayList<>();
+    StepVerifier.create(client.fetch(Destination.projectLogs(pid), 10, List.of()).map(r -> r.get("id").asText()), 0)
+        .expectSubscription()
+        .then(() -> assertThat(server.requests("/fetch")).isEmpty())
+        .thenRequest(10)
+        .recordWith(() -> ids)
+        .expectNextCount(10)
+        .then(() -> assertThat(server.requests("/fetch")).hasSize(1))
+        .thenRequest(1)
+        .expectNextCount(1)
+        .then(() -> assertThat(server.requests("/fetch")).hasSize(2))
+        .thenRequest(Long.MAX_VALUE)
+        .expectNextCount(24)
+        .verifyComplete();
+
+    assertThat(server.requests("/fetch")).hasSize(4);
+    assertThat(ids).hasSize(35).doesNotHaveDuplicates()
+        .containsAll(IntStream.range(0, 35).mapToObj(i -> "row-" + i).collect(Collectors.toList()));
+  }
+
+  @Test
+  void fetchAppliesFilters(BraintrustTestServer server) {
+    BraintrustClient client = client(server);
+    String pid = server.createProject("filters");
+    insertRows(client, pid, 10);
+
+    List<JsonNode> even = client.fetch(Destination.projectLogs(pid), 3,
+        List.of(Map.of("type", "path_lookup", "path", List.of("metadata", "even"), "value", true)))
+        .collectList().block(T);
+    assertThat(even).hasSize(5).allSatisfy(r -> assertThat(r.get("input").asInt() % 2).isZero());
+  }
+
+  @Test
+  void summarizeComparesScoresWithAnotherExperiment(BraintrustTestServer server) {
+    BraintrustClient client = client(server);
+    String pid = server.createProject("sum");
+    String base = server.createExperiment(pid, "base");
+    String next = server.createExperiment(pid, "next");
+    try (BraintrustExporter ex = BraintrustExporter.builder(client).build()) {
+      for (int i = 0; i < 4; i++) {
+        ex.accept(dev.braintrust.reactive.core.BraintrustEvent.builder(Destination.experiment(base), "b" + i)
+            .input(i).score("acc", 0.5).build());
+        ex.accept(dev.braintrust.reactive.core.BraintrustEvent.builder(Destination.experiment(next), "n" + i)
+            .input(i).score("acc", i < 3 ? 1.0 : 0.0).build());
+      }
+    }
+
+    JsonNode s = client.summarize(next, base).block(T);
+    assertThat(s.get("experiment_name").asText()).isEqualTo("next");
+    assertThat(s.get("comparison_experiment_name").asText()).isEqualTo("base");
+    JsonNode acc = s.get("scores").get("acc");
+    assertThat(acc.get("score").asDouble()).isEqualTo(0.75);
+    assertThat(acc.get("diff").asDouble()).isEqualTo(0.25);
+    assertThat(acc.get("improvements").asInt()).isEqualTo(3);
+    assertThat(acc.get("regressions").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void resourcesCanBeCreatedReadListedPatchedAndDeleted(BraintrustTestServer server) {
+    BraintrustClient client = client(server);
+    String pid = client.create(Resource.PROJECT, Map.of("name", "crud")).block(T).get("id").asText();
+    String did = client.create(Resource.DATASET, Map.of("name", "golden", "project_id", pid)).block(T).get("id").asText();
+
+    assertThat(client.get(Resource.DATASET, did).block(T).get("name").asText()).isEqualTo("golden");
+    assertThat(client.list(Resource.DATASET, Map.of("project_id", pid)).collectList().block(T)).hasSize(1);
+    assertThat(client.patch(Resource.DATASET, did, Map.of("description", "d")).block(T).get("description").asText())
+        .isEqualTo("d");
+    assertThat(client.delete(Resource.DATASET, did).block(T).has("deleted_at")).isTrue();
+    assertThatThrownBy(() -> client.get(Resource.DATASET, did).block(T))
+        .isInstanceOf(BraintrustApiException.class).hasMessageContaining("status 404");
+  }
+
+  @Test
+  void chatCompletionIsTracedAsAnLlmSpanWithTokenMetrics(BraintrustTestServer server) {
+    BraintrustClient client = client(server);
+    server.scriptModelReply("Paris is the capital");
+    try (BraintrustExporter ex = BraintrustExporter.builder(client).build()) {
+      Tracer tracer = Tracer.create(ex, Destination.projectLogsByName("proxy"));
+      ChatCompletion c = client.proxy(tracer).chatCompletion(Map.of("model", "fake-1", "temperature", 0,
+          "messages", List.of(Map.of("role", "user", "content", "capital of France?")))).block(T);
+
+      assertThat(c.content()).isEqualTo("Paris is the capital");
+      assertThat(c.promptTokens()).isEqualTo(3);
+      assertThat(c.completionTokens()).isEqualTo(4);
+      ex.flush().block(T);
+    }
+    ObjectNode row = server.projectLogs(server.projectId("proxy")).get(0);
+    assertThat(row.get("span_attributes").get("type").asText()).isEqualTo("llm");
+    assertThat(row.get("input").get(0).get("content").asText()).isEqualTo("capital of France?");
+    assertThat(row.get("output").get(0).get("message").get("content").asText()).isEqualTo("Paris is the capital");
+    assertThat(row.get("metadata").get("model").asText()).isEqualTo("fake-1");
+    assertThat(row.get("metrics").get("tokens").asInt()).isEqualTo(7);
+  }
+
+  @Test
+  void streamedCompletionReassemblesEventsSplitAcrossPackets(BraintrustTestServer server) {
+    BraintrustClient client = client(server);
+    server.sseEventDelay(Duration.ofMillis(5));
+    server.scriptModelReply("naïve café — ünïcödé 🚀 done");
+    try (BraintrustExporter ex = BraintrustExporter.builder(client).build()) {
+      Tracer tracer = Tracer.create(ex, Destination.projectLogsByName("stream"));
+      List<ChatCompletion> chunks = client.proxy(tracer).chatCompletionStream(Map.of("model", "fake-1",
+          "messages", List.of(Map.of("role", "user", "content", "hi")))).collectList().block(T);
+
+      assertThat(chunks).hasSize(6).allSatisfy(c -> assertThat(c.isChunk()).isTrue());
+      assertThat(chunks.stream().map(ChatCompletion::content).collect(Collectors.joining()))
+          .isEqualTo("naïve café — ünïcödé 🚀 done");
+      assertThat(chunks.get(5).finishReason()).isEqualTo("stop");
+      ex.flush().block(T);
+    }
+    ObjectNode row = server.projectLogs(server.projectId("stream")).get(0);
+    assertThat(row.get("output").get("content").asText()).isEqualTo("naïve café — ünïcödé 🚀 done");
+    assertThat(row.get("metrics").get("completion_tokens").asInt()).isEqualTo(6);
+    assertThat(row.get("metrics").has("time_to_first_token")).isTrue();
+    assertThat(server.streamsCompleted()).isEqualTo(1);
+  }
+
+  @Test
+  void cancellingAStreamClosesTheConnection(BraintrustTestServer server) {
+    BraintrustClient client = client(server);
+    server.sseEventDelay(Duration.ofMillis(50));
+    server.scriptModelReply("one two three four five six seven eight nine ten");
+
+    List<ChatCompletion> firstTwo = client.proxy().chatCompletionStream(Map.of("model", "m",
+        "messages", List.of(Map.of("role", "user", "content", "count")))).take(2).collectList().block(T);
+
+    assertThat(firstTwo).extracting(ChatCompletion::content).containsExactly("one ", "two ");
+    Await.until("the server to see the stream aborted", () -> server.streamsAborted() == 1);
+    assertThat(server.streamsCompleted()).isZero();
+  }
+
+  @Test
+  void embeddingsReturnOneVectorPerInput(BraintrustTestServer server) {
+    JsonNode r = client(server).proxy().embeddings("embed-1", List.of("a b", "c")).block(T);
+    assertThat(r.get("data")).hasSize(2);
+    assertThat(r.get("data").get(0).get("embedding")).hasSize(4);
+    assertThat(r.get("usage").get("prompt_tokens").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void functionsAreInvokedByIdBySlugAndAsAStream(BraintrustTestServer server) {
+    BraintrustClient client = client(server);
+    JsonNode byId = client.invoke("fn-1", Map.of("input", Map.of("text", "hello"))).block(T);
+    JsonNode bySlug = client.invoke("proj", "summarizer", Map.of("text", "long")).block(T);
+    List<JsonNode> streamed = client.invokeStream("fn-2", Map.of("input", "x")).collectList().block(T);
+
+    assertThat(byId.get("output").get("text").asText()).isEqualTo("hello");
+    assertThat(bySlug.get("function").asText()).isEqualTo("summarizer");
+    assertThat(bySlug.get("output").get("text").asText()).isEqualTo("long");
+    assertThat(streamed).singleElement().satisfies(n -> assertThat(n.get("output").asText()).isEqualTo("x"));
+    assertThat(server.requests("/v1/function").get(1).json().get("project_name").asText()).isEqualTo("proj");
+  }
+
+  @ParameterizedTest(name = "status {0}")
+  @ValueSource(ints = {400, 401, 403, 404, 409, 422})
+  void clientErrorsAreTypedAndNotRetried(int status, BraintrustTestServer server) {
+    server.faults().enqueue(Fault.status(status).header("x-bt-request-id", "req-" + status)
+        .body("{\"error\":\"nope " + status + "\"}"));
+    Throwable e = client(server).get(Resource.PROJECT, "p1").materialize().block(T).getThrowable();
+
+    assertThat(e).isInstanceOf(BraintrustApiException.class);
+    BraintrustApiException api = (BraintrustApiException) e;
+    assertThat(api.status()).isEqualTo(status);
+    assertThat(api.error()).isEqualTo("nope " + status);
+    assertThat(api.requestId()).isEqualTo("req-" + status);
+    assertThat(api.isRetryable()).isFalse();
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @ParameterizedTest(name = "status {0}")
+  @ValueSource(ints = {408, 429, 500, 502, 503, 504})
+  void retryableStatusesAreRetriedUntilTheyGiveUp(int status, BraintrustTestServer server) {
+    server.faults().enqueue(Fault.status(status), 10);
+    BraintrustClient client = BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl())
+        .maxRetries(2).backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build();
+    Throwable e = client.get(Resource.PROJECT, "p1").materialize().block(T).getThrowable();
+
+    assertThat(e).isInstanceOf(BraintrustApiException.class);
+    assertThat(((BraintrustApiException) e).status()).isEqualTo(status);
+    assertThat(((BraintrustApiException) e).isRetryable()).isTrue();
+    assertThat(server.requests()).hasSize(3);
+  }
+}
