@@ -88,7 +88,8 @@ class EndToEndTest {
 
       ObjectNode r = rows.get(root.spanId());
       assertThat(r.get("id").asText()).isEqualTo(root.id());
-      assertThat(r.get("root_span_id").asText()).isEqualTo(root.spanId());
+      assertThat(r.get("root_span_id").asText()).isEqualTo(root.rootSpanId()).hasSize(32);
+      assertThat(r.get("span_id").asText()).hasSize(16);
       assertThat(r.get("span_parents")).isEmpty();
       assertThat(r.get("span_attributes").get("name").asText()).isEqualTo("handle-request");
       assertThat(r.get("span_attributes").get("type").asText()).isEqualTo("task");
@@ -97,7 +98,7 @@ class EndToEndTest {
 
       ObjectNode c = rows.get(llm.spanId());
       assertThat(c.get("id").asText()).isEqualTo(llm.id());
-      assertThat(c.get("root_span_id").asText()).isEqualTo(root.spanId());
+      assertThat(c.get("root_span_id").asText()).isEqualTo(root.rootSpanId());
       assertThat(c.get("span_parents").get(0).asText()).isEqualTo(root.spanId());
       assertThat(c.get("span_attributes").get("type").asText()).isEqualTo("llm");
       assertThat(c.get("input").get(0).get("content").asText()).isEqualTo("What is 2+2?");

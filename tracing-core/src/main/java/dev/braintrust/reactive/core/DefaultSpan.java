@@ -49,9 +49,10 @@ final class DefaultSpan implements Span {
     this.clock = clock;
     this.destination = parent == null ? destination : parent.destination();
     this.id = Ids.newId();
-    this.spanId = Ids.newId();
+    // W3C-shaped ids, so spans interleave exactly with OpenTelemetry spans of the same trace.
+    this.spanId = Ids.newSpanId();
     if (parent == null) {
-      this.rootSpanId = spanId;
+      this.rootSpanId = Ids.newTraceId();
       this.parents = List.of();
     } else {
       this.rootSpanId = parent.rootSpanId();

@@ -58,6 +58,7 @@ final class TracedInvocationHandler implements InvocationHandler {
     return plans.computeIfAbsent(
         method,
         m -> {
+          trySetAccessible(m);
           Traced t = m.getAnnotation(Traced.class);
           if (t == null) {
             try {
@@ -77,6 +78,15 @@ final class TracedInvocationHandler implements InvocationHandler {
         });
   }
 
+  /** Non-public interfaces (common in tests and internal services) need access to be granted. */
+  private static void trySetAccessible(Method m) {
+    try {
+      m.setAccessible(true);
+    } catch (RuntimeException denied) {
+      // A module boundary; the call below reports it if it matters.
+    }
+  }
+
   @Override
   public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args)
       throws Throwable {
@@ -85,6 +95,7 @@ final class TracedInvocationHandler implements InvocationHandler {
     }
     Plan plan = plan(method);
     if (plan == null) {
+      trySetAccessible(method);
       return call(method, args);
     }
     Class<?> rt = method.getReturnType();
@@ -184,6 +195,8 @@ final class TracedInvocationHandler implements InvocationHandler {
       return method.invoke(target, args);
     } catch (InvocationTargetException e) {
       throw e.getCause();
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot call " + method + " on the traced target: " + e.getMessage(), e);
     }
   }
 

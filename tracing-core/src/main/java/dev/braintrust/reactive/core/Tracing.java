@@ -20,18 +20,34 @@ public final class Tracing {
   public static final Object CONTEXT_KEY = Span.class;
 
   private static final ThreadLocal<@Nullable Span> CURRENT = new ThreadLocal<>();
+  private static volatile @Nullable ContextBridge bridge;
 
   private Tracing() {}
 
-  /** The span current on this thread, or null. */
+  /**
+   * Installs the bridge to another tracing system, replacing any earlier one; null removes it.
+   * Meant for integrations such as the OpenTelemetry bridge, installed once at startup.
+   */
+  public static void installBridge(@Nullable ContextBridge contextBridge) {
+    bridge = contextBridge;
+  }
+
+  /** The span current on this thread (through the installed bridge if any), or null. */
   public static @Nullable Span currentSpan() {
+    ContextBridge b = bridge;
+    if (b != null) {
+      Span s = b.currentSpan();
+      if (s != null) {
+        return s;
+      }
+    }
     return CURRENT.get();
   }
 
   /** The span in this Reactor context, else the one current on this thread, else null. */
   public static @Nullable Span currentSpan(ContextView context) {
     Object s = context.getOrDefault(CONTEXT_KEY, null);
-    return s instanceof Span ? (Span) s : CURRENT.get();
+    return s instanceof Span ? (Span) s : currentSpan();
   }
 
   /** A context with {@code span} as the current span. */
@@ -46,7 +62,7 @@ public final class Tracing {
 
   /** Wraps a task so it runs with the span current now. */
   public static Runnable wrap(Runnable task) {
-    Span captured = CURRENT.get();
+    Span captured = currentSpan();
     if (captured == null) {
       return task;
     }
@@ -59,7 +75,7 @@ public final class Tracing {
 
   /** Wraps a callable so it runs with the span current now. */
   public static <T> Callable<T> wrap(Callable<T> task) {
-    Span captured = CURRENT.get();
+    Span captured = currentSpan();
     if (captured == null) {
       return task;
     }
@@ -87,12 +103,21 @@ public final class Tracing {
   }
 
   static Scope makeCurrent(@Nullable Span span) {
+    ContextBridge b = bridge;
     Span previous = CURRENT.get();
-    if (previous == span) {
+    if (previous == span && b == null) {
       return NoopScope.INSTANCE;
     }
     CURRENT.set(span);
-    return new RestoringScope(previous);
+    Scope local = new RestoringScope(previous);
+    if (b == null || span == null) {
+      return local;
+    }
+    Scope other = b.makeCurrent(span);
+    return () -> {
+      other.close();
+      local.close();
+    };
   }
 
   private enum NoopScope implements Scope {

@@ -44,7 +44,8 @@ class ContextPropagationTest {
 
     assertThat(Tracing.currentSpan()).isNull();
     assertThat(sink.byName("root").spanParents()).isEmpty();
-    assertThat(sink.byName("root").rootSpanId()).isEqualTo(root.spanId());
+    assertThat(sink.byName("root").rootSpanId()).isEqualTo(root.rootSpanId()).hasSize(32);
+    assertThat(sink.byName("root").spanId()).hasSize(16);
     assertChildOf(sink.byName("child"), sink.byName("root"));
     assertChildOf(sink.byName("grandchild"), sink.byName("child"));
   }

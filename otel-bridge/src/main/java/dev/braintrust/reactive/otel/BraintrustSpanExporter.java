@@ -1,0 +1,111 @@
+package dev.braintrust.reactive.otel;
+
+import dev.braintrust.reactive.core.BraintrustExporter;
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.otel.internal.SpanMapper;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An OpenTelemetry {@link SpanExporter} for setups that already batch with their own span
+ * processor. Each span goes to its own {@code braintrust.parent} if set, else to the exporter's
+ * destination. Prefer {@link BraintrustSpanProcessor}: it skips the second queue, inherits {@code
+ * braintrust.parent} across a trace and re-parents filtered traces.
+ */
+public final class BraintrustSpanExporter implements SpanExporter {
+  private static final AttributeKey<String> PARENT = AttributeKey.stringKey(SpanMapper.PARENT);
+
+  private final BraintrustExporter exporter;
+  private final Destination destination;
+  private final SpanFilter filter;
+  private final Duration shutdownTimeout;
+
+  private BraintrustSpanExporter(Builder b) {
+    this.exporter = b.exporter;
+    this.destination = Objects.requireNonNull(b.destination, "destination is required");
+    this.filter = b.filter;
+    this.shutdownTimeout = b.shutdownTimeout;
+  }
+
+  /** A builder feeding {@code exporter}. */
+  public static Builder builder(BraintrustExporter exporter) {
+    return new Builder(exporter);
+  }
+
+  /** Buffers the spans; succeeds at once, since delivery is the buffer's job. */
+  @Override
+  public CompletableResultCode export(Collection<SpanData> spans) {
+    for (SpanData span : spans) {
+      boolean root = !span.getParentSpanContext().isValid();
+      if (!filter.keep(span.getName(), span.getAttributes(), root)) {
+        continue;
+      }
+      Destination dest = destination;
+      String own = span.getAttributes().get(PARENT);
+      if (own != null) {
+        try {
+          dest = Destination.parse(own);
+        } catch (IllegalArgumentException bad) {
+          // Keep the default destination; the processor logs bad parents, the exporter just skips them.
+        }
+      }
+      exporter.accept(SpanMapper.toEvent(span, dest, null, false));
+    }
+    return CompletableResultCode.ofSuccess();
+  }
+
+  @Override
+  public CompletableResultCode flush() {
+    CompletableResultCode result = new CompletableResultCode();
+    exporter.flush().subscribe(null, e -> result.fail(), result::succeed);
+    return result;
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    CompletableResultCode result = new CompletableResultCode();
+    exporter.shutdown(shutdownTimeout).subscribe(null, e -> result.fail(), result::succeed);
+    return result;
+  }
+
+  /** Configures a {@link BraintrustSpanExporter}. */
+  public static final class Builder {
+    private final BraintrustExporter exporter;
+    private @Nullable Destination destination;
+    private SpanFilter filter = SpanFilter.all();
+    private Duration shutdownTimeout = BraintrustExporter.DEFAULT_SHUTDOWN_TIMEOUT;
+
+    private Builder(BraintrustExporter exporter) {
+      this.exporter = Objects.requireNonNull(exporter, "exporter");
+    }
+
+    /** Where spans go unless they say otherwise (required). */
+    public Builder destination(Destination destination) {
+      this.destination = Objects.requireNonNull(destination, "destination");
+      return this;
+    }
+
+    /** Which spans to send (default all). */
+    public Builder filter(SpanFilter filter) {
+      this.filter = Objects.requireNonNull(filter, "filter");
+      return this;
+    }
+
+    /** How long shutdown lets the exporter deliver (default 10 s). */
+    public Builder shutdownTimeout(Duration timeout) {
+      this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** The exporter. */
+    public BraintrustSpanExporter build() {
+      return new BraintrustSpanExporter(this);
+    }
+  }
+}

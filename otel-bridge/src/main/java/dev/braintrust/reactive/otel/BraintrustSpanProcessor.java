@@ -1,0 +1,209 @@
+package dev.braintrust.reactive.otel;
+
+import dev.braintrust.reactive.core.BraintrustExporter;
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.Tracing;
+import dev.braintrust.reactive.otel.internal.OtelContextBridge;
+import dev.braintrust.reactive.otel.internal.SpanMapper;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An OpenTelemetry {@link SpanProcessor} that writes finished spans straight into a {@link
+ * BraintrustExporter}'s bounded buffer: one queue, not two.
+ *
+ * <pre>{@code
+ * SdkTracerProvider provider = SdkTracerProvider.builder()
+ *     .addSpanProcessor(BraintrustSpanProcessor.builder(exporter)
+ *         .destination(Destination.projectLogsByName("my-app"))
+ *         .build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>A trace goes to the processor's destination unless its root (or any ancestor) sets {@code
+ * braintrust.parent} ({@code project_id:ID}, {@code project_name:NAME}, {@code experiment_id:ID}).
+ * By default the processor also links tracing-core spans and OTel spans into one tree.
+ */
+public final class BraintrustSpanProcessor implements SpanProcessor {
+  private static final System.Logger LOG = System.getLogger(BraintrustSpanProcessor.class.getName());
+  private static final AttributeKey<String> PARENT = AttributeKey.stringKey(SpanMapper.PARENT);
+
+  private final BraintrustExporter exporter;
+  private final Destination destination;
+  private final SpanFilter filter;
+  private final Duration shutdownTimeout;
+  private final @Nullable OtelContextBridge bridge;
+  private final Map<String, State> inFlight = new ConcurrentHashMap<>();
+  private final AtomicBoolean warnedBadParent = new AtomicBoolean();
+
+  /** What a started span passes on to its children. */
+  private static final class State {
+    final Destination destination;
+    final @Nullable String keptParent;
+    final boolean keptAtStart;
+
+    State(Destination destination, @Nullable String keptParent, boolean keptAtStart) {
+      this.destination = destination;
+      this.keptParent = keptParent;
+      this.keptAtStart = keptAtStart;
+    }
+  }
+
+  private BraintrustSpanProcessor(Builder b) {
+    this.exporter = b.exporter;
+    this.destination = Objects.requireNonNull(b.destination, "destination is required");
+    this.filter = b.filter;
+    this.shutdownTimeout = b.shutdownTimeout;
+    if (b.linkTracingCore) {
+      this.bridge = new OtelContextBridge(this::destinationOf);
+      Tracing.installBridge(bridge);
+    } else {
+      this.bridge = null;
+    }
+  }
+
+  /** A builder feeding {@code exporter}. */
+  public static Builder builder(BraintrustExporter exporter) {
+    return new Builder(exporter);
+  }
+
+  Destination destinationOf(String spanId) {
+    State s = inFlight.get(spanId);
+    return s == null ? destination : s.destination;
+  }
+
+  @Override
+  public void onStart(Context parentContext, ReadWriteSpan span) {
+    SpanContext parent = span.getParentSpanContext();
+    State parentState = parent.isValid() ? inFlight.get(parent.getSpanId()) : null;
+    Destination dest = parentState != null ? parentState.destination : destination;
+    String own = span.getAttribute(PARENT);
+    if (own != null) {
+      dest = parse(own, dest);
+    }
+    boolean root = !parent.isValid();
+    boolean kept = filter.keepsAll() || filter.keep(span.getName(), span.toSpanData().getAttributes(), root);
+    String keptParent;
+    if (!parent.isValid()) {
+      keptParent = null;
+    } else if (parentState == null || parentState.keptAtStart) {
+      keptParent = parent.getSpanId();
+    } else {
+      keptParent = parentState.keptParent;
+    }
+    inFlight.put(span.getSpanContext().getSpanId(), new State(dest, keptParent, kept));
+  }
+
+  @Override
+  public boolean isStartRequired() {
+    return true;
+  }
+
+  @Override
+  public void onEnd(ReadableSpan span) {
+    State state = inFlight.remove(span.getSpanContext().getSpanId());
+    SpanData data = span.toSpanData();
+    boolean root = !data.getParentSpanContext().isValid();
+    boolean kept = (state != null && state.keptAtStart) || filter.keep(data.getName(), data.getAttributes(), root);
+    if (!kept) {
+      return;
+    }
+    Destination dest = state != null ? state.destination : destination;
+    String own = data.getAttributes().get(PARENT);
+    if (own != null) {
+      dest = parse(own, dest);
+    }
+    boolean reparent = !filter.keepsAll() && state != null;
+    exporter.accept(SpanMapper.toEvent(data, dest, reparent ? state.keptParent : null, reparent));
+  }
+
+  @Override
+  public boolean isEndRequired() {
+    return true;
+  }
+
+  private Destination parse(String parent, Destination fallback) {
+    try {
+      return Destination.parse(parent);
+    } catch (IllegalArgumentException e) {
+      if (warnedBadParent.compareAndSet(false, true)) {
+        LOG.log(Level.WARNING, e.getMessage() + "; sending to " + fallback + " (logged once)");
+      }
+      return fallback;
+    }
+  }
+
+  /** Flushes the exporter: succeeds when everything ended so far was acknowledged. */
+  @Override
+  public CompletableResultCode forceFlush() {
+    CompletableResultCode result = new CompletableResultCode();
+    exporter.flush().subscribe(null, e -> result.fail(), result::succeed);
+    return result;
+  }
+
+  /** Shuts the exporter down (delivering what it holds) and unlinks tracing-core. */
+  @Override
+  public CompletableResultCode shutdown() {
+    if (bridge != null) {
+      Tracing.installBridge(null);
+    }
+    CompletableResultCode result = new CompletableResultCode();
+    exporter.shutdown(shutdownTimeout).subscribe(null, e -> result.fail(), result::succeed);
+    return result;
+  }
+
+  /** Configures a {@link BraintrustSpanProcessor}. */
+  public static final class Builder {
+    private final BraintrustExporter exporter;
+    private @Nullable Destination destination;
+    private SpanFilter filter = SpanFilter.all();
+    private boolean linkTracingCore = true;
+    private Duration shutdownTimeout = BraintrustExporter.DEFAULT_SHUTDOWN_TIMEOUT;
+
+    private Builder(BraintrustExporter exporter) {
+      this.exporter = Objects.requireNonNull(exporter, "exporter");
+    }
+
+    /** Where traces go unless they say otherwise (required). */
+    public Builder destination(Destination destination) {
+      this.destination = Objects.requireNonNull(destination, "destination");
+      return this;
+    }
+
+    /** Which spans to send (default all). */
+    public Builder filter(SpanFilter filter) {
+      this.filter = Objects.requireNonNull(filter, "filter");
+      return this;
+    }
+
+    /** Whether tracing-core and OTel spans share one current-span context (default true). */
+    public Builder linkTracingCore(boolean link) {
+      this.linkTracingCore = link;
+      return this;
+    }
+
+    /** How long {@link #shutdown()} lets the exporter deliver (default 10 s). */
+    public Builder shutdownTimeout(Duration timeout) {
+      this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** The processor; installs the context link when enabled. */
+    public BraintrustSpanProcessor build() {
+      return new BraintrustSpanProcessor(this);
+    }
+  }
+}
