@@ -12,6 +12,9 @@ import dev.braintrust.reactive.transport.internal.RetryPolicy;
 import dev.braintrust.reactive.transport.internal.SseDecoder;
 import java.util.ArrayList;
 import java.util.List;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -23,6 +26,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,6 +74,7 @@ public final class BraintrustClient implements Transport {
   private final ConnectionProvider provider;
   private final HttpClient http;
   private final Map<Destination, Mono<Destination>> resolved = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
 
   private BraintrustClient(Builder b) {
     this.baseUrl = checkUrl(b.baseUrl, b.allowInsecureHttp);
@@ -83,6 +88,7 @@ public final class BraintrustClient implements Transport {
     this.maxRequestBytes = b.maxRequestBytes;
     this.retryPolicy = new RetryPolicy(b.maxRetries, b.minBackoff, b.maxBackoff, b.maxRetryAfter);
     this.timer = b.timer != null ? b.timer : Schedulers.parallel();
+    this.registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
     this.provider =
         ConnectionProvider.builder("braintrust")
             .maxConnections(b.maxConnections)
@@ -429,7 +435,37 @@ public final class BraintrustClient implements Transport {
     return http;
   }
 
+  /** The registry holding {@code braintrust.http.requests}, timed per attempt by method and outcome. */
+  public MeterRegistry meterRegistry() {
+    return registry;
+  }
+
   private Mono<byte[]> exchange(HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
+    return Mono.defer(() -> {
+      long start = System.nanoTime();
+      return send(method, path, body, gzipped)
+          .doOnSuccess(b -> record(method, "2xx", start))
+          .doOnError(e -> record(method, outcome(e), start));
+    });
+  }
+
+  private void record(HttpMethod method, String outcome, long start) {
+    Timer.builder("braintrust.http.requests")
+        .description("HTTP attempts to the Braintrust API, retries included")
+        .tag("method", method.name())
+        .tag("outcome", outcome)
+        .register(registry)
+        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  private static String outcome(Throwable e) {
+    if (e instanceof BraintrustApiException) {
+      return (((BraintrustApiException) e).status() / 100) + "xx";
+    }
+    return isRetryable(e) ? "io_error" : "client_error";
+  }
+
+  private Mono<byte[]> send(HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
     HttpClient client =
         http.headers(
             h -> {
@@ -559,8 +595,15 @@ public final class BraintrustClient implements Transport {
     private int maxConnections = 16;
     private boolean allowInsecureHttp;
     private @Nullable Scheduler timer;
+    private @Nullable MeterRegistry registry;
 
     private Builder() {}
+
+    /** Where to time HTTP attempts (default: a private {@code SimpleMeterRegistry}). */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
 
     /** The API key (required). It is sent as a Bearer token and never logged. */
     public Builder apiKey(String apiKey) {

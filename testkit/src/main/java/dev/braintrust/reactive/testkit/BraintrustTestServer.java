@@ -69,6 +69,9 @@ public final class BraintrustTestServer implements AutoCloseable {
   private final int requestedPort;
   private final boolean acceptGzip;
   private final long maxBodyBytes;
+  private final boolean retainRows;
+  private final Map<String, java.util.Set<String>> idsOnly = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile int boundPort;
   private final Store store;
   private final FakeModel model;
   private final FaultInjector faults = new FaultInjector();
@@ -84,6 +87,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     this.requestedPort = b.port;
     this.acceptGzip = b.acceptGzip;
     this.maxBodyBytes = b.maxBodyBytes;
+    this.retainRows = b.retainRows;
     this.store = new Store(mapper, b.persistTo);
     this.model = new FakeModel(mapper);
   }
@@ -93,12 +97,24 @@ public final class BraintrustTestServer implements AutoCloseable {
     return new Builder();
   }
 
-  /** Binds and starts serving; returns this. */
+  /** Binds and starts serving; after {@link #stop()} it binds the same port again. */
   public synchronized BraintrustTestServer start() {
     if (server == null) {
-      server = HttpServer.create().host(host).port(requestedPort).handle(this::handle).bindNow();
+      int port = boundPort != 0 ? boundPort : requestedPort;
+      DisposableServer s = HttpServer.create().host(host).port(port).handle(this::handle).bindNow();
+      boundPort = s.port();
+      server = s;
     }
     return this;
+  }
+
+  /** Stops listening but keeps all data, to simulate an outage; {@link #start()} resumes. */
+  public synchronized void stop() {
+    DisposableServer s = server;
+    server = null;
+    if (s != null) {
+      s.disposeNow(Duration.ofSeconds(5));
+    }
   }
 
   /** Stops the server and closes the persistence file. */
@@ -112,13 +128,12 @@ public final class BraintrustTestServer implements AutoCloseable {
     store.close();
   }
 
-  /** The bound port. */
+  /** The bound port (kept while stopped). */
   public int port() {
-    DisposableServer s = server;
-    if (s == null) {
-      throw new IllegalStateException("the test server is not started");
+    if (boundPort == 0) {
+      throw new IllegalStateException("the test server was never started");
     }
-    return s.port();
+    return boundPort;
   }
 
   /** {@code http://host:port}, the value for a client's base URL. */
@@ -161,6 +176,7 @@ public final class BraintrustTestServer implements AutoCloseable {
   /** Forgets rows, requests, faults, scripted replies and stream counts; keeps projects. */
   public void reset() {
     store.clearRows();
+    idsOnly.clear();
     requests.clear();
     faults.clear();
     model.clear();
@@ -229,6 +245,20 @@ public final class BraintrustTestServer implements AutoCloseable {
     return store.rows(Store.key("dataset", datasetId));
   }
 
+  /**
+   * Distinct row ids received for an object ({@code kind} is {@code project_logs}, {@code
+   * experiment} or {@code dataset}); works whether or not rows are retained.
+   */
+  public java.util.Set<String> rowIds(String kind, String id) {
+    String key = Store.key(kind, id);
+    if (!retainRows) {
+      return java.util.Set.copyOf(idsOnly.getOrDefault(key, java.util.Set.of()));
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    store.rows(key).forEach(r -> ids.add(r.get("id").asText()));
+    return ids;
+  }
+
   /** Every stored row across all objects. */
   public List<ObjectNode> allRows() {
     List<ObjectNode> out = new ArrayList<>();
@@ -278,7 +308,8 @@ public final class BraintrustTestServer implements AutoCloseable {
                         } else {
                           reply = serve(ex);
                         }
-                        requests.add(new RecordedRequest(method, path, query, headers, ex.body, wire.length, reply.status));
+                        requests.add(new RecordedRequest(method, path, query, headers,
+                            retainRows ? ex.body : new byte[0], wire.length, reply.status));
                         return send(res, reply);
                       }));
             });
@@ -505,7 +536,19 @@ public final class BraintrustTestServer implements AutoCloseable {
         if (!ex.method.equals("POST")) {
           return fail(405, "insert takes POST");
         }
-        List<String> ids = store.insert(key, EventValidator.events(body));
+        List<ObjectNode> events = EventValidator.events(body);
+        List<String> ids;
+        if (retainRows) {
+          ids = store.insert(key, events);
+        } else {
+          ids = new ArrayList<>(events.size());
+          java.util.Set<String> seen = idsOnly.computeIfAbsent(key, k -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+          for (ObjectNode e : events) {
+            String rowId = e.hasNonNull("id") ? e.get("id").asText() : java.util.UUID.randomUUID().toString();
+            seen.add(rowId);
+            ids.add(rowId);
+          }
+        }
         ObjectNode out = mapper.createObjectNode();
         ArrayNode rowIds = out.putArray("row_ids");
         ids.forEach(rowIds::add);
@@ -749,6 +792,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     private int port;
     private boolean acceptGzip = true;
     private long maxBodyBytes = 16L * 1024 * 1024;
+    private boolean retainRows = true;
     private @Nullable Path persistTo;
 
     private Builder() {}
@@ -780,6 +824,15 @@ public final class BraintrustTestServer implements AutoCloseable {
     /** Largest decoded body accepted before answering 413 (default 16 MiB). */
     public Builder maxBodyBytes(long bytes) {
       this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Whether rows and request bodies are kept (default true). Off, the server still validates
+     * everything but keeps only row ids ({@link #rowIds}), for soak tests of millions of events.
+     */
+    public Builder retainRows(boolean retain) {
+      this.retainRows = retain;
       return this;
     }
 

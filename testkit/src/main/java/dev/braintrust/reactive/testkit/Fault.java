@@ -55,6 +55,11 @@ public final class Fault {
     return new Fault(status, h, body, delay, disconnect, pathContains);
   }
 
+  /** This fault answered only after {@code delay}, e.g. a 503 slower than the client's timeout. */
+  public Fault delayed(Duration delay) {
+    return new Fault(status, headers, body, Objects.requireNonNull(delay), disconnect, pathContains);
+  }
+
   /** This fault with a custom response body. */
   public Fault body(String body) {
     return new Fault(status, headers, body, delay, disconnect, pathContains);

@@ -11,6 +11,19 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FaultInjector {
   private final ConcurrentLinkedDeque<Fault> queue = new ConcurrentLinkedDeque<>();
+  private final java.util.List<Periodic> periodic = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A fault for every n-th matching request. */
+  private static final class Periodic {
+    final int every;
+    final Fault fault;
+    final java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+
+    Periodic(int every, Fault fault) {
+      this.every = every;
+      this.fault = fault;
+    }
+  }
   private volatile double errorRate;
   private volatile int errorStatus = 503;
 
@@ -32,6 +45,15 @@ public final class FaultInjector {
     return this;
   }
 
+  /** Applies {@code fault} to every {@code n}-th request it matches, for as long as it is set. */
+  public FaultInjector everyNth(int n, Fault fault) {
+    if (n <= 0) {
+      throw new IllegalArgumentException("n must be positive, got " + n);
+    }
+    periodic.add(new Periodic(n, fault));
+    return this;
+  }
+
   /** Answers a random share of requests (0..1) with {@code status}. */
   public FaultInjector randomErrors(double rate, int status) {
     if (rate < 0 || rate > 1) {
@@ -45,6 +67,7 @@ public final class FaultInjector {
   /** Removes all faults. */
   public void clear() {
     queue.clear();
+    periodic.clear();
     errorRate = 0;
   }
 
@@ -58,6 +81,11 @@ public final class FaultInjector {
       Fault f = it.next();
       if (f.matches(path) && queue.removeFirstOccurrence(f)) {
         return f;
+      }
+    }
+    for (Periodic p : periodic) {
+      if (p.fault.matches(path) && p.seen.incrementAndGet() % p.every == 0) {
+        return p.fault;
       }
     }
     double rate = errorRate;

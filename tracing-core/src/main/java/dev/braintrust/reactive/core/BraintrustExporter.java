@@ -444,7 +444,14 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   }
 
   private void add(BraintrustEvent event) {
-    EventEncoder.Encoded encoded = encoder.encode(event);
+    EventEncoder.Encoded encoded;
+    try {
+      encoded = encoder.encode(event);
+    } catch (RuntimeException e) {
+      // The encoder isolates bad values itself; this is the last guard so nothing vanishes uncounted.
+      drop(DropReason.INVALID, 1, "event " + event.id() + " could not be encoded: " + e);
+      return;
+    }
     if (!encoded.errors().isEmpty()) {
       serializationErrors.incrementAndGet();
       LOG.log(Level.WARNING, "Braintrust event {0}: {1}", event.id(), encoded.errors());

@@ -68,8 +68,8 @@ public final class Tracer {
 
   /** Starts a span under {@code parent}, or a root span when it is null. */
   public Span startSpan(String name, SpanType type, @Nullable Span parent) {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(name, "span name must not be null");
+    Objects.requireNonNull(type, "span type must not be null");
     return new DefaultSpan(sink, clock, destination, name, type, parent);
   }
 
