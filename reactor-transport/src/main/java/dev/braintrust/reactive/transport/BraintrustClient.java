@@ -8,6 +8,7 @@ import dev.braintrust.reactive.core.EncodedBatch;
 import dev.braintrust.reactive.core.InsertResult;
 import dev.braintrust.reactive.core.Transport;
 import dev.braintrust.reactive.transport.internal.Gzip;
+import dev.braintrust.reactive.transport.internal.PageWalker;
 import dev.braintrust.reactive.transport.internal.RetryPolicy;
 import dev.braintrust.reactive.transport.internal.SseDecoder;
 import java.util.ArrayList;
@@ -258,7 +259,7 @@ public final class BraintrustClient implements Transport {
       return Flux.error(new IllegalArgumentException("pageSize must be positive, got " + pageSize));
     }
     List<Map<String, ?>> f = List.copyOf(filters);
-    return resolve(destination).flatMapMany(d -> fetchFrom(rowsPath(d, "fetch"), null, pageSize, f));
+    return resolve(destination).flatMapMany(d -> fetchFrom(rowsPath(d, "fetch"), pageSize, f));
   }
 
   /** All rows of the destination, 100 per page. */
@@ -266,28 +267,17 @@ public final class BraintrustClient implements Transport {
     return fetch(destination, 100, List.of());
   }
 
-  private Flux<JsonNode> fetchFrom(String path, @Nullable String cursor, int pageSize, List<Map<String, ?>> filters) {
-    // concatMap without prefetch subscribes, and so sends the request, only on demand.
-    return Flux.just(cursor == null ? "" : cursor)
-        .concatMap(
-            c -> {
-              ObjectNode body = MAPPER.createObjectNode().put("limit", pageSize);
-              if (!c.isEmpty()) {
-                body.put("cursor", c);
-              }
-              if (!filters.isEmpty()) {
-                body.set("filters", MAPPER.valueToTree(filters));
-              }
-              return post(path, body).flatMapMany(page -> {
-                JsonNode events = page.path("events");
-                JsonNode next = page.path("cursor");
-                Flux<JsonNode> rows = Flux.fromIterable(events);
-                return next.isTextual() && !next.asText().isEmpty() && events.size() > 0
-                    ? rows.concatWith(fetchFrom(path, next.asText(), pageSize, filters))
-                    : rows;
-              });
-            },
-            0);
+  private Flux<JsonNode> fetchFrom(String path, int pageSize, List<Map<String, ?>> filters) {
+    return PageWalker.walk(cursor -> {
+      ObjectNode body = MAPPER.createObjectNode().put("limit", pageSize);
+      if (cursor != null) {
+        body.put("cursor", cursor);
+      }
+      if (!filters.isEmpty()) {
+        body.set("filters", MAPPER.valueToTree(filters));
+      }
+      return post(path, body);
+    });
   }
 
   /** Summarises an experiment's scores, compared with another experiment when one is given. */

@@ -1,0 +1,105 @@
+package dev.braintrust.reactive.transport.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayDeque;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+
+/**
+ * Walks a cursor-paginated endpoint under backpressure: the next page is requested only when
+ * the subscriber has demand left and the rows already fetched are used up.
+ */
+public final class PageWalker {
+  private final FluxSink<JsonNode> sink;
+  private final Function<@Nullable String, Mono<JsonNode>> fetchPage;
+  private final ArrayDeque<JsonNode> buffered = new ArrayDeque<>();
+  private @Nullable String cursor;
+  private boolean started;
+  private boolean exhausted;
+  private boolean inFlight;
+  private boolean done;
+  private @Nullable Disposable current;
+
+  private PageWalker(FluxSink<JsonNode> sink, Function<@Nullable String, Mono<JsonNode>> fetchPage) {
+    this.sink = sink;
+    this.fetchPage = fetchPage;
+  }
+
+  /**
+   * The rows of every page. {@code fetchPage} gets the cursor (null for the first page) and
+   * answers {@code {"events":[...],"cursor":...}}.
+   */
+  public static Flux<JsonNode> walk(Function<@Nullable String, Mono<JsonNode>> fetchPage) {
+    return Flux.create(sink -> {
+      PageWalker w = new PageWalker(sink, fetchPage);
+      sink.onRequest(n -> w.drain());
+      sink.onDispose(w::dispose);
+    }, FluxSink.OverflowStrategy.BUFFER);
+  }
+
+  private void drain() {
+    boolean fetch = false;
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      while (sink.requestedFromDownstream() > 0 && !buffered.isEmpty()) {
+        sink.next(buffered.poll());
+      }
+      if (buffered.isEmpty() && exhausted) {
+        done = true;
+      } else if (buffered.isEmpty() && sink.requestedFromDownstream() > 0 && !inFlight) {
+        inFlight = true;
+        fetch = true;
+      }
+    }
+    if (done && !fetch) {
+      sink.complete();
+      return;
+    }
+    if (fetch) {
+      String c;
+      synchronized (this) {
+        c = started ? cursor : null;
+        started = true;
+      }
+      Disposable d = fetchPage.apply(c).subscribe(this::onPage, this::onError);
+      synchronized (this) {
+        current = d;
+      }
+    }
+  }
+
+  private void onPage(JsonNode page) {
+    synchronized (this) {
+      inFlight = false;
+      JsonNode events = page.path("events");
+      events.forEach(buffered::add);
+      JsonNode next = page.path("cursor");
+      if (next.isTextual() && !next.asText().isEmpty() && events.size() > 0) {
+        cursor = next.asText();
+      } else {
+        exhausted = true;
+      }
+    }
+    drain();
+  }
+
+  private void onError(Throwable e) {
+    synchronized (this) {
+      done = true;
+    }
+    sink.error(e);
+  }
+
+  private synchronized void dispose() {
+    done = true;
+    if (current != null) {
+      current.dispose();
+    }
+  }
+}
