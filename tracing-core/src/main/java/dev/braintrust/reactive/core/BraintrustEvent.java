@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.core;
 
+import dev.braintrust.reactive.core.internal.ArrayMap;
 import dev.braintrust.reactive.core.internal.Validation;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BraintrustEvent {
   private final Destination destination;
-  private final String id;
+  private final @Nullable String id;
+  private final @Nullable SpanIds ids;
   private final boolean merge;
   private final @Nullable Object input;
   private final @Nullable Object output;
@@ -38,10 +40,14 @@ public final class BraintrustEvent {
   private final @Nullable String spanName;
   private final @Nullable String spanType;
   private final @Nullable String created;
+  private final java.time.@Nullable Instant createdAt;
+  private final double start;
+  private final double end;
 
   private BraintrustEvent(Builder b) {
     this.destination = Objects.requireNonNull(b.destination, "destination");
     this.id = Validation.id(b.id);
+    this.ids = null;
     this.merge = b.merge;
     this.input = b.input;
     this.output = b.output;
@@ -62,10 +68,51 @@ public final class BraintrustEvent {
     this.spanName = b.spanName;
     this.spanType = b.spanType;
     this.created = b.created;
+    this.createdAt = b.createdAt;
+    this.start = b.start;
+    this.end = b.end;
+  }
+
+  /** A finished span's row, built without a builder: this runs on the caller's thread. */
+  BraintrustEvent(Destination destination, SpanIds ids, String spanName, String spanType,
+      java.time.Instant createdAt, double start, double end,
+      @Nullable Object input, boolean hasInput, @Nullable Object output, boolean hasOutput,
+      @Nullable Object expected, boolean hasExpected, @Nullable Object error, boolean hasError,
+      Map<String, @Nullable Double> scores, Map<String, @Nullable Object> metadata,
+      Map<String, Number> metrics, List<String> tags) {
+    this.destination = destination;
+    this.id = null;
+    this.ids = ids;
+    this.merge = false;
+    this.input = input;
+    this.output = output;
+    this.expected = expected;
+    this.error = error;
+    this.hasInput = hasInput;
+    this.hasOutput = hasOutput;
+    this.hasExpected = hasExpected;
+    this.hasError = hasError;
+    this.scores = freeze(scores);
+    this.metadata = freeze(metadata);
+    this.metrics = freeze(metrics);
+    this.tags = tags.isEmpty() ? List.of() : Collections.unmodifiableList(tags);
+    this.spanId = null;
+    this.rootSpanId = null;
+    this.spanParents = List.of();
+    this.spanName = spanName;
+    this.spanType = spanType;
+    this.created = null;
+    this.createdAt = createdAt;
+    this.start = start;
+    this.end = end;
   }
 
   private static <V> Map<String, V> freeze(@Nullable Map<String, V> m) {
-    return m == null || m.isEmpty() ? Map.of() : Collections.unmodifiableMap(m);
+    if (m == null || m.isEmpty()) {
+      return Map.of();
+    }
+    // Frozen ArrayMaps from Log are read-only already; wrapping them would only cost an object.
+    return m instanceof ArrayMap ? m : Collections.unmodifiableMap(m);
   }
 
   /** A builder for a row in {@code destination} with this {@code id}. */
@@ -80,7 +127,7 @@ public final class BraintrustEvent {
 
   /** The row id (upsert key). */
   public String id() {
-    return id;
+    return id != null ? id : Objects.requireNonNull(ids).rowId();
   }
 
   /** Whether the row merges into an existing one ({@code _is_merge}). */
@@ -140,7 +187,33 @@ public final class BraintrustEvent {
 
   /** Metrics such as {@code start}, {@code end}, {@code prompt_tokens}. */
   public Map<String, Number> metrics() {
+    if (Double.isNaN(start) && Double.isNaN(end)) {
+      return metrics;
+    }
+    Map<String, Number> all = new LinkedHashMap<>();
+    if (!Double.isNaN(start)) {
+      all.put("start", start);
+    }
+    all.putAll(metrics);
+    if (!Double.isNaN(end)) {
+      all.put("end", end);
+    }
+    return Collections.unmodifiableMap(all);
+  }
+
+  /** Metrics other than {@code start} and {@code end}, without copying. */
+  public Map<String, Number> otherMetrics() {
     return metrics;
+  }
+
+  /** {@code metrics.start} in epoch seconds, NaN when absent. */
+  public double startTime() {
+    return start;
+  }
+
+  /** {@code metrics.end} in epoch seconds, NaN when absent. */
+  public double endTime() {
+    return end;
   }
 
   /** Tags. */
@@ -150,17 +223,17 @@ public final class BraintrustEvent {
 
   /** The span id, or null for rows that are not spans. */
   public @Nullable String spanId() {
-    return spanId;
+    return ids != null ? ids.spanId() : spanId;
   }
 
   /** The root span id of the trace. */
   public @Nullable String rootSpanId() {
-    return rootSpanId;
+    return ids != null ? ids.traceId() : rootSpanId;
   }
 
   /** The parent span ids, empty for a root span. */
   public List<String> spanParents() {
-    return spanParents;
+    return ids != null ? ids.parents() : spanParents;
   }
 
   /** {@code span_attributes.name}. */
@@ -175,12 +248,13 @@ public final class BraintrustEvent {
 
   /** ISO-8601 creation time. */
   public @Nullable String created() {
-    return created;
+    // Formatting an Instant costs more than the rest of a span; it happens here, off the caller.
+    return created != null ? created : createdAt != null ? dev.braintrust.reactive.core.internal.IsoTime.format(createdAt) : null;
   }
 
   @Override
   public String toString() {
-    return "BraintrustEvent{" + destination + ", id=" + id + (merge ? ", merge" : "") + "}";
+    return "BraintrustEvent{" + destination + ", id=" + id() + (merge ? ", merge" : "") + "}";
   }
 
   /** Builds a {@link BraintrustEvent}. Not thread-safe. */
@@ -206,6 +280,9 @@ public final class BraintrustEvent {
     private @Nullable String spanName;
     private @Nullable String spanType;
     private @Nullable String created;
+    private java.time.@Nullable Instant createdAt;
+    private double start = Double.NaN;
+    private double end = Double.NaN;
 
     private Builder(Destination destination, String id) {
       this.destination = Objects.requireNonNull(destination, "destination");
@@ -266,10 +343,17 @@ public final class BraintrustEvent {
 
     /** A metric, checked to be finite. */
     public Builder metric(String name, Number value) {
-      if (metrics == null) {
-        metrics = new LinkedHashMap<>();
+      Number v = Validation.metric(name, value);
+      if (name.equals("start")) {
+        start = v.doubleValue();
+      } else if (name.equals("end")) {
+        end = v.doubleValue();
+      } else {
+        if (metrics == null) {
+          metrics = new LinkedHashMap<>();
+        }
+        metrics.put(name, v);
       }
-      metrics.put(name, Validation.metric(name, value));
       return this;
     }
 
@@ -314,8 +398,20 @@ public final class BraintrustEvent {
       return this;
     }
 
+    /** Metrics other than start and end, handed over without a copy. */
     Builder metricsMap(Map<String, Number> m) {
       metrics = m;
+      return this;
+    }
+
+    Builder times(double start, double end) {
+      this.start = start;
+      this.end = end;
+      return this;
+    }
+
+    Builder createdAt(java.time.Instant at) {
+      this.createdAt = at;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.core;
 
 import dev.braintrust.reactive.core.internal.EventEncoder;
+import dev.braintrust.reactive.core.internal.RowBuffer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -107,6 +108,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   private final ArrayDeque<PendingBatch> ready = new ArrayDeque<>();
   private final Set<PendingBatch> outstanding = new LinkedHashSet<>();
   private int inFlight;
+  private long lastBatchBytes = 16 * 1024;
 
   private BraintrustExporter(Builder b) {
     this.transport = b.transport;
@@ -321,7 +323,8 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
               .onErrorResume(BraintrustExportException.class, e -> Mono.empty())
               .timeout(timeout, Schedulers.parallel())
               .onErrorResume(
-                  java.util.concurrent.TimeoutException.class, e -> Mono.fromRunnable(this::abandonRemaining))
+                  java.util.concurrent.TimeoutException.class,
+                  e -> Mono.fromRunnable(() -> abandonRemaining(timeout)))
               .then(Mono.fromRunnable(this::terminate))
               .then(transport.shutdown().onErrorResume(e -> Mono.empty()));
         });
@@ -348,14 +351,14 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     }
   }
 
-  private synchronized void abandonRemaining() {
+  private synchronized void abandonRemaining(Duration timeout) {
     if (terminated) {
       return;
     }
     terminated = true;
     long remaining = pendingCount();
     if (remaining > 0) {
-      drop(DropReason.SHUTDOWN_DEADLINE, remaining, "shutdown deadline of " + shutdownTimeout + " passed");
+      drop(DropReason.SHUTDOWN_DEADLINE, remaining, "shutdown deadline of " + timeout + " passed");
     }
   }
 
@@ -444,36 +447,46 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   }
 
   private void add(BraintrustEvent event) {
-    EventEncoder.Encoded encoded;
-    try {
-      encoded = encoder.encode(event);
-    } catch (RuntimeException e) {
-      // The encoder isolates bad values itself; this is the last guard so nothing vanishes uncounted.
-      drop(DropReason.INVALID, 1, "event " + event.id() + " could not be encoded: " + e);
-      return;
-    }
-    if (!encoded.errors().isEmpty()) {
-      serializationErrors.incrementAndGet();
-      LOG.log(Level.WARNING, "Braintrust event {0}: {1}", event.id(), encoded.errors());
-    }
-    byte[] json = encoded.json();
-    if (EncodedBatch.bodyBytesFor(json.length, 1) > maxBatchBytes) {
-      drop(DropReason.OVERSIZED, 1, "event " + event.id() + " is " + json.length
-          + " bytes of JSON, over the request limit of " + maxBatchBytes + " bytes; not sent");
-      return;
-    }
     OpenBatch batch = open.get(event.destination());
-    if (batch != null && !batch.fits(json.length)) {
-      seal(batch);
-      batch = null;
-    }
     if (batch == null) {
       batch = new OpenBatch(event.destination());
       open.put(event.destination(), batch);
     }
-    if (!batch.addOrFold(event, json) && !batch.fits(json.length)) {
-      seal(batch);
+    int start = batch.buffer.length();
+    List<String> errors;
+    try {
+      errors = encoder.encodeTo(event, batch.buffer);
+    } catch (RuntimeException e) {
+      // The encoder isolates bad values itself; this is the last guard so nothing vanishes uncounted.
+      batch.buffer.truncate(start);
+      drop(DropReason.INVALID, 1, "event " + event.id() + " could not be encoded: " + e);
+      return;
     }
+    if (!errors.isEmpty()) {
+      serializationErrors.incrementAndGet();
+      LOG.log(Level.WARNING, "Braintrust event {0}: {1}", event.id(), errors);
+    }
+    int length = batch.buffer.length() - start;
+    if (EncodedBatch.bodyBytesFor(length, 1) > maxBatchBytes) {
+      batch.buffer.truncate(start);
+      drop(DropReason.OVERSIZED, 1, "event " + event.id() + " is " + length
+          + " bytes of JSON, over the request limit of " + maxBatchBytes + " bytes; not sent");
+      return;
+    }
+    if (batch.foldInto(event, start, length)) {
+      return;
+    }
+    if (!batch.fits(length)) {
+      // Move the row that did not fit into a fresh batch and send the full one.
+      byte[] row = java.util.Arrays.copyOfRange(batch.buffer.array(), start, start + length);
+      batch.buffer.truncate(start);
+      seal(batch);
+      batch = new OpenBatch(event.destination());
+      open.put(event.destination(), batch);
+      start = batch.buffer.length();
+      batch.buffer.write(row, 0, row.length);
+    }
+    batch.append(event, start, length);
     if (batch.count() >= maxBatchEvents) {
       seal(batch);
     }
@@ -490,7 +503,8 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     if (batch.count() == 0) {
       return;
     }
-    PendingBatch p = new PendingBatch(batch.destination, EncodedBatch.of(batch.rows), batch.events());
+    lastBatchBytes = batch.buffer.length();
+    PendingBatch p = new PendingBatch(batch.destination, batch.toEncoded(), batch.events());
     ready.add(p);
     outstanding.add(p);
   }
@@ -548,12 +562,19 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     drain();
   }
 
-  /** Rows collected for one destination, folding updates of the same id where safe. */
+  /**
+   * Rows collected for one destination, encoded straight into one buffer, folding updates of the
+   * same id where safe.
+   */
   private final class OpenBatch {
     final Destination destination;
-    final List<byte[]> rows = new ArrayList<>();
+    // Sized from the last batch, so a steady stream rarely grows (and copies) the buffer.
+    final RowBuffer buffer = new RowBuffer((int) Math.min(maxBatchBytes, lastBatchBytes + lastBatchBytes / 8 + 1024));
+    int[] starts = new int[16];
+    int[] lengths = new int[16];
     final List<BraintrustEvent> events = new ArrayList<>();
     final Map<String, Integer> indexById = new HashMap<>();
+    int rows;
     long rowBytes;
     int foldedAway;
 
@@ -562,45 +583,70 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     }
 
     int count() {
-      return rows.size();
+      return rows;
     }
 
     boolean fits(int jsonLength) {
-      return rows.isEmpty()
-          || (rows.size() < maxBatchEvents
-              && EncodedBatch.bodyBytesFor(rowBytes + jsonLength, rows.size() + 1) <= maxBatchBytes);
+      return rows == 0
+          || (rows < maxBatchEvents
+              && EncodedBatch.bodyBytesFor(rowBytes + jsonLength, rows + 1) <= maxBatchBytes);
     }
 
-    /** Folds into an earlier row of the same id if safe; else appends if it fits. */
-    boolean addOrFold(BraintrustEvent event, byte[] json) {
-      Integer at = indexById.get(event.id());
-      if (at != null) {
-        BraintrustEvent folded = EventMerge.fold(events.get(at), event);
-        if (folded != null) {
-          byte[] foldedJson = folded == event ? json : encoder.encode(folded).json();
-          long newBytes = rowBytes - rows.get(at).length + foldedJson.length;
-          if (EncodedBatch.bodyBytesFor(newBytes, rows.size()) <= maxBatchBytes) {
-            rows.set(at, foldedJson);
-            events.set(at, folded);
-            rowBytes = newBytes;
-            // The folded-away update is delivered with the row it joined, so it still counts.
-            foldedAway++;
-            return true;
-          }
-        }
+    void append(BraintrustEvent event, int start, int length) {
+      if (rows == starts.length) {
+        starts = java.util.Arrays.copyOf(starts, rows * 2);
+        lengths = java.util.Arrays.copyOf(lengths, rows * 2);
       }
-      if (!fits(json.length)) {
+      indexById.put(event.id(), rows);
+      starts[rows] = start;
+      lengths[rows] = length;
+      events.add(event);
+      rows++;
+      rowBytes += length;
+    }
+
+    /**
+     * Folds an update into an earlier row of the same id when that is safe: the row just written
+     * at {@code start} is replaced by the folded row, and the earlier slot points at it.
+     */
+    boolean foldInto(BraintrustEvent event, int start, int length) {
+      Integer at = indexById.get(event.id());
+      if (at == null) {
         return false;
       }
-      indexById.put(event.id(), rows.size());
-      rows.add(json);
-      events.add(event);
-      rowBytes += json.length;
+      BraintrustEvent folded = EventMerge.fold(events.get(at), event);
+      if (folded == null) {
+        return false;
+      }
+      if (folded != event) {
+        buffer.truncate(start);
+        encoder.encodeTo(folded, buffer);
+        length = buffer.length() - start;
+      }
+      long newBytes = rowBytes - lengths[at] + length;
+      if (EncodedBatch.bodyBytesFor(newBytes, rows) > maxBatchBytes) {
+        buffer.truncate(start);
+        if (folded != event) {
+          encoder.encodeTo(event, buffer);
+        }
+        return false;
+      }
+      // The old row's bytes stay in the buffer unused; the slot now names the new ones.
+      starts[at] = start;
+      lengths[at] = length;
+      events.set(at, folded);
+      rowBytes = newBytes;
+      // The folded-away update is delivered with the row it joined, so it still counts.
+      foldedAway++;
       return true;
     }
 
+    EncodedBatch toEncoded() {
+      return EncodedBatch.wrap(buffer.array(), starts, lengths, rows);
+    }
+
     int events() {
-      return rows.size() + foldedAway;
+      return rows + foldedAway;
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.braintrust.reactive.core;
 
-import dev.braintrust.reactive.core.internal.Ids;
 import dev.braintrust.reactive.core.internal.Time;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,30 +11,36 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** The span implementation: accumulates fields locally and emits one row on end. */
+/**
+ * The span implementation: accumulates fields locally and emits one row on end.
+ *
+ * <p>Kept lean because it runs on the caller's thread: times are primitives, the first log's
+ * (immutable) maps are adopted as they are and copied only when a later log adds to them, and
+ * {@code created} is formatted later by the encoder.
+ */
 final class DefaultSpan implements Span {
   private static final int MAX_STACK_FRAMES = 30;
 
   private final SpanSink sink;
   private final Clock clock;
+  private final boolean systemClock;
   private final Destination destination;
-  private final String id;
-  private final String spanId;
-  private final String rootSpanId;
-  private final List<String> parents;
+  private final SpanIds ids;
   private final String name;
   private final SpanType type;
   private final Instant start;
+  private final double startSeconds;
+  private final long startNanos;
 
   // Guarded by this. Spans are almost never contended, so a monitor is the cheapest safe choice.
   private @Nullable Object input = Log.UNSET;
   private @Nullable Object output = Log.UNSET;
   private @Nullable Object expected = Log.UNSET;
   private @Nullable Object error = Log.UNSET;
-  private @Nullable Map<String, @Nullable Double> scores;
-  private @Nullable Map<String, @Nullable Object> metadata;
-  private final Map<String, Number> metrics = new LinkedHashMap<>(8);
-  private @Nullable List<String> tags;
+  private Map<String, @Nullable Double> scores = Map.of();
+  private Map<String, @Nullable Object> metadata = Map.of();
+  private Map<String, Number> metrics = Map.of();
+  private List<String> tags = List.of();
   private boolean ended;
 
   DefaultSpan(
@@ -47,41 +52,39 @@ final class DefaultSpan implements Span {
       @Nullable Span parent) {
     this.sink = sink;
     this.clock = clock;
+    this.systemClock = clock == Tracer.SYSTEM_CLOCK;
     this.destination = parent == null ? destination : parent.destination();
-    this.id = Ids.newId();
-    // W3C-shaped ids, so spans interleave exactly with OpenTelemetry spans of the same trace.
-    this.spanId = Ids.newSpanId();
-    if (parent == null) {
-      this.rootSpanId = Ids.newTraceId();
-      this.parents = List.of();
-    } else {
-      this.rootSpanId = parent.rootSpanId();
-      this.parents = List.of(parent.spanId());
-    }
+    // W3C-shaped ids (16-hex span, 32-hex trace) so spans interleave exactly with OpenTelemetry's.
+    this.ids = SpanIds.create(parent);
     this.name = name;
     this.type = type;
     this.start = clock.instant();
-    metrics.put("start", Time.epochSeconds(start));
+    this.startSeconds = Time.epochSeconds(start);
+    this.startNanos = System.nanoTime();
+  }
+
+  SpanIds ids() {
+    return ids;
   }
 
   @Override
   public String id() {
-    return id;
+    return ids.rowId();
   }
 
   @Override
   public String spanId() {
-    return spanId;
+    return ids.spanId();
   }
 
   @Override
   public String rootSpanId() {
-    return rootSpanId;
+    return ids.traceId();
   }
 
   @Override
   public List<String> parentSpanIds() {
-    return parents;
+    return ids.parents();
   }
 
   @Override
@@ -128,35 +131,37 @@ final class DefaultSpan implements Span {
     if (log.error != Log.UNSET) {
       error = describeError(log.error);
     }
-    if (!log.scores.isEmpty()) {
-      if (scores == null) {
-        scores = new LinkedHashMap<>();
-      }
-      scores.putAll(log.scores);
-    }
-    if (!log.metadata.isEmpty()) {
-      if (metadata == null) {
-        metadata = new LinkedHashMap<>();
-      }
-      metadata.putAll(log.metadata);
-    }
-    metrics.putAll(log.metrics);
+    scores = merged(scores, log.scores);
+    metadata = merged(metadata, log.metadata);
+    metrics = merged(metrics, log.metrics);
     if (!log.tags.isEmpty()) {
-      if (tags == null) {
-        tags = new ArrayList<>();
-      }
+      List<String> all = new ArrayList<>(tags);
       for (String t : log.tags) {
-        if (!tags.contains(t)) {
-          tags.add(t);
+        if (!all.contains(t)) {
+          all.add(t);
         }
       }
+      tags = all;
     }
+  }
+
+  /** {@code current} with {@code more} laid over it; adopts {@code more} when nothing is there yet. */
+  private static <V> Map<String, V> merged(Map<String, V> current, Map<String, V> more) {
+    if (more.isEmpty()) {
+      return current;
+    }
+    if (current.isEmpty()) {
+      return more;
+    }
+    Map<String, V> m = current instanceof LinkedHashMap ? current : new LinkedHashMap<>(current);
+    m.putAll(more);
+    return m;
   }
 
   /** A row carrying only what this late log adds, merged server-side into the ended row. */
   private BraintrustEvent mergeEvent(Log log) {
-    BraintrustEvent.Builder b = BraintrustEvent.builder(destination, id).merge(true);
-    b.span(spanId, rootSpanId, parents);
+    BraintrustEvent.Builder b = BraintrustEvent.builder(destination, ids.rowId()).merge(true);
+    b.span(ids.spanId(), ids.traceId(), ids.parents());
     if (log.input != Log.UNSET) {
       b.input(log.input);
     }
@@ -215,35 +220,16 @@ final class DefaultSpan implements Span {
         return;
       }
       ended = true;
-      metrics.put("end", Time.epochSeconds(clock.instant()));
-      BraintrustEvent.Builder b =
-          BraintrustEvent.builder(destination, id)
-              .span(spanId, rootSpanId, parents)
-              .spanAttributes(name, type.wireName())
-              .created(start.toString())
-              .metricsMap(metrics);
-      if (input != Log.UNSET) {
-        b.input(input);
-      }
-      if (output != Log.UNSET) {
-        b.output(output);
-      }
-      if (expected != Log.UNSET) {
-        b.expected(expected);
-      }
-      if (error != Log.UNSET) {
-        b.error(error);
-      }
-      if (scores != null) {
-        b.scoresMap(scores);
-      }
-      if (metadata != null) {
-        b.metadataMap(metadata);
-      }
-      if (tags != null) {
-        b.tagsList(tags);
-      }
-      event = b.build();
+      // With the system clock, end = start + monotonic elapsed time: cheaper, and immune to clock steps.
+      double endSeconds = systemClock
+          ? startSeconds + (System.nanoTime() - startNanos) / 1e9
+          : Time.epochSeconds(clock.instant());
+      event = new BraintrustEvent(destination, ids, name, type.wireName(), start, startSeconds, endSeconds,
+          input == Log.UNSET ? null : input, input != Log.UNSET,
+          output == Log.UNSET ? null : output, output != Log.UNSET,
+          expected == Log.UNSET ? null : expected, expected != Log.UNSET,
+          error == Log.UNSET ? null : error, error != Log.UNSET,
+          scores, metadata, metrics, tags);
     }
     sink.accept(event);
   }
@@ -255,6 +241,6 @@ final class DefaultSpan implements Span {
 
   @Override
   public String toString() {
-    return "Span{" + name + ", type=" + type.wireName() + ", spanId=" + spanId + "}";
+    return "Span{" + name + ", type=" + type.wireName() + ", spanId=" + ids.spanId() + "}";
   }
 }

@@ -4,46 +4,81 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * A batch of rows already written as JSON, ready for one insert request. The request body is
- * {@code {"events":[row,row,...]}}.
+ * {@code {"events":[row,row,...]}}. Rows share one byte array; nothing is copied to split a batch.
  */
 public final class EncodedBatch {
-  private static final byte[] HEAD = "{\"events\":[".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-  private static final byte[] TAIL = "]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  private static final byte[] HEAD = "{\"events\":[".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TAIL = "]}".getBytes(StandardCharsets.UTF_8);
 
-  private final List<byte[]> rows;
+  private final byte[] data;
+  private final int[] starts;
+  private final int[] lengths;
+  private final int from;
+  private final int to;
   private final long rowBytes;
 
-  private EncodedBatch(List<byte[]> rows) {
-    this.rows = rows;
+  private EncodedBatch(byte[] data, int[] starts, int[] lengths, int from, int to) {
+    this.data = data;
+    this.starts = starts;
+    this.lengths = lengths;
+    this.from = from;
+    this.to = to;
     long n = 0;
-    for (byte[] r : rows) {
-      n += r.length;
+    for (int i = from; i < to; i++) {
+      n += lengths[i];
     }
     this.rowBytes = n;
   }
 
   /** A batch of these rows, each a complete JSON object. */
   public static EncodedBatch of(List<byte[]> rows) {
-    return new EncodedBatch(List.copyOf(rows));
+    int total = 0;
+    for (byte[] r : rows) {
+      total += r.length;
+    }
+    byte[] data = new byte[total];
+    int[] starts = new int[rows.size()];
+    int[] lengths = new int[rows.size()];
+    int at = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      byte[] r = rows.get(i);
+      System.arraycopy(r, 0, data, at, r.length);
+      starts[i] = at;
+      lengths[i] = r.length;
+      at += r.length;
+    }
+    return new EncodedBatch(data, starts, lengths, 0, rows.size());
   }
 
-  /** The rows. */
+  /** A batch over rows at {@code starts[i]} of {@code lengths[i]} bytes in {@code data}, taken as is. */
+  static EncodedBatch wrap(byte[] data, int[] starts, int[] lengths, int count) {
+    return new EncodedBatch(data, starts, lengths, 0, count);
+  }
+
+  /** Copies of the rows, for inspection. */
   public List<byte[]> rows() {
-    return rows;
+    List<byte[]> out = new ArrayList<>(size());
+    for (int i = from; i < to; i++) {
+      out.add(Arrays.copyOfRange(data, starts[i], starts[i] + lengths[i]));
+    }
+    return out;
   }
 
   /** Number of rows. */
   public int size() {
-    return rows.size();
+    return to - from;
   }
 
   /** Size of the uncompressed request body in bytes. */
   public long bodyBytes() {
-    return bodyBytesFor(rowBytes, rows.size());
+    return bodyBytesFor(rowBytes, size());
   }
 
   /** The body size of {@code count} rows totalling {@code rowBytes}. */
@@ -54,11 +89,11 @@ public final class EncodedBatch {
   /** Writes the request body. */
   public void writeBody(OutputStream out) throws IOException {
     out.write(HEAD);
-    for (int i = 0; i < rows.size(); i++) {
-      if (i > 0) {
+    for (int i = from; i < to; i++) {
+      if (i > from) {
         out.write(',');
       }
-      out.write(rows.get(i));
+      out.write(data, starts[i], lengths[i]);
     }
     out.write(TAIL);
   }
@@ -76,10 +111,10 @@ public final class EncodedBatch {
 
   /** The two halves of this batch, for splitting a request the server found too large. */
   public List<EncodedBatch> halves() {
-    if (rows.size() < 2) {
+    if (size() < 2) {
       throw new IllegalStateException("a batch of one row can't be split");
     }
-    int mid = rows.size() / 2;
-    return List.of(new EncodedBatch(rows.subList(0, mid)), new EncodedBatch(rows.subList(mid, rows.size())));
+    int mid = from + size() / 2;
+    return List.of(new EncodedBatch(data, starts, lengths, from, mid), new EncodedBatch(data, starts, lengths, mid, to));
   }
 }

@@ -39,7 +39,9 @@ final class EventMerge {
     pick(b, first, second);
     b.scoresMap(overlay(first.scores(), second.scores()));
     b.metadataMap(overlay(first.metadata(), second.metadata()));
-    b.metricsMap(overlay(first.metrics(), second.metrics()));
+    b.metricsMap(overlay(first.otherMetrics(), second.otherMetrics()));
+    b.times(Double.isNaN(second.startTime()) ? first.startTime() : second.startTime(),
+        Double.isNaN(second.endTime()) ? first.endTime() : second.endTime());
     b.tagsList(second.tags().isEmpty() ? first.tags() : second.tags());
     return b.build();
   }

@@ -1,9 +1,9 @@
 package dev.braintrust.reactive.core;
 
+import dev.braintrust.reactive.core.internal.ArrayMap;
 import dev.braintrust.reactive.core.internal.Validation;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -33,10 +33,10 @@ public final class Log {
     this.output = b.output;
     this.expected = b.expected;
     this.error = b.error;
-    this.scores = b.scores.isEmpty() ? Map.of() : Collections.unmodifiableMap(b.scores);
-    this.metadata = b.metadata.isEmpty() ? Map.of() : Collections.unmodifiableMap(b.metadata);
-    this.metrics = b.metrics.isEmpty() ? Map.of() : Collections.unmodifiableMap(b.metrics);
-    this.tags = b.tags.isEmpty() ? List.of() : Collections.unmodifiableList(b.tags);
+    this.scores = b.scores == null ? Map.of() : b.scores.freeze();
+    this.metadata = b.metadata == null ? Map.of() : b.metadata.freeze();
+    this.metrics = b.metrics == null ? Map.of() : b.metrics.freeze();
+    this.tags = b.tags == null ? List.of() : Collections.unmodifiableList(b.tags);
   }
 
   /** A new, empty builder. */
@@ -50,10 +50,11 @@ public final class Log {
     @Nullable Object output = UNSET;
     @Nullable Object expected = UNSET;
     @Nullable Object error = UNSET;
-    final Map<String, @Nullable Double> scores = new LinkedHashMap<>();
-    final Map<String, @Nullable Object> metadata = new LinkedHashMap<>();
-    final Map<String, Number> metrics = new LinkedHashMap<>();
-    final List<String> tags = new ArrayList<>();
+    // Created on first use: most logs set two or three fields, and this sits on the hot path.
+    @Nullable ArrayMap<@Nullable Double> scores;
+    @Nullable ArrayMap<@Nullable Object> metadata;
+    @Nullable ArrayMap<Number> metrics;
+    @Nullable List<String> tags;
 
     private Builder() {}
 
@@ -83,7 +84,11 @@ public final class Log {
 
     /** A score between 0 and 1, or null to record that it was not scored. */
     public Builder score(String name, @Nullable Number value) {
-      scores.put(name, Validation.score(name, value));
+      Double v = Validation.score(name, value);
+      if (scores == null) {
+        scores = new ArrayMap<>(4);
+      }
+      scores.put(name, v);
       return this;
     }
 
@@ -95,7 +100,11 @@ public final class Log {
 
     /** A metadata entry. */
     public Builder metadata(String key, @Nullable Object value) {
-      metadata.put(Validation.key("metadata", key), value);
+      String k = Validation.key("metadata", key);
+      if (metadata == null) {
+        metadata = new ArrayMap<>(4);
+      }
+      metadata.put(k, value);
       return this;
     }
 
@@ -107,7 +116,11 @@ public final class Log {
 
     /** A numeric metric such as {@code prompt_tokens}; must be finite. */
     public Builder metric(String name, Number value) {
-      metrics.put(name, Validation.metric(name, value));
+      Number v = Validation.metric(name, value);
+      if (metrics == null) {
+        metrics = new ArrayMap<>(4);
+      }
+      metrics.put(name, v);
       return this;
     }
 
@@ -119,7 +132,11 @@ public final class Log {
 
     /** A tag. */
     public Builder tag(String tag) {
-      tags.add(Validation.tag(tag));
+      String t = Validation.tag(tag);
+      if (tags == null) {
+        tags = new ArrayList<>(2);
+      }
+      tags.add(t);
       return this;
     }
 
@@ -129,9 +146,15 @@ public final class Log {
       return this;
     }
 
-    /** The immutable log. */
+    /** The immutable log; the builder starts empty-handed again for its collections. */
     public Log build() {
-      return new Log(this);
+      Log log = new Log(this);
+      // The log wraps these collections, so later builder calls must not reach them.
+      scores = null;
+      metadata = null;
+      metrics = null;
+      tags = null;
+      return log;
     }
   }
 }

@@ -26,6 +26,8 @@ import reactor.core.publisher.Mono;
  * problems.
  */
 public final class Tracer {
+  static final Clock SYSTEM_CLOCK = Clock.systemUTC();
+
   private final SpanSink sink;
   private final Destination destination;
   private final Clock clock;
@@ -38,7 +40,7 @@ public final class Tracer {
 
   /** A tracer writing root spans to {@code destination}. */
   public static Tracer create(SpanSink sink, Destination destination) {
-    return new Tracer(sink, destination, Clock.systemUTC());
+    return new Tracer(sink, destination, SYSTEM_CLOCK);
   }
 
   /** A tracer like this one with another clock, for tests that pin span times. */

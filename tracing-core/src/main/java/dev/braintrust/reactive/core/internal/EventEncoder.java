@@ -16,6 +16,7 @@ import java.time.ZoneId;
 import java.time.temporal.TemporalAccessor;
 import java.time.temporal.TemporalAmount;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -85,15 +86,29 @@ public final class EventEncoder {
 
   /** Encodes one event; never throws for bad user values. */
   public Encoded encode(BraintrustEvent event) {
+    RowBuffer out = new RowBuffer(1024);
+    List<String> errors = encodeTo(event, out);
+    return new Encoded(Arrays.copyOf(out.array(), out.length()), errors);
+  }
+
+  /**
+   * Appends the event's row to {@code out}, returning the problems met (empty when the row was
+   * written as given). A failed fast pass is cut out of the buffer before the safe pass.
+   */
+  public List<String> encodeTo(BraintrustEvent event, RowBuffer out) {
+    int start = out.length();
     try {
-      return new Encoded(writeFast(event), List.of());
+      writeFast(event, out);
+      return List.of();
     } catch (IOException | RuntimeException | StackOverflowError e) {
-      return writeSafe(event);
+      out.truncate(start);
+      Encoded safe = writeSafe(event);
+      out.write(safe.json(), 0, safe.json().length);
+      return safe.errors();
     }
   }
 
-  private byte[] writeFast(BraintrustEvent e) throws IOException {
-    ByteArrayBuilder out = new ByteArrayBuilder(512);
+  private void writeFast(BraintrustEvent e, RowBuffer out) throws IOException {
     try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
       g.writeStartObject();
       writeHeader(g, e);
@@ -120,7 +135,6 @@ public final class EventEncoder {
       writeTail(g, e);
       g.writeEndObject();
     }
-    return out.toByteArray();
   }
 
   private void writeUser(JsonGenerator g, String field, @Nullable Object value) throws IOException {
@@ -182,11 +196,22 @@ public final class EventEncoder {
   }
 
   private static void writeTail(JsonGenerator g, BraintrustEvent e) throws IOException {
-    if (!e.metrics().isEmpty()) {
+    Map<String, Number> other = e.otherMetrics();
+    double start = e.startTime();
+    double end = e.endTime();
+    if (!other.isEmpty() || !Double.isNaN(start) || !Double.isNaN(end)) {
       g.writeObjectFieldStart("metrics");
-      for (Map.Entry<String, Number> m : e.metrics().entrySet()) {
+      if (!Double.isNaN(start)) {
+        g.writeFieldName("start");
+        writeSeconds(g, start);
+      }
+      for (Map.Entry<String, Number> m : other.entrySet()) {
         g.writeFieldName(m.getKey());
         writeNumber(g, m.getValue());
+      }
+      if (!Double.isNaN(end)) {
+        g.writeFieldName("end");
+        writeSeconds(g, end);
       }
       g.writeEndObject();
     }
@@ -197,6 +222,29 @@ public final class EventEncoder {
       }
       g.writeEndArray();
     }
+  }
+
+  /**
+   * Epoch seconds with microseconds, written by hand: {@code Double.toString} was a measurable
+   * share of encoding, and microseconds are all a span time carries.
+   */
+  static void writeSeconds(JsonGenerator g, double seconds) throws IOException {
+    if (seconds < 0 || seconds > 1e11) {
+      g.writeNumber(seconds);
+      return;
+    }
+    long micros = Math.round(seconds * 1_000_000.0);
+    long whole = micros / 1_000_000;
+    int frac = (int) (micros % 1_000_000);
+    char[] buf = new char[20 + 7];
+    String w = Long.toString(whole);
+    w.getChars(0, w.length(), buf, 0);
+    int at = w.length();
+    buf[at++] = '.';
+    for (int div = 100_000; div > 0; div /= 10) {
+      buf[at++] = (char) ('0' + (frac / div) % 10);
+    }
+    g.writeRawValue(buf, 0, at);
   }
 
   private static void writeNumber(JsonGenerator g, Number n) throws IOException {

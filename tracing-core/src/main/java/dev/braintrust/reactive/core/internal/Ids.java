@@ -41,11 +41,44 @@ public final class Ids {
     }
   }
 
-  /** A new random UUID string. */
+  /** A new random UUIDv4 string, formatted without going through {@link UUID}. */
   public static String newId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     long msb = (r.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
     long lsb = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
-    return new UUID(msb, lsb).toString();
+    return uuid(msb, lsb);
+  }
+
+  /** 16 lowercase hex digits. */
+  public static String hex16(long v) {
+    char[] out = new char[16];
+    hex(v, out, 0);
+    return new String(out);
+  }
+
+  /** 32 lowercase hex digits. */
+  public static String hex32(long hi, long lo) {
+    char[] out = new char[32];
+    hex(hi, out, 0);
+    hex(lo, out, 16);
+    return new String(out);
+  }
+
+  /** The 8-4-4-4-12 UUID form of two longs. */
+  public static String uuid(long msb, long lsb) {
+    char[] hex = new char[32];
+    hex(msb, hex, 0);
+    hex(lsb, hex, 16);
+    char[] out = new char[36];
+    System.arraycopy(hex, 0, out, 0, 8);
+    out[8] = '-';
+    System.arraycopy(hex, 8, out, 9, 4);
+    out[13] = '-';
+    System.arraycopy(hex, 12, out, 14, 4);
+    out[18] = '-';
+    System.arraycopy(hex, 16, out, 19, 4);
+    out[23] = '-';
+    System.arraycopy(hex, 20, out, 24, 12);
+    return new String(out);
   }
 }

@@ -1,0 +1,56 @@
+package dev.braintrust.reactive.core.internal;
+
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer that rows are encoded straight into, so a batch is one array plus
+ * offsets instead of one array per row. It can be cut back to an earlier length, which is how a
+ * row that failed or did not fit is taken out again.
+ */
+public final class RowBuffer extends OutputStream {
+  private byte[] data;
+  private int length;
+
+  /** A buffer with this much room before it grows. */
+  public RowBuffer(int capacity) {
+    data = new byte[Math.max(64, capacity)];
+  }
+
+  @Override
+  public void write(int b) {
+    ensure(1);
+    data[length++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) {
+    ensure(len);
+    System.arraycopy(b, off, data, length, len);
+    length += len;
+  }
+
+  private void ensure(int more) {
+    if (length + more > data.length) {
+      data = Arrays.copyOf(data, Math.max(data.length * 2, length + more));
+    }
+  }
+
+  /** Bytes written so far. */
+  public int length() {
+    return length;
+  }
+
+  /** Cuts the buffer back to {@code newLength} bytes. */
+  public void truncate(int newLength) {
+    if (newLength < 0 || newLength > length) {
+      throw new IllegalArgumentException("cannot truncate " + length + " bytes to " + newLength);
+    }
+    length = newLength;
+  }
+
+  /** The backing array; valid up to {@link #length()}. */
+  public byte[] array() {
+    return data;
+  }
+}
