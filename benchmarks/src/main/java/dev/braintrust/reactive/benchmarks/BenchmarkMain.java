@@ -12,19 +12,18 @@ import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs every benchmark with settings that finish in a few minutes on 2 cores and writes a
- * markdown report (the path is the first argument). Sizes can be raised with system properties:
- * {@code -Dbench.events=200000}, {@code -Dbench.iterations=5}.
+ * markdown report (the path is the first argument). Sizes can be changed with system properties:
+ * {@code -Dbench.events=200000}, {@code -Dbench.iterations=5}, {@code -Dbench.rounds=3}.
  */
 public final class BenchmarkMain {
   private BenchmarkMain() {}
 
-  public static void main(String[] args) throws IOException, RunnerException {
+  public static void main(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "BENCHMARKS-run.md");
     int events = Integer.getInteger("bench.events", 200_000);
     int iterations = Integer.getInteger("bench.iterations", 5);
@@ -58,24 +57,40 @@ public final class BenchmarkMain {
 
     md.append("\n## End to end: ").append(events).append(" LLM spans into a loopback sink (higher is better)\n\n")
         .append("| pipeline | events/s | wire bytes/event | peak heap MiB | notes |\n|---|---|---|---|---|\n");
+    int rounds = Integer.getInteger("bench.rounds", 3);
     try (SinkServer sink = new SinkServer(java.time.Duration.ZERO)) {
-      // A warm-up pass of each, so the JIT has compiled both pipelines before the measured pass.
-      EndToEndBenchmark.limit(events / 4);
-      EndToEndBenchmark.ours(events / 4, sink);
-      EndToEndBenchmark.otel(events / 4, sink);
-      List<EndToEndBenchmark.Result> runs = new ArrayList<>();
-      EndToEndBenchmark.Result limit = EndToEndBenchmark.limit(events);
-      EndToEndBenchmark.Result ours = EndToEndBenchmark.ours(events, sink);
-      EndToEndBenchmark.Result otel = EndToEndBenchmark.otel(events, sink);
-      runs.add(ours);
-      runs.add(otel);
-      runs.add(limit);
-      for (EndToEndBenchmark.Result r : runs) {
-        md.append(String.format(Locale.ROOT, "| %s | %,.0f | %.0f | %d | %s |%n", r.name, r.eventsPerSecond(),
-            (double) r.wireBytes / Math.max(1, r.events), r.peakHeapMiB, r.note));
+      // Rounds interleave the pipelines so each sees the same machine state; the JIT warms up in
+      // the early rounds, and each pipeline is reported by its best round.
+      List<List<EndToEndBenchmark.Result>> all = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        all.add(new ArrayList<>());
       }
-      md.append(String.format(Locale.ROOT, "%n- ours / OTel SDK + OTLP: **%.2f**%n- ours / serialise+gzip limit: **%.2f**%n",
-          ours.eventsPerSecond() / otel.eventsPerSecond(), ours.eventsPerSecond() / limit.eventsPerSecond()));
+      for (int round = 0; round < rounds; round++) {
+        all.get(0).add(EndToEndBenchmark.ours(events, sink));
+        all.get(1).add(EndToEndBenchmark.otel(events, sink));
+        all.get(2).add(EndToEndBenchmark.limit(events, 1));
+        all.get(3).add(EndToEndBenchmark.limit(events, Runtime.getRuntime().availableProcessors()));
+      }
+      List<EndToEndBenchmark.Result> best = new ArrayList<>();
+      for (List<EndToEndBenchmark.Result> runs : all) {
+        EndToEndBenchmark.Result b = runs.get(0);
+        StringBuilder each = new StringBuilder();
+        for (EndToEndBenchmark.Result r : runs) {
+          if (r.eventsPerSecond() > b.eventsPerSecond()) {
+            b = r;
+          }
+          each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", r.eventsPerSecond()));
+        }
+        best.add(b);
+        md.append(String.format(Locale.ROOT, "| %s | %,.0f | %.0f | %d | %s; rounds: %s |%n", b.name, b.eventsPerSecond(),
+            (double) b.wireBytes / Math.max(1, b.events), b.peakHeapMiB, b.note.isEmpty() ? "-" : b.note, each));
+      }
+      double ours = best.get(0).eventsPerSecond();
+      md.append(String.format(Locale.ROOT,
+          "%n- ours / OTel SDK + OTLP: **%.2f**%n- ours / serialise+gzip limit on 1 thread: **%.2f**%n"
+              + "- ours / serialise+gzip limit on all %d cores: **%.2f**%n",
+          ours / best.get(1).eventsPerSecond(), ours / best.get(2).eventsPerSecond(),
+          Runtime.getRuntime().availableProcessors(), ours / best.get(3).eventsPerSecond()));
     }
 
     md.append("\n## Bounded heap: producer faster than the network (sink answers after 100 ms)\n\n")

@@ -19,7 +19,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -64,34 +63,51 @@ final class EndToEndBenchmark {
     span.end();
   }
 
-  /** Serialise + gzip of the same rows on one thread, no network: the ceiling for one core. */
-  static Result limit(int events) throws IOException {
+  /**
+   * Serialise + gzip of the same rows with no network, on {@code threads} threads: the work our
+   * pipeline must do per event at the very least.
+   */
+  static Result limit(int events, int threads) throws Exception {
     List<BraintrustEvent> rows = new ArrayList<>(1000);
     Tracer capture = Tracer.create(rows::add, Destination.projectLogs("bench"));
     for (int i = 0; i < 1000; i++) {
       recordOurs(capture);
     }
     EventEncoder encoder = new EventEncoder();
-    long wire = 0;
+    AtomicLong wire = new AtomicLong();
+    int batches = events / rows.size();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
     HeapProbe.reset();
     long start = System.nanoTime();
-    for (int done = 0; done < events; done += rows.size()) {
-      List<byte[]> encoded = new ArrayList<>(rows.size());
-      for (BraintrustEvent e : rows) {
-        encoded.add(encoder.encode(e).json());
-      }
-      ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-      try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024) {
-        {
-          def.setLevel(Deflater.BEST_SPEED);
+    List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int share = batches / threads + (t < batches % threads ? 1 : 0);
+      work.add(pool.submit(() -> {
+        for (int b = 0; b < share; b++) {
+          List<byte[]> encoded = new ArrayList<>(rows.size());
+          for (BraintrustEvent e : rows) {
+            encoded.add(encoder.encode(e).json());
+          }
+          ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+          try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024) {
+            {
+              def.setLevel(Deflater.BEST_SPEED);
+            }
+          }) {
+            EncodedBatch.of(encoded).writeBody(gz);
+          }
+          wire.addAndGet(out.size());
         }
-      }) {
-        EncodedBatch.of(encoded).writeBody(gz);
-      }
-      wire += out.size();
+        return null;
+      }));
+    }
+    for (java.util.concurrent.Future<?> f : work) {
+      f.get();
     }
     double s = (System.nanoTime() - start) / 1e9;
-    return new Result("limit: Jackson + gzip, 1 thread, no network", events, s, wire, HeapProbe.peakMiB(), "");
+    pool.shutdown();
+    return new Result("limit: Jackson + gzip, " + threads + (threads == 1 ? " thread" : " threads") + ", no network",
+        (long) batches * rows.size(), s, wire.get(), HeapProbe.peakMiB(), "");
   }
 
   /** tracing-core spans through the exporter and the Reactor Netty client into the sink. */

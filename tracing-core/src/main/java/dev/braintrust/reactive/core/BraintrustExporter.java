@@ -93,7 +93,12 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong serializationErrors = new AtomicLong();
   private final EnumMap<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
-  private final EnumMap<DropReason, AtomicLong> dropLogCount = new EnumMap<>(DropReason.class);
+  private static final int DROP_REPORT_SECONDS = 10;
+  // Written once per reason; a racy double log on the very first drop is harmless.
+  private final boolean[] warned = new boolean[DropReason.values().length];
+  // Ticker-confined: what the last summary reported, and when.
+  private final long[] reportedDrops = new long[DropReason.values().length];
+  private long lastDropReport = System.nanoTime();
   private final MeterRegistry registry;
   private final Counter batchesSent;
   private final Counter bytesUncompressed;
@@ -128,7 +133,6 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     for (DropReason r : DropReason.values()) {
       LongAdder adder = new LongAdder();
       dropped.put(r, adder);
-      dropLogCount.put(r, new AtomicLong());
       FunctionCounter.builder("braintrust.events.dropped", adder, LongAdder::sum)
           .tag("reason", r.tag())
           .description("Events not sent, by reason")
@@ -170,6 +174,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
             () -> {
               sealRequested = true;
               drain();
+              reportDrops();
             },
             interval,
             interval,
@@ -281,11 +286,33 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
 
   private void drop(DropReason reason, long n, String why) {
     dropped.get(reason).add(n);
-    long seen = dropLogCount.get(reason).getAndAdd(n);
-    // First occurrence, then every 10,000th, so a storm can't flood the log.
-    if (seen == 0 || seen / 10_000 != (seen + n) / 10_000) {
-      LOG.log(Level.WARNING, "Braintrust exporter dropped {0} event(s), reason {1}: {2} ({3} so far)",
-          n, reason.tag(), why, seen + n);
+    // Only the first drop of each reason is logged here; the ticker reports the rest in summary,
+    // so producers never contend on a shared counter just to decide whether to log.
+    if (!warned[reason.ordinal()]) {
+      warned[reason.ordinal()] = true;
+      LOG.log(Level.WARNING, "Braintrust exporter dropped {0} event(s), reason {1}: {2}"
+          + " (further drops are summarised every {3} s)", n, reason.tag(), why, DROP_REPORT_SECONDS);
+    }
+  }
+
+  /** Logs how many events were dropped since the last report, at most every 10 seconds. */
+  private void reportDrops() {
+    long now = System.nanoTime();
+    if (now - lastDropReport < TimeUnit.SECONDS.toNanos(DROP_REPORT_SECONDS)) {
+      return;
+    }
+    StringBuilder summary = new StringBuilder();
+    for (DropReason r : DropReason.values()) {
+      long total = dropped.get(r).sum();
+      long since = total - reportedDrops[r.ordinal()];
+      if (since > 0) {
+        summary.append(summary.length() == 0 ? "" : ", ").append(since).append(' ').append(r.tag());
+        reportedDrops[r.ordinal()] = total;
+      }
+    }
+    lastDropReport = now;
+    if (summary.length() > 0) {
+      LOG.log(Level.WARNING, "Braintrust exporter dropped events since the last report: " + summary);
     }
   }
 
