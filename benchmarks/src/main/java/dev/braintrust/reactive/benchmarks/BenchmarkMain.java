@@ -18,7 +18,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs every benchmark with settings that finish in a few minutes on 2 cores and writes a
  * markdown report (the path is the first argument). Sizes can be changed with system properties:
- * {@code -Dbench.events=200000}, {@code -Dbench.iterations=5}, {@code -Dbench.rounds=3}.
+ * {@code -Dbench.events=200000}, {@code -Dbench.iterations=5}, {@code -Dbench.rounds=5}.
  */
 public final class BenchmarkMain {
   private BenchmarkMain() {}
@@ -57,7 +57,7 @@ public final class BenchmarkMain {
 
     md.append("\n## End to end: ").append(events).append(" LLM spans into a loopback sink (higher is better)\n\n")
         .append("| pipeline | events/s | wire bytes/event | peak heap MiB | notes |\n|---|---|---|---|---|\n");
-    int rounds = Integer.getInteger("bench.rounds", 3);
+    int rounds = Integer.getInteger("bench.rounds", 5);
     try (SinkServer sink = new SinkServer(java.time.Duration.ZERO)) {
       // Rounds interleave the pipelines so each sees the same machine state; the JIT warms up in
       // the early rounds, and each pipeline is reported by its best round.

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -37,10 +38,12 @@ import reactor.core.scheduler.Schedulers;
  * The bounded, batching buffer between instrumented code and a {@link Transport}.
  *
  * <p>Application threads call {@link #accept} (lock-free: one CAS and one queue offer). A single
- * drain worker writes events to JSON, groups them per destination into batches closed by count,
- * bytes or the flush interval (whichever comes first), and sends at most {@code
- * maxConcurrentRequests} batches at a time. When sends fall behind, the buffer fills and the
- * {@link OverflowPolicy} applies; every event that is not delivered is counted with a reason.
+ * drain worker groups events per destination into batches closed by count or by the flush
+ * interval (whichever comes first), folding updates of the same row. Each batch is written to JSON
+ * on the encode scheduler (all cores) and sent as requests of at most {@code maxBatchBytes}, at
+ * most {@code maxConcurrentRequests} batches at a time. When sending falls behind, the buffer fills
+ * and the {@link OverflowPolicy} applies; every event that is not delivered is counted with a
+ * reason.
  *
  * <pre>{@code
  * BraintrustExporter exporter = BraintrustExporter.builder(transport)
@@ -76,6 +79,8 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   private final Scheduler scheduler;
   private final boolean ownsScheduler;
   private final Scheduler.Worker worker;
+  private final Scheduler encodeScheduler;
+  private final boolean ownsEncodeScheduler;
   private final Disposable ticker;
   private final @Nullable Thread shutdownHook;
 
@@ -113,7 +118,8 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   private final ArrayDeque<PendingBatch> ready = new ArrayDeque<>();
   private final Set<PendingBatch> outstanding = new LinkedHashSet<>();
   private int inFlight;
-  private long lastBatchBytes = 16 * 1024;
+  // A sizing hint shared by the encode threads; a stale value only costs a buffer resize.
+  private volatile long lastBatchBytes = 16 * 1024;
 
   private BraintrustExporter(Builder b) {
     this.transport = b.transport;
@@ -128,6 +134,18 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     this.scheduler =
         b.scheduler != null ? b.scheduler : Schedulers.newSingle("braintrust-exporter", true);
     this.worker = scheduler.createWorker();
+    // A caller-provided scheduler (virtual time in tests) also encodes, keeping runs deterministic.
+    if (b.encodeScheduler != null) {
+      this.encodeScheduler = b.encodeScheduler;
+      this.ownsEncodeScheduler = false;
+    } else if (b.scheduler != null) {
+      this.encodeScheduler = b.scheduler;
+      this.ownsEncodeScheduler = false;
+    } else {
+      this.encodeScheduler = Schedulers.newParallel("braintrust-encode",
+          Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), true);
+      this.ownsEncodeScheduler = true;
+    }
     this.registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
 
     for (DropReason r : DropReason.values()) {
@@ -396,6 +414,9 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     if (ownsScheduler) {
       scheduler.dispose();
     }
+    if (ownsEncodeScheduler) {
+      encodeScheduler.dispose();
+    }
   }
 
   private long pendingCount() {
@@ -479,43 +500,11 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
       batch = new OpenBatch(event.destination());
       open.put(event.destination(), batch);
     }
-    int start = batch.buffer.length();
-    List<String> errors;
-    try {
-      errors = encoder.encodeTo(event, batch.buffer);
-    } catch (RuntimeException e) {
-      // The encoder isolates bad values itself; this is the last guard so nothing vanishes uncounted.
-      batch.buffer.truncate(start);
-      drop(DropReason.INVALID, 1, "event " + event.id() + " could not be encoded: " + e);
-      return;
-    }
-    if (!errors.isEmpty()) {
-      serializationErrors.incrementAndGet();
-      LOG.log(Level.WARNING, "Braintrust event {0}: {1}", event.id(), errors);
-    }
-    int length = batch.buffer.length() - start;
-    if (EncodedBatch.bodyBytesFor(length, 1) > maxBatchBytes) {
-      batch.buffer.truncate(start);
-      drop(DropReason.OVERSIZED, 1, "event " + event.id() + " is " + length
-          + " bytes of JSON, over the request limit of " + maxBatchBytes + " bytes; not sent");
-      return;
-    }
-    if (batch.foldInto(event, start, length)) {
-      return;
-    }
-    if (!batch.fits(length)) {
-      // Move the row that did not fit into a fresh batch and send the full one.
-      byte[] row = java.util.Arrays.copyOfRange(batch.buffer.array(), start, start + length);
-      batch.buffer.truncate(start);
-      seal(batch);
-      batch = new OpenBatch(event.destination());
-      open.put(event.destination(), batch);
-      start = batch.buffer.length();
-      batch.buffer.write(row, 0, row.length);
-    }
-    batch.append(event, start, length);
-    if (batch.count() >= maxBatchEvents) {
-      seal(batch);
+    if (!batch.foldInto(event)) {
+      batch.append(event);
+      if (batch.count() >= maxBatchEvents) {
+        seal(batch);
+      }
     }
   }
 
@@ -530,25 +519,45 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     if (batch.count() == 0) {
       return;
     }
-    lastBatchBytes = batch.buffer.length();
-    PendingBatch p = new PendingBatch(batch.destination, batch.toEncoded(), batch.events());
+    PendingBatch p = new PendingBatch(batch.destination, batch.events, batch.weights);
     ready.add(p);
     outstanding.add(p);
   }
 
+  /**
+   * Encodes the batch off the drain thread, one request-sized chunk at a time, and sends each
+   * chunk before encoding the next: encoding uses every core, and a batch in flight holds at most
+   * about one request of bytes.
+   */
   private void send(PendingBatch batch) {
     inFlight++;
     long start = System.nanoTime();
-    Mono<InsertResult> call;
-    try {
-      call = transport.insert(batch.destination, batch.batch);
-    } catch (Throwable t) {
-      call = Mono.error(t);
-    }
+    Chunker chunker = new Chunker(batch);
+    Mono<InsertResult> call =
+        Flux.<EncodedChunk>generate(sink -> {
+              EncodedChunk c = chunker.next();
+              if (c == null) {
+                sink.complete();
+              } else {
+                sink.next(c);
+              }
+            })
+            .subscribeOn(encodeScheduler)
+            .concatMap(c -> insert(batch.destination, c.batch).doOnNext(r -> chunker.delivered += c.weight), 1)
+            .reduce(InsertResult::plus);
     call.subscribe(
-        result -> schedule(() -> done(batch, result, null, start)),
-        error -> schedule(() -> done(batch, null, error, start)),
-        () -> schedule(() -> done(batch, null, null, start)));
+        result -> schedule(() -> done(batch, chunker, result, null, start)),
+        error -> schedule(() -> done(batch, chunker, null, error, start)),
+        () -> schedule(() -> done(batch, chunker, null, null, start)));
+  }
+
+  private Mono<InsertResult> insert(Destination destination, EncodedBatch chunk) {
+    try {
+      return transport.insert(destination, chunk)
+          .switchIfEmpty(Mono.fromSupplier(() -> InsertResult.of(chunk.size(), chunk.bodyBytes(), chunk.bodyBytes(), 1, 0)));
+    } catch (Throwable t) {
+      return Mono.error(t);
+    }
   }
 
   private void schedule(Runnable task) {
@@ -559,84 +568,64 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     }
   }
 
-  private void done(PendingBatch batch, @Nullable InsertResult result, @Nullable Throwable error, long start) {
+  private void done(PendingBatch batch, Chunker chunker, @Nullable InsertResult result, @Nullable Throwable error,
+      long start) {
     if (batch.finished) {
       return;
     }
     batch.finished = true;
     inFlight--;
     outstanding.remove(batch);
-    int rows = batch.events;
+    long sent = chunker.delivered;
+    long lost = batch.totalWeight - chunker.dropped - sent;
     if (!terminated) {
       batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      if (error == null) {
-        delivered.addAndGet(rows);
+      delivered.addAndGet(sent);
+      if (result != null) {
         batchesSent.increment();
-        if (result != null) {
-          bytesUncompressed.increment(result.uncompressedBytes());
-          bytesSent.increment(result.sentBytes());
-          retries.increment(result.retries());
-          requests.increment(result.requests());
-        }
-      } else {
-        failed.addAndGet(rows);
+        bytesUncompressed.increment(result.uncompressedBytes());
+        bytesSent.increment(result.sentBytes());
+        retries.increment(result.retries());
+        requests.increment(result.requests());
+      }
+      if (error != null && lost > 0) {
+        failed.addAndGet(lost);
         lastFailure = String.valueOf(error.getMessage());
-        LOG.log(Level.WARNING, "Braintrust batch of " + rows + " event(s) to "
+        LOG.log(Level.WARNING, "Braintrust batch of " + lost + " event(s) to "
             + batch.destination + " failed: " + error.getMessage());
       }
     }
-    batch.done.complete(error == null ? 0L : (long) rows);
+    batch.done.complete(error == null ? 0L : Math.max(0, lost));
     drain();
   }
 
-  /**
-   * Rows collected for one destination, encoded straight into one buffer, folding updates of the
-   * same id where safe.
-   */
+  /** Events collected for one destination, folding updates of the same id where safe. */
   private final class OpenBatch {
     final Destination destination;
-    // Sized from the last batch, so a steady stream rarely grows (and copies) the buffer.
-    final RowBuffer buffer = new RowBuffer((int) Math.min(maxBatchBytes, lastBatchBytes + lastBatchBytes / 8 + 1024));
-    int[] starts = new int[16];
-    int[] lengths = new int[16];
     final List<BraintrustEvent> events = new ArrayList<>();
+    int[] weights = new int[16];
     final Map<String, Integer> indexById = new HashMap<>();
-    int rows;
-    long rowBytes;
-    int foldedAway;
 
     OpenBatch(Destination destination) {
       this.destination = destination;
     }
 
     int count() {
-      return rows;
+      return events.size();
     }
 
-    boolean fits(int jsonLength) {
-      return rows == 0
-          || (rows < maxBatchEvents
-              && EncodedBatch.bodyBytesFor(rowBytes + jsonLength, rows + 1) <= maxBatchBytes);
-    }
-
-    void append(BraintrustEvent event, int start, int length) {
-      if (rows == starts.length) {
-        starts = java.util.Arrays.copyOf(starts, rows * 2);
-        lengths = java.util.Arrays.copyOf(lengths, rows * 2);
+    void append(BraintrustEvent event) {
+      int i = events.size();
+      if (i == weights.length) {
+        weights = java.util.Arrays.copyOf(weights, i * 2);
       }
-      indexById.put(event.id(), rows);
-      starts[rows] = start;
-      lengths[rows] = length;
+      indexById.put(event.id(), i);
       events.add(event);
-      rows++;
-      rowBytes += length;
+      weights[i] = 1;
     }
 
-    /**
-     * Folds an update into an earlier row of the same id when that is safe: the row just written
-     * at {@code start} is replaced by the folded row, and the earlier slot points at it.
-     */
-    boolean foldInto(BraintrustEvent event, int start, int length) {
+    /** Folds an update into an earlier row of the same id when the result is what the server would store. */
+    boolean foldInto(BraintrustEvent event) {
       Integer at = indexById.get(event.id());
       if (at == null) {
         return false;
@@ -645,50 +634,117 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
       if (folded == null) {
         return false;
       }
-      if (folded != event) {
-        buffer.truncate(start);
-        encoder.encodeTo(folded, buffer);
-        length = buffer.length() - start;
-      }
-      long newBytes = rowBytes - lengths[at] + length;
-      if (EncodedBatch.bodyBytesFor(newBytes, rows) > maxBatchBytes) {
-        buffer.truncate(start);
-        if (folded != event) {
-          encoder.encodeTo(event, buffer);
-        }
-        return false;
-      }
-      // The old row's bytes stay in the buffer unused; the slot now names the new ones.
-      starts[at] = start;
-      lengths[at] = length;
       events.set(at, folded);
-      rowBytes = newBytes;
       // The folded-away update is delivered with the row it joined, so it still counts.
-      foldedAway++;
+      weights[at]++;
       return true;
-    }
-
-    EncodedBatch toEncoded() {
-      return EncodedBatch.wrap(buffer.array(), starts, lengths, rows);
-    }
-
-    int events() {
-      return rows + foldedAway;
     }
   }
 
-  /** A sealed batch waiting for, or in, its request. */
+  /** Request-sized chunk of encoded rows and how many events it carries. */
+  private static final class EncodedChunk {
+    final EncodedBatch batch;
+    final int weight;
+
+    EncodedChunk(EncodedBatch batch, int weight) {
+      this.batch = batch;
+      this.weight = weight;
+    }
+  }
+
+  /** Encodes a sealed batch into chunks of at most {@code maxBatchBytes}, on the encode scheduler. */
+  private final class Chunker {
+    final PendingBatch batch;
+    int next;
+    // Written on the encode thread or on transport threads, read on the drain worker after the
+    // call completes: the completion signal orders them.
+    volatile long delivered;
+    volatile long dropped;
+
+    Chunker(PendingBatch batch) {
+      this.batch = batch;
+    }
+
+    @Nullable EncodedChunk next() {
+      List<BraintrustEvent> events = batch.events;
+      if (next >= events.size()) {
+        return null;
+      }
+      RowBuffer buffer = new RowBuffer((int) Math.min(maxBatchBytes, lastBatchBytes + lastBatchBytes / 8 + 1024));
+      int[] starts = new int[Math.min(events.size() - next, 64)];
+      int[] lengths = new int[starts.length];
+      int rows = 0;
+      long rowBytes = 0;
+      int weight = 0;
+      while (next < events.size()) {
+        BraintrustEvent event = events.get(next);
+        int start = buffer.length();
+        List<String> errors;
+        try {
+          errors = encoder.encodeTo(event, buffer);
+        } catch (RuntimeException e) {
+          // The encoder isolates bad values itself; this is the last guard so nothing vanishes uncounted.
+          buffer.truncate(start);
+          dropped += batch.weights[next];
+          drop(DropReason.INVALID, batch.weights[next], "event " + event.id() + " could not be encoded: " + e);
+          next++;
+          continue;
+        }
+        int length = buffer.length() - start;
+        if (EncodedBatch.bodyBytesFor(length, 1) > maxBatchBytes) {
+          buffer.truncate(start);
+          dropped += batch.weights[next];
+          drop(DropReason.OVERSIZED, batch.weights[next], "event " + event.id() + " is " + length
+              + " bytes of JSON, over the request limit of " + maxBatchBytes + " bytes; not sent");
+          next++;
+          continue;
+        }
+        if (rows > 0 && EncodedBatch.bodyBytesFor(rowBytes + length, rows + 1) > maxBatchBytes) {
+          // This row starts the next chunk; it is encoded again then.
+          buffer.truncate(start);
+          break;
+        }
+        if (!errors.isEmpty()) {
+          serializationErrors.incrementAndGet();
+          LOG.log(Level.WARNING, "Braintrust event {0}: {1}", event.id(), errors);
+        }
+        if (rows == starts.length) {
+          starts = java.util.Arrays.copyOf(starts, rows * 2);
+          lengths = java.util.Arrays.copyOf(lengths, rows * 2);
+        }
+        starts[rows] = start;
+        lengths[rows] = length;
+        rows++;
+        rowBytes += length;
+        weight += batch.weights[next];
+        next++;
+      }
+      if (rows == 0) {
+        return next();
+      }
+      lastBatchBytes = buffer.length();
+      return new EncodedChunk(EncodedBatch.wrap(buffer.array(), starts, lengths, rows), weight);
+    }
+  }
+
+  /** A sealed batch waiting for, or in, its requests. */
   private static final class PendingBatch {
     final Destination destination;
-    final EncodedBatch batch;
-    final int events;
+    final List<BraintrustEvent> events;
+    final int[] weights;
+    final long totalWeight;
     final CompletableFuture<Long> done = new CompletableFuture<>();
     boolean finished;
 
-    PendingBatch(Destination destination, EncodedBatch batch, int events) {
+    PendingBatch(Destination destination, List<BraintrustEvent> events, int[] weights) {
       this.destination = destination;
-      this.batch = batch;
       this.events = events;
+      this.weights = weights;
+      long w = 0;
+      for (int i = 0; i < events.size(); i++) {
+        w += weights[i];
+      }
+      this.totalWeight = w;
     }
   }
 
@@ -728,6 +784,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     private OverflowPolicy policy = OverflowPolicy.dropNewest();
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private @Nullable Scheduler scheduler;
+    private @Nullable Scheduler encodeScheduler;
     private @Nullable MeterRegistry registry;
     private @Nullable EventEncoder encoder;
     private boolean shutdownHook;
@@ -790,6 +847,15 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     /** The scheduler for the drain worker and the flush timer; a virtual one in tests. */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Where batches are written to JSON (default: a private daemon pool of up to 4 threads, or the
+     * {@link #scheduler} when one is given).
+     */
+    public Builder encodeScheduler(Scheduler scheduler) {
+      this.encodeScheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 
