@@ -300,11 +300,22 @@ public final class BraintrustClient implements Transport {
 
   /** Invokes a function by project name and slug with this input. */
   public Mono<JsonNode> invoke(String projectName, String slug, @Nullable Object input) {
-    Map<String, Object> body = new java.util.LinkedHashMap<>();
-    body.put("project_name", Objects.requireNonNull(projectName, "projectName"));
-    body.put("slug", Objects.requireNonNull(slug, "slug"));
-    body.put("input", input);
-    return post("/v1/function", MAPPER.valueToTree(body));
+    return post("/v1/function", bySlug(projectName, slug, input));
+  }
+
+  /** Invokes a function by project name and slug and streams its Server-Sent Events as JSON. */
+  public Flux<JsonNode> invokeStream(String projectName, String slug, @Nullable Object input) {
+    ObjectNode b = bySlug(projectName, slug, input);
+    b.put("stream", true);
+    return sse("/v1/function", b).map(BraintrustClient::parseText);
+  }
+
+  private static ObjectNode bySlug(String projectName, String slug, @Nullable Object input) {
+    ObjectNode b = MAPPER.createObjectNode();
+    b.put("project_name", Objects.requireNonNull(projectName, "projectName"));
+    b.put("slug", Objects.requireNonNull(slug, "slug"));
+    b.set("input", MAPPER.valueToTree(input));
+    return b;
   }
 
   /** Invokes a function by id and streams its Server-Sent Events as JSON. */

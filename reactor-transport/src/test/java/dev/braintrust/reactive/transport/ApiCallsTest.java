@@ -216,12 +216,20 @@ class ApiCallsTest {
     JsonNode byId = client.invoke("fn-1", Map.of("input", Map.of("text", "hello"))).block(T);
     JsonNode bySlug = client.invoke("proj", "summarizer", Map.of("text", "long")).block(T);
     List<JsonNode> streamed = client.invokeStream("fn-2", Map.of("input", "x")).collectList().block(T);
+    List<JsonNode> streamedBySlug = client.invokeStream("proj", "summarizer", "y").collectList().block(T);
 
     assertThat(byId.get("output").get("text").asText()).isEqualTo("hello");
     assertThat(bySlug.get("function").asText()).isEqualTo("summarizer");
     assertThat(bySlug.get("output").get("text").asText()).isEqualTo("long");
     assertThat(streamed).singleElement().satisfies(n -> assertThat(n.get("output").asText()).isEqualTo("x"));
+    assertThat(streamedBySlug).singleElement().satisfies(n -> {
+      assertThat(n.get("function").asText()).isEqualTo("summarizer");
+      assertThat(n.get("output").asText()).isEqualTo("y");
+    });
     assertThat(server.requests("/v1/function").get(1).json().get("project_name").asText()).isEqualTo("proj");
+    JsonNode slugStream = server.requests("/v1/function").get(3).json();
+    assertThat(slugStream.get("stream").asBoolean()).isTrue();
+    assertThat(slugStream.get("project_name").asText()).isEqualTo("proj");
   }
 
   @ParameterizedTest(name = "status {0}")
