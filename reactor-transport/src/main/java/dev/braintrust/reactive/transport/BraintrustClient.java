@@ -208,16 +208,43 @@ public final class BraintrustClient implements Transport {
     return request(HttpMethod.GET, resource.collectionPath() + "/" + encode(id), null);
   }
 
-  /** Lists objects, filtered by query parameters such as {@code project_name} or {@code project_id}. */
+  /**
+   * Lists objects, filtered by query parameters such as {@code project_name} or {@code project_id}.
+   * Pages of 100 are requested lazily with {@code starting_after} as the subscriber asks for more;
+   * a query that sets {@code limit}, {@code starting_after} or {@code ending_before} itself gets
+   * exactly that one page.
+   */
   public Flux<JsonNode> list(Resource resource, Map<String, String> query) {
-    StringBuilder path = new StringBuilder(resource.collectionPath());
+    StringBuilder base = new StringBuilder(resource.collectionPath());
     char sep = '?';
     for (Map.Entry<String, String> q : query.entrySet()) {
-      path.append(sep).append(encode(q.getKey())).append('=').append(encode(q.getValue()));
+      base.append(sep).append(encode(q.getKey())).append('=').append(encode(q.getValue()));
       sep = '&';
     }
-    return request(HttpMethod.GET, path.toString(), null)
-        .flatMapIterable(n -> n.path("objects"));
+    if (query.containsKey("limit") || query.containsKey("starting_after") || query.containsKey("ending_before")) {
+      return request(HttpMethod.GET, base.toString(), null).flatMapIterable(n -> n.path("objects"));
+    }
+    String first = base.append(sep).append("limit=").append(LIST_PAGE_SIZE).toString();
+    return PageWalker.walk(after -> request(HttpMethod.GET,
+            after == null ? first : first + "&starting_after=" + encode(after), null)
+        .map(page -> listPage(page, after)));
+  }
+
+  private static final int LIST_PAGE_SIZE = 100;
+
+  /** Adapts a list page to the walker's {@code events}/{@code cursor} shape: the last id is the cursor. */
+  private static JsonNode listPage(JsonNode page, @Nullable String after) {
+    JsonNode objects = page.path("objects");
+    ObjectNode out = MAPPER.createObjectNode();
+    out.set("events", objects);
+    if (objects.size() >= LIST_PAGE_SIZE) {
+      String last = objects.get(objects.size() - 1).path("id").asText("");
+      // A server that ignores the cursor would hand back the same page forever.
+      if (!last.isEmpty() && !last.equals(after)) {
+        out.put("cursor", last);
+      }
+    }
+    return out;
   }
 
   /** Patches an object; unspecified fields are unchanged. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 @ExtendWith(BraintrustTestServerExtension.class)
@@ -89,6 +90,37 @@ class ApiCallsTest {
     assertThat(server.requests("/fetch")).hasSize(4);
     assertThat(ids).hasSize(35).doesNotHaveDuplicates()
         .containsAll(IntStream.range(0, 35).mapToObj(i -> "row-" + i).collect(Collectors.toList()));
+  }
+
+  @Test
+  void listFollowsStartingAfterLazilyUnderBackpressure(BraintrustTestServer server) {
+    BraintrustClient client = client(server);
+    String pid = server.createProject("listing");
+    Flux.range(0, 230)
+        .concatMap(i -> client.create(Resource.DATASET, Map.of("name", "d" + i, "project_id", pid)))
+        .blockLast(T);
+    server.reset();
+
+    List<String> names = new ArrayList<>();
+    StepVerifier.create(client.list(Resource.DATASET, Map.of("project_id", pid)).map(d -> d.get("name").asText()), 0)
+        .expectSubscription()
+        .then(() -> assertThat(server.requests("/v1/dataset")).isEmpty())
+        .thenRequest(100)
+        .recordWith(() -> names)
+        .expectNextCount(100)
+        .then(() -> assertThat(server.requests("/v1/dataset")).hasSize(1))
+        .thenRequest(Long.MAX_VALUE)
+        .expectNextCount(130)
+        .verifyComplete();
+
+    assertThat(names).hasSize(230).doesNotHaveDuplicates()
+        .containsAll(IntStream.range(0, 230).mapToObj(i -> "d" + i).collect(Collectors.toList()));
+    List<String> uris = server.requests("/v1/dataset").stream().map(r -> r.query()).collect(Collectors.toList());
+    assertThat(uris).hasSize(3);
+    assertThat(uris.get(0)).contains("limit=100").doesNotContain("starting_after");
+    assertThat(uris.get(1)).contains("starting_after=");
+    assertThat(client.list(Resource.DATASET, Map.of("project_id", pid, "limit", "5")).collectList().block(T))
+        .hasSize(5);
   }
 
   @Test

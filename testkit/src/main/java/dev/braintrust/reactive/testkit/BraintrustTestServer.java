@@ -501,10 +501,52 @@ public final class BraintrustTestServer implements AutoCloseable {
       String name = ex.param(kind + "_name");
       ObjectNode out = mapper.createObjectNode();
       ArrayNode objects = out.putArray("objects");
-      store.list(kind, name, ex.param("project_id")).forEach(objects::add);
+      List<ObjectNode> found = store.list(kind, name, ex.param("project_id"));
+      int from = 0;
+      int to = found.size();
+      String after = ex.param("starting_after");
+      String before = ex.param("ending_before");
+      if (after != null && before != null) {
+        throw new BadRequest("only one of 'starting_after' and 'ending_before' may be given");
+      }
+      int limit = limitParam(ex.param("limit"));
+      if (after != null) {
+        from = indexOfId(found, after) + 1;
+        to = Math.min(found.size(), from + limit);
+      } else if (before != null) {
+        to = indexOfId(found, before);
+        from = Math.max(0, to - limit);
+      } else {
+        to = Math.min(found.size(), limit);
+      }
+      found.subList(from, to).forEach(objects::add);
       return json(200, out);
     }
     return fail(405, "method " + ex.method + " not allowed on " + ex.path);
+  }
+
+  private static int limitParam(@Nullable String limit) {
+    if (limit == null) {
+      return Integer.MAX_VALUE;
+    }
+    try {
+      int n = Integer.parseInt(limit);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new BadRequest("'limit' must be a non-negative integer, got '" + limit + "'");
+  }
+
+  private static int indexOfId(List<ObjectNode> objects, String id) {
+    for (int i = 0; i < objects.size(); i++) {
+      if (id.equals(objects.get(i).path("id").asText())) {
+        return i;
+      }
+    }
+    throw new BadRequest("pagination cursor '" + id + "' is not an object in this list");
   }
 
   private Reply object(Exchange ex, String kind, String id, JsonNode body) {

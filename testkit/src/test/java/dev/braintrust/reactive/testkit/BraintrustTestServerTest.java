@@ -182,6 +182,35 @@ class BraintrustTestServerTest {
   }
 
   @Test
+  void listPagesByLimitAndStartingAfterOrEndingBefore(BraintrustTestServer server) {
+    RawHttp http = new RawHttp(server);
+    String pid = server.createProject("listing");
+    String list = "/v1/experiment?project_id=" + pid + "&limit=2";
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(http.post("/v1/experiment", "{\"name\":\"e" + i + "\",\"project_id\":\"" + pid + "\"}")
+          .json().get("id").asText());
+    }
+
+    assertThat(names(http.get(list).json())).containsExactly("e0", "e1");
+    assertThat(names(http.get(list + "&starting_after=" + ids.get(1)).json())).containsExactly("e2", "e3");
+    assertThat(names(http.get(list + "&starting_after=" + ids.get(3)).json())).containsExactly("e4");
+    assertThat(names(http.get(list + "&ending_before=" + ids.get(3)).json())).containsExactly("e1", "e2");
+    RawHttp.Response bad = http.get("/v1/project?limit=-1");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("error").asText()).isEqualTo("'limit' must be a non-negative integer, got '-1'");
+    RawHttp.Response unknown = http.get("/v1/project?starting_after=nope");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().get("error").asText()).isEqualTo("pagination cursor 'nope' is not an object in this list");
+  }
+
+  private static List<String> names(JsonNode list) {
+    List<String> out = new ArrayList<>();
+    list.get("objects").forEach(o -> out.add(o.get("name").asText()));
+    return out;
+  }
+
+  @Test
   void insertIntoAnUnknownObjectIs404(BraintrustTestServer server) {
     RawHttp.Response r = new RawHttp(server).post("/v1/experiment/nope/insert", insert("{\"id\":\"a\"}"));
     assertThat(r.status()).isEqualTo(404);
