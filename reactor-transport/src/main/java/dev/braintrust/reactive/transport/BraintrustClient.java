@@ -11,8 +11,6 @@ import dev.braintrust.reactive.transport.internal.Gzip;
 import dev.braintrust.reactive.transport.internal.PageWalker;
 import dev.braintrust.reactive.transport.internal.RetryPolicy;
 import dev.braintrust.reactive.transport.internal.SseDecoder;
-import java.util.ArrayList;
-import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,6 +22,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -377,7 +378,7 @@ public final class BraintrustClient implements Transport {
     } catch (IOException e) {
       return Flux.error(e);
     }
-    return http.headers(h -> {
+    Flux<String> attempt = http.headers(h -> {
           h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
           h.set(HttpHeaderNames.ACCEPT, "text/event-stream");
         })
@@ -392,8 +393,14 @@ public final class BraintrustClient implements Transport {
           }
           SseDecoder decoder = new SseDecoder();
           return content.asByteArray().concatMapIterable(decoder::feed);
-        })
-        .takeWhile(d -> !d.equals("[DONE]"));
+        });
+    // Retrying after an event reached the subscriber would replay the stream into it, so a stream
+    // is retried only while nothing has been emitted (refused connection, 429, 5xx before data).
+    return Flux.defer(() -> {
+      AtomicBoolean emitted = new AtomicBoolean();
+      return attempt.doOnNext(d -> emitted.set(true))
+          .retryWhen(retry(e -> !emitted.get()));
+    }).takeWhile(d -> !d.equals("[DONE]"));
   }
 
   private static String encode(String s) {
@@ -550,20 +557,23 @@ public final class BraintrustClient implements Transport {
   }
 
   <T> Mono<T> withRetry(Mono<T> call) {
-    return call.retryWhen(
-        Retry.from(
+    return call.retryWhen(retry(e -> true));
+  }
+
+  private Retry retry(Predicate<Throwable> stillRetryable) {
+    return Retry.from(
             signals ->
                 signals.concatMap(
                     signal -> {
                       Throwable e = signal.failure();
                       long n = signal.totalRetries();
-                      if (n >= retryPolicy.maxRetries() || !isRetryable(e)) {
+                      if (n >= retryPolicy.maxRetries() || !isRetryable(e) || !stillRetryable.test(e)) {
                         return Mono.error(e);
                       }
                       Duration retryAfter =
                           e instanceof BraintrustApiException ? ((BraintrustApiException) e).retryAfter() : null;
                       return Mono.delay(retryPolicy.delay(n, retryAfter), timer);
-                    })));
+                    }));
   }
 
   static boolean isRetryable(Throwable e) {

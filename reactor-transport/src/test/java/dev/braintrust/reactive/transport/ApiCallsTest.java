@@ -198,6 +198,29 @@ class ApiCallsTest {
   }
 
   @Test
+  void aStreamIsRetriedWhileNoEventHasArrivedButNotOnClientErrors(BraintrustTestServer server) {
+    BraintrustClient client = client(server);
+    server.scriptModelReply("after two failures");
+    server.faults().enqueue(Fault.status(503).onPathContaining("/proxy/"), Fault.disconnect().onPathContaining("/proxy/"));
+    Map<String, Object> request = Map.of("model", "m", "messages", List.of(Map.of("role", "user", "content", "hi")));
+
+    List<ChatCompletion> chunks = client.proxy().chatCompletionStream(request).collectList().block(T);
+
+    assertThat(chunks.stream().map(ChatCompletion::content).collect(Collectors.joining()))
+        .isEqualTo("after two failures");
+    assertThat(server.requests("/proxy/chat/completions")).hasSize(3);
+    assertThat(server.streamsCompleted()).isEqualTo(1);
+
+    server.reset();
+    server.faults().enqueue(Fault.status(400).body("{\"error\":\"bad model\"}"));
+    StepVerifier.create(client.proxy().chatCompletionStream(request))
+        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(BraintrustApiException.class)
+            .hasMessageContaining("bad model"))
+        .verify(T);
+    assertThat(server.requests("/proxy/chat/completions")).hasSize(1);
+  }
+
+  @Test
   void streamedCompletionReassemblesEventsSplitAcrossPackets(BraintrustTestServer server) {
     BraintrustClient client = client(server);
     server.sseEventDelay(Duration.ofMillis(5));
