@@ -2,6 +2,7 @@ package dev.braintrust.reactive.otel;
 
 import dev.braintrust.reactive.core.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.otel.internal.ResultCodes;
 import dev.braintrust.reactive.otel.internal.SpanMapper;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -62,16 +63,12 @@ public final class BraintrustSpanExporter implements SpanExporter {
 
   @Override
   public CompletableResultCode flush() {
-    CompletableResultCode result = new CompletableResultCode();
-    exporter.flush().subscribe(null, e -> result.fail(), result::succeed);
-    return result;
+    return ResultCodes.of(exporter.flush());
   }
 
   @Override
   public CompletableResultCode shutdown() {
-    CompletableResultCode result = new CompletableResultCode();
-    exporter.shutdown(shutdownTimeout).subscribe(null, e -> result.fail(), result::succeed);
-    return result;
+    return ResultCodes.of(exporter.shutdown(shutdownTimeout));
   }
 
   /** Configures a {@link BraintrustSpanExporter}. */

@@ -4,6 +4,7 @@ import dev.braintrust.reactive.core.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracing;
 import dev.braintrust.reactive.otel.internal.OtelContextBridge;
+import dev.braintrust.reactive.otel.internal.ResultCodes;
 import dev.braintrust.reactive.otel.internal.SpanMapper;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
@@ -149,9 +150,7 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
   /** Flushes the exporter: succeeds when everything ended so far was acknowledged. */
   @Override
   public CompletableResultCode forceFlush() {
-    CompletableResultCode result = new CompletableResultCode();
-    exporter.flush().subscribe(null, e -> result.fail(), result::succeed);
-    return result;
+    return ResultCodes.of(exporter.flush());
   }
 
   /** Shuts the exporter down (delivering what it holds) and unlinks tracing-core. */
@@ -160,9 +159,7 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     if (bridge != null) {
       Tracing.installBridge(null);
     }
-    CompletableResultCode result = new CompletableResultCode();
-    exporter.shutdown(shutdownTimeout).subscribe(null, e -> result.fail(), result::succeed);
-    return result;
+    return ResultCodes.of(exporter.shutdown(shutdownTimeout));
   }
 
   /** Configures a {@link BraintrustSpanProcessor}. */

@@ -209,7 +209,8 @@ class ApiCallsTest {
     assertThat(chunks.stream().map(ChatCompletion::content).collect(Collectors.joining()))
         .isEqualTo("after two failures");
     assertThat(server.requests("/proxy/chat/completions")).hasSize(3);
-    assertThat(server.streamsCompleted()).isEqualTo(1);
+    // The client may read [DONE] before the server's send completes on its own thread.
+    Await.until("the server to see the stream completed", () -> server.streamsCompleted() == 1);
 
     server.reset();
     server.faults().enqueue(Fault.status(400).body("{\"error\":\"bad model\"}"));
@@ -240,7 +241,8 @@ class ApiCallsTest {
     assertThat(row.get("output").get("content").asText()).isEqualTo("naïve café — ünïcödé 🚀 done");
     assertThat(row.get("metrics").get("completion_tokens").asInt()).isEqualTo(6);
     assertThat(row.get("metrics").has("time_to_first_token")).isTrue();
-    assertThat(server.streamsCompleted()).isEqualTo(1);
+    // The client may read [DONE] before the server's send completes on its own thread.
+    Await.until("the server to see the stream completed", () -> server.streamsCompleted() == 1);
   }
 
   @Test

@@ -20,9 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,24 +63,8 @@ class InsertPipelineTest {
         .overflowPolicy(OverflowPolicy.block(Duration.ofSeconds(60)))
         .build();
 
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch start = new CountDownLatch(1);
-    for (int t = 0; t < threads; t++) {
-      int thread = t;
-      pool.execute(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        for (int i = 0; i < perThread; i++) {
-          exporter.accept(event(dest, thread + "-" + i));
-        }
-      });
-    }
-    start.countDown();
-    pool.shutdown();
-    assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+    Producers.run(threads, perThread, Duration.ofSeconds(60),
+        (thread, i) -> exporter.accept(event(dest, thread + "-" + i)));
     exporter.flush().block(Duration.ofSeconds(60));
     exporter.close();
 

@@ -16,9 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -56,24 +53,8 @@ class ReliabilityTest {
 
       int threads = 4;
       int perThread = SOAK_EVENTS / threads;
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      CountDownLatch go = new CountDownLatch(1);
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        pool.execute(() -> {
-          try {
-            go.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          for (int i = 0; i < perThread; i++) {
-            exporter.accept(event(dest, thread + ":" + i));
-          }
-        });
-      }
-      go.countDown();
-      pool.shutdown();
-      assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+      Producers.run(threads, perThread, Duration.ofMinutes(5),
+          (thread, i) -> exporter.accept(event(dest, thread + ":" + i)));
       exporter.shutdown(Duration.ofMinutes(2)).block();
 
       ExporterStats s = exporter.stats();

@@ -543,7 +543,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
               }
             })
             .subscribeOn(encodeScheduler)
-            .concatMap(c -> insert(batch.destination, c.batch).doOnNext(r -> chunker.delivered += c.weight), 1)
+            .concatMap(c -> insert(batch.destination, c.batch()).doOnNext(r -> chunker.delivered += c.weight()), 1)
             .reduce(InsertResult::plus);
     call.subscribe(
         result -> schedule(() -> done(batch, chunker, result, null, start)),
@@ -642,15 +642,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   }
 
   /** Request-sized chunk of encoded rows and how many events it carries. */
-  private static final class EncodedChunk {
-    final EncodedBatch batch;
-    final int weight;
-
-    EncodedChunk(EncodedBatch batch, int weight) {
-      this.batch = batch;
-      this.weight = weight;
-    }
-  }
+  private record EncodedChunk(EncodedBatch batch, int weight) {}
 
   /** Encodes a sealed batch into chunks of at most {@code maxBatchBytes}, on the encode scheduler. */
   private final class Chunker {

@@ -14,15 +14,7 @@ public final class IsoTime {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
   /** The last second formatted, and its text; replaced together, so reads see a matching pair. */
-  private static final class Cached {
-    final long second;
-    final String text;
-
-    Cached(long second, String text) {
-      this.second = second;
-      this.text = text;
-    }
-  }
+  private record Cached(long second, String text) {}
 
   private static volatile Cached last = new Cached(Long.MIN_VALUE, "");
 
