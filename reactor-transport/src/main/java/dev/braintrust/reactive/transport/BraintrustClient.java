@@ -561,19 +561,15 @@ public final class BraintrustClient implements Transport {
   }
 
   private Retry retry(Predicate<Throwable> stillRetryable) {
-    return Retry.from(
-            signals ->
-                signals.concatMap(
-                    signal -> {
-                      Throwable e = signal.failure();
-                      long n = signal.totalRetries();
-                      if (n >= retryPolicy.maxRetries() || !isRetryable(e) || !stillRetryable.test(e)) {
-                        return Mono.error(e);
-                      }
-                      Duration retryAfter =
-                          e instanceof BraintrustApiException ? ((BraintrustApiException) e).retryAfter() : null;
-                      return Mono.delay(retryPolicy.delay(n, retryAfter), timer);
-                    }));
+    return Retry.from(signals -> signals.concatMap(signal -> {
+      Throwable e = signal.failure();
+      long n = signal.totalRetries();
+      if (n >= retryPolicy.maxRetries() || !isRetryable(e) || !stillRetryable.test(e)) {
+        return Mono.error(e);
+      }
+      Duration retryAfter = e instanceof BraintrustApiException ? ((BraintrustApiException) e).retryAfter() : null;
+      return Mono.delay(retryPolicy.delay(n, retryAfter), timer);
+    }));
   }
 
   static boolean isRetryable(Throwable e) {

@@ -502,22 +502,20 @@ public final class BraintrustTestServer implements AutoCloseable {
       ObjectNode out = mapper.createObjectNode();
       ArrayNode objects = out.putArray("objects");
       List<ObjectNode> found = store.list(kind, name, ex.param("project_id"));
-      int from = 0;
-      int to = found.size();
       String after = ex.param("starting_after");
       String before = ex.param("ending_before");
       if (after != null && before != null) {
         throw new BadRequest("only one of 'starting_after' and 'ending_before' may be given");
       }
       int limit = limitParam(ex.param("limit"));
-      if (after != null) {
-        from = indexOfId(found, after) + 1;
-        to = Math.min(found.size(), from + limit);
-      } else if (before != null) {
+      int from;
+      int to;
+      if (before != null) {
         to = indexOfId(found, before);
         from = Math.max(0, to - limit);
       } else {
-        to = Math.min(found.size(), limit);
+        from = after == null ? 0 : indexOfId(found, after) + 1;
+        to = (int) Math.min(found.size(), (long) from + limit);
       }
       found.subList(from, to).forEach(objects::add);
       return json(200, out);

@@ -196,6 +196,8 @@ class BraintrustTestServerTest {
     assertThat(names(http.get(list + "&starting_after=" + ids.get(1)).json())).containsExactly("e2", "e3");
     assertThat(names(http.get(list + "&starting_after=" + ids.get(3)).json())).containsExactly("e4");
     assertThat(names(http.get(list + "&ending_before=" + ids.get(3)).json())).containsExactly("e1", "e2");
+    assertThat(names(http.get("/v1/experiment?project_id=" + pid + "&starting_after=" + ids.get(2)).json()))
+        .containsExactly("e3", "e4");
     RawHttp.Response bad = http.get("/v1/project?limit=-1");
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.json().get("error").asText()).isEqualTo("'limit' must be a non-negative integer, got '-1'");
