@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -228,24 +228,19 @@ public final class BraintrustClient implements Transport {
     String first = base.append(sep).append("limit=").append(LIST_PAGE_SIZE).toString();
     return PageWalker.walk(after -> request(HttpMethod.GET,
             after == null ? first : first + "&starting_after=" + encode(after), null)
-        .map(page -> listPage(page, after)));
+        .map(page -> listPage(page.path("objects"), after)));
   }
 
   private static final int LIST_PAGE_SIZE = 100;
 
-  /** Adapts a list page to the walker's {@code events}/{@code cursor} shape: the last id is the cursor. */
-  private static JsonNode listPage(JsonNode page, @Nullable String after) {
-    JsonNode objects = page.path("objects");
-    ObjectNode out = MAPPER.createObjectNode();
-    out.set("events", objects);
-    if (objects.size() >= LIST_PAGE_SIZE) {
-      String last = objects.get(objects.size() - 1).path("id").asText("");
-      // A server that ignores the cursor would hand back the same page forever.
-      if (!last.isEmpty() && !last.equals(after)) {
-        out.put("cursor", last);
-      }
+  /** A full page continues after its last object's id; a short one is the last. */
+  private static PageWalker.Page listPage(JsonNode objects, @Nullable String after) {
+    if (objects.size() < LIST_PAGE_SIZE) {
+      return new PageWalker.Page(objects, null);
     }
-    return out;
+    String last = objects.get(objects.size() - 1).path("id").asText("");
+    // A server that ignores the cursor would hand back the same page forever.
+    return new PageWalker.Page(objects, last.equals(after) ? null : last);
   }
 
   /** Patches an object; unspecified fields are unchanged. */
@@ -304,7 +299,7 @@ public final class BraintrustClient implements Transport {
       if (!filters.isEmpty()) {
         body.set("filters", MAPPER.valueToTree(filters));
       }
-      return post(path, body);
+      return post(path, body).map(page -> new PageWalker.Page(page.path("events"), page.path("cursor").textValue()));
     });
   }
 
@@ -333,9 +328,7 @@ public final class BraintrustClient implements Transport {
 
   /** Invokes a function by project name and slug and streams its Server-Sent Events as JSON. */
   public Flux<JsonNode> invokeStream(String projectName, String slug, @Nullable Object input) {
-    ObjectNode b = bySlug(projectName, slug, input);
-    b.put("stream", true);
-    return sse("/v1/function", b).map(BraintrustClient::parseText);
+    return streamInvoke("/v1/function", bySlug(projectName, slug, input));
   }
 
   private static ObjectNode bySlug(String projectName, String slug, @Nullable Object input) {
@@ -348,9 +341,12 @@ public final class BraintrustClient implements Transport {
 
   /** Invokes a function by id and streams its Server-Sent Events as JSON. */
   public Flux<JsonNode> invokeStream(String functionId, Map<String, ?> body) {
-    ObjectNode b = MAPPER.valueToTree(body);
-    b.put("stream", true);
-    return sse("/v1/function/" + encode(functionId) + "/invoke", b).map(BraintrustClient::parseText);
+    return streamInvoke("/v1/function/" + encode(functionId) + "/invoke", MAPPER.valueToTree(body));
+  }
+
+  private Flux<JsonNode> streamInvoke(String path, ObjectNode body) {
+    body.put("stream", true);
+    return sse(path, body).map(BraintrustClient::parseText);
   }
 
   /** The AI proxy without tracing. */
@@ -399,7 +395,7 @@ public final class BraintrustClient implements Transport {
     return Flux.defer(() -> {
       AtomicBoolean emitted = new AtomicBoolean();
       return attempt.doOnNext(d -> emitted.set(true))
-          .retryWhen(retry(e -> !emitted.get()));
+          .retryWhen(retry(() -> !emitted.get()));
     }).takeWhile(d -> !d.equals("[DONE]"));
   }
 
@@ -557,14 +553,14 @@ public final class BraintrustClient implements Transport {
   }
 
   <T> Mono<T> withRetry(Mono<T> call) {
-    return call.retryWhen(retry(e -> true));
+    return call.retryWhen(retry(() -> true));
   }
 
-  private Retry retry(Predicate<Throwable> stillRetryable) {
+  private Retry retry(BooleanSupplier stillRetryable) {
     return Retry.from(signals -> signals.concatMap(signal -> {
       Throwable e = signal.failure();
       long n = signal.totalRetries();
-      if (n >= retryPolicy.maxRetries() || !isRetryable(e) || !stillRetryable.test(e)) {
+      if (n >= retryPolicy.maxRetries() || !isRetryable(e) || !stillRetryable.getAsBoolean()) {
         return Mono.error(e);
       }
       Duration retryAfter = e instanceof BraintrustApiException ? ((BraintrustApiException) e).retryAfter() : null;

@@ -11,6 +11,7 @@ import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.Fault;
+import dev.braintrust.reactive.testkit.RecordedRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,10 +116,10 @@ class ApiCallsTest {
 
     assertThat(names).hasSize(230).doesNotHaveDuplicates()
         .containsAll(IntStream.range(0, 230).mapToObj(i -> "d" + i).collect(Collectors.toList()));
-    List<String> uris = server.requests("/v1/dataset").stream().map(r -> r.query()).collect(Collectors.toList());
-    assertThat(uris).hasSize(3);
-    assertThat(uris.get(0)).contains("limit=100").doesNotContain("starting_after");
-    assertThat(uris.get(1)).contains("starting_after=");
+    List<String> queries = server.requests("/v1/dataset").stream().map(RecordedRequest::query).collect(Collectors.toList());
+    assertThat(queries).hasSize(3);
+    assertThat(queries.get(0)).contains("limit=100").doesNotContain("starting_after");
+    assertThat(queries.get(1)).contains("starting_after=");
     assertThat(client.list(Resource.DATASET, Map.of("project_id", pid, "limit", "5")).collectList().block(T))
         .hasSize(5);
   }

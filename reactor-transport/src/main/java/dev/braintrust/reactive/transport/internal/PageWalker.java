@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
  */
 public final class PageWalker {
   private final FluxSink<JsonNode> sink;
-  private final Function<@Nullable String, Mono<JsonNode>> fetchPage;
+  private final Function<@Nullable String, Mono<Page>> fetchPage;
   private final ArrayDeque<JsonNode> buffered = new ArrayDeque<>();
   private @Nullable String cursor;
   private boolean started;
@@ -24,16 +24,19 @@ public final class PageWalker {
   private boolean done;
   private @Nullable Disposable current;
 
-  private PageWalker(FluxSink<JsonNode> sink, Function<@Nullable String, Mono<JsonNode>> fetchPage) {
+  private PageWalker(FluxSink<JsonNode> sink, Function<@Nullable String, Mono<Page>> fetchPage) {
     this.sink = sink;
     this.fetchPage = fetchPage;
   }
 
+  /** One page: its items and the cursor of the next page, null or empty on the last one. */
+  public record Page(JsonNode items, @Nullable String next) {}
+
   /**
-   * The rows of every page. {@code fetchPage} gets the cursor (null for the first page) and
-   * answers {@code {"events":[...],"cursor":...}}.
+   * The items of every page. {@code fetchPage} gets the cursor (null for the first page). An
+   * empty page ends the walk too, so a server that keeps answering a cursor cannot loop forever.
    */
-  public static Flux<JsonNode> walk(Function<@Nullable String, Mono<JsonNode>> fetchPage) {
+  public static Flux<JsonNode> walk(Function<@Nullable String, Mono<Page>> fetchPage) {
     return Flux.create(sink -> {
       PageWalker w = new PageWalker(sink, fetchPage);
       sink.onRequest(n -> w.drain());
@@ -74,14 +77,13 @@ public final class PageWalker {
     }
   }
 
-  private void onPage(JsonNode page) {
+  private void onPage(Page page) {
     synchronized (this) {
       inFlight = false;
-      JsonNode events = page.path("events");
-      events.forEach(buffered::add);
-      JsonNode next = page.path("cursor");
-      if (next.isTextual() && !next.asText().isEmpty() && events.size() > 0) {
-        cursor = next.asText();
+      page.items().forEach(buffered::add);
+      String next = page.next();
+      if (next != null && !next.isEmpty() && page.items().size() > 0) {
+        cursor = next;
       } else {
         exhausted = true;
       }
