@@ -1,12 +1,12 @@
 package dev.braintrust.reactive.benchmarks;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
-import dev.braintrust.reactive.core.BraintrustExporter;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
-import dev.braintrust.reactive.core.EncodedBatch;
-import dev.braintrust.reactive.core.ExporterStats;
+import dev.braintrust.reactive.core.export.EncodedBatch;
+import dev.braintrust.reactive.core.export.ExporterStats;
 import dev.braintrust.reactive.core.Log;
-import dev.braintrust.reactive.core.OverflowPolicy;
+import dev.braintrust.reactive.core.export.OverflowPolicy;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.EventEncoder;

@@ -1,8 +1,8 @@
 package dev.braintrust.reactive.benchmarks;
 
-import dev.braintrust.reactive.core.BraintrustExporter;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
-import dev.braintrust.reactive.core.InsertResult;
+import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;

@@ -1,9 +1,9 @@
 package dev.braintrust.reactive.examples;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braintrust.reactive.core.BraintrustExporter;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
-import dev.braintrust.reactive.core.ExporterStats;
+import dev.braintrust.reactive.core.export.ExporterStats;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;

@@ -1,6 +1,6 @@
 package dev.braintrust.reactive.otel;
 
-import dev.braintrust.reactive.core.BraintrustExporter;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracing;
 import dev.braintrust.reactive.otel.internal.OtelContextBridge;

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.transport;
 
+import dev.braintrust.reactive.core.BraintrustException;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -7,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * A non-2xx answer from the Braintrust API: the status, the server's {@code error} text and the
  * request id when the server sent one.
  */
-public class BraintrustApiException extends RuntimeException {
+public class BraintrustApiException extends BraintrustException {
   private static final long serialVersionUID = 1L;
 
   private final int status;

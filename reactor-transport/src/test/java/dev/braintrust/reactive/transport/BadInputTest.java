@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.BraintrustEvent;
-import dev.braintrust.reactive.core.BraintrustExporter;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
-import dev.braintrust.reactive.core.DropReason;
+import dev.braintrust.reactive.core.export.DropReason;
 import dev.braintrust.reactive.core.Log;
-import dev.braintrust.reactive.core.OverflowPolicy;
+import dev.braintrust.reactive.core.export.OverflowPolicy;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanSink;
 import dev.braintrust.reactive.core.SpanType;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.Destination;
-import dev.braintrust.reactive.core.EncodedBatch;
+import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.internal.EventEncoder;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;

@@ -3,11 +3,11 @@ package dev.braintrust.reactive.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
-import dev.braintrust.reactive.core.BraintrustExporter;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
-import dev.braintrust.reactive.core.DropReason;
-import dev.braintrust.reactive.core.ExporterStats;
-import dev.braintrust.reactive.core.OverflowPolicy;
+import dev.braintrust.reactive.core.export.DropReason;
+import dev.braintrust.reactive.core.export.ExporterStats;
+import dev.braintrust.reactive.core.export.OverflowPolicy;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.Fault;
 import java.io.File;

@@ -1,7 +1,7 @@
 package dev.braintrust.reactive.transport;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
-import dev.braintrust.reactive.core.BraintrustExporter;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import java.time.Duration;
 

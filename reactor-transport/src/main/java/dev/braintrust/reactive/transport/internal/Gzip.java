@@ -1,6 +1,6 @@
 package dev.braintrust.reactive.transport.internal;
 
-import dev.braintrust.reactive.core.EncodedBatch;
+import dev.braintrust.reactive.core.export.EncodedBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

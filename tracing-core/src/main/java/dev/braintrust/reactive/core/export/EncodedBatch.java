@@ -1,4 +1,4 @@
-package dev.braintrust.reactive.core;
+package dev.braintrust.reactive.core.export;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,6 +69,15 @@ public final class EncodedBatch {
       out.add(Arrays.copyOfRange(data, starts[i], starts[i] + lengths[i]));
     }
     return out;
+  }
+
+  /**
+   * The index of this batch's first row in the batch it was split from by {@link #halves()} (0
+   * for a batch that was not split), so a part's row {@code i} is row {@code offset() + i} of the
+   * whole.
+   */
+  public int offset() {
+    return from;
   }
 
   /** Number of rows. */

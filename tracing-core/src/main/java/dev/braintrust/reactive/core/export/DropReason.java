@@ -1,4 +1,4 @@
-package dev.braintrust.reactive.core;
+package dev.braintrust.reactive.core.export;
 
 /** Why an event was not sent; the {@code reason} tag of {@code braintrust.events.dropped}. */
 public enum DropReason {

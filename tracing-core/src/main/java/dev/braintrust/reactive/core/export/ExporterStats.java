@@ -1,4 +1,4 @@
-package dev.braintrust.reactive.core;
+package dev.braintrust.reactive.core.export;
 
 import java.util.Collections;
 import java.util.EnumMap;

@@ -1,5 +1,8 @@
-package dev.braintrust.reactive.core;
+package dev.braintrust.reactive.core.export;
 
+import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.SpanSink;
 import dev.braintrust.reactive.core.internal.EventEncoder;
 import dev.braintrust.reactive.core.internal.RowBuffer;
 import io.micrometer.core.instrument.Counter;

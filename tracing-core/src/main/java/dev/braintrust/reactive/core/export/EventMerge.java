@@ -1,5 +1,6 @@
-package dev.braintrust.reactive.core;
+package dev.braintrust.reactive.core.export;
 
+import dev.braintrust.reactive.core.BraintrustEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -37,12 +38,18 @@ final class EventMerge {
         second.spanType() != null ? second.spanType() : first.spanType());
     b.created(first.created() != null ? first.created() : second.created());
     pick(b, first, second);
-    b.scoresMap(overlay(first.scores(), second.scores()));
-    b.metadataMap(overlay(first.metadata(), second.metadata()));
-    b.metricsMap(overlay(first.otherMetrics(), second.otherMetrics()));
-    b.times(Double.isNaN(second.startTime()) ? first.startTime() : second.startTime(),
-        Double.isNaN(second.endTime()) ? first.endTime() : second.endTime());
-    b.tagsList(second.tags().isEmpty() ? first.tags() : second.tags());
+    overlay(first.scores(), second.scores()).forEach(b::score);
+    overlay(first.metadata(), second.metadata()).forEach(b::metadata);
+    overlay(first.otherMetrics(), second.otherMetrics()).forEach(b::metric);
+    double start = Double.isNaN(second.startTime()) ? first.startTime() : second.startTime();
+    double end = Double.isNaN(second.endTime()) ? first.endTime() : second.endTime();
+    if (!Double.isNaN(start)) {
+      b.metric("start", start);
+    }
+    if (!Double.isNaN(end)) {
+      b.metric("end", end);
+    }
+    (second.tags().isEmpty() ? first.tags() : second.tags()).forEach(b::tag);
     return b.build();
   }
 

@@ -1,5 +1,7 @@
-package dev.braintrust.reactive.core;
+package dev.braintrust.reactive.core.export;
 
+import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.Destination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,9 @@
-package dev.braintrust.reactive.core;
+package dev.braintrust.reactive.core.export;
+
+import dev.braintrust.reactive.core.BraintrustException;
 
 /** Signals that some events could not be delivered; their count and the last reason are given. */
-public class BraintrustExportException extends RuntimeException {
+public class BraintrustExportException extends BraintrustException {
   private static final long serialVersionUID = 1L;
   private final long failedEvents;
 

@@ -1,0 +1,33 @@
+package dev.braintrust.reactive.core.export;
+
+import dev.braintrust.reactive.core.Destination;
+import reactor.core.publisher.Mono;
+
+/**
+ * Delivers batches to Braintrust. The Reactor Netty client in {@code reactor-transport} is the
+ * production implementation; tests may plug in their own.
+ *
+ * <p>The returned Mono completes with one result once the server acknowledged every row, or
+ * errors once the batch failed for good (retries are the transport's job). A transport that
+ * isolates rows the server refuses (a 400 on one row of many) delivers the rest and lists the
+ * refused rows in {@link InsertResult#rejected()}. It must not block the subscribing thread.
+ */
+@FunctionalInterface
+public interface Transport {
+  /** Inserts the batch into the destination (resolving names to ids as needed). */
+  Mono<InsertResult> insert(Destination destination, EncodedBatch batch);
+
+  /**
+   * The largest uncompressed request body this transport sends in one request; the exporter cuts
+   * batches into chunks no larger (and never larger than its own {@code maxBatchBytes}). A
+   * transport may still split further when the server answers 413.
+   */
+  default long maxRequestBytes() {
+    return Long.MAX_VALUE;
+  }
+
+  /** Releases connections; called once by the exporter on close. */
+  default Mono<Void> shutdown() {
+    return Mono.empty();
+  }
+}
