@@ -152,7 +152,8 @@ class ReliabilityTest {
       exporter.shutdown(Duration.ofMillis(500)).block(Duration.ofSeconds(10));
 
       ExporterStats s = exporter.stats();
-      assertThat(s.dropped(DropReason.SHUTDOWN_DEADLINE)).isEqualTo(35);
+      // Every batch was in a request the server never answered in time: fate unknown, counted apart.
+      assertThat(s.dropped(DropReason.IN_FLIGHT_AT_DEADLINE)).isEqualTo(35);
       assertThat(s.delivered() + s.failed() + s.droppedTotal()).isEqualTo(35);
       assertThat(logs.messages.stream().filter(m -> m.contains("shutdown_deadline"))).hasSize(1);
     }

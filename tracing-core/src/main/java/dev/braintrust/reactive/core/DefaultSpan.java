@@ -134,9 +134,13 @@ final class DefaultSpan implements Span {
     scores = merged(scores, log.scores);
     metadata = merged(metadata, log.metadata);
     metrics = merged(metrics, log.metrics);
-    if (!log.tags.isEmpty()) {
+    addTags(log.tags);
+  }
+
+  private void addTags(List<String> more) {
+    if (!more.isEmpty()) {
       List<String> all = new ArrayList<>(tags);
-      for (String t : log.tags) {
+      for (String t : more) {
         if (!all.contains(t)) {
           all.add(t);
         }
@@ -177,7 +181,11 @@ final class DefaultSpan implements Span {
     log.scores.forEach(b::score);
     log.metadata.forEach(b::metadata);
     log.metrics.forEach(b::metric);
-    log.tags.forEach(b::tag);
+    if (!log.tags.isEmpty()) {
+      // A merge replaces arrays on the server, so a late merge carries every tag the span has.
+      addTags(log.tags);
+      tags.forEach(b::tag);
+    }
     return b.build();
   }
 

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.core;
 
+import dev.braintrust.reactive.core.internal.Validation;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -147,9 +148,20 @@ public final class Destination {
     return new Destination(kind, requireText(resolvedId, "resolvedId"), null, null);
   }
 
+  // Ids and names follow the README's input rules (no control characters, bounded length); the
+  // transport percent-encodes them as one path segment, so '/' or '?' can't reach another route.
   private static String requireText(@Nullable String value, String what) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(what + " must not be null or blank");
+    }
+    if (value.length() > Validation.MAX_ID_LENGTH) {
+      throw new IllegalArgumentException(what + " must be at most " + Validation.MAX_ID_LENGTH
+          + " characters, got " + value.length());
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw new IllegalArgumentException(what + " must not contain control characters");
+      }
     }
     return value;
   }

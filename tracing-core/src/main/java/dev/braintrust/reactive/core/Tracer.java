@@ -6,10 +6,12 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * Starts spans and hands their rows to a {@link SpanSink}.
@@ -82,28 +84,14 @@ public final class Tracer {
    */
   public <T> Mono<T> mono(
       String name, SpanType type, Function<? super Span, ? extends Mono<T>> body) {
-    return Mono.deferContextual(
-        ctx -> {
-          Span span = startSpan(name, type, Tracing.currentSpan(ctx));
-          Mono<T> source;
-          try (Scope ignored = span.makeCurrent()) {
-            source = Objects.requireNonNull(body.apply(span), "body returned null");
-          } catch (Throwable t) {
-            span.error(t);
-            span.end();
-            return Mono.error(t);
-          }
-          return source
-              .doOnError(span::error)
-              // End before the terminal signal reaches the subscriber, so whoever waits on
-              // the result and then flushes always finds the span in the buffer.
-              .doOnTerminate(span::end)
-              .doOnCancel(() -> {
-                span.metadata("cancelled", true);
-                span.end();
-              })
-              .contextWrite(c -> Tracing.withSpan(c, span));
-        });
+    return Mono.deferContextual(ctx -> traced(ctx, name, type, body, Mono::error,
+        (source, span) -> source
+            .doOnError(span::error)
+            // End before the terminal signal reaches the subscriber, so whoever waits on the
+            // result and then flushes always finds the span in the buffer.
+            .doOnTerminate(span::end)
+            .doOnCancel(() -> endCancelled(span))
+            .contextWrite(c -> Tracing.withSpan(c, span))));
   }
 
   /** Like {@link #mono(String, SpanType, Function)} around an existing Mono. */
@@ -122,28 +110,37 @@ public final class Tracer {
    */
   public <T> Flux<T> flux(
       String name, SpanType type, Function<? super Span, ? extends Flux<T>> body) {
-    return Flux.deferContextual(
-        ctx -> {
-          Span span = startSpan(name, type, Tracing.currentSpan(ctx));
-          Flux<T> source;
-          try (Scope ignored = span.makeCurrent()) {
-            source = Objects.requireNonNull(body.apply(span), "body returned null");
-          } catch (Throwable t) {
-            span.error(t);
-            span.end();
-            return Flux.error(t);
-          }
-          return source
-              .doOnError(span::error)
-              // End before the terminal signal reaches the subscriber, so whoever waits on
-              // the result and then flushes always finds the span in the buffer.
-              .doOnTerminate(span::end)
-              .doOnCancel(() -> {
-                span.metadata("cancelled", true);
-                span.end();
-              })
-              .contextWrite(c -> Tracing.withSpan(c, span));
-        });
+    return Flux.deferContextual(ctx -> traced(ctx, name, type, body, Flux::error,
+        (source, span) -> source
+            .doOnError(span::error)
+            .doOnTerminate(span::end)
+            .doOnCancel(() -> endCancelled(span))
+            .contextWrite(c -> Tracing.withSpan(c, span))));
+  }
+
+  /**
+   * Opens a span under the context's current one and builds the body's publisher with the span
+   * current, so spans started while assembling it are its children; a body that throws ends the
+   * span with the error.
+   */
+  private <P> P traced(ContextView ctx, String name, SpanType type,
+      Function<? super Span, ? extends P> body, Function<Throwable, P> failed,
+      BiFunction<P, Span, P> watch) {
+    Span span = startSpan(name, type, Tracing.currentSpan(ctx));
+    P source;
+    try (Scope ignored = span.makeCurrent()) {
+      source = Objects.requireNonNull(body.apply(span), "body returned null");
+    } catch (Throwable t) {
+      span.error(t);
+      span.end();
+      return failed.apply(t);
+    }
+    return watch.apply(source, span);
+  }
+
+  private static void endCancelled(Span span) {
+    span.metadata("cancelled", true);
+    span.end();
   }
 
   /** Like {@link #flux(String, SpanType, Function)} around an existing Flux. */

@@ -14,8 +14,13 @@ public enum DropReason {
   OVERSIZED("oversized"),
   /** The event was null or otherwise unusable. */
   INVALID("invalid"),
-  /** Shutdown's deadline passed before the event was delivered. */
-  SHUTDOWN_DEADLINE("shutdown_deadline");
+  /** Shutdown's deadline passed before the event was sent. */
+  SHUTDOWN_DEADLINE("shutdown_deadline"),
+  /**
+   * Shutdown's deadline passed while the event's request was in flight: the server may or may not
+   * have stored it.
+   */
+  IN_FLIGHT_AT_DEADLINE("in_flight_at_deadline");
 
   private final String tag;
 

@@ -159,7 +159,9 @@ public final class EventEncoder {
     if (e.spanId() != null) {
       g.writeStringField("span_id", e.spanId());
       g.writeStringField("root_span_id", e.rootSpanId());
-      if (!e.isMerge()) {
+      // A root row leaves span_parents out, as the official SDKs do: a parents key (even empty)
+      // can make the server treat the row as a non-root. Merges never restate it.
+      if (!e.isMerge() && !e.spanParents().isEmpty()) {
         g.writeArrayFieldStart("span_parents");
         for (String p : e.spanParents()) {
           g.writeString(p);

@@ -1,0 +1,129 @@
+package dev.braintrust.reactive.core.export;
+
+import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.internal.EventEncoder;
+import dev.braintrust.reactive.core.internal.RowBuffer;
+import java.util.Arrays;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes sealed batches to JSON, one request-sized chunk at a time, on the encode threads. The
+ * request-size limit is enforced here and only here: no chunk's body is larger than {@code
+ * maxBytes}, and a single event that can't fit is dropped as {@code oversized}.
+ */
+final class BatchEncoder {
+  private final EventEncoder encoder;
+  private final long maxBytes;
+  private final ExporterMetrics metrics;
+  // A sizing hint shared by the encode threads; a stale value only costs a buffer resize.
+  private volatile long lastChunkBytes = 16 * 1024;
+
+  BatchEncoder(EventEncoder encoder, long maxBytes, ExporterMetrics metrics) {
+    this.encoder = encoder;
+    this.maxBytes = maxBytes;
+    this.metrics = metrics;
+  }
+
+  /** A request-sized chunk of encoded rows and how many events each row carries. */
+  record Chunk(EncodedBatch batch, int[] rowWeights, int weight) {
+    /** Events carried by the rows the transport refused. */
+    long weightOf(List<InsertResult.Rejected> rejected) {
+      long n = 0;
+      for (InsertResult.Rejected r : rejected) {
+        if (r.index() < rowWeights.length) {
+          n += rowWeights[r.index()];
+        }
+      }
+      return n;
+    }
+  }
+
+  /** Reads one batch chunk by chunk; one cursor per batch, used by one encode thread at a time. */
+  Cursor cursor(PendingBatch batch) {
+    return new Cursor(batch);
+  }
+
+  final class Cursor {
+    private final PendingBatch batch;
+    private int next;
+
+    private Cursor(PendingBatch batch) {
+      this.batch = batch;
+    }
+
+    /** The next chunk, or null when the batch is done. */
+    @Nullable Chunk next() {
+      List<BraintrustEvent> events = batch.events;
+      while (next < events.size()) {
+        Chunk c = encodeFrom(events);
+        if (c != null) {
+          return c;
+        }
+      }
+      return null;
+    }
+
+    private @Nullable Chunk encodeFrom(List<BraintrustEvent> events) {
+      RowBuffer buffer = new RowBuffer((int) Math.min(maxBytes, lastChunkBytes + lastChunkBytes / 8 + 1024));
+      int[] starts = new int[Math.min(events.size() - next, 64)];
+      int[] lengths = new int[starts.length];
+      int[] weights = new int[starts.length];
+      int rows = 0;
+      long rowBytes = 0;
+      int weight = 0;
+      while (next < events.size()) {
+        BraintrustEvent event = events.get(next);
+        int w = batch.weights[next];
+        int start = buffer.length();
+        List<String> errors;
+        try {
+          errors = encoder.encodeTo(event, buffer);
+        } catch (RuntimeException e) {
+          // The encoder isolates bad values itself; this is the last guard so nothing vanishes uncounted.
+          buffer.truncate(start);
+          skip(w, DropReason.INVALID, "event " + event.id() + " could not be encoded: " + e);
+          continue;
+        }
+        int length = buffer.length() - start;
+        if (EncodedBatch.bodyBytesFor(length, 1) > maxBytes) {
+          buffer.truncate(start);
+          skip(w, DropReason.OVERSIZED, "event " + event.id() + " is " + length
+              + " bytes of JSON, over the request limit of " + maxBytes + " bytes; not sent");
+          continue;
+        }
+        if (rows > 0 && EncodedBatch.bodyBytesFor(rowBytes + length, rows + 1) > maxBytes) {
+          // This row starts the next chunk; it is encoded again then.
+          buffer.truncate(start);
+          break;
+        }
+        if (!errors.isEmpty()) {
+          metrics.serializationError(event.id(), errors);
+        }
+        if (rows == starts.length) {
+          starts = Arrays.copyOf(starts, rows * 2);
+          lengths = Arrays.copyOf(lengths, rows * 2);
+          weights = Arrays.copyOf(weights, rows * 2);
+        }
+        starts[rows] = start;
+        lengths[rows] = length;
+        weights[rows] = w;
+        rows++;
+        rowBytes += length;
+        weight += w;
+        next++;
+      }
+      if (rows == 0) {
+        return null;
+      }
+      lastChunkBytes = buffer.length();
+      return new Chunk(EncodedBatch.wrap(buffer.array(), starts, lengths, rows), weights, weight);
+    }
+
+    private void skip(int weight, DropReason reason, String why) {
+      batch.droppedInEncoding += weight;
+      metrics.droppedAfterAccept(reason, weight, why);
+      next++;
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package dev.braintrust.reactive.core.export;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Scheduler;
+
+/** Configures a {@link BraintrustExporter}; obtained from {@link BraintrustExporter#builder}. */
+public final class BraintrustExporterBuilder {
+  final Transport transport;
+  int capacity = BraintrustExporter.DEFAULT_CAPACITY;
+  int maxBatchEvents = BraintrustExporter.DEFAULT_MAX_BATCH_EVENTS;
+  long maxBatchBytes = BraintrustExporter.DEFAULT_MAX_BATCH_BYTES;
+  Duration flushInterval = BraintrustExporter.DEFAULT_FLUSH_INTERVAL;
+  int maxConcurrentRequests = BraintrustExporter.DEFAULT_MAX_CONCURRENT_REQUESTS;
+  OverflowPolicy policy = OverflowPolicy.dropNewest();
+  Duration shutdownTimeout = BraintrustExporter.DEFAULT_SHUTDOWN_TIMEOUT;
+  @Nullable Scheduler scheduler;
+  @Nullable Scheduler encodeScheduler;
+  @Nullable MeterRegistry registry;
+  @Nullable ObjectMapper mapper;
+  boolean shutdownHook;
+
+  BraintrustExporterBuilder(Transport transport) {
+    this.transport = Objects.requireNonNull(transport, "transport");
+  }
+
+  /** Most events buffered before the overflow policy applies (default 10,000). */
+  public BraintrustExporterBuilder capacity(int capacity) {
+    this.capacity = positive(capacity, "capacity");
+    return this;
+  }
+
+  /** Most events in one batch (default 1,000). */
+  public BraintrustExporterBuilder maxBatchEvents(int n) {
+    this.maxBatchEvents = positive(n, "maxBatchEvents");
+    return this;
+  }
+
+  /**
+   * Most uncompressed bytes in one request body (default 5 MiB; the transport's own limit applies
+   * too). An event whose JSON alone is larger is dropped with reason {@code oversized}.
+   */
+  public BraintrustExporterBuilder maxBatchBytes(long bytes) {
+    if (bytes < 64) {
+      throw new IllegalArgumentException("maxBatchBytes must be at least 64, got " + bytes);
+    }
+    this.maxBatchBytes = bytes;
+    return this;
+  }
+
+  /** How long a partial batch may wait before it is sent (default 1 s). */
+  public BraintrustExporterBuilder flushInterval(Duration interval) {
+    this.flushInterval = requirePositive(interval, "flushInterval");
+    return this;
+  }
+
+  /** Most insert requests in flight at once (default 4). */
+  public BraintrustExporterBuilder maxConcurrentRequests(int n) {
+    this.maxConcurrentRequests = positive(n, "maxConcurrentRequests");
+    return this;
+  }
+
+  /** What to do when the buffer is full (default {@link OverflowPolicy#dropNewest()}). */
+  public BraintrustExporterBuilder overflowPolicy(OverflowPolicy policy) {
+    this.policy = Objects.requireNonNull(policy, "overflowPolicy");
+    return this;
+  }
+
+  /** How long {@link BraintrustExporter#close()} waits for delivery (default 10 s). */
+  public BraintrustExporterBuilder shutdownTimeout(Duration timeout) {
+    this.shutdownTimeout = requirePositive(timeout, "shutdownTimeout");
+    return this;
+  }
+
+  /** The scheduler for the drain worker, the flush timer and deadlines; a virtual one in tests. */
+  public BraintrustExporterBuilder scheduler(Scheduler scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    return this;
+  }
+
+  /**
+   * Where batches are written to JSON (default: a private daemon pool of up to 4 threads, or the
+   * {@link #scheduler} when one is given).
+   */
+  public BraintrustExporterBuilder encodeScheduler(Scheduler scheduler) {
+    this.encodeScheduler = Objects.requireNonNull(scheduler, "encodeScheduler");
+    return this;
+  }
+
+  /** Where to register meters (default: a private {@code SimpleMeterRegistry}). */
+  public BraintrustExporterBuilder meterRegistry(MeterRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "meterRegistry");
+    return this;
+  }
+
+  /**
+   * The Jackson mapper that writes user values (input, output, metadata...), e.g. the
+   * application's own with its modules; the row's envelope is always written the same way.
+   */
+  public BraintrustExporterBuilder objectMapper(ObjectMapper mapper) {
+    this.mapper = Objects.requireNonNull(mapper, "objectMapper");
+    return this;
+  }
+
+  /** Whether to close (and so flush) on JVM shutdown (default false). */
+  public BraintrustExporterBuilder registerShutdownHook(boolean register) {
+    this.shutdownHook = register;
+    return this;
+  }
+
+  /** The exporter, started. */
+  public BraintrustExporter build() {
+    return new BraintrustExporter(this);
+  }
+
+  private static int positive(int n, String what) {
+    if (n <= 0) {
+      throw new IllegalArgumentException(what + " must be positive, got " + n);
+    }
+    return n;
+  }
+
+  static Duration requirePositive(@Nullable Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, got " + d);
+    }
+    return d;
+  }
+}

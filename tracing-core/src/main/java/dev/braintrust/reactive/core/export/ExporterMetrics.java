@@ -1,0 +1,233 @@
+package dev.braintrust.reactive.core.export;
+
+import dev.braintrust.reactive.core.internal.LibraryLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The exporter's counters and meters, the rate-limited drop log and {@link ExporterStats}.
+ *
+ * <p>Producers only add to striped counters, so counting never contends. Terminal accounting (what
+ * a shutdown deadline abandons) and the per-batch settlement share one monitor, so an event is
+ * never counted twice when a late answer races the deadline.
+ */
+final class ExporterMetrics {
+  static final LibraryLog LOG = LibraryLog.get(BraintrustExporter.class);
+  static final int DROP_REPORT_SECONDS = 10;
+  private static final int MAX_LOGGED_REJECT_REASONS = 100;
+
+  private final LongAdder submitted = new LongAdder();
+  private final LongAdder accepted = new LongAdder();
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong serializationErrors = new AtomicLong();
+  private final EnumMap<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
+  private final LongAdder droppedAfterAccept = new LongAdder();
+  // Written once per reason; a racy double log on the very first drop is harmless.
+  private final boolean[] warned = new boolean[DropReason.values().length];
+  private final Map<String, Boolean> loggedRejects = new ConcurrentHashMap<>();
+  // Ticker-confined: what the last summary reported, and when.
+  private final long[] reportedDrops = new long[DropReason.values().length];
+  private long lastDropReport = System.nanoTime();
+  private volatile String lastFailure = "none";
+  private volatile boolean settled;
+
+  private final MeterRegistry registry;
+  private final Counter batchesSent;
+  private final Counter bytesUncompressed;
+  private final Counter bytesSent;
+  private final Counter retries;
+  private final Counter requests;
+  private final Timer batchLatency;
+
+  ExporterMetrics(MeterRegistry registry, AtomicInteger queued) {
+    this.registry = registry;
+    for (DropReason r : DropReason.values()) {
+      LongAdder adder = new LongAdder();
+      dropped.put(r, adder);
+      FunctionCounter.builder("braintrust.events.dropped", adder, LongAdder::sum)
+          .tag("reason", r.tag())
+          .description("Events not sent, by reason")
+          .register(registry);
+    }
+    FunctionCounter.builder("braintrust.events.submitted", submitted, LongAdder::sum)
+        .description("Events handed to the exporter")
+        .register(registry);
+    FunctionCounter.builder("braintrust.events.accepted", accepted, LongAdder::sum)
+        .description("Events taken into the buffer")
+        .register(registry);
+    FunctionCounter.builder("braintrust.events.delivered", delivered, AtomicLong::get)
+        .description("Events acknowledged by the server")
+        .register(registry);
+    FunctionCounter.builder("braintrust.events.failed", failed, AtomicLong::get)
+        .description("Events whose batch, or whose own row, failed for good")
+        .register(registry);
+    FunctionCounter.builder(
+            "braintrust.events.serialization_errors", serializationErrors, AtomicLong::get)
+        .description("Events sent with values replaced because they could not be serialised")
+        .register(registry);
+    Gauge.builder("braintrust.buffer.queued", queued, AtomicInteger::get)
+        .description("Events waiting in the buffer")
+        .register(registry);
+    this.batchesSent = Counter.builder("braintrust.batches.sent").register(registry);
+    this.bytesUncompressed =
+        Counter.builder("braintrust.bytes.uncompressed").baseUnit("bytes").register(registry);
+    this.bytesSent = Counter.builder("braintrust.bytes.sent").baseUnit("bytes").register(registry);
+    this.retries = Counter.builder("braintrust.requests.retries").register(registry);
+    this.requests = Counter.builder("braintrust.requests").register(registry);
+    this.batchLatency =
+        Timer.builder("braintrust.batch.latency")
+            .description("Time from sending a batch to its acknowledgement, retries included")
+            .register(registry);
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  void submitted() {
+    submitted.increment();
+  }
+
+  void accepted() {
+    accepted.increment();
+  }
+
+  /** Counts events dropped before they were accepted (full buffer, closed, null). */
+  void dropped(DropReason reason, long n, String why) {
+    dropped.get(reason).add(n);
+    warnOnce(reason, n, why);
+  }
+
+  /** Counts accepted events that were dropped (evicted, oversized, unencodable). */
+  void droppedAfterAccept(DropReason reason, long n, String why) {
+    droppedAfterAccept.add(n);
+    dropped(reason, n, why);
+  }
+
+  void serializationError(String eventId, Object errors) {
+    serializationErrors.incrementAndGet();
+    LOG.warn("Braintrust event {}: {}", eventId, errors);
+  }
+
+  /**
+   * Counts what one batch's requests did, unless a shutdown deadline already settled every batch.
+   * Returns false when the batch was settled before.
+   */
+  synchronized boolean settleBatch(
+      long deliveredEvents, long failedEvents, @Nullable InsertResult result,
+      @Nullable String failure, long startNanos) {
+    if (settled) {
+      return false;
+    }
+    batchLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    delivered.addAndGet(deliveredEvents);
+    if (result != null) {
+      batchesSent.increment();
+      bytesUncompressed.increment(result.uncompressedBytes());
+      bytesSent.increment(result.sentBytes());
+      retries.increment(result.retries());
+      requests.increment(result.requests());
+    }
+    if (failedEvents > 0) {
+      failed.addAndGet(failedEvents);
+      if (failure != null) {
+        lastFailure = failure;
+      }
+    }
+    return true;
+  }
+
+  /** Logs a row the server refused, once per distinct reason (up to a bound). */
+  void rejectedRow(String reason) {
+    if (loggedRejects.size() < MAX_LOGGED_REJECT_REASONS
+        && loggedRejects.putIfAbsent(reason, Boolean.TRUE) == null) {
+      LOG.warn("Braintrust refused a row, the rest of its batch was delivered: {}"
+          + " (each reason is logged once)", reason);
+    }
+  }
+
+  /**
+   * At a shutdown deadline: counts what the abandoned batches had delivered or had refused so far,
+   * the rest of the batches still in flight (their fate unknown) and everything else still pending,
+   * then freezes the counters. Returns how many events were abandoned.
+   */
+  synchronized long settleAtDeadline(long deliveredEvents, long refusedEvents, long inFlightEvents) {
+    if (settled) {
+      return 0;
+    }
+    delivered.addAndGet(deliveredEvents);
+    failed.addAndGet(refusedEvents);
+    // Counted without the first-drop log: the exporter logs one line for the whole deadline.
+    droppedAfterAccept.add(inFlightEvents);
+    dropped.get(DropReason.IN_FLIGHT_AT_DEADLINE).add(inFlightEvents);
+    long rest = pending();
+    droppedAfterAccept.add(rest);
+    dropped.get(DropReason.SHUTDOWN_DEADLINE).add(rest);
+    settled = true;
+    return inFlightEvents + rest;
+  }
+
+  /** After a clean shutdown: later answers can't change the counts any more. */
+  synchronized void settle() {
+    settled = true;
+  }
+
+  String lastFailure() {
+    return lastFailure;
+  }
+
+  long pending() {
+    return Math.max(0,
+        accepted.sum() - delivered.get() - failed.get() - droppedAfterAccept.sum());
+  }
+
+  ExporterStats stats() {
+    EnumMap<DropReason, Long> d = new EnumMap<>(DropReason.class);
+    dropped.forEach((k, v) -> d.put(k, v.sum()));
+    return new ExporterStats(submitted.sum(), accepted.sum(), delivered.get(), failed.get(), d,
+        pending(), serializationErrors.get());
+  }
+
+  private void warnOnce(DropReason reason, long n, String why) {
+    // Only the first drop of each reason is logged here; the ticker reports the rest in summary,
+    // so producers never contend on a shared counter just to decide whether to log.
+    if (!warned[reason.ordinal()]) {
+      warned[reason.ordinal()] = true;
+      LOG.warn("Braintrust exporter dropped {} event(s), reason {}: {}"
+          + " (further drops are summarised every {} s)", n, reason.tag(), why, DROP_REPORT_SECONDS);
+    }
+  }
+
+  /** Logs how many events were dropped since the last report, at most every 10 seconds. */
+  void reportDrops() {
+    long now = System.nanoTime();
+    if (now - lastDropReport < TimeUnit.SECONDS.toNanos(DROP_REPORT_SECONDS)) {
+      return;
+    }
+    StringBuilder summary = new StringBuilder();
+    for (DropReason r : DropReason.values()) {
+      long total = dropped.get(r).sum();
+      long since = total - reportedDrops[r.ordinal()];
+      if (since > 0) {
+        summary.append(summary.length() == 0 ? "" : ", ").append(since).append(' ').append(r.tag());
+        reportedDrops[r.ordinal()] = total;
+      }
+    }
+    lastDropReport = now;
+    if (summary.length() > 0) {
+      LOG.warn("Braintrust exporter dropped events since the last report: {}", summary);
+    }
+  }
+}

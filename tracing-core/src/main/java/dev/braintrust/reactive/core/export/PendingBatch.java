@@ -1,0 +1,60 @@
+package dev.braintrust.reactive.core.export;
+
+import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.Destination;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+
+/**
+ * A sealed batch waiting for, or in, its requests. Created and sent by the drain worker; its
+ * progress is written by encode and transport threads and read by whoever settles it (the worker
+ * on completion, or the shutdown deadline), so those fields are volatile and settling is a CAS.
+ */
+final class PendingBatch {
+  final Destination destination;
+  final List<BraintrustEvent> events;
+  final int[] weights;
+  final long totalWeight;
+  /** Completes with how many of its events were not delivered. */
+  final CompletableFuture<Long> done = new CompletableFuture<>();
+  private final AtomicBoolean settled = new AtomicBoolean();
+  volatile @Nullable Disposable request;
+  volatile boolean sending;
+  // Events acknowledged, refused row by row, or dropped while encoding, chunk by chunk.
+  volatile long delivered;
+  volatile long rejected;
+  volatile long droppedInEncoding;
+
+  PendingBatch(Destination destination, List<BraintrustEvent> events, int[] weights) {
+    this.destination = destination;
+    this.events = events;
+    this.weights = weights;
+    long w = 0;
+    for (int i = 0; i < events.size(); i++) {
+      w += weights[i];
+    }
+    this.totalWeight = w;
+  }
+
+  /** True for the one caller that settles this batch. */
+  boolean settle() {
+    return settled.compareAndSet(false, true);
+  }
+
+  /** Events neither delivered, refused nor dropped while encoding. */
+  long unresolved() {
+    return Math.max(0, totalWeight - delivered - rejected - droppedInEncoding);
+  }
+
+  /** Completes {@link #done} and cancels a request still in flight. */
+  void finish(long undelivered) {
+    done.complete(undelivered);
+    Disposable r = request;
+    if (r != null) {
+      r.dispose();
+    }
+  }
+}

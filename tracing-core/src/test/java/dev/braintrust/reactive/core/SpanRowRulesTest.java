@@ -1,0 +1,73 @@
+package dev.braintrust.reactive.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braintrust.reactive.core.internal.EventEncoder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What span rows look like on the wire, and which destinations are refused. */
+class SpanRowRulesTest {
+  static final ObjectMapper M = new ObjectMapper();
+  final RecordingSink sink = new RecordingSink();
+  final Tracer tracer = Tracer.create(sink, Destination.projectLogs("p"));
+  final EventEncoder encoder = new EventEncoder();
+
+  JsonNode json(BraintrustEvent e) throws Exception {
+    return M.readTree(encoder.encode(e).json());
+  }
+
+  @Test
+  void aRootRowLeavesSpanParentsOutAndAChildRowCarriesIt() throws Exception {
+    Span root = tracer.startSpan("root", SpanType.TASK);
+    Span child = root.startChild("child", SpanType.LLM);
+    child.end();
+    root.end();
+
+    assertThat(json(sink.byName("root")).has("span_parents")).isFalse();
+    assertThat(json(sink.byName("child")).get("span_parents").get(0).asText())
+        .isEqualTo(root.spanId());
+  }
+
+  @Test
+  void aLateMergeCarriesEveryTagTheSpanHasBecauseAMergeReplacesArrays() throws Exception {
+    Span span = tracer.startSpan("s", SpanType.TASK);
+    span.log(Log.builder().tag("t1").tag("t2").build());
+    span.end();
+    span.log(Log.builder().tag("t3").build());
+    span.log(Log.builder().tag("t4").tag("t1").build());
+
+    assertThat(sink.events).hasSize(3);
+    JsonNode late = json(sink.events.get(1));
+    assertThat(late.get("_is_merge").asBoolean()).isTrue();
+    assertThat(late.get("tags")).extracting(JsonNode::asText).containsExactly("t1", "t2", "t3");
+    assertThat(json(sink.events.get(2)).get("tags")).extracting(JsonNode::asText)
+        .containsExactly("t1", "t2", "t3", "t4");
+  }
+
+  @Test
+  void destinationIdsWithControlCharactersAreRefusedNamingTheArgument() {
+    assertThatThrownBy(() -> Destination.projectLogs("abc\r\nHost: evil"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("projectId must not contain control characters");
+    assertThatThrownBy(() -> Destination.experimentByName("p", "x\u0000"))
+        .hasMessage("experimentName must not contain control characters");
+    assertThatThrownBy(() -> Destination.dataset("d".repeat(2_000)))
+        .hasMessageStartingWith("datasetId must be at most 1024 characters");
+    // Slashes and query characters are legal in ids: the transport encodes them as one segment.
+    assertThat(Destination.projectLogs("team a/../x?y=1").id()).isEqualTo("team a/../x?y=1");
+  }
+
+  @Test
+  void aLateLogWithoutTagsDoesNotRestateThem() throws Exception {
+    Span span = tracer.startSpan("s", SpanType.TASK);
+    span.log(Log.builder().tag("t1").build());
+    span.end();
+    span.log(Log.builder().output("late").build());
+    assertThat(json(sink.events.get(1)).has("tags")).isFalse();
+    assertThat(List.of(json(sink.events.get(0)).get("tags").get(0).asText())).containsExactly("t1");
+  }
+}
