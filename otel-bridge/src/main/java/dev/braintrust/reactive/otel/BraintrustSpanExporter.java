@@ -2,6 +2,7 @@ package dev.braintrust.reactive.otel;
 
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.otel.internal.BridgeConfig;
 import dev.braintrust.reactive.otel.internal.ResultCodes;
 import dev.braintrust.reactive.otel.internal.SpanMapper;
 import io.opentelemetry.api.common.AttributeKey;
@@ -10,8 +11,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An OpenTelemetry {@link SpanExporter} for setups that already batch with their own span
@@ -27,16 +26,16 @@ public final class BraintrustSpanExporter implements SpanExporter {
   private final SpanFilter filter;
   private final Duration shutdownTimeout;
 
-  private BraintrustSpanExporter(Builder b) {
-    this.exporter = b.exporter;
-    this.destination = Objects.requireNonNull(b.destination, "destination is required");
-    this.filter = b.filter;
-    this.shutdownTimeout = b.shutdownTimeout;
+  BraintrustSpanExporter(BridgeConfig config) {
+    this.exporter = config.exporter();
+    this.destination = config.destination();
+    this.filter = config.filter();
+    this.shutdownTimeout = config.shutdownTimeout();
   }
 
   /** A builder feeding {@code exporter}. */
-  public static Builder builder(BraintrustExporter exporter) {
-    return new Builder(exporter);
+  public static BraintrustSpanExporterBuilder builder(BraintrustExporter exporter) {
+    return new BraintrustSpanExporterBuilder(exporter);
   }
 
   /** Buffers the spans; succeeds at once, since delivery is the buffer's job. */
@@ -69,40 +68,5 @@ public final class BraintrustSpanExporter implements SpanExporter {
   @Override
   public CompletableResultCode shutdown() {
     return ResultCodes.of(exporter.shutdown(shutdownTimeout));
-  }
-
-  /** Configures a {@link BraintrustSpanExporter}. */
-  public static final class Builder {
-    private final BraintrustExporter exporter;
-    private @Nullable Destination destination;
-    private SpanFilter filter = SpanFilter.all();
-    private Duration shutdownTimeout = BraintrustExporter.DEFAULT_SHUTDOWN_TIMEOUT;
-
-    private Builder(BraintrustExporter exporter) {
-      this.exporter = Objects.requireNonNull(exporter, "exporter");
-    }
-
-    /** Where spans go unless they say otherwise (required). */
-    public Builder destination(Destination destination) {
-      this.destination = Objects.requireNonNull(destination, "destination");
-      return this;
-    }
-
-    /** Which spans to send (default all). */
-    public Builder filter(SpanFilter filter) {
-      this.filter = Objects.requireNonNull(filter, "filter");
-      return this;
-    }
-
-    /** How long shutdown lets the exporter deliver (default 10 s). */
-    public Builder shutdownTimeout(Duration timeout) {
-      this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /** The exporter. */
-    public BraintrustSpanExporter build() {
-      return new BraintrustSpanExporter(this);
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.braintrust.reactive.otel;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracing;
+import dev.braintrust.reactive.otel.internal.BridgeConfig;
 import dev.braintrust.reactive.otel.internal.OtelContextBridge;
 import dev.braintrust.reactive.otel.internal.ResultCodes;
 import dev.braintrust.reactive.otel.internal.SpanMapper;
@@ -17,7 +18,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -63,12 +63,12 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     }
   }
 
-  private BraintrustSpanProcessor(Builder b) {
-    this.exporter = b.exporter;
-    this.destination = Objects.requireNonNull(b.destination, "destination is required");
-    this.filter = b.filter;
-    this.shutdownTimeout = b.shutdownTimeout;
-    if (b.linkTracingCore) {
+  BraintrustSpanProcessor(BridgeConfig config, boolean linkTracingCore) {
+    this.exporter = config.exporter();
+    this.destination = config.destination();
+    this.filter = config.filter();
+    this.shutdownTimeout = config.shutdownTimeout();
+    if (linkTracingCore) {
       this.bridge = new OtelContextBridge(this::destinationOf);
       Tracing.installBridge(bridge);
     } else {
@@ -77,8 +77,8 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
   }
 
   /** A builder feeding {@code exporter}. */
-  public static Builder builder(BraintrustExporter exporter) {
-    return new Builder(exporter);
+  public static BraintrustSpanProcessorBuilder builder(BraintrustExporter exporter) {
+    return new BraintrustSpanProcessorBuilder(exporter);
   }
 
   Destination destinationOf(String spanId) {
@@ -160,47 +160,5 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
       Tracing.installBridge(null);
     }
     return ResultCodes.of(exporter.shutdown(shutdownTimeout));
-  }
-
-  /** Configures a {@link BraintrustSpanProcessor}. */
-  public static final class Builder {
-    private final BraintrustExporter exporter;
-    private @Nullable Destination destination;
-    private SpanFilter filter = SpanFilter.all();
-    private boolean linkTracingCore = true;
-    private Duration shutdownTimeout = BraintrustExporter.DEFAULT_SHUTDOWN_TIMEOUT;
-
-    private Builder(BraintrustExporter exporter) {
-      this.exporter = Objects.requireNonNull(exporter, "exporter");
-    }
-
-    /** Where traces go unless they say otherwise (required). */
-    public Builder destination(Destination destination) {
-      this.destination = Objects.requireNonNull(destination, "destination");
-      return this;
-    }
-
-    /** Which spans to send (default all). */
-    public Builder filter(SpanFilter filter) {
-      this.filter = Objects.requireNonNull(filter, "filter");
-      return this;
-    }
-
-    /** Whether tracing-core and OTel spans share one current-span context (default true). */
-    public Builder linkTracingCore(boolean link) {
-      this.linkTracingCore = link;
-      return this;
-    }
-
-    /** How long {@link #shutdown()} lets the exporter deliver (default 10 s). */
-    public Builder shutdownTimeout(Duration timeout) {
-      this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /** The processor; installs the context link when enabled. */
-    public BraintrustSpanProcessor build() {
-      return new BraintrustSpanProcessor(this);
-    }
   }
 }
