@@ -4,6 +4,7 @@ import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.otel.internal.BridgeConfig;
 import dev.braintrust.reactive.otel.internal.ResultCodes;
+import dev.braintrust.reactive.otel.internal.ShutdownState;
 import dev.braintrust.reactive.otel.internal.SpanMapper;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -19,12 +20,14 @@ import java.util.Collection;
  * braintrust.parent} across a trace and re-parents filtered traces.
  */
 public final class BraintrustSpanExporter implements SpanExporter {
+  private static final System.Logger LOG = System.getLogger(BraintrustSpanExporter.class.getName());
   private static final AttributeKey<String> PARENT = AttributeKey.stringKey(SpanMapper.PARENT);
 
   private final BraintrustExporter exporter;
   private final Destination destination;
   private final SpanFilter filter;
   private final Duration shutdownTimeout;
+  private final ShutdownState lifecycle = new ShutdownState(LOG, "BraintrustSpanExporter");
 
   BraintrustSpanExporter(BridgeConfig config) {
     this.exporter = config.exporter();
@@ -38,9 +41,16 @@ public final class BraintrustSpanExporter implements SpanExporter {
     return new BraintrustSpanExporterBuilder(exporter);
   }
 
-  /** Buffers the spans; succeeds at once, since delivery is the buffer's job. */
+  /**
+   * Buffers the spans; succeeds at once, since delivery is the buffer's job. After {@link
+   * #shutdown()} it buffers nothing and fails, as OTel's own exporters do.
+   */
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
+    if (lifecycle.isShutdown()) {
+      lifecycle.ignoredAfterShutdown(spans.size() + " span(s) exported");
+      return CompletableResultCode.ofFailure();
+    }
     for (SpanData span : spans) {
       boolean root = !span.getParentSpanContext().isValid();
       if (!filter.keep(span.getName(), span.getAttributes(), root)) {
@@ -60,13 +70,25 @@ public final class BraintrustSpanExporter implements SpanExporter {
     return CompletableResultCode.ofSuccess();
   }
 
+  /**
+   * Succeeds once everything exported so far was acknowledged. After {@link #shutdown()} it
+   * succeeds at once: shutdown already delivered what there was.
+   */
   @Override
   public CompletableResultCode flush() {
+    if (lifecycle.isShutdown()) {
+      return CompletableResultCode.ofSuccess();
+    }
     return ResultCodes.of(exporter.flush());
   }
 
+  /**
+   * Shuts the exporter down, delivering what it holds within the shutdown timeout. Only the first
+   * call does so; later ones return at once with an already completed code: the first call's once
+   * it is known, success until then.
+   */
   @Override
   public CompletableResultCode shutdown() {
-    return ResultCodes.of(exporter.shutdown(shutdownTimeout));
+    return lifecycle.shutdown(() -> ResultCodes.of(exporter.shutdown(shutdownTimeout)));
   }
 }

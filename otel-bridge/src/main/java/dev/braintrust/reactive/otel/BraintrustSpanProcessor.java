@@ -6,6 +6,7 @@ import dev.braintrust.reactive.core.Tracing;
 import dev.braintrust.reactive.otel.internal.BridgeConfig;
 import dev.braintrust.reactive.otel.internal.OtelContextBridge;
 import dev.braintrust.reactive.otel.internal.ResultCodes;
+import dev.braintrust.reactive.otel.internal.ShutdownState;
 import dev.braintrust.reactive.otel.internal.SpanMapper;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
@@ -49,6 +50,7 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
   private final @Nullable OtelContextBridge bridge;
   private final Map<String, State> inFlight = new ConcurrentHashMap<>();
   private final AtomicBoolean warnedBadParent = new AtomicBoolean();
+  private final ShutdownState lifecycle = new ShutdownState(LOG, "BraintrustSpanProcessor");
 
   /** What a started span passes on to its children. */
   private static final class State {
@@ -88,6 +90,10 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
 
   @Override
   public void onStart(Context parentContext, ReadWriteSpan span) {
+    if (lifecycle.isShutdown()) {
+      // Nothing will be sent, so don't hold per-span state that onEnd would only discard.
+      return;
+    }
     SpanContext parent = span.getParentSpanContext();
     State parentState = parent.isValid() ? inFlight.get(parent.getSpanId()) : null;
     Destination dest = parentState != null ? parentState.destination : destination;
@@ -116,6 +122,10 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
   @Override
   public void onEnd(ReadableSpan span) {
     State state = inFlight.remove(span.getSpanContext().getSpanId());
+    if (lifecycle.isShutdown()) {
+      lifecycle.ignoredAfterShutdown("a span ended");
+      return;
+    }
     SpanData data = span.toSpanData();
     boolean root = !data.getParentSpanContext().isValid();
     boolean kept = (state != null && state.keptAtStart) || filter.keep(data.getName(), data.getAttributes(), root);
@@ -147,18 +157,32 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     }
   }
 
-  /** Flushes the exporter: succeeds when everything ended so far was acknowledged. */
+  /**
+   * Flushes the exporter: succeeds when everything ended so far was acknowledged. After {@link
+   * #shutdown()} it succeeds at once, as OTel's {@code BatchSpanProcessor} does: shutdown already
+   * delivered what there was.
+   */
   @Override
   public CompletableResultCode forceFlush() {
+    if (lifecycle.isShutdown()) {
+      return CompletableResultCode.ofSuccess();
+    }
     return ResultCodes.of(exporter.flush());
   }
 
-  /** Shuts the exporter down (delivering what it holds) and unlinks tracing-core. */
+  /**
+   * Shuts the exporter down (delivering what it holds within the shutdown timeout) and unlinks
+   * tracing-core. Only the first call does so; later ones return at once with an already
+   * completed code: the first call's once it is known, success until then.
+   */
   @Override
   public CompletableResultCode shutdown() {
-    if (bridge != null) {
-      Tracing.installBridge(null);
-    }
-    return ResultCodes.of(exporter.shutdown(shutdownTimeout));
+    return lifecycle.shutdown(() -> {
+      if (bridge != null) {
+        Tracing.installBridge(null);
+      }
+      inFlight.clear();
+      return ResultCodes.of(exporter.shutdown(shutdownTimeout));
+    });
   }
 }
