@@ -2,7 +2,9 @@ package dev.braintrust.reactive.otel;
 
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.otel.internal.BridgeConfig;
 import dev.braintrust.reactive.otel.internal.ResultCodes;
+import dev.braintrust.reactive.otel.internal.ShutdownState;
 import dev.braintrust.reactive.otel.internal.SpanMapper;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -10,8 +12,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An OpenTelemetry {@link SpanExporter} for setups that already batch with their own span
@@ -20,28 +20,37 @@ import org.jspecify.annotations.Nullable;
  * braintrust.parent} across a trace and re-parents filtered traces.
  */
 public final class BraintrustSpanExporter implements SpanExporter {
+  private static final System.Logger LOG = System.getLogger(BraintrustSpanExporter.class.getName());
   private static final AttributeKey<String> PARENT = AttributeKey.stringKey(SpanMapper.PARENT);
 
   private final BraintrustExporter exporter;
   private final Destination destination;
   private final SpanFilter filter;
   private final Duration shutdownTimeout;
+  private final ShutdownState lifecycle = new ShutdownState(LOG, "BraintrustSpanExporter");
 
-  private BraintrustSpanExporter(Builder b) {
-    this.exporter = b.exporter;
-    this.destination = Objects.requireNonNull(b.destination, "destination is required");
-    this.filter = b.filter;
-    this.shutdownTimeout = b.shutdownTimeout;
+  BraintrustSpanExporter(BridgeConfig config) {
+    this.exporter = config.exporter();
+    this.destination = config.destination();
+    this.filter = config.filter();
+    this.shutdownTimeout = config.shutdownTimeout();
   }
 
   /** A builder feeding {@code exporter}. */
-  public static Builder builder(BraintrustExporter exporter) {
-    return new Builder(exporter);
+  public static BraintrustSpanExporterBuilder builder(BraintrustExporter exporter) {
+    return new BraintrustSpanExporterBuilder(exporter);
   }
 
-  /** Buffers the spans; succeeds at once, since delivery is the buffer's job. */
+  /**
+   * Buffers the spans; succeeds at once, since delivery is the buffer's job. After {@link
+   * #shutdown()} it buffers nothing and fails, as OTel's own exporters do.
+   */
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
+    if (lifecycle.isShutdown()) {
+      lifecycle.ignoredAfterShutdown(spans.size() + " span(s) exported");
+      return CompletableResultCode.ofFailure();
+    }
     for (SpanData span : spans) {
       boolean root = !span.getParentSpanContext().isValid();
       if (!filter.keep(span.getName(), span.getAttributes(), root)) {
@@ -61,48 +70,25 @@ public final class BraintrustSpanExporter implements SpanExporter {
     return CompletableResultCode.ofSuccess();
   }
 
+  /**
+   * Succeeds once everything exported so far was acknowledged. After {@link #shutdown()} it
+   * succeeds at once: shutdown already delivered what there was.
+   */
   @Override
   public CompletableResultCode flush() {
+    if (lifecycle.isShutdown()) {
+      return CompletableResultCode.ofSuccess();
+    }
     return ResultCodes.of(exporter.flush());
   }
 
+  /**
+   * Shuts the exporter down, delivering what it holds within the shutdown timeout. Only the first
+   * call does so; later ones return at once with an already completed code: the first call's once
+   * it is known, success until then.
+   */
   @Override
   public CompletableResultCode shutdown() {
-    return ResultCodes.of(exporter.shutdown(shutdownTimeout));
-  }
-
-  /** Configures a {@link BraintrustSpanExporter}. */
-  public static final class Builder {
-    private final BraintrustExporter exporter;
-    private @Nullable Destination destination;
-    private SpanFilter filter = SpanFilter.all();
-    private Duration shutdownTimeout = BraintrustExporter.DEFAULT_SHUTDOWN_TIMEOUT;
-
-    private Builder(BraintrustExporter exporter) {
-      this.exporter = Objects.requireNonNull(exporter, "exporter");
-    }
-
-    /** Where spans go unless they say otherwise (required). */
-    public Builder destination(Destination destination) {
-      this.destination = Objects.requireNonNull(destination, "destination");
-      return this;
-    }
-
-    /** Which spans to send (default all). */
-    public Builder filter(SpanFilter filter) {
-      this.filter = Objects.requireNonNull(filter, "filter");
-      return this;
-    }
-
-    /** How long shutdown lets the exporter deliver (default 10 s). */
-    public Builder shutdownTimeout(Duration timeout) {
-      this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /** The exporter. */
-    public BraintrustSpanExporter build() {
-      return new BraintrustSpanExporter(this);
-    }
+    return lifecycle.shutdown(() -> ResultCodes.of(exporter.shutdown(shutdownTimeout)));
   }
 }

@@ -3,8 +3,10 @@ package dev.braintrust.reactive.otel;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracing;
+import dev.braintrust.reactive.otel.internal.BridgeConfig;
 import dev.braintrust.reactive.otel.internal.OtelContextBridge;
 import dev.braintrust.reactive.otel.internal.ResultCodes;
+import dev.braintrust.reactive.otel.internal.ShutdownState;
 import dev.braintrust.reactive.otel.internal.SpanMapper;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
@@ -17,7 +19,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +50,7 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
   private final @Nullable OtelContextBridge bridge;
   private final Map<String, State> inFlight = new ConcurrentHashMap<>();
   private final AtomicBoolean warnedBadParent = new AtomicBoolean();
+  private final ShutdownState lifecycle = new ShutdownState(LOG, "BraintrustSpanProcessor");
 
   /** What a started span passes on to its children. */
   private static final class State {
@@ -63,12 +65,12 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     }
   }
 
-  private BraintrustSpanProcessor(Builder b) {
-    this.exporter = b.exporter;
-    this.destination = Objects.requireNonNull(b.destination, "destination is required");
-    this.filter = b.filter;
-    this.shutdownTimeout = b.shutdownTimeout;
-    if (b.linkTracingCore) {
+  BraintrustSpanProcessor(BridgeConfig config, boolean linkTracingCore) {
+    this.exporter = config.exporter();
+    this.destination = config.destination();
+    this.filter = config.filter();
+    this.shutdownTimeout = config.shutdownTimeout();
+    if (linkTracingCore) {
       this.bridge = new OtelContextBridge(this::destinationOf);
       Tracing.installBridge(bridge);
     } else {
@@ -77,8 +79,8 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
   }
 
   /** A builder feeding {@code exporter}. */
-  public static Builder builder(BraintrustExporter exporter) {
-    return new Builder(exporter);
+  public static BraintrustSpanProcessorBuilder builder(BraintrustExporter exporter) {
+    return new BraintrustSpanProcessorBuilder(exporter);
   }
 
   Destination destinationOf(String spanId) {
@@ -88,6 +90,10 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
 
   @Override
   public void onStart(Context parentContext, ReadWriteSpan span) {
+    if (lifecycle.isShutdown()) {
+      // Nothing will be sent, so don't hold per-span state that onEnd would only discard.
+      return;
+    }
     SpanContext parent = span.getParentSpanContext();
     State parentState = parent.isValid() ? inFlight.get(parent.getSpanId()) : null;
     Destination dest = parentState != null ? parentState.destination : destination;
@@ -116,6 +122,10 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
   @Override
   public void onEnd(ReadableSpan span) {
     State state = inFlight.remove(span.getSpanContext().getSpanId());
+    if (lifecycle.isShutdown()) {
+      lifecycle.ignoredAfterShutdown("a span ended");
+      return;
+    }
     SpanData data = span.toSpanData();
     boolean root = !data.getParentSpanContext().isValid();
     boolean kept = (state != null && state.keptAtStart) || filter.keep(data.getName(), data.getAttributes(), root);
@@ -147,60 +157,32 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     }
   }
 
-  /** Flushes the exporter: succeeds when everything ended so far was acknowledged. */
+  /**
+   * Flushes the exporter: succeeds when everything ended so far was acknowledged. After {@link
+   * #shutdown()} it succeeds at once, as OTel's {@code BatchSpanProcessor} does: shutdown already
+   * delivered what there was.
+   */
   @Override
   public CompletableResultCode forceFlush() {
+    if (lifecycle.isShutdown()) {
+      return CompletableResultCode.ofSuccess();
+    }
     return ResultCodes.of(exporter.flush());
   }
 
-  /** Shuts the exporter down (delivering what it holds) and unlinks tracing-core. */
+  /**
+   * Shuts the exporter down (delivering what it holds within the shutdown timeout) and unlinks
+   * tracing-core. Only the first call does so; later ones return at once with an already
+   * completed code: the first call's once it is known, success until then.
+   */
   @Override
   public CompletableResultCode shutdown() {
-    if (bridge != null) {
-      Tracing.installBridge(null);
-    }
-    return ResultCodes.of(exporter.shutdown(shutdownTimeout));
-  }
-
-  /** Configures a {@link BraintrustSpanProcessor}. */
-  public static final class Builder {
-    private final BraintrustExporter exporter;
-    private @Nullable Destination destination;
-    private SpanFilter filter = SpanFilter.all();
-    private boolean linkTracingCore = true;
-    private Duration shutdownTimeout = BraintrustExporter.DEFAULT_SHUTDOWN_TIMEOUT;
-
-    private Builder(BraintrustExporter exporter) {
-      this.exporter = Objects.requireNonNull(exporter, "exporter");
-    }
-
-    /** Where traces go unless they say otherwise (required). */
-    public Builder destination(Destination destination) {
-      this.destination = Objects.requireNonNull(destination, "destination");
-      return this;
-    }
-
-    /** Which spans to send (default all). */
-    public Builder filter(SpanFilter filter) {
-      this.filter = Objects.requireNonNull(filter, "filter");
-      return this;
-    }
-
-    /** Whether tracing-core and OTel spans share one current-span context (default true). */
-    public Builder linkTracingCore(boolean link) {
-      this.linkTracingCore = link;
-      return this;
-    }
-
-    /** How long {@link #shutdown()} lets the exporter deliver (default 10 s). */
-    public Builder shutdownTimeout(Duration timeout) {
-      this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /** The processor; installs the context link when enabled. */
-    public BraintrustSpanProcessor build() {
-      return new BraintrustSpanProcessor(this);
-    }
+    return lifecycle.shutdown(() -> {
+      if (bridge != null) {
+        Tracing.installBridge(null);
+      }
+      inFlight.clear();
+      return ResultCodes.of(exporter.shutdown(shutdownTimeout));
+    });
   }
 }

@@ -1,0 +1,48 @@
+package dev.braintrust.reactive.otel;
+
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.otel.internal.BridgeConfig;
+import java.time.Duration;
+
+/**
+ * Configures a {@link BraintrustSpanExporter}; get one from {@link BraintrustSpanExporter#builder}.
+ * Each setter rejects a bad value at once, naming the option.
+ */
+public final class BraintrustSpanExporterBuilder {
+  private final BridgeConfig.Builder config;
+
+  BraintrustSpanExporterBuilder(BraintrustExporter exporter) {
+    this.config = new BridgeConfig.Builder(exporter);
+  }
+
+  /** Where spans go unless they say otherwise (required). */
+  public BraintrustSpanExporterBuilder destination(Destination destination) {
+    config.destination(destination);
+    return this;
+  }
+
+  /** Which spans to send (default all). */
+  public BraintrustSpanExporterBuilder filter(SpanFilter filter) {
+    config.filter(filter);
+    return this;
+  }
+
+  /**
+   * How long {@link BraintrustSpanExporter#shutdown()} lets the exporter deliver (default 10 s;
+   * must be positive).
+   */
+  public BraintrustSpanExporterBuilder shutdownTimeout(Duration timeout) {
+    config.shutdownTimeout(timeout);
+    return this;
+  }
+
+  /**
+   * The exporter.
+   *
+   * @throws IllegalStateException if no destination was set
+   */
+  public BraintrustSpanExporter build() {
+    return new BraintrustSpanExporter(config.build());
+  }
+}

@@ -1,0 +1,55 @@
+package dev.braintrust.reactive.otel;
+
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.otel.internal.BridgeConfig;
+import java.time.Duration;
+
+/**
+ * Configures a {@link BraintrustSpanProcessor}; get one from {@link
+ * BraintrustSpanProcessor#builder}. Each setter rejects a bad value at once, naming the option.
+ */
+public final class BraintrustSpanProcessorBuilder {
+  private final BridgeConfig.Builder config;
+  private boolean linkTracingCore = true;
+
+  BraintrustSpanProcessorBuilder(BraintrustExporter exporter) {
+    this.config = new BridgeConfig.Builder(exporter);
+  }
+
+  /** Where traces go unless they say otherwise (required). */
+  public BraintrustSpanProcessorBuilder destination(Destination destination) {
+    config.destination(destination);
+    return this;
+  }
+
+  /** Which spans to send (default all). */
+  public BraintrustSpanProcessorBuilder filter(SpanFilter filter) {
+    config.filter(filter);
+    return this;
+  }
+
+  /** Whether tracing-core and OTel spans share one current-span context (default true). */
+  public BraintrustSpanProcessorBuilder linkTracingCore(boolean link) {
+    this.linkTracingCore = link;
+    return this;
+  }
+
+  /**
+   * How long {@link BraintrustSpanProcessor#shutdown()} lets the exporter deliver (default 10 s;
+   * must be positive).
+   */
+  public BraintrustSpanProcessorBuilder shutdownTimeout(Duration timeout) {
+    config.shutdownTimeout(timeout);
+    return this;
+  }
+
+  /**
+   * The processor; installs the context link when enabled.
+   *
+   * @throws IllegalStateException if no destination was set
+   */
+  public BraintrustSpanProcessor build() {
+    return new BraintrustSpanProcessor(config.build(), linkTracingCore);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.braintrust.reactive.otel.internal;
+
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.otel.SpanFilter;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the span processor and the span exporter are both configured with. Both public builders
+ * delegate here, so the two accept and reject exactly the same values with the same messages.
+ */
+public final class BridgeConfig {
+  private final BraintrustExporter exporter;
+  private final Destination destination;
+  private final SpanFilter filter;
+  private final Duration shutdownTimeout;
+
+  private BridgeConfig(Builder b, Destination destination) {
+    this.exporter = b.exporter;
+    this.destination = destination;
+    this.filter = b.filter;
+    this.shutdownTimeout = b.shutdownTimeout;
+  }
+
+  /** The buffer spans are written into. */
+  public BraintrustExporter exporter() {
+    return exporter;
+  }
+
+  /** Where spans go unless {@code braintrust.parent} says otherwise. */
+  public Destination destination() {
+    return destination;
+  }
+
+  /** Which spans are sent. */
+  public SpanFilter filter() {
+    return filter;
+  }
+
+  /** How long shutdown lets the buffer deliver. */
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  /** Collects and checks the shared options; each setter fails on a bad value at once. */
+  public static final class Builder {
+    private final BraintrustExporter exporter;
+    private @Nullable Destination destination;
+    private SpanFilter filter = SpanFilter.all();
+    private Duration shutdownTimeout = BraintrustExporter.DEFAULT_SHUTDOWN_TIMEOUT;
+
+    public Builder(BraintrustExporter exporter) {
+      this.exporter = notNull(exporter, "exporter");
+    }
+
+    public void destination(Destination destination) {
+      this.destination = notNull(destination, "destination");
+    }
+
+    public void filter(SpanFilter filter) {
+      this.filter = notNull(filter, "filter");
+    }
+
+    public void shutdownTimeout(Duration timeout) {
+      notNull(timeout, "shutdownTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("shutdownTimeout must be positive, got " + timeout);
+      }
+      this.shutdownTimeout = timeout;
+    }
+
+    /** The settings; there is no default destination, since a wrong guess loses data silently. */
+    public BridgeConfig build() {
+      if (destination == null) {
+        throw new IllegalStateException("destination is required: call destination(...) before build()");
+      }
+      return new BridgeConfig(this, destination);
+    }
+
+    private static <T> T notNull(@Nullable T value, String option) {
+      if (value == null) {
+        throw new NullPointerException(option + " must not be null");
+      }
+      return value;
+    }
+  }
+}
