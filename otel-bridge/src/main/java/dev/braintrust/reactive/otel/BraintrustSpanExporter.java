@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.otel;
 
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.otel.internal.BridgeConfig;
@@ -20,7 +21,7 @@ import java.util.Collection;
  * braintrust.parent} across a trace and re-parents filtered traces.
  */
 public final class BraintrustSpanExporter implements SpanExporter {
-  private static final System.Logger LOG = System.getLogger(BraintrustSpanExporter.class.getName());
+  private static final LibraryLog LOG = LibraryLog.get(BraintrustSpanExporter.class);
   private static final AttributeKey<String> PARENT = AttributeKey.stringKey(SpanMapper.PARENT);
 
   private final BraintrustExporter exporter;

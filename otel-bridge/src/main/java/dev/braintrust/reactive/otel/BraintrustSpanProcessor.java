@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.otel;
 
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracing;
@@ -16,7 +17,6 @@ import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * By default the processor also links tracing-core spans and OTel spans into one tree.
  */
 public final class BraintrustSpanProcessor implements SpanProcessor {
-  private static final System.Logger LOG = System.getLogger(BraintrustSpanProcessor.class.getName());
+  private static final LibraryLog LOG = LibraryLog.get(BraintrustSpanProcessor.class);
   private static final AttributeKey<String> PARENT = AttributeKey.stringKey(SpanMapper.PARENT);
 
   private final BraintrustExporter exporter;
@@ -151,7 +151,7 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
       return Destination.parse(parent);
     } catch (IllegalArgumentException e) {
       if (warnedBadParent.compareAndSet(false, true)) {
-        LOG.log(Level.WARNING, e.getMessage() + "; sending to " + fallback + " (logged once)");
+        LOG.warn("{}; sending to {} (logged once)", e.getMessage(), fallback);
       }
       return fallback;
     }

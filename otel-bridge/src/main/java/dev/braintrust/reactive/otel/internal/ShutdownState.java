@@ -1,8 +1,7 @@
 package dev.braintrust.reactive.otel.internal;
 
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -15,14 +14,14 @@ import org.jspecify.annotations.Nullable;
  * once.
  */
 public final class ShutdownState {
-  private final Logger log;
+  private final LibraryLog log;
   private final String owner;
   private final AtomicReference<@Nullable CompletableResultCode> result = new AtomicReference<>();
   private final AtomicBoolean warnedRepeat = new AtomicBoolean();
   private final AtomicBoolean warnedLate = new AtomicBoolean();
 
   /** {@code owner} names the bridge class in log lines. */
-  public ShutdownState(Logger log, String owner) {
+  public ShutdownState(LibraryLog log, String owner) {
     this.log = log;
     this.owner = owner;
   }
@@ -42,7 +41,7 @@ public final class ShutdownState {
     CompletableResultCode first = result.compareAndExchange(null, mine);
     if (first != null) {
       if (warnedRepeat.compareAndSet(false, true)) {
-        log.log(Level.DEBUG, owner + ".shutdown() called more than once; later calls don't wait (logged once)");
+        log.debug("{}.shutdown() called more than once; later calls don't wait (logged once)", owner);
       }
       return first.isDone() ? first : CompletableResultCode.ofSuccess();
     }
@@ -50,7 +49,7 @@ public final class ShutdownState {
     try {
       done = action.get();
     } catch (RuntimeException e) {
-      log.log(Level.WARNING, owner + " shutdown failed", e);
+      log.warn("{} shutdown failed", owner, e);
       return mine.fail();
     }
     done.whenComplete(() -> {
@@ -66,7 +65,7 @@ public final class ShutdownState {
   /** Logs, once, that {@code what} arrived after shutdown and was dropped. */
   public void ignoredAfterShutdown(String what) {
     if (warnedLate.compareAndSet(false, true)) {
-      log.log(Level.WARNING, owner + ": " + what + " after shutdown; not sent (logged once)");
+      log.warn("{}: {} after shutdown; not sent (logged once)", owner, what);
     }
   }
 }

@@ -26,6 +26,9 @@ public abstract class LibraryLog {
   /** Logs an error with its cause. */
   public abstract void error(String message, Throwable cause);
 
+  /** Logs at debug level. */
+  public abstract void debug(String format, Object... args);
+
   private static boolean present(String className) {
     try {
       Class.forName(className, false, LibraryLog.class.getClassLoader());
@@ -50,6 +53,11 @@ public abstract class LibraryLog {
     @Override
     public void error(String message, Throwable cause) {
       logger.error(message, cause);
+    }
+
+    @Override
+    public void debug(String format, Object... args) {
+      logger.debug(format, args);
     }
   }
 
@@ -77,6 +85,13 @@ public abstract class LibraryLog {
     @Override
     public void error(String message, Throwable cause) {
       logger.log(Level.ERROR, message, cause);
+    }
+
+    @Override
+    public void debug(String format, Object... args) {
+      if (logger.isLoggable(Level.DEBUG)) {
+        logger.log(Level.DEBUG, format(format, args));
+      }
     }
 
     /** Fills {@code {}} placeholders in order, as SLF4J does. */
