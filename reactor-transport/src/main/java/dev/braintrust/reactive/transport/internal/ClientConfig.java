@@ -1,0 +1,30 @@
+package dev.braintrust.reactive.transport.internal;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Scheduler;
+
+/** A client's settings, already checked by the builder. */
+public record ClientConfig(
+    String baseUrl,
+    String apiKey,
+    @Nullable String impersonateUser,
+    boolean gzip,
+    int gzipLevel,
+    long maxRequestBytes,
+    int maxRetries,
+    Duration minBackoff,
+    Duration maxBackoff,
+    Duration maxRetryAfter,
+    Duration requestTimeout,
+    int maxConnections,
+    @Nullable Scheduler timer,
+    @Nullable MeterRegistry registry) {
+
+  @Override
+  public String toString() {
+    // A record would print every component, the key too.
+    return "ClientConfig{" + baseUrl + (impersonateUser == null ? "" : ", impersonating") + "}";
+  }
+}

@@ -1,0 +1,103 @@
+package dev.braintrust.reactive.transport.internal;
+
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.export.EncodedBatch;
+import dev.braintrust.reactive.core.export.InsertResult;
+import dev.braintrust.reactive.transport.BraintrustApiException;
+import io.netty.handler.codec.http.HttpMethod;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * Inserts encoded batches: names resolved to ids once, bodies gzip-compressed until the server
+ * answers 415, requests split in halves on 413.
+ */
+public final class IngestTransport {
+  private static final Logger LOG = Loggers.getLogger(IngestTransport.class);
+
+  private final HttpCore http;
+  private final AtomicBoolean gzip;
+  private final int gzipLevel;
+  private final Map<Destination, Mono<Destination>> resolved = new ConcurrentHashMap<>();
+
+  /** Inserts through {@code http}. */
+  public IngestTransport(HttpCore http, boolean gzip, int gzipLevel) {
+    this.http = http;
+    this.gzip = new AtomicBoolean(gzip);
+    this.gzipLevel = gzipLevel;
+  }
+
+  /**
+   * The destination with its id, creating the project (and experiment or dataset) by name if
+   * needed. Resolved once per destination and cached; a failure is not cached.
+   */
+  public Mono<Destination> resolve(Destination destination) {
+    if (!destination.needsResolution()) {
+      return Mono.just(destination);
+    }
+    return resolved.computeIfAbsent(destination, d -> lookup(d)
+        .cache(v -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO));
+  }
+
+  private Mono<Destination> lookup(Destination d) {
+    Mono<String> projectId = http.json(HttpMethod.POST, "/v1/project",
+            Json.MAPPER.createObjectNode().put("name", d.projectName()))
+        .map(n -> n.path("id").asText());
+    if (d.kind() == Destination.Kind.PROJECT_LOGS) {
+      return projectId.map(d::withId);
+    }
+    String collection = d.kind() == Destination.Kind.EXPERIMENT ? "/v1/experiment" : "/v1/dataset";
+    return projectId
+        .flatMap(pid -> http.json(HttpMethod.POST, collection,
+            Json.MAPPER.createObjectNode().put("project_id", pid).put("name", d.objectName())))
+        .map(n -> d.withId(n.path("id").asText()));
+  }
+
+  /** Sends the batch as it is; the exporter has already cut it to the request size limit. */
+  public Mono<InsertResult> insert(Destination destination, EncodedBatch batch) {
+    if (batch.size() == 0) {
+      return Mono.just(InsertResult.of(0, 0, 0, 0, 0));
+    }
+    return resolve(destination).flatMap(d -> send(insertPath(d), batch));
+  }
+
+  private static String insertPath(Destination d) {
+    return "/v1/" + d.kind().pathSegment() + "/" + Objects.requireNonNull(d.id()) + "/insert";
+  }
+
+  private Mono<InsertResult> send(String path, EncodedBatch part) {
+    boolean compress = gzip.get();
+    AtomicInteger attempts = new AtomicInteger();
+    return Mono.fromCallable(() -> compress ? Gzip.compress(part, gzipLevel) : part.body())
+        .subscribeOn(Schedulers.parallel())
+        .flatMap(body -> http.withRetry(Mono.defer(() -> {
+              attempts.incrementAndGet();
+              return http.exchange(HttpMethod.POST, path, body, compress);
+            }))
+            .map(reply -> InsertResult.of(part.size(), part.bodyBytes(), body.length, attempts.get(), attempts.get() - 1)))
+        .onErrorResume(BraintrustApiException.class, e -> {
+          InsertResult spent = InsertResult.of(0, 0, 0, attempts.get(), Math.max(0, attempts.get() - 1));
+          if (e.status() == 415 && compress) {
+            if (gzip.compareAndSet(true, false)) {
+              LOG.warn("the server does not take gzip request bodies (415); sending them uncompressed from now on");
+            }
+            return send(path, part).map(spent::plus);
+          }
+          if (e.status() == 413 && part.size() > 1) {
+            return Flux.fromIterable(part.halves())
+                .concatMap(half -> send(path, half))
+                .reduce(spent, InsertResult::plus);
+          }
+          return Mono.error(e);
+        });
+  }
+}
