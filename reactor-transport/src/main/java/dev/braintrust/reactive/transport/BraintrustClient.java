@@ -15,6 +15,7 @@ import dev.braintrust.reactive.transport.internal.PageWalker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,11 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The Braintrust REST API over Reactor Netty: a {@link Transport} for the exporter, plus the
- * request/response endpoints as {@code Mono}/{@code Flux}. Nothing here blocks.
+ * request/response endpoints as {@code Mono}/{@code Flux}. Nothing here blocks but {@link #close()}.
  *
  * <pre>{@code
  * BraintrustClient client = BraintrustClient.builder()
@@ -37,15 +39,17 @@ import reactor.core.publisher.Mono;
  * <p>Inserts are gzip-compressed by default (falling back to plain bodies for good if the server
  * answers 415) and halved when the server answers 413. Requests are retried on connection errors, 408, 429 and 5xx with
  * jittered exponential backoff that honours {@code Retry-After}; other 4xx fail at once with
- * {@link BraintrustApiException}.
+ * {@link BraintrustApiException}. The client runs on its own event loops and connection pool
+ * unless given others, and releases them in {@link #shutdown()}.
  */
-public final class BraintrustClient implements Transport {
+public final class BraintrustClient implements Transport, AutoCloseable {
   /** The US data plane, the default. */
   public static final String US_URL = "https://api.braintrust.dev";
   /** The EU data plane. */
   public static final String EU_URL = "https://api-eu.braintrust.dev";
 
   private static final int LIST_PAGE_SIZE = 100;
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final HttpCore http;
   private final IngestTransport ingest;
@@ -103,10 +107,26 @@ public final class BraintrustClient implements Transport {
     return maxRequestBytes;
   }
 
-  /** Closes pooled connections. */
+  /**
+   * Releases the event loops and connection pool the client created (not ones it was given).
+   * Idempotent: every call returns the same completion. Requests made afterwards fail.
+   */
   @Override
   public Mono<Void> shutdown() {
     return http.shutdown();
+  }
+
+  /**
+   * {@link #shutdown()}, waiting up to 10 s for it. Idempotent. On a non-blocking thread (an event
+   * loop) it starts the shutdown without waiting.
+   */
+  @Override
+  public void close() {
+    if (Schedulers.isInNonBlockingThread()) {
+      shutdown().subscribe(null, e -> { });
+      return;
+    }
+    shutdown().block(CLOSE_TIMEOUT);
   }
 
   /**

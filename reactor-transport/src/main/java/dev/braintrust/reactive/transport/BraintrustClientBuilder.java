@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /** Configures a {@link BraintrustClient}; from {@link BraintrustClient#builder()}. */
 public final class BraintrustClientBuilder {
@@ -25,6 +27,8 @@ public final class BraintrustClientBuilder {
   private boolean allowInsecureHttp;
   private @Nullable Scheduler timer;
   private @Nullable MeterRegistry registry;
+  private @Nullable LoopResources loopResources;
+  private @Nullable ConnectionProvider connectionProvider;
 
   BraintrustClientBuilder() {}
 
@@ -108,7 +112,7 @@ public final class BraintrustClientBuilder {
     return this;
   }
 
-  /** Most pooled connections (default 16). */
+  /** Most pooled connections (default 16); unused with {@link #connectionProvider}. */
   public BraintrustClientBuilder maxConnections(int n) {
     if (n <= 0) {
       throw new IllegalArgumentException("maxConnections must be positive, got " + n);
@@ -136,6 +140,26 @@ public final class BraintrustClientBuilder {
   }
 
   /**
+   * Event loops to run on, owned by the caller: {@link BraintrustClient#shutdown()} leaves them
+   * alone. By default the client creates two daemon threads named {@code braintrust-http-*} and
+   * disposes them on shutdown, so it doesn't depend on Reactor Netty's global loops, which an
+   * application may dispose before the last batches are out.
+   */
+  public BraintrustClientBuilder loopResources(LoopResources loops) {
+    this.loopResources = Objects.requireNonNull(loops, "loopResources");
+    return this;
+  }
+
+  /**
+   * A connection pool owned by the caller, left alone on shutdown; {@link #maxConnections} then
+   * doesn't apply. By default the client creates its own and disposes it on shutdown.
+   */
+  public BraintrustClientBuilder connectionProvider(ConnectionProvider provider) {
+    this.connectionProvider = Objects.requireNonNull(provider, "connectionProvider");
+    return this;
+  }
+
+  /**
    * The client.
    *
    * @throws IllegalArgumentException when the API key is missing or the URL is refused
@@ -147,6 +171,6 @@ public final class BraintrustClientBuilder {
     String url = ClientChecks.baseUrl(baseUrl, allowInsecureHttp);
     return new BraintrustClient(new ClientConfig(url, apiKey.trim(), impersonateUser, gzip, gzipLevel,
         maxRequestBytes, maxRetries, minBackoff, maxBackoff, maxRetryAfter, requestTimeout,
-        maxConnections, timer, registry));
+        maxConnections, timer, registry, loopResources, connectionProvider));
   }
 }

@@ -34,8 +34,9 @@ class ApiCallsTest {
         .backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
   }
 
-  static void insertRows(BraintrustClient client, String pid, int n) {
-    try (BraintrustExporter ex = BraintrustExporter.builder(client).build()) {
+  /** Closing an exporter shuts its transport down, so the rows go through a client of their own. */
+  static void insertRows(BraintrustTestServer server, String pid, int n) {
+    try (BraintrustExporter ex = BraintrustExporter.builder(client(server)).build()) {
       for (int i = 0; i < n; i++) {
         ex.accept(dev.braintrust.reactive.core.BraintrustEvent.builder(Destination.projectLogs(pid), "row-" + i)
             .input(i).metadata("even", i % 2 == 0).build());
@@ -47,7 +48,7 @@ class ApiCallsTest {
   void feedbackIsValidatedThenMergedIntoTheRow(BraintrustTestServer server) {
     BraintrustClient client = client(server);
     String pid = server.createProject("fb");
-    insertRows(client, pid, 1);
+    insertRows(server, pid, 1);
 
     assertThatThrownBy(() -> Feedback.forRow("row-0").score("helpful", 1.5))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("score 'helpful' must be between 0 and 1, got 1.5");
@@ -71,7 +72,7 @@ class ApiCallsTest {
   void fetchFollowsTheCursorLazilyUnderBackpressure(BraintrustTestServer server) {
     BraintrustClient client = client(server);
     String pid = server.createProject("paging");
-    insertRows(client, pid, 35);
+    insertRows(server, pid, 35);
 
     List<String> ids = new ArrayList<>();
     StepVerifier.create(client.fetch(Destination.projectLogs(pid), 10, List.of()).map(r -> r.get("id").asText()), 0)
@@ -128,7 +129,7 @@ class ApiCallsTest {
   void fetchAppliesFilters(BraintrustTestServer server) {
     BraintrustClient client = client(server);
     String pid = server.createProject("filters");
-    insertRows(client, pid, 10);
+    insertRows(server, pid, 10);
 
     List<JsonNode> even = client.fetch(Destination.projectLogs(pid), 3,
         List.of(Map.of("type", "path_lookup", "path", List.of("metadata", "even"), "value", true)))
@@ -142,7 +143,7 @@ class ApiCallsTest {
     String pid = server.createProject("sum");
     String base = server.createExperiment(pid, "base");
     String next = server.createExperiment(pid, "next");
-    try (BraintrustExporter ex = BraintrustExporter.builder(client).build()) {
+    try (BraintrustExporter ex = BraintrustExporter.builder(client(server)).build()) {
       for (int i = 0; i < 4; i++) {
         ex.accept(dev.braintrust.reactive.core.BraintrustEvent.builder(Destination.experiment(base), "b" + i)
             .input(i).score("acc", 0.5).build());

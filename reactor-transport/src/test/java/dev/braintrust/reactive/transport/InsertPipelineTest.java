@@ -221,6 +221,7 @@ class InsertPipelineTest {
     assertThat(client.maxRequestBytes()).isEqualTo(1_000);
     assertThat(r.rows()).isEqualTo(30);
     assertThat(server.requests("/insert")).singleElement().satisfies(req -> assertThat(req.status()).isEqualTo(200));
+    client.close();
   }
 
   @Test

@@ -4,8 +4,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
-/** A client's settings, already checked by the builder. */
+/**
+ * A client's settings, already checked by the builder.
+ *
+ * @param loopResources event loops supplied by the caller (then not disposed by the client), or
+ *     null for the client's own
+ * @param connectionProvider likewise for the connection pool
+ */
 public record ClientConfig(
     String baseUrl,
     String apiKey,
@@ -20,7 +28,9 @@ public record ClientConfig(
     Duration requestTimeout,
     int maxConnections,
     @Nullable Scheduler timer,
-    @Nullable MeterRegistry registry) {
+    @Nullable MeterRegistry registry,
+    @Nullable LoopResources loopResources,
+    @Nullable ConnectionProvider connectionProvider) {
 
   @Override
   public String toString() {

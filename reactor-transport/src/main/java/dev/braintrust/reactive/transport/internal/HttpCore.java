@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.resolver.AddressResolverGroup;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -21,16 +22,22 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+import reactor.netty.transport.NameResolverProvider;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 import reactor.util.retry.Retry;
 
 /**
  * One attempt at an HTTP exchange with the API, retries around it, error parsing and the {@code
- * braintrust.http.requests} timer.
+ * braintrust.http.requests} timer. Owns its event loops and connection pool unless the caller
+ * supplied them, so the client keeps working when an application disposes Reactor Netty's global
+ * resources before it (Spring Boot does on shutdown) and the last batches still go out.
  */
 public final class HttpCore {
   private static final Logger LOG = Loggers.getLogger(HttpCore.class);
+  private static final int LOOP_THREADS = 2;
+  private static final Duration LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
   /** A 2xx reply. */
   public record Reply(int status, @Nullable String contentType, byte[] body) {}
@@ -40,35 +47,75 @@ public final class HttpCore {
   private final Scheduler timer;
   private final MeterRegistry registry;
   private final ApiErrors errors;
+  private final @Nullable LoopResources ownLoops;
+  private final @Nullable ConnectionProvider ownProvider;
+  private final LoopResources loops;
   private final ConnectionProvider provider;
-  private final HttpClient http;
+  private final Duration requestTimeout;
+  private final String authorization;
+  private final @Nullable String impersonateUser;
+  // Made on first use: an event loop group opens selectors as soon as it exists, and a client
+  // that is built but never used (or never closed) shouldn't hold any.
+  private @Nullable AddressResolverGroup<?> resolver;
+  private volatile @Nullable HttpClient http;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Mono<Void> shutdown;
 
-  /** A client for these settings. */
+  /** A client for these settings; threads start with the first request. */
   public HttpCore(ClientConfig c) {
     this.baseUrl = c.baseUrl();
     this.retryPolicy = new RetryPolicy(c.maxRetries(), c.minBackoff(), c.maxBackoff(), c.maxRetryAfter());
     this.timer = c.timer() != null ? c.timer() : Schedulers.parallel();
     this.registry = c.registry() != null ? c.registry() : new SimpleMeterRegistry();
     this.errors = new ApiErrors();
-    this.provider = ConnectionProvider.builder("braintrust")
-        .maxConnections(c.maxConnections())
-        .pendingAcquireMaxCount(-1)
-        .maxIdleTime(Duration.ofSeconds(30))
-        .build();
-    String authorization = "Bearer " + c.apiKey();
-    String impersonate = c.impersonateUser();
-    this.http = HttpClient.create(provider)
-        .baseUrl(baseUrl)
-        .compress(true)
-        .responseTimeout(c.requestTimeout())
-        .headers(h -> {
-          h.set(HttpHeaderNames.AUTHORIZATION, authorization);
-          h.set(HttpHeaderNames.USER_AGENT, "braintrust-reactive-java/0.1");
-          h.set(HttpHeaderNames.ACCEPT, "application/json");
-          if (impersonate != null) {
-            h.set("x-bt-impersonate-user", impersonate);
-          }
-        });
+    this.ownLoops = c.loopResources() == null ? LoopResources.create("braintrust-http", LOOP_THREADS, true) : null;
+    this.ownProvider = c.connectionProvider() == null
+        ? ConnectionProvider.builder("braintrust")
+            .maxConnections(c.maxConnections())
+            .pendingAcquireMaxCount(-1)
+            .maxIdleTime(Duration.ofSeconds(30))
+            .build()
+        : null;
+    this.loops = ownLoops != null ? ownLoops : c.loopResources();
+    this.provider = ownProvider != null ? ownProvider : c.connectionProvider();
+    this.requestTimeout = c.requestTimeout();
+    this.authorization = "Bearer " + c.apiKey();
+    this.impersonateUser = c.impersonateUser();
+    this.shutdown = Mono.defer(this::release).cache();
+  }
+
+  private HttpClient http() {
+    HttpClient h = http;
+    return h != null ? h : createHttp();
+  }
+
+  private synchronized HttpClient createHttp() {
+    if (closed.get()) {
+      // Else a resolver made after shutdown closed the last one would never be closed.
+      throw shutDown();
+    }
+    if (http == null) {
+      // Reactor Netty's default resolver lives in its global resources; ours lives and dies with us.
+      AddressResolverGroup<?> r = NameResolverProvider.builder().build()
+          .newNameResolverGroup(loops, LoopResources.DEFAULT_NATIVE);
+      resolver = r;
+      String impersonate = impersonateUser;
+      http = HttpClient.create(provider)
+          .runOn(loops)
+          .resolver(r)
+          .baseUrl(baseUrl)
+          .compress(true)
+          .responseTimeout(requestTimeout)
+          .headers(h -> {
+            h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+            h.set(HttpHeaderNames.USER_AGENT, "braintrust-reactive-java/0.1");
+            h.set(HttpHeaderNames.ACCEPT, "application/json");
+            if (impersonate != null) {
+              h.set("x-bt-impersonate-user", impersonate);
+            }
+          });
+    }
+    return http;
   }
 
   /** The base URL requests go to. */
@@ -119,6 +166,9 @@ public final class HttpCore {
    */
   public Mono<Reply> exchange(HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
     return Mono.defer(() -> {
+      if (closed.get()) {
+        return Mono.error(shutDown());
+      }
       long start = System.nanoTime();
       return send(method, path, body, gzipped)
           .doOnSuccess(r -> record(method, "2xx", start))
@@ -127,7 +177,7 @@ public final class HttpCore {
   }
 
   private Mono<Reply> send(HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
-    HttpClient client = http.headers(h -> {
+    HttpClient client = http().headers(h -> {
       if (body != null) {
         h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         if (gzipped) {
@@ -150,8 +200,9 @@ public final class HttpCore {
   }
 
   /**
-   * POSTs JSON and streams the answer's Server-Sent Event payloads until {@code [DONE]}.
-   * Cancelling closes the connection.
+   * POSTs JSON and streams the answer's Server-Sent Event payloads up to {@code [DONE]}, then
+   * completes when the response ends. Reading to the end (rather than cancelling at {@code [DONE]})
+   * lets the connection go back to the pool instead of being torn down. Cancelling closes it.
    */
   public Flux<String> sse(String path, JsonNode body) {
     byte[] bytes;
@@ -160,28 +211,37 @@ public final class HttpCore {
     } catch (IOException e) {
       return Flux.error(e);
     }
-    Flux<String> attempt = http.headers(h -> {
-          h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-          h.set(HttpHeaderNames.ACCEPT, "text/event-stream");
-        })
-        .post()
-        .uri(path)
-        .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(bytes)))
-        .response((res, content) -> {
-          int status = res.status().code();
-          if (status < 200 || status >= 300) {
-            return content.aggregate().asByteArray().defaultIfEmpty(new byte[0])
-                .flatMapMany(b -> Flux.<String>error(errors.status("POST", path, status, res.responseHeaders(), b)));
-          }
-          SseDecoder decoder = new SseDecoder();
-          return content.asByteArray().concatMapIterable(decoder::feed);
-        });
+    Flux<String> attempt = Flux.defer(() -> {
+      if (closed.get()) {
+        return Flux.error(shutDown());
+      }
+      return http().headers(h -> {
+            h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            h.set(HttpHeaderNames.ACCEPT, "text/event-stream");
+          })
+          .post()
+          .uri(path)
+          .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(bytes)))
+          .response((res, content) -> {
+            int status = res.status().code();
+            if (status < 200 || status >= 300) {
+              return content.aggregate().asByteArray().defaultIfEmpty(new byte[0])
+                  .flatMapMany(b -> Flux.<String>error(errors.status("POST", path, status, res.responseHeaders(), b)));
+            }
+            SseDecoder decoder = new SseDecoder();
+            return content.asByteArray().concatMapIterable(decoder::feed);
+          });
+    });
     // Retrying after an event reached the subscriber would replay the stream into it, so a stream
     // is retried only while nothing has been emitted (refused connection, 429, 5xx before data).
     return Flux.defer(() -> {
       AtomicBoolean emitted = new AtomicBoolean();
-      return attempt.doOnNext(d -> emitted.set(true)).retryWhen(retry(() -> !emitted.get()));
-    }).takeWhile(d -> !d.equals("[DONE]"));
+      AtomicBoolean done = new AtomicBoolean();
+      return attempt
+          .filter(d -> !done.get() && !(d.equals("[DONE]") && done.compareAndSet(false, true)))
+          .doOnNext(d -> emitted.set(true))
+          .retryWhen(retry(() -> !emitted.get()));
+    });
   }
 
   /** {@code call} retried on retryable failures with the client's backoff. */
@@ -193,7 +253,7 @@ public final class HttpCore {
     return Retry.from(signals -> signals.concatMap(signal -> {
       Throwable e = signal.failure();
       long n = signal.totalRetries();
-      if (n >= retryPolicy.maxRetries() || !isRetryable(e) || !stillRetryable.getAsBoolean()) {
+      if (n >= retryPolicy.maxRetries() || !isRetryable(e) || !stillRetryable.getAsBoolean() || closed.get()) {
         return Mono.error(e);
       }
       Duration retryAfter = e instanceof BraintrustApiException ? ((BraintrustApiException) e).retryAfter() : null;
@@ -232,8 +292,35 @@ public final class HttpCore {
     return isRetryable(e) ? "io_error" : "client_error";
   }
 
-  /** Closes pooled connections. */
+  /**
+   * Releases what this client created: its pool, resolver and event loops. Resources supplied by
+   * the caller stay as they are. Idempotent; later requests fail at once.
+   */
   public Mono<Void> shutdown() {
-    return provider.disposeLater();
+    return shutdown;
+  }
+
+  private static IllegalStateException shutDown() {
+    return new IllegalStateException(
+        "this BraintrustClient is shut down (an exporter shuts its transport down when closed)");
+  }
+
+  /** Whether {@link #shutdown()} has begun. */
+  public boolean isShutdown() {
+    return closed.get();
+  }
+
+  private Mono<Void> release() {
+    closed.set(true);
+    Mono<Void> pool = ownProvider == null ? Mono.empty() : ownProvider.disposeLater();
+    Mono<Void> eventLoops = ownLoops == null ? Mono.empty()
+        : ownLoops.disposeLater(Duration.ZERO, LOOP_SHUTDOWN_TIMEOUT);
+    return pool.then(Mono.fromRunnable(this::closeResolver)).then(eventLoops);
+  }
+
+  private synchronized void closeResolver() {
+    if (resolver != null) {
+      resolver.close();
+    }
   }
 }
