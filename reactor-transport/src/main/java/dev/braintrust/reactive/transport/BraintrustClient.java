@@ -2,6 +2,7 @@ package dev.braintrust.reactive.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.EncodedBatch;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -95,7 +98,10 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   // ---------------------------------------------------------------- Transport
 
-  /** Inserts the batch in one request (more only when the server answers 413). */
+  /**
+   * Inserts the batch in one request (more only when the server answers 413). A 2xx
+   * counts only with an insert response holding {@code row_ids}; anything else fails the batch.
+   */
   @Override
   public Mono<InsertResult> insert(Destination destination, EncodedBatch batch) {
     return ingest.insert(destination, batch);
@@ -223,7 +229,9 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   /**
    * The destination's rows, following the cursor page by page. Lazy: a page is requested only
-   * when the subscriber has asked for more rows than earlier pages held.
+   * when the subscriber has asked for more rows than earlier pages held. Ends with a {@link
+   * BraintrustException} naming the cursor if the server sends a cursor again, or one with an
+   * empty page, rather than asking for the same rows forever.
    *
    * @param pageSize rows per request
    * @param filters path-lookup filters, e.g. {@code {"type":"path_lookup","path":["metadata","k"],"value":1}}
@@ -242,16 +250,34 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   }
 
   private Flux<JsonNode> fetchFrom(String path, int pageSize, List<Map<String, ?>> filters) {
-    return PageWalker.walk(cursor -> {
-      ObjectNode body = Json.MAPPER.createObjectNode().put("limit", pageSize);
-      if (cursor != null) {
-        body.put("cursor", cursor);
-      }
-      if (!filters.isEmpty()) {
-        body.set("filters", Json.MAPPER.valueToTree(filters));
-      }
-      return post(path, body).map(page -> new PageWalker.Page(page.path("events"), page.path("cursor").textValue()));
+    return Flux.defer(() -> {
+      Set<String> seen = ConcurrentHashMap.newKeySet();
+      return PageWalker.walk(cursor -> {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("limit", pageSize);
+        if (cursor != null) {
+          body.put("cursor", cursor);
+        }
+        if (!filters.isEmpty()) {
+          body.set("filters", Json.MAPPER.valueToTree(filters));
+        }
+        return post(path, body).map(page -> fetchPage(path, page, seen));
+      });
     });
+  }
+
+  private PageWalker.Page fetchPage(String path, JsonNode page, Set<String> seen) {
+    JsonNode events = page.path("events");
+    String next = page.path("cursor").textValue();
+    if (next == null || next.isEmpty()) {
+      return new PageWalker.Page(events, null);
+    }
+    if (events.size() == 0 || !seen.add(next)) {
+      String shown = next.length() > 100 ? next.substring(0, 100) + "..." : next;
+      throw new BraintrustException(http.errors().redact("fetch " + path + ": the server returned cursor '"
+          + shown + "' " + (events.size() == 0 ? "with an empty page" : "a second time")
+          + "; stopping rather than asking for the same rows again"));
+    }
+    return new PageWalker.Page(events, next);
   }
 
   /** Summarises an experiment's scores, compared with another experiment when one is given. */
@@ -329,7 +355,8 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     try {
       return Json.MAPPER.readTree(data);
     } catch (IOException e) {
-      throw new IllegalStateException("a streamed event is not JSON: " + e.getMessage(), e);
+      String shown = data.length() > 300 ? data.substring(0, 300) + "..." : data;
+      throw new BraintrustException(http.errors().redact("a streamed event is not JSON: " + shown));
     }
   }
 

@@ -88,4 +88,35 @@ class ClientSecurityTest {
     assertThat(server.projectLogs(pid)).hasSize(1);
     assertThat(server.requests("/insert")).hasSize(2);
   }
+
+  @Test
+  void aKeyEchoedByTheServerIsRedactedFromEveryError() throws Exception {
+    String echoed = "{\"error\":\"bad token Bearer " + SECRET + "\"}";
+    try (StubServer server = new StubServer(r -> {
+      if (r.rawUri().endsWith("/insert")) {
+        return StubServer.Reply.of(200, "text/html", "<html>proxy login for " + SECRET + "</html>");
+      }
+      if (r.rawUri().startsWith("/v1/dataset")) {
+        return StubServer.Reply.of(200, "text/plain", "not json " + SECRET);
+      }
+      return StubServer.Reply.json(401, echoed).header("x-request-id", "req-" + SECRET);
+    })) {
+      BraintrustClient client = BraintrustClient.builder().apiKey(SECRET).baseUrl(server.baseUrl()).build();
+      Duration t = Duration.ofSeconds(10);
+
+      Throwable refused = client.get(Resource.PROJECT, "p").materialize().block(t).getThrowable();
+      Throwable html = client.insert(Destination.projectLogs("p"), batch("a")).materialize().block(t).getThrowable();
+      Throwable notJson = client.get(Resource.DATASET, "d").materialize().block(t).getThrowable();
+
+      assertThat(refused).isInstanceOf(BraintrustApiException.class)
+          .hasMessage("GET /v1/project/p failed with status 401: bad token Bearer [redacted] (request id req-[redacted])");
+      assertThat(((BraintrustApiException) refused).error()).isEqualTo("bad token Bearer [redacted]");
+      assertThat(html).hasMessageContaining("<html>proxy login for [redacted]</html>");
+      assertThat(notJson).hasMessageContaining("not json [redacted]");
+      for (Throwable e : List.of(refused, html, notJson)) {
+        assertThat(e.toString()).doesNotContain(SECRET);
+      }
+      client.close();
+    }
+  }
 }

@@ -67,7 +67,7 @@ public final class HttpCore {
     this.retryPolicy = new RetryPolicy(c.maxRetries(), c.minBackoff(), c.maxBackoff(), c.maxRetryAfter());
     this.timer = c.timer() != null ? c.timer() : Schedulers.parallel();
     this.registry = c.registry() != null ? c.registry() : new SimpleMeterRegistry();
-    this.errors = new ApiErrors();
+    this.errors = new ApiErrors(c.apiKey());
     this.ownLoops = c.loopResources() == null ? LoopResources.create("braintrust-http", LOOP_THREADS, true) : null;
     this.ownProvider = c.connectionProvider() == null
         ? ConnectionProvider.builder("braintrust")
@@ -128,7 +128,7 @@ public final class HttpCore {
     return registry;
   }
 
-  /** Builds exceptions from replies. */
+  /** The redacting error factory. */
   public ApiErrors errors() {
     return errors;
   }
@@ -142,7 +142,8 @@ public final class HttpCore {
       return Mono.error(e);
     }
     return withRetry(exchange(method, path, bytes, false))
-        .map(reply -> parse(method, path, reply));
+        .map(reply -> parse(method, path, reply))
+        .onErrorMap(errors::scrub);
   }
 
   private JsonNode parse(HttpMethod method, String path, Reply reply) {
@@ -154,10 +155,10 @@ public final class HttpCore {
       if (n != null) {
         return n;
       }
-      throw new IllegalStateException("the server answered with JSON null");
-    } catch (IOException e) {
-      throw new IllegalStateException("the server answered with invalid JSON: " + e.getMessage(), e);
+    } catch (IOException notJson) {
+      // Reported below with what came back instead.
     }
+    throw errors.unexpected(method.name(), path, reply.status(), reply.contentType(), reply.body(), "a JSON body");
   }
 
   /**
@@ -241,7 +242,7 @@ public final class HttpCore {
           .filter(d -> !done.get() && !(d.equals("[DONE]") && done.compareAndSet(false, true)))
           .doOnNext(d -> emitted.set(true))
           .retryWhen(retry(() -> !emitted.get()));
-    });
+    }).onErrorMap(errors::scrub);
   }
 
   /** {@code call} retried on retryable failures with the client's backoff. */
@@ -259,7 +260,7 @@ public final class HttpCore {
       Duration retryAfter = e instanceof BraintrustApiException ? ((BraintrustApiException) e).retryAfter() : null;
       Duration delay = retryPolicy.delay(n, retryAfter);
       if (LOG.isDebugEnabled()) {
-        LOG.debug("retry {} in {} ms after: {}", n + 1, delay.toMillis(), e);
+        LOG.debug("retry {} in {} ms after: {}", n + 1, delay.toMillis(), errors.redact(String.valueOf(e)));
       }
       return Mono.delay(delay, timer);
     }));

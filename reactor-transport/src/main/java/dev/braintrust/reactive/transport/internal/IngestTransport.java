@@ -1,10 +1,12 @@
 package dev.braintrust.reactive.transport.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.transport.BraintrustApiException;
 import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -51,7 +53,7 @@ public final class IngestTransport {
   private Mono<Destination> lookup(Destination d) {
     Mono<String> projectId = http.json(HttpMethod.POST, "/v1/project",
             Json.MAPPER.createObjectNode().put("name", d.projectName()))
-        .map(n -> n.path("id").asText());
+        .map(n -> id(n, "/v1/project"));
     if (d.kind() == Destination.Kind.PROJECT_LOGS) {
       return projectId.map(d::withId);
     }
@@ -59,7 +61,16 @@ public final class IngestTransport {
     return projectId
         .flatMap(pid -> http.json(HttpMethod.POST, collection,
             Json.MAPPER.createObjectNode().put("project_id", pid).put("name", d.objectName())))
-        .map(n -> d.withId(n.path("id").asText()));
+        .map(n -> d.withId(id(n, collection)));
+  }
+
+  private String id(JsonNode created, String path) {
+    JsonNode id = created.path("id");
+    if (!id.isTextual() || id.asText().isBlank()) {
+      throw http.errors().unexpected("POST", path, 200, "application/json",
+          created.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), "an object with an 'id'");
+    }
+    return id.asText();
   }
 
   /** Sends the batch as it is; the exporter has already cut it to the request size limit. */
@@ -67,7 +78,9 @@ public final class IngestTransport {
     if (batch.size() == 0) {
       return Mono.just(InsertResult.of(0, 0, 0, 0, 0));
     }
-    return resolve(destination).flatMap(d -> send(insertPath(d), batch));
+    return resolve(destination)
+        .flatMap(d -> send(insertPath(d), batch))
+        .onErrorMap(http.errors()::scrub);
   }
 
   private static String insertPath(Destination d) {
@@ -79,11 +92,16 @@ public final class IngestTransport {
     AtomicInteger attempts = new AtomicInteger();
     return Mono.fromCallable(() -> compress ? Gzip.compress(part, gzipLevel) : part.body())
         .subscribeOn(Schedulers.parallel())
-        .flatMap(body -> http.withRetry(Mono.defer(() -> {
-              attempts.incrementAndGet();
-              return http.exchange(HttpMethod.POST, path, body, compress);
-            }))
-            .map(reply -> InsertResult.of(part.size(), part.bodyBytes(), body.length, attempts.get(), attempts.get() - 1)))
+        .flatMap(body -> {
+          return http.withRetry(Mono.defer(() -> {
+                attempts.incrementAndGet();
+                return http.exchange(HttpMethod.POST, path, body, compress);
+              }))
+              .map(reply -> {
+                checkInsertResponse(path, reply);
+                return InsertResult.of(part.size(), part.bodyBytes(), body.length, attempts.get(), attempts.get() - 1);
+              });
+        })
         .onErrorResume(BraintrustApiException.class, e -> {
           InsertResult spent = InsertResult.of(0, 0, 0, attempts.get(), Math.max(0, attempts.get() - 1));
           if (e.status() == 415 && compress) {
@@ -99,5 +117,22 @@ public final class IngestTransport {
           }
           return Mono.error(e);
         });
+  }
+
+  /**
+   * A 2xx counts as delivered only with an insert response (spec: InsertEventsResponse, a
+   * {@code row_ids} array): a proxy's HTML page or an empty 200 means the rows went nowhere.
+   */
+  private void checkInsertResponse(String path, HttpCore.Reply reply) {
+    JsonNode n = null;
+    try {
+      n = reply.body().length == 0 ? null : Json.MAPPER.readTree(reply.body());
+    } catch (IOException notJson) {
+      // Reported below with what came back instead.
+    }
+    if (n == null || !n.path("row_ids").isArray()) {
+      throw http.errors().unexpected("POST", path, reply.status(), reply.contentType(), reply.body(),
+          "an insert response with 'row_ids'");
+    }
   }
 }
