@@ -40,7 +40,9 @@ import reactor.core.scheduler.Schedulers;
  * }</pre>
  *
  * <p>Inserts are gzip-compressed by default (falling back to plain bodies for good if the server
- * answers 415) and halved when the server answers 413. Requests are retried on connection errors, 408, 429 and 5xx with
+ * answers 415), halved when the server answers 413, and on a 400 split until the refused rows are
+ * isolated: the rest is delivered and the refused rows are listed in {@link
+ * InsertResult#rejected()}. Requests are retried on connection errors, 408, 429 and 5xx with
  * jittered exponential backoff that honours {@code Retry-After}; other 4xx fail at once with
  * {@link BraintrustApiException}. The client runs on its own event loops and connection pool
  * unless given others, and releases them in {@link #shutdown()}.
@@ -99,7 +101,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   // ---------------------------------------------------------------- Transport
 
   /**
-   * Inserts the batch in one request (more only when the server answers 413). A 2xx
+   * Inserts the batch in one request (more only when the server answers 413 or 400). A 2xx
    * counts only with an insert response holding {@code row_ids}; anything else fails the batch.
    */
   @Override

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -21,7 +22,8 @@ import reactor.util.Loggers;
 
 /**
  * Inserts encoded batches: names resolved to ids once, bodies gzip-compressed until the server
- * answers 415, requests split in halves on 413.
+ * answers 415, requests split in halves on 413, and on 400 split until the refused rows are
+ * isolated, so one bad row doesn't sink the rows sent with it.
  */
 public final class IngestTransport {
   private static final Logger LOG = Loggers.getLogger(IngestTransport.class);
@@ -78,21 +80,31 @@ public final class IngestTransport {
     if (batch.size() == 0) {
       return Mono.just(InsertResult.of(0, 0, 0, 0, 0));
     }
+    Isolation iso = new Isolation(batch.offset(), ceilLog2(batch.size()));
     return resolve(destination)
-        .flatMap(d -> send(insertPath(d), batch))
+        .flatMap(d -> send(insertPath(d), batch, 0, iso))
         .onErrorMap(http.errors()::scrub);
+  }
+
+  /** Where rows are counted from, and how deep splitting may go: halving reaches single rows by then. */
+  private record Isolation(int base, int maxDepth) {}
+
+  static int ceilLog2(int n) {
+    return n <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(n - 1);
   }
 
   private static String insertPath(Destination d) {
     return "/v1/" + d.kind().pathSegment() + "/" + Objects.requireNonNull(d.id()) + "/insert";
   }
 
-  private Mono<InsertResult> send(String path, EncodedBatch part) {
+  private Mono<InsertResult> send(String path, EncodedBatch part, int depth, Isolation iso) {
     boolean compress = gzip.get();
     AtomicInteger attempts = new AtomicInteger();
+    AtomicLong wire = new AtomicLong();
     return Mono.fromCallable(() -> compress ? Gzip.compress(part, gzipLevel) : part.body())
         .subscribeOn(Schedulers.parallel())
         .flatMap(body -> {
+          wire.set(body.length);
           return http.withRetry(Mono.defer(() -> {
                 attempts.incrementAndGet();
                 return http.exchange(HttpMethod.POST, path, body, compress);
@@ -108,13 +120,20 @@ public final class IngestTransport {
             if (gzip.compareAndSet(true, false)) {
               LOG.warn("the server does not take gzip request bodies (415); sending them uncompressed from now on");
             }
-            return send(path, part).map(spent::plus);
+            return send(path, part, depth, iso).map(spent::plus);
           }
-          if (e.status() == 413 && part.size() > 1) {
+          boolean splittable = part.size() > 1 && depth < iso.maxDepth();
+          if ((e.status() == 413 || e.status() == 400) && splittable) {
             return Flux.fromIterable(part.halves())
-                .concatMap(half -> send(path, half))
+                .concatMap(half -> send(path, half, depth + 1, iso))
                 .reduce(spent, InsertResult::plus);
           }
+          if (e.status() == 400 && part.size() == 1 && depth > 0) {
+            return Mono.just(InsertResult.rejected(
+                new InsertResult.Rejected(part.offset() - iso.base(), e.error()),
+                attempts.get(), part.bodyBytes(), wire.get()));
+          }
+          // A one-row batch refused as a whole is a failed batch, not a row isolated from one.
           return Mono.error(e);
         });
   }
