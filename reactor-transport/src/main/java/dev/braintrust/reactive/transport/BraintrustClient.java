@@ -13,6 +13,7 @@ import dev.braintrust.reactive.transport.internal.HttpCore;
 import dev.braintrust.reactive.transport.internal.IngestTransport;
 import dev.braintrust.reactive.transport.internal.Json;
 import dev.braintrust.reactive.transport.internal.PageWalker;
+import dev.braintrust.reactive.transport.internal.UriParts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
@@ -164,13 +165,13 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * exactly that one page.
    */
   public Flux<JsonNode> list(Resource resource, Map<String, String> query) {
-    String base = withQuery(resource.collectionPath(), query);
+    String base = UriParts.withQuery(resource.collectionPath(), query);
     if (query.containsKey("limit") || query.containsKey("starting_after") || query.containsKey("ending_before")) {
       return http.json(HttpMethod.GET, base, null).flatMapIterable(n -> n.path("objects"));
     }
-    String first = withQuery(base, Map.of("limit", Integer.toString(LIST_PAGE_SIZE)));
+    String first = UriParts.withQuery(base, Map.of("limit", Integer.toString(LIST_PAGE_SIZE)));
     return PageWalker.walk(after -> http.json(HttpMethod.GET,
-            after == null ? first : withQuery(first, Map.of("starting_after", after)), null)
+            after == null ? first : UriParts.withQuery(first, Map.of("starting_after", after)), null)
         .map(page -> listPage(page.path("objects"), after)));
   }
 
@@ -195,21 +196,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   }
 
   private static String objectPath(Resource resource, String id) {
-    return resource.collectionPath() + "/" + encode(Objects.requireNonNull(id, "id"));
-  }
-
-  private static String encode(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static String withQuery(String path, Map<String, String> params) {
-    StringBuilder b = new StringBuilder(path);
-    char sep = path.indexOf('?') < 0 ? '?' : '&';
-    for (Map.Entry<String, String> p : params.entrySet()) {
-      b.append(sep).append(encode(p.getKey())).append('=').append(encode(p.getValue()));
-      sep = '&';
-    }
-    return b.toString();
+    return resource.collectionPath() + "/" + UriParts.segment(Objects.requireNonNull(id, "id"));
   }
 
   // ---------------------------------------------------------------- rows
@@ -284,14 +271,14 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   /** Summarises an experiment's scores, compared with another experiment when one is given. */
   public Mono<JsonNode> summarize(String experimentId, @Nullable String comparisonExperimentId) {
-    String path = "/v1/experiment/" + encode(Objects.requireNonNull(experimentId, "experimentId"))
+    String path = "/v1/experiment/" + UriParts.segment(Objects.requireNonNull(experimentId, "experimentId"))
         + "/summarize?summarize_scores=true"
-        + (comparisonExperimentId == null ? "" : "&comparison_experiment_id=" + encode(comparisonExperimentId));
+        + (comparisonExperimentId == null ? "" : "&comparison_experiment_id=" + UriParts.query(comparisonExperimentId));
     return http.json(HttpMethod.GET, path, null);
   }
 
   private static String rowsPath(Destination d, String op) {
-    return "/v1/" + d.kind().pathSegment() + "/" + encode(Objects.requireNonNull(d.id())) + "/" + op;
+    return "/v1/" + d.kind().pathSegment() + "/" + UriParts.segment(Objects.requireNonNull(d.id())) + "/" + op;
   }
 
   // ---------------------------------------------------------------- functions and proxy
@@ -325,7 +312,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   }
 
   private static String invokePath(String functionId) {
-    return "/v1/function/" + encode(Objects.requireNonNull(functionId, "functionId")) + "/invoke";
+    return "/v1/function/" + UriParts.segment(Objects.requireNonNull(functionId, "functionId")) + "/invoke";
   }
 
   private Flux<JsonNode> streamInvoke(String path, ObjectNode body) {

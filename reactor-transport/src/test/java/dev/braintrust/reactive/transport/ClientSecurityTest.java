@@ -12,6 +12,7 @@ import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.Fault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -87,6 +88,34 @@ class ClientSecurityTest {
 
     assertThat(server.projectLogs(pid)).hasSize(1);
     assertThat(server.requests("/insert")).hasSize(2);
+  }
+
+  @Test
+  void everyIdInAPathIsOneEncodedSegment() throws Exception {
+    try (StubServer server = new StubServer(r -> StubServer.Reply.json(200, "{\"row_ids\":[],\"objects\":[]}"))) {
+      BraintrustClient client = BraintrustClient.builder().apiKey(SECRET).baseUrl(server.baseUrl()).build();
+      Duration t = Duration.ofSeconds(10);
+
+      client.insert(Destination.projectLogs("team a/../../v1/other?x=1#f"), batch("a")).block(t);
+      client.get(Resource.DATASET, "..").block(t);
+      client.delete(Resource.EXPERIMENT, "e/1").block(t);
+      client.invoke("fn/1?x=%41", Map.of()).block(t);
+      client.summarize("e/1", "c&d=1").block(t);
+      client.feedback(Destination.experiment("a b"), List.of(Feedback.forRow("r").build())).block(t);
+      client.fetch(Destination.dataset("d#1")).collectList().block(t);
+      client.list(Resource.PROJECT, Map.of("project_name", "a&b c")).collectList().block(t);
+
+      assertThat(server.requests).extracting(StubServer.Request::toString).containsExactly(
+          "POST /v1/project_logs/team%20a%2F..%2F..%2Fv1%2Fother%3Fx%3D1%23f/insert",
+          "GET /v1/dataset/%2E%2E",
+          "DELETE /v1/experiment/e%2F1",
+          "POST /v1/function/fn%2F1%3Fx%3D%2541/invoke",
+          "GET /v1/experiment/e%2F1/summarize?summarize_scores=true&comparison_experiment_id=c%26d%3D1",
+          "POST /v1/experiment/a%20b/feedback",
+          "POST /v1/dataset/d%231/fetch",
+          "GET /v1/project?project_name=a%26b%20c&limit=100");
+      client.close();
+    }
   }
 
   @Test

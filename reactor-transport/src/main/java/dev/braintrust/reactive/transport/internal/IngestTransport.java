@@ -94,7 +94,7 @@ public final class IngestTransport {
   }
 
   private static String insertPath(Destination d) {
-    return "/v1/" + d.kind().pathSegment() + "/" + Objects.requireNonNull(d.id()) + "/insert";
+    return "/v1/" + d.kind().pathSegment() + "/" + UriParts.segment(Objects.requireNonNull(d.id())) + "/insert";
   }
 
   private Mono<InsertResult> send(String path, EncodedBatch part, int depth, Isolation iso) {
