@@ -10,7 +10,11 @@ import reactor.core.scheduler.Scheduler;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
-/** Configures a {@link BraintrustClient}; from {@link BraintrustClient#builder()}. */
+/**
+ * Configures a {@link BraintrustClient}; from {@link BraintrustClient#builder()}. Each option is
+ * checked when set, and the exception names the option; the API key and the URL are checked
+ * again when the client is built.
+ */
 public final class BraintrustClientBuilder {
   private @Nullable String apiKey;
   private String baseUrl = BraintrustClient.US_URL;
@@ -32,24 +36,29 @@ public final class BraintrustClientBuilder {
 
   BraintrustClientBuilder() {}
 
-  /** The API key (required). It is sent as a Bearer token and never logged. */
+  /**
+   * The API key (required). Surrounding whitespace is trimmed, so a key read from a file works;
+   * control characters inside are refused. It is sent as a Bearer token, and never logged or put
+   * in an exception message.
+   */
   public BraintrustClientBuilder apiKey(String apiKey) {
-    this.apiKey = apiKey;
+    this.apiKey = ClientChecks.headerValue("apiKey", apiKey);
     return this;
   }
 
   /**
    * The API URL: {@link BraintrustClient#US_URL} (default), {@link BraintrustClient#EU_URL} or a
-   * self-hosted one.
+   * self-hosted one. Plain http is accepted only for {@code localhost}, 127.0.0.0/8 and {@code
+   * [::1]}, unless {@link #allowInsecureHttp} is set.
    */
   public BraintrustClientBuilder baseUrl(String baseUrl) {
     this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
     return this;
   }
 
-  /** Sends {@code x-bt-impersonate-user} with every request. */
+  /** Sends {@code x-bt-impersonate-user} with every request; trimmed, control characters refused. */
   public BraintrustClientBuilder impersonateUser(String userIdOrEmail) {
-    this.impersonateUser = Objects.requireNonNull(userIdOrEmail, "userIdOrEmail");
+    this.impersonateUser = ClientChecks.headerValue("impersonateUser", userIdOrEmail);
     return this;
   }
 
@@ -90,25 +99,27 @@ public final class BraintrustClientBuilder {
     return this;
   }
 
-  /** Backoff bounds (default 200 ms to 10 s). */
+  /** Backoff bounds (default 200 ms to 10 s); both must be positive. */
   public BraintrustClientBuilder backoff(Duration min, Duration max) {
-    if (min.isNegative() || max.compareTo(min) < 0) {
-      throw new IllegalArgumentException("backoff needs 0 <= min <= max, got " + min + ", " + max);
+    Objects.requireNonNull(min, "backoff min");
+    Objects.requireNonNull(max, "backoff max");
+    if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
+      throw new IllegalArgumentException("backoff needs 0 < min <= max, got " + min + ", " + max);
     }
     this.minBackoff = min;
     this.maxBackoff = max;
     return this;
   }
 
-  /** Longest Retry-After honoured (default 60 s). */
+  /** Longest Retry-After honoured (default 60 s); longer ones are cut to this. */
   public BraintrustClientBuilder maxRetryAfter(Duration max) {
-    this.maxRetryAfter = Objects.requireNonNull(max);
+    this.maxRetryAfter = ClientChecks.positive("maxRetryAfter", max);
     return this;
   }
 
   /** Time to wait for a response (default 30 s); a timeout is retried. */
   public BraintrustClientBuilder requestTimeout(Duration timeout) {
-    this.requestTimeout = Objects.requireNonNull(timeout);
+    this.requestTimeout = ClientChecks.positive("requestTimeout", timeout);
     return this;
   }
 
@@ -129,13 +140,13 @@ public final class BraintrustClientBuilder {
 
   /** The scheduler for retry delays (default {@code Schedulers.parallel()}); a virtual-time one in tests. */
   public BraintrustClientBuilder timerScheduler(Scheduler scheduler) {
-    this.timer = Objects.requireNonNull(scheduler);
+    this.timer = Objects.requireNonNull(scheduler, "timerScheduler");
     return this;
   }
 
   /** Where to time HTTP attempts (default: a private {@code SimpleMeterRegistry}). */
   public BraintrustClientBuilder meterRegistry(MeterRegistry registry) {
-    this.registry = Objects.requireNonNull(registry, "registry");
+    this.registry = Objects.requireNonNull(registry, "meterRegistry");
     return this;
   }
 
@@ -165,11 +176,11 @@ public final class BraintrustClientBuilder {
    * @throws IllegalArgumentException when the API key is missing or the URL is refused
    */
   public BraintrustClient build() {
-    if (apiKey == null || apiKey.isBlank()) {
+    if (apiKey == null) {
       throw new IllegalArgumentException("apiKey must not be null or blank");
     }
     String url = ClientChecks.baseUrl(baseUrl, allowInsecureHttp);
-    return new BraintrustClient(new ClientConfig(url, apiKey.trim(), impersonateUser, gzip, gzipLevel,
+    return new BraintrustClient(new ClientConfig(url, apiKey, impersonateUser, gzip, gzipLevel,
         maxRequestBytes, maxRetries, minBackoff, maxBackoff, maxRetryAfter, requestTimeout,
         maxConnections, timer, registry, loopResources, connectionProvider));
   }

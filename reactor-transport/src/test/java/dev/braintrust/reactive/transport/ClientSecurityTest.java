@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @ExtendWith(BraintrustTestServerExtension.class)
 class ClientSecurityTest {
@@ -88,6 +90,51 @@ class ClientSecurityTest {
 
     assertThat(server.projectLogs(pid)).hasSize(1);
     assertThat(server.requests("/insert")).hasSize(2);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"http://127.attacker.example", "http://127.0.0.1.nip.io.example",
+      "http://localhost.attacker.example", "http://127.0.0.01",
+      "http://128.0.0.1", "http://[::2]", "http://[::ffff:7f00:1]"})
+  void plainHttpNeedsALoopbackAddressNotALoopbackLookingName(String url) {
+    assertThatThrownBy(() -> BraintrustClient.builder().apiKey("k").baseUrl(url).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("baseUrl '" + url + "' uses plain http to a non-loopback host;"
+            + " use https, or allowInsecureHttp(true) if you really mean it");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"http://localhost:8080", "http://LOCALHOST", "http://127.0.0.1:1",
+      "http://127.255.0.9", "http://[::1]:8080", "https://127.attacker.example"})
+  void plainHttpToLoopbackAndHttpsAnywhereAreAccepted(String url) {
+    assertThat(BraintrustClient.builder().apiKey("k").baseUrl(url).build().baseUrl()).isEqualTo(url);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"sk-abc\r\nX-Injected: 1", "sk-abc\nx", "sk-\u0000abc", "sk-\tabc", "sk-\u007fabc"})
+  void headerValuesWithControlCharactersAreRefusedWithoutEchoingThem(String value) {
+    assertThatThrownBy(() -> BraintrustClient.builder().apiKey(value))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("apiKey must not contain control characters such as CR or LF")
+        .message().doesNotContain("sk-").doesNotContain("abc");
+    assertThatThrownBy(() -> BraintrustClient.builder().impersonateUser(value))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("impersonateUser must not contain control characters such as CR or LF")
+        .message().doesNotContain("abc");
+  }
+
+  @Test
+  void surroundingWhitespaceIsTrimmedSoAKeyReadFromAFileWorks() throws Exception {
+    try (StubServer server = StubServer.insertSink()) {
+      BraintrustClient client = BraintrustClient.builder().apiKey("  sk-from-file-123\n")
+          .impersonateUser(" u@example.com\r\n").baseUrl(server.baseUrl()).build();
+
+      client.insert(Destination.projectLogs("p"), batch("a")).block(Duration.ofSeconds(10));
+
+      assertThat(server.requests.get(0).header("Authorization")).isEqualTo("Bearer sk-from-file-123");
+      assertThat(server.requests.get(0).header("x-bt-impersonate-user")).isEqualTo("u@example.com");
+      client.close();
+    }
   }
 
   @Test
