@@ -9,6 +9,7 @@ import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.export.Transport;
 import dev.braintrust.reactive.transport.internal.ClientConfig;
+import dev.braintrust.reactive.transport.internal.FunctionIds;
 import dev.braintrust.reactive.transport.internal.HttpCore;
 import dev.braintrust.reactive.transport.internal.IngestTransport;
 import dev.braintrust.reactive.transport.internal.Json;
@@ -59,12 +60,14 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   private final HttpCore http;
   private final IngestTransport ingest;
+  private final FunctionIds functions;
   private final long maxRequestBytes;
   private final boolean impersonating;
 
   BraintrustClient(ClientConfig config) {
     this.http = new HttpCore(config);
     this.ingest = new IngestTransport(http, config.gzip(), config.gzipLevel());
+    this.functions = new FunctionIds(http);
     this.maxRequestBytes = config.maxRequestBytes();
     this.impersonating = config.impersonateUser() != null;
   }
@@ -288,22 +291,18 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     return post(invokePath(functionId), Json.MAPPER.valueToTree(body));
   }
 
-  /** Invokes a function by project name and slug with this input. */
+  /**
+   * Invokes a function by project name and slug with this input. The id is looked up with {@code
+   * GET /v1/function?project_name=..&slug=..} on first use and cached; the call fails with a
+   * {@link BraintrustException} when no such function exists.
+   */
   public Mono<JsonNode> invoke(String projectName, String slug, @Nullable Object input) {
-    return post("/v1/function", bySlug(projectName, slug, input));
+    return functions.id(projectName, slug).flatMap(id -> post(invokePath(id), inputBody(input)));
   }
 
   /** Invokes a function by project name and slug and streams its Server-Sent Events as JSON. */
   public Flux<JsonNode> invokeStream(String projectName, String slug, @Nullable Object input) {
-    return streamInvoke("/v1/function", bySlug(projectName, slug, input));
-  }
-
-  private static ObjectNode bySlug(String projectName, String slug, @Nullable Object input) {
-    ObjectNode b = Json.MAPPER.createObjectNode();
-    b.put("project_name", Objects.requireNonNull(projectName, "projectName"));
-    b.put("slug", Objects.requireNonNull(slug, "slug"));
-    b.set("input", Json.MAPPER.valueToTree(input));
-    return b;
+    return functions.id(projectName, slug).flatMapMany(id -> streamInvoke(invokePath(id), inputBody(input)));
   }
 
   /** Invokes a function by id and streams its Server-Sent Events as JSON. */
@@ -313,6 +312,12 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   private static String invokePath(String functionId) {
     return "/v1/function/" + UriParts.segment(Objects.requireNonNull(functionId, "functionId")) + "/invoke";
+  }
+
+  private static ObjectNode inputBody(@Nullable Object input) {
+    ObjectNode b = Json.MAPPER.createObjectNode();
+    b.set("input", Json.MAPPER.valueToTree(input));
+    return b;
   }
 
   private Flux<JsonNode> streamInvoke(String path, ObjectNode body) {
