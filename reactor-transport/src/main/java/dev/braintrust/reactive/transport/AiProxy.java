@@ -6,6 +6,7 @@ import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.transport.internal.Json;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ public final class AiProxy {
     ObjectNode body = body(request);
     body.put("stream", true);
     Flux<ChatCompletion> call = client.sse("/v1/proxy/chat/completions", body)
-        .map(d -> new ChatCompletion(BraintrustClient.parseText(d), true));
+        .map(d -> new ChatCompletion(client.parseEvent(d), true));
     if (tracer == null) {
       return call;
     }
@@ -96,8 +97,8 @@ public final class AiProxy {
   /** {@code POST /v1/proxy/embeddings}. */
   public Mono<JsonNode> embeddings(String model, List<String> input) {
     Objects.requireNonNull(model, "model");
-    ObjectNode body = BraintrustClient.MAPPER.createObjectNode().put("model", model);
-    body.set("input", BraintrustClient.MAPPER.valueToTree(List.copyOf(input)));
+    ObjectNode body = Json.MAPPER.createObjectNode().put("model", model);
+    body.set("input", Json.MAPPER.valueToTree(List.copyOf(input)));
     Mono<JsonNode> call = client.post("/v1/proxy/embeddings", body);
     if (tracer == null) {
       return call;
@@ -113,7 +114,7 @@ public final class AiProxy {
 
   private static ObjectNode body(Map<String, ?> request) {
     Objects.requireNonNull(request, "request");
-    ObjectNode body = BraintrustClient.MAPPER.valueToTree(request);
+    ObjectNode body = Json.MAPPER.valueToTree(request);
     if (!body.hasNonNull("model") || !body.path("messages").isArray()) {
       throw new IllegalArgumentException("a chat completion request needs 'model' and a 'messages' array");
     }

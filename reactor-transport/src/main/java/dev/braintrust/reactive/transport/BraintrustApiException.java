@@ -5,8 +5,10 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A non-2xx answer from the Braintrust API: the status, the server's {@code error} text and the
- * request id when the server sent one.
+ * A refused answer from the Braintrust API: the status, the server's {@code error} text and the
+ * request id when the server sent one. Also thrown for a 2xx whose body is not what the endpoint
+ * returns (an HTML page from a proxy, say); its text then says what came back. Texts from the
+ * server are cut short and have the client's API key redacted.
  */
 public class BraintrustApiException extends BraintrustException {
   private static final long serialVersionUID = 1L;

@@ -1,49 +1,38 @@
 package dev.braintrust.reactive.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.export.Transport;
-import dev.braintrust.reactive.transport.internal.Gzip;
+import dev.braintrust.reactive.transport.internal.ClientConfig;
+import dev.braintrust.reactive.transport.internal.FunctionIds;
+import dev.braintrust.reactive.transport.internal.HttpCore;
+import dev.braintrust.reactive.transport.internal.IngestTransport;
+import dev.braintrust.reactive.transport.internal.Json;
 import dev.braintrust.reactive.transport.internal.PageWalker;
-import dev.braintrust.reactive.transport.internal.RetryPolicy;
-import dev.braintrust.reactive.transport.internal.SseDecoder;
+import dev.braintrust.reactive.transport.internal.UriParts;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
-import reactor.util.retry.Retry;
 
 /**
  * The Braintrust REST API over Reactor Netty: a {@link Transport} for the exporter, plus the
- * request/response endpoints as {@code Mono}/{@code Flux}. Nothing here blocks.
+ * request/response endpoints as {@code Mono}/{@code Flux}. Nothing here blocks but {@link #close()}.
  *
  * <pre>{@code
  * BraintrustClient client = BraintrustClient.builder()
@@ -53,69 +42,39 @@ import reactor.util.retry.Retry;
  * }</pre>
  *
  * <p>Inserts are gzip-compressed by default (falling back to plain bodies for good if the server
- * answers 415), split so no request body exceeds {@code maxRequestBytes}, and retried on
- * connection errors, 408, 429 and 5xx with jittered exponential backoff that honours {@code
- * Retry-After}. Other 4xx fail at once with {@link BraintrustApiException}.
+ * answers 415), halved when the server answers 413, and on a 400 split until the refused rows are
+ * isolated: the rest is delivered and the refused rows are listed in {@link
+ * InsertResult#rejected()}. Requests are retried on connection errors, 408, 429 and 5xx with
+ * jittered exponential backoff that honours {@code Retry-After}; other 4xx fail at once with
+ * {@link BraintrustApiException}. The client runs on its own event loops and connection pool
+ * unless given others, and releases them in {@link #shutdown()}.
  */
-public final class BraintrustClient implements Transport {
+public final class BraintrustClient implements Transport, AutoCloseable {
   /** The US data plane, the default. */
   public static final String US_URL = "https://api.braintrust.dev";
   /** The EU data plane. */
   public static final String EU_URL = "https://api-eu.braintrust.dev";
 
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int LIST_PAGE_SIZE = 100;
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-  private final String baseUrl;
-  private final String authorization;
-  private final @Nullable String impersonateUser;
-  private final int gzipLevel;
-  private final AtomicBoolean gzip;
+  private final HttpCore http;
+  private final IngestTransport ingest;
+  private final FunctionIds functions;
   private final long maxRequestBytes;
-  private final RetryPolicy retryPolicy;
-  private final Scheduler timer;
-  private final ConnectionProvider provider;
-  private final HttpClient http;
-  private final Map<Destination, Mono<Destination>> resolved = new ConcurrentHashMap<>();
-  private final MeterRegistry registry;
+  private final boolean impersonating;
 
-  private BraintrustClient(Builder b) {
-    this.baseUrl = checkUrl(b.baseUrl, b.allowInsecureHttp);
-    if (b.apiKey == null || b.apiKey.isBlank()) {
-      throw new IllegalArgumentException("apiKey must not be null or blank");
-    }
-    this.authorization = "Bearer " + b.apiKey.trim();
-    this.impersonateUser = b.impersonateUser;
-    this.gzip = new AtomicBoolean(b.gzip);
-    this.gzipLevel = b.gzipLevel;
-    this.maxRequestBytes = b.maxRequestBytes;
-    this.retryPolicy = new RetryPolicy(b.maxRetries, b.minBackoff, b.maxBackoff, b.maxRetryAfter);
-    this.timer = b.timer != null ? b.timer : Schedulers.parallel();
-    this.registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
-    this.provider =
-        ConnectionProvider.builder("braintrust")
-            .maxConnections(b.maxConnections)
-            .pendingAcquireMaxCount(-1)
-            .maxIdleTime(Duration.ofSeconds(30))
-            .build();
-    this.http =
-        HttpClient.create(provider)
-            .baseUrl(baseUrl)
-            .compress(true)
-            .responseTimeout(b.requestTimeout)
-            .headers(
-                h -> {
-                  h.set(HttpHeaderNames.AUTHORIZATION, authorization);
-                  h.set(HttpHeaderNames.USER_AGENT, "braintrust-reactive-java/0.1");
-                  h.set(HttpHeaderNames.ACCEPT, "application/json");
-                  if (impersonateUser != null) {
-                    h.set("x-bt-impersonate-user", impersonateUser);
-                  }
-                });
+  BraintrustClient(ClientConfig config) {
+    this.http = new HttpCore(config);
+    this.ingest = new IngestTransport(http, config.gzip(), config.gzipLevel());
+    this.functions = new FunctionIds(http);
+    this.maxRequestBytes = config.maxRequestBytes();
+    this.impersonating = config.impersonateUser() != null;
   }
 
-  /** A new builder; {@link Builder#apiKey} is required. */
-  public static Builder builder() {
-    return new Builder();
+  /** A new builder; {@link BraintrustClientBuilder#apiKey} is required. */
+  public static BraintrustClientBuilder builder() {
+    return new BraintrustClientBuilder();
   }
 
   /**
@@ -135,78 +94,71 @@ public final class BraintrustClient implements Transport {
 
   /** The base URL requests go to. */
   public String baseUrl() {
-    return baseUrl;
+    return http.baseUrl();
+  }
+
+  /** The registry holding {@code braintrust.http.requests}, timed per attempt by method and outcome. */
+  public MeterRegistry meterRegistry() {
+    return http.registry();
   }
 
   // ---------------------------------------------------------------- Transport
 
+  /**
+   * Inserts the batch in one request (more only when the server answers 413 or 400). A 2xx
+   * counts only with an insert response holding {@code row_ids}; anything else fails the batch.
+   */
   @Override
   public Mono<InsertResult> insert(Destination destination, EncodedBatch batch) {
-    return resolve(destination).flatMap(d -> insertResolved(d, batch));
+    return ingest.insert(destination, batch);
   }
 
-  private Mono<InsertResult> insertResolved(Destination d, EncodedBatch batch) {
-    if (batch.size() == 0) {
-      return Mono.just(InsertResult.of(0, 0, 0, 0, 0));
-    }
-    if (batch.bodyBytes() > maxRequestBytes) {
-      if (batch.size() == 1) {
-        return Mono.error(new IllegalArgumentException("an event of " + batch.bodyBytes()
-            + " bytes exceeds the request limit of " + maxRequestBytes + " bytes; not sent"));
-      }
-      return splitAndSend(d, batch);
-    }
-    String path = "/v1/" + d.kind().pathSegment() + "/" + d.id() + "/insert";
-    boolean compress = gzip.get();
-    AtomicInteger attempts = new AtomicInteger();
-    return Mono.fromCallable(() -> compress ? Gzip.compress(batch, gzipLevel) : batch.body())
-        .subscribeOn(Schedulers.parallel())
-        .flatMap(
-            body ->
-                withRetry(
-                        Mono.defer(() -> {
-                          attempts.incrementAndGet();
-                          return exchange(HttpMethod.POST, path, body, compress);
-                        }))
-                    .map(r -> InsertResult.of(batch.size(), batch.bodyBytes(), body.length,
-                        attempts.get(), attempts.get() - 1)))
-        .onErrorResume(
-            BraintrustApiException.class,
-            e -> {
-              if (e.status() == 415 && compress) {
-                // The server can't read gzip: stop compressing for every later request too.
-                gzip.set(false);
-                return insertResolved(d, batch).map(r -> r.plus(InsertResult.of(0, 0, 0, attempts.get(), 0)));
-              }
-              if (e.status() == 413 && batch.size() > 1) {
-                return splitAndSend(d, batch);
-              }
-              return Mono.error(e);
-            });
+  /** The builder's {@code maxRequestBytes}, so the exporter cuts batches to fit. */
+  @Override
+  public long maxRequestBytes() {
+    return maxRequestBytes;
   }
 
-  private Mono<InsertResult> splitAndSend(Destination d, EncodedBatch batch) {
-    return Flux.fromIterable(batch.halves())
-        .concatMap(half -> insertResolved(d, half))
-        .reduce(InsertResult::plus);
-  }
-
+  /**
+   * Releases the event loops and connection pool the client created (not ones it was given).
+   * Idempotent: every call returns the same completion. Requests made afterwards fail.
+   */
   @Override
   public Mono<Void> shutdown() {
-    return provider.disposeLater();
+    return http.shutdown();
   }
 
+  /**
+   * {@link #shutdown()}, waiting up to 10 s for it. Idempotent. On a non-blocking thread (an event
+   * loop) it starts the shutdown without waiting.
+   */
+  @Override
+  public void close() {
+    if (Schedulers.isInNonBlockingThread()) {
+      shutdown().subscribe(null, e -> { });
+      return;
+    }
+    shutdown().block(CLOSE_TIMEOUT);
+  }
+
+  /**
+   * The destination with its id, creating the project (and experiment or dataset) by name if
+   * needed. Resolved once per destination and cached; a failure is not cached.
+   */
+  public Mono<Destination> resolve(Destination destination) {
+    return ingest.resolve(destination);
+  }
 
   // ---------------------------------------------------------------- resources
 
   /** Creates an object (create-or-get by name for projects and experiments). */
   public Mono<JsonNode> create(Resource resource, Map<String, ?> body) {
-    return post(resource.collectionPath(), MAPPER.valueToTree(body));
+    return post(resource.collectionPath(), Json.MAPPER.valueToTree(body));
   }
 
   /** Gets an object by id. */
   public Mono<JsonNode> get(Resource resource, String id) {
-    return request(HttpMethod.GET, resource.collectionPath() + "/" + encode(id), null);
+    return http.json(HttpMethod.GET, objectPath(resource, id), null);
   }
 
   /**
@@ -216,22 +168,15 @@ public final class BraintrustClient implements Transport {
    * exactly that one page.
    */
   public Flux<JsonNode> list(Resource resource, Map<String, String> query) {
-    StringBuilder base = new StringBuilder(resource.collectionPath());
-    char sep = '?';
-    for (Map.Entry<String, String> q : query.entrySet()) {
-      base.append(sep).append(encode(q.getKey())).append('=').append(encode(q.getValue()));
-      sep = '&';
-    }
+    String base = UriParts.withQuery(resource.collectionPath(), query);
     if (query.containsKey("limit") || query.containsKey("starting_after") || query.containsKey("ending_before")) {
-      return request(HttpMethod.GET, base.toString(), null).flatMapIterable(n -> n.path("objects"));
+      return http.json(HttpMethod.GET, base, null).flatMapIterable(n -> n.path("objects"));
     }
-    String first = base.append(sep).append("limit=").append(LIST_PAGE_SIZE).toString();
-    return PageWalker.walk(after -> request(HttpMethod.GET,
-            after == null ? first : first + "&starting_after=" + encode(after), null)
+    String first = UriParts.withQuery(base, Map.of("limit", Integer.toString(LIST_PAGE_SIZE)));
+    return PageWalker.walk(after -> http.json(HttpMethod.GET,
+            after == null ? first : UriParts.withQuery(first, Map.of("starting_after", after)), null)
         .map(page -> listPage(page.path("objects"), after)));
   }
-
-  private static final int LIST_PAGE_SIZE = 100;
 
   /** A full page continues after its last object's id; a short one is the last. */
   private static PageWalker.Page listPage(JsonNode objects, @Nullable String after) {
@@ -245,12 +190,16 @@ public final class BraintrustClient implements Transport {
 
   /** Patches an object; unspecified fields are unchanged. */
   public Mono<JsonNode> patch(Resource resource, String id, Map<String, ?> body) {
-    return request(HttpMethod.PATCH, resource.collectionPath() + "/" + encode(id), MAPPER.valueToTree(body));
+    return http.json(HttpMethod.PATCH, objectPath(resource, id), Json.MAPPER.valueToTree(body));
   }
 
   /** Deletes an object and returns it. */
   public Mono<JsonNode> delete(Resource resource, String id) {
-    return request(HttpMethod.DELETE, resource.collectionPath() + "/" + encode(id), null);
+    return http.json(HttpMethod.DELETE, objectPath(resource, id), null);
+  }
+
+  private static String objectPath(Resource resource, String id) {
+    return resource.collectionPath() + "/" + UriParts.segment(Objects.requireNonNull(id, "id"));
   }
 
   // ---------------------------------------------------------------- rows
@@ -266,13 +215,15 @@ public final class BraintrustClient implements Transport {
       json.add(Objects.requireNonNull(f, "feedback item").toJson());
     }
     return resolve(destination)
-        .flatMap(d -> post(rowsPath(d, "feedback"), MAPPER.valueToTree(Map.of("feedback", json))))
+        .flatMap(d -> post(rowsPath(d, "feedback"), Json.MAPPER.valueToTree(Map.of("feedback", json))))
         .then();
   }
 
   /**
    * The destination's rows, following the cursor page by page. Lazy: a page is requested only
-   * when the subscriber has asked for more rows than earlier pages held.
+   * when the subscriber has asked for more rows than earlier pages held. Ends with a {@link
+   * BraintrustException} naming the cursor if the server sends a cursor again, or one with an
+   * empty page, rather than asking for the same rows forever.
    *
    * @param pageSize rows per request
    * @param filters path-lookup filters, e.g. {@code {"type":"path_lookup","path":["metadata","k"],"value":1}}
@@ -291,62 +242,87 @@ public final class BraintrustClient implements Transport {
   }
 
   private Flux<JsonNode> fetchFrom(String path, int pageSize, List<Map<String, ?>> filters) {
-    return PageWalker.walk(cursor -> {
-      ObjectNode body = MAPPER.createObjectNode().put("limit", pageSize);
-      if (cursor != null) {
-        body.put("cursor", cursor);
-      }
-      if (!filters.isEmpty()) {
-        body.set("filters", MAPPER.valueToTree(filters));
-      }
-      return post(path, body).map(page -> new PageWalker.Page(page.path("events"), page.path("cursor").textValue()));
+    return Flux.defer(() -> {
+      Set<String> seen = ConcurrentHashMap.newKeySet();
+      return PageWalker.walk(cursor -> {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("limit", pageSize);
+        if (cursor != null) {
+          body.put("cursor", cursor);
+        }
+        if (!filters.isEmpty()) {
+          body.set("filters", Json.MAPPER.valueToTree(filters));
+        }
+        return post(path, body).map(page -> fetchPage(path, page, seen));
+      });
     });
+  }
+
+  private PageWalker.Page fetchPage(String path, JsonNode page, Set<String> seen) {
+    JsonNode events = page.path("events");
+    String next = page.path("cursor").textValue();
+    if (next == null || next.isEmpty()) {
+      return new PageWalker.Page(events, null);
+    }
+    if (events.size() == 0 || !seen.add(next)) {
+      String shown = next.length() > 100 ? next.substring(0, 100) + "..." : next;
+      throw new BraintrustException(http.errors().redact("fetch " + path + ": the server returned cursor '"
+          + shown + "' " + (events.size() == 0 ? "with an empty page" : "a second time")
+          + "; stopping rather than asking for the same rows again"));
+    }
+    return new PageWalker.Page(events, next);
   }
 
   /** Summarises an experiment's scores, compared with another experiment when one is given. */
   public Mono<JsonNode> summarize(String experimentId, @Nullable String comparisonExperimentId) {
-    String path = "/v1/experiment/" + encode(experimentId) + "/summarize?summarize_scores=true"
-        + (comparisonExperimentId == null ? "" : "&comparison_experiment_id=" + encode(comparisonExperimentId));
-    return request(HttpMethod.GET, path, null);
+    String path = "/v1/experiment/" + UriParts.segment(Objects.requireNonNull(experimentId, "experimentId"))
+        + "/summarize?summarize_scores=true"
+        + (comparisonExperimentId == null ? "" : "&comparison_experiment_id=" + UriParts.query(comparisonExperimentId));
+    return http.json(HttpMethod.GET, path, null);
   }
 
   private static String rowsPath(Destination d, String op) {
-    return "/v1/" + d.kind().pathSegment() + "/" + encode(Objects.requireNonNull(d.id())) + "/" + op;
+    return "/v1/" + d.kind().pathSegment() + "/" + UriParts.segment(Objects.requireNonNull(d.id())) + "/" + op;
   }
 
   // ---------------------------------------------------------------- functions and proxy
 
   /** Invokes a function by id; {@code body} is an InvokeFunctionRequest ({@code input}, ...). */
   public Mono<JsonNode> invoke(String functionId, Map<String, ?> body) {
-    return post("/v1/function/" + encode(functionId) + "/invoke", MAPPER.valueToTree(body));
+    return post(invokePath(functionId), Json.MAPPER.valueToTree(body));
   }
 
-  /** Invokes a function by project name and slug with this input. */
+  /**
+   * Invokes a function by project name and slug with this input. The id is looked up with {@code
+   * GET /v1/function?project_name=..&slug=..} on first use and cached; the call fails with a
+   * {@link BraintrustException} when no such function exists.
+   */
   public Mono<JsonNode> invoke(String projectName, String slug, @Nullable Object input) {
-    return post("/v1/function", bySlug(projectName, slug, input));
+    return functions.id(projectName, slug).flatMap(id -> post(invokePath(id), inputBody(input)));
   }
 
   /** Invokes a function by project name and slug and streams its Server-Sent Events as JSON. */
   public Flux<JsonNode> invokeStream(String projectName, String slug, @Nullable Object input) {
-    return streamInvoke("/v1/function", bySlug(projectName, slug, input));
-  }
-
-  private static ObjectNode bySlug(String projectName, String slug, @Nullable Object input) {
-    ObjectNode b = MAPPER.createObjectNode();
-    b.put("project_name", Objects.requireNonNull(projectName, "projectName"));
-    b.put("slug", Objects.requireNonNull(slug, "slug"));
-    b.set("input", MAPPER.valueToTree(input));
-    return b;
+    return functions.id(projectName, slug).flatMapMany(id -> streamInvoke(invokePath(id), inputBody(input)));
   }
 
   /** Invokes a function by id and streams its Server-Sent Events as JSON. */
   public Flux<JsonNode> invokeStream(String functionId, Map<String, ?> body) {
-    return streamInvoke("/v1/function/" + encode(functionId) + "/invoke", MAPPER.valueToTree(body));
+    return streamInvoke(invokePath(functionId), Json.MAPPER.valueToTree(body));
+  }
+
+  private static String invokePath(String functionId) {
+    return "/v1/function/" + UriParts.segment(Objects.requireNonNull(functionId, "functionId")) + "/invoke";
+  }
+
+  private static ObjectNode inputBody(@Nullable Object input) {
+    ObjectNode b = Json.MAPPER.createObjectNode();
+    b.set("input", Json.MAPPER.valueToTree(input));
+    return b;
   }
 
   private Flux<JsonNode> streamInvoke(String path, ObjectNode body) {
     body.put("stream", true);
-    return sse(path, body).map(BraintrustClient::parseText);
+    return sse(path, body).map(this::parseEvent);
   }
 
   /** The AI proxy without tracing. */
@@ -355,383 +331,32 @@ public final class BraintrustClient implements Transport {
   }
 
   /** The AI proxy, each call traced as an {@code llm} span through {@code tracer}. */
-  public AiProxy proxy(dev.braintrust.reactive.core.Tracer tracer) {
+  public AiProxy proxy(Tracer tracer) {
     return new AiProxy(this, Objects.requireNonNull(tracer, "tracer"));
   }
 
-  static JsonNode parseText(String s) {
-    return parse(s.getBytes(StandardCharsets.UTF_8));
-  }
+  // ---------------------------------------------------------------- for AiProxy
 
-  /**
-   * POSTs JSON and streams the answer's Server-Sent Event payloads until {@code [DONE]}.
-   * Cancelling closes the connection. Streams are not retried.
-   */
-  Flux<String> sse(String path, JsonNode body) {
-    byte[] bytes;
-    try {
-      bytes = MAPPER.writeValueAsBytes(body);
-    } catch (IOException e) {
-      return Flux.error(e);
-    }
-    Flux<String> attempt = http.headers(h -> {
-          h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-          h.set(HttpHeaderNames.ACCEPT, "text/event-stream");
-        })
-        .post()
-        .uri(path)
-        .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(bytes)))
-        .response((res, content) -> {
-          int status = res.status().code();
-          if (status < 200 || status >= 300) {
-            return content.aggregate().asByteArray().defaultIfEmpty(new byte[0])
-                .flatMapMany(b -> Flux.<String>error(apiError("POST", path, status, res.responseHeaders(), b)));
-          }
-          SseDecoder decoder = new SseDecoder();
-          return content.asByteArray().concatMapIterable(decoder::feed);
-        });
-    // Retrying after an event reached the subscriber would replay the stream into it, so a stream
-    // is retried only while nothing has been emitted (refused connection, 429, 5xx before data).
-    return Flux.defer(() -> {
-      AtomicBoolean emitted = new AtomicBoolean();
-      return attempt.doOnNext(d -> emitted.set(true))
-          .retryWhen(retry(() -> !emitted.get()));
-    }).takeWhile(d -> !d.equals("[DONE]"));
-  }
-
-  private static String encode(String s) {
-    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  // ---------------------------------------------------------------- names to ids
-
-  /**
-   * The destination with its id, creating the project (and experiment or dataset) by name if
-   * needed. Resolved once per destination and cached; a failure is not cached.
-   */
-  public Mono<Destination> resolve(Destination destination) {
-    if (!destination.needsResolution()) {
-      return Mono.just(destination);
-    }
-    return resolved.computeIfAbsent(
-        destination,
-        d ->
-            lookup(d)
-                .cache(v -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO));
-  }
-
-  private Mono<Destination> lookup(Destination d) {
-    Mono<String> projectId =
-        post("/v1/project", MAPPER.createObjectNode().put("name", d.projectName()))
-            .map(n -> n.path("id").asText());
-    if (d.kind() == Destination.Kind.PROJECT_LOGS) {
-      return projectId.map(d::withId);
-    }
-    String collection = d.kind() == Destination.Kind.EXPERIMENT ? "/v1/experiment" : "/v1/dataset";
-    return projectId
-        .flatMap(pid -> post(collection,
-            MAPPER.createObjectNode().put("project_id", pid).put("name", d.objectName())))
-        .map(n -> d.withId(n.path("id").asText()));
-  }
-
-  // ---------------------------------------------------------------- HTTP plumbing
-
-  /** POSTs JSON and reads a JSON answer, with retries. */
   Mono<JsonNode> post(String path, JsonNode body) {
-    return Mono.fromCallable(() -> MAPPER.writeValueAsBytes(body))
-        .flatMap(bytes -> withRetry(Mono.defer(() -> exchange(HttpMethod.POST, path, bytes, false))))
-        .map(BraintrustClient::parse);
+    return http.json(HttpMethod.POST, path, body);
   }
 
-  /** Sends a JSON request with {@code method}, with retries. */
-  Mono<JsonNode> request(HttpMethod method, String path, @Nullable JsonNode body) {
-    return Mono.fromCallable(() -> body == null ? new byte[0] : MAPPER.writeValueAsBytes(body))
-        .flatMap(bytes -> withRetry(Mono.defer(() -> exchange(method, path, body == null ? null : bytes, false))))
-        .map(BraintrustClient::parse);
+  Flux<String> sse(String path, JsonNode body) {
+    return http.sse(path, body);
   }
 
-  static JsonNode parse(byte[] bytes) {
-    if (bytes.length == 0) {
-      return MAPPER.createObjectNode();
-    }
+  JsonNode parseEvent(String data) {
     try {
-      return MAPPER.readTree(bytes);
+      return Json.MAPPER.readTree(data);
     } catch (IOException e) {
-      throw new IllegalStateException("the server answered with invalid JSON: " + e.getMessage(), e);
+      String shown = data.length() > 300 ? data.substring(0, 300) + "..." : data;
+      throw new BraintrustException(http.errors().redact("a streamed event is not JSON: " + shown));
     }
-  }
-
-  /** HttpClient with the shared headers, for streaming calls in this package. */
-  HttpClient http() {
-    return http;
-  }
-
-  /** The registry holding {@code braintrust.http.requests}, timed per attempt by method and outcome. */
-  public MeterRegistry meterRegistry() {
-    return registry;
-  }
-
-  private Mono<byte[]> exchange(HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
-    return Mono.defer(() -> {
-      long start = System.nanoTime();
-      return send(method, path, body, gzipped)
-          .doOnSuccess(b -> record(method, "2xx", start))
-          .doOnError(e -> record(method, outcome(e), start));
-    });
-  }
-
-  private void record(HttpMethod method, String outcome, long start) {
-    Timer.builder("braintrust.http.requests")
-        .description("HTTP attempts to the Braintrust API, retries included")
-        .tag("method", method.name())
-        .tag("outcome", outcome)
-        .register(registry)
-        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-  }
-
-  private static String outcome(Throwable e) {
-    if (e instanceof BraintrustApiException) {
-      return (((BraintrustApiException) e).status() / 100) + "xx";
-    }
-    return isRetryable(e) ? "io_error" : "client_error";
-  }
-
-  private Mono<byte[]> send(HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
-    HttpClient client =
-        http.headers(
-            h -> {
-              if (body != null) {
-                h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-                if (gzipped) {
-                  h.set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
-                }
-              }
-            });
-    HttpClient.ResponseReceiver<?> sender =
-        body == null
-            ? client.request(method).uri(path)
-            : client.request(method).uri(path).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
-    return sender.responseSingle(
-        (res, content) ->
-            content
-                .asByteArray()
-                .defaultIfEmpty(new byte[0])
-                .flatMap(
-                    bytes -> {
-                      int status = res.status().code();
-                      if (status >= 200 && status < 300) {
-                        return Mono.just(bytes);
-                      }
-                      return Mono.error(apiError(method.name(), path, status, res.responseHeaders(), bytes));
-                    }));
-  }
-
-  static BraintrustApiException apiError(
-      String method, String path, int status, HttpHeaders headers, byte[] body) {
-    String text = new String(body, StandardCharsets.UTF_8);
-    String error = text;
-    try {
-      JsonNode n = MAPPER.readTree(body);
-      if (n != null && n.hasNonNull("error")) {
-        error = n.get("error").isTextual() ? n.get("error").asText() : n.get("error").toString();
-      }
-    } catch (IOException notJson) {
-      // Keep the raw text.
-    }
-    if (error.isEmpty()) {
-      error = "(empty body)";
-    }
-    String requestId = headers.get("x-bt-request-id");
-    if (requestId == null) {
-      requestId = headers.get("x-request-id");
-    }
-    if (requestId == null) {
-      requestId = headers.get("x-amzn-requestid");
-    }
-    return new BraintrustApiException(method, path, status, error, requestId,
-        RetryPolicy.parseRetryAfter(headers.get("Retry-After"), System.currentTimeMillis()));
-  }
-
-  <T> Mono<T> withRetry(Mono<T> call) {
-    return call.retryWhen(retry(() -> true));
-  }
-
-  private Retry retry(BooleanSupplier stillRetryable) {
-    return Retry.from(signals -> signals.concatMap(signal -> {
-      Throwable e = signal.failure();
-      long n = signal.totalRetries();
-      if (n >= retryPolicy.maxRetries() || !isRetryable(e) || !stillRetryable.getAsBoolean()) {
-        return Mono.error(e);
-      }
-      Duration retryAfter = e instanceof BraintrustApiException ? ((BraintrustApiException) e).retryAfter() : null;
-      return Mono.delay(retryPolicy.delay(n, retryAfter), timer);
-    }));
-  }
-
-  static boolean isRetryable(Throwable e) {
-    if (e instanceof BraintrustApiException) {
-      return ((BraintrustApiException) e).isRetryable();
-    }
-    return e instanceof IOException
-        || e instanceof TimeoutException
-        || e instanceof io.netty.handler.timeout.TimeoutException
-        || e instanceof io.netty.channel.ChannelException;
-  }
-
-  private static String checkUrl(String url, boolean allowInsecure) {
-    Objects.requireNonNull(url, "baseUrl");
-    URI uri;
-    try {
-      uri = URI.create(url.trim());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("baseUrl '" + url + "' is not a valid URL", e);
-    }
-    String scheme = uri.getScheme();
-    String host = uri.getHost();
-    if (scheme == null || host == null || !(scheme.equals("https") || scheme.equals("http"))) {
-      throw new IllegalArgumentException("baseUrl '" + url + "' must be an http(s) URL with a host");
-    }
-    if (scheme.equals("http") && !allowInsecure && !isLoopback(host)) {
-      throw new IllegalArgumentException("baseUrl '" + url + "' uses plain http to a non-loopback host;"
-          + " use https, or allowInsecureHttp(true) if you really mean it");
-    }
-    String s = uri.toString();
-    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-  }
-
-  private static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
   }
 
   @Override
   public String toString() {
     // Never the key.
-    return "BraintrustClient{" + baseUrl + (impersonateUser == null ? "" : ", impersonating") + "}";
-  }
-
-  /** Configures a {@link BraintrustClient}. */
-  public static final class Builder {
-    private @Nullable String apiKey;
-    private String baseUrl = US_URL;
-    private @Nullable String impersonateUser;
-    private boolean gzip = true;
-    private int gzipLevel = 1;
-    private long maxRequestBytes = 5L * 1024 * 1024;
-    private int maxRetries = 5;
-    private Duration minBackoff = Duration.ofMillis(200);
-    private Duration maxBackoff = Duration.ofSeconds(10);
-    private Duration maxRetryAfter = Duration.ofSeconds(60);
-    private Duration requestTimeout = Duration.ofSeconds(30);
-    private int maxConnections = 16;
-    private boolean allowInsecureHttp;
-    private @Nullable Scheduler timer;
-    private @Nullable MeterRegistry registry;
-
-    private Builder() {}
-
-    /** Where to time HTTP attempts (default: a private {@code SimpleMeterRegistry}). */
-    public Builder meterRegistry(MeterRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry");
-      return this;
-    }
-
-    /** The API key (required). It is sent as a Bearer token and never logged. */
-    public Builder apiKey(String apiKey) {
-      this.apiKey = apiKey;
-      return this;
-    }
-
-    /** The API URL: {@link #US_URL} (default), {@link #EU_URL} or a self-hosted one. */
-    public Builder baseUrl(String baseUrl) {
-      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
-      return this;
-    }
-
-    /** Sends {@code x-bt-impersonate-user} with every request. */
-    public Builder impersonateUser(String userIdOrEmail) {
-      this.impersonateUser = Objects.requireNonNull(userIdOrEmail, "userIdOrEmail");
-      return this;
-    }
-
-    /** Whether insert bodies are gzip-compressed (default true). */
-    public Builder gzip(boolean gzip) {
-      this.gzip = gzip;
-      return this;
-    }
-
-    /** gzip level 1 (fastest, default) to 9 (smallest). */
-    public Builder gzipLevel(int level) {
-      if (level < 1 || level > 9) {
-        throw new IllegalArgumentException("gzipLevel must be between 1 and 9, got " + level);
-      }
-      this.gzipLevel = level;
-      return this;
-    }
-
-    /** Largest uncompressed insert body; larger batches are split (default 5 MiB). */
-    public Builder maxRequestBytes(long bytes) {
-      if (bytes < 64) {
-        throw new IllegalArgumentException("maxRequestBytes must be at least 64, got " + bytes);
-      }
-      this.maxRequestBytes = bytes;
-      return this;
-    }
-
-    /** Retries after the first attempt (default 5); 0 disables retries. */
-    public Builder maxRetries(int n) {
-      if (n < 0) {
-        throw new IllegalArgumentException("maxRetries must not be negative, got " + n);
-      }
-      this.maxRetries = n;
-      return this;
-    }
-
-    /** Backoff bounds (default 200 ms to 10 s). */
-    public Builder backoff(Duration min, Duration max) {
-      if (min.isNegative() || max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("backoff needs 0 <= min <= max, got " + min + ", " + max);
-      }
-      this.minBackoff = min;
-      this.maxBackoff = max;
-      return this;
-    }
-
-    /** Longest Retry-After honoured (default 60 s). */
-    public Builder maxRetryAfter(Duration max) {
-      this.maxRetryAfter = Objects.requireNonNull(max);
-      return this;
-    }
-
-    /** Time to wait for a response (default 30 s); a timeout is retried. */
-    public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = Objects.requireNonNull(timeout);
-      return this;
-    }
-
-    /** Most pooled connections (default 16). */
-    public Builder maxConnections(int n) {
-      if (n <= 0) {
-        throw new IllegalArgumentException("maxConnections must be positive, got " + n);
-      }
-      this.maxConnections = n;
-      return this;
-    }
-
-    /** Allows plain http to non-loopback hosts (default false: https only, but for localhost). */
-    public Builder allowInsecureHttp(boolean allow) {
-      this.allowInsecureHttp = allow;
-      return this;
-    }
-
-    /** The scheduler for retry delays; a virtual-time one in tests. */
-    public Builder timerScheduler(Scheduler scheduler) {
-      this.timer = Objects.requireNonNull(scheduler);
-      return this;
-    }
-
-    /** The client. */
-    public BraintrustClient build() {
-      return new BraintrustClient(this);
-    }
+    return "BraintrustClient{" + baseUrl() + (impersonating ? ", impersonating" : "") + "}";
   }
 }

@@ -7,7 +7,12 @@ public enum Resource {
   /** {@code /v1/experiment}. */
   EXPERIMENT("experiment"),
   /** {@code /v1/dataset}. */
-  DATASET("dataset");
+  DATASET("dataset"),
+  /**
+   * {@code /v1/function}: prompts, tools and scorers. Creating one takes {@code project_id},
+   * {@code name}, {@code slug} and {@code function_data}.
+   */
+  FUNCTION("function");
 
   private final String path;
 

@@ -34,8 +34,9 @@ class ApiCallsTest {
         .backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
   }
 
-  static void insertRows(BraintrustClient client, String pid, int n) {
-    try (BraintrustExporter ex = BraintrustExporter.builder(client).build()) {
+  /** Closing an exporter shuts its transport down, so the rows go through a client of their own. */
+  static void insertRows(BraintrustTestServer server, String pid, int n) {
+    try (BraintrustExporter ex = BraintrustExporter.builder(client(server)).build()) {
       for (int i = 0; i < n; i++) {
         ex.accept(dev.braintrust.reactive.core.BraintrustEvent.builder(Destination.projectLogs(pid), "row-" + i)
             .input(i).metadata("even", i % 2 == 0).build());
@@ -47,7 +48,7 @@ class ApiCallsTest {
   void feedbackIsValidatedThenMergedIntoTheRow(BraintrustTestServer server) {
     BraintrustClient client = client(server);
     String pid = server.createProject("fb");
-    insertRows(client, pid, 1);
+    insertRows(server, pid, 1);
 
     assertThatThrownBy(() -> Feedback.forRow("row-0").score("helpful", 1.5))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("score 'helpful' must be between 0 and 1, got 1.5");
@@ -71,7 +72,7 @@ class ApiCallsTest {
   void fetchFollowsTheCursorLazilyUnderBackpressure(BraintrustTestServer server) {
     BraintrustClient client = client(server);
     String pid = server.createProject("paging");
-    insertRows(client, pid, 35);
+    insertRows(server, pid, 35);
 
     List<String> ids = new ArrayList<>();
     StepVerifier.create(client.fetch(Destination.projectLogs(pid), 10, List.of()).map(r -> r.get("id").asText()), 0)
@@ -128,7 +129,7 @@ class ApiCallsTest {
   void fetchAppliesFilters(BraintrustTestServer server) {
     BraintrustClient client = client(server);
     String pid = server.createProject("filters");
-    insertRows(client, pid, 10);
+    insertRows(server, pid, 10);
 
     List<JsonNode> even = client.fetch(Destination.projectLogs(pid), 3,
         List.of(Map.of("type", "path_lookup", "path", List.of("metadata", "even"), "value", true)))
@@ -142,7 +143,7 @@ class ApiCallsTest {
     String pid = server.createProject("sum");
     String base = server.createExperiment(pid, "base");
     String next = server.createExperiment(pid, "next");
-    try (BraintrustExporter ex = BraintrustExporter.builder(client).build()) {
+    try (BraintrustExporter ex = BraintrustExporter.builder(client(server)).build()) {
       for (int i = 0; i < 4; i++) {
         ex.accept(dev.braintrust.reactive.core.BraintrustEvent.builder(Destination.experiment(base), "b" + i)
             .input(i).score("acc", 0.5).build());
@@ -268,26 +269,40 @@ class ApiCallsTest {
     assertThat(r.get("usage").get("prompt_tokens").asInt()).isEqualTo(3);
   }
 
+  /**
+   * Needs a testkit that serves the spec's function routes: {@code POST /v1/function} creates,
+   * {@code GET /v1/function?project_name=&slug=} finds, {@code POST /v1/function/{id}/invoke} runs.
+   */
   @Test
   void functionsAreInvokedByIdBySlugAndAsAStream(BraintrustTestServer server) {
     BraintrustClient client = client(server);
-    JsonNode byId = client.invoke("fn-1", Map.of("input", Map.of("text", "hello"))).block(T);
+    String pid = client.create(Resource.PROJECT, Map.of("name", "proj")).block(T).get("id").asText();
+    JsonNode created = client.create(Resource.FUNCTION, Map.of("project_id", pid, "name", "Summarizer",
+        "slug", "summarizer", "function_data", Map.of("type", "prompt"))).block(T);
+    assertThat(created.path("id").isTextual()).as("POST /v1/function creates a function; got %s", created).isTrue();
+    String fid = created.get("id").asText();
+    server.reset();
+
+    JsonNode byId = client.invoke(fid, Map.of("input", Map.of("text", "hello"))).block(T);
     JsonNode bySlug = client.invoke("proj", "summarizer", Map.of("text", "long")).block(T);
-    List<JsonNode> streamed = client.invokeStream("fn-2", Map.of("input", "x")).collectList().block(T);
+    List<JsonNode> streamed = client.invokeStream(fid, Map.of("input", "x")).collectList().block(T);
     List<JsonNode> streamedBySlug = client.invokeStream("proj", "summarizer", "y").collectList().block(T);
 
     assertThat(byId.get("output").get("text").asText()).isEqualTo("hello");
-    assertThat(bySlug.get("function").asText()).isEqualTo("summarizer");
     assertThat(bySlug.get("output").get("text").asText()).isEqualTo("long");
     assertThat(streamed).singleElement().satisfies(n -> assertThat(n.get("output").asText()).isEqualTo("x"));
-    assertThat(streamedBySlug).singleElement().satisfies(n -> {
-      assertThat(n.get("function").asText()).isEqualTo("summarizer");
-      assertThat(n.get("output").asText()).isEqualTo("y");
-    });
-    assertThat(server.requests("/v1/function").get(1).json().get("project_name").asText()).isEqualTo("proj");
-    JsonNode slugStream = server.requests("/v1/function").get(3).json();
+    assertThat(streamedBySlug).singleElement().satisfies(n -> assertThat(n.get("output").asText()).isEqualTo("y"));
+    // The slug is looked up once, then every call goes to the function's invoke route.
+    assertThat(server.requests()).extracting(r -> r.method() + " " + r.path()).containsExactly(
+        "POST /v1/function/" + fid + "/invoke",
+        "GET /v1/function",
+        "POST /v1/function/" + fid + "/invoke",
+        "POST /v1/function/" + fid + "/invoke",
+        "POST /v1/function/" + fid + "/invoke");
+    assertThat(server.requests().get(1).query()).isEqualTo("project_name=proj&slug=summarizer");
+    JsonNode slugStream = server.requests().get(4).json();
     assertThat(slugStream.get("stream").asBoolean()).isTrue();
-    assertThat(slugStream.get("project_name").asText()).isEqualTo("proj");
+    assertThat(slugStream.get("input").asText()).isEqualTo("y");
   }
 
   @ParameterizedTest(name = "status {0}")

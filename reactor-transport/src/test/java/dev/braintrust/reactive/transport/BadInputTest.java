@@ -98,7 +98,7 @@ class BadInputTest {
         bad("gzip level", iae, () -> BraintrustClient.builder().gzipLevel(10), "gzipLevel must be between 1 and 9, got 10"),
         bad("negative retries", iae, () -> BraintrustClient.builder().maxRetries(-1), "maxRetries must not be negative, got -1"),
         bad("inverted backoff", iae, () -> BraintrustClient.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)),
-            "backoff needs 0 <= min <= max, got PT2S, PT1S"),
+            "backoff needs 0 < min <= max, got PT2S, PT1S"),
         // request/response calls
         bad("feedback score out of range", iae, () -> Feedback.forRow("r").score("s", 2), "score 's' must be between 0 and 1, got 2.0"),
         bad("feedback without id", iae, () -> Feedback.forRow(null).build(), "id must not be null or blank"),

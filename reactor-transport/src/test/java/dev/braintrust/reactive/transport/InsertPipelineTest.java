@@ -8,12 +8,15 @@ import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.DropReason;
+import dev.braintrust.reactive.core.export.EncodedBatch;
+import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.export.ExporterStats;
 import dev.braintrust.reactive.core.export.OverflowPolicy;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.Fault;
 import dev.braintrust.reactive.testkit.RecordedRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,7 +32,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 @ExtendWith(BraintrustTestServerExtension.class)
 class InsertPipelineTest {
 
-  static BraintrustClient.Builder client(BraintrustTestServer server) {
+  static BraintrustClientBuilder client(BraintrustTestServer server) {
     return BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl());
   }
 
@@ -203,7 +206,26 @@ class InsertPipelineTest {
   }
 
   @Test
-  void requestsOverTheClientLimitAreSplitAndA413SplitsFurther() {
+  void theClientSendsWhatItIsGivenInOneRequestAndLeavesCuttingToTheExporter(BraintrustTestServer server) {
+    String pid = server.createProject("one-request");
+    BraintrustClient client = client(server).maxRequestBytes(1_000).build();
+    List<byte[]> rows = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      rows.add(("{\"id\":\"big-" + i + "\",\"input\":\"" + "x".repeat(100) + "\"}").getBytes(StandardCharsets.UTF_8));
+    }
+    EncodedBatch batch = EncodedBatch.of(rows);
+
+    InsertResult r = client.insert(Destination.projectLogs(pid), batch).block(Duration.ofSeconds(10));
+
+    assertThat(batch.bodyBytes()).isGreaterThan(3_000);
+    assertThat(client.maxRequestBytes()).isEqualTo(1_000);
+    assertThat(r.rows()).isEqualTo(30);
+    assertThat(server.requests("/insert")).singleElement().satisfies(req -> assertThat(req.status()).isEqualTo(200));
+    client.close();
+  }
+
+  @Test
+  void a413SplitsTheRequestUntilItFits() {
     try (BraintrustTestServer server = BraintrustTestServer.builder().maxBodyBytes(2_000).build().start()) {
       String pid = server.createProject("split");
       // The exporter's batches are larger than the server takes: the 413s must split them.

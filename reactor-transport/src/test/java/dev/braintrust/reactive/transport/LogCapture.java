@@ -6,7 +6,10 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** Collects what the library logs through System.Logger (JUL by default), formatted. */
+/**
+ * Collects what the library logs, formatted: tracing-core logs through System.Logger, this module
+ * through reactor.util.Loggers; without SLF4J on the classpath both end up in JUL.
+ */
 final class LogCapture extends Handler implements AutoCloseable {
   final List<String> messages = new CopyOnWriteArrayList<>();
   private final Logger root = Logger.getLogger("dev.braintrust.reactive");

@@ -1,0 +1,104 @@
+package dev.braintrust.reactive.transport.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.braintrust.reactive.core.BraintrustException;
+import dev.braintrust.reactive.transport.BraintrustApiException;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns replies into exceptions that are safe to log: a server (or a proxy in front of it) may
+ * echo the request, Authorization header included, so every text taken from a reply has the API
+ * key redacted, and long bodies are cut short.
+ */
+public final class ApiErrors {
+  /** Shown instead of the key. */
+  public static final String REDACTED = "[redacted]";
+  static final int MAX_BODY_CHARS = 300;
+  // Shorter keys aren't real keys, and replacing every occurrence of one would garble messages.
+  private static final int MIN_REDACTED_LENGTH = 8;
+
+  private final @Nullable String secret;
+
+  /** Redacts {@code apiKey} from every message. */
+  public ApiErrors(String apiKey) {
+    this.secret = apiKey.length() >= MIN_REDACTED_LENGTH ? apiKey : null;
+  }
+
+  /** {@code text} without the key. */
+  public String redact(String text) {
+    return secret == null || text.isEmpty() ? text : text.replace(secret, REDACTED);
+  }
+
+  /** A non-2xx reply as an exception carrying the server's {@code error} text. */
+  public BraintrustApiException status(
+      String method, String path, int status, HttpHeaders headers, byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    String error = text;
+    try {
+      JsonNode n = Json.MAPPER.readTree(body);
+      if (n != null && n.hasNonNull("error")) {
+        error = truncate(n.get("error").isTextual() ? n.get("error").asText() : n.get("error").toString());
+      } else {
+        error = truncate(text);
+      }
+    } catch (IOException notJson) {
+      error = truncate(text);
+    }
+    if (error.isEmpty()) {
+      error = "(empty body)";
+    }
+    String requestId = headers.get("x-bt-request-id");
+    if (requestId == null) {
+      requestId = headers.get("x-request-id");
+    }
+    if (requestId == null) {
+      requestId = headers.get("x-amzn-requestid");
+    }
+    return new BraintrustApiException(method, path, status, redact(error),
+        requestId == null ? null : redact(requestId),
+        RetryPolicy.parseRetryAfter(headers.get("Retry-After"), System.currentTimeMillis()));
+  }
+
+  /**
+   * A reply whose status looked fine but whose body is not what the endpoint returns (an HTML
+   * error page from a proxy, say). Not retryable: sending again would get the same page.
+   */
+  public BraintrustApiException unexpected(String method, String path, int status,
+      @Nullable String contentType, byte[] body, String expected) {
+    String what = body.length == 0 ? "an empty body"
+        : (contentType == null ? "a body without content type" : contentType)
+            + ": " + truncate(new String(body, StandardCharsets.UTF_8));
+    return new BraintrustApiException(method, path, status,
+        redact("expected " + expected + ", got " + what), null, null);
+  }
+
+  /**
+   * {@code e} if its messages are free of the key, else a {@link BraintrustException} with the
+   * redacted message and no cause (the cause would carry the key).
+   */
+  public Throwable scrub(Throwable e) {
+    if (secret == null) {
+      return e;
+    }
+    StringBuilder chain = new StringBuilder();
+    boolean leaks = false;
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
+      String m = String.valueOf(t);
+      leaks |= m.contains(secret);
+      chain.append(depth == 0 ? "" : "; caused by ").append(m);
+    }
+    return leaks ? new BraintrustException(redact(chain.toString())) : e;
+  }
+
+  static String truncate(String text) {
+    String t = text.strip();
+    if (t.length() <= MAX_BODY_CHARS) {
+      return t;
+    }
+    return t.substring(0, MAX_BODY_CHARS) + "... (" + t.length() + " characters)";
+  }
+}

@@ -1,0 +1,327 @@
+package dev.braintrust.reactive.transport.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.braintrust.reactive.transport.BraintrustApiException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.resolver.AddressResolverGroup;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+import reactor.netty.transport.NameResolverProvider;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+import reactor.util.retry.Retry;
+
+/**
+ * One attempt at an HTTP exchange with the API, retries around it, error parsing and the {@code
+ * braintrust.http.requests} timer. Owns its event loops and connection pool unless the caller
+ * supplied them, so the client keeps working when an application disposes Reactor Netty's global
+ * resources before it (Spring Boot does on shutdown) and the last batches still go out.
+ */
+public final class HttpCore {
+  private static final Logger LOG = Loggers.getLogger(HttpCore.class);
+  private static final int LOOP_THREADS = 2;
+  private static final Duration LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+  /** A 2xx reply. */
+  public record Reply(int status, @Nullable String contentType, byte[] body) {}
+
+  private final String baseUrl;
+  private final RetryPolicy retryPolicy;
+  private final Scheduler timer;
+  private final MeterRegistry registry;
+  private final ApiErrors errors;
+  private final @Nullable LoopResources ownLoops;
+  private final @Nullable ConnectionProvider ownProvider;
+  private final LoopResources loops;
+  private final ConnectionProvider provider;
+  private final Duration requestTimeout;
+  private final String authorization;
+  private final @Nullable String impersonateUser;
+  // Made on first use: an event loop group opens selectors as soon as it exists, and a client
+  // that is built but never used (or never closed) shouldn't hold any.
+  private @Nullable AddressResolverGroup<?> resolver;
+  private volatile @Nullable HttpClient http;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Mono<Void> shutdown;
+
+  /** A client for these settings; threads start with the first request. */
+  public HttpCore(ClientConfig c) {
+    this.baseUrl = c.baseUrl();
+    this.retryPolicy = new RetryPolicy(c.maxRetries(), c.minBackoff(), c.maxBackoff(), c.maxRetryAfter());
+    this.timer = c.timer() != null ? c.timer() : Schedulers.parallel();
+    this.registry = c.registry() != null ? c.registry() : new SimpleMeterRegistry();
+    this.errors = new ApiErrors(c.apiKey());
+    this.ownLoops = c.loopResources() == null ? LoopResources.create("braintrust-http", LOOP_THREADS, true) : null;
+    this.ownProvider = c.connectionProvider() == null
+        ? ConnectionProvider.builder("braintrust")
+            .maxConnections(c.maxConnections())
+            .pendingAcquireMaxCount(-1)
+            .maxIdleTime(Duration.ofSeconds(30))
+            .build()
+        : null;
+    this.loops = ownLoops != null ? ownLoops : c.loopResources();
+    this.provider = ownProvider != null ? ownProvider : c.connectionProvider();
+    this.requestTimeout = c.requestTimeout();
+    this.authorization = "Bearer " + c.apiKey();
+    this.impersonateUser = c.impersonateUser();
+    this.shutdown = Mono.defer(this::release).cache();
+  }
+
+  private HttpClient http() {
+    HttpClient h = http;
+    return h != null ? h : createHttp();
+  }
+
+  private synchronized HttpClient createHttp() {
+    if (closed.get()) {
+      // Else a resolver made after shutdown closed the last one would never be closed.
+      throw shutDown();
+    }
+    if (http == null) {
+      // Reactor Netty's default resolver lives in its global resources; ours lives and dies with us.
+      AddressResolverGroup<?> r = NameResolverProvider.builder().build()
+          .newNameResolverGroup(loops, LoopResources.DEFAULT_NATIVE);
+      resolver = r;
+      String impersonate = impersonateUser;
+      http = HttpClient.create(provider)
+          .runOn(loops)
+          .resolver(r)
+          .baseUrl(baseUrl)
+          .compress(true)
+          .responseTimeout(requestTimeout)
+          .headers(h -> {
+            h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+            h.set(HttpHeaderNames.USER_AGENT, "braintrust-reactive-java/0.1");
+            h.set(HttpHeaderNames.ACCEPT, "application/json");
+            if (impersonate != null) {
+              h.set("x-bt-impersonate-user", impersonate);
+            }
+          });
+    }
+    return http;
+  }
+
+  /** The base URL requests go to. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** Where attempts are timed. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The redacting error factory. */
+  public ApiErrors errors() {
+    return errors;
+  }
+
+  /** Sends JSON (or nothing) with retries and reads a JSON answer; an empty body reads as {}. */
+  public Mono<JsonNode> json(HttpMethod method, String path, @Nullable JsonNode body) {
+    byte[] bytes;
+    try {
+      bytes = body == null ? null : Json.MAPPER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      return Mono.error(e);
+    }
+    return withRetry(exchange(method, path, bytes, false))
+        .map(reply -> parse(method, path, reply))
+        .onErrorMap(errors::scrub);
+  }
+
+  private JsonNode parse(HttpMethod method, String path, Reply reply) {
+    if (reply.body().length == 0) {
+      return Json.MAPPER.createObjectNode();
+    }
+    try {
+      JsonNode n = Json.MAPPER.readTree(reply.body());
+      if (n != null) {
+        return n;
+      }
+    } catch (IOException notJson) {
+      // Reported below with what came back instead.
+    }
+    throw errors.unexpected(method.name(), path, reply.status(), reply.contentType(), reply.body(), "a JSON body");
+  }
+
+  /**
+   * One attempt, timed. Completes with a 2xx reply or fails with {@link BraintrustApiException};
+   * connection failures and timeouts pass through for {@link #isRetryable} to judge.
+   */
+  public Mono<Reply> exchange(HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
+    return Mono.defer(() -> {
+      if (closed.get()) {
+        return Mono.error(shutDown());
+      }
+      long start = System.nanoTime();
+      return send(method, path, body, gzipped)
+          .doOnSuccess(r -> record(method, "2xx", start))
+          .doOnError(e -> record(method, outcome(e), start));
+    });
+  }
+
+  private Mono<Reply> send(HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
+    HttpClient client = http().headers(h -> {
+      if (body != null) {
+        h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        if (gzipped) {
+          h.set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+        }
+      }
+    });
+    HttpClient.ResponseReceiver<?> sender = body == null
+        ? client.request(method).uri(path)
+        : client.request(method).uri(path).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+    return sender.responseSingle((res, content) -> content.asByteArray()
+        .defaultIfEmpty(new byte[0])
+        .flatMap(bytes -> {
+          int status = res.status().code();
+          if (status >= 200 && status < 300) {
+            return Mono.just(new Reply(status, res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), bytes));
+          }
+          return Mono.error(errors.status(method.name(), path, status, res.responseHeaders(), bytes));
+        }));
+  }
+
+  /**
+   * POSTs JSON and streams the answer's Server-Sent Event payloads up to {@code [DONE]}, then
+   * completes when the response ends. Reading to the end (rather than cancelling at {@code [DONE]})
+   * lets the connection go back to the pool instead of being torn down. Cancelling closes it.
+   */
+  public Flux<String> sse(String path, JsonNode body) {
+    byte[] bytes;
+    try {
+      bytes = Json.MAPPER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      return Flux.error(e);
+    }
+    Flux<String> attempt = Flux.defer(() -> {
+      if (closed.get()) {
+        return Flux.error(shutDown());
+      }
+      return http().headers(h -> {
+            h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            h.set(HttpHeaderNames.ACCEPT, "text/event-stream");
+          })
+          .post()
+          .uri(path)
+          .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(bytes)))
+          .response((res, content) -> {
+            int status = res.status().code();
+            if (status < 200 || status >= 300) {
+              return content.aggregate().asByteArray().defaultIfEmpty(new byte[0])
+                  .flatMapMany(b -> Flux.<String>error(errors.status("POST", path, status, res.responseHeaders(), b)));
+            }
+            SseDecoder decoder = new SseDecoder();
+            return content.asByteArray().concatMapIterable(decoder::feed);
+          });
+    });
+    // Retrying after an event reached the subscriber would replay the stream into it, so a stream
+    // is retried only while nothing has been emitted (refused connection, 429, 5xx before data).
+    return Flux.defer(() -> {
+      AtomicBoolean emitted = new AtomicBoolean();
+      AtomicBoolean done = new AtomicBoolean();
+      return attempt
+          .filter(d -> !done.get() && !(d.equals("[DONE]") && done.compareAndSet(false, true)))
+          .doOnNext(d -> emitted.set(true))
+          .retryWhen(retry(() -> !emitted.get()));
+    }).onErrorMap(errors::scrub);
+  }
+
+  /** {@code call} retried on retryable failures with the client's backoff. */
+  public <T> Mono<T> withRetry(Mono<T> call) {
+    return call.retryWhen(retry(() -> true));
+  }
+
+  private Retry retry(BooleanSupplier stillRetryable) {
+    return Retry.from(signals -> signals.concatMap(signal -> {
+      Throwable e = signal.failure();
+      long n = signal.totalRetries();
+      if (n >= retryPolicy.maxRetries() || !isRetryable(e) || !stillRetryable.getAsBoolean() || closed.get()) {
+        return Mono.error(e);
+      }
+      Duration retryAfter = e instanceof BraintrustApiException ? ((BraintrustApiException) e).retryAfter() : null;
+      Duration delay = retryPolicy.delay(n, retryAfter);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("retry {} in {} ms after: {}", n + 1, delay.toMillis(), errors.redact(String.valueOf(e)));
+      }
+      return Mono.delay(delay, timer);
+    }));
+  }
+
+  /** Whether a failed attempt may succeed if sent again. */
+  public static boolean isRetryable(Throwable e) {
+    if (e instanceof BraintrustApiException) {
+      return ((BraintrustApiException) e).isRetryable();
+    }
+    return e instanceof IOException
+        || e instanceof TimeoutException
+        || e instanceof io.netty.handler.timeout.TimeoutException
+        || e instanceof io.netty.channel.ChannelException;
+  }
+
+  private void record(HttpMethod method, String outcome, long start) {
+    Timer.builder("braintrust.http.requests")
+        .description("HTTP attempts to the Braintrust API, retries included")
+        .tag("method", method.name())
+        .tag("outcome", outcome)
+        .register(registry)
+        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  private static String outcome(Throwable e) {
+    if (e instanceof BraintrustApiException) {
+      return (((BraintrustApiException) e).status() / 100) + "xx";
+    }
+    return isRetryable(e) ? "io_error" : "client_error";
+  }
+
+  /**
+   * Releases what this client created: its pool, resolver and event loops. Resources supplied by
+   * the caller stay as they are. Idempotent; later requests fail at once.
+   */
+  public Mono<Void> shutdown() {
+    return shutdown;
+  }
+
+  private static IllegalStateException shutDown() {
+    return new IllegalStateException(
+        "this BraintrustClient is shut down (an exporter shuts its transport down when closed)");
+  }
+
+  /** Whether {@link #shutdown()} has begun. */
+  public boolean isShutdown() {
+    return closed.get();
+  }
+
+  private Mono<Void> release() {
+    closed.set(true);
+    Mono<Void> pool = ownProvider == null ? Mono.empty() : ownProvider.disposeLater();
+    Mono<Void> eventLoops = ownLoops == null ? Mono.empty()
+        : ownLoops.disposeLater(Duration.ZERO, LOOP_SHUTDOWN_TIMEOUT);
+    return pool.then(Mono.fromRunnable(this::closeResolver)).then(eventLoops);
+  }
+
+  private synchronized void closeResolver() {
+    if (resolver != null) {
+      resolver.close();
+    }
+  }
+}
