@@ -1,0 +1,117 @@
+package dev.braintrust.reactive.testkit.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The API's objects (projects, experiments, datasets), in creation order, with soft delete.
+ * Every method holds the monitor: the store is a test fixture, and simple correctness beats
+ * throughput. Callers get copies, never the stored nodes.
+ */
+public final class ObjectStore {
+  private static final String ORG_ID = "00000000-0000-4000-8000-000000000001";
+
+  private final Map<String, ObjectNode> objects = new LinkedHashMap<>();
+
+  /** Returns the object of this kind with this name (and parent), creating it if missing. */
+  public synchronized ObjectNode getOrCreate(String kind, String name, @Nullable String projectId,
+      @Nullable JsonNode fields) {
+    for (ObjectNode o : objects.values()) {
+      if (live(o, kind) && o.path("name").asText().equals(name)
+          && (projectId == null || projectId.equals(o.path("project_id").asText(null)))) {
+        return publicView(o);
+      }
+    }
+    ObjectNode o = Json.object();
+    String id = UUID.randomUUID().toString();
+    o.put("_kind", kind);
+    o.put("id", id);
+    o.put("name", name);
+    if (projectId != null) {
+      o.put("project_id", projectId);
+    }
+    if (kind.equals("project")) {
+      o.put("org_id", ORG_ID);
+    }
+    o.put("created", Instant.now().toString());
+    if (fields != null && fields.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        if (!o.has(f.getKey())) {
+          o.set(f.getKey(), f.getValue());
+        }
+      }
+    }
+    objects.put(id, o);
+    return publicView(o);
+  }
+
+  /** The live object with this id and kind, or null. */
+  public synchronized @Nullable ObjectNode get(String kind, String id) {
+    ObjectNode o = objects.get(id);
+    return o == null || !live(o, kind) ? null : publicView(o);
+  }
+
+  /** Live objects of a kind whose fields equal the non-null values of {@code where}. */
+  public synchronized List<ObjectNode> list(String kind, Map<String, @Nullable String> where) {
+    List<ObjectNode> out = new ArrayList<>();
+    for (ObjectNode o : objects.values()) {
+      if (live(o, kind) && matches(o, where)) {
+        out.add(publicView(o));
+      }
+    }
+    return out;
+  }
+
+  /** Applies a patch to an object; null when missing. */
+  public synchronized @Nullable ObjectNode patch(String kind, String id, JsonNode patch) {
+    ObjectNode o = objects.get(id);
+    if (o == null || !live(o, kind)) {
+      return null;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (!f.getKey().equals("id") && !f.getKey().startsWith("_")) {
+        o.set(f.getKey(), f.getValue());
+      }
+    }
+    return publicView(o);
+  }
+
+  /** Marks an object deleted; null when missing. */
+  public synchronized @Nullable ObjectNode delete(String kind, String id) {
+    ObjectNode o = objects.get(id);
+    if (o == null || !live(o, kind)) {
+      return null;
+    }
+    o.put("deleted_at", Instant.now().toString());
+    return publicView(o);
+  }
+
+  private static boolean live(ObjectNode o, String kind) {
+    return o.path("_kind").asText().equals(kind) && !o.has("deleted_at");
+  }
+
+  private static boolean matches(ObjectNode o, Map<String, @Nullable String> where) {
+    for (Map.Entry<String, @Nullable String> w : where.entrySet()) {
+      if (w.getValue() != null && !w.getValue().equals(o.path(w.getKey()).asText(null))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static ObjectNode publicView(ObjectNode o) {
+    ObjectNode copy = o.deepCopy();
+    copy.remove("_kind");
+    return copy;
+  }
+}
