@@ -341,7 +341,10 @@ public final class BraintrustTestServer implements AutoCloseable {
       return this;
     }
 
-    /** Appends every stored row to this JSONL file. */
+    /**
+     * Appends every stored row to this JSONL file as {@code {"object": "KIND/ID", "row": {...}}};
+     * a deleted row appears as {@code {"id": ..., "_object_delete": true}}.
+     */
     public Builder persistTo(Path file) {
       this.persistTo = file;
       return this;

@@ -30,9 +30,12 @@ public final class EventValidator {
       if (e.has("id") && !(e.get("id").isTextual() && !e.get("id").asText().isEmpty())) {
         throw HttpError.badRequest(at + ".id must be a non-empty string");
       }
-      if (e.has("_is_merge") && !e.get("_is_merge").isBoolean()) {
-        throw HttpError.badRequest(at + "._is_merge must be a boolean");
+      for (String f : new String[] {"_is_merge", "_object_delete"}) {
+        if (e.has(f) && !e.get(f).isBoolean()) {
+          throw HttpError.badRequest(at + "." + f + " must be a boolean");
+        }
       }
+      mergePaths(at + "._merge_paths", e.get("_merge_paths"));
       scores(at, e.get("scores"));
       object(at + ".metadata", e.get("metadata"));
       object(at + ".span_attributes", e.get("span_attributes"));
@@ -107,6 +110,22 @@ public final class EventValidator {
         throw HttpError.badRequest(
             at + ".scores." + s.getKey() + " must be a number between 0 and 1 or null");
       }
+    }
+  }
+
+  private static void mergePaths(String at, JsonNode n) {
+    if (n == null || n.isNull()) {
+      return;
+    }
+    boolean ok = n.isArray();
+    for (JsonNode path : n) {
+      ok &= path.isArray() && !path.isEmpty();
+      for (JsonNode key : path) {
+        ok &= key.isTextual();
+      }
+    }
+    if (!ok) {
+      throw HttpError.badRequest(at + " must be an array of paths, each a non-empty array of strings");
     }
   }
 

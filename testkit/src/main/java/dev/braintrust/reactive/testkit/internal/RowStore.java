@@ -22,7 +22,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Rows (events) of every object with Braintrust's upsert-by-id and {@code _is_merge} semantics,
+ * Rows (events) of every object with Braintrust's upsert-by-id, {@code _is_merge}, {@code
+ * _merge_paths} and {@code _object_delete} semantics,
  * the feedback received, and the optional JSONL persistence file. Every method holds the
  * monitor: the store is a test fixture, and simple correctness beats throughput. Without
  * retained rows it keeps only row ids, so soak tests can send millions of events.
@@ -55,14 +56,22 @@ public final class RowStore {
     return kind + "/" + id;
   }
 
-  /** Upserts validated events; returns their ids in order. */
+  /**
+   * Upserts validated events in order and returns their ids. An event with {@code _object_delete}
+   * removes its row; a merge event's {@code _merge_paths} name the paths it replaces instead of
+   * merging into.
+   */
   public synchronized List<String> insert(String objectKey, List<ObjectNode> events) {
     List<String> ids = new ArrayList<>(events.size());
     if (!retainRows) {
-      Set<String> seen = idsOnly.computeIfAbsent(objectKey, k -> new HashSet<>());
+      Set<String> live = idsOnly.computeIfAbsent(objectKey, k -> new HashSet<>());
       for (ObjectNode e : events) {
         String id = e.hasNonNull("id") ? e.get("id").asText() : UUID.randomUUID().toString();
-        seen.add(id);
+        if (e.path("_object_delete").asBoolean(false)) {
+          live.remove(id);
+        } else {
+          live.add(id);
+        }
         ids.add(id);
       }
       return ids;
@@ -74,12 +83,20 @@ public final class RowStore {
       String id = event.hasNonNull("id") ? event.get("id").asText() : UUID.randomUUID().toString();
       event.put("id", id);
       boolean merge = event.path("_is_merge").asBoolean(false);
-      event.remove("_is_merge");
+      boolean delete = event.path("_object_delete").asBoolean(false);
+      Set<List<String>> replaced = paths(event.get("_merge_paths"));
+      event.remove(List.of("_is_merge", "_object_delete", "_merge_paths"));
+      ids.add(id);
+      if (delete) {
+        table.remove(id);
+        persist(objectKey, Json.object().put("id", id).put("_object_delete", true).put("_xact_id", txn));
+        continue;
+      }
       ObjectNode existing = table.get(id);
       ObjectNode stored;
       if (merge && existing != null) {
         stored = existing;
-        deepMerge(stored, event);
+        merge(stored, event, replaced, List.of());
       } else {
         stored = event;
         if (!stored.has("created")) {
@@ -90,7 +107,6 @@ public final class RowStore {
       // Re-insert so the row moves to the end: fetch order is by transaction.
       table.remove(id);
       table.put(id, stored);
-      ids.add(id);
       persist(objectKey, stored);
     }
     return ids;
@@ -173,16 +189,41 @@ public final class RowStore {
   }
 
   /** Merges {@code patch} into {@code target}: objects recursively, anything else replaced. */
-  static void deepMerge(ObjectNode target, JsonNode patch) {
+  private static void deepMerge(ObjectNode target, JsonNode patch) {
+    merge(target, patch, Set.of(), List.of());
+  }
+
+  /**
+   * Merges {@code patch}, found at path {@code at}, into {@code target}: objects recursively,
+   * except at the {@code replaced} paths, where the patch's value replaces the old one whole.
+   */
+  private static void merge(ObjectNode target, JsonNode patch, Set<List<String>> replaced,
+      List<String> at) {
     for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
+      List<String> here = new ArrayList<>(at);
+      here.add(f.getKey());
       JsonNode old = target.get(f.getKey());
-      if (old != null && old.isObject() && f.getValue().isObject()) {
-        deepMerge((ObjectNode) old, f.getValue());
+      if (old != null && old.isObject() && f.getValue().isObject() && !replaced.contains(here)) {
+        merge((ObjectNode) old, f.getValue(), replaced, here);
       } else {
         target.set(f.getKey(), f.getValue().deepCopy());
       }
     }
+  }
+
+  /** {@code _merge_paths} (already validated) as a set of key paths. */
+  private static Set<List<String>> paths(@Nullable JsonNode mergePaths) {
+    if (mergePaths == null || !mergePaths.isArray()) {
+      return Set.of();
+    }
+    Set<List<String>> out = new HashSet<>();
+    for (JsonNode path : mergePaths) {
+      List<String> keys = new ArrayList<>();
+      path.forEach(k -> keys.add(k.asText()));
+      out.add(keys);
+    }
+    return out;
   }
 
   private void persist(String objectKey, ObjectNode row) {
