@@ -130,4 +130,40 @@ class InsertSemanticsTest {
     assertThat(stringFlag.json().get("error").asText()).isEqualTo("events[0]._object_delete must be a boolean");
     assertThat(server.projectLogs(pid)).isEmpty();
   }
+
+  @Test
+  void metricsTakeAnyJsonValueButMustBeAnObject(BraintrustTestServer server) {
+    String pid = server.createProject("p");
+    RawHttp http = new RawHttp(server);
+    String path = "/v1/project_logs/" + pid + "/insert";
+
+    RawHttp.Response anyValues = http.post(path, insert("{\"id\":\"a\",\"metrics\":{\"tokens\":5,"
+        + "\"model\":\"gpt\",\"cached\":true,\"detail\":{\"x\":1},\"steps\":[1,2],\"none\":null}}"));
+    RawHttp.Response notAnObject = http.post(path, insert("{\"id\":\"b\",\"metrics\":5}"));
+
+    assertThat(anyValues.status()).isEqualTo(200);
+    JsonNode metrics = server.projectLogs(pid).get(0).get("metrics");
+    assertThat(metrics.get("model").asText()).isEqualTo("gpt");
+    assertThat(metrics.get("detail").get("x").asInt()).isEqualTo(1);
+    assertThat(notAnObject.status()).isEqualTo(400);
+    assertThat(notAnObject.json().get("error").asText()).isEqualTo("events[0].metrics must be an object");
+  }
+
+  @Test
+  void scoresStayNumbersBetweenZeroAndOneOrNull(BraintrustTestServer server) {
+    String pid = server.createProject("p");
+    RawHttp http = new RawHttp(server);
+    String path = "/v1/project_logs/" + pid + "/insert";
+
+    RawHttp.Response ok = http.post(path, insert("{\"id\":\"a\",\"scores\":{\"x\":0,\"y\":1,\"z\":null}}"));
+    RawHttp.Response text = http.post(path, insert("{\"id\":\"b\",\"scores\":{\"x\":\"high\"}}"));
+    RawHttp.Response negative = http.post(path, insert("{\"id\":\"c\",\"scores\":{\"x\":-0.1}}"));
+
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(text.status()).isEqualTo(400);
+    assertThat(text.json().get("error").asText())
+        .isEqualTo("events[0].scores.x must be a number between 0 and 1 or null");
+    assertThat(negative.status()).isEqualTo(400);
+    assertThat(server.rowIds("project_logs", pid)).containsExactly("a");
+  }
 }

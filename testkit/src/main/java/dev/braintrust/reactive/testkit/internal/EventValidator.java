@@ -39,16 +39,8 @@ public final class EventValidator {
       scores(at, e.get("scores"));
       object(at + ".metadata", e.get("metadata"));
       object(at + ".span_attributes", e.get("span_attributes"));
-      JsonNode metrics = e.get("metrics");
-      object(at + ".metrics", metrics);
-      if (metrics != null && metrics.isObject()) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> m = it.next();
-          if (!m.getValue().isNumber() && !m.getValue().isNull()) {
-            throw HttpError.badRequest(at + ".metrics." + m.getKey() + " must be a number");
-          }
-        }
-      }
+      // The spec lets a metric be any JSON value (additionalProperties: true).
+      object(at + ".metrics", e.get("metrics"));
       strings(at + ".span_parents", e.get("span_parents"));
       strings(at + ".tags", e.get("tags"));
       for (String f : new String[] {"span_id", "root_span_id", "created"}) {
