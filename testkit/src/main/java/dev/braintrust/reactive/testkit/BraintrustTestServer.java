@@ -185,17 +185,17 @@ public final class BraintrustTestServer implements AutoCloseable {
 
   /** Creates (or gets) a project and returns its id. */
   public String createProject(String name) {
-    return objects.getOrCreate("project", name, null, null).get("id").asText();
+    return objects.getOrCreate("project", "name", name, null, Json.object()).get("id").asText();
   }
 
   /** Creates (or gets) an experiment in a project and returns its id. */
   public String createExperiment(String projectId, String name) {
-    return objects.getOrCreate("experiment", name, projectId, null).get("id").asText();
+    return objects.getOrCreate("experiment", "name", name, projectId, Json.object()).get("id").asText();
   }
 
   /** Creates (or gets) a dataset in a project and returns its id. */
   public String createDataset(String projectId, String name) {
-    return objects.getOrCreate("dataset", name, projectId, null).get("id").asText();
+    return objects.getOrCreate("dataset", "name", name, projectId, Json.object()).get("id").asText();
   }
 
   /** The id of the project with this name, or null. */

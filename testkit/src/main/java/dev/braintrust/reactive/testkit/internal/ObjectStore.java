@@ -8,11 +8,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The API's objects (projects, experiments, datasets), in creation order, with soft delete.
+ * The API's objects (projects, experiments, datasets, functions), in creation order, with soft
+ * delete.
  * Every method holds the monitor: the store is a test fixture, and simple correctness beats
  * throughput. Callers get copies, never the stored nodes.
  */
@@ -21,20 +23,28 @@ public final class ObjectStore {
 
   private final Map<String, ObjectNode> objects = new LinkedHashMap<>();
 
-  /** Returns the object of this kind with this name (and parent), creating it if missing. */
-  public synchronized ObjectNode getOrCreate(String kind, String name, @Nullable String projectId,
-      @Nullable JsonNode fields) {
-    for (ObjectNode o : objects.values()) {
-      if (live(o, kind) && o.path("name").asText().equals(name)
-          && (projectId == null || projectId.equals(o.path("project_id").asText(null)))) {
-        return publicView(o);
+  /**
+   * Returns the live object of this kind in this project (none for {@code projectId} null) whose
+   * {@code keyField} equals {@code key}, creating it from {@code fields} if missing. A null key
+   * creates an object with a fresh generated name, as the API does for unnamed experiments.
+   */
+  public synchronized ObjectNode getOrCreate(String kind, String keyField, @Nullable String key,
+      @Nullable String projectId, JsonNode fields) {
+    if (key != null) {
+      ObjectNode found = find(kind, keyField, key, projectId);
+      if (found != null) {
+        return publicView(found);
       }
     }
     ObjectNode o = Json.object();
     String id = UUID.randomUUID().toString();
     o.put("_kind", kind);
     o.put("id", id);
-    o.put("name", name);
+    if (key == null) {
+      o.put("name", freshName(kind, projectId));
+    } else {
+      o.put(keyField, key);
+    }
     if (projectId != null) {
       o.put("project_id", projectId);
     }
@@ -42,16 +52,55 @@ public final class ObjectStore {
       o.put("org_id", ORG_ID);
     }
     o.put("created", Instant.now().toString());
-    if (fields != null && fields.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> f = it.next();
-        if (!o.has(f.getKey())) {
-          o.set(f.getKey(), f.getValue());
-        }
-      }
-    }
+    copyFields(o, fields);
     objects.put(id, o);
     return publicView(o);
+  }
+
+  /**
+   * Replaces the live object of this kind in this project whose {@code keyField} equals {@code
+   * key} with {@code fields}, keeping its id and creation time, or creates it.
+   */
+  public synchronized ObjectNode replace(String kind, String keyField, String key,
+      @Nullable String projectId, JsonNode fields) {
+    ObjectNode found = find(kind, keyField, key, projectId);
+    if (found == null) {
+      return getOrCreate(kind, keyField, key, projectId, fields);
+    }
+    found.retain("_kind", "id", "created", keyField, "project_id");
+    copyFields(found, fields);
+    return publicView(found);
+  }
+
+  private @Nullable ObjectNode find(String kind, String keyField, String key,
+      @Nullable String projectId) {
+    for (ObjectNode o : objects.values()) {
+      if (live(o, kind) && key.equals(o.path(keyField).asText(null))
+          && Objects.equals(projectId, o.path("project_id").asText(null))) {
+        return o;
+      }
+    }
+    return null;
+  }
+
+  /** {@code kind-N}, the first N not naming a live object of this kind in the project. */
+  private String freshName(String kind, @Nullable String projectId) {
+    for (int n = 1; ; n++) {
+      String name = kind + "-" + n;
+      if (find(kind, "name", name, projectId) == null) {
+        return name;
+      }
+    }
+  }
+
+  /** Copies the fields {@code o} does not set itself; the server's own fields win. */
+  private static void copyFields(ObjectNode o, JsonNode fields) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (!o.has(f.getKey()) && !f.getKey().startsWith("_")) {
+        o.set(f.getKey(), f.getValue());
+      }
+    }
   }
 
   /** The live object with this id and kind, or null. */

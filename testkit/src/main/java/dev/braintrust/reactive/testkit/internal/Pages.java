@@ -1,15 +1,29 @@
 package dev.braintrust.reactive.testkit.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** The API's list pagination: {@code limit} with a {@code starting_after} or {@code ending_before} object id. */
+/**
+ * The API's list pagination: {@code limit} with a {@code starting_after} or {@code ending_before}
+ * object id, over the objects named by {@code ids} (repeated to list several) when given.
+ */
 final class Pages {
   private Pages() {}
 
   /** {@code {"objects": [...]}} holding the page of {@code found} the request asks for. */
-  static ObjectNode page(List<ObjectNode> found, Exchange ex) {
+  static ObjectNode page(List<ObjectNode> all, Exchange ex) {
+    List<ObjectNode> found = all;
+    List<String> ids = ex.params("ids");
+    if (!ids.isEmpty()) {
+      found = new ArrayList<>();
+      for (ObjectNode o : all) {
+        if (ids.contains(o.path("id").asText())) {
+          found.add(o);
+        }
+      }
+    }
     String after = ex.param("starting_after");
     String before = ex.param("ending_before");
     if (after != null && before != null) {

@@ -8,7 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** {@code GET /v1/experiment/{id}/summarize}: average scores, compared with another experiment. */
+/**
+ * {@code GET /v1/experiment/{id}/summarize} (average scores, compared with another experiment,
+ * when {@code summarize_scores=true}) and {@code GET /v1/dataset/{id}/summarize} (the record
+ * count when {@code summarize_data=true}).
+ */
 public final class SummaryHandler {
   private final ObjectStore objects;
   private final RowStore rows;
@@ -22,13 +26,44 @@ public final class SummaryHandler {
   /** Adds this handler's routes. */
   public void register(Router.Builder routes) {
     routes.on("GET", "/v1/experiment/([^/]+)/summarize", (ex, p) -> experiment(p.get(0), ex));
+    routes.on("GET", "/v1/dataset/([^/]+)/summarize", (ex, p) -> dataset(p.get(0), ex));
+  }
+
+  private Reply dataset(String datasetId, Exchange ex) {
+    ObjectNode dataset = existing("dataset", datasetId);
+    ObjectNode out = Json.object();
+    // The spec types project_name as a string, so a dataset outside any project gets "".
+    out.put("project_name", projectName(dataset));
+    out.put("dataset_name", dataset.path("name").asText());
+    if (flag(ex, "summarize_data")) {
+      out.putObject("data_summary")
+          .put("total_records", rows.ids(RowStore.key("dataset", datasetId)).size());
+    } else {
+      out.putNull("data_summary");
+    }
+    return Reply.ok(out);
+  }
+
+  private String projectName(ObjectNode object) {
+    ObjectNode project = objects.get("project", object.path("project_id").asText());
+    return project == null ? "" : project.path("name").asText();
+  }
+
+  private static boolean flag(Exchange ex, String name) {
+    String v = ex.param(name);
+    if (v == null || v.equals("false")) {
+      return false;
+    }
+    if (v.equals("true")) {
+      return true;
+    }
+    throw HttpError.badRequest("'" + name + "' must be true or false, got '" + v + "'");
   }
 
   private Reply experiment(String experimentId, Exchange ex) {
     ObjectNode exp = existing("experiment", experimentId);
-    ObjectNode project = objects.get("project", exp.path("project_id").asText());
     ObjectNode out = Json.object();
-    out.put("project_name", project == null ? "" : project.path("name").asText());
+    out.put("project_name", projectName(exp));
     out.put("experiment_name", exp.path("name").asText());
     out.put("project_url", "http://testkit/project");
     out.put("experiment_url", "http://testkit/experiment/" + experimentId);
@@ -41,6 +76,12 @@ public final class SummaryHandler {
       theirsByInput = scoresByInput(comparisonId);
     } else {
       out.putNull("comparison_experiment_name");
+    }
+    // Without summarize_scores the API answers with the names only.
+    if (!flag(ex, "summarize_scores")) {
+      out.putNull("scores");
+      out.putNull("metrics");
+      return Reply.ok(out);
     }
     Map<String, Map<String, Double>> mineByInput = scoresByInput(experimentId);
     ObjectNode scores = out.putObject("scores");
