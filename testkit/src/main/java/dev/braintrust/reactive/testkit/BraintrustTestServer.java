@@ -30,9 +30,10 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * An in-process, Braintrust-compatible API server on Reactor Netty, for tests and offline quick
- * starts. It checks the Bearer key, accepts gzip bodies, validates events against the API's
- * shapes, stores rows with upsert/merge semantics, pages fetches by cursor, answers the AI proxy
- * with a deterministic fake model, records every request, and injects scripted faults.
+ * starts. It follows the OpenAPI spec rather than any client: it checks the Bearer key, accepts
+ * gzip bodies, validates bodies against the spec's shapes, stores rows with upsert, merge and
+ * delete semantics, pages fetches by cursor, answers the AI proxy with a deterministic fake model
+ * and function invocations with an echo, records every request, and injects scripted faults.
  *
  * <pre>{@code
  * try (BraintrustTestServer server = BraintrustTestServer.builder().build().start()) {
@@ -55,6 +56,7 @@ public final class BraintrustTestServer implements AutoCloseable {
   private final FaultInjector faults = new FaultInjector();
   private final RequestLog requests = new RequestLog();
   private final EventStreams streams = new EventStreams();
+  private final FunctionHandler functions;
   private final Gateway gateway;
   // Written under this by start, stop and close; read from any thread.
   private volatile int boundPort;
@@ -69,7 +71,8 @@ public final class BraintrustTestServer implements AutoCloseable {
     new ObjectHandler(objects).register(routes);
     new EventHandler(objects, rows).register(routes);
     new SummaryHandler(objects, rows).register(routes);
-    new FunctionHandler().register(routes);
+    this.functions = new FunctionHandler(objects);
+    functions.register(routes);
     new ProxyHandler(model).register(routes);
     FaultHandler faultHandler = new FaultHandler(path -> {
       Fault f = faults.next(path);
@@ -196,6 +199,20 @@ public final class BraintrustTestServer implements AutoCloseable {
   /** Creates (or gets) a dataset in a project and returns its id. */
   public String createDataset(String projectId, String name) {
     return objects.getOrCreate("dataset", "name", name, projectId, Json.object()).get("id").asText();
+  }
+
+  /**
+   * Creates (or gets) a function with this slug in the named project, creating the project too,
+   * and returns its id. Invoked through {@code POST /v1/function/{id}/invoke}, it echoes its
+   * input: {@code {"function": slug, "function_id": id, "output": input}}.
+   */
+  public String createFunction(String projectName, String slug) {
+    ObjectNode body = Json.object()
+        .put("project_id", createProject(projectName))
+        .put("name", slug)
+        .put("slug", slug);
+    body.putObject("function_data").put("type", "prompt");
+    return functions.create(body, false).get("id").asText();
   }
 
   /** The id of the project with this name, or null. */

@@ -20,7 +20,7 @@ class ObjectRoutesTest {
 
   @Test
   void anExperimentNeedsOnlyItsProjectAndGetsAGeneratedName(BraintrustTestServer server) {
-    String pid = server.createProject("p");
+    String pid = server.createProject("unnamed");
     RawHttp http = new RawHttp(server);
 
     RawHttp.Response first = http.post("/v1/experiment", "{\"project_id\":\"" + pid + "\"}");
@@ -37,7 +37,7 @@ class ObjectRoutesTest {
 
   @Test
   void aDatasetNeedsOnlyANameAndIsCreateOrGetWithinItsProject(BraintrustTestServer server) {
-    String pid = server.createProject("p");
+    String pid = server.createProject("loose");
     RawHttp http = new RawHttp(server);
 
     RawHttp.Response loose = http.post("/v1/dataset", "{\"name\":\"golden\"}");
@@ -97,7 +97,7 @@ class ObjectRoutesTest {
 
   @Test
   void anExperimentSummaryHasScoresOnlyWhenAskedForThem(BraintrustTestServer server) {
-    String pid = server.createProject("proj");
+    String pid = server.createProject("scored");
     String eid = server.createExperiment(pid, "exp");
     RawHttp http = new RawHttp(server);
     http.post("/v1/experiment/" + eid + "/insert", "{\"events\":[{\"id\":\"a\",\"scores\":{\"acc\":0.5}}]}");
@@ -107,7 +107,7 @@ class ObjectRoutesTest {
 
     assertThat(withScores.get("scores").get("acc").get("score").asDouble()).isEqualTo(0.5);
     assertThat(namesOnly.get("experiment_name").asText()).isEqualTo("exp");
-    assertThat(namesOnly.get("project_name").asText()).isEqualTo("proj");
+    assertThat(namesOnly.get("project_name").asText()).isEqualTo("scored");
     assertThat(namesOnly.get("scores").isNull()).isTrue();
   }
 
