@@ -55,7 +55,17 @@ public final class EventHandler {
   }
 
   private Reply fetch(String table, Exchange ex) {
-    JsonNode body = ex.body();
+    JsonNode body = Bodies.object(ex.body());
+    JsonNode limitField = body.get("limit");
+    if (limitField != null && !limitField.isNull()
+        && !(limitField.isIntegralNumber() && limitField.canConvertToInt())) {
+      throw HttpError.badRequest("'limit' must be an integer");
+    }
+    JsonNode filters = body.get("filters");
+    if (filters != null && !filters.isNull() && !filters.isArray()) {
+      throw HttpError.badRequest("'filters' must be an array");
+    }
+    Bodies.optional(body, "cursor");
     int limit = body.hasNonNull("limit") ? body.get("limit").asInt() : limit(ex.param("limit"));
     if (limit <= 0) {
       throw HttpError.badRequest("limit must be positive");
