@@ -97,7 +97,7 @@ public final class ObjectStore {
   private static void copyFields(ObjectNode o, JsonNode fields) {
     for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
-      if (!o.has(f.getKey()) && !f.getKey().startsWith("_")) {
+      if (!o.has(f.getKey()) && settable(f.getKey())) {
         o.set(f.getKey(), f.getValue());
       }
     }
@@ -128,7 +128,7 @@ public final class ObjectStore {
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
-      if (!f.getKey().equals("id") && !f.getKey().startsWith("_")) {
+      if (settable(f.getKey())) {
         o.set(f.getKey(), f.getValue());
       }
     }
@@ -143,6 +143,11 @@ public final class ObjectStore {
     }
     o.put("deleted_at", Instant.now().toString());
     return publicView(o);
+  }
+
+  /** Whether a body may set this field; the store alone decides ids, kinds and deletion. */
+  private static boolean settable(String field) {
+    return !field.equals("id") && !field.equals("deleted_at") && !field.startsWith("_");
   }
 
   private static boolean live(ObjectNode o, String kind) {
