@@ -165,7 +165,10 @@ public final class BraintrustTestServer implements AutoCloseable {
     return streams.aborted();
   }
 
-  /** Forgets rows, requests, faults, scripted replies and stream counts; keeps projects. */
+  /**
+   * Forgets rows, requests, faults, scripted replies and stream counts; keeps projects,
+   * experiments, datasets and functions.
+   */
   public void reset() {
     rows.clear();
     requests.clear();
@@ -227,30 +230,30 @@ public final class BraintrustTestServer implements AutoCloseable {
     return found.isEmpty() ? null : found.get(0).get("id").asText();
   }
 
-  /** Stored rows of a project's logs, in transaction order. */
+  /** Stored rows of a project's logs, in transaction order; deleted rows are gone. */
   public List<ObjectNode> projectLogs(String projectId) {
     return rows.rows(RowStore.key("project_logs", projectId));
   }
 
-  /** Stored rows of an experiment. */
+  /** Stored rows of an experiment, in transaction order; deleted rows are gone. */
   public List<ObjectNode> experimentRows(String experimentId) {
     return rows.rows(RowStore.key("experiment", experimentId));
   }
 
-  /** Stored rows of a dataset. */
+  /** Stored rows of a dataset, in transaction order; deleted rows are gone. */
   public List<ObjectNode> datasetRows(String datasetId) {
     return rows.rows(RowStore.key("dataset", datasetId));
   }
 
   /**
-   * Distinct row ids received for an object ({@code kind} is {@code project_logs}, {@code
+   * Ids of an object's rows, without deleted ones ({@code kind} is {@code project_logs}, {@code
    * experiment} or {@code dataset}); works whether or not rows are retained.
    */
   public Set<String> rowIds(String kind, String id) {
     return rows.ids(RowStore.key(kind, id));
   }
 
-  /** Every stored row across all objects. */
+  /** Every stored row across all objects; deleted rows are gone. */
   public List<ObjectNode> allRows() {
     List<ObjectNode> out = new ArrayList<>();
     for (String k : rows.objectKeys()) {
