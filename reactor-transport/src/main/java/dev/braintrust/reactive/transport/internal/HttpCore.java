@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.transport.internal;
 
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.transport.BraintrustApiException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,8 +25,6 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.transport.NameResolverProvider;
-import reactor.util.Logger;
-import reactor.util.Loggers;
 import reactor.util.retry.Retry;
 
 /**
@@ -35,7 +34,7 @@ import reactor.util.retry.Retry;
  * resources before it (Spring Boot does on shutdown) and the last batches still go out.
  */
 public final class HttpCore {
-  private static final Logger LOG = Loggers.getLogger(HttpCore.class);
+  private static final LibraryLog LOG = LibraryLog.get(HttpCore.class);
   private static final int LOOP_THREADS = 2;
   private static final Duration LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
@@ -259,9 +258,7 @@ public final class HttpCore {
       }
       Duration retryAfter = e instanceof BraintrustApiException ? ((BraintrustApiException) e).retryAfter() : null;
       Duration delay = retryPolicy.delay(n, retryAfter);
-      if (LOG.isDebugEnabled()) {
-        LOG.debug("retry {} in {} ms after: {}", n + 1, delay.toMillis(), errors.redact(String.valueOf(e)));
-      }
+      LOG.debug("retry {} in {} ms after: {}", n + 1, delay.toMillis(), errors.redact(String.valueOf(e)));
       return Mono.delay(delay, timer);
     }));
   }

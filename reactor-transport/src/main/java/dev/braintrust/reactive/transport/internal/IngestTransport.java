@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.transport.internal;
 
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.EncodedBatch;
@@ -17,8 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.Logger;
-import reactor.util.Loggers;
 
 /**
  * Inserts encoded batches: names resolved to ids once, bodies gzip-compressed until the server
@@ -26,7 +25,7 @@ import reactor.util.Loggers;
  * isolated, so one bad row doesn't sink the rows sent with it.
  */
 public final class IngestTransport {
-  private static final Logger LOG = Loggers.getLogger(IngestTransport.class);
+  private static final LibraryLog LOG = LibraryLog.get(IngestTransport.class);
 
   private final HttpCore http;
   private final AtomicBoolean gzip;
