@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.transport;
 
+import dev.braintrust.reactive.core.internal.Validation;
 import dev.braintrust.reactive.transport.internal.ClientChecks;
 import dev.braintrust.reactive.transport.internal.ClientConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -113,13 +114,13 @@ public final class BraintrustClientBuilder {
 
   /** Longest Retry-After honoured (default 60 s); longer ones are cut to this. */
   public BraintrustClientBuilder maxRetryAfter(Duration max) {
-    this.maxRetryAfter = ClientChecks.positive("maxRetryAfter", max);
+    this.maxRetryAfter = Validation.positive("maxRetryAfter", max);
     return this;
   }
 
   /** Time to wait for a response (default 30 s); a timeout is retried. */
   public BraintrustClientBuilder requestTimeout(Duration timeout) {
-    this.requestTimeout = ClientChecks.positive("requestTimeout", timeout);
+    this.requestTimeout = Validation.positive("requestTimeout", timeout);
     return this;
   }
 

@@ -89,13 +89,4 @@ public final class ClientChecks {
     }
     return v;
   }
-
-  /** {@code d}, if it is longer than zero. */
-  public static Duration positive(String option, @Nullable Duration d) {
-    Objects.requireNonNull(d, option);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(option + " must be positive, got " + d);
-    }
-    return d;
-  }
 }

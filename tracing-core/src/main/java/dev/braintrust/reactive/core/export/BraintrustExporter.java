@@ -3,6 +3,7 @@ package dev.braintrust.reactive.core.export;
 import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.SpanSink;
 import dev.braintrust.reactive.core.internal.EventEncoder;
+import dev.braintrust.reactive.core.internal.Validation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -158,7 +159,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
    * the first one.
    */
   public Mono<Void> shutdown(Duration timeout) {
-    BraintrustExporterBuilder.requirePositive(timeout, "timeout");
+    Validation.positive("timeout", timeout);
     return Mono.defer(() -> Mono.fromFuture(startShutdown(timeout), false)).then();
   }
 

@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.core.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braintrust.reactive.core.internal.Validation;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,13 +30,13 @@ public final class BraintrustExporterBuilder {
 
   /** Most events buffered before the overflow policy applies (default 10,000). */
   public BraintrustExporterBuilder capacity(int capacity) {
-    this.capacity = positive(capacity, "capacity");
+    this.capacity = Validation.positive("capacity", capacity);
     return this;
   }
 
   /** Most events in one batch (default 1,000). */
   public BraintrustExporterBuilder maxBatchEvents(int n) {
-    this.maxBatchEvents = positive(n, "maxBatchEvents");
+    this.maxBatchEvents = Validation.positive("maxBatchEvents", n);
     return this;
   }
 
@@ -53,13 +54,13 @@ public final class BraintrustExporterBuilder {
 
   /** How long a partial batch may wait before it is sent (default 1 s). */
   public BraintrustExporterBuilder flushInterval(Duration interval) {
-    this.flushInterval = requirePositive(interval, "flushInterval");
+    this.flushInterval = Validation.positive("flushInterval", interval);
     return this;
   }
 
   /** Most insert requests in flight at once (default 4). */
   public BraintrustExporterBuilder maxConcurrentRequests(int n) {
-    this.maxConcurrentRequests = positive(n, "maxConcurrentRequests");
+    this.maxConcurrentRequests = Validation.positive("maxConcurrentRequests", n);
     return this;
   }
 
@@ -71,7 +72,7 @@ public final class BraintrustExporterBuilder {
 
   /** How long {@link BraintrustExporter#close()} waits for delivery (default 10 s). */
   public BraintrustExporterBuilder shutdownTimeout(Duration timeout) {
-    this.shutdownTimeout = requirePositive(timeout, "shutdownTimeout");
+    this.shutdownTimeout = Validation.positive("shutdownTimeout", timeout);
     return this;
   }
 
@@ -114,20 +115,5 @@ public final class BraintrustExporterBuilder {
   /** The exporter, started. */
   public BraintrustExporter build() {
     return new BraintrustExporter(this);
-  }
-
-  private static int positive(int n, String what) {
-    if (n <= 0) {
-      throw new IllegalArgumentException(what + " must be positive, got " + n);
-    }
-    return n;
-  }
-
-  static Duration requirePositive(@Nullable Duration d, String what) {
-    Objects.requireNonNull(d, what);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(what + " must be positive, got " + d);
-    }
-    return d;
   }
 }

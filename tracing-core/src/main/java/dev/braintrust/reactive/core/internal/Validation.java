@@ -61,6 +61,23 @@ public final class Validation {
     return tag;
   }
 
+  /** Checks that a configured duration is longer than zero, naming the option when it is not. */
+  public static java.time.Duration positive(String option, java.time.@Nullable Duration d) {
+    java.util.Objects.requireNonNull(d, option);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(option + " must be positive, got " + d);
+    }
+    return d;
+  }
+
+  /** Checks that a configured count or size is above zero, naming the option when it is not. */
+  public static int positive(String option, int n) {
+    if (n <= 0) {
+      throw new IllegalArgumentException(option + " must be positive, got " + n);
+    }
+    return n;
+  }
+
   /** Checks an event id: non-blank, at most {@link #MAX_ID_LENGTH} chars, no control chars. */
   public static String id(@Nullable String id) {
     if (id == null || id.isBlank()) {
