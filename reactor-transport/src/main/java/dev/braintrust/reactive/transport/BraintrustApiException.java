@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.transport;
 
 import dev.braintrust.reactive.core.BraintrustException;
+import dev.braintrust.reactive.core.export.RetryHint;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -10,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * returns (an HTML page from a proxy, say); its text then says what came back. Texts from the
  * server are cut short and have the client's API key redacted.
  */
-public class BraintrustApiException extends BraintrustException {
+public class BraintrustApiException extends BraintrustException implements RetryHint {
   private static final long serialVersionUID = 1L;
 
   private final int status;
@@ -46,12 +47,20 @@ public class BraintrustApiException extends BraintrustException {
   }
 
   /** The server's {@code Retry-After}, if any. */
+  @Override
   public @Nullable Duration retryAfter() {
     return retryAfter;
   }
 
   /** Whether the request may succeed if sent again: 408, 429 and 5xx. */
+  @Override
   public boolean isRetryable() {
     return status == 408 || status == 429 || status >= 500;
+  }
+
+  /** Whether the server said it is limiting or overloaded: 429 or 503. */
+  @Override
+  public boolean isThrottling() {
+    return status == 429 || status == 503;
   }
 }

@@ -113,6 +113,17 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     return ingest.insert(destination, batch);
   }
 
+  /**
+   * Like {@link #insert} but with no retries of its own, for the exporter, which retries by pausing
+   * as a whole: a 429, 5xx or lost connection fails at once with a {@link
+   * dev.braintrust.reactive.core.export.RetryHint} ({@link BraintrustApiException} or {@link
+   * BraintrustConnectionException}) carrying the server's {@code Retry-After}.
+   */
+  @Override
+  public Mono<InsertResult> insertOnce(Destination destination, EncodedBatch batch) {
+    return ingest.insertOnce(destination, batch);
+  }
+
   /** The builder's {@code maxRequestBytes}, so the exporter cuts batches to fit. */
   @Override
   public long maxRequestBytes() {

@@ -99,7 +99,8 @@ class InsertPipelineTest {
         Fault.status(500).onPathContaining("/insert"));
     VirtualTimeScheduler timer = VirtualTimeScheduler.create();
     BraintrustClient client = client(server).timerScheduler(timer).build();
-    BraintrustExporter exporter = BraintrustExporter.builder(client).build();
+    // The exporter owns insert retries: it pauses as a whole, on its own (here virtual) clock.
+    BraintrustExporter exporter = BraintrustExporter.builder(client).scheduler(timer).build();
     Destination dest = Destination.projectLogs(pid);
     for (int i = 0; i < 3; i++) {
       exporter.accept(event(dest, "r" + i));

@@ -26,6 +26,37 @@ public final class FaultInjector {
   }
   private volatile double errorRate;
   private volatile int errorStatus = 503;
+  private volatile @Nullable TokenBucket limit;
+
+  /**
+   * A limit shared by every client of the server, as a real API's rate limit is: requests beyond
+   * it are answered 429 with {@code Retry-After: 1}.
+   */
+  private static final class TokenBucket {
+    final double perSecond;
+    final double burst;
+    final String pathFragment;
+    double tokens;
+    long last = System.nanoTime();
+
+    TokenBucket(double perSecond, int burst, String pathFragment) {
+      this.perSecond = perSecond;
+      this.burst = burst;
+      this.pathFragment = pathFragment;
+      this.tokens = burst;
+    }
+
+    synchronized boolean take() {
+      long now = System.nanoTime();
+      tokens = Math.min(burst, tokens + (now - last) / 1e9 * perSecond);
+      last = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return true;
+      }
+      return false;
+    }
+  }
 
   FaultInjector() {}
 
@@ -64,11 +95,26 @@ public final class FaultInjector {
     return this;
   }
 
-  /** Removes all faults. */
+  /**
+   * Limits requests whose path contains {@code pathFragment} to {@code perSecond} across all
+   * clients (a token bucket holding up to {@code burst}); the rest are answered 429 with {@code
+   * Retry-After: 1}. {@link #clear()} lifts it.
+   */
+  public FaultInjector rateLimit(double perSecond, int burst, String pathFragment) {
+    if (perSecond <= 0 || burst <= 0) {
+      throw new IllegalArgumentException("rate limit needs perSecond > 0 and burst > 0, got "
+          + perSecond + ", " + burst);
+    }
+    limit = new TokenBucket(perSecond, burst, pathFragment);
+    return this;
+  }
+
+  /** Removes all faults, the rate limit included. */
   public void clear() {
     queue.clear();
     periodic.clear();
     errorRate = 0;
+    limit = null;
   }
 
   /** Faults still queued. */
@@ -87,6 +133,10 @@ public final class FaultInjector {
       if (p.fault.matches(path) && p.seen.incrementAndGet() % p.every == 0) {
         return p.fault;
       }
+    }
+    TokenBucket bucket = limit;
+    if (bucket != null && path.contains(bucket.pathFragment) && !bucket.take()) {
+      return Fault.rateLimited(1);
     }
     double rate = errorRate;
     if (rate > 0 && ThreadLocalRandom.current().nextDouble() < rate) {

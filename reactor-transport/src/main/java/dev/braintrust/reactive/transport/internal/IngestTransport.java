@@ -6,6 +6,7 @@ import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.transport.BraintrustApiException;
+import dev.braintrust.reactive.transport.BraintrustConnectionException;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.time.Duration;
@@ -76,17 +77,32 @@ public final class IngestTransport {
 
   /** Sends the batch as it is; the exporter has already cut it to the request size limit. */
   public Mono<InsertResult> insert(Destination destination, EncodedBatch batch) {
+    return insert(destination, batch, true);
+  }
+
+  /**
+   * Sends the batch with one attempt per request: retryable failures come back at once, connection
+   * failures as {@link BraintrustConnectionException}, for a caller that retries by itself.
+   */
+  public Mono<InsertResult> insertOnce(Destination destination, EncodedBatch batch) {
+    return insert(destination, batch, false);
+  }
+
+  private Mono<InsertResult> insert(Destination destination, EncodedBatch batch, boolean retry) {
     if (batch.size() == 0) {
       return Mono.just(InsertResult.of(0, 0, 0, 0, 0));
     }
-    Isolation iso = new Isolation(batch.offset(), ceilLog2(batch.size()));
+    Isolation iso = new Isolation(batch.offset(), ceilLog2(batch.size()), retry);
     return resolve(destination)
         .flatMap(d -> send(insertPath(d), batch, 0, iso))
         .onErrorMap(http.errors()::scrub);
   }
 
-  /** Where rows are counted from, and how deep splitting may go: halving reaches single rows by then. */
-  private record Isolation(int base, int maxDepth) {}
+  /**
+   * Where rows are counted from, how deep splitting may go (halving reaches single rows by then),
+   * and whether this client retries or leaves it to the caller.
+   */
+  private record Isolation(int base, int maxDepth, boolean retry) {}
 
   static int ceilLog2(int n) {
     return n <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(n - 1);
@@ -104,10 +120,13 @@ public final class IngestTransport {
         .subscribeOn(Schedulers.parallel())
         .flatMap(body -> {
           wire.set(body.length);
-          return http.withRetry(Mono.defer(() -> {
-                attempts.incrementAndGet();
-                return http.exchange(HttpMethod.POST, path, body, compress);
-              }))
+          Mono<HttpCore.Reply> once = Mono.defer(() -> {
+            attempts.incrementAndGet();
+            return http.exchange(HttpMethod.POST, path, body, compress);
+          });
+          return (iso.retry() ? http.withRetry(once) : once.onErrorMap(
+                  e -> !(e instanceof BraintrustApiException) && HttpCore.isRetryable(e),
+                  e -> new BraintrustConnectionException(path, e)))
               .map(reply -> {
                 checkInsertResponse(path, reply);
                 return InsertResult.of(part.size(), part.bodyBytes(), body.length, attempts.get(), attempts.get() - 1);

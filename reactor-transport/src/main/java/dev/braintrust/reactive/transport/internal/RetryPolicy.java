@@ -27,11 +27,14 @@ public final class RetryPolicy {
 
   /**
    * The wait before retry number {@code retry} (0-based): the server's Retry-After when given
-   * (capped), else min * 2^retry capped at max, with jitter between half and all of it.
+   * (capped) as a floor with up to half of it again as jitter, so clients told the same second do
+   * not all come back in it; else min * 2^retry capped at max, with jitter between half and all of
+   * it.
    */
   public Duration delay(long retry, @Nullable Duration retryAfter, double random) {
     if (retryAfter != null) {
-      return retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter;
+      Duration floor = retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter;
+      return floor.plusMillis((long) (floor.toMillis() * 0.5 * random));
     }
     long base = minBackoff.toMillis() << Math.min(retry, 20);
     long capped = Math.min(Math.max(base, minBackoff.toMillis()), maxBackoff.toMillis());

@@ -17,9 +17,11 @@ class RetryPolicyTest {
   }
 
   @Test
-  void retryAfterWinsAndIsCapped() {
-    assertThat(policy.delay(0, Duration.ofSeconds(1), 0.3)).isEqualTo(Duration.ofSeconds(1));
-    assertThat(policy.delay(0, Duration.ofHours(1), 0.3)).isEqualTo(Duration.ofSeconds(60));
+  void retryAfterIsAFloorWithUpToHalfAgainAsJitterAndIsCapped() {
+    assertThat(policy.delay(0, Duration.ofSeconds(1), 0.0)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(policy.delay(0, Duration.ofSeconds(1), 0.3)).isEqualTo(Duration.ofMillis(1150));
+    assertThat(policy.delay(0, Duration.ofSeconds(1), 1.0)).isEqualTo(Duration.ofMillis(1500));
+    assertThat(policy.delay(0, Duration.ofHours(1), 0.0)).isEqualTo(Duration.ofSeconds(60));
   }
 
   @Test

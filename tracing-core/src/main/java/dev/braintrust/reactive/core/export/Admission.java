@@ -4,6 +4,7 @@ import dev.braintrust.reactive.core.BraintrustEvent;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Schedulers;
 
@@ -21,16 +22,18 @@ final class Admission {
   private final OverflowPolicy policy;
   private final ExporterMetrics metrics;
   private final Runnable wake;
+  private final BooleanSupplier throttled;
   private volatile boolean closed;
 
   Admission(int capacity, int wakeAt, OverflowPolicy policy, ExporterMetrics metrics,
-      AtomicInteger queued, Runnable wake) {
+      AtomicInteger queued, Runnable wake, BooleanSupplier throttled) {
     this.capacity = capacity;
     this.wakeAt = wakeAt;
     this.policy = policy;
     this.metrics = metrics;
     this.wake = wake;
     this.queued = queued;
+    this.throttled = throttled;
   }
 
   /** Stops taking events; later offers are dropped as {@code closed}. */
@@ -104,13 +107,22 @@ final class Admission {
             return true;
           }
         }
-        metrics.dropped(DropReason.QUEUE_FULL, 1, "the buffer is full");
+        full();
         return false;
       case BLOCK:
         return waitForRoom();
       default:
-        metrics.dropped(DropReason.QUEUE_FULL, 1, "the buffer is full");
+        full();
         return false;
+    }
+  }
+
+  private void full() {
+    if (throttled.getAsBoolean()) {
+      metrics.dropped(DropReason.RATE_LIMITED, 1,
+          "the buffer is full while the server throttles the exporter");
+    } else {
+      metrics.dropped(DropReason.QUEUE_FULL, 1, "the buffer is full");
     }
   }
 

@@ -25,8 +25,11 @@ final class BatchEncoder {
     this.metrics = metrics;
   }
 
-  /** A request-sized chunk of encoded rows and how many events each row carries. */
-  record Chunk(EncodedBatch batch, int[] rowWeights, int weight) {
+  /**
+   * A request-sized chunk of encoded rows, how many events each row carries, and the batch's
+   * events it covers ({@code from} inclusive, {@code to} exclusive).
+   */
+  record Chunk(EncodedBatch batch, int[] rowWeights, int weight, int from, int to) {
     /** Events carried by the rows the transport refused. */
     long weightOf(List<InsertResult.Rejected> rejected) {
       long n = 0;
@@ -50,6 +53,7 @@ final class BatchEncoder {
 
     private Cursor(PendingBatch batch) {
       this.batch = batch;
+      this.next = batch.ackedUpTo;
     }
 
     /** The next chunk, or null when the batch is done. */
@@ -65,6 +69,7 @@ final class BatchEncoder {
     }
 
     private @Nullable Chunk encodeFrom(List<BraintrustEvent> events) {
+      int from = next;
       RowBuffer buffer = new RowBuffer((int) Math.min(maxBytes, lastChunkBytes + lastChunkBytes / 8 + 1024));
       int[] starts = new int[Math.min(events.size() - next, 64)];
       int[] lengths = new int[starts.length];
@@ -73,6 +78,10 @@ final class BatchEncoder {
       long rowBytes = 0;
       int weight = 0;
       while (next < events.size()) {
+        if (batch.skipped[next]) {
+          next++;
+          continue;
+        }
         BraintrustEvent event = events.get(next);
         int w = batch.weights[next];
         int start = buffer.length();
@@ -117,10 +126,11 @@ final class BatchEncoder {
         return null;
       }
       lastChunkBytes = buffer.length();
-      return new Chunk(EncodedBatch.wrap(buffer.array(), starts, lengths, rows), weights, weight);
+      return new Chunk(EncodedBatch.wrap(buffer.array(), starts, lengths, rows), weights, weight, from, next);
     }
 
     private void skip(int weight, DropReason reason, String why) {
+      batch.skipped[next] = true;
       batch.droppedInEncoding += weight;
       metrics.droppedAfterAccept(reason, weight, why);
       next++;

@@ -2,6 +2,7 @@ package dev.braintrust.reactive.core.export;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.Destination;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,22 +35,34 @@ final class Batcher {
   private final Scheduler encodeScheduler;
   private final int maxBatchEvents;
   private final int maxInFlight;
+  private final long maxAgeNanos;
+  // The worker's scheduler, whose clock is virtual in tests.
+  private final Scheduler clock;
+  // While throttled, a batch is sent once full or once its first event has waited this long: a
+  // few seconds of latency buys requests that carry up to maxBatchEvents rows.
+  static final long THROTTLED_LINGER = Duration.ofSeconds(5).toNanos();
+  private final SendController control;
 
   private final AtomicInteger wip = new AtomicInteger();
   private volatile boolean backpressured;
   private volatile boolean sealRequested;
   private volatile boolean terminated;
+  // Read by producers (a full buffer while throttled is `rate_limited`) and by the age gauge.
+  private volatile boolean throttled;
+  private volatile long oldestWaiting = Long.MAX_VALUE;
 
   // Confined to the worker.
   private final Map<Destination, OpenBatch> open = new LinkedHashMap<>();
   private final ArrayDeque<PendingBatch> ready = new ArrayDeque<>();
   private int inFlight;
+  private long wakeScheduledFor;
   // Read by the shutdown deadline from another thread.
   private final Set<PendingBatch> outstanding = ConcurrentHashMap.newKeySet();
   private final Set<FlushMarker> markers = ConcurrentHashMap.newKeySet();
 
   Batcher(Admission admission, Transport transport, BatchEncoder encoder, ExporterMetrics metrics,
-      Scheduler.Worker worker, Scheduler encodeScheduler, int maxBatchEvents, int maxInFlight) {
+      Scheduler clock, Scheduler.Worker worker, Scheduler encodeScheduler, int maxBatchEvents,
+      int maxInFlight, Duration maxAge, DoubleSupplier random) {
     this.admission = admission;
     this.transport = transport;
     this.encoder = encoder;
@@ -56,6 +71,24 @@ final class Batcher {
     this.encodeScheduler = encodeScheduler;
     this.maxBatchEvents = maxBatchEvents;
     this.maxInFlight = maxInFlight;
+    this.maxAgeNanos = maxAge.toNanos();
+    this.clock = clock;
+    this.control = new SendController(maxInFlight, random, now());
+    metrics.sendGauges(control::window, control::throttledSeconds, this::oldestWaitingSeconds);
+  }
+
+  private long now() {
+    return clock.now(TimeUnit.NANOSECONDS);
+  }
+
+  /** Whether the server is holding this exporter back: a full buffer then counts as rate-limited. */
+  boolean isThrottled() {
+    return throttled;
+  }
+
+  private double oldestWaitingSeconds() {
+    long oldest = oldestWaiting;
+    return oldest == Long.MAX_VALUE ? 0 : Math.max(0, now() - oldest) / 1e9;
   }
 
   /** Called by producers once a batch's worth is queued; cheap when the worker is busy anyway. */
@@ -120,24 +153,97 @@ final class Batcher {
         add(((QueueItem.Event) item).event());
       }
     }
-    if (sealRequested) {
+    long now = now();
+    boolean held = control.isThrottled(now);
+    if (held) {
+      // While the server pushes back, open batches grow until the controller lets the next request
+      // go (or they reach maxBatchEvents): each request then carries everything gathered since the
+      // last one, so the same events need fewer requests.
+      sealRequested = false;
+      if (ready.isEmpty() && control.maySend(inFlight, now)) {
+        sealOlderThan(now - THROTTLED_LINGER);
+      }
+    } else if (sealRequested) {
       sealRequested = false;
       sealAll();
     }
-    while (inFlight < maxInFlight && !ready.isEmpty() && !terminated) {
-      send(ready.poll());
+    while (!ready.isEmpty() && !terminated && control.maySend(inFlight, now)) {
+      PendingBatch next = ready.poll();
+      if (now - next.sealedAt > maxAgeNanos) {
+        expire(next);
+      } else {
+        send(next);
+      }
     }
+    throttled = control.isThrottled(now);
+    if (!terminated) {
+      if (!ready.isEmpty()) {
+        wakeAt(control.nextSendAt(now), now);
+      } else if (held && !open.isEmpty()) {
+        long ripe = oldestOpen() + THROTTLED_LINGER;
+        long at = control.nextSendAt(now);
+        wakeAt(ripe - at > 0 ? ripe : at, now);
+      }
+    }
+    PendingBatch head = ready.peek();
+    oldestWaiting = head == null ? Long.MAX_VALUE : head.sealedAt;
     backpressured = ready.size() >= maxInFlight;
   }
 
+  /** Runs the drain again when sending may resume, once per such instant. */
+  private void wakeAt(long at, long now) {
+    if (at - now <= 0 || at == wakeScheduledFor) {
+      return;
+    }
+    wakeScheduledFor = at;
+    try {
+      worker.schedule(this::drain, at - now, TimeUnit.NANOSECONDS);
+    } catch (RuntimeException rejected) {
+      // Terminated meanwhile.
+    }
+  }
+
+  /** Gives up on a batch that waited longer than maxEventAge: dropped as {@code max_age}. */
+  private void expire(PendingBatch batch) {
+    outstanding.remove(batch);
+    if (!batch.settle()) {
+      return;
+    }
+    long lost = batch.unresolved();
+    metrics.settleBatch(batch.delivered, batch.rejected, null, null, System.nanoTime());
+    metrics.droppedAfterAccept(DropReason.MAX_AGE, lost, "the server did not take it within maxEventAge of "
+        + Duration.ofNanos(maxAgeNanos));
+    batch.finish(lost + batch.rejected);
+  }
+
   private void add(BraintrustEvent event) {
-    OpenBatch batch = open.computeIfAbsent(event.destination(), OpenBatch::new);
+    OpenBatch batch = open.get(event.destination());
+    if (batch == null) {
+      batch = new OpenBatch(event.destination(), now());
+      open.put(event.destination(), batch);
+    }
     if (!batch.foldInto(event)) {
       batch.append(event);
       if (batch.count() >= maxBatchEvents) {
         seal(batch);
       }
     }
+  }
+
+  private void sealOlderThan(long openedBefore) {
+    for (OpenBatch b : new ArrayList<>(open.values())) {
+      if (b.openedAt - openedBefore <= 0) {
+        seal(b);
+      }
+    }
+  }
+
+  private long oldestOpen() {
+    long oldest = Long.MAX_VALUE;
+    for (OpenBatch b : open.values()) {
+      oldest = oldest == Long.MAX_VALUE || b.openedAt - oldest < 0 ? b.openedAt : oldest;
+    }
+    return oldest;
   }
 
   private void sealAll() {
@@ -151,7 +257,7 @@ final class Batcher {
     if (batch.count() == 0) {
       return;
     }
-    PendingBatch p = new PendingBatch(batch.destination, batch.events, batch.weights);
+    PendingBatch p = new PendingBatch(batch.destination, batch.events, batch.weights, now());
     ready.add(p);
     outstanding.add(p);
   }
@@ -164,6 +270,7 @@ final class Batcher {
   private void send(PendingBatch batch) {
     inFlight++;
     batch.sending = true;
+    long seq = control.nextSend(now());
     long start = System.nanoTime();
     BatchEncoder.Cursor cursor = encoder.cursor(batch);
     Mono<InsertResult> call =
@@ -179,15 +286,16 @@ final class Batcher {
             .concatMap(c -> insert(batch.destination, c.batch()).doOnNext(r -> account(batch, c, r)), 1)
             .reduce(InsertResult::plus);
     batch.request = call.subscribe(
-        result -> schedule(() -> done(batch, result, null, start)),
-        error -> schedule(() -> done(batch, null, error, start)),
-        () -> schedule(() -> done(batch, null, null, start)));
+        result -> schedule(() -> done(batch, result, null, start, seq)),
+        error -> schedule(() -> done(batch, null, error, start, seq)),
+        () -> schedule(() -> done(batch, null, null, start, seq)));
   }
 
   private void account(PendingBatch batch, BatchEncoder.Chunk chunk, InsertResult result) {
     long refused = chunk.weightOf(result.rejected());
     batch.rejected += refused;
     batch.delivered += chunk.weight() - refused;
+    batch.ackedUpTo = chunk.to();
     for (InsertResult.Rejected r : result.rejected()) {
       metrics.rejectedRow(r.reason());
     }
@@ -195,7 +303,7 @@ final class Batcher {
 
   private Mono<InsertResult> insert(Destination destination, EncodedBatch chunk) {
     try {
-      return transport.insert(destination, chunk)
+      return transport.insertOnce(destination, chunk)
           .switchIfEmpty(Mono.fromSupplier(() -> InsertResult.of(chunk.size(), chunk.bodyBytes(), chunk.bodyBytes(), 1, 0)));
     } catch (Throwable t) {
       return Mono.error(t);
@@ -210,8 +318,16 @@ final class Batcher {
     }
   }
 
-  private void done(PendingBatch batch, @Nullable InsertResult result, @Nullable Throwable error, long start) {
+  private void done(PendingBatch batch, @Nullable InsertResult result, @Nullable Throwable error,
+      long start, long seq) {
     inFlight--;
+    if (error instanceof RetryHint hint && hint.isRetryable() && !terminated && !batch.isSettled()) {
+      retryLater(batch, hint, seq);
+      return;
+    }
+    if (error == null) {
+      control.onSuccess();
+    }
     outstanding.remove(batch);
     if (!batch.settle()) {
       return;
@@ -219,10 +335,24 @@ final class Batcher {
     long lost = error == null ? batch.rejected : batch.rejected + batch.unresolved();
     String failure = error == null ? null : String.valueOf(error.getMessage());
     if (metrics.settleBatch(batch.delivered, lost, result, failure, start) && error != null && lost > 0) {
-      ExporterMetrics.LOG.warn("Braintrust batch of {} event(s) to {} failed: {}",
-          lost - batch.rejected, batch.destination, failure);
+      metrics.batchFailed(lost - batch.rejected, batch.destination, String.valueOf(failure));
     }
     batch.finish(lost);
+    drain();
+  }
+
+  /**
+   * The server throttled or failed the batch in a way worth retrying: it goes back to the front of
+   * the queue (order kept, acknowledged chunks not resent) and sending pauses for everyone.
+   */
+  private void retryLater(PendingBatch batch, RetryHint hint, long seq) {
+    batch.sending = false;
+    batch.request = null;
+    long now = now();
+    long pause = control.onThrottle(seq, hint.retryAfter(), now);
+    throttled = true;
+    metrics.throttled(hint, control.window(), pause);
+    ready.addFirst(batch);
     drain();
   }
 
@@ -278,9 +408,11 @@ final class Batcher {
     final List<BraintrustEvent> events = new ArrayList<>();
     int[] weights = new int[16];
     final Map<String, Integer> indexById = new HashMap<>();
+    final long openedAt;
 
-    OpenBatch(Destination destination) {
+    OpenBatch(Destination destination, long openedAt) {
       this.destination = destination;
+      this.openedAt = openedAt;
     }
 
     int count() {

@@ -47,6 +47,8 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
   /** Default requests in flight at once. */
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
+  /** Default longest wait for a throttling or failing server before an event is given up. */
+  public static final Duration DEFAULT_MAX_EVENT_AGE = Duration.ofMinutes(10);
   /** Default time {@link #close()} waits for delivery. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -92,19 +94,23 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     EventEncoder encoder = b.mapper != null ? new EventEncoder(b.mapper) : new EventEncoder();
     Batcher[] self = new Batcher[1];
     this.admission = new Admission(b.capacity, b.maxBatchEvents, b.policy, metrics, queued,
-        () -> self[0].wake());
+        () -> self[0].wake(), () -> self[0].isThrottled());
     this.batcher = new Batcher(admission, transport, new BatchEncoder(encoder, maxBytes, metrics),
-        metrics, worker, encodeScheduler, b.maxBatchEvents, b.maxConcurrentRequests);
+        metrics, scheduler, worker, encodeScheduler, b.maxBatchEvents, b.maxConcurrentRequests,
+        b.maxEventAge, b.random);
     self[0] = batcher;
 
     long interval = b.flushInterval.toNanos();
+    // The first tick is jittered (half to all of the interval), so exporters started together do
+    // not flush in the same instant of every interval from then on.
+    long first = (long) (interval * (0.5 + 0.5 * b.random.getAsDouble()));
     this.ticker =
         worker.schedulePeriodically(
             () -> {
               batcher.requestSeal();
               metrics.reportDrops();
             },
-            interval,
+            first,
             interval,
             TimeUnit.NANOSECONDS);
     if (b.shutdownHook) {

@@ -5,6 +5,8 @@ import dev.braintrust.reactive.core.internal.Validation;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 
@@ -23,6 +25,8 @@ public final class BraintrustExporterBuilder {
   @Nullable MeterRegistry registry;
   @Nullable ObjectMapper mapper;
   boolean shutdownHook;
+  Duration maxEventAge = BraintrustExporter.DEFAULT_MAX_EVENT_AGE;
+  DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
   BraintrustExporterBuilder(Transport transport) {
     this.transport = Objects.requireNonNull(transport, "transport");
@@ -73,6 +77,22 @@ public final class BraintrustExporterBuilder {
   /** How long {@link BraintrustExporter#close()} waits for delivery (default 10 s). */
   public BraintrustExporterBuilder shutdownTimeout(Duration timeout) {
     this.shutdownTimeout = Validation.positive("shutdownTimeout", timeout);
+    return this;
+  }
+
+  /**
+   * How long an event may wait for a throttling or failing server before it is given up and counted
+   * as {@code max_age} (default 10 minutes). Until then it is retried, as long as the buffer has
+   * room.
+   */
+  public BraintrustExporterBuilder maxEventAge(Duration age) {
+    this.maxEventAge = Validation.positive("maxEventAge", age);
+    return this;
+  }
+
+  /** The source of jitter, in [0, 1); tests pin it to make timings exact. */
+  BraintrustExporterBuilder random(DoubleSupplier random) {
+    this.random = Objects.requireNonNull(random, "random");
     return this;
   }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +42,15 @@ final class ExporterMetrics {
   private final long[] reportedDrops = new long[DropReason.values().length];
   private long lastDropReport = System.nanoTime();
   private volatile String lastFailure = "none";
+  // Throttles and failed batches are logged once, then summarised by the ticker with counts.
+  private final LongAdder throttles = new LongAdder();
+  private final LongAdder failedBatches = new LongAdder();
+  private volatile boolean throttleLogged;
+  private volatile boolean failureLogged;
+  private long reportedThrottles;
+  private long reportedFailedBatches;
+  private volatile double lastWindow;
+  private volatile long lastPauseMillis;
   private volatile boolean settled;
 
   private final MeterRegistry registry;
@@ -114,6 +124,51 @@ final class ExporterMetrics {
   void droppedAfterAccept(DropReason reason, long n, String why) {
     droppedAfterAccept.add(n);
     dropped(reason, n, why);
+  }
+
+  /** Gauges for the send controller: its window, how long it has paused, the oldest waiting batch. */
+  void sendGauges(DoubleSupplier window, DoubleSupplier throttledSeconds, DoubleSupplier oldestAge) {
+    Gauge.builder("braintrust.export.concurrency", window::getAsDouble)
+        .description("Insert requests the exporter allows in flight now (lowered while throttled)")
+        .register(registry);
+    FunctionCounter.builder("braintrust.export.throttled.time", throttledSeconds,
+            DoubleSupplier::getAsDouble)
+        .baseUnit("seconds")
+        .description("Time sending was paused because the server throttled or failed")
+        .register(registry);
+    FunctionCounter.builder("braintrust.export.throttled", throttles, LongAdder::sum)
+        .description("Insert answers that paused sending (429, 503, 5xx, lost connections)")
+        .register(registry);
+    Gauge.builder("braintrust.buffer.oldest_age", oldestAge::getAsDouble)
+        .baseUnit("seconds")
+        .description("Age of the oldest sealed batch waiting to be sent")
+        .register(registry);
+  }
+
+  /** A batch will be sent again after a pause; logged once, then summarised. */
+  void throttled(RetryHint hint, double window, long pauseNanos) {
+    throttles.increment();
+    // The batch goes out again: a retry, whoever makes it.
+    retries.increment();
+    lastWindow = window;
+    lastPauseMillis = TimeUnit.NANOSECONDS.toMillis(pauseNanos);
+    if (!throttleLogged) {
+      throttleLogged = true;
+      LOG.warn("Braintrust server is {} this exporter ({}); backing off as a whole: {} request(s) at a"
+          + " time, next send in {} ms. Events wait in the buffer (further throttles are summarised"
+          + " every {} s)", hint.isThrottling() ? "throttling" : "failing", hint, (int) window,
+          lastPauseMillis, DROP_REPORT_SECONDS);
+    }
+  }
+
+  /** A batch failed for good; logged once, then summarised. */
+  void batchFailed(long events, Object destination, String failure) {
+    failedBatches.increment();
+    if (!failureLogged) {
+      failureLogged = true;
+      LOG.warn("Braintrust batch of {} event(s) to {} failed: {} (further failures are summarised"
+          + " every {} s)", events, destination, failure, DROP_REPORT_SECONDS);
+    }
   }
 
   void serializationError(String eventId, Object errors) {
@@ -228,6 +283,19 @@ final class ExporterMetrics {
     lastDropReport = now;
     if (summary.length() > 0) {
       LOG.warn("Braintrust exporter dropped events since the last report: {}", summary);
+    }
+    long t = throttles.sum();
+    if (t > reportedThrottles) {
+      LOG.warn("Braintrust exporter was throttled {} time(s) in the last {} s; {} request(s) at a"
+          + " time, last pause {} ms", t - reportedThrottles, DROP_REPORT_SECONDS, (int) lastWindow,
+          lastPauseMillis);
+      reportedThrottles = t;
+    }
+    long f = failedBatches.sum();
+    if (f > reportedFailedBatches) {
+      LOG.warn("Braintrust exporter: {} batch(es) failed in the last {} s, last reason: {}",
+          f - reportedFailedBatches, DROP_REPORT_SECONDS, lastFailure);
+      reportedFailedBatches = f;
     }
   }
 }

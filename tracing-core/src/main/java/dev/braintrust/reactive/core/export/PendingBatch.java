@@ -27,11 +27,21 @@ final class PendingBatch {
   volatile long delivered;
   volatile long rejected;
   volatile long droppedInEncoding;
+  // Chunks are acknowledged in order: a batch sent again after a throttle resumes here.
+  volatile int ackedUpTo;
+  // Events dropped while encoding, so encoding the batch again does not count them twice.
+  final boolean[] skipped;
+  /** When the batch was sealed, in scheduler nanos: its events' age, near enough. */
+  final long sealedAt;
+  /** The number of its latest send, for the send controller. */
+  long sendSeq;
 
-  PendingBatch(Destination destination, List<BraintrustEvent> events, int[] weights) {
+  PendingBatch(Destination destination, List<BraintrustEvent> events, int[] weights, long sealedAt) {
     this.destination = destination;
     this.events = events;
     this.weights = weights;
+    this.skipped = new boolean[events.size()];
+    this.sealedAt = sealedAt;
     long w = 0;
     for (int i = 0; i < events.size(); i++) {
       w += weights[i];
@@ -42,6 +52,10 @@ final class PendingBatch {
   /** True for the one caller that settles this batch. */
   boolean settle() {
     return settled.compareAndSet(false, true);
+  }
+
+  boolean isSettled() {
+    return settled.get();
   }
 
   /** Events neither delivered, refused nor dropped while encoding. */

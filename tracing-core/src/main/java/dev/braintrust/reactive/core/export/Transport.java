@@ -18,6 +18,16 @@ public interface Transport {
   Mono<InsertResult> insert(Destination destination, EncodedBatch batch);
 
   /**
+   * Inserts with one attempt per request and no retries of its own: the exporter retries, backing
+   * off as a whole when the server throttles, so a fleet of exporters sends less under 429/503
+   * instead of multiplying requests. Failures worth retrying implement {@link RetryHint}. The
+   * default delegates to {@link #insert}, for transports that retry by themselves.
+   */
+  default Mono<InsertResult> insertOnce(Destination destination, EncodedBatch batch) {
+    return insert(destination, batch);
+  }
+
+  /**
    * The largest uncompressed request body this transport sends in one request; the exporter cuts
    * batches into chunks no larger (and never larger than its own {@code maxBatchBytes}). A
    * transport may still split further when the server answers 413.

@@ -19,7 +19,7 @@ class AdmissionTest {
   final AtomicInteger wakes = new AtomicInteger();
 
   Admission admission(OverflowPolicy policy) {
-    return new Admission(3, 2, policy, metrics, queued, wakes::incrementAndGet);
+    return new Admission(3, 2, policy, metrics, queued, wakes::incrementAndGet, () -> false);
   }
 
   static BraintrustEvent event(int i) {

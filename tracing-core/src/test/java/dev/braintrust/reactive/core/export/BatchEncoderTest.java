@@ -21,7 +21,7 @@ class BatchEncoderTest {
     for (int i = 0; i < events.size(); i++) {
       w[i] = i < weights.length ? weights[i] : 1;
     }
-    return new PendingBatch(DEST, events, w);
+    return new PendingBatch(DEST, events, w, 0);
   }
 
   static BraintrustEvent event(String id, int payloadChars) {

@@ -1,0 +1,151 @@
+package dev.braintrust.reactive.core.export;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How many insert requests the exporter may have in flight, how often they may start, and when it
+ * may send at all: additive increase, multiplicative decrease, as TCP does. A throttling answer
+ * (429, 503, a lost connection) halves the window and halves the request rate (an exporter that
+ * sent one request a second then sends one every two), and pauses sending for at least the
+ * server's {@code Retry-After} (or an exponential backoff), with random jitter on top so exporters
+ * started together do not come back together. Each success grows the window by {@code 1/window}
+ * and the rate by a tenth of a request per second, until the rate no longer limits. Batches wait
+ * meanwhile, and grow, so fewer requests carry the same events.
+ *
+ * <p>Confined to the drain worker, except the gauges, which read volatile snapshots.
+ */
+final class SendController {
+  static final Duration MIN_BACKOFF = Duration.ofMillis(250);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final double RATE_STEP = 0.05;
+  static final Duration QUIET = Duration.ofSeconds(30);
+  private static final double MIN_RATE = 0.2;
+  private static final double UNLIMITED_RATE = 20;
+
+  private final int maxWindow;
+  private final DoubleSupplier random;
+  private double window;
+  private int consecutiveThrottles;
+  private long pausedUntil;
+  // Sends numbered in order, so a burst of throttles from requests that were already in flight
+  // together halves the window once, not once per request.
+  private long sendSeq;
+  private long noDecreaseBefore;
+  // Requests per second; infinite until the first throttle, and again once it stops limiting.
+  private double rate = Double.POSITIVE_INFINITY;
+  private long lastSend;
+  private long lastGap;
+  private long lastThrottle;
+  private volatile double windowView;
+  private volatile long throttledNanos;
+
+  SendController(int maxWindow, DoubleSupplier random, long now) {
+    this.maxWindow = maxWindow;
+    this.pausedUntil = now;
+    this.lastSend = now;
+    this.random = random;
+    this.window = maxWindow;
+    this.windowView = maxWindow;
+  }
+
+  /** Whether another request may start now, with {@code inFlight} already out. */
+  boolean maySend(int inFlight, long now) {
+    relax(now);
+    return inFlight < (int) window && nextSendAt(now) - now <= 0;
+  }
+
+  /** When the next request may start, pause and spacing considered. */
+  long nextSendAt(long now) {
+    long spaced = lastSend + spacing();
+    long at = spaced - pausedUntil > 0 ? spaced : pausedUntil;
+    return at - now > 0 ? at : now;
+  }
+
+  /** Whether the server has been pushing back lately: batches then grow before they are sent. */
+  boolean isThrottled(long now) {
+    relax(now);
+    return consecutiveThrottles > 0 || rate != Double.POSITIVE_INFINITY || now - pausedUntil < 0;
+  }
+
+  /**
+   * After a quiet spell with no throttling, the server's limit has evidently room again: sending
+   * goes back to full speed instead of climbing a tenth of a request per second at a time.
+   */
+  private void relax(long now) {
+    if (rate != Double.POSITIVE_INFINITY && consecutiveThrottles == 0
+        && now - lastThrottle > QUIET.toNanos()) {
+      rate = Double.POSITIVE_INFINITY;
+    }
+  }
+
+  /** Nanos until sending may resume, or 0. */
+  long pauseLeft(long now) {
+    return Math.max(0, pausedUntil - now);
+  }
+
+  /** Numbers a send starting at {@code now}, to be handed back with its outcome. */
+  long nextSend(long now) {
+    lastGap = now - lastSend;
+    lastSend = now;
+    return ++sendSeq;
+  }
+
+  void onSuccess() {
+    consecutiveThrottles = 0;
+    window = Math.min(maxWindow, window + 1.0 / window);
+    windowView = window;
+    if (rate != Double.POSITIVE_INFINITY) {
+      rate += RATE_STEP;
+      if (rate > UNLIMITED_RATE) {
+        rate = Double.POSITIVE_INFINITY;
+      }
+    }
+  }
+
+  private long spacing() {
+    return rate == Double.POSITIVE_INFINITY ? 0 : (long) (1e9 / rate);
+  }
+
+  /**
+   * A send numbered {@code seq} was throttled at {@code now}; returns the pause in nanos from now
+   * (0 when this throttle belongs to a burst already answered).
+   */
+  long onThrottle(long seq, @Nullable Duration retryAfter, long now) {
+    if (seq < noDecreaseBefore) {
+      return pauseLeft(now);
+    }
+    noDecreaseBefore = sendSeq + 1;
+    lastThrottle = now;
+    consecutiveThrottles++;
+    window = Math.max(1, window / 2);
+    windowView = window;
+    // Half the rate it was sending at: measured from the gap before this send the first time.
+    double current = rate != Double.POSITIVE_INFINITY ? rate
+        : 1e9 / Math.max(lastGap, MIN_BACKOFF.toNanos());
+    rate = Math.max(MIN_RATE, current / 2);
+    long backoff = Math.min(MAX_BACKOFF.toNanos(),
+        MIN_BACKOFF.toNanos() << Math.min(consecutiveThrottles - 1, 16));
+    long floor = retryAfter == null ? backoff : Math.max(retryAfter.toNanos(), backoff / 2);
+    // Retry-After is a floor; the jitter (up to half of it again) spreads a fleet's returns.
+    long pause = floor + (long) (floor * 0.5 * random.getAsDouble());
+    long until = now + pause;
+    if (until - pausedUntil > 0) {
+      throttledNanos += until - (now - pausedUntil > 0 ? now : pausedUntil);
+      pausedUntil = until;
+    }
+    return pausedUntil - now;
+  }
+
+  /** The current window, for the concurrency gauge. */
+  double window() {
+    return windowView;
+  }
+
+  /** Total time sending was paused, in seconds, for the throttled-time counter. */
+  double throttledSeconds() {
+    return throttledNanos / (double) TimeUnit.SECONDS.toNanos(1);
+  }
+}
