@@ -36,6 +36,16 @@ public final class BraintrustSpanProcessorBuilder {
   }
 
   /**
+   * The share of traces sent, from 0 to 1 (default 1). Decided by trace id as OTel's {@code
+   * traceidratio} sampler does, so services with the same ratio keep the same, whole traces; spans
+   * still reach any other exporter the SDK has.
+   */
+  public BraintrustSpanProcessorBuilder sampleRatio(double ratio) {
+    config.sampleRatio(ratio);
+    return this;
+  }
+
+  /**
    * How long {@link BraintrustSpanProcessor#shutdown()} lets the exporter deliver (default 10 s;
    * must be positive).
    */
