@@ -86,6 +86,11 @@ public final class AgentProcess implements AutoCloseable {
     return port.getNow(-1);
   }
 
+  /** CPU time the process has used so far (all its threads), or zero where the OS does not say. */
+  public Duration cpuTime() {
+    return process.info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
   /** Whether the process is still running. */
   public boolean isAlive() {
     return process.isAlive();

@@ -45,6 +45,8 @@ public final class DemoApp {
   /** Starts on {@code args[0]} (default 0, any free port) and prints the port. */
   public static void main(String[] args) throws IOException {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+    // Without it small responses wait out delayed ACKs (~40 ms each), hiding everything else.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     DemoApp app = new DemoApp(port, Executors.newFixedThreadPool(16));
     app.server.start();
     System.out.println("PORT=" + app.server.getAddress().getPort());
