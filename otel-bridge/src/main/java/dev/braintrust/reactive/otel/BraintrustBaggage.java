@@ -44,7 +44,9 @@ public final class BraintrustBaggage {
   /**
    * Wraps a baggage propagator (normally {@code W3CBaggagePropagator}) so that what it injects
    * also carries the current span's {@code braintrust.parent} when the baggage has none: the
-   * processor's destination, or the one the trace inherited. Extraction is unchanged.
+   * processor's destination, or the one the trace inherited. Extraction is unchanged. Baggage
+   * goes with every outgoing call the propagator serves, third-party APIs included, so the
+   * destination's name or id is visible to them.
    */
   public static TextMapPropagator propagator(TextMapPropagator baggage, BraintrustSpanProcessor processor) {
     Objects.requireNonNull(baggage, "baggage");

@@ -52,6 +52,7 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
   private final Destination destination;
   private final SpanFilter filter;
   private final TraceRatio sampling;
+  private final boolean parentFromBaggage;
   private final Duration shutdownTimeout;
   private final @Nullable OtelContextBridge bridge;
   private final Map<String, State> inFlight = new ConcurrentHashMap<>();
@@ -71,7 +72,8 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     }
   }
 
-  BraintrustSpanProcessor(BridgeConfig config, boolean linkTracingCore) {
+  BraintrustSpanProcessor(BridgeConfig config, boolean linkTracingCore, boolean parentFromBaggage) {
+    this.parentFromBaggage = parentFromBaggage;
     this.exporter = config.exporter();
     this.destination = config.destination();
     this.filter = config.filter();
@@ -119,7 +121,8 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     } else {
       // A new trace or one continued from another service: the caller's braintrust.parent, carried
       // in baggage, keeps a trace that crosses services in one project or experiment.
-      String upstream = Baggage.fromContext(parentContext).getEntryValue(BraintrustBaggage.PARENT);
+      String upstream = parentFromBaggage
+          ? Baggage.fromContext(parentContext).getEntryValue(BraintrustBaggage.PARENT) : null;
       dest = upstream != null ? parse(upstream, destination) : destination;
     }
     String own = span.getAttribute(PARENT);

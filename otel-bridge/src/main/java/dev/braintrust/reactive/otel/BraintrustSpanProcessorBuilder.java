@@ -12,6 +12,7 @@ import java.time.Duration;
 public final class BraintrustSpanProcessorBuilder {
   private final BridgeConfig.Builder config;
   private boolean linkTracingCore = true;
+  private boolean parentFromBaggage = true;
 
   BraintrustSpanProcessorBuilder(BraintrustExporter exporter) {
     this.config = new BridgeConfig.Builder(exporter);
@@ -32,6 +33,17 @@ public final class BraintrustSpanProcessorBuilder {
   /** Whether tracing-core and OTel spans share one current-span context (default true). */
   public BraintrustSpanProcessorBuilder linkTracingCore(boolean link) {
     this.linkTracingCore = link;
+    return this;
+  }
+
+  /**
+   * Whether a trace continued from another service, or started under baggage, goes where the
+   * baggage's {@code braintrust.parent} says (default true; see {@link BraintrustBaggage}). Turn it
+   * off where callers are not trusted, such as a public edge: baggage comes from the caller, and a
+   * project it names is created.
+   */
+  public BraintrustSpanProcessorBuilder parentFromBaggage(boolean honour) {
+    this.parentFromBaggage = honour;
     return this;
   }
 
@@ -60,6 +72,6 @@ public final class BraintrustSpanProcessorBuilder {
    * @throws IllegalStateException if no destination was set
    */
   public BraintrustSpanProcessor build() {
-    return new BraintrustSpanProcessor(config.build(), linkTracingCore);
+    return new BraintrustSpanProcessor(config.build(), linkTracingCore, parentFromBaggage);
   }
 }

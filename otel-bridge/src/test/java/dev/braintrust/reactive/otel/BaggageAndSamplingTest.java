@@ -64,10 +64,14 @@ class BaggageAndSamplingTest {
     final TextMapPropagator propagator;
 
     Service(BraintrustTestServer server, String project, double ratio) {
+      this(server, project, ratio, true);
+    }
+
+    Service(BraintrustTestServer server, String project, double ratio, boolean parentFromBaggage) {
       BraintrustExporter exporter = BraintrustExporter.builder(BraintrustClient.builder()
           .apiKey(server.apiKey()).baseUrl(server.baseUrl()).build()).build();
       processor = BraintrustSpanProcessor.builder(exporter).destination(Destination.projectLogsByName(project))
-          .sampleRatio(ratio).linkTracingCore(false).build();
+          .sampleRatio(ratio).parentFromBaggage(parentFromBaggage).linkTracingCore(false).build();
       provider = SdkTracerProvider.builder().addSpanProcessor(processor).build();
       providers.add(provider);
       tracer = provider.get("test");
@@ -148,6 +152,18 @@ class BaggageAndSamplingTest {
     assertThat(names(server, "default")).isEmpty();
     assertThatThrownBy(() -> BraintrustBaggage.withParent(Context.root(), "somewhere"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("somewhere");
+  }
+
+  @Test
+  void anEdgeThatDistrustsCallersIgnoresTheirBaggage(BraintrustTestServer server) {
+    Service edge = new Service(server, "edge", 1.0, false);
+    Map<String, String> headers = Map.of("baggage", "braintrust.parent=project_name:injected");
+    Context remote = edge.propagator.extract(Context.root(), headers, GETTER);
+    edge.tracer.spanBuilder("public request").setParent(remote).startSpan().end();
+    edge.flush();
+
+    assertThat(names(server, "edge")).containsExactly("public request");
+    assertThat(server.projectId("injected")).isNull();
   }
 
   @Test
