@@ -188,6 +188,30 @@ class AutoConfigureTest {
   }
 
   @Test
+  void eachBaggageDirectionCanBeTurnedOff(BraintrustTestServer server) {
+    OpenTelemetrySdk quiet = sdk(props(server, "braintrust.project", "quiet", "braintrust.propagate.parent", "false"));
+    OpenTelemetrySdk edge = sdk(props(server, "braintrust.project", "edge", "braintrust.parent.from.baggage", "false"));
+
+    Map<String, String> headers = new HashMap<>();
+    Span call = quiet.getTracer("t").spanBuilder("quiet call").startSpan();
+    try (Scope s = call.makeCurrent()) {
+      quiet.getPropagators().getTextMapPropagator().inject(Context.current(), headers, Map::put);
+    }
+    call.end();
+    assertThat(headers).containsOnlyKeys("traceparent");
+
+    headers.put("baggage", "braintrust.parent=project_name:injected");
+    edge.getTracer("t").spanBuilder("edge request")
+        .setParent(edge.getPropagators().getTextMapPropagator().extract(Context.root(), headers, GETTER))
+        .startSpan().end();
+    flush(quiet);
+    flush(edge);
+
+    assertThat(rows(server, "edge")).containsOnlyKeys("edge request");
+    assertThat(server.projectId("injected")).isNull();
+  }
+
+  @Test
   void badOrMissingValuesFailConfigurationNamingTheProperty(BraintrustTestServer server) {
     Map<String, String> noKey = props(server);
     noKey.put("braintrust.api.key", "");

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * next to the first one, so other exporters keep their own pipeline.
  */
 public final class AutoConfigState {
-  private @Nullable ClaimableSpanExporter exporter;
+  // Read later by application threads through the propagator.
+  private volatile @Nullable ClaimableSpanExporter exporter;
   private boolean processorAdded;
 
   /** Records our exporter when autoconfigure creates it; every exporter passes unchanged. */
@@ -62,10 +63,11 @@ public final class AutoConfigState {
 
   /**
    * Wraps the W3C baggage propagator so outgoing calls carry {@code braintrust.parent}, when
-   * {@code otel.traces.exporter} names braintrust; every other propagator passes unchanged.
+   * {@code otel.traces.exporter} names braintrust and {@code propagate.parent} is not off; every
+   * other propagator passes unchanged.
    */
   public TextMapPropagator onPropagator(TextMapPropagator p, ConfigProperties config) {
-    if (!(p instanceof W3CBaggagePropagator) || !namesBraintrust(config)) {
+    if (!(p instanceof W3CBaggagePropagator) || !namesBraintrust(config) || !Settings.propagateParent(config)) {
       return p;
     }
     return new Lazy(p);

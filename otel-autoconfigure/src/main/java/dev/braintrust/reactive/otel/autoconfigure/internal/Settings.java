@@ -39,6 +39,8 @@ public final class Settings {
   private final SpanFilter filter;
   private final double sampleRatio;
   private final Duration shutdownTimeout;
+  private final boolean parentFromBaggage;
+  private final boolean propagateParent;
 
   private Settings(ConfigProperties config) {
     this.config = config;
@@ -63,6 +65,21 @@ public final class Settings {
       throw bad("shutdown.timeout", String.valueOf(timeout), "a positive duration");
     }
     this.shutdownTimeout = timeout == null ? BraintrustExporter.DEFAULT_SHUTDOWN_TIMEOUT : timeout;
+    Boolean fromBaggage = typed("parent.from.baggage", config::getBoolean);
+    this.parentFromBaggage = fromBaggage == null || fromBaggage;
+    this.propagateParent = propagateParent(config);
+  }
+
+  /**
+   * Whether outgoing calls carry {@code braintrust.parent} in baggage ({@code propagate.parent},
+   * default true). Read on its own because propagators are built before the exporter.
+   */
+  public static boolean propagateParent(ConfigProperties config) {
+    Boolean v = config.getBoolean(PREFIX + "propagate.parent");
+    if (v == null) {
+      v = config.getBoolean(SHORT_PREFIX + "propagate.parent");
+    }
+    return v == null || v;
   }
 
   /**
@@ -129,7 +146,7 @@ public final class Settings {
   /** The span processor over {@code buffer}, the normal path: one queue. */
   public BraintrustSpanProcessor newProcessor(BraintrustExporter buffer) {
     return BraintrustSpanProcessor.builder(buffer).destination(destination).filter(filter)
-        .sampleRatio(sampleRatio).shutdownTimeout(shutdownTimeout).build();
+        .sampleRatio(sampleRatio).parentFromBaggage(parentFromBaggage).shutdownTimeout(shutdownTimeout).build();
   }
 
   /** The span exporter over {@code buffer}, for when the SDK batches ahead of it. */
@@ -155,7 +172,8 @@ public final class Settings {
   @Override
   public String toString() {
     // Never the key: this may be logged.
-    return "braintrust exporter to " + apiUrl + " (" + destination + ", filter " + filterName + ", sample ratio " + sampleRatio + ")";
+    return "braintrust exporter to " + apiUrl + " (" + destination + ", filter " + filterName + ", sample ratio "
+        + sampleRatio + (parentFromBaggage ? "" : ", baggage parent ignored") + (propagateParent ? "" : ", parent not propagated") + ")";
   }
 
   private @Nullable String string(String option) {
