@@ -7,6 +7,7 @@ import dev.braintrust.reactive.otel.internal.BridgeConfig;
 import dev.braintrust.reactive.otel.internal.ResultCodes;
 import dev.braintrust.reactive.otel.internal.ShutdownState;
 import dev.braintrust.reactive.otel.internal.SpanMapper;
+import dev.braintrust.reactive.otel.internal.TraceRatio;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -18,7 +19,7 @@ import java.util.Collection;
  * An OpenTelemetry {@link SpanExporter} for setups that already batch with their own span
  * processor. Each span goes to its own {@code braintrust.parent} if set, else to the exporter's
  * destination. Prefer {@link BraintrustSpanProcessor}: it skips the second queue, inherits {@code
- * braintrust.parent} across a trace and re-parents filtered traces.
+ * braintrust.parent} across a trace and from baggage, and re-parents filtered traces.
  */
 public final class BraintrustSpanExporter implements SpanExporter {
   private static final LibraryLog LOG = LibraryLog.get(BraintrustSpanExporter.class);
@@ -27,6 +28,7 @@ public final class BraintrustSpanExporter implements SpanExporter {
   private final BraintrustExporter exporter;
   private final Destination destination;
   private final SpanFilter filter;
+  private final TraceRatio sampling;
   private final Duration shutdownTimeout;
   private final ShutdownState lifecycle = new ShutdownState(LOG, "BraintrustSpanExporter");
 
@@ -34,6 +36,7 @@ public final class BraintrustSpanExporter implements SpanExporter {
     this.exporter = config.exporter();
     this.destination = config.destination();
     this.filter = config.filter();
+    this.sampling = config.sampling();
     this.shutdownTimeout = config.shutdownTimeout();
   }
 
@@ -53,6 +56,9 @@ public final class BraintrustSpanExporter implements SpanExporter {
       return CompletableResultCode.ofFailure();
     }
     for (SpanData span : spans) {
+      if (!sampling.keeps(span.getTraceId())) {
+        continue;
+      }
       boolean root = !span.getParentSpanContext().isValid();
       if (!filter.keep(span.getName(), span.getAttributes(), root)) {
         continue;

@@ -29,6 +29,16 @@ public final class BraintrustSpanExporterBuilder {
   }
 
   /**
+   * The share of traces sent, from 0 to 1 (default 1). Decided by trace id as OTel's {@code
+   * traceidratio} sampler does, so services with the same ratio keep the same, whole traces; spans
+   * still reach any other exporter the SDK has.
+   */
+  public BraintrustSpanExporterBuilder sampleRatio(double ratio) {
+    config.sampleRatio(ratio);
+    return this;
+  }
+
+  /**
    * How long {@link BraintrustSpanExporter#shutdown()} lets the exporter deliver (default 10 s;
    * must be positive).
    */

@@ -6,9 +6,12 @@ import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracing;
 import dev.braintrust.reactive.otel.internal.BridgeConfig;
 import dev.braintrust.reactive.otel.internal.OtelContextBridge;
+import dev.braintrust.reactive.otel.internal.ParentFormat;
 import dev.braintrust.reactive.otel.internal.ResultCodes;
 import dev.braintrust.reactive.otel.internal.ShutdownState;
 import dev.braintrust.reactive.otel.internal.SpanMapper;
+import dev.braintrust.reactive.otel.internal.TraceRatio;
+import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
@@ -36,8 +39,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>A trace goes to the processor's destination unless its root (or any ancestor) sets {@code
- * braintrust.parent} ({@code project_id:ID}, {@code project_name:NAME}, {@code experiment_id:ID}).
- * By default the processor also links tracing-core spans and OTel spans into one tree.
+ * braintrust.parent} ({@code project_id:ID}, {@code project_name:NAME}, {@code experiment_id:ID}),
+ * or it continues a trace whose {@link Baggage} carries {@code braintrust.parent} (see {@link
+ * BraintrustBaggage}). By default the processor also links tracing-core spans and OTel spans into
+ * one tree.
  */
 public final class BraintrustSpanProcessor implements SpanProcessor {
   private static final LibraryLog LOG = LibraryLog.get(BraintrustSpanProcessor.class);
@@ -46,6 +51,8 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
   private final BraintrustExporter exporter;
   private final Destination destination;
   private final SpanFilter filter;
+  private final TraceRatio sampling;
+  private final boolean parentFromBaggage;
   private final Duration shutdownTimeout;
   private final @Nullable OtelContextBridge bridge;
   private final Map<String, State> inFlight = new ConcurrentHashMap<>();
@@ -65,10 +72,12 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     }
   }
 
-  BraintrustSpanProcessor(BridgeConfig config, boolean linkTracingCore) {
+  BraintrustSpanProcessor(BridgeConfig config, boolean linkTracingCore, boolean parentFromBaggage) {
+    this.parentFromBaggage = parentFromBaggage;
     this.exporter = config.exporter();
     this.destination = config.destination();
     this.filter = config.filter();
+    this.sampling = config.sampling();
     this.shutdownTimeout = config.shutdownTimeout();
     if (linkTracingCore) {
       this.bridge = new OtelContextBridge(this::destinationOf);
@@ -88,15 +97,34 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     return s == null ? destination : s.destination;
   }
 
+  /** The {@code braintrust.parent} of a started, unended span, or null if it has none to pass on. */
+  @Nullable String parentOf(String spanId) {
+    State s = inFlight.get(spanId);
+    return s == null ? null : ParentFormat.of(s.destination);
+  }
+
   @Override
   public void onStart(Context parentContext, ReadWriteSpan span) {
     if (lifecycle.isShutdown()) {
       // Nothing will be sent, so don't hold per-span state that onEnd would only discard.
       return;
     }
+    if (!sampling.keeps(span.getSpanContext().getTraceId())) {
+      // The whole trace is left out by the same test, so there is nothing to pass on to children.
+      return;
+    }
     SpanContext parent = span.getParentSpanContext();
     State parentState = parent.isValid() ? inFlight.get(parent.getSpanId()) : null;
-    Destination dest = parentState != null ? parentState.destination : destination;
+    Destination dest;
+    if (parentState != null) {
+      dest = parentState.destination;
+    } else {
+      // A new trace or one continued from another service: the caller's braintrust.parent, carried
+      // in baggage, keeps a trace that crosses services in one project or experiment.
+      String upstream = parentFromBaggage
+          ? Baggage.fromContext(parentContext).getEntryValue(BraintrustBaggage.PARENT) : null;
+      dest = upstream != null ? parse(upstream, destination) : destination;
+    }
     String own = span.getAttribute(PARENT);
     if (own != null) {
       dest = parse(own, dest);
@@ -124,6 +152,9 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     State state = inFlight.remove(span.getSpanContext().getSpanId());
     if (lifecycle.isShutdown()) {
       lifecycle.ignoredAfterShutdown("a span ended");
+      return;
+    }
+    if (state == null && !sampling.keepsAll() && !sampling.keeps(span.getSpanContext().getTraceId())) {
       return;
     }
     SpanData data = span.toSpanData();

@@ -12,6 +12,7 @@ import java.time.Duration;
 public final class BraintrustSpanProcessorBuilder {
   private final BridgeConfig.Builder config;
   private boolean linkTracingCore = true;
+  private boolean parentFromBaggage = true;
 
   BraintrustSpanProcessorBuilder(BraintrustExporter exporter) {
     this.config = new BridgeConfig.Builder(exporter);
@@ -36,6 +37,27 @@ public final class BraintrustSpanProcessorBuilder {
   }
 
   /**
+   * Whether a trace continued from another service, or started under baggage, goes where the
+   * baggage's {@code braintrust.parent} says (default true; see {@link BraintrustBaggage}). Turn it
+   * off where callers are not trusted, such as a public edge: baggage comes from the caller, and a
+   * project it names is created.
+   */
+  public BraintrustSpanProcessorBuilder parentFromBaggage(boolean honour) {
+    this.parentFromBaggage = honour;
+    return this;
+  }
+
+  /**
+   * The share of traces sent, from 0 to 1 (default 1). Decided by trace id as OTel's {@code
+   * traceidratio} sampler does, so services with the same ratio keep the same, whole traces; spans
+   * still reach any other exporter the SDK has.
+   */
+  public BraintrustSpanProcessorBuilder sampleRatio(double ratio) {
+    config.sampleRatio(ratio);
+    return this;
+  }
+
+  /**
    * How long {@link BraintrustSpanProcessor#shutdown()} lets the exporter deliver (default 10 s;
    * must be positive).
    */
@@ -50,6 +72,6 @@ public final class BraintrustSpanProcessorBuilder {
    * @throws IllegalStateException if no destination was set
    */
   public BraintrustSpanProcessor build() {
-    return new BraintrustSpanProcessor(config.build(), linkTracingCore);
+    return new BraintrustSpanProcessor(config.build(), linkTracingCore, parentFromBaggage);
   }
 }

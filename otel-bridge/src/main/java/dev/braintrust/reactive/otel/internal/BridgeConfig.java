@@ -4,7 +4,6 @@ import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.otel.SpanFilter;
 import java.time.Duration;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,12 +15,14 @@ public final class BridgeConfig {
   private final Destination destination;
   private final SpanFilter filter;
   private final Duration shutdownTimeout;
+  private final TraceRatio sampling;
 
   private BridgeConfig(Builder b, Destination destination) {
     this.exporter = b.exporter;
     this.destination = destination;
     this.filter = b.filter;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.sampling = TraceRatio.of(b.sampleRatio);
   }
 
   /** The buffer spans are written into. */
@@ -44,12 +45,18 @@ public final class BridgeConfig {
     return shutdownTimeout;
   }
 
+  /** Which traces are sent, by trace id. */
+  public TraceRatio sampling() {
+    return sampling;
+  }
+
   /** Collects and checks the shared options; each setter fails on a bad value at once. */
   public static final class Builder {
     private final BraintrustExporter exporter;
     private @Nullable Destination destination;
     private SpanFilter filter = SpanFilter.all();
     private Duration shutdownTimeout = BraintrustExporter.DEFAULT_SHUTDOWN_TIMEOUT;
+    private double sampleRatio = 1.0;
 
     public Builder(BraintrustExporter exporter) {
       this.exporter = notNull(exporter, "exporter");
@@ -69,6 +76,13 @@ public final class BridgeConfig {
         throw new IllegalArgumentException("shutdownTimeout must be positive, got " + timeout);
       }
       this.shutdownTimeout = timeout;
+    }
+
+    public void sampleRatio(double ratio) {
+      if (!(ratio >= 0.0 && ratio <= 1.0)) {
+        throw new IllegalArgumentException("sampleRatio must be between 0 and 1, got " + ratio);
+      }
+      this.sampleRatio = ratio;
     }
 
     /** The settings; there is no default destination, since a wrong guess loses data silently. */
