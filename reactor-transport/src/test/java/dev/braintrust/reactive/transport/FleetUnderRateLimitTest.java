@@ -23,15 +23,16 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * A fleet of exporters with default settings against one server-wide rate limit (429, Retry-After:
- * 1): they send less, not more, lose nothing while their buffers have room, share the limit fairly,
- * and drain the backlog once it lifts. A short real-time run over real sockets.
+ * 1): they send less, not more, lose nothing while their buffers have room, and drain the backlog
+ * once it lifts. A short real-time run over real sockets.
  */
 class FleetUnderRateLimitTest {
+  // The Jain index printed below is for the record; see FleetSimulationTest for the assertion.
   static final int EXPORTERS = 12;
   static final int EVENTS_PER_TICK = 10; // every 50 ms: 200 spans/s per exporter
 
   @Test
-  void aFleetBacksOffTogetherLosesNothingAndSharesTheLimitFairly() throws Exception {
+  void aFleetBacksOffTogetherAndLosesNothing() throws Exception {
     LoopResources loops = LoopResources.create("fleet-http", 2, true);
     Scheduler encode = Schedulers.newParallel("fleet-encode", 2, true);
     ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
@@ -84,7 +85,8 @@ class FleetUnderRateLimitTest {
       // A short real-time run is dominated by the first collision; the deterministic 50-exporter
       // run in tracing-core's FleetSimulationTest holds the figures.
       assertThat(throttled).isLessThanOrEqualTo(accepted);
-      assertThat(jain).as("no exporter starved").isGreaterThanOrEqualTo(0.6);
+      // Fairness (Jain >= 0.95 over 30 s) is asserted there too: in a few seconds each exporter
+      // sends a handful of large batches, too few for a share to mean much.
       assertThat(drainSeconds).isLessThan(15);
       fleet.forEach(BraintrustExporter::close);
     } finally {
