@@ -22,7 +22,7 @@ class AnthropicRoutesTest {
   record Sse(String event, JsonNode data) {}
 
   private static RawHttp.Response post(BraintrustTestServer server, String body) {
-    // Anthropic's clients send the key as x-api-key, not as a Bearer token.
+    // Most Anthropic clients send the key as x-api-key rather than as a Bearer token.
     return new RawHttp(server).send(HttpMethod.POST, PATH, body.getBytes(StandardCharsets.UTF_8),
         Map.of("x-api-key", server.apiKey(), "anthropic-version", "2023-06-01",
             "content-type", "application/json"), false);
@@ -120,7 +120,7 @@ class AnthropicRoutesTest {
         "messages: at least one message is required");
     assertError(post(server, "{\"model\":\"c\",\"max_tokens\":5,"
         + "\"messages\":[{\"role\":\"human\",\"content\":\"hi\"}]}"),
-        "messages.0.role: Input should be 'user' or 'assistant'");
+        "messages.0.role: Input should be 'user', 'assistant' or 'system'");
     assertError(post(server, "{\"model\":\"c\",\"max_tokens\":5,\"stream\":\"yes\"," + user + "}"),
         "stream: Input should be a valid boolean");
     assertError(post(server, "{\"model\":\"c\",\"max_tokens\":5,\"temperature\":3," + user + "}"),

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * Anthropic's clients parse.
  */
 public final class AnthropicHandler {
-  private static final Set<String> ROLES = Set.of("user", "assistant");
+  // Recent API versions take system messages among the messages too.
+  private static final Set<String> ROLES = Set.of("user", "assistant", "system");
   private static final Set<String> TOOL_CHOICES = Set.of("auto", "any", "tool", "none");
 
   private final AnthropicReplies replies;
@@ -93,7 +94,7 @@ public final class AnthropicHandler {
         throw bad(at + ": Input should be a valid dictionary");
       }
       if (!ROLES.contains(m.path("role").asText())) {
-        throw bad(at + ".role: Input should be 'user' or 'assistant'");
+        throw bad(at + ".role: Input should be 'user', 'assistant' or 'system'");
       }
       JsonNode content = m.get("content");
       if (content == null || content.isNull()) {

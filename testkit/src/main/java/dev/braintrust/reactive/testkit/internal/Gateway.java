@@ -90,7 +90,8 @@ public final class Gateway {
   private @Nullable Reply authenticate(String path, Map<String, String> headers) {
     String auth = headers.get("authorization");
     String apiKey = headers.get("x-api-key");
-    // The AI proxy also takes the key the way Anthropic's clients send it.
+    // The AI proxy also takes the key as x-api-key, as Anthropic's Python, TypeScript and 2.x Java
+    // clients send it (3.x Java sends a Bearer token).
     if (auth == null && apiKey != null && path.startsWith("/v1/proxy/")) {
       return apiKey.equals(settings.apiKey()) ? null : Reply.error(401, "invalid API key");
     }
