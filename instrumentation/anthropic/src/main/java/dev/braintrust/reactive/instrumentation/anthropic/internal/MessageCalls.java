@@ -31,11 +31,6 @@ final class MessageCalls {
     this.tracer = tracer;
   }
 
-  /** The tracer spans are started with. */
-  Tracer tracer() {
-    return tracer;
-  }
-
   Message create(MessageService target, MessageCreateParams params, RequestOptions options) {
     Span span = start(MessageRows.CREATE, params);
     try (Scope ignored = span.makeCurrent()) {
