@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.testkit.internal.AnthropicHandler;
 import dev.braintrust.reactive.testkit.internal.EventHandler;
 import dev.braintrust.reactive.testkit.internal.EventStreams;
 import dev.braintrust.reactive.testkit.internal.FakeModel;
@@ -33,7 +34,9 @@ import reactor.netty.http.server.HttpServer;
  * starts. It follows the OpenAPI spec rather than any client: it checks the Bearer key, accepts
  * gzip bodies, validates bodies against the spec's shapes, stores rows with upsert, merge and
  * delete semantics, pages fetches by cursor, answers the AI proxy with a deterministic fake model
- * and function invocations with an echo, records every request, and injects scripted faults.
+ * (OpenAI chat completions and embeddings, and Anthropic messages at {@code /v1/proxy/v1/messages}
+ * for an Anthropic client whose base URL is {@code baseUrl() + "/v1/proxy"}) and function
+ * invocations with an echo, records every request, and injects scripted faults.
  *
  * <pre>{@code
  * try (BraintrustTestServer server = BraintrustTestServer.builder().build().start()) {
@@ -74,6 +77,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     this.functions = new FunctionHandler(objects);
     functions.register(routes);
     new ProxyHandler(model).register(routes);
+    new AnthropicHandler(model).register(routes);
     FaultHandler faultHandler = new FaultHandler(path -> {
       Fault f = faults.next(path);
       return f == null ? null

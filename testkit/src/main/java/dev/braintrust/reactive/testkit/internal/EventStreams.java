@@ -40,14 +40,14 @@ public final class EventStreams {
     pause = Duration.ZERO;
   }
 
-  /** Sends {@code data} as an event stream on an already-started response. */
-  public Mono<Void> send(HttpServerResponse res, List<String> data) {
+  /** Sends {@code events} as an event stream on an already-started response. */
+  public Mono<Void> send(HttpServerResponse res, List<Reply.Event> events) {
     res.header("content-type", "text/event-stream");
     res.header("cache-control", "no-cache");
     Duration wait = pause;
     // One write per event, each cut in two, so clients must reassemble events across packets.
-    Flux<String> parts = Flux.fromIterable(data)
-        .map(d -> "data: " + d + "\n\n")
+    Flux<String> parts = Flux.fromIterable(events)
+        .map(e -> (e.name() == null ? "" : "event: " + e.name() + "\n") + "data: " + e.data() + "\n\n")
         .concatMap(e -> {
           int mid = e.length() / 2;
           Flux<String> halves = Flux.just(e.substring(0, mid), e.substring(mid));

@@ -35,17 +35,22 @@ public final class FakeModel {
 
   /** The next scripted reply, else {@code echo: } and the last user message. */
   public String reply(JsonNode request) {
-    String next = scripted.poll();
-    if (next != null) {
-      return next;
-    }
     String last = "";
     for (JsonNode m : request.path("messages")) {
       if ("user".equals(m.path("role").asText())) {
         last = m.path("content").asText();
       }
     }
-    return "echo: " + last;
+    return replyTo(last);
+  }
+
+  /**
+   * The next scripted reply, else {@code echo: } and {@code lastUserText}: the same answer for
+   * every wire format, each of which finds its last user text its own way.
+   */
+  public String replyTo(String lastUserText) {
+    String next = scripted.poll();
+    return next != null ? next : "echo: " + lastUserText;
   }
 
   /** Whitespace-separated words, the fake's token count. */

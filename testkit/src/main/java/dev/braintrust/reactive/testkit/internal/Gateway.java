@@ -71,7 +71,7 @@ public final class Gateway {
             Reply reply = FaultHandler.reply(fault);
             byte[] body = wire;
             if (reply == null) {
-              reply = authenticate(headers);
+              reply = authenticate(path, headers);
             }
             if (reply == null) {
               Decoded decoded = decode(headers, wire);
@@ -87,8 +87,14 @@ public final class Gateway {
         });
   }
 
-  private @Nullable Reply authenticate(Map<String, String> headers) {
+  private @Nullable Reply authenticate(String path, Map<String, String> headers) {
     String auth = headers.get("authorization");
+    String apiKey = headers.get("x-api-key");
+    // The AI proxy also takes the key as x-api-key, as Anthropic's Python, TypeScript and 2.x Java
+    // clients send it (3.x Java sends a Bearer token).
+    if (auth == null && apiKey != null && path.startsWith("/v1/proxy/")) {
+      return apiKey.equals(settings.apiKey()) ? null : Reply.error(401, "invalid API key");
+    }
     if (auth == null) {
       return Reply.error(401, "missing Authorization header; expected 'Bearer <API key>'");
     }

@@ -13,9 +13,17 @@ import org.jspecify.annotations.Nullable;
  * @param status HTTP status
  * @param body JSON body bytes (unused for event streams)
  * @param headers extra response headers
- * @param events the {@code data:} payloads of an event stream, or null for a plain body
+ * @param events the events of an event stream, or null for a plain body
  */
-public record Reply(int status, byte[] body, Map<String, String> headers, @Nullable List<String> events) {
+public record Reply(int status, byte[] body, Map<String, String> headers, @Nullable List<Event> events) {
+  /**
+   * One Server-Sent Event.
+   *
+   * @param name the {@code event:} line's value, or null to send only {@code data:}
+   * @param data the {@code data:} payload
+   */
+  public record Event(@Nullable String name, String data) {}
+
   /** Copies the collections so a reply can be shared across threads. */
   public Reply {
     headers = Map.copyOf(headers);
@@ -42,9 +50,14 @@ public record Reply(int status, byte[] body, Map<String, String> headers, @Nulla
     return new Reply(status, body.getBytes(StandardCharsets.UTF_8), Map.of(), null);
   }
 
-  /** 200 with an event stream of these {@code data:} payloads. */
+  /** 200 with an event stream of these {@code data:} payloads, without event names. */
   public static Reply events(List<String> data) {
-    return new Reply(200, new byte[0], Map.of(), data);
+    return namedEvents(data.stream().map(d -> new Event(null, d)).toList());
+  }
+
+  /** 200 with an event stream of these events; Anthropic's clients drop events without a name. */
+  public static Reply namedEvents(List<Event> events) {
+    return new Reply(200, new byte[0], Map.of(), events);
   }
 
   /** This reply with extra headers. */
