@@ -5,64 +5,45 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** One request as the test server received it: headers, decoded body, and the answer it gave. */
-public final class RecordedRequest {
+/**
+ * One request as the test server received it: headers, decoded body, and the answer it gave.
+ *
+ * @param method HTTP method
+ * @param path path without the query
+ * @param query raw query string, empty when none
+ * @param headers headers by lower-case name (last value wins)
+ * @param body the body after content decoding (gunzipped); empty when the server keeps no rows
+ * @param wireBytes bytes on the wire, before decoding
+ * @param status the status the server answered with, -1 when it dropped the connection
+ */
+public record RecordedRequest(
+    String method,
+    String path,
+    String query,
+    Map<String, String> headers,
+    byte[] body,
+    long wireBytes,
+    int status) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final String method;
-  private final String path;
-  private final String query;
-  private final Map<String, String> headers;
-  private final byte[] body;
-  private final long wireBytes;
-  private final int status;
-
-  RecordedRequest(
-      String method,
-      String path,
-      String query,
-      Map<String, String> headers,
-      byte[] body,
-      long wireBytes,
-      int status) {
-    this.method = method;
-    this.path = path;
-    this.query = query;
-    this.headers = Map.copyOf(headers);
-    this.body = body;
-    this.wireBytes = wireBytes;
-    this.status = status;
-  }
-
-  /** HTTP method. */
-  public String method() {
-    return method;
-  }
-
-  /** Path without the query. */
-  public String path() {
-    return path;
-  }
-
-  /** Raw query string, empty when none. */
-  public String query() {
-    return query;
-  }
-
-  /** Headers by lower-case name (last value wins). */
-  public Map<String, String> headers() {
-    return headers;
+  /** Copies headers and body, so a record can't be changed from outside. */
+  public RecordedRequest {
+    headers = Map.copyOf(headers);
+    body = body.clone();
   }
 
   /** A header by case-insensitive name, or null. */
   public @Nullable String header(String name) {
-    return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+    return headers.get(name.toLowerCase(Locale.ROOT));
   }
 
-  /** The body after content decoding (gunzipped). */
+  /** The body after content decoding (gunzipped); a copy. */
+  @Override
   public byte[] body() {
     return body.clone();
   }
@@ -81,14 +62,19 @@ public final class RecordedRequest {
     }
   }
 
-  /** Bytes on the wire, before decoding. */
-  public long wireBytes() {
-    return wireBytes;
+  // A record compares arrays by reference; two recordings of equal bytes should be equal.
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof RecordedRequest r
+        && method.equals(r.method) && path.equals(r.path) && query.equals(r.query)
+        && headers.equals(r.headers) && Arrays.equals(body, r.body)
+        && wireBytes == r.wireBytes && status == r.status;
   }
 
-  /** The status the server answered with. */
-  public int status() {
-    return status;
+  @Override
+  public int hashCode() {
+    return 31 * java.util.Objects.hash(method, path, query, headers, wireBytes, status)
+        + Arrays.hashCode(body);
   }
 
   @Override

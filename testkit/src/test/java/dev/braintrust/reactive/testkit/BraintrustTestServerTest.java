@@ -154,6 +154,22 @@ class BraintrustTestServerTest {
   }
 
   @Test
+  void fetchBodyFieldsHaveTheSpecsTypes(BraintrustTestServer server) {
+    String pid = server.createProject("p");
+    RawHttp http = new RawHttp(server);
+    String fetch = "/v1/project_logs/" + pid + "/fetch";
+
+    RawHttp.Response textLimit = http.post(fetch, "{\"limit\":\"10\"}");
+    RawHttp.Response objectFilters = http.post(fetch, "{\"filters\":{\"path\":[\"input\"]}}");
+
+    assertThat(textLimit.status()).isEqualTo(400);
+    assertThat(textLimit.json().get("error").asText()).isEqualTo("'limit' must be an integer");
+    assertThat(objectFilters.status()).isEqualTo(400);
+    assertThat(objectFilters.json().get("error").asText()).isEqualTo("'filters' must be an array");
+    assertThat(http.post(fetch, "{\"limit\":5,\"filters\":[]}").status()).isEqualTo(200);
+  }
+
+  @Test
   void feedbackMergesScoresAndKeepsComments(BraintrustTestServer server) {
     String pid = server.createProject("p");
     RawHttp http = new RawHttp(server);

@@ -18,7 +18,8 @@ import reactor.netty.http.client.HttpClient;
 final class RawHttp {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
-  record Response(int status, JsonNode json, Map<String, String> headers) {}
+  /** An answer; {@code json} is a null node unless the body is JSON, {@code text} is the raw body. */
+  record Response(int status, JsonNode json, Map<String, String> headers, String text) {}
 
   private final BraintrustTestServer server;
 
@@ -32,6 +33,18 @@ final class RawHttp {
 
   Response get(String path) {
     return send(HttpMethod.GET, path, null, Map.of(), true);
+  }
+
+  Response put(String path, String body) {
+    return send(HttpMethod.PUT, path, body.getBytes(StandardCharsets.UTF_8), Map.of(), true);
+  }
+
+  Response patch(String path, String body) {
+    return send(HttpMethod.PATCH, path, body.getBytes(StandardCharsets.UTF_8), Map.of(), true);
+  }
+
+  Response delete(String path) {
+    return send(HttpMethod.DELETE, path, null, Map.of(), true);
   }
 
   Response send(HttpMethod method, String path, byte[] body, Map<String, String> headers, boolean auth) {
@@ -48,8 +61,9 @@ final class RawHttp {
           try {
             java.util.Map<String, String> h = new java.util.HashMap<>();
             res.responseHeaders().forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
-            JsonNode json = bytes.length == 0 ? MAPPER.nullNode() : MAPPER.readTree(bytes);
-            return new Response(res.status().code(), json, h);
+            boolean isJson = h.getOrDefault("content-type", "").startsWith("application/json");
+            JsonNode json = bytes.length == 0 || !isJson ? MAPPER.nullNode() : MAPPER.readTree(bytes);
+            return new Response(res.status().code(), json, h, new String(bytes, StandardCharsets.UTF_8));
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }

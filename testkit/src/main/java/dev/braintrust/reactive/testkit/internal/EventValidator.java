@@ -9,56 +9,43 @@ import java.util.Map;
 
 /**
  * Checks insert and feedback payloads against the InsertEvent/FeedbackItem shapes of the
- * OpenAPI spec. Returns the events, or throws {@link BadRequest} naming the first bad field.
+ * OpenAPI spec. Returns the events, or throws a 400 {@link HttpError} naming the first bad field.
  */
 public final class EventValidator {
   private EventValidator() {}
 
-  /** A 400 with a message for the client. */
-  public static final class BadRequest extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    public BadRequest(String message) {
-      super(message, null, false, false);
-    }
-  }
-
+  /** The events of an insert body, each checked. */
   public static List<ObjectNode> events(JsonNode body) {
     JsonNode events = body.get("events");
     if (!body.isObject() || events == null || !events.isArray()) {
-      throw new BadRequest("request body must be a JSON object with an 'events' array");
+      throw HttpError.badRequest("request body must be a JSON object with an 'events' array");
     }
     List<ObjectNode> out = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
       String at = "events[" + i + "]";
       JsonNode e = events.get(i);
       if (!e.isObject()) {
-        throw new BadRequest(at + " must be a JSON object");
+        throw HttpError.badRequest(at + " must be a JSON object");
       }
       if (e.has("id") && !(e.get("id").isTextual() && !e.get("id").asText().isEmpty())) {
-        throw new BadRequest(at + ".id must be a non-empty string");
+        throw HttpError.badRequest(at + ".id must be a non-empty string");
       }
-      if (e.has("_is_merge") && !e.get("_is_merge").isBoolean()) {
-        throw new BadRequest(at + "._is_merge must be a boolean");
+      for (String f : new String[] {"_is_merge", "_object_delete"}) {
+        if (e.has(f) && !e.get(f).isBoolean()) {
+          throw HttpError.badRequest(at + "." + f + " must be a boolean");
+        }
       }
+      mergePaths(at + "._merge_paths", e.get("_merge_paths"));
       scores(at, e.get("scores"));
       object(at + ".metadata", e.get("metadata"));
       object(at + ".span_attributes", e.get("span_attributes"));
-      JsonNode metrics = e.get("metrics");
-      object(at + ".metrics", metrics);
-      if (metrics != null && metrics.isObject()) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> m = it.next();
-          if (!m.getValue().isNumber() && !m.getValue().isNull()) {
-            throw new BadRequest(at + ".metrics." + m.getKey() + " must be a number");
-          }
-        }
-      }
+      // The spec lets a metric be any JSON value (additionalProperties: true).
+      object(at + ".metrics", e.get("metrics"));
       strings(at + ".span_parents", e.get("span_parents"));
       strings(at + ".tags", e.get("tags"));
       for (String f : new String[] {"span_id", "root_span_id", "created"}) {
         if (e.has(f) && !e.get(f).isTextual()) {
-          throw new BadRequest(at + "." + f + " must be a string");
+          throw HttpError.badRequest(at + "." + f + " must be a string");
         }
       }
       out.add((ObjectNode) e);
@@ -66,30 +53,31 @@ public final class EventValidator {
     return out;
   }
 
+  /** The items of a feedback body, each checked. */
   public static List<ObjectNode> feedback(JsonNode body) {
     JsonNode items = body.get("feedback");
     if (!body.isObject() || items == null || !items.isArray()) {
-      throw new BadRequest("request body must be a JSON object with a 'feedback' array");
+      throw HttpError.badRequest("request body must be a JSON object with a 'feedback' array");
     }
     List<ObjectNode> out = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       String at = "feedback[" + i + "]";
       JsonNode f = items.get(i);
       if (!f.isObject()) {
-        throw new BadRequest(at + " must be a JSON object");
+        throw HttpError.badRequest(at + " must be a JSON object");
       }
       if (!f.hasNonNull("id") || !f.get("id").isTextual() || f.get("id").asText().isEmpty()) {
-        throw new BadRequest(at + ".id is required and must be a non-empty string");
+        throw HttpError.badRequest(at + ".id is required and must be a non-empty string");
       }
       scores(at, f.get("scores"));
       object(at + ".metadata", f.get("metadata"));
       if (f.has("comment") && !f.get("comment").isTextual() && !f.get("comment").isNull()) {
-        throw new BadRequest(at + ".comment must be a string");
+        throw HttpError.badRequest(at + ".comment must be a string");
       }
       if (f.has("source")) {
         String s = f.get("source").asText();
         if (!s.equals("app") && !s.equals("api") && !s.equals("external")) {
-          throw new BadRequest(at + ".source must be one of app, api, external");
+          throw HttpError.badRequest(at + ".source must be one of app, api, external");
         }
       }
       out.add((ObjectNode) f);
@@ -102,7 +90,7 @@ public final class EventValidator {
       return;
     }
     if (!scores.isObject()) {
-      throw new BadRequest(at + ".scores must be an object");
+      throw HttpError.badRequest(at + ".scores must be an object");
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = scores.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> s = it.next();
@@ -111,15 +99,31 @@ public final class EventValidator {
         continue;
       }
       if (!v.isNumber() || v.asDouble() < 0 || v.asDouble() > 1) {
-        throw new BadRequest(
+        throw HttpError.badRequest(
             at + ".scores." + s.getKey() + " must be a number between 0 and 1 or null");
       }
     }
   }
 
+  private static void mergePaths(String at, JsonNode n) {
+    if (n == null || n.isNull()) {
+      return;
+    }
+    boolean ok = n.isArray();
+    for (JsonNode path : n) {
+      ok &= path.isArray() && !path.isEmpty();
+      for (JsonNode key : path) {
+        ok &= key.isTextual();
+      }
+    }
+    if (!ok) {
+      throw HttpError.badRequest(at + " must be an array of paths, each a non-empty array of strings");
+    }
+  }
+
   private static void object(String at, JsonNode n) {
     if (n != null && !n.isNull() && !n.isObject()) {
-      throw new BadRequest(at + " must be an object");
+      throw HttpError.badRequest(at + " must be an object");
     }
   }
 
@@ -128,11 +132,11 @@ public final class EventValidator {
       return;
     }
     if (!n.isArray()) {
-      throw new BadRequest(at + " must be an array of strings");
+      throw HttpError.badRequest(at + " must be an array of strings");
     }
     for (JsonNode x : n) {
       if (!x.isTextual()) {
-        throw new BadRequest(at + " must be an array of strings");
+        throw HttpError.badRequest(at + " must be an array of strings");
       }
     }
   }

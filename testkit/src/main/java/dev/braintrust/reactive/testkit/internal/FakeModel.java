@@ -18,18 +18,22 @@ public final class FakeModel {
   private final ConcurrentLinkedQueue<String> scripted = new ConcurrentLinkedQueue<>();
   private final AtomicLong ids = new AtomicLong();
 
+  /** A model building its answers with {@code mapper}. */
   public FakeModel(ObjectMapper mapper) {
     this.mapper = mapper;
   }
 
+  /** Queues a reply for the next call. */
   public void script(String reply) {
     scripted.add(reply);
   }
 
+  /** Forgets queued replies. */
   public void clear() {
     scripted.clear();
   }
 
+  /** The next scripted reply, else {@code echo: } and the last user message. */
   public String reply(JsonNode request) {
     String next = scripted.poll();
     if (next != null) {
@@ -44,11 +48,13 @@ public final class FakeModel {
     return "echo: " + last;
   }
 
+  /** Whitespace-separated words, the fake's token count. */
   public static int words(String s) {
     String t = s.trim();
     return t.isEmpty() ? 0 : t.split("\\s+").length;
   }
 
+  /** Words over all messages of a chat request. */
   public int promptTokens(JsonNode request) {
     int n = 0;
     for (JsonNode m : request.path("messages")) {
@@ -57,6 +63,7 @@ public final class FakeModel {
     return n;
   }
 
+  /** A whole {@code chat.completion} answering {@code request} with {@code reply}. */
   public ObjectNode completion(JsonNode request, String reply) {
     ObjectNode out = mapper.createObjectNode();
     out.put("id", "chatcmpl-" + ids.incrementAndGet());
@@ -114,6 +121,7 @@ public final class FakeModel {
     return out;
   }
 
+  /** One small deterministic vector per input string. */
   public ObjectNode embeddings(JsonNode request) {
     ObjectNode out = mapper.createObjectNode();
     out.put("object", "list");

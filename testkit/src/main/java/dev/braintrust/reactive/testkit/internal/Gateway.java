@@ -1,0 +1,151 @@
+package dev.braintrust.reactive.testkit.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.braintrust.reactive.testkit.RecordedRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The front door every request passes: faults, then the Bearer key, content decoding, the body
+ * size limit and JSON parsing, then the router; every answer is recorded. Holds no mutable
+ * state of its own, so any event loop may run it.
+ */
+public final class Gateway {
+  /**
+   * How strict the door is.
+   *
+   * @param apiKey the only accepted Bearer key
+   * @param acceptGzip whether gzip bodies are decoded (else 415)
+   * @param maxBodyBytes largest decoded body before 413
+   * @param recordBodies whether recorded requests keep their bodies
+   */
+  public record Settings(String apiKey, boolean acceptGzip, long maxBodyBytes, boolean recordBodies) {}
+
+  private final Settings settings;
+  private final Router router;
+  private final FaultHandler faults;
+  private final RequestLog log;
+  private final EventStreams streams;
+
+  /** A gateway in front of {@code router}. */
+  public Gateway(Settings settings, Router router, FaultHandler faults, RequestLog log,
+      EventStreams streams) {
+    this.settings = settings;
+    this.router = router;
+    this.faults = faults;
+    this.log = log;
+    this.streams = streams;
+  }
+
+  /** The Reactor Netty handler. */
+  public Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
+    String uri = req.uri();
+    int q = uri.indexOf('?');
+    String path = q < 0 ? uri : uri.substring(0, q);
+    String query = q < 0 ? "" : uri.substring(q + 1);
+    Map<String, String> headers = new LinkedHashMap<>();
+    req.requestHeaders().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    String method = req.method().name();
+    return req.receive()
+        .aggregate()
+        .asByteArray()
+        .defaultIfEmpty(new byte[0])
+        .flatMap(wire -> {
+          FaultHandler.Plan fault = faults.next(path);
+          return FaultHandler.delay(fault).then(Mono.defer(() -> {
+            if (fault != null && fault.disconnect()) {
+              log.add(new RecordedRequest(method, path, query, headers, wire, wire.length, -1));
+              return res.withConnection(c -> c.channel().close()).then();
+            }
+            Reply reply = FaultHandler.reply(fault);
+            byte[] body = wire;
+            if (reply == null) {
+              reply = authenticate(headers);
+            }
+            if (reply == null) {
+              Decoded decoded = decode(headers, wire);
+              body = decoded.body();
+              reply = decoded.failure() != null
+                  ? decoded.failure()
+                  : parseAndRoute(method, path, query, body);
+            }
+            log.add(new RecordedRequest(method, path, query, headers,
+                settings.recordBodies() ? body : new byte[0], wire.length, reply.status()));
+            return send(res, reply);
+          }));
+        });
+  }
+
+  private @Nullable Reply authenticate(Map<String, String> headers) {
+    String auth = headers.get("authorization");
+    if (auth == null) {
+      return Reply.error(401, "missing Authorization header; expected 'Bearer <API key>'");
+    }
+    if (!auth.equals("Bearer " + settings.apiKey())) {
+      return Reply.error(401, "invalid API key");
+    }
+    return null;
+  }
+
+  /** A body after content decoding, or the answer refusing it (then the body is the wire's). */
+  private record Decoded(byte[] body, @Nullable Reply failure) {}
+
+  private Decoded decode(Map<String, String> headers, byte[] wire) {
+    byte[] body = wire;
+    String encoding = headers.get("content-encoding");
+    if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+      if (!encoding.equalsIgnoreCase("gzip") || !settings.acceptGzip()) {
+        return new Decoded(wire, Reply.error(415, "unsupported Content-Encoding '" + encoding + "'"));
+      }
+      try {
+        body = gunzip(wire);
+      } catch (IOException e) {
+        return new Decoded(wire, Reply.error(400, "request body is not valid gzip: " + e.getMessage()));
+      }
+    }
+    if (body.length > settings.maxBodyBytes()) {
+      return new Decoded(body, Reply.error(413, "request body of " + body.length
+          + " bytes exceeds the limit of " + settings.maxBodyBytes() + " bytes"));
+    }
+    return new Decoded(body, null);
+  }
+
+  private Reply parseAndRoute(String method, String path, String query, byte[] body) {
+    JsonNode json;
+    try {
+      json = body.length == 0 ? null : Json.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      return Reply.error(400, "malformed JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      return Reply.error(400, "unreadable body: " + e.getMessage());
+    }
+    return router.route(new Exchange(method, path, query, json == null ? Json.object() : json));
+  }
+
+  private Mono<Void> send(HttpServerResponse res, Reply reply) {
+    res.status(HttpResponseStatus.valueOf(reply.status()));
+    reply.headers().forEach(res::header);
+    if (reply.events() != null) {
+      return streams.send(res, reply.events());
+    }
+    res.header("content-type", "application/json");
+    return res.sendByteArray(Mono.just(reply.body())).then();
+  }
+
+  private static byte[] gunzip(byte[] body) throws IOException {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+      return in.readAllBytes();
+    }
+  }
+}

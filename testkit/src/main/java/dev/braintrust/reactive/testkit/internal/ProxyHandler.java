@@ -1,0 +1,64 @@
+package dev.braintrust.reactive.testkit.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
+
+/** The AI proxy, {@code /v1/proxy/chat/completions} and {@code /v1/proxy/embeddings}, answered by the fake model. */
+public final class ProxyHandler {
+  private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
+
+  private final FakeModel model;
+
+  /** A proxy in front of {@code model}. */
+  public ProxyHandler(FakeModel model) {
+    this.model = model;
+  }
+
+  /** Adds this handler's routes. */
+  public void register(Router.Builder routes) {
+    routes.on("POST", "/v1/proxy/chat/completions", (ex, p) -> chat(ex.body()));
+    routes.on("POST", "/v1/proxy/embeddings", (ex, p) -> embeddings(ex.body()));
+  }
+
+  private Reply chat(JsonNode body) {
+    if (!body.hasNonNull("model") || !body.path("messages").isArray()) {
+      throw HttpError.badRequest("'model' and 'messages' are required");
+    }
+    Bodies.optional(body, "model");
+    JsonNode messages = body.get("messages");
+    for (int i = 0; i < messages.size(); i++) {
+      JsonNode m = messages.get(i);
+      if (!m.isObject() || !ROLES.contains(m.path("role").asText())) {
+        throw HttpError.badRequest("messages[" + i + "].role must be one of system, user, assistant, tool");
+      }
+    }
+    JsonNode stream = body.get("stream");
+    if (stream != null && !stream.isNull() && !stream.isBoolean()) {
+      throw HttpError.badRequest("'stream' must be a boolean");
+    }
+    String reply = model.reply(body);
+    if (body.path("stream").asBoolean(false)) {
+      return Reply.events(model.chunks(body, reply));
+    }
+    return Reply.ok(model.completion(body, reply));
+  }
+
+  private Reply embeddings(JsonNode body) {
+    if (!body.hasNonNull("model") || !body.has("input")) {
+      throw HttpError.badRequest("'model' and 'input' are required");
+    }
+    Bodies.optional(body, "model");
+    JsonNode input = body.get("input");
+    boolean strings = input.isTextual();
+    if (input.isArray()) {
+      strings = true;
+      for (JsonNode x : input) {
+        strings &= x.isTextual();
+      }
+    }
+    if (!strings) {
+      throw HttpError.badRequest("'input' must be a string or an array of strings");
+    }
+    return Reply.ok(model.embeddings(body));
+  }
+}

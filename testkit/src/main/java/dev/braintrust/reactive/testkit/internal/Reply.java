@@ -1,0 +1,56 @@
+package dev.braintrust.reactive.testkit.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An answer to send: a JSON body, or Server-Sent Events when {@code events} is set.
+ *
+ * @param status HTTP status
+ * @param body JSON body bytes (unused for event streams)
+ * @param headers extra response headers
+ * @param events the {@code data:} payloads of an event stream, or null for a plain body
+ */
+public record Reply(int status, byte[] body, Map<String, String> headers, @Nullable List<String> events) {
+  /** Copies the collections so a reply can be shared across threads. */
+  public Reply {
+    headers = Map.copyOf(headers);
+    events = events == null ? null : List.copyOf(events);
+  }
+
+  /** A JSON answer. */
+  public static Reply json(int status, JsonNode body) {
+    return new Reply(status, Json.bytes(body), Map.of(), null);
+  }
+
+  /** 200 with a JSON body. */
+  public static Reply ok(JsonNode body) {
+    return json(200, body);
+  }
+
+  /** An error answer with the API's {@code {"error": message}} body. */
+  public static Reply error(int status, String message) {
+    return json(status, Json.error(message));
+  }
+
+  /** An answer with a body given verbatim, e.g. a scripted fault's. */
+  public static Reply raw(int status, String body) {
+    return new Reply(status, body.getBytes(StandardCharsets.UTF_8), Map.of(), null);
+  }
+
+  /** 200 with an event stream of these {@code data:} payloads. */
+  public static Reply events(List<String> data) {
+    return new Reply(200, new byte[0], Map.of(), data);
+  }
+
+  /** This reply with extra headers. */
+  public Reply withHeaders(Map<String, String> extra) {
+    Map<String, String> h = new HashMap<>(headers);
+    h.putAll(extra);
+    return new Reply(status, body, h, events);
+  }
+}
