@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * JSON tree costs several and kilobytes of garbage.
  */
 final class RequestFields {
+  private static final Object[] NO_ARGS = {};
   private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
     @Override
     protected Shape computeValue(Class<?> type) {
@@ -134,7 +135,7 @@ final class RequestFields {
 
     static @Nullable Object invoke(Method m, Object body) {
       try {
-        return m.invoke(body);
+        return m.invoke(body, NO_ARGS);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("could not read " + m.getName() + " of a request body", e);
       }

@@ -38,6 +38,7 @@ public final class ServiceProxy implements InvocationHandler {
       ChatCompletionService.class, ChatCompletionServiceAsync.class,
       EmbeddingService.class, EmbeddingServiceAsync.class);
   private static final ConcurrentHashMap<Method, Route> ROUTES = new ConcurrentHashMap<>();
+  private static final Object[] NO_ARGS = {};
 
   private enum Route {
     PASS, CHILD, VIA_PROXY, OBJECT,
@@ -66,7 +67,7 @@ public final class ServiceProxy implements InvocationHandler {
 
   @Override
   public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
-    Object[] a = args == null ? new Object[0] : args;
+    Object[] a = args == null ? NO_ARGS : args;
     switch (ROUTES.computeIfAbsent(method, ServiceProxy::route)) {
       case CHAT:
         return ChatCalls.create(tracer, (ChatCompletionService) target,
