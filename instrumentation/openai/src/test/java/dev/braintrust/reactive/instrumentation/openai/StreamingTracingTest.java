@@ -124,6 +124,25 @@ class StreamingTracingTest {
   }
 
   @Test
+  void anExceptionFromTheCallersOwnCodeReachesThemAsIsAndTheSpanEndsWhenTheyClose(BraintrustTestServer server) {
+    try (Fixture f = new Fixture(server)) {
+      IllegalStateException mine = new IllegalStateException("caller's bug");
+      Throwable thrown;
+      try (StreamResponse<ChatCompletionChunk> s = f.traced.chat().completions().createStreaming(chat("x y").build())) {
+        thrown = catchThrowable(() -> s.stream().forEach(c -> {
+          throw mine;
+        }));
+      }
+
+      assertThat(thrown).isSameAs(mine);
+      ObjectNode llm = f.row("Chat Completion");
+      assertThat(llm.has("error")).isFalse();
+      assertThat(llm.get("metadata").get("cancelled").asBoolean()).isTrue();
+      assertThat(llm.get("output").get(0).get("message").get("content").asText()).isEqualTo("echo: ");
+    }
+  }
+
+  @Test
   void aStreamThatFailsToStartIsAnErrorSpanAndTheSameException(BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
       Fault fault = Fault.status(500).onPathContaining("/chat/completions");
