@@ -18,7 +18,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs every benchmark with settings that finish in a few minutes on 2 cores and writes a
  * markdown report (the path is the first argument). Sizes can be changed with system properties:
- * {@code -Dbench.events=200000}, {@code -Dbench.iterations=5}, {@code -Dbench.rounds=5}.
+ * {@code -Dbench.events=200000}, {@code -Dbench.iterations=5}, {@code -Dbench.rounds=5};
+ * {@code -Dbench.only=openai} runs only the OpenAI wrapper benchmark.
  */
 public final class BenchmarkMain {
   private BenchmarkMain() {}
@@ -33,6 +34,11 @@ public final class BenchmarkMain {
         .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
         .append(", ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
         .append(".\n\n");
+    if ("openai".equals(System.getProperty("bench.only"))) {
+      openAiWrapper(md, iterations);
+      write(out, md);
+      return;
+    }
 
     md.append("## Hot path: one traced LLM span (JMH, average time, lower is better)\n\n")
         .append("| threads | braintrust-reactive ns/op | OTel SDK ns/op | ratio ours/OTel | ours B/op | OTel B/op |\n")
@@ -100,6 +106,51 @@ public final class BenchmarkMain {
       md.append(String.format(Locale.ROOT, "| %s | %,d | %d | %s |%n", r.name, r.events, r.peakHeapMiB, r.note));
     }
 
+    openAiWrapper(md, iterations);
+    write(out, md);
+  }
+
+  /**
+   * The OpenAI client wrapped vs unwrapped, one non-streaming chat call against a canned loopback
+   * server. Rounds (each a fresh JMH fork running both) are reported with the median ratio, so a
+   * burst of load on a shared machine moves one round, not the result.
+   */
+  private static void openAiWrapper(StringBuilder md, int iterations) throws Exception {
+    int rounds = Integer.getInteger("bench.openai.rounds", 3);
+    List<double[]> plain = new ArrayList<>();
+    List<double[]> traced = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      Collection<RunResult> results = new Runner(new OptionsBuilder()
+          .include(OpenAIWrapperBenchmark.class.getName())
+          .threads(1)
+          .forks(1)
+          .warmupIterations(5)
+          .warmupTime(TimeValue.seconds(1))
+          .measurementIterations(iterations)
+          .measurementTime(TimeValue.seconds(1))
+          .addProfiler(GCProfiler.class)
+          .jvmArgs("-Xmx1g")
+          .build()).run();
+      plain.add(score(results, "unwrapped"));
+      traced.add(score(results, "wrapped"));
+      ratios.add(traced.get(round)[0] / plain.get(round)[0]);
+    }
+    md.append("\n## OpenAI client: one non-streaming chat call, wrapped vs unwrapped (JMH, lower is better)\n\n")
+        .append("| round | unwrapped µs/op | wrapped µs/op | ratio | unwrapped B/op | wrapped B/op |\n")
+        .append("|---|---|---|---|---|---|\n");
+    for (int i = 0; i < rounds; i++) {
+      md.append(String.format(Locale.ROOT, "| %d | %.1f ± %.1f | %.1f ± %.1f | %.2f | %.0f | %.0f |%n", i + 1,
+          plain.get(i)[0], plain.get(i)[1], traced.get(i)[0], traced.get(i)[1], ratios.get(i),
+          plain.get(i)[2], traced.get(i)[2]));
+    }
+    List<Double> sorted = new ArrayList<>(ratios);
+    java.util.Collections.sort(sorted);
+    md.append(String.format(Locale.ROOT, "%n- wrapped / unwrapped, median of %d rounds: **%.2f**%n",
+        rounds, sorted.get(rounds / 2)));
+  }
+
+  private static void write(Path out, StringBuilder md) throws IOException {
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString());
     System.out.println();
