@@ -64,10 +64,13 @@ class ChatCompletionTracingTest {
       assertThat(input.get(0).get("content").asText()).isEqualTo("Answer briefly.");
       assertThat(input.get(1).get("role").asText()).isEqualTo("user");
       assertThat(input.get(1).get("content").asText()).isEqualTo("What is two plus two?");
+      // Written as the client writes them, nothing added.
+      assertThat(input.get(0).properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("role", "content");
       JsonNode choice = llm.get("output").get(0);
       assertThat(choice.get("message").get("role").asText()).isEqualTo("assistant");
       assertThat(choice.get("message").get("content").asText()).isEqualTo("echo: What is two plus two?");
       assertThat(choice.get("finish_reason").asText()).isEqualTo("stop");
+      assertThat(choice.get("message").has("valid")).isFalse();
       JsonNode metadata = llm.get("metadata");
       assertThat(metadata.get("model").asText()).isEqualTo("gpt-4o-mini");
       assertThat(metadata.get("temperature").asDouble()).isEqualTo(0.2);
@@ -106,7 +109,7 @@ class ChatCompletionTracingTest {
       assertThat(call.asFunction().function().arguments()).isEqualTo("{\"city\":\"Paris\"}");
       ObjectNode llm = f.row("Chat Completion");
       JsonNode tool = llm.get("metadata").get("tools").get(0);
-      assertThat(tool.get("type").asText()).isEqualTo("function");
+      assertThat(tool.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("type", "function");
       assertThat(tool.get("function").get("name").asText()).isEqualTo("get_weather");
       assertThat(tool.get("function").get("parameters").get("properties").get("city").get("type").asText())
           .isEqualTo("string");

@@ -1,6 +1,8 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.ObjectCodec;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -11,9 +13,12 @@ import com.openai.core.ObjectMappers;
 import java.io.IOException;
 
 /**
- * A client model object written with the client's own Jackson mapper (its union types and
- * {@code JsonField}s need its modules), when the row is encoded: off the caller's thread, by the
- * exporter. The client's models are immutable, so writing them later is safe.
+ * A client model object written with the client's own Jackson mapper when the row is encoded:
+ * off the caller's thread, by the exporter. The client's models are immutable, so writing them
+ * later is safe. Its mapper must write the nested values too (its union types write their members
+ * through the generator's codec), or another mapper's defaults would add properties such as
+ * {@code valid}; so the encoder's generator is handed over behind a delegate whose codec is the
+ * client's.
  */
 final class SdkJson implements JsonSerializable {
   // The client's mapper configures nothing that would leak into the encoder's generator.
@@ -33,7 +38,7 @@ final class SdkJson implements JsonSerializable {
 
   @Override
   public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-    WRITER.writeValue(gen, value);
+    WRITER.writeValue(new ClientCodec(gen), value);
   }
 
   @Override
@@ -45,5 +50,18 @@ final class SdkJson implements JsonSerializable {
   @Override
   public String toString() {
     return value.toString();
+  }
+
+  /** The encoder's generator, with the client's mapper as the codec for nested values. */
+  private static final class ClientCodec extends JsonGeneratorDelegate {
+    ClientCodec(JsonGenerator gen) {
+      // Not copying through: writeObject must go through getCodec() below.
+      super(gen, false);
+    }
+
+    @Override
+    public ObjectCodec getCodec() {
+      return MAPPER;
+    }
   }
 }
