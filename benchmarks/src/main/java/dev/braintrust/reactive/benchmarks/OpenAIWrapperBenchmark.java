@@ -3,12 +3,19 @@ package dev.braintrust.reactive.benchmarks;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.core.ObjectMappers;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.services.blocking.ChatService;
+import com.openai.services.blocking.chat.ChatCompletionService;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.instrumentation.openai.BraintrustOpenAI;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +89,25 @@ public class OpenAIWrapperBenchmark {
     plain.close();
     exporter.close();
     server.disposeNow(Duration.ofSeconds(5));
+  }
+
+  /** A client without a network that answers every chat call with the same parsed completion. */
+  static OpenAIClient stubClient() {
+    ChatCompletion completion;
+    try {
+      completion = ObjectMappers.jsonMapper().readValue(COMPLETION, ChatCompletion.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ChatCompletionService completions = stub(ChatCompletionService.class, completion);
+    ChatService chat = stub(ChatService.class, completions);
+    return stub(OpenAIClient.class, chat);
+  }
+
+  /** An interface whose abstract methods all return {@code answer}; default methods run as written. */
+  private static <T> T stub(Class<T> type, Object answer) {
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+        (proxy, method, args) -> method.isDefault() ? InvocationHandler.invokeDefault(proxy, method, args) : answer));
   }
 
   @Benchmark
