@@ -15,6 +15,7 @@ import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
+import com.openai.models.chat.completions.StructuredChatCompletion;
 import dev.braintrust.reactive.core.Scope;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
@@ -209,6 +210,27 @@ class ChatCompletionTracingTest {
       List<ObjectNode> llm = f.rows().stream()
           .filter(r -> r.get("span_attributes").get("type").asText().equals("llm")).toList();
       assertThat(llm).hasSize(2).allSatisfy(r -> assertThat(r.get("span_parents").get(0).asText()).isEqualTo(pipeline));
+    }
+  }
+
+  /** A structured output type. */
+  public static final class Answer {
+    public String text;
+  }
+
+  @Test
+  void aStructuredOutputCallIsTracedThroughTheRawCallItWraps(BraintrustTestServer server) {
+    try (Fixture f = new Fixture(server)) {
+      server.scriptModelReply("{\"text\":\"forty-two\"}");
+
+      StructuredChatCompletion<Answer> reply = f.traced.chat().completions().create(
+          ChatCompletionCreateParams.builder().model("gpt-4o-mini").addUserMessage("The answer?")
+              .responseFormat(Answer.class).build());
+
+      assertThat(reply.choices().get(0).message().content().orElseThrow().text).isEqualTo("forty-two");
+      ObjectNode llm = f.row("Chat Completion");
+      assertThat(llm.get("metadata").get("response_format").get("type").asText()).isEqualTo("json_schema");
+      assertThat(llm.get("output").get(0).get("message").get("content").asText()).isEqualTo("{\"text\":\"forty-two\"}");
     }
   }
 

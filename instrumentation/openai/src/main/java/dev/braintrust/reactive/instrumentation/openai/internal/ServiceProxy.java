@@ -37,7 +37,13 @@ public final class ServiceProxy implements InvocationHandler {
       OpenAIClient.class, OpenAIClientAsync.class, ChatService.class, ChatServiceAsync.class,
       ChatCompletionService.class, ChatCompletionServiceAsync.class,
       EmbeddingService.class, EmbeddingServiceAsync.class);
-  private static final ConcurrentHashMap<Method, Route> ROUTES = new ConcurrentHashMap<>();
+  // Per declaring interface, so routes go away with the client's class loader.
+  private static final ClassValue<ConcurrentHashMap<Method, Route>> ROUTES = new ClassValue<>() {
+    @Override
+    protected ConcurrentHashMap<Method, Route> computeValue(Class<?> type) {
+      return new ConcurrentHashMap<>();
+    }
+  };
   private static final Object[] NO_ARGS = {};
 
   private enum Route {
@@ -68,7 +74,7 @@ public final class ServiceProxy implements InvocationHandler {
   @Override
   public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
     Object[] a = args == null ? NO_ARGS : args;
-    switch (ROUTES.computeIfAbsent(method, ServiceProxy::route)) {
+    switch (ROUTES.get(method.getDeclaringClass()).computeIfAbsent(method, ServiceProxy::route)) {
       case CHAT:
         return ChatCalls.create(tracer, (ChatCompletionService) target,
             (ChatCompletionCreateParams) a[0], (RequestOptions) a[1]);
