@@ -18,7 +18,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs every benchmark with settings that finish in a few minutes on 2 cores and writes a
  * markdown report (the path is the first argument). Sizes can be changed with system properties:
- * {@code -Dbench.events=200000}, {@code -Dbench.iterations=5}, {@code -Dbench.rounds=5}.
+ * {@code -Dbench.events=200000}, {@code -Dbench.iterations=5}, {@code -Dbench.rounds=5};
+ * {@code -Dbench.only=openai} runs only the OpenAI wrapper benchmark.
  */
 public final class BenchmarkMain {
   private BenchmarkMain() {}
@@ -33,6 +34,11 @@ public final class BenchmarkMain {
         .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
         .append(", ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
         .append(".\n\n");
+    if ("openai".equals(System.getProperty("bench.only"))) {
+      openAiWrapper(md, iterations);
+      write(out, md);
+      return;
+    }
 
     md.append("## Hot path: one traced LLM span (JMH, average time, lower is better)\n\n")
         .append("| threads | braintrust-reactive ns/op | OTel SDK ns/op | ratio ours/OTel | ours B/op | OTel B/op |\n")
@@ -100,6 +106,56 @@ public final class BenchmarkMain {
       md.append(String.format(Locale.ROOT, "| %s | %,d | %d | %s |%n", r.name, r.events, r.peakHeapMiB, r.note));
     }
 
+    openAiWrapper(md, iterations);
+    write(out, md);
+  }
+
+  /**
+   * The OpenAI client wrapped vs unwrapped, one non-streaming chat call against a canned loopback
+   * server: JMH (time and allocation per call), then interleaved blocks timed by wall clock and
+   * process CPU, whose median ratio holds up when other work shares the machine.
+   */
+  private static void openAiWrapper(StringBuilder md, int iterations) throws Exception {
+    Collection<RunResult> results = new Runner(new OptionsBuilder()
+        .include(OpenAIWrapperBenchmark.class.getName())
+        .threads(1)
+        .forks(1)
+        .warmupIterations(5)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementIterations(iterations)
+        .measurementTime(TimeValue.seconds(1))
+        .addProfiler(GCProfiler.class)
+        .jvmArgs("-Xmx1g")
+        .build()).run();
+    double[] plain = score(results, "unwrapped");
+    double[] traced = score(results, "wrapped");
+    OpenAIInterleaved.Result r = OpenAIInterleaved.run(
+        Integer.getInteger("bench.openai.pairs", 10), Integer.getInteger("bench.openai.calls", 4000));
+    OpenAIInterleaved.Own own = OpenAIInterleaved.withoutNetwork(50_000);
+    md.append("\n## OpenAI client: one non-streaming chat call, wrapped vs unwrapped (lower is better)\n\n")
+        .append("| measure | unwrapped | `BraintrustOpenAI.wrap` | ratio wrapped/unwrapped |\n|---|---|---|---|\n")
+        .append(String.format(Locale.ROOT, "| JMH µs/op | %.1f ± %.1f | %.1f ± %.1f | %.2f |%n",
+            plain[0], plain[1], traced[0], traced[1], traced[0] / plain[0]))
+        .append(String.format(Locale.ROOT, "| JMH B/op (all threads) | %.0f | %.0f | %.2f |%n",
+            plain[2], traced[2], traced[2] / plain[2]))
+        .append(String.format(Locale.ROOT, "| interleaved wall µs/call (median) | %.1f | %.1f | **%.2f** |%n",
+            r.wallPlain(), r.wallWrapped(), r.wallRatio()))
+        .append(String.format(Locale.ROOT, "| interleaved process CPU µs/call (median) | %.1f | %.1f | **%.2f** |%n",
+            r.cpuPlain(), r.cpuWrapped(), r.cpuRatio()))
+        .append(String.format(Locale.ROOT, "| interleaved caller-thread CPU µs/call (median) | %.1f | %.1f | +%.1f µs |%n",
+            r.callerPlain(), r.callerWrapped(), r.callerWrapped() - r.callerPlain()))
+        .append(String.format(Locale.ROOT, "| interleaved caller-thread B/call (median) | %.0f | %.0f | +%.0f B |%n",
+            r.allocPlain(), r.allocWrapped(), r.allocWrapped() - r.allocPlain()))
+        .append(String.format(Locale.ROOT, "| wrapper alone (client stub, no network): caller CPU µs/call, B/call | - | %.2f, %.0f | - |%n",
+            own.callerCpu(), own.callerBytes()))
+        .append(String.format(Locale.ROOT, "| wrapper alone: exporter threads' CPU µs per row (encoding) | - | %.2f | - |%n",
+            own.exporterCpu()))
+        .append(String.format(Locale.ROOT, "%nInterleaved: %d ABBA pairs of %d-call blocks after 20,000 warm-up calls; "
+            + "the wrapped block includes flushing its spans (encoding every row) before its clock stops.%n",
+            r.pairs(), r.callsPerBlock()));
+  }
+
+  private static void write(Path out, StringBuilder md) throws IOException {
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString());
     System.out.println();

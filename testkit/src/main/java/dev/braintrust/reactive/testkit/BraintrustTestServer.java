@@ -153,6 +153,16 @@ public final class BraintrustTestServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Queues a tool call as the fake model's next answer: an assistant message with one {@code
+   * function} tool call ({@code arguments} is a JSON text) and finish reason {@code tool_calls};
+   * streamed, the arguments arrive in fragments as OpenAI sends them.
+   */
+  public BraintrustTestServer scriptModelToolCall(String name, String arguments) {
+    model.scriptToolCall(Objects.requireNonNull(name, "name"), Objects.requireNonNull(arguments, "arguments"));
+    return this;
+  }
+
   /** Pauses between Server-Sent Events, so tests can cancel a stream half way (default none). */
   public BraintrustTestServer sseEventDelay(Duration delay) {
     streams.pause(Objects.requireNonNull(delay));

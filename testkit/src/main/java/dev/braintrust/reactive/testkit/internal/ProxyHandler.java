@@ -36,8 +36,13 @@ public final class ProxyHandler {
     if (stream != null && !stream.isNull() && !stream.isBoolean()) {
       throw HttpError.badRequest("'stream' must be a boolean");
     }
+    boolean streamed = body.path("stream").asBoolean(false);
+    FakeModel.ToolCall call = model.nextToolCall();
+    if (call != null) {
+      return streamed ? Reply.events(model.toolCallChunks(body, call)) : Reply.ok(model.toolCallCompletion(body, call));
+    }
     String reply = model.reply(body);
-    if (body.path("stream").asBoolean(false)) {
+    if (streamed) {
       return Reply.events(model.chunks(body, reply));
     }
     return Reply.ok(model.completion(body, reply));

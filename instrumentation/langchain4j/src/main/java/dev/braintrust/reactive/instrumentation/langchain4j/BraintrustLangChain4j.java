@@ -1,0 +1,58 @@
+package dev.braintrust.reactive.instrumentation.langchain4j;
+
+import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.instrumentation.langchain4j.internal.ChatSpanListener;
+import dev.braintrust.reactive.instrumentation.langchain4j.internal.EmbeddingSpanListener;
+import dev.braintrust.reactive.instrumentation.langchain4j.internal.StreamingCalls;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
+import java.util.Objects;
+
+/**
+ * Traces LangChain4j models through their own extension points: every chat or embeddings call
+ * becomes an {@code llm} span, child of the span current on the calling thread.
+ *
+ * <pre>{@code
+ * ChatModel model = OpenAiChatModel.builder()
+ *     .apiKey(key).modelName("gpt-4o-mini")
+ *     .listeners(List.of(BraintrustLangChain4j.chatModelListener(tracer)))
+ *     .build();
+ * StreamingChatModel streaming = BraintrustLangChain4j.wrap(OpenAiStreamingChatModel.builder()...build(), tracer);
+ * }</pre>
+ *
+ * <p>Nothing here changes what the model returns or throws, or blocks: the listeners only read
+ * the request and response, and spans go to the tracer's buffer.
+ */
+public final class BraintrustLangChain4j {
+  private BraintrustLangChain4j() {}
+
+  /**
+   * A listener that traces every chat call, sync or streaming, of the models it is registered on
+   * ({@code builder.listeners(...)}). For a streaming call the span ends with the assembled
+   * reply when the stream completes or fails; LangChain4j doesn't tell listeners about partial
+   * responses or cancellation, so use {@link #wrap(StreamingChatModel, Tracer)} for {@code
+   * time_to_first_token} and for spans of cancelled streams.
+   */
+  public static ChatModelListener chatModelListener(Tracer tracer) {
+    return new ChatSpanListener(Objects.requireNonNull(tracer, "tracer"));
+  }
+
+  /** A listener that traces every embeddings call of the models it is registered on. */
+  public static EmbeddingModelListener embeddingModelListener(Tracer tracer) {
+    return new EmbeddingSpanListener(Objects.requireNonNull(tracer, "tracer"));
+  }
+
+  /**
+   * A streaming model that traces each call from request to the last partial response: {@code
+   * time_to_first_token}, the assembled reply and tokens when it completes, the error when it
+   * fails, and what arrived when the caller cancels through the handle LangChain4j passes to the
+   * handler. The model's own listeners still run; a {@link #chatModelListener} among them steps
+   * aside so the call is traced once. Wrapping a wrapped model returns it unchanged.
+   */
+  public static StreamingChatModel wrap(StreamingChatModel model, Tracer tracer) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(tracer, "tracer");
+    return model instanceof StreamingCalls ? model : new StreamingCalls(model, tracer);
+  }
+}

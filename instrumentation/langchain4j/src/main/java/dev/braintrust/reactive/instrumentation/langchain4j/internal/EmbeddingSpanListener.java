@@ -1,0 +1,102 @@
+package dev.braintrust.reactive.instrumentation.langchain4j.internal;
+
+import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.SpanType;
+import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.internal.LibraryLog;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.listener.EmbeddingModelErrorContext;
+import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
+import dev.langchain4j.model.embedding.listener.EmbeddingModelRequestContext;
+import dev.langchain4j.model.embedding.listener.EmbeddingModelResponseContext;
+import dev.langchain4j.model.embedding.response.EmbeddingResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes each embeddings call of the models it is registered on an {@code llm} span: the texts as
+ * input, the model as metadata, the number and size of the vectors as output, tokens as metrics.
+ */
+public final class EmbeddingSpanListener implements EmbeddingModelListener {
+  /** The span's name, as the OpenAI wrapper names embeddings spans. */
+  public static final String SPAN_NAME = "Embedding";
+  private static final LibraryLog LOG = LibraryLog.get(EmbeddingSpanListener.class);
+  private static final Object SPAN = new Object() {
+    @Override
+    public String toString() {
+      return "braintrust.span";
+    }
+  };
+
+  private final Tracer tracer;
+
+  public EmbeddingSpanListener(Tracer tracer) {
+    this.tracer = tracer;
+  }
+
+  @Override
+  public void onRequest(EmbeddingModelRequestContext ctx) {
+    try {
+      CallSpan span = new CallSpan(tracer.startSpan(SPAN_NAME, SpanType.LLM));
+      ctx.attributes().put(SPAN, span);
+      List<String> texts = new ArrayList<>();
+      for (TextSegment s : ctx.textSegments()) {
+        texts.add(s.text());
+      }
+      Log.Builder b = Log.builder().input(texts);
+      String provider = Rows.provider(ctx.modelProvider());
+      if (provider != null) {
+        b.metadata("provider", provider);
+      }
+      EmbeddingModel model = ctx.embeddingModel();
+      String name = ctx.embeddingRequest() == null ? null : ctx.embeddingRequest().modelName();
+      if (name == null && model != null) {
+        name = model.modelName();
+      }
+      if (name != null) {
+        b.metadata("model", name);
+      }
+      if (ctx.embeddingRequest() != null && ctx.embeddingRequest().dimensions() != null) {
+        b.metadata("dimensions", ctx.embeddingRequest().dimensions());
+      }
+      span.log(b);
+    } catch (RuntimeException e) {
+      LOG.warn("could not start a span for an embeddings request: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void onResponse(EmbeddingModelResponseContext ctx) {
+    Object span = ctx.attributes().get(SPAN);
+    if (!(span instanceof CallSpan) || !((CallSpan) span).claimEnd()) {
+      return;
+    }
+    Log.Builder b = null;
+    try {
+      EmbeddingResponse response = ctx.embeddingResponse();
+      List<Embedding> vectors = response.embeddings();
+      Map<String, Object> output = new LinkedHashMap<>();
+      output.put("embeddings", vectors.size());
+      if (!vectors.isEmpty()) {
+        output.put("dimensions", vectors.get(0).dimension());
+      }
+      b = Log.builder().output(output);
+      Rows.usage(b, response.tokenUsage(), false);
+    } catch (RuntimeException e) {
+      LOG.warn("could not read an embeddings response for its span: {}", e.toString());
+    }
+    ((CallSpan) span).end(b);
+  }
+
+  @Override
+  public void onError(EmbeddingModelErrorContext ctx) {
+    Object span = ctx.attributes().get(SPAN);
+    if (span instanceof CallSpan) {
+      ((CallSpan) span).fail(ctx.error());
+    }
+  }
+}

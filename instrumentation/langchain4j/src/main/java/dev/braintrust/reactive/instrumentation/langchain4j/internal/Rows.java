@@ -1,0 +1,244 @@
+package dev.braintrust.reactive.instrumentation.langchain4j.internal;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.internal.JsonSchemaElementUtils;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.internal.LibraryLog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * LangChain4j requests and responses as the rows the OpenAI wrapper and the AI proxy write, so
+ * spans look the same whichever client made the call: OpenAI-format messages as the input, the
+ * parameters (and tools) as metadata, the reply as a list of choices, token counts as metrics.
+ */
+final class Rows {
+  private static final LibraryLog LOG = LibraryLog.get(Rows.class);
+
+  private Rows() {}
+
+  /** Input, model and parameters of a chat request. */
+  static Log.Builder request(ChatRequest request, @Nullable ModelProvider provider) {
+    Log.Builder b = Log.builder().input(messages(request.messages()));
+    put(b, "provider", provider(provider));
+    ChatRequestParameters p = request.parameters();
+    if (p == null) {
+      return b;
+    }
+    put(b, "model", p.modelName());
+    put(b, "temperature", p.temperature());
+    put(b, "top_p", p.topP());
+    put(b, "top_k", p.topK());
+    put(b, "frequency_penalty", p.frequencyPenalty());
+    put(b, "presence_penalty", p.presencePenalty());
+    put(b, "max_tokens", p.maxOutputTokens());
+    if (p.stopSequences() != null && !p.stopSequences().isEmpty()) {
+      b.metadata("stop", p.stopSequences());
+    }
+    if (p.toolSpecifications() != null && !p.toolSpecifications().isEmpty()) {
+      b.metadata("tools", tools(p.toolSpecifications()));
+    }
+    if (p.toolChoice() != null) {
+      b.metadata("tool_choice", p.toolChoice().name().toLowerCase(Locale.ROOT));
+    }
+    if (p.responseFormat() != null && p.responseFormat().type() != null) {
+      b.metadata("response_format", Map.of("type", p.responseFormat().type().name().toLowerCase(Locale.ROOT)));
+    }
+    return b;
+  }
+
+  /** The provider as the OpenAI wrapper names it ({@code openai}), else its enum name in lower case. */
+  static @Nullable String provider(@Nullable ModelProvider provider) {
+    if (provider == null) {
+      return null;
+    }
+    return provider == ModelProvider.OPEN_AI ? "openai" : provider.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static void put(Log.Builder b, String key, @Nullable Object value) {
+    if (value != null) {
+      b.metadata(key, value);
+    }
+  }
+
+  static List<Map<String, Object>> messages(List<ChatMessage> messages) {
+    List<Map<String, Object>> out = new ArrayList<>(messages.size());
+    for (ChatMessage m : messages) {
+      out.add(message(m));
+    }
+    return out;
+  }
+
+  private static Map<String, Object> message(ChatMessage m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (m instanceof SystemMessage) {
+      out.put("role", "system");
+      out.put("content", ((SystemMessage) m).text());
+    } else if (m instanceof UserMessage) {
+      UserMessage u = (UserMessage) m;
+      out.put("role", "user");
+      out.put("content", u.hasSingleText() ? u.singleText() : parts(u.contents()));
+      if (u.name() != null) {
+        out.put("name", u.name());
+      }
+    } else if (m instanceof AiMessage) {
+      return assistant((AiMessage) m);
+    } else if (m instanceof ToolExecutionResultMessage) {
+      ToolExecutionResultMessage t = (ToolExecutionResultMessage) m;
+      out.put("role", "tool");
+      out.put("tool_call_id", t.id());
+      out.put("name", t.toolName());
+      out.put("content", t.text());
+    } else {
+      // Custom messages: their type and text form, rather than nothing.
+      out.put("role", m.type().name().toLowerCase(Locale.ROOT));
+      out.put("content", m.toString());
+    }
+    return out;
+  }
+
+  private static List<Map<String, Object>> parts(List<Content> contents) {
+    List<Map<String, Object>> out = new ArrayList<>(contents.size());
+    for (Content c : contents) {
+      Map<String, Object> part = new LinkedHashMap<>();
+      if (c instanceof TextContent) {
+        part.put("type", "text");
+        part.put("text", ((TextContent) c).text());
+      } else if (c instanceof ImageContent && ((ImageContent) c).image().url() != null) {
+        part.put("type", "image_url");
+        part.put("image_url", Map.of("url", ((ImageContent) c).image().url().toString()));
+      } else {
+        // Inline media would bloat the row: its type says what it was.
+        part.put("type", c.type().name().toLowerCase(Locale.ROOT));
+      }
+      out.add(part);
+    }
+    return out;
+  }
+
+  static Map<String, Object> assistant(AiMessage m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("role", "assistant");
+    out.put("content", m.text());
+    if (m.thinking() != null) {
+      out.put("reasoning", m.thinking());
+    }
+    if (m.hasToolExecutionRequests()) {
+      List<Map<String, Object>> calls = new ArrayList<>();
+      for (ToolExecutionRequest t : m.toolExecutionRequests()) {
+        Map<String, Object> call = new LinkedHashMap<>();
+        if (t.id() != null) {
+          call.put("id", t.id());
+        }
+        call.put("type", "function");
+        Map<String, Object> function = new LinkedHashMap<>();
+        function.put("name", t.name());
+        function.put("arguments", t.arguments());
+        call.put("function", function);
+        calls.add(call);
+      }
+      out.put("tool_calls", calls);
+    }
+    return out;
+  }
+
+  private static List<Map<String, Object>> tools(List<ToolSpecification> specs) {
+    List<Map<String, Object>> out = new ArrayList<>(specs.size());
+    for (ToolSpecification s : specs) {
+      Map<String, Object> function = new LinkedHashMap<>();
+      function.put("name", s.name());
+      if (s.description() != null) {
+        function.put("description", s.description());
+      }
+      if (s.parameters() != null) {
+        function.put("parameters", JsonSchemaElementUtils.toMap(s.parameters()));
+      }
+      Map<String, Object> tool = new LinkedHashMap<>();
+      tool.put("type", "function");
+      tool.put("function", function);
+      out.add(tool);
+    }
+    return out;
+  }
+
+  /** The reply as one choice, with its token counts. */
+  static Log.Builder response(ChatResponse response) {
+    Map<String, Object> choice = new LinkedHashMap<>();
+    choice.put("index", 0);
+    choice.put("message", response.aiMessage() == null ? Map.of("role", "assistant") : assistant(response.aiMessage()));
+    choice.put("finish_reason", finishReason(response.finishReason()));
+    Log.Builder b = Log.builder().output(List.of(choice));
+    usage(b, response.tokenUsage(), true);
+    return b;
+  }
+
+  /** The same, or null (logged) if the response can't be read: the span still ends. */
+  static Log.@Nullable Builder responseOrNull(ChatResponse response) {
+    try {
+      return response(response);
+    } catch (RuntimeException e) {
+      LOG.warn("could not read a chat response for its span: {}", e.toString());
+      return null;
+    }
+  }
+
+  /** A reply cut short: what arrived so far. */
+  static Log.Builder partial(String text) {
+    Map<String, Object> message = new LinkedHashMap<>();
+    message.put("role", "assistant");
+    message.put("content", text);
+    Map<String, @Nullable Object> choice = new LinkedHashMap<>();
+    choice.put("index", 0);
+    choice.put("message", message);
+    choice.put("finish_reason", null);
+    return Log.builder().output(List.of(choice));
+  }
+
+  private static @Nullable String finishReason(@Nullable FinishReason r) {
+    if (r == null) {
+      return null;
+    }
+    switch (r) {
+      case TOOL_EXECUTION:
+        return "tool_calls";
+      default:
+        return r.name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** {@code prompt_tokens}, {@code completion_tokens} (chat only), {@code tokens}, and provider details. */
+  static void usage(Log.Builder b, @Nullable TokenUsage u, boolean completion) {
+    if (u == null) {
+      return;
+    }
+    if (u.inputTokenCount() != null) {
+      b.metric("prompt_tokens", u.inputTokenCount());
+    }
+    if (completion && u.outputTokenCount() != null) {
+      b.metric("completion_tokens", u.outputTokenCount());
+    }
+    if (u.totalTokenCount() != null) {
+      b.metric("tokens", u.totalTokenCount());
+    }
+    TokenDetails.record(b, u);
+  }
+}

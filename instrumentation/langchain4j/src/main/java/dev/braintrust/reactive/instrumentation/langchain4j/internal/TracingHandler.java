@@ -1,0 +1,129 @@
+package dev.braintrust.reactive.instrumentation.langchain4j.internal;
+
+import dev.braintrust.reactive.core.Log;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.PartialThinking;
+import dev.langchain4j.model.chat.response.PartialThinkingContext;
+import dev.langchain4j.model.chat.response.PartialToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCallContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Passes every callback to the caller's handler unchanged, after noting the first token, the text
+ * so far, and the end of the call. The streaming handle the caller gets cancels the call as
+ * before and also ends the span as cancelled.
+ */
+final class TracingHandler implements StreamingChatResponseHandler {
+  private final StreamingChatResponseHandler handler;
+  private final CallSpan span;
+  // Guarded by this: partial responses arrive on the model's thread, cancel on any.
+  private final StringBuilder text = new StringBuilder();
+  private double timeToFirstToken = -1;
+
+  TracingHandler(StreamingChatResponseHandler handler, CallSpan span) {
+    this.handler = handler;
+    this.span = span;
+  }
+
+  private synchronized void arrived(@Nullable String partial) {
+    if (timeToFirstToken < 0) {
+      timeToFirstToken = span.elapsedSeconds();
+    }
+    if (partial != null) {
+      text.append(partial);
+    }
+  }
+
+  private synchronized Log.Builder withFirstToken(Log.Builder b) {
+    if (timeToFirstToken >= 0) {
+      b.metric("time_to_first_token", timeToFirstToken);
+    }
+    return b;
+  }
+
+  private synchronized void cancelled() {
+    span.cancel(withFirstToken(Rows.partial(text.toString())));
+  }
+
+  private StreamingHandle traced(StreamingHandle handle) {
+    return new StreamingHandle() {
+      @Override
+      public void cancel() {
+        cancelled();
+        handle.cancel();
+      }
+
+      @Override
+      public boolean isCancelled() {
+        return handle.isCancelled();
+      }
+    };
+  }
+
+  @Override
+  public void onPartialResponse(String partialResponse) {
+    arrived(partialResponse);
+    handler.onPartialResponse(partialResponse);
+  }
+
+  @Override
+  public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
+    arrived(partialResponse.text());
+    handler.onPartialResponse(partialResponse, new PartialResponseContext(traced(context.streamingHandle())));
+  }
+
+  @Override
+  public void onPartialThinking(PartialThinking partialThinking) {
+    arrived(null);
+    handler.onPartialThinking(partialThinking);
+  }
+
+  @Override
+  public void onPartialThinking(PartialThinking partialThinking, PartialThinkingContext context) {
+    arrived(null);
+    handler.onPartialThinking(partialThinking, new PartialThinkingContext(traced(context.streamingHandle())));
+  }
+
+  @Override
+  public void onPartialToolCall(PartialToolCall partialToolCall) {
+    arrived(null);
+    handler.onPartialToolCall(partialToolCall);
+  }
+
+  @Override
+  public void onPartialToolCall(PartialToolCall partialToolCall, PartialToolCallContext context) {
+    arrived(null);
+    handler.onPartialToolCall(partialToolCall, new PartialToolCallContext(traced(context.streamingHandle())));
+  }
+
+  @Override
+  public void onCompleteToolCall(CompleteToolCall completeToolCall) {
+    handler.onCompleteToolCall(completeToolCall);
+  }
+
+  @Override
+  public void onUnmappedRawEvent(Object rawEvent) {
+    handler.onUnmappedRawEvent(rawEvent);
+  }
+
+  @Override
+  public void onCompleteResponse(ChatResponse response) {
+    // The span ends before the caller hears of it, so a flush after completion finds it.
+    if (span.claimEnd()) {
+      Log.Builder b = Rows.responseOrNull(response);
+      span.end(b == null ? null : withFirstToken(b));
+    }
+    handler.onCompleteResponse(response);
+  }
+
+  @Override
+  public void onError(Throwable error) {
+    span.fail(error);
+    handler.onError(error);
+  }
+}

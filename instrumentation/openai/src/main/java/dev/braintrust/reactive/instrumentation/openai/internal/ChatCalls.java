@@ -1,0 +1,113 @@
+package dev.braintrust.reactive.instrumentation.openai.internal;
+
+import com.openai.core.RequestOptions;
+import com.openai.core.http.AsyncStreamResponse;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.services.async.chat.ChatCompletionServiceAsync;
+import com.openai.services.blocking.chat.ChatCompletionService;
+import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.SpanType;
+import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.internal.LibraryLog;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Chat completions as {@code llm} spans: the request's messages are the input, its other fields
+ * (model, temperature, tools, ...) the metadata, the choices the output, the usage the metrics.
+ * The client's own call runs unchanged; its result or exception is returned or rethrown as is.
+ */
+final class ChatCalls {
+  static final String SPAN_NAME = "Chat Completion";
+  private static final LibraryLog LOG = LibraryLog.get(ChatCalls.class);
+
+  private ChatCalls() {}
+
+  static ChatCompletion create(Tracer tracer, ChatCompletionService service,
+      ChatCompletionCreateParams params, RequestOptions options) {
+    CallSpan span = start(tracer, params);
+    ChatCompletion completion;
+    try {
+      completion = service.create(params, options);
+    } catch (Throwable t) {
+      span.fail(t);
+      throw t;
+    }
+    completed(span, completion);
+    return completion;
+  }
+
+  static CompletableFuture<ChatCompletion> createAsync(Tracer tracer, ChatCompletionServiceAsync service,
+      ChatCompletionCreateParams params, RequestOptions options) {
+    CallSpan span = start(tracer, params);
+    CompletableFuture<ChatCompletion> future;
+    try {
+      future = service.create(params, options);
+    } catch (Throwable t) {
+      span.fail(t);
+      throw t;
+    }
+    return Futures.traced(future, span, ChatCalls::completed);
+  }
+
+  static StreamResponse<ChatCompletionChunk> createStreaming(Tracer tracer, ChatCompletionService service,
+      ChatCompletionCreateParams params, RequestOptions options) {
+    CallSpan span = start(tracer, params);
+    StreamResponse<ChatCompletionChunk> stream;
+    try {
+      stream = service.createStreaming(params, options);
+    } catch (Throwable t) {
+      span.fail(t);
+      throw t;
+    }
+    return new TracedStreamResponse(stream, new StreamRecorder(span));
+  }
+
+  static AsyncStreamResponse<ChatCompletionChunk> createStreamingAsync(Tracer tracer,
+      ChatCompletionServiceAsync service, ChatCompletionCreateParams params, RequestOptions options) {
+    CallSpan span = start(tracer, params);
+    AsyncStreamResponse<ChatCompletionChunk> stream;
+    try {
+      stream = service.createStreaming(params, options);
+    } catch (Throwable t) {
+      span.fail(t);
+      throw t;
+    }
+    return new TracedAsyncStreamResponse(stream, new StreamRecorder(span));
+  }
+
+  /** Opens the span under the thread's current span and records the request. */
+  private static CallSpan start(Tracer tracer, ChatCompletionCreateParams params) {
+    CallSpan span = new CallSpan(tracer.startSpan(SPAN_NAME, SpanType.LLM));
+    try {
+      span.log(request(params));
+    } catch (RuntimeException e) {
+      LOG.warn("could not record a chat completion request: {}", e.toString());
+    }
+    return span;
+  }
+
+  /** The request: its messages as the input, its other fields as metadata. */
+  static Log.Builder request(ChatCompletionCreateParams params) {
+    Log.Builder b = Log.builder();
+    RequestFields.record(b, params._body(), "messages");
+    return b;
+  }
+
+  private static void completed(CallSpan span, ChatCompletion completion) {
+    if (!span.claimEnd()) {
+      return;
+    }
+    Log.Builder b = Log.builder();
+    try {
+      b.output(new SdkJson(completion.choices()));
+      completion.usage().ifPresent(u -> Usage.record(b, u));
+    } catch (RuntimeException e) {
+      // A completion whose JSON doesn't match the client's types: keep what was read.
+      LOG.warn("could not read a chat completion for its span: {}", e.toString());
+    }
+    span.end(b);
+  }
+}

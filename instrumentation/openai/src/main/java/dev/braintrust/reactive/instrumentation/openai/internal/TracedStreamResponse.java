@@ -1,0 +1,88 @@
+package dev.braintrust.reactive.instrumentation.openai.internal;
+
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import java.util.Spliterator;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * A blocking stream that yields the client's chunks unchanged and in order while recording them;
+ * the span ends when the stream is exhausted, fails, or is closed early (cancelled).
+ */
+final class TracedStreamResponse implements StreamResponse<ChatCompletionChunk> {
+  private final StreamResponse<ChatCompletionChunk> delegate;
+  private final StreamRecorder recorder;
+
+  TracedStreamResponse(StreamResponse<ChatCompletionChunk> delegate, StreamRecorder recorder) {
+    this.delegate = delegate;
+    this.recorder = recorder;
+  }
+
+  @Override
+  public Stream<ChatCompletionChunk> stream() {
+    Stream<ChatCompletionChunk> source = delegate.stream();
+    return StreamSupport.stream(new Recording(source.spliterator(), recorder), source.isParallel())
+        .onClose(source::close);
+  }
+
+  @Override
+  public void close() {
+    recorder.cancel();
+    delegate.close();
+  }
+
+  /**
+   * Sees every chunk and the end of the stream, which {@code peek} can't: exhaustion is a
+   * {@code tryAdvance} that returns false.
+   */
+  private static final class Recording implements Spliterator<ChatCompletionChunk> {
+    private final Spliterator<ChatCompletionChunk> source;
+    private final StreamRecorder recorder;
+
+    Recording(Spliterator<ChatCompletionChunk> source, StreamRecorder recorder) {
+      this.source = source;
+      this.recorder = recorder;
+    }
+
+    @Override
+    public boolean tryAdvance(Consumer<? super ChatCompletionChunk> action) {
+      boolean[] inAction = {false};
+      boolean advanced;
+      try {
+        advanced = source.tryAdvance(chunk -> {
+          recorder.chunk(chunk);
+          inAction[0] = true;
+          action.accept(chunk);
+          inAction[0] = false;
+        });
+      } catch (RuntimeException | Error e) {
+        // The caller's own exception is theirs, not the call's: the span ends when they close.
+        if (!inAction[0]) {
+          recorder.fail(e);
+        }
+        throw e;
+      }
+      if (!advanced) {
+        recorder.complete();
+      }
+      return advanced;
+    }
+
+    @Override
+    public Spliterator<ChatCompletionChunk> trySplit() {
+      return null;
+    }
+
+    @Override
+    public long estimateSize() {
+      return source.estimateSize();
+    }
+
+    @Override
+    public int characteristics() {
+      return source.characteristics() & ~(SIZED | SUBSIZED);
+    }
+  }
+}

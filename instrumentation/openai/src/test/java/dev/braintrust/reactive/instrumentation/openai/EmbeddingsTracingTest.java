@@ -1,0 +1,63 @@
+package dev.braintrust.reactive.instrumentation.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import dev.braintrust.reactive.core.Scope;
+import dev.braintrust.reactive.core.Span;
+import dev.braintrust.reactive.core.SpanType;
+import dev.braintrust.reactive.testkit.BraintrustTestServer;
+import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Embeddings calls, sync and async, as llm spans. */
+@ExtendWith(BraintrustTestServerExtension.class)
+@SuppressWarnings("try") // scopes opened only to make a span current
+class EmbeddingsTracingTest {
+
+  @Test
+  void anEmbeddingsCallRecordsItsInputModelVectorCountAndTokens(BraintrustTestServer server) throws Exception {
+    try (Fixture f = new Fixture(server)) {
+      EmbeddingCreateParams params = EmbeddingCreateParams.builder()
+          .model("text-embedding-3-small")
+          .inputOfArrayOfStrings(List.of("red apples", "green pears grow"))
+          .dimensions(4)
+          .build();
+      Span root = f.tracer.startSpan("index", SpanType.TASK);
+      CreateEmbeddingResponse sync;
+      CreateEmbeddingResponse async;
+      try (Scope ignored = root.makeCurrent()) {
+        sync = f.traced.embeddings().create(params);
+        async = f.traced.async().embeddings().create(params).get(10, TimeUnit.SECONDS);
+      } finally {
+        root.end();
+      }
+
+      assertThat(sync.data()).hasSize(2);
+      assertThat(async.data().get(1).embedding()).isEqualTo(sync.data().get(1).embedding());
+      String parent = f.row("index").get("span_id").asText();
+      List<ObjectNode> rows = f.rows().stream()
+          .filter(r -> r.get("span_attributes").get("name").asText().equals("Embedding")).toList();
+      assertThat(rows).hasSize(2).allSatisfy(r -> {
+        assertThat(r.get("span_attributes").get("type").asText()).isEqualTo("llm");
+        assertThat(r.get("span_parents").get(0).asText()).isEqualTo(parent);
+        JsonNode input = r.get("input");
+        assertThat(input).hasSize(2);
+        assertThat(input.get(0).asText()).isEqualTo("red apples");
+        assertThat(r.get("metadata").get("model").asText()).isEqualTo("text-embedding-3-small");
+        assertThat(r.get("metadata").get("dimensions").asInt()).isEqualTo(4);
+        assertThat(r.get("output").get("embeddings").asInt()).isEqualTo(2);
+        assertThat(r.get("output").get("dimensions").asInt()).isEqualTo(4);
+        // The fake counts words.
+        assertThat(r.get("metrics").get("prompt_tokens").asInt()).isEqualTo(5);
+        assertThat(r.get("metrics").get("tokens").asInt()).isEqualTo(5);
+      });
+    }
+  }
+}
