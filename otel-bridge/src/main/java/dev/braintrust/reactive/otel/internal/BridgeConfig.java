@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.otel.internal;
 
+import dev.braintrust.reactive.core.internal.Validation;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.otel.SpanFilter;
@@ -71,11 +72,7 @@ public final class BridgeConfig {
     }
 
     public void shutdownTimeout(Duration timeout) {
-      notNull(timeout, "shutdownTimeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("shutdownTimeout must be positive, got " + timeout);
-      }
-      this.shutdownTimeout = timeout;
+      this.shutdownTimeout = Validation.positive("shutdownTimeout", notNull(timeout, "shutdownTimeout"));
     }
 
     public void sampleRatio(double ratio) {
