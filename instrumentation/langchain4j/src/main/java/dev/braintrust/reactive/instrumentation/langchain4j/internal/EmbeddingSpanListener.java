@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 
+import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 
+import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.Log;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.CompleteToolCall;

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
+import dev.braintrust.reactive.core.internal.CallSpan;
 import com.openai.core.RequestOptions;
 import com.openai.core.http.AsyncStreamResponse;
 import com.openai.core.http.StreamResponse;

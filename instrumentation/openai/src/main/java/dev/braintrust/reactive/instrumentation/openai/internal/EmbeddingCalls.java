@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
+import dev.braintrust.reactive.core.internal.CallSpan;
 import com.openai.core.RequestOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;

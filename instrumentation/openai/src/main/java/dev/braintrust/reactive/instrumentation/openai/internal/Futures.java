@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
+import dev.braintrust.reactive.core.internal.CallSpan;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;

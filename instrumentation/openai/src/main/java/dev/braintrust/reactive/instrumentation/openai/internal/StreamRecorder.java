@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
+import dev.braintrust.reactive.core.internal.CallSpan;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.completions.CompletionUsage;
 import dev.braintrust.reactive.core.Log;

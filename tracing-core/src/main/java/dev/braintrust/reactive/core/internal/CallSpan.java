@@ -1,34 +1,33 @@
-package dev.braintrust.reactive.instrumentation.langchain4j.internal;
+package dev.braintrust.reactive.core.internal;
 
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
-import dev.braintrust.reactive.core.internal.LibraryLog;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The span of one model call, ended exactly once: a stream can complete, fail and be cancelled
- * from different threads; only the first outcome is recorded so nothing arrives as a late merge
- * into a finished row.
+ * The span of one LLM client call, for the instrumentation modules, ended exactly once: a stream
+ * can be exhausted, fail and be closed, a future completed and cancelled, from different threads;
+ * only the first outcome is recorded so nothing arrives as a late merge into a finished row.
  */
-final class CallSpan {
+public final class CallSpan {
   private static final LibraryLog LOG = LibraryLog.get(CallSpan.class);
 
   private final Span span;
   private final long startNanos = System.nanoTime();
   private final AtomicBoolean ended = new AtomicBoolean();
 
-  CallSpan(Span span) {
+  public CallSpan(Span span) {
     this.span = span;
   }
 
   /** Seconds since the call started. */
-  double elapsedSeconds() {
+  public double elapsedSeconds() {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
   /** Logs without ever throwing into the caller: a value the recorder chokes on only costs fields. */
-  void log(Log.Builder log) {
+  public void log(Log.Builder log) {
     try {
       span.log(log.build());
     } catch (RuntimeException e) {
@@ -37,12 +36,12 @@ final class CallSpan {
   }
 
   /** Claims the end: true for the first caller only, who then calls {@link #end}. */
-  boolean claimEnd() {
+  public boolean claimEnd() {
     return ended.compareAndSet(false, true);
   }
 
   /** Logs the final fields (if any) and ends the span; call after {@link #claimEnd()}. */
-  void end(Log.@Nullable Builder last) {
+  public void end(Log.@Nullable Builder last) {
     if (last != null) {
       log(last);
     }
@@ -50,14 +49,19 @@ final class CallSpan {
   }
 
   /** Records the error and ends the span, unless it already ended. */
-  void fail(Throwable error) {
+  public void fail(Throwable error) {
     if (claimEnd()) {
       end(Log.builder().error(error));
     }
   }
 
+  /** Marks the call cancelled and ends the span, unless it already ended. */
+  public void cancel() {
+    cancel(Log.builder());
+  }
+
   /** Marks the call cancelled and ends the span with what arrived, unless it already ended. */
-  void cancel(Log.Builder partial) {
+  public void cancel(Log.Builder partial) {
     if (claimEnd()) {
       end(partial.metadata("cancelled", true));
     }
