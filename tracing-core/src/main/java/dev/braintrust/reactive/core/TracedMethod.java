@@ -3,10 +3,12 @@ package dev.braintrust.reactive.core;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -53,7 +55,8 @@ public final class TracedMethod {
     this.excluded = new boolean[ps.length];
     for (int i = 0; i < ps.length; i++) {
       paramNames[i] = ps[i].getName();
-      excluded[i] = ps[i].isAnnotationPresent(Traced.Exclude.class);
+      excluded[i] = ps[i].isAnnotationPresent(Traced.Exclude.class)
+          || excludedAbove(method.getDeclaringClass(), method, i, new HashSet<>());
     }
     Class<?> rt = method.getReturnType();
     this.kind = Mono.class.isAssignableFrom(rt) ? Kind.MONO
@@ -64,9 +67,38 @@ public final class TracedMethod {
   }
 
   /**
+   * Whether a method {@code method} overrides or implements, above {@code type}, keeps parameter
+   * {@code i} out: an exclusion on an interface must hold for every implementation.
+   */
+  private static boolean excludedAbove(Class<?> type, Method method, int i, Set<Class<?>> seen) {
+    List<Class<?>> above = new ArrayList<>(List.of(type.getInterfaces()));
+    if (type.getSuperclass() != null) {
+      above.add(type.getSuperclass());
+    }
+    for (Class<?> s : above) {
+      if (!seen.add(s)) {
+        continue;
+      }
+      try {
+        Method m = s.getDeclaredMethod(method.getName(), method.getParameterTypes());
+        if (m.getParameters()[i].isAnnotationPresent(Traced.Exclude.class)) {
+          return true;
+        }
+      } catch (NoSuchMethodException notHere) {
+        // Look further up.
+      }
+      if (excludedAbove(s, method, i, seen)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The plan for {@code method} as {@code traced} describes it; the span is named {@code
-   * defaultName} unless {@link Traced#name()} is set. Parameter names and {@link Traced.Exclude}
-   * are read from {@code method}, so pass the implementation's method when that is where they are.
+   * defaultName} unless {@link Traced#name()} is set. Parameter names are read from {@code
+   * method}, so pass the implementation's method; {@link Traced.Exclude} counts on it or on any
+   * method it overrides or implements.
    */
   public static TracedMethod of(Method method, Traced traced, String defaultName) {
     Objects.requireNonNull(method, "method");

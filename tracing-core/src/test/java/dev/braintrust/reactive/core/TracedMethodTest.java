@@ -31,6 +31,27 @@ class TracedMethodTest {
     public void touch() {}
   }
 
+  interface Login {
+    String login(String user, @Traced.Exclude String password);
+  }
+
+  static class LoginImpl implements Login {
+    @Override
+    @Traced
+    public String login(String user, String password) {
+      return "ok";
+    }
+  }
+
+  @Test
+  void anExclusionDeclaredOnTheInterfaceHoldsForTheImplementation() throws Throwable {
+    Method impl = LoginImpl.class.getMethod("login", String.class, String.class);
+    TracedMethod.of(impl, impl.getAnnotation(Traced.class), "LoginImpl.login")
+        .invoke(tracer, new Object[] {"ann", "hunter2"}, () -> "ok");
+
+    assertThat(sink.byName("LoginImpl.login").input()).isEqualTo(Map.of("user", "ann"));
+  }
+
   static TracedMethod plan(String name, Class<?>... params) throws Exception {
     Method m = Orders.class.getMethod(name, params);
     return TracedMethod.of(m, m.getAnnotation(Traced.class), "Orders." + name);
