@@ -49,7 +49,8 @@ public class BraintrustAutoConfiguration {
     BraintrustExporter sink = properties.isEnabled() ? exporter.getIfUnique() : null;
     if (sink == null) {
       if (properties.isEnabled()) {
-        LOG.warn("braintrust.api-key is not set (nor BRAINTRUST_API_KEY): spans are discarded");
+        LOG.warn("No Braintrust exporter (braintrust.api-key, or BRAINTRUST_API_KEY, is not set):"
+            + " spans are discarded");
       }
       return Tracer.create(SpanSink.noop(), Destination.projectLogsByName("discarded"));
     }
