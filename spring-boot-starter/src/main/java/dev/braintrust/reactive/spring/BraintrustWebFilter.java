@@ -106,12 +106,12 @@ public final class BraintrustWebFilter implements WebFilter, Ordered {
     }
     String method = exchange.getRequest().getMethod().name();
     PathPattern route = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+    Log.Builder log = Log.builder().metadata("http.response.status_code", status);
     // The resource handler's catch-all pattern says nothing about a missing file.
     if (route != null && !staticResource) {
       span.updateName(method + " " + route.getPatternString());
-      span.metadata("http.route", route.getPatternString());
+      log.metadata("http.route", route.getPatternString());
     }
-    Log.Builder log = Log.builder().metadata("http.response.status_code", status);
     if (error != null) {
       log.metadata("error.type", error.getClass().getName());
       if (status >= 500) {
