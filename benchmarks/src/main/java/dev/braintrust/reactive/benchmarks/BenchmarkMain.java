@@ -19,7 +19,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs every benchmark with settings that finish in a few minutes on 2 cores and writes a
  * markdown report (the path is the first argument). Sizes can be changed with system properties:
  * {@code -Dbench.events=200000}, {@code -Dbench.iterations=5}, {@code -Dbench.rounds=5};
- * {@code -Dbench.only=openai} runs only the OpenAI wrapper benchmark.
+ * {@code -Dbench.only=openai} runs only the OpenAI wrapper benchmark; for the WebFlux app, those of
+ * {@link WebFluxBenchmark}.
  */
 public final class BenchmarkMain {
   private BenchmarkMain() {}
@@ -105,6 +106,11 @@ public final class BenchmarkMain {
       EndToEndBenchmark.Result r = EndToEndBenchmark.boundedHeap(events * 2, capacity);
       md.append(String.format(Locale.ROOT, "| %s | %,d | %d | %s |%n", r.name, r.events, r.peakHeapMiB, r.note));
     }
+
+    md.append("\n## WebFlux app: the same app untraced, traced by the starter, traced by the OTel SDK\n\n")
+        .append("Two spans per request (the request and one `@Traced` service call) into a loopback sink; ")
+        .append("the OTel SDK with BatchSpanProcessor and OTLP/HTTP (gzip), instrumented equivalently.\n\n")
+        .append(WebFluxBenchmark.report());
 
     openAiWrapper(md, iterations);
     write(out, md);

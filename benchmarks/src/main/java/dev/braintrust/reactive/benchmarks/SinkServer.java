@@ -3,9 +3,11 @@ package dev.braintrust.reactive.benchmarks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A loopback HTTP sink shared by both libraries: reads each body, counts bytes and requests, and
@@ -18,7 +20,19 @@ final class SinkServer implements AutoCloseable {
   private final DisposableServer server;
 
   SinkServer(Duration delay) {
-    server = HttpServer.create().host("127.0.0.1").port(0)
+    this(delay, null);
+  }
+
+  /**
+   * A sink on {@code loops} when given: a Spring application closed meanwhile disposes Reactor
+   * Netty's shared loops, which would take a sink on them down too.
+   */
+  SinkServer(Duration delay, @Nullable LoopResources loops) {
+    HttpServer http = HttpServer.create().host("127.0.0.1").port(0);
+    if (loops != null) {
+      http = http.runOn(loops);
+    }
+    server = http
         .handle((req, res) -> req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
             .flatMap(b -> {
               requests.incrementAndGet();

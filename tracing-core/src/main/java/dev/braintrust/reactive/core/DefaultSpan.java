@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +27,8 @@ final class DefaultSpan implements Span {
   private final boolean systemClock;
   private final Destination destination;
   private final SpanIds ids;
-  private final String name;
+  // Guarded by this (a plain field, so the constructor stays free of fences).
+  private String name;
   private final SpanType type;
   private final Instant start;
   private final double startSeconds;
@@ -93,13 +95,24 @@ final class DefaultSpan implements Span {
   }
 
   @Override
-  public String name() {
+  public synchronized String name() {
     return name;
   }
 
   @Override
   public SpanType type() {
     return type;
+  }
+
+  @Override
+  public Span updateName(String name) {
+    Objects.requireNonNull(name, "span name must not be null");
+    synchronized (this) {
+      if (!ended) {
+        this.name = name;
+      }
+    }
+    return this;
   }
 
   @Override
@@ -249,6 +262,6 @@ final class DefaultSpan implements Span {
 
   @Override
   public String toString() {
-    return "Span{" + name + ", type=" + type.wireName() + ", spanId=" + ids.spanId() + "}";
+    return "Span{" + name() + ", type=" + type.wireName() + ", spanId=" + ids.spanId() + "}";
   }
 }

@@ -33,6 +33,15 @@ public interface Span {
   /** The span type. */
   SpanType type();
 
+  /**
+   * Renames the span, for names known only after it started (a request span named after its
+   * route once routing has run). Ignored once the span has ended, as in OpenTelemetry, and by
+   * spans that only stand for another system's span.
+   */
+  default Span updateName(String name) {
+    return this;
+  }
+
   /** Logs several fields at once; see {@link Log} for merge rules. */
   Span log(Log log);
 

@@ -8,7 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * Marks interface methods (or a whole interface) to trace when the object is instrumented with
- * {@link Tracer#instrument(Class, Object)}.
+ * {@link Tracer#instrument(Class, Object)}, and methods (or a whole class) of Spring beans when the
+ * Spring Boot starter is present. Both run the call through {@link TracedMethod}.
  *
  * <p>Arguments become the span's {@code input} (by parameter name when compiled with {@code
  * -parameters}), the result its {@code output}. Methods returning {@code Mono}, {@code Flux} or

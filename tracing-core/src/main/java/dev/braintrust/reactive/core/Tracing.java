@@ -102,6 +102,20 @@ public final class Tracing {
                 }));
   }
 
+  /** The span a scope set on this thread, leaving any bridge out; for {@link SpanThreadLocalAccessor}. */
+  static @Nullable Span localSpan() {
+    return CURRENT.get();
+  }
+
+  /** Sets (or with null clears) this thread's span without a scope; for {@link SpanThreadLocalAccessor}. */
+  static void setLocalSpan(@Nullable Span span) {
+    if (span == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(span);
+    }
+  }
+
   static Scope makeCurrent(@Nullable Span span) {
     ContextBridge b = bridge;
     Span previous = CURRENT.get();

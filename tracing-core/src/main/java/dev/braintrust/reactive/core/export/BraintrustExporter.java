@@ -54,6 +54,8 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
 
   private final Transport transport;
   private final Duration shutdownTimeout;
+  private final int capacity;
+  private final AtomicInteger queued;
   private final Scheduler scheduler;
   private final boolean ownsScheduler;
   private final Scheduler.Worker worker;
@@ -88,7 +90,8 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
           Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), true);
       this.ownsEncodeScheduler = true;
     }
-    AtomicInteger queued = new AtomicInteger();
+    this.capacity = b.capacity;
+    this.queued = new AtomicInteger();
     this.metrics = new ExporterMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry(), queued);
     long maxBytes = Math.min(b.maxBatchBytes, b.transport.maxRequestBytes());
     EventEncoder encoder = b.mapper != null ? new EventEncoder(b.mapper) : new EventEncoder();
@@ -267,6 +270,27 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   /** A snapshot of the counters: {@code submitted == delivered + failed + droppedTotal + pending}. */
   public ExporterStats stats() {
     return metrics.stats();
+  }
+
+  /** The buffer's capacity in events. */
+  public int capacity() {
+    return capacity;
+  }
+
+  /** Events waiting in the buffer now (not yet taken into a batch). */
+  public int queued() {
+    return queued.get();
+  }
+
+  /** Why events last failed for good (a batch or a row), or null if none has; for health checks. */
+  public @Nullable String lastFailure() {
+    String f = metrics.lastFailure();
+    return "none".equals(f) ? null : f;
+  }
+
+  /** Whether {@link #shutdown} (or {@link #close}) has begun: new events are dropped as closed. */
+  public boolean isShutdown() {
+    return shutdown.get() != null;
   }
 
   /** The registry holding this exporter's meters. */

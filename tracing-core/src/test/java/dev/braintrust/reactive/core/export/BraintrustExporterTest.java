@@ -198,6 +198,22 @@ class BraintrustExporterTest {
             .hasMessage("2 event(s) were not delivered: 400 bad"))
         .verify();
     assertThat(ex.stats().failed()).isEqualTo(2);
+    assertThat(ex.lastFailure()).isEqualTo("400 bad");
+  }
+
+  @Test
+  void healthFiguresShowCapacityQueueLastFailureAndShutdown() {
+    BraintrustExporter ex = exporter(acking).capacity(50).build();
+    ex.accept(event(1));
+    ex.accept(event(2));
+    assertThat(ex.capacity()).isEqualTo(50);
+    assertThat(ex.queued()).isEqualTo(2);
+    assertThat(ex.lastFailure()).isNull();
+    assertThat(ex.isShutdown()).isFalse();
+
+    ex.shutdown(Duration.ofSeconds(1)).block();
+    assertThat(ex.queued()).isZero();
+    assertThat(ex.isShutdown()).isTrue();
   }
 
   @Test

@@ -1,0 +1,168 @@
+package dev.braintrust.reactive.spring;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.SpanSink;
+import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.core.export.BraintrustExporterBuilder;
+import dev.braintrust.reactive.core.export.OverflowPolicy;
+import dev.braintrust.reactive.core.export.Transport;
+import dev.braintrust.reactive.spring.internal.ApiKeyCondition;
+import dev.braintrust.reactive.spring.internal.ExporterLifecycle;
+import dev.braintrust.reactive.transport.AiProxy;
+import dev.braintrust.reactive.transport.BraintrustClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+
+/**
+ * The client, the exporter and the tracer from {@code braintrust.*} properties, each replaceable
+ * by a bean of your own, and the shutdown that delivers the last spans. Meters go to the
+ * application's {@link MeterRegistry} and user values are written with its {@link ObjectMapper}
+ * when there is one.
+ */
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration"})
+@EnableConfigurationProperties(BraintrustProperties.class)
+public class BraintrustAutoConfiguration {
+  private static final Log LOG = LogFactory.getLog(BraintrustAutoConfiguration.class);
+
+  /** The tracer everything else uses; it discards spans when tracing is off or has no API key. */
+  @Bean
+  @ConditionalOnMissingBean
+  public Tracer braintrustTracer(ObjectProvider<BraintrustExporter> exporter,
+      BraintrustProperties properties, Environment environment) {
+    BraintrustExporter sink = properties.isEnabled() ? exporter.getIfUnique() : null;
+    if (sink == null) {
+      if (properties.isEnabled()) {
+        LOG.warn("No Braintrust exporter (braintrust.api-key, or BRAINTRUST_API_KEY, is not set):"
+            + " spans are discarded");
+      }
+      return Tracer.create(SpanSink.noop(), Destination.projectLogsByName("discarded"));
+    }
+    return Tracer.create(sink, destination(properties, environment));
+  }
+
+  /** The place root spans go, from {@code braintrust.destination} or {@code braintrust.project}. */
+  static Destination destination(BraintrustProperties properties, Environment environment) {
+    String destination = blankToNull(properties.getDestination());
+    String project = blankToNull(properties.getProject());
+    if (destination != null && project != null) {
+      throw new IllegalStateException(
+          "set braintrust.project or braintrust.destination, not both (got '" + project + "' and '"
+              + destination + "')");
+    }
+    if (destination != null) {
+      return Destination.parse(destination);
+    }
+    if (project == null) {
+      project = blankToNull(environment.getProperty("spring.application.name"));
+    }
+    if (project == null) {
+      throw new IllegalStateException("set braintrust.project (the Braintrust project whose logs"
+          + " receive the spans), braintrust.destination or spring.application.name");
+    }
+    return Destination.projectLogsByName(project);
+  }
+
+  /** Flushes and closes every exporter once the web server has stopped taking requests. */
+  @Bean
+  public ExporterLifecycle braintrustExporterLifecycle(ObjectProvider<BraintrustExporter> exporters,
+      BraintrustProperties properties) {
+    return new ExporterLifecycle(exporters, properties.getExporter().getShutdownTimeout());
+  }
+
+  private static @Nullable String blankToNull(@Nullable String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  // Nested configurations are processed in @Order: the exporter's condition needs the client's bean.
+
+  /** The API client, when an API key is configured. */
+  @Configuration(proxyBeanMethods = false)
+  @Order(1)
+  @ConditionalOnBooleanProperty(name = "braintrust.enabled", matchIfMissing = true)
+  @Conditional(ApiKeyCondition.class)
+  static class ClientConfiguration {
+
+    // The exporter shuts the client down when it closes, so Spring must not do it as well.
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean
+    BraintrustClient braintrustClient(BraintrustProperties properties,
+        ObjectProvider<MeterRegistry> registry) {
+      BraintrustProperties.Client c = properties.getClient();
+      var builder = BraintrustClient.builder()
+          .apiKey(properties.getApiKey())
+          .baseUrl(properties.getApiUrl())
+          .requestTimeout(c.getRequestTimeout())
+          .maxRetries(c.getMaxRetries())
+          .maxConnections(c.getMaxConnections())
+          .gzip(c.isGzip())
+          .allowInsecureHttp(c.isAllowInsecureHttp());
+      if (c.getImpersonateUser() != null && !c.getImpersonateUser().isBlank()) {
+        builder.impersonateUser(c.getImpersonateUser());
+      }
+      registry.ifUnique(builder::meterRegistry);
+      return builder.build();
+    }
+
+    /** The AI proxy whose calls are {@code llm} spans under the current span. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(BraintrustClient.class)
+    AiProxy braintrustAiProxy(BraintrustClient client, Tracer tracer) {
+      return client.proxy(tracer);
+    }
+  }
+
+  /** The bounded buffer, when there is a transport to send through. */
+  @Configuration(proxyBeanMethods = false)
+  @Order(2)
+  @ConditionalOnBooleanProperty(name = "braintrust.enabled", matchIfMissing = true)
+  @ConditionalOnBean(Transport.class)
+  static class ExporterConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    BraintrustExporter braintrustExporter(Transport transport, BraintrustProperties properties,
+        ObjectProvider<MeterRegistry> registry, ObjectProvider<ObjectMapper> objectMapper) {
+      BraintrustProperties.Exporter e = properties.getExporter();
+      BraintrustExporterBuilder builder = BraintrustExporter.builder(transport)
+          .capacity(e.getCapacity())
+          .overflowPolicy(policy(e))
+          .maxBatchEvents(e.getMaxBatchEvents())
+          .maxBatchBytes(e.getMaxBatchBytes().toBytes())
+          .flushInterval(e.getFlushInterval())
+          .maxConcurrentRequests(e.getMaxConcurrentRequests())
+          .shutdownTimeout(e.getShutdownTimeout());
+      registry.ifUnique(builder::meterRegistry);
+      objectMapper.ifUnique(builder::objectMapper);
+      return builder.build();
+    }
+
+    private static OverflowPolicy policy(BraintrustProperties.Exporter e) {
+      switch (e.getOverflowPolicy()) {
+        case DROP_OLDEST:
+          return OverflowPolicy.dropOldest();
+        case BLOCK:
+          return OverflowPolicy.block(e.getBlockTimeout());
+        default:
+          return OverflowPolicy.dropNewest();
+      }
+    }
+  }
+}

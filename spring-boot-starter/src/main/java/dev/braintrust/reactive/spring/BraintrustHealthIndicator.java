@@ -1,0 +1,46 @@
+package dev.braintrust.reactive.spring;
+
+import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.core.export.ExporterStats;
+import java.util.Objects;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+
+/**
+ * Reports the exporter under {@code /actuator/health/braintrust}: queue fill, counters and the
+ * last delivery error. Export trouble never makes the application unhealthy (the status stays
+ * {@code UP}, a load balancer must not pull an instance because tracing is behind); only a shut
+ * down exporter is {@code OUT_OF_SERVICE}. Watch the details, or the {@code braintrust.*} meters.
+ */
+public final class BraintrustHealthIndicator extends AbstractHealthIndicator {
+  private final BraintrustExporter exporter;
+
+  /** An indicator for {@code exporter}. */
+  public BraintrustHealthIndicator(BraintrustExporter exporter) {
+    super("Braintrust exporter health check failed");
+    this.exporter = Objects.requireNonNull(exporter, "exporter");
+  }
+
+  @Override
+  protected void doHealthCheck(Health.Builder builder) {
+    ExporterStats s = exporter.stats();
+    int queued = exporter.queued();
+    int capacity = exporter.capacity();
+    if (exporter.isShutdown()) {
+      builder.outOfService();
+    } else {
+      builder.up();
+    }
+    builder.withDetail("queued", queued)
+        .withDetail("capacity", capacity)
+        .withDetail("queueFill", capacity == 0 ? 0.0 : Math.round(1000.0 * queued / capacity) / 1000.0)
+        .withDetail("pending", s.pending())
+        .withDetail("delivered", s.delivered())
+        .withDetail("failed", s.failed())
+        .withDetail("dropped", s.droppedTotal());
+    String lastFailure = exporter.lastFailure();
+    if (lastFailure != null) {
+      builder.withDetail("lastError", lastFailure);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.braintrust.reactive.spring;
+
+import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.Span;
+import dev.braintrust.reactive.core.SpanType;
+import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.Tracing;
+import dev.braintrust.reactive.spring.internal.Traceparent;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.resource.ResourceWebHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import reactor.core.publisher.Mono;
+
+/**
+ * Opens a root {@code task} span per request and puts it in the Reactor {@code Context}, so every
+ * traced call made while handling the request is its child. Once the handler has run, the span is
+ * renamed after the route pattern ({@code GET /orders/{id}}, never the raw path) and records
+ * {@code http.request.method}, {@code http.route}, {@code url.path} (no query) and {@code
+ * http.response.status_code} as metadata; its start and end give the duration. A 5xx records the
+ * error; a 4xx records only {@code error.type}. A valid inbound W3C {@code traceparent} makes the
+ * span a child of the caller's.
+ *
+ * <p>Runs early ({@link #ORDER}), before security filters, so rejected requests are traced too.
+ */
+public final class BraintrustWebFilter implements WebFilter, Ordered {
+  /** Early, but leaves room for filters that must see the request first. */
+  public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+
+  private final Tracer tracer;
+  private final List<PathPattern> excluded;
+  private final boolean acceptTraceparent;
+  private final boolean traceStaticResources;
+
+  /**
+   * A filter starting spans with {@code tracer}, skipping paths that match {@code excludePaths}
+   * (patterns such as {@code /actuator/**}, within the application's base path).
+   */
+  public BraintrustWebFilter(Tracer tracer, List<String> excludePaths, boolean acceptTraceparent,
+      boolean traceStaticResources) {
+    this.tracer = Objects.requireNonNull(tracer, "tracer");
+    this.excluded = excludePaths.stream()
+        .map(p -> PathPatternParser.defaultInstance.parse(p))
+        .collect(Collectors.toUnmodifiableList());
+    this.acceptTraceparent = acceptTraceparent;
+    this.traceStaticResources = traceStaticResources;
+  }
+
+  @Override
+  public int getOrder() {
+    return ORDER;
+  }
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    ServerHttpRequest request = exchange.getRequest();
+    PathContainer path = request.getPath().pathWithinApplication();
+    for (PathPattern p : excluded) {
+      if (p.matches(path)) {
+        return chain.filter(exchange);
+      }
+    }
+    return Mono.deferContextual(ctx -> {
+      String method = request.getMethod().name();
+      Span parent = acceptTraceparent
+          ? Traceparent.parse(request.getHeaders().getFirst(Traceparent.HEADER), tracer.destination())
+          : null;
+      if (parent == null) {
+        parent = Tracing.currentSpan(ctx);
+      }
+      Span span = tracer.startSpan(method, SpanType.TASK, parent);
+      span.log(Log.builder()
+          .metadata("http.request.method", method)
+          .metadata("url.path", request.getPath().value())
+          .build());
+      return chain.filter(exchange)
+          .doOnSuccess(v -> finish(exchange, span, null))
+          .doOnError(e -> finish(exchange, span, e))
+          .doOnCancel(() -> {
+            span.metadata("cancelled", true);
+            finish(exchange, span, null);
+          })
+          .contextWrite(c -> Tracing.withSpan(c, span));
+    });
+  }
+
+  private void finish(ServerWebExchange exchange, Span span, @Nullable Throwable error) {
+    int status = status(exchange, error);
+    Object handler = exchange.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE);
+    boolean staticResource = handler instanceof ResourceWebHandler;
+    if (staticResource && !traceStaticResources && status < 400) {
+      // Never ended, so never sent: a static file is not worth a row.
+      return;
+    }
+    String method = exchange.getRequest().getMethod().name();
+    PathPattern route = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+    Log.Builder log = Log.builder().metadata("http.response.status_code", status);
+    // The resource handler's catch-all pattern says nothing about a missing file.
+    if (route != null && !staticResource) {
+      span.updateName(method + " " + route.getPatternString());
+      log.metadata("http.route", route.getPatternString());
+    }
+    if (error != null) {
+      log.metadata("error.type", error.getClass().getName());
+      if (status >= 500) {
+        log.error(error);
+      }
+    } else if (status >= 500) {
+      log.error("HTTP " + status);
+    }
+    span.log(log.build());
+    span.end();
+  }
+
+  /**
+   * The status sent, or for an error not handled inside the chain, the one WebFlux's exception
+   * handlers (which run outside filters) will send: the error's own, else 500.
+   */
+  private static int status(ServerWebExchange exchange, @Nullable Throwable error) {
+    if (error instanceof ErrorResponse) {
+      return ((ErrorResponse) error).getStatusCode().value();
+    }
+    if (error != null) {
+      return 500;
+    }
+    HttpStatusCode code = exchange.getResponse().getStatusCode();
+    return code == null ? 200 : code.value();
+  }
+}
