@@ -29,9 +29,10 @@ import reactor.netty.resources.LoopResources;
  * Both tracers send to the same loopback sink. Each run is a fresh JVM and application that warms
  * up, then measures requests per second and latency percentiles; rounds interleave the modes.
  *
- * <p>Settings: {@code -Dbench.web.concurrency=16}, {@code -Dbench.web.seconds=8}, {@code
- * -Dbench.web.warmup=4}, {@code -Dbench.web.rounds=2}; {@code -Dbench.web.jfr=DIR} records each run
- * with Flight Recorder into {@code DIR/MODE.jfr}.
+ * <p>Settings: {@code -Dbench.web.concurrency=16}, {@code -Dbench.web.seconds=10}, {@code
+ * -Dbench.web.warmup=15} (shorter leaves the JIT compiling during the measurement), {@code
+ * -Dbench.web.rounds=3}; {@code -Dbench.web.jfr=DIR} records each run
+ * with Flight Recorder into {@code DIR/MODE.jfr} ({@code -Dbench.web.jfc=FILE} for other settings).
  */
 public final class WebFluxBenchmark {
   private WebFluxBenchmark() {}
@@ -55,9 +56,9 @@ public final class WebFluxBenchmark {
 
   static String report() throws Exception {
     int concurrency = Integer.getInteger("bench.web.concurrency", 16);
-    int seconds = Integer.getInteger("bench.web.seconds", 8);
-    int warmup = Integer.getInteger("bench.web.warmup", 4);
-    int rounds = Integer.getInteger("bench.web.rounds", 2);
+    int seconds = Integer.getInteger("bench.web.seconds", 10);
+    int warmup = Integer.getInteger("bench.web.warmup", 15);
+    int rounds = Integer.getInteger("bench.web.rounds", 3);
     List<List<Run>> runs = new ArrayList<>();
     for (int i = 0; i < Mode.values().length; i++) {
       runs.add(new ArrayList<>());
@@ -116,7 +117,8 @@ public final class WebFluxBenchmark {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
     String jfr = System.getProperty("bench.web.jfr");
     if (jfr != null) {
-      command.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr, mode.name() + ".jfr"));
+      command.add("-XX:StartFlightRecording=settings=" + System.getProperty("bench.web.jfc", "profile")
+          + ",filename=" + Path.of(jfr, mode.name() + ".jfr"));
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), WebFluxBenchmark.class.getName(),
         "child", mode.name(), sinkUrl, Integer.toString(concurrency), Integer.toString(warmup),

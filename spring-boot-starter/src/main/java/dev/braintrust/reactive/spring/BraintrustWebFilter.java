@@ -81,10 +81,6 @@ public final class BraintrustWebFilter implements WebFilter, Ordered {
         parent = Tracing.currentSpan(ctx);
       }
       Span span = tracer.startSpan(method, SpanType.TASK, parent);
-      span.log(Log.builder()
-          .metadata("http.request.method", method)
-          .metadata("url.path", request.getPath().value())
-          .build());
       return chain.filter(exchange)
           .doOnSuccess(v -> finish(exchange, span, null))
           .doOnError(e -> finish(exchange, span, e))
@@ -106,7 +102,11 @@ public final class BraintrustWebFilter implements WebFilter, Ordered {
     }
     String method = exchange.getRequest().getMethod().name();
     PathPattern route = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-    Log.Builder log = Log.builder().metadata("http.response.status_code", status);
+    // Everything in one log at the end: one merge into the span instead of several.
+    Log.Builder log = Log.builder()
+        .metadata("http.request.method", method)
+        .metadata("url.path", exchange.getRequest().getPath().value())
+        .metadata("http.response.status_code", status);
     // The resource handler's catch-all pattern says nothing about a missing file.
     if (route != null && !staticResource) {
       span.updateName(method + " " + route.getPatternString());
