@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
@@ -285,10 +286,25 @@ final class Batcher {
             .subscribeOn(encodeScheduler)
             .concatMap(c -> insert(batch.destination, c.batch()).doOnNext(r -> account(batch, c, r)), 1)
             .reduce(InsertResult::plus);
+    // A result is followed by completion: only the first terminal signal ends the send, or the
+    // request would count as finished twice and the in-flight limit would stop holding.
+    AtomicBoolean ended = new AtomicBoolean();
     batch.request = call.subscribe(
-        result -> schedule(() -> done(batch, result, null, start, seq)),
-        error -> schedule(() -> done(batch, null, error, start, seq)),
-        () -> schedule(() -> done(batch, null, null, start, seq)));
+        result -> {
+          if (ended.compareAndSet(false, true)) {
+            schedule(() -> done(batch, result, null, start, seq));
+          }
+        },
+        error -> {
+          if (ended.compareAndSet(false, true)) {
+            schedule(() -> done(batch, null, error, start, seq));
+          }
+        },
+        () -> {
+          if (ended.compareAndSet(false, true)) {
+            schedule(() -> done(batch, null, null, start, seq));
+          }
+        });
   }
 
   private void account(PendingBatch batch, BatchEncoder.Chunk chunk, InsertResult result) {

@@ -79,4 +79,32 @@ class ExporterConcurrencyTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  void requestsInFlightNeverExceedMaxConcurrentRequestsAndTheBufferStaysBounded() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    Transport slow = (d, b) -> Mono.defer(() -> {
+      most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      return Mono.delay(Duration.ofMillis(2))
+          .map(x -> InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0))
+          // Counted down before the answer reaches the exporter, so the next send can't overlap.
+          .doOnSuccess(r -> inFlight.decrementAndGet());
+    });
+    BraintrustExporter ex = BraintrustExporter.builder(slow).capacity(1_000).maxBatchEvents(50)
+        .maxConcurrentRequests(3).build();
+    long mostPending = 0;
+    for (int i = 0; i < 200_000; i++) {
+      ex.accept(BraintrustEvent.builder(DEST, "b" + i).build());
+      if (i % 1_000 == 0) {
+        mostPending = Math.max(mostPending, ex.stats().pending());
+      }
+    }
+    ex.close();
+    assertThat(most.get()).isLessThanOrEqualTo(3);
+    // The queue, the batches being filled and those in requests: never the whole stream.
+    assertThat(mostPending).isLessThanOrEqualTo(1_000 + 2 * 3 * 50);
+    ExporterStats s = ex.stats();
+    assertThat(s.delivered() + s.failed() + s.droppedTotal()).isEqualTo(s.submitted());
+  }
 }
