@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The same unmodified application ({@link DemoApp}: a server span, a GenAI span, a client span
- * and a second server span per request) under the OpenTelemetry Java agent, driven by the same
+ * The same unmodified application ({@link DemoApp}: a server span, a GenAI span, a client span and
+ * a second server span per request) under the OpenTelemetry Java agent, driven by the same
  * closed-loop load, exporting three ways: our extension (the {@code braintrust} exporter), the
  * agent's own OTLP/HTTP exporter (protobuf, gzip), and no exporter (the agent's instrumentation
  * alone, the floor). Both exporters send to one loopback sink that reads and discards bodies.
@@ -38,8 +38,14 @@ public final class AgentBenchmark {
   private AgentBenchmark() {}
 
   /** One pipeline's best round. */
-  record Run(String name, double requestsPerSecond, double p50Millis, double p99Millis, double cpuMicrosPerRequest,
-      long sinkRequests, long sinkBytes) {}
+  record Run(
+      String name,
+      double requestsPerSecond,
+      double p50Millis,
+      double p99Millis,
+      double cpuMicrosPerRequest,
+      long sinkRequests,
+      long sinkBytes) {}
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "BENCHMARKS-agent-run.md");
@@ -61,20 +67,48 @@ public final class AgentBenchmark {
 
     List<List<Run>> all = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     try (SinkServer sink = new SinkServer(Duration.ZERO)) {
-      Map<String, String> common = Map.of("OTEL_METRICS_EXPORTER", "none", "OTEL_LOGS_EXPORTER", "none",
-          "OTEL_SERVICE_NAME", "demo-app");
-      List<Map<String, String>> envs = List.of(
-          with(common, "OTEL_TRACES_EXPORTER", "braintrust", "BRAINTRUST_API_KEY", "bench",
-              "BRAINTRUST_API_URL", sink.url(), "BRAINTRUST_PROJECT", "agent-bench"),
-          with(common, "OTEL_TRACES_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
-              "OTEL_EXPORTER_OTLP_ENDPOINT", sink.url(), "OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"),
-          with(common, "OTEL_TRACES_EXPORTER", "none"));
-      String[] names = {"agent + braintrust extension", "agent + OTLP/HTTP exporter (gzip)", "agent, no exporter (floor)"};
+      Map<String, String> common =
+          Map.of(
+              "OTEL_METRICS_EXPORTER",
+              "none",
+              "OTEL_LOGS_EXPORTER",
+              "none",
+              "OTEL_SERVICE_NAME",
+              "demo-app");
+      List<Map<String, String>> envs =
+          List.of(
+              with(
+                  common,
+                  "OTEL_TRACES_EXPORTER",
+                  "braintrust",
+                  "BRAINTRUST_API_KEY",
+                  "bench",
+                  "BRAINTRUST_API_URL",
+                  sink.url(),
+                  "BRAINTRUST_PROJECT",
+                  "agent-bench"),
+              with(
+                  common,
+                  "OTEL_TRACES_EXPORTER",
+                  "otlp",
+                  "OTEL_EXPORTER_OTLP_PROTOCOL",
+                  "http/protobuf",
+                  "OTEL_EXPORTER_OTLP_ENDPOINT",
+                  sink.url(),
+                  "OTEL_EXPORTER_OTLP_COMPRESSION",
+                  "gzip"),
+              with(common, "OTEL_TRACES_EXPORTER", "none"));
+      String[] names = {
+        "agent + braintrust extension",
+        "agent + OTLP/HTTP exporter (gzip)",
+        "agent, no exporter (floor)"
+      };
       for (int round = 0; round < rounds; round++) {
         // Interleaved so each pipeline sees the same machine state across rounds.
         for (int p = 0; p < envs.size(); p++) {
-          List<String> cmd = AgentProcess.command(agent, p == 0 ? extension : null, classPath,
-              DemoApp.class.getName(), jvm);
+          List<String> cmd =
+              AgentProcess.command(
+                  agent, p == 0 ? extension : null, classPath, DemoApp.class.getName(), jvm);
           sink.reset();
           try (AgentProcess app = AgentProcess.start(cmd, envs.get(p), Duration.ofSeconds(60))) {
             drive(app.port(), threads, warmup);
@@ -82,14 +116,22 @@ public final class AgentBenchmark {
             long bytesBefore = sink.bytes.get();
             Duration cpuBefore = app.cpuTime();
             long[] latencies = drive(app.port(), threads, measure);
-            double cpuPerRequest = app.cpuTime().minus(cpuBefore).toNanos() / 1e3 / Math.max(1, latencies.length);
+            double cpuPerRequest =
+                app.cpuTime().minus(cpuBefore).toNanos() / 1e3 / Math.max(1, latencies.length);
             if (!app.isAlive()) {
               throw new IllegalStateException(names[p] + " exited:\n" + app.output());
             }
             Arrays.sort(latencies);
-            all.get(p).add(new Run(names[p], latencies.length / (double) measure.toNanos() * 1e9,
-                percentile(latencies, 0.50) / 1e6, percentile(latencies, 0.99) / 1e6, cpuPerRequest,
-                sink.requests.get() - requestsBefore, sink.bytes.get() - bytesBefore));
+            all.get(p)
+                .add(
+                    new Run(
+                        names[p],
+                        latencies.length / (double) measure.toNanos() * 1e9,
+                        percentile(latencies, 0.50) / 1e6,
+                        percentile(latencies, 0.99) / 1e6,
+                        cpuPerRequest,
+                        sink.requests.get() - requestsBefore,
+                        sink.bytes.get() - bytesBefore));
           }
         }
       }
@@ -103,41 +145,77 @@ public final class AgentBenchmark {
 
   private static String report(List<List<Run>> all, int threads, Duration measure, int rounds) {
     StringBuilder md = new StringBuilder();
-    md.append("Run on ").append(LocalDate.now()).append(": ").append(Runtime.getRuntime().availableProcessors())
-        .append(" cores, ").append(System.getProperty("java.vm.name")).append(' ')
-        .append(System.getProperty("java.version")).append(".\n\n")
+    md.append("Run on ")
+        .append(LocalDate.now())
+        .append(": ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores, ")
+        .append(System.getProperty("java.vm.name"))
+        .append(' ')
+        .append(System.getProperty("java.version"))
+        .append(".\n\n")
         .append("## Java agent: same application and load, two exporters\n\n")
-        .append(String.format(Locale.ROOT, "%d closed-loop callers, %d s measured after warm-up, %d interleaved rounds"
-            + " (best round by throughput shown); 4 spans per request.%n%n", threads, measure.toSeconds(), rounds))
-        .append("| pipeline | requests/s | spans/s | p50 ms | p99 ms | app CPU µs/request | sink requests | sink KiB |"
-            + " rounds (requests/s) |\n")
+        .append(
+            String.format(
+                Locale.ROOT,
+                "%d closed-loop callers, %d s measured after warm-up, %d interleaved rounds"
+                    + " (best round by throughput shown); 4 spans per request.%n%n",
+                threads,
+                measure.toSeconds(),
+                rounds))
+        .append(
+            "| pipeline | requests/s | spans/s | p50 ms | p99 ms | app CPU µs/request | sink requests | sink KiB |"
+                + " rounds (requests/s) |\n")
         .append("|---|---|---|---|---|---|---|---|---|\n");
     List<Run> best = new ArrayList<>();
     for (List<Run> runs : all) {
-      Run b = runs.stream().max((x, y) -> Double.compare(x.requestsPerSecond(), y.requestsPerSecond())).orElseThrow();
+      Run b =
+          runs.stream()
+              .max((x, y) -> Double.compare(x.requestsPerSecond(), y.requestsPerSecond()))
+              .orElseThrow();
       best.add(b);
-      String each = runs.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r.requestsPerSecond()))
-          .collect(Collectors.joining(", "));
-      md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f | %.2f | %,.0f | %,d | %,d | %s |%n", b.name(),
-          b.requestsPerSecond(), b.requestsPerSecond() * 4, b.p50Millis(), b.p99Millis(), b.cpuMicrosPerRequest(),
-          b.sinkRequests(),
-          b.sinkBytes() / 1024, each));
+      String each =
+          runs.stream()
+              .map(r -> String.format(Locale.ROOT, "%,.0f", r.requestsPerSecond()))
+              .collect(Collectors.joining(", "));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,.0f | %,.0f | %.2f | %.2f | %,.0f | %,d | %,d | %s |%n",
+              b.name(),
+              b.requestsPerSecond(),
+              b.requestsPerSecond() * 4,
+              b.p50Millis(),
+              b.p99Millis(),
+              b.cpuMicrosPerRequest(),
+              b.sinkRequests(),
+              b.sinkBytes() / 1024,
+              each));
     }
     Run ours = best.get(0);
     Run otlp = best.get(1);
     Run floor = best.get(2);
-    md.append(String.format(Locale.ROOT, "%n- throughput, extension / OTLP: **%.2f** (higher is better)%n"
-            + "- p99 latency, extension / OTLP: **%.2f** (lower is better)%n"
-            + "- application CPU per request, extension / OTLP: **%.2f** (lower is better)%n"
-            + "- throughput relative to the agent with no exporter: extension %.2f, OTLP %.2f%n",
-        ours.requestsPerSecond() / otlp.requestsPerSecond(), ours.p99Millis() / otlp.p99Millis(),
-        ours.cpuMicrosPerRequest() / otlp.cpuMicrosPerRequest(),
-        ours.requestsPerSecond() / floor.requestsPerSecond(), otlp.requestsPerSecond() / floor.requestsPerSecond()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%n- throughput, extension / OTLP: **%.2f** (higher is better)%n"
+                + "- p99 latency, extension / OTLP: **%.2f** (lower is better)%n"
+                + "- application CPU per request, extension / OTLP: **%.2f** (lower is better)%n"
+                + "- throughput relative to the agent with no exporter: extension %.2f, OTLP %.2f%n",
+            ours.requestsPerSecond() / otlp.requestsPerSecond(),
+            ours.p99Millis() / otlp.p99Millis(),
+            ours.cpuMicrosPerRequest() / otlp.cpuMicrosPerRequest(),
+            ours.requestsPerSecond() / floor.requestsPerSecond(),
+            otlp.requestsPerSecond() / floor.requestsPerSecond()));
     return md.toString();
   }
 
-  /** Runs {@code threads} callers for {@code duration}; the latency of every request completed in it. */
-  private static long[] drive(int port, int threads, Duration duration) throws InterruptedException {
+  /**
+   * Runs {@code threads} callers for {@code duration}; the latency of every request completed in
+   * it.
+   */
+  private static long[] drive(int port, int threads, Duration duration)
+      throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     URI uri = URI.create("http://127.0.0.1:" + port + "/chat?bench");
     long end = System.nanoTime() + duration.toNanos();
@@ -148,36 +226,41 @@ public final class AgentBenchmark {
     for (int t = 0; t < threads; t++) {
       perThread[t] = new long[1 << 16];
       int index = t;
-      Thread caller = new Thread(() -> {
-        long[] mine = perThread[index];
-        int n = 0;
-        try {
-          while (System.nanoTime() < end) {
-            long start = System.nanoTime();
-            try {
-              HttpResponse<Void> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                  HttpResponse.BodyHandlers.discarding());
-              if (r.statusCode() != 200) {
-                failures.incrementAndGet();
-                continue;
-              }
-            } catch (java.io.IOException e) {
-              failures.incrementAndGet();
-              continue;
-            }
-            if (n == mine.length) {
-              mine = Arrays.copyOf(mine, n * 2);
-              perThread[index] = mine;
-            }
-            mine[n++] = System.nanoTime() - start;
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } finally {
-          counts[index] = n;
-          done.countDown();
-        }
-      }, "load-" + t);
+      Thread caller =
+          new Thread(
+              () -> {
+                long[] mine = perThread[index];
+                int n = 0;
+                try {
+                  while (System.nanoTime() < end) {
+                    long start = System.nanoTime();
+                    try {
+                      HttpResponse<Void> r =
+                          client.send(
+                              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                              HttpResponse.BodyHandlers.discarding());
+                      if (r.statusCode() != 200) {
+                        failures.incrementAndGet();
+                        continue;
+                      }
+                    } catch (java.io.IOException e) {
+                      failures.incrementAndGet();
+                      continue;
+                    }
+                    if (n == mine.length) {
+                      mine = Arrays.copyOf(mine, n * 2);
+                      perThread[index] = mine;
+                    }
+                    mine[n++] = System.nanoTime() - start;
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } finally {
+                  counts[index] = n;
+                  done.countDown();
+                }
+              },
+              "load-" + t);
       caller.setDaemon(true);
       caller.start();
     }
@@ -196,7 +279,9 @@ public final class AgentBenchmark {
   }
 
   private static double percentile(long[] sorted, double q) {
-    return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    return sorted.length == 0
+        ? Double.NaN
+        : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
   }
 
   private static Map<String, String> with(Map<String, String> base, String... kv) {
@@ -210,7 +295,8 @@ public final class AgentBenchmark {
   private static String required(String property) {
     String v = System.getProperty(property);
     if (v == null) {
-      throw new IllegalStateException("-D" + property + " is required (the benchmarks profile sets it)");
+      throw new IllegalStateException(
+          "-D" + property + " is required (the benchmarks profile sets it)");
     }
     return v;
   }

@@ -23,8 +23,8 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
- * A fleet of exporters with default settings against one server-wide rate limit, over real
- * sockets: {@code exporters} x {@code spans/s} against {@code limit} insert requests/s (429 with
+ * A fleet of exporters with default settings against one server-wide rate limit, over real sockets:
+ * {@code exporters} x {@code spans/s} against {@code limit} insert requests/s (429 with
  * Retry-After: 1 beyond), then the limit lifts; and a 5 s outage (503 to everyone). Prints a
  * markdown table. Run: {@code mvn -q -pl benchmarks -am -DskipTests package exec:java
  * -Dexec.mainClass=dev.braintrust.reactive.benchmarks.FleetBenchmark}.
@@ -49,24 +49,44 @@ public final class FleetBenchmark {
       for (int i = 0; i < perSlot.length; i++) {
         perSlot[i] = new AtomicLong();
       }
-      server = HttpServer.create().host("127.0.0.1").port(0).runOn(loops)
-          .handle((req, res) -> req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
-              .flatMap(b -> {
-                // Which tenth of the second each request lands in: synchronised bursts show here.
-                perSlot[(int) (System.currentTimeMillis() % 1000 / 100)].incrementAndGet();
-                if (outage) {
-                  return res.status(503).sendString(Mono.just("{\"error\":\"down\"}")).then();
-                }
-                if (!take()) {
-                  throttled.incrementAndGet();
-                  return res.status(429).header("Retry-After", "1")
-                      .sendString(Mono.just("{\"error\":\"rate limited\"}")).then();
-                }
-                accepted.incrementAndGet();
-                return res.status(200).header("content-type", "application/json")
-                    .sendByteArray(Mono.just("{\"row_ids\":[]}".getBytes(StandardCharsets.UTF_8))).then();
-              }))
-          .bindNow();
+      server =
+          HttpServer.create()
+              .host("127.0.0.1")
+              .port(0)
+              .runOn(loops)
+              .handle(
+                  (req, res) ->
+                      req.receive()
+                          .aggregate()
+                          .asByteArray()
+                          .defaultIfEmpty(new byte[0])
+                          .flatMap(
+                              b -> {
+                                // Which tenth of the second each request lands in: synchronised
+                                // bursts show here.
+                                perSlot[(int) (System.currentTimeMillis() % 1000 / 100)]
+                                    .incrementAndGet();
+                                if (outage) {
+                                  return res.status(503)
+                                      .sendString(Mono.just("{\"error\":\"down\"}"))
+                                      .then();
+                                }
+                                if (!take()) {
+                                  throttled.incrementAndGet();
+                                  return res.status(429)
+                                      .header("Retry-After", "1")
+                                      .sendString(Mono.just("{\"error\":\"rate limited\"}"))
+                                      .then();
+                                }
+                                accepted.incrementAndGet();
+                                return res.status(200)
+                                    .header("content-type", "application/json")
+                                    .sendByteArray(
+                                        Mono.just(
+                                            "{\"row_ids\":[]}".getBytes(StandardCharsets.UTF_8)))
+                                    .then();
+                              }))
+              .bindNow();
     }
 
     synchronized boolean take() {
@@ -113,8 +133,8 @@ public final class FleetBenchmark {
   static List<BraintrustExporter> fleet(int n, String url, LoopResources loops, Scheduler encode) {
     List<BraintrustExporter> fleet = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      BraintrustClient client = BraintrustClient.builder().apiKey("bench").baseUrl(url)
-          .loopResources(loops).build();
+      BraintrustClient client =
+          BraintrustClient.builder().apiKey("bench").baseUrl(url).loopResources(loops).build();
       fleet.add(BraintrustExporter.builder(client).encodeScheduler(encode).build());
     }
     return fleet;
@@ -125,18 +145,23 @@ public final class FleetBenchmark {
     ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
     AtomicLong id = new AtomicLong();
     int perTick = Math.max(1, spansPerSecond / 20);
-    producer.scheduleAtFixedRate(() -> {
-      for (BraintrustExporter x : fleet) {
-        for (int i = 0; i < perTick; i++) {
-          x.accept(BraintrustEvent.builder(dest, "f" + id.incrementAndGet()).input(i).build());
-        }
-      }
-    }, 0, 50, TimeUnit.MILLISECONDS);
+    producer.scheduleAtFixedRate(
+        () -> {
+          for (BraintrustExporter x : fleet) {
+            for (int i = 0; i < perTick; i++) {
+              x.accept(BraintrustEvent.builder(dest, "f" + id.incrementAndGet()).input(i).build());
+            }
+          }
+        },
+        0,
+        50,
+        TimeUnit.MILLISECONDS);
     return producer;
   }
 
-  static String limited(int n, int spans, double limit, int seconds, LoopResources loops,
-      Scheduler encode) throws Exception {
+  static String limited(
+      int n, int spans, double limit, int seconds, LoopResources loops, Scheduler encode)
+      throws Exception {
     try (LimitedSink sink = new LimitedSink(limit, loops)) {
       List<BraintrustExporter> fleet = fleet(n, sink.url(), loops, encode);
       ScheduledExecutorService producer = produce(fleet, spans);
@@ -152,8 +177,10 @@ public final class FleetBenchmark {
       long lifted = System.nanoTime();
       producer.shutdown();
       producer.awaitTermination(5, TimeUnit.SECONDS);
-      Flux.fromIterable(fleet).flatMap(BraintrustExporter::flush, n)
-          .onErrorResume(e -> Mono.empty()).blockLast(Duration.ofMinutes(2));
+      Flux.fromIterable(fleet)
+          .flatMap(BraintrustExporter::flush, n)
+          .onErrorResume(e -> Mono.empty())
+          .blockLast(Duration.ofMinutes(2));
       double drain = (System.nanoTime() - lifted) / 1e9;
       long failed = 0;
       long dropped = 0;
@@ -171,10 +198,21 @@ public final class FleetBenchmark {
         busiest = Math.max(busiest, s);
         total += s;
       }
-      return String.format(Locale.ROOT, "| %d exporters x %d spans/s vs %.0f requests/s for %d s | %.2f |"
+      return String.format(
+          Locale.ROOT,
+          "| %d exporters x %d spans/s vs %.0f requests/s for %d s | %.2f |"
               + " %d of %d (%.1f%%) | %d | %.3f | %.1f s | %.0f%% |",
-          n, spans, limit, seconds, throttled / (double) Math.max(1, accepted), failed, submitted,
-          100.0 * failed / Math.max(1, submitted), dropped, jain(shares), drain,
+          n,
+          spans,
+          limit,
+          seconds,
+          throttled / (double) Math.max(1, accepted),
+          failed,
+          submitted,
+          100.0 * failed / Math.max(1, submitted),
+          dropped,
+          jain(shares),
+          drain,
           100.0 * busiest / Math.max(1, total));
     }
   }
@@ -190,8 +228,10 @@ public final class FleetBenchmark {
       Thread.sleep(3_000);
       producer.shutdown();
       producer.awaitTermination(5, TimeUnit.SECONDS);
-      Flux.fromIterable(fleet).flatMap(BraintrustExporter::flush, n)
-          .onErrorResume(e -> Mono.empty()).blockLast(Duration.ofMinutes(2));
+      Flux.fromIterable(fleet)
+          .flatMap(BraintrustExporter::flush, n)
+          .onErrorResume(e -> Mono.empty())
+          .blockLast(Duration.ofMinutes(2));
       long lost = 0;
       long submitted = 0;
       for (BraintrustExporter x : fleet) {
@@ -200,8 +240,13 @@ public final class FleetBenchmark {
         submitted += s.submitted();
         x.close();
       }
-      return String.format(Locale.ROOT, "| %d exporters x %d spans/s, 5 s outage (503 to all) |"
-          + " lost %d of %d |", n, spans, lost, submitted);
+      return String.format(
+          Locale.ROOT,
+          "| %d exporters x %d spans/s, 5 s outage (503 to all) |" + " lost %d of %d |",
+          n,
+          spans,
+          lost,
+          submitted);
     }
   }
 

@@ -6,12 +6,12 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The OpenAI wrapper's cost measured so that other load on a shared machine cancels out: blocks
- * of calls alternate between the unwrapped and the wrapped client (ABBA, so drift hits both), and
- * each block is timed by the wall clock and by the process's CPU time (every thread: the caller,
- * OkHttp, the canned server, the exporter's encoder, GC). CPU time moves less than wall time when
- * other processes compete for the cores; the median of the per-pair ratios is reported. The
- * calling thread's own CPU time and allocation show what the wrapper adds where the caller waits.
+ * The OpenAI wrapper's cost measured so that other load on a shared machine cancels out: blocks of
+ * calls alternate between the unwrapped and the wrapped client (ABBA, so drift hits both), and each
+ * block is timed by the wall clock and by the process's CPU time (every thread: the caller, OkHttp,
+ * the canned server, the exporter's encoder, GC). CPU time moves less than wall time when other
+ * processes compete for the cores; the median of the per-pair ratios is reported. The calling
+ * thread's own CPU time and allocation show what the wrapper adds where the caller waits.
  */
 final class OpenAIInterleaved {
   private OpenAIInterleaved() {}
@@ -20,9 +20,19 @@ final class OpenAIInterleaved {
    * Medians per call, unwrapped and wrapped: wall µs, process CPU µs, the calling thread's CPU µs
    * and allocated bytes; and the wall and process CPU ratios.
    */
-  record Result(double wallPlain, double wallWrapped, double cpuPlain, double cpuWrapped,
-      double callerPlain, double callerWrapped, double allocPlain, double allocWrapped,
-      double wallRatio, double cpuRatio, int pairs, int callsPerBlock) {}
+  record Result(
+      double wallPlain,
+      double wallWrapped,
+      double cpuPlain,
+      double cpuWrapped,
+      double callerPlain,
+      double callerWrapped,
+      double allocPlain,
+      double allocWrapped,
+      double wallRatio,
+      double cpuRatio,
+      int pairs,
+      int callsPerBlock) {}
 
   static Result run(int pairs, int callsPerBlock) {
     com.sun.management.OperatingSystemMXBean os =
@@ -68,18 +78,32 @@ final class OpenAIInterleaved {
         wallRatio.add(wrapped[0] / plain[0]);
         cpuRatio.add(wrapped[1] / plain[1]);
       }
-      return new Result(median(wallPlain), median(wallWrapped), median(cpuPlain), median(cpuWrapped),
-          median(callerPlain), median(callerWrapped), median(allocPlain), median(allocWrapped),
-          median(wallRatio), median(cpuRatio), pairs, callsPerBlock);
+      return new Result(
+          median(wallPlain),
+          median(wallWrapped),
+          median(cpuPlain),
+          median(cpuWrapped),
+          median(callerPlain),
+          median(callerWrapped),
+          median(allocPlain),
+          median(allocWrapped),
+          median(wallRatio),
+          median(cpuRatio),
+          pairs,
+          callsPerBlock);
     } finally {
       b.tearDown();
     }
   }
 
   /** Wall, process CPU and caller CPU microseconds, and caller bytes, per call over one block. */
-  private static double[] block(OpenAIWrapperBenchmark b, boolean wrapped, int calls,
+  private static double[] block(
+      OpenAIWrapperBenchmark b,
+      boolean wrapped,
+      int calls,
       com.sun.management.OperatingSystemMXBean os) {
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long cpu0 = os.getProcessCpuTime();
     long caller0 = threads.getCurrentThreadCpuTime();
     long alloc0 = threads.getCurrentThreadAllocatedBytes();
@@ -99,27 +123,37 @@ final class OpenAIInterleaved {
     }
     long t1 = System.nanoTime();
     long cpu1 = os.getProcessCpuTime();
-    return new double[] {(t1 - t0) / 1e3 / calls, (cpu1 - cpu0) / 1e3 / calls,
-        (caller1 - caller0) / 1e3 / calls, (double) (alloc1 - alloc0) / calls};
+    return new double[] {
+      (t1 - t0) / 1e3 / calls,
+      (cpu1 - cpu0) / 1e3 / calls,
+      (caller1 - caller0) / 1e3 / calls,
+      (double) (alloc1 - alloc0) / calls
+    };
   }
 
-  /** What the wrapper alone costs, per call: the caller's CPU µs and bytes, the exporter threads' CPU µs. */
+  /**
+   * What the wrapper alone costs, per call: the caller's CPU µs and bytes, the exporter threads'
+   * CPU µs.
+   */
   record Own(double callerCpu, double callerBytes, double exporterCpu) {}
 
   /**
-   * The wrapper around a client stub that answers at once with a parsed completion: no network,
-   * no server, so the calling thread's CPU and allocation are the wrapper's, and the exporter's
-   * threads' CPU is the encoding of its rows. Thread CPU clocks, unlike wall time, barely depend
-   * on what else runs on the machine.
+   * The wrapper around a client stub that answers at once with a parsed completion: no network, no
+   * server, so the calling thread's CPU and allocation are the wrapper's, and the exporter's
+   * threads' CPU is the encoding of its rows. Thread CPU clocks, unlike wall time, barely depend on
+   * what else runs on the machine.
    */
   static Own withoutNetwork(int calls) {
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     OpenAIWrapperBenchmark b = new OpenAIWrapperBenchmark();
     b.setUp();
     try {
-      com.openai.client.OpenAIClient traced = dev.braintrust.reactive.instrumentation.openai.BraintrustOpenAI.wrap(
-          OpenAIWrapperBenchmark.stubClient(),
-          dev.braintrust.reactive.core.Tracer.create(b.exporter, dev.braintrust.reactive.core.Destination.projectLogs("bench")));
+      com.openai.client.OpenAIClient traced =
+          dev.braintrust.reactive.instrumentation.openai.BraintrustOpenAI.wrap(
+              OpenAIWrapperBenchmark.stubClient(),
+              dev.braintrust.reactive.core.Tracer.create(
+                  b.exporter, dev.braintrust.reactive.core.Destination.projectLogs("bench")));
       double[] last = null;
       // Rounds until the JIT has settled; the last round is reported. Each round is flushed before
       // the next so the buffer never overflows (a stub is far faster than the exporter).
@@ -142,8 +176,12 @@ final class OpenAIInterleaved {
         long alloc1 = threads.getCurrentThreadAllocatedBytes();
         b.exporter.flush().block(java.time.Duration.ofSeconds(30));
         long exporter1 = exporterCpu(threads);
-        last = new double[] {(cpu1 - cpu0) / 1e3 / calls, (double) (alloc1 - alloc0) / calls,
-            (exporter1 - exporter0) / 1e3 / calls};
+        last =
+            new double[] {
+              (cpu1 - cpu0) / 1e3 / calls,
+              (double) (alloc1 - alloc0) / calls,
+              (exporter1 - exporter0) / 1e3 / calls
+            };
       }
       return new Own(last[0], last[1], last[2]);
     } finally {

@@ -2,8 +2,8 @@ package dev.braintrust.reactive.benchmarks;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.core.ObjectMappers;
+import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.services.blocking.ChatService;
 import com.openai.services.blocking.chat.ChatCompletionService;
@@ -44,22 +44,27 @@ import reactor.netty.http.server.HttpServer;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class OpenAIWrapperBenchmark {
   /** A whole completion answering the workload's prompt, as OpenAI returns it. */
-  static final byte[] COMPLETION = ("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1700000000,"
-      + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-      + "\"content\":\"" + Workload.ANSWER + "\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,"
-      + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":250,\"completion_tokens\":120,"
-      + "\"total_tokens\":370,\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
-      + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
-      + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
-      + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_bench\"}").getBytes(StandardCharsets.UTF_8);
+  static final byte[] COMPLETION =
+      ("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1700000000,"
+              + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+              + "\"content\":\""
+              + Workload.ANSWER
+              + "\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,"
+              + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":250,\"completion_tokens\":120,"
+              + "\"total_tokens\":370,\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
+              + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
+              + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
+              + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_bench\"}")
+          .getBytes(StandardCharsets.UTF_8);
 
-  static final ChatCompletionCreateParams PARAMS = ChatCompletionCreateParams.builder()
-      .model("gpt-4o-mini")
-      .addSystemMessage(Workload.SYSTEM)
-      .addUserMessage(Workload.USER)
-      .temperature(0.2)
-      .maxCompletionTokens(300)
-      .build();
+  static final ChatCompletionCreateParams PARAMS =
+      ChatCompletionCreateParams.builder()
+          .model("gpt-4o-mini")
+          .addSystemMessage(Workload.SYSTEM)
+          .addUserMessage(Workload.USER)
+          .temperature(0.2)
+          .maxCompletionTokens(300)
+          .build();
 
   DisposableServer server;
   BraintrustExporter exporter;
@@ -68,20 +73,32 @@ public class OpenAIWrapperBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    server = HttpServer.create().host("127.0.0.1").port(0)
-        .handle((req, res) -> req.receive().then(res.status(200)
-            .header("content-type", "application/json")
-            .sendByteArray(Mono.just(COMPLETION)).then()))
-        .bindNow();
-    exporter = BraintrustExporter.builder((d, b) -> Mono.just(InsertResult.of(b.size(), b.bodyBytes(), 0, 1, 0)))
-        .capacity(10_000)
-        .build();
-    plain = OpenAIOkHttpClient.builder()
-        .baseUrl("http://127.0.0.1:" + server.port() + "/v1")
-        .apiKey("bench")
-        .maxRetries(0)
-        .build();
-    traced = BraintrustOpenAI.wrap(plain, Tracer.create(exporter, Destination.projectLogs("bench")));
+    server =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .handle(
+                (req, res) ->
+                    req.receive()
+                        .then(
+                            res.status(200)
+                                .header("content-type", "application/json")
+                                .sendByteArray(Mono.just(COMPLETION))
+                                .then()))
+            .bindNow();
+    exporter =
+        BraintrustExporter.builder(
+                (d, b) -> Mono.just(InsertResult.of(b.size(), b.bodyBytes(), 0, 1, 0)))
+            .capacity(10_000)
+            .build();
+    plain =
+        OpenAIOkHttpClient.builder()
+            .baseUrl("http://127.0.0.1:" + server.port() + "/v1")
+            .apiKey("bench")
+            .maxRetries(0)
+            .build();
+    traced =
+        BraintrustOpenAI.wrap(plain, Tracer.create(exporter, Destination.projectLogs("bench")));
   }
 
   @TearDown(Level.Trial)
@@ -104,10 +121,18 @@ public class OpenAIWrapperBenchmark {
     return stub(OpenAIClient.class, chat);
   }
 
-  /** An interface whose abstract methods all return {@code answer}; default methods run as written. */
+  /**
+   * An interface whose abstract methods all return {@code answer}; default methods run as written.
+   */
   private static <T> T stub(Class<T> type, Object answer) {
-    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        (proxy, method, args) -> method.isDefault() ? InvocationHandler.invokeDefault(proxy, method, args) : answer));
+    return type.cast(
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) ->
+                method.isDefault()
+                    ? InvocationHandler.invokeDefault(proxy, method, args)
+                    : answer));
   }
 
   @Benchmark

@@ -32,23 +32,40 @@ final class SinkServer implements AutoCloseable {
     if (loops != null) {
       http = http.runOn(loops);
     }
-    server = http
-        .handle((req, res) -> req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
-            .flatMap(b -> {
-              requests.incrementAndGet();
-              bytes.addAndGet(b.length);
-              Mono<Void> wait = delay.isZero() ? Mono.empty() : Mono.delay(delay).then();
-              String body = req.uri().startsWith("/v1/project") && !req.uri().contains("/insert")
-                  ? "{\"id\":\"00000000-0000-4000-8000-000000000000\",\"name\":\"bench\"}"
-                  // The client counts an insert as delivered only with an insert response.
-                  : "{\"row_ids\":[]}";
-              boolean otlp = req.uri().startsWith("/v1/traces");
-              return wait.then(res.status(200)
-                  .header("content-type", otlp ? "application/x-protobuf" : "application/json")
-                  .sendByteArray(Mono.just(otlp ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)))
-                  .then());
-            }))
-        .bindNow();
+    server =
+        http.handle(
+                (req, res) ->
+                    req.receive()
+                        .aggregate()
+                        .asByteArray()
+                        .defaultIfEmpty(new byte[0])
+                        .flatMap(
+                            b -> {
+                              requests.incrementAndGet();
+                              bytes.addAndGet(b.length);
+                              Mono<Void> wait =
+                                  delay.isZero() ? Mono.empty() : Mono.delay(delay).then();
+                              String body =
+                                  req.uri().startsWith("/v1/project")
+                                          && !req.uri().contains("/insert")
+                                      ? "{\"id\":\"00000000-0000-4000-8000-000000000000\",\"name\":\"bench\"}"
+                                      // The client counts an insert as delivered only with an
+                                      // insert response.
+                                      : "{\"row_ids\":[]}";
+                              boolean otlp = req.uri().startsWith("/v1/traces");
+                              return wait.then(
+                                  res.status(200)
+                                      .header(
+                                          "content-type",
+                                          otlp ? "application/x-protobuf" : "application/json")
+                                      .sendByteArray(
+                                          Mono.just(
+                                              otlp
+                                                  ? new byte[0]
+                                                  : body.getBytes(StandardCharsets.UTF_8)))
+                                      .then());
+                            }))
+            .bindNow();
   }
 
   String url() {

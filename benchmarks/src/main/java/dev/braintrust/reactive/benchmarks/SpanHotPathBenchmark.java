@@ -1,12 +1,12 @@
 package dev.braintrust.reactive.benchmarks;
 
-import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
-import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.core.export.InsertResult;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -40,8 +40,10 @@ public class SpanHotPathBenchmark {
   private static final AttributeKey<String> INPUT = AttributeKey.stringKey("gen_ai.prompt");
   private static final AttributeKey<String> OUTPUT = AttributeKey.stringKey("gen_ai.completion");
   private static final AttributeKey<String> MODEL = AttributeKey.stringKey("gen_ai.request.model");
-  private static final AttributeKey<Long> IN_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
-  private static final AttributeKey<Long> OUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
+  private static final AttributeKey<Long> IN_TOKENS =
+      AttributeKey.longKey("gen_ai.usage.input_tokens");
+  private static final AttributeKey<Long> OUT_TOKENS =
+      AttributeKey.longKey("gen_ai.usage.output_tokens");
 
   BraintrustExporter exporter;
   Tracer tracer;
@@ -50,13 +52,19 @@ public class SpanHotPathBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    exporter = BraintrustExporter.builder((d, b) -> Mono.just(InsertResult.of(b.size(), b.bodyBytes(), 0, 1, 0)))
-        .capacity(10_000)
-        .build();
+    exporter =
+        BraintrustExporter.builder(
+                (d, b) -> Mono.just(InsertResult.of(b.size(), b.bodyBytes(), 0, 1, 0)))
+            .capacity(10_000)
+            .build();
     tracer = Tracer.create(exporter, Destination.projectLogs("bench"));
-    provider = SdkTracerProvider.builder()
-        .addSpanProcessor(BatchSpanProcessor.builder(new DiscardingExporter()).setMaxQueueSize(10_000).build())
-        .build();
+    provider =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(
+                BatchSpanProcessor.builder(new DiscardingExporter())
+                    .setMaxQueueSize(10_000)
+                    .build())
+            .build();
     otel = provider.get("bench");
   }
 
@@ -69,13 +77,14 @@ public class SpanHotPathBenchmark {
   @Benchmark
   public Span braintrustSpan() {
     Span span = tracer.startSpan("Chat Completion", SpanType.LLM);
-    span.log(Log.builder()
-        .input(Workload.MESSAGES)
-        .output(Workload.OUTPUT)
-        .metadata("model", "gpt-4o-mini")
-        .metric("prompt_tokens", 250)
-        .metric("completion_tokens", 120)
-        .build());
+    span.log(
+        Log.builder()
+            .input(Workload.MESSAGES)
+            .output(Workload.OUTPUT)
+            .metadata("model", "gpt-4o-mini")
+            .metric("prompt_tokens", 250)
+            .metric("completion_tokens", 120)
+            .build());
     span.end();
     return span;
   }
@@ -98,7 +107,8 @@ public class SpanHotPathBenchmark {
     public CompletableResultCode export(Collection<SpanData> spans) {
       try {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * 1024);
-        io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler.create(spans).writeBinaryTo(out);
+        io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler.create(spans)
+            .writeBinaryTo(out);
         return CompletableResultCode.ofSuccess();
       } catch (java.io.IOException e) {
         return CompletableResultCode.ofFailure();

@@ -55,7 +55,9 @@ class WebFluxBenchApp {
   /** The Reactor context key of the OpenTelemetry context, as an instrumentation would keep it. */
   static final Object OTEL_CONTEXT = Context.class;
 
-  /** The OpenTelemetry equivalent of {@code @Traced}: a child span with the input and the output. */
+  /**
+   * The OpenTelemetry equivalent of {@code @Traced}: a child span with the input and the output.
+   */
   static final class OtelWorkService extends WorkService {
     private final Tracer tracer;
 
@@ -65,15 +67,20 @@ class WebFluxBenchApp {
 
     @Override
     public Mono<String> work(String id) {
-      return Mono.deferContextual(ctx -> {
-        Context parent = ctx.getOrDefault(OTEL_CONTEXT, Context.root());
-        Span span = tracer.spanBuilder("WorkService.work").setParent(Objects.requireNonNull(parent))
-            .setAttribute("input.id", id).startSpan();
-        return super.work(id)
-            .doOnNext(v -> span.setAttribute("output", v))
-            .doOnError(span::recordException)
-            .doFinally(s -> span.end());
-      });
+      return Mono.deferContextual(
+          ctx -> {
+            Context parent = ctx.getOrDefault(OTEL_CONTEXT, Context.root());
+            Span span =
+                tracer
+                    .spanBuilder("WorkService.work")
+                    .setParent(Objects.requireNonNull(parent))
+                    .setAttribute("input.id", id)
+                    .startSpan();
+            return super.work(id)
+                .doOnNext(v -> span.setAttribute("output", v))
+                .doOnError(span::recordException)
+                .doFinally(s -> span.end());
+          });
     }
   }
 
@@ -88,21 +95,28 @@ class WebFluxBenchApp {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
       String method = exchange.getRequest().getMethod().name();
-      Span span = tracer.spanBuilder(method).setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER)
-          .setAttribute("http.request.method", method)
-          .setAttribute("url.path", exchange.getRequest().getPath().value())
-          .startSpan();
-      return chain.filter(exchange)
-          .doFinally(s -> {
-            PathPattern route = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-            if (route != null) {
-              span.updateName(method + " " + route.getPatternString());
-              span.setAttribute("http.route", route.getPatternString());
-            }
-            HttpStatusCode status = exchange.getResponse().getStatusCode();
-            span.setAttribute("http.response.status_code", status == null ? 200 : status.value());
-            span.end();
-          })
+      Span span =
+          tracer
+              .spanBuilder(method)
+              .setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER)
+              .setAttribute("http.request.method", method)
+              .setAttribute("url.path", exchange.getRequest().getPath().value())
+              .startSpan();
+      return chain
+          .filter(exchange)
+          .doFinally(
+              s -> {
+                PathPattern route =
+                    exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+                if (route != null) {
+                  span.updateName(method + " " + route.getPatternString());
+                  span.setAttribute("http.route", route.getPatternString());
+                }
+                HttpStatusCode status = exchange.getResponse().getStatusCode();
+                span.setAttribute(
+                    "http.response.status_code", status == null ? 200 : status.value());
+                span.end();
+              })
           .contextWrite(c -> c.put(OTEL_CONTEXT, Context.root().with(span)));
     }
   }

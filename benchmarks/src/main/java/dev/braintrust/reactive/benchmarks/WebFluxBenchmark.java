@@ -24,30 +24,45 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The same WebFlux application under the same closed-loop load: untraced, traced by the Spring
- * Boot starter, and traced by the OpenTelemetry SDK (BatchSpanProcessor + OTLP/HTTP with gzip).
- * Both tracers send to the same loopback sink. Each run is a fresh JVM and application that warms
- * up, then measures requests per second and latency percentiles; rounds interleave the modes.
+ * The same WebFlux application under the same closed-loop load: untraced, traced by the Spring Boot
+ * starter, and traced by the OpenTelemetry SDK (BatchSpanProcessor + OTLP/HTTP with gzip). Both
+ * tracers send to the same loopback sink. Each run is a fresh JVM and application that warms up,
+ * then measures requests per second and latency percentiles; rounds interleave the modes.
  *
  * <p>Settings: {@code -Dbench.web.concurrency=16}, {@code -Dbench.web.seconds=10}, {@code
  * -Dbench.web.warmup=15} (shorter leaves the JIT compiling during the measurement), {@code
- * -Dbench.web.rounds=3}; {@code -Dbench.web.jfr=DIR} records each run
- * with Flight Recorder into {@code DIR/MODE.jfr} ({@code -Dbench.web.jfc=FILE} for other settings).
+ * -Dbench.web.rounds=3}; {@code -Dbench.web.jfr=DIR} records each run with Flight Recorder into
+ * {@code DIR/MODE.jfr} ({@code -Dbench.web.jfc=FILE} for other settings).
  */
 public final class WebFluxBenchmark {
   private WebFluxBenchmark() {}
 
-  enum Mode { UNTRACED, STARTER, OTEL_SDK }
+  enum Mode {
+    UNTRACED,
+    STARTER,
+    OTEL_SDK
+  }
 
   /** One measured run. */
-  record Run(Mode mode, double requestsPerSecond, double p50Micros, double p99Micros, long errors) {}
+  record Run(
+      Mode mode, double requestsPerSecond, double p50Micros, double p99Micros, long errors) {}
 
   /** Runs the modes in interleaved rounds and writes the markdown section to stdout. */
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("child")) {
-      Run r = run(Mode.valueOf(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-          Integer.parseInt(args[5]));
-      System.out.printf(Locale.ROOT, "RESULT %f %f %f %d%n", r.requestsPerSecond(), r.p50Micros(), r.p99Micros(),
+      Run r =
+          run(
+              Mode.valueOf(args[1]),
+              args[2],
+              Integer.parseInt(args[3]),
+              Integer.parseInt(args[4]),
+              Integer.parseInt(args[5]));
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT %f %f %f %d%n",
+          r.requestsPerSecond(),
+          r.p50Micros(),
+          r.p99Micros(),
           r.errors());
       System.exit(0);
     }
@@ -74,7 +89,8 @@ public final class WebFluxBenchmark {
       sinkLoops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
     }
     StringBuilder md = new StringBuilder();
-    md.append("| mode | requests/s | p50 µs | p99 µs | errors | rounds (requests/s) |\n|---|---|---|---|---|---|\n");
+    md.append(
+        "| mode | requests/s | p50 µs | p99 µs | errors | rounds (requests/s) |\n|---|---|---|---|---|---|\n");
     Run[] best = new Run[Mode.values().length];
     for (Mode mode : Mode.values()) {
       List<Run> rs = runs.get(mode.ordinal());
@@ -84,27 +100,49 @@ public final class WebFluxBenchmark {
         if (r.requestsPerSecond() > b.requestsPerSecond()) {
           b = r;
         }
-        each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", r.requestsPerSecond()));
+        each.append(each.length() == 0 ? "" : ", ")
+            .append(String.format(Locale.ROOT, "%,.0f", r.requestsPerSecond()));
       }
       best[mode.ordinal()] = b;
-      md.append(String.format(Locale.ROOT, "| %s | %,.0f | %.0f | %.0f | %d | %s |%n", mode.name().toLowerCase(Locale.ROOT),
-          b.requestsPerSecond(), b.p50Micros(), b.p99Micros(), b.errors(), each));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,.0f | %.0f | %.0f | %d | %s |%n",
+              mode.name().toLowerCase(Locale.ROOT),
+              b.requestsPerSecond(),
+              b.p50Micros(),
+              b.p99Micros(),
+              b.errors(),
+              each));
     }
     Run base = best[0];
     Run ours = best[1];
     Run otel = best[2];
-    md.append(String.format(Locale.ROOT, "%n| ratio to untraced | throughput | p50 | p99 |%n|---|---|---|---|%n"
-            + "| starter | %.3f | %.3f | %.3f |%n| OTel SDK | %.3f | %.3f | %.3f |%n",
-        ours.requestsPerSecond() / base.requestsPerSecond(), ours.p50Micros() / base.p50Micros(),
-        ours.p99Micros() / base.p99Micros(),
-        otel.requestsPerSecond() / base.requestsPerSecond(), otel.p50Micros() / base.p50Micros(),
-        otel.p99Micros() / base.p99Micros()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%n| ratio to untraced | throughput | p50 | p99 |%n|---|---|---|---|%n"
+                + "| starter | %.3f | %.3f | %.3f |%n| OTel SDK | %.3f | %.3f | %.3f |%n",
+            ours.requestsPerSecond() / base.requestsPerSecond(),
+            ours.p50Micros() / base.p50Micros(),
+            ours.p99Micros() / base.p99Micros(),
+            otel.requestsPerSecond() / base.requestsPerSecond(),
+            otel.p50Micros() / base.p50Micros(),
+            otel.p99Micros() / base.p99Micros()));
     double ourCost = 1 - ours.requestsPerSecond() / base.requestsPerSecond();
     double otelCost = 1 - otel.requestsPerSecond() / base.requestsPerSecond();
-    md.append(String.format(Locale.ROOT, "%nThroughput overhead: starter %.1f%%, OTel SDK %.1f%% (ours / OTel's: %.2f). "
-            + "Closed loop, %d concurrent connections, %d s measured after %d s warm-up, best of %d rounds.%n",
-        100 * ourCost, 100 * otelCost, otelCost <= 0 ? Double.NaN : ourCost / otelCost, concurrency, seconds, warmup,
-        rounds));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nThroughput overhead: starter %.1f%%, OTel SDK %.1f%% (ours / OTel's: %.2f). "
+                + "Closed loop, %d concurrent connections, %d s measured after %d s warm-up, best of %d rounds.%n",
+            100 * ourCost,
+            100 * otelCost,
+            otelCost <= 0 ? Double.NaN : ourCost / otelCost,
+            concurrency,
+            seconds,
+            warmup,
+            rounds));
     return md.toString();
   }
 
@@ -112,20 +150,34 @@ public final class WebFluxBenchmark {
    * Runs one mode in a fresh JVM, so no mode profits from code another one compiled; the sink stays
    * in this process.
    */
-  static Run fork(Mode mode, String sinkUrl, int concurrency, int warmup, int seconds) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+  static Run fork(Mode mode, String sinkUrl, int concurrency, int warmup, int seconds)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
     String jfr = System.getProperty("bench.web.jfr");
     if (jfr != null) {
-      command.add("-XX:StartFlightRecording=settings=" + System.getProperty("bench.web.jfc", "profile")
-          + ",filename=" + Path.of(jfr, mode.name() + ".jfr"));
+      command.add(
+          "-XX:StartFlightRecording=settings="
+              + System.getProperty("bench.web.jfc", "profile")
+              + ",filename="
+              + Path.of(jfr, mode.name() + ".jfr"));
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), WebFluxBenchmark.class.getName(),
-        "child", mode.name(), sinkUrl, Integer.toString(concurrency), Integer.toString(warmup),
-        Integer.toString(seconds)));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            WebFluxBenchmark.class.getName(),
+            "child",
+            mode.name(),
+            sinkUrl,
+            Integer.toString(concurrency),
+            Integer.toString(warmup),
+            Integer.toString(seconds)));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String result = null;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         if (line.startsWith("RESULT ")) {
           result = line;
@@ -136,67 +188,110 @@ public final class WebFluxBenchmark {
       throw new IllegalStateException(mode + " run failed (exit " + p.exitValue() + ")");
     }
     String[] f = result.split(" ");
-    Run r = new Run(mode, Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-        Long.parseLong(f[4]));
-    System.out.printf(Locale.ROOT, "%s: %,.0f req/s, p50 %.0f µs, p99 %.0f µs, errors %d%n", mode,
-        r.requestsPerSecond(), r.p50Micros(), r.p99Micros(), r.errors());
+    Run r =
+        new Run(
+            mode,
+            Double.parseDouble(f[1]),
+            Double.parseDouble(f[2]),
+            Double.parseDouble(f[3]),
+            Long.parseLong(f[4]));
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %,.0f req/s, p50 %.0f µs, p99 %.0f µs, errors %d%n",
+        mode,
+        r.requestsPerSecond(),
+        r.p50Micros(),
+        r.p99Micros(),
+        r.errors());
     return r;
   }
 
   static Run run(Mode mode, String sinkUrl, int concurrency, int warmup, int seconds) {
     SdkTracerProvider otel = null;
     SpringApplication application = new SpringApplication(WebFluxBenchApp.class);
-    List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off",
-        "--logging.level.root=WARN", "--spring.reactor.netty.shutdown-quiet-period=0s"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN",
+                "--spring.reactor.netty.shutdown-quiet-period=0s"));
     if (mode == Mode.STARTER) {
-      args.addAll(List.of("--braintrust.api-key=bench", "--braintrust.api-url=" + sinkUrl,
-          "--braintrust.project=bench"));
+      args.addAll(
+          List.of(
+              "--braintrust.api-key=bench",
+              "--braintrust.api-url=" + sinkUrl,
+              "--braintrust.project=bench"));
     } else {
       args.add("--braintrust.enabled=false");
     }
     if (mode == Mode.OTEL_SDK) {
-      SdkTracerProvider provider = SdkTracerProvider.builder()
-          .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
-              .setEndpoint(sinkUrl + "/v1/traces").setCompression("gzip").build()).build())
-          .build();
+      SdkTracerProvider provider =
+          SdkTracerProvider.builder()
+              .addSpanProcessor(
+                  BatchSpanProcessor.builder(
+                          OtlpHttpSpanExporter.builder()
+                              .setEndpoint(sinkUrl + "/v1/traces")
+                              .setCompression("gzip")
+                              .build())
+                      .build())
+              .build();
       io.opentelemetry.api.trace.Tracer tracer = provider.get("bench");
-      application.addInitializers(ctx -> {
-        GenericApplicationContext g = (GenericApplicationContext) ctx;
-        g.registerBean(WebFluxBenchApp.WorkService.class, () -> new WebFluxBenchApp.OtelWorkService(tracer));
-        g.registerBean(WebFluxBenchApp.OtelRequestFilter.class, () -> new WebFluxBenchApp.OtelRequestFilter(tracer));
-      });
+      application.addInitializers(
+          ctx -> {
+            GenericApplicationContext g = (GenericApplicationContext) ctx;
+            g.registerBean(
+                WebFluxBenchApp.WorkService.class,
+                () -> new WebFluxBenchApp.OtelWorkService(tracer));
+            g.registerBean(
+                WebFluxBenchApp.OtelRequestFilter.class,
+                () -> new WebFluxBenchApp.OtelRequestFilter(tracer));
+          });
       otel = provider;
     } else {
-      application.addInitializers(ctx -> ((GenericApplicationContext) ctx)
-          .registerBean(WebFluxBenchApp.WorkService.class, WebFluxBenchApp.WorkService::new));
+      application.addInitializers(
+          ctx ->
+              ((GenericApplicationContext) ctx)
+                  .registerBean(
+                      WebFluxBenchApp.WorkService.class, WebFluxBenchApp.WorkService::new));
     }
     ConfigurableApplicationContext app = application.run(args.toArray(String[]::new));
     // The load generator has loops of its own, so the app's shutdown doesn't touch it.
     LoopResources loops = LoopResources.create("bench-load", 1, true);
-    ConnectionProvider pool = ConnectionProvider.builder("bench-load").maxConnections(concurrency)
-        .pendingAcquireMaxCount(-1).build();
+    ConnectionProvider pool =
+        ConnectionProvider.builder("bench-load")
+            .maxConnections(concurrency)
+            .pendingAcquireMaxCount(-1)
+            .build();
     try {
-      HttpClient client = HttpClient.create(pool).runOn(loops)
-          .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"));
+      HttpClient client =
+          HttpClient.create(pool)
+              .runOn(loops)
+              .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"));
       load(client, concurrency, Duration.ofSeconds(warmup), null);
       long[] latencies = new long[4_000_000];
       AtomicInteger count = new AtomicInteger();
       AtomicLong errors = new AtomicLong();
       long start = System.nanoTime();
-      load(client, concurrency, Duration.ofSeconds(seconds), (nanos, ok) -> {
-        int i = count.getAndIncrement();
-        if (i < latencies.length) {
-          latencies[i] = nanos;
-        }
-        if (!ok) {
-          errors.incrementAndGet();
-        }
-      });
+      load(
+          client,
+          concurrency,
+          Duration.ofSeconds(seconds),
+          (nanos, ok) -> {
+            int i = count.getAndIncrement();
+            if (i < latencies.length) {
+              latencies[i] = nanos;
+            }
+            if (!ok) {
+              errors.incrementAndGet();
+            }
+          });
       double elapsed = (System.nanoTime() - start) / 1e9;
       int n = Math.min(count.get(), latencies.length);
       long[] sorted = Arrays.copyOf(latencies, n);
       Arrays.sort(sorted);
-      return new Run(mode, n / elapsed, sorted[n / 2] / 1e3, sorted[(int) (n * 0.99)] / 1e3, errors.get());
+      return new Run(
+          mode, n / elapsed, sorted[n / 2] / 1e3, sorted[(int) (n * 0.99)] / 1e3, errors.get());
     } finally {
       app.close();
       if (otel != null) {
@@ -216,18 +311,30 @@ public final class WebFluxBenchmark {
     long deadline = System.nanoTime() + duration.toNanos();
     AtomicLong ids = new AtomicLong();
     Flux.range(0, concurrency)
-        .flatMap(w -> Mono.defer(() -> {
-          long t0 = System.nanoTime();
-          return client.get().uri("/work/" + ids.incrementAndGet())
-              .responseSingle((res, body) -> body.asString().defaultIfEmpty("").map(b -> res.status().code()))
-              .map(status -> status == 200)
-              .onErrorReturn(false)
-              .doOnNext(ok -> {
-                if (sample != null) {
-                  sample.record(System.nanoTime() - t0, ok);
-                }
-              });
-        }).repeat(() -> System.nanoTime() < deadline), concurrency)
+        .flatMap(
+            w ->
+                Mono.defer(
+                        () -> {
+                          long t0 = System.nanoTime();
+                          return client
+                              .get()
+                              .uri("/work/" + ids.incrementAndGet())
+                              .responseSingle(
+                                  (res, body) ->
+                                      body.asString()
+                                          .defaultIfEmpty("")
+                                          .map(b -> res.status().code()))
+                              .map(status -> status == 200)
+                              .onErrorReturn(false)
+                              .doOnNext(
+                                  ok -> {
+                                    if (sample != null) {
+                                      sample.record(System.nanoTime() - t0, ok);
+                                    }
+                                  });
+                        })
+                    .repeat(() -> System.nanoTime() < deadline),
+            concurrency)
         .blockLast(duration.plusSeconds(30));
   }
 }

@@ -1,13 +1,13 @@
 package dev.braintrust.reactive.examples;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
-import dev.braintrust.reactive.core.export.ExporterStats;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.core.export.ExporterStats;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.transport.BraintrustClient;
 import java.time.Duration;
@@ -30,8 +30,10 @@ public final class QuickStart {
     BraintrustClient client;
     if (key == null || key.isBlank()) {
       embedded = BraintrustTestServer.builder().build().start();
-      System.out.println("No BRAINTRUST_API_KEY set: using the embedded testkit server at " + embedded.baseUrl());
-      client = BraintrustClient.builder().apiKey(embedded.apiKey()).baseUrl(embedded.baseUrl()).build();
+      System.out.println(
+          "No BRAINTRUST_API_KEY set: using the embedded testkit server at " + embedded.baseUrl());
+      client =
+          BraintrustClient.builder().apiKey(embedded.apiKey()).baseUrl(embedded.baseUrl()).build();
     } else {
       client = BraintrustClient.fromEnvironment();
       System.out.println("Sending to " + client.baseUrl());
@@ -45,17 +47,19 @@ public final class QuickStart {
       root.input(Map.of("question", "What is the capital of France?"));
 
       Span llm = root.startChild("chat-completion", SpanType.LLM);
-      llm.log(Log.builder()
-          .input(List.of(
-              Map.of("role", "system", "content", "You answer in one word."),
-              Map.of("role", "user", "content", "What is the capital of France?")))
-          .output(Map.of("role", "assistant", "content", "Paris"))
-          .metadata("model", "gpt-4o-mini")
-          .metric("prompt_tokens", 21)
-          .metric("completion_tokens", 1)
-          .metric("tokens", 22)
-          .score("correct", 1.0)
-          .build());
+      llm.log(
+          Log.builder()
+              .input(
+                  List.of(
+                      Map.of("role", "system", "content", "You answer in one word."),
+                      Map.of("role", "user", "content", "What is the capital of France?")))
+              .output(Map.of("role", "assistant", "content", "Paris"))
+              .metadata("model", "gpt-4o-mini")
+              .metric("prompt_tokens", 21)
+              .metric("completion_tokens", 1)
+              .metric("tokens", 22)
+              .score("correct", 1.0)
+              .build());
       llm.end();
 
       root.output("Paris");
@@ -63,12 +67,19 @@ public final class QuickStart {
 
       exporter.flush().block(Duration.ofSeconds(30));
       ExporterStats stats = exporter.stats();
-      System.out.println("Delivered " + stats.delivered() + " span(s); dropped " + stats.droppedTotal()
-          + ", failed " + stats.failed() + ".");
+      System.out.println(
+          "Delivered "
+              + stats.delivered()
+              + " span(s); dropped "
+              + stats.droppedTotal()
+              + ", failed "
+              + stats.failed()
+              + ".");
 
       if (embedded != null) {
         String projectId = embedded.projectId(project);
-        System.out.println("The server stored these rows in project '" + project + "' (" + projectId + "):");
+        System.out.println(
+            "The server stored these rows in project '" + project + "' (" + projectId + "):");
         for (ObjectNode row : embedded.projectLogs(projectId)) {
           System.out.println(row.toPrettyString());
         }
@@ -87,8 +98,14 @@ public final class QuickStart {
     }
     for (ObjectNode r : rows) {
       if (r.path("span_id").asText().equals(spanId)) {
-        System.out.println(indent + "- " + r.path("span_attributes").path("name").asText()
-            + " [" + r.path("span_attributes").path("type").asText() + "] output=" + r.path("output"));
+        System.out.println(
+            indent
+                + "- "
+                + r.path("span_attributes").path("name").asText()
+                + " ["
+                + r.path("span_attributes").path("type").asText()
+                + "] output="
+                + r.path("output"));
       }
     }
     for (ObjectNode r : rows) {

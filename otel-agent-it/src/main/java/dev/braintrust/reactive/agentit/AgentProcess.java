@@ -17,9 +17,9 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@link DemoApp} (or any main class) in a child JVM under the OpenTelemetry Java agent. Its
- * output is kept (the last 256 KiB) so a failure can show it; {@link #close()} always ends the
- * process, forcibly if it does not stop in time.
+ * {@link DemoApp} (or any main class) in a child JVM under the OpenTelemetry Java agent. Its output
+ * is kept (the last 256 KiB) so a failure can show it; {@link #close()} always ends the process,
+ * forcibly if it does not stop in time.
  */
 public final class AgentProcess implements AutoCloseable {
   private static final int KEEP_CHARS = 256 * 1024;
@@ -39,8 +39,12 @@ public final class AgentProcess implements AutoCloseable {
    * The command line: this JVM's {@code java}, the agent, the extension when given, then {@code
    * jvmArgs}, the class path and the main class.
    */
-  public static List<String> command(Path agentJar, @Nullable Path extensionJar, String classPath,
-      String mainClass, List<String> jvmArgs) {
+  public static List<String> command(
+      Path agentJar,
+      @Nullable Path extensionJar,
+      String classPath,
+      String mainClass,
+      List<String> jvmArgs) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-javaagent:" + agentJar.toAbsolutePath());
@@ -55,17 +59,25 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code command} with {@code env} on top of this process's environment, minus any
-   * {@code OTEL_*}, {@code BRAINTRUST_*} and {@code JAVA_TOOL_OPTIONS} variables of the caller's
-   * (they would change what is measured or tested), and waits for it to print {@code PORT=n}.
+   * Starts {@code command} with {@code env} on top of this process's environment, minus any {@code
+   * OTEL_*}, {@code BRAINTRUST_*} and {@code JAVA_TOOL_OPTIONS} variables of the caller's (they
+   * would change what is measured or tested), and waits for it to print {@code PORT=n}.
    *
-   * @throws IllegalStateException with the process's output if it exits or is silent until the deadline
+   * @throws IllegalStateException with the process's output if it exits or is silent until the
+   *     deadline
    */
-  public static AgentProcess start(List<String> command, Map<String, String> env, Duration startTimeout)
+  public static AgentProcess start(
+      List<String> command, Map<String, String> env, Duration startTimeout)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("BRAINTRUST_")
-        || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("OTEL_")
+                    || k.startsWith("BRAINTRUST_")
+                    || k.equals("JAVA_TOOL_OPTIONS")
+                    || k.equals("JDK_JAVA_OPTIONS"));
     pb.environment().putAll(env);
     AgentProcess p = new AgentProcess(pb.start());
     try {
@@ -73,8 +85,14 @@ public final class AgentProcess implements AutoCloseable {
       return p;
     } catch (TimeoutException | ExecutionException e) {
       p.close();
-      throw new IllegalStateException("the application did not print PORT= within " + startTimeout
-          + " (exit " + (p.process.isAlive() ? "none" : p.process.exitValue()) + "); its output:\n" + p.output(), e);
+      throw new IllegalStateException(
+          "the application did not print PORT= within "
+              + startTimeout
+              + " (exit "
+              + (p.process.isAlive() ? "none" : p.process.exitValue())
+              + "); its output:\n"
+              + p.output(),
+          e);
     } catch (InterruptedException e) {
       p.close();
       throw e;
@@ -104,7 +122,9 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   private void readOutput() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (!port.isDone() && line.startsWith("PORT=")) {

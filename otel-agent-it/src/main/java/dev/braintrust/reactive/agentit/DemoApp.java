@@ -31,7 +31,8 @@ import java.util.concurrent.Executors;
 public final class DemoApp {
   private static final String MODEL = "gpt-4o-mini";
 
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final Tracer tracer = GlobalOpenTelemetry.getTracer("demo-app");
   private final HttpServer server;
 
@@ -54,20 +55,26 @@ public final class DemoApp {
   }
 
   private void chat(HttpExchange exchange) throws IOException {
-    String question = exchange.getRequestURI().getQuery() == null ? "hello" : exchange.getRequestURI().getQuery();
-    Span llm = tracer.spanBuilder("chat " + MODEL)
-        .setAttribute("gen_ai.system", "openai")
-        .setAttribute("gen_ai.operation.name", "chat")
-        .setAttribute("gen_ai.request.model", MODEL)
-        .setAttribute("gen_ai.prompt.0.role", "user")
-        .setAttribute("gen_ai.prompt.0.content", question)
-        .startSpan();
+    String question =
+        exchange.getRequestURI().getQuery() == null ? "hello" : exchange.getRequestURI().getQuery();
+    Span llm =
+        tracer
+            .spanBuilder("chat " + MODEL)
+            .setAttribute("gen_ai.system", "openai")
+            .setAttribute("gen_ai.operation.name", "chat")
+            .setAttribute("gen_ai.request.model", MODEL)
+            .setAttribute("gen_ai.prompt.0.role", "user")
+            .setAttribute("gen_ai.prompt.0.content", question)
+            .startSpan();
     String answer;
     try (Scope s = llm.makeCurrent()) {
       int port = server.getAddress().getPort();
-      HttpResponse<String> r = client.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/backend")).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/backend"))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       answer = r.body();
       llm.setAttribute("gen_ai.completion.0.role", "assistant");
       llm.setAttribute("gen_ai.completion.0.content", answer);

@@ -51,7 +51,8 @@ class AgentExtensionIT {
   static String appClassPath() throws Exception {
     try (Stream<Path> jars = Files.list(path("app.lib"))) {
       return Stream.concat(Stream.of(path("app.classes")), jars.sorted())
-          .map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+          .map(Path::toString)
+          .collect(Collectors.joining(File.pathSeparator));
     }
   }
 
@@ -69,9 +70,15 @@ class AgentExtensionIT {
 
   @Test
   @Timeout(110)
-  void serverClientAndGenAiSpansArriveAsOneTreePerRequest(BraintrustTestServer server) throws Exception {
-    List<String> cmd = AgentProcess.command(path("agent.jar"), path("extension.jar"), appClassPath(),
-        DemoApp.class.getName(), List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
+  void serverClientAndGenAiSpansArriveAsOneTreePerRequest(BraintrustTestServer server)
+      throws Exception {
+    List<String> cmd =
+        AgentProcess.command(
+            path("agent.jar"),
+            path("extension.jar"),
+            appClassPath(),
+            DemoApp.class.getName(),
+            List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
     try (AgentProcess app = AgentProcess.start(cmd, env(server), Duration.ofSeconds(50))) {
       try {
         for (int i = 0; i < 3; i++) {
@@ -80,26 +87,36 @@ class AgentExtensionIT {
           // The app's own call to /backend carried our parent in W3C baggage.
           assertThat(r.body()).isEqualTo("baggage=braintrust.parent=project_name:" + PROJECT);
         }
-        HttpResponse<String> upstream = get(app, "/chat?from-upstream", Map.of(
-            "traceparent", "00-" + UPSTREAM_TRACE + "-" + UPSTREAM_SPAN + "-01",
-            "baggage", "braintrust.parent=project_name:" + UPSTREAM));
+        HttpResponse<String> upstream =
+            get(
+                app,
+                "/chat?from-upstream",
+                Map.of(
+                    "traceparent", "00-" + UPSTREAM_TRACE + "-" + UPSTREAM_SPAN + "-01",
+                    "baggage", "braintrust.parent=project_name:" + UPSTREAM));
         assertThat(upstream.body()).isEqualTo("baggage=braintrust.parent=project_name:" + UPSTREAM);
 
         List<ObjectNode> rows = awaitRows(server, PROJECT, 12);
         List<ObjectNode> upstreamRows = awaitRows(server, UPSTREAM, 4);
 
-        Map<String, List<ObjectNode>> traces = rows.stream()
-            .collect(Collectors.groupingBy(r -> r.get("root_span_id").asText()));
+        Map<String, List<ObjectNode>> traces =
+            rows.stream().collect(Collectors.groupingBy(r -> r.get("root_span_id").asText()));
         assertThat(traces).hasSize(3);
         traces.values().forEach(t -> assertOneRequestTree(t, null));
         assertOneRequestTree(upstreamRows, UPSTREAM_SPAN);
-        assertThat(upstreamRows).allMatch(r -> r.get("root_span_id").asText().equals(UPSTREAM_TRACE));
+        assertThat(upstreamRows)
+            .allMatch(r -> r.get("root_span_id").asText().equals(UPSTREAM_TRACE));
 
         // Nothing else: in particular the extension's own calls to Braintrust are not traced.
         assertThat(server.allRows()).hasSize(16);
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError(e.getMessage() + "\n--- rows ---\n" + server.allRows()
-            + "\n--- application output ---\n" + app.output(), e);
+        throw new AssertionError(
+            e.getMessage()
+                + "\n--- rows ---\n"
+                + server.allRows()
+                + "\n--- application output ---\n"
+                + app.output(),
+            e);
       }
     }
   }
@@ -109,13 +126,17 @@ class AgentExtensionIT {
     assertThat(trace).hasSize(4);
     ObjectNode llm = only(trace, r -> name(r).equals("chat gpt-4o-mini"));
     ObjectNode chat = only(trace, r -> r.get("metadata").path("url.path").asText().equals("/chat"));
-    ObjectNode backend = only(trace, r -> r.get("metadata").path("url.path").asText().equals("/backend"));
-    ObjectNode client = only(trace, r -> r.get("metadata").path("url.full").asText().endsWith("/backend"));
+    ObjectNode backend =
+        only(trace, r -> r.get("metadata").path("url.path").asText().equals("/backend"));
+    ObjectNode client =
+        only(trace, r -> r.get("metadata").path("url.full").asText().endsWith("/backend"));
 
     if (remoteParent == null) {
       assertThat(chat.has("span_parents")).as("the /chat server span is the root").isFalse();
     } else {
-      assertThat(parent(chat)).as("the /chat server span continues the caller's trace").isEqualTo(remoteParent);
+      assertThat(parent(chat))
+          .as("the /chat server span continues the caller's trace")
+          .isEqualTo(remoteParent);
     }
     assertThat(parent(llm)).isEqualTo(spanId(chat));
     assertThat(parent(client)).isEqualTo(spanId(llm));
@@ -123,8 +144,10 @@ class AgentExtensionIT {
 
     assertThat(llm.get("span_attributes").get("type").asText()).isEqualTo("llm");
     assertThat(llm.get("metadata").get("model").asText()).isEqualTo("gpt-4o-mini");
-    assertThat(llm.get("input").get(0).get("content").asText()).startsWith(chat.get("metadata").path("url.query").asText());
-    assertThat(llm.get("output").get(0).get("content").asText()).startsWith("baggage=braintrust.parent=");
+    assertThat(llm.get("input").get(0).get("content").asText())
+        .startsWith(chat.get("metadata").path("url.query").asText());
+    assertThat(llm.get("output").get(0).get("content").asText())
+        .startsWith("baggage=braintrust.parent=");
     assertThat(llm.get("metrics").get("tokens").asInt()).isEqualTo(16);
     assertThat(chat.get("metadata").path("http.response.status_code").asInt()).isEqualTo(200);
   }
@@ -148,14 +171,19 @@ class AgentExtensionIT {
     return row.get("span_parents").get(0).asText();
   }
 
-  HttpResponse<String> get(AgentProcess app, String path, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
-        .timeout(Duration.ofSeconds(20)).GET();
+  HttpResponse<String> get(AgentProcess app, String path, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+            .timeout(Duration.ofSeconds(20))
+            .GET();
     headers.forEach(b::header);
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Waits until the project holds {@code count} rows; fails at the deadline with what did arrive. */
+  /**
+   * Waits until the project holds {@code count} rows; fails at the deadline with what did arrive.
+   */
   static List<ObjectNode> awaitRows(BraintrustTestServer server, String project, int count) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
@@ -165,7 +193,13 @@ class AgentExtensionIT {
         return rows;
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("expected " + count + " rows in project " + project + " within 30 s, got " + rows.size());
+        throw new AssertionError(
+            "expected "
+                + count
+                + " rows in project "
+                + project
+                + " within 30 s, got "
+                + rows.size());
       }
       LockSupport.parkNanos(20_000_000);
     }

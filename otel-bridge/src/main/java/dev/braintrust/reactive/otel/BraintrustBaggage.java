@@ -8,10 +8,10 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Objects;
 
 /**
- * {@code braintrust.parent} in OpenTelemetry baggage, so a trace that crosses services lands in
- * one project or experiment. A {@link BraintrustSpanProcessor} sends a trace it continues (or
- * starts) under the parent found in the baggage, unless a span of the trace in this process
- * already chose one; {@link #propagator} passes each outgoing call's parent on.
+ * {@code braintrust.parent} in OpenTelemetry baggage, so a trace that crosses services lands in one
+ * project or experiment. A {@link BraintrustSpanProcessor} sends a trace it continues (or starts)
+ * under the parent found in the baggage, unless a span of the trace in this process already chose
+ * one; {@link #propagator} passes each outgoing call's parent on.
  *
  * <pre>{@code
  * ContextPropagators.create(TextMapPropagator.composite(
@@ -42,13 +42,14 @@ public final class BraintrustBaggage {
   }
 
   /**
-   * Wraps a baggage propagator (normally {@code W3CBaggagePropagator}) so that what it injects
-   * also carries the current span's {@code braintrust.parent} when the baggage has none: the
-   * processor's destination, or the one the trace inherited. Extraction is unchanged. Baggage
-   * goes with every outgoing call the propagator serves, third-party APIs included, so the
-   * destination's name or id is visible to them.
+   * Wraps a baggage propagator (normally {@code W3CBaggagePropagator}) so that what it injects also
+   * carries the current span's {@code braintrust.parent} when the baggage has none: the processor's
+   * destination, or the one the trace inherited. Extraction is unchanged. Baggage goes with every
+   * outgoing call the propagator serves, third-party APIs included, so the destination's name or id
+   * is visible to them.
    */
-  public static TextMapPropagator propagator(TextMapPropagator baggage, BraintrustSpanProcessor processor) {
+  public static TextMapPropagator propagator(
+      TextMapPropagator baggage, BraintrustSpanProcessor processor) {
     Objects.requireNonNull(baggage, "baggage");
     Objects.requireNonNull(processor, "processor");
     return new ParentBaggagePropagator(baggage, processor::parentOf);

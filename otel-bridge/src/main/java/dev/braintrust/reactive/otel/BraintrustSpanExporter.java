@@ -1,8 +1,8 @@
 package dev.braintrust.reactive.otel;
 
-import dev.braintrust.reactive.core.internal.LibraryLog;
-import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.otel.internal.BridgeConfig;
 import dev.braintrust.reactive.otel.internal.ResultCodes;
 import dev.braintrust.reactive.otel.internal.ShutdownState;
@@ -69,7 +69,8 @@ public final class BraintrustSpanExporter implements SpanExporter {
         try {
           dest = Destination.parse(own);
         } catch (IllegalArgumentException bad) {
-          // Keep the default destination; the processor logs bad parents, the exporter just skips them.
+          // Keep the default destination; the processor logs bad parents, the exporter just skips
+          // them.
         }
       }
       exporter.accept(SpanMapper.toEvent(span, dest, null, false));

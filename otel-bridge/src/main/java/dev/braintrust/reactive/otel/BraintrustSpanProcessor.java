@@ -1,9 +1,9 @@
 package dev.braintrust.reactive.otel;
 
-import dev.braintrust.reactive.core.internal.LibraryLog;
-import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracing;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.otel.internal.BridgeConfig;
 import dev.braintrust.reactive.otel.internal.OtelContextBridge;
 import dev.braintrust.reactive.otel.internal.ParentFormat;
@@ -97,7 +97,9 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     return s == null ? destination : s.destination;
   }
 
-  /** The {@code braintrust.parent} of a started, unended span, or null if it has none to pass on. */
+  /**
+   * The {@code braintrust.parent} of a started, unended span, or null if it has none to pass on.
+   */
   @Nullable String parentOf(String spanId) {
     State s = inFlight.get(spanId);
     return s == null ? null : ParentFormat.of(s.destination);
@@ -121,8 +123,10 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     } else {
       // A new trace or one continued from another service: the caller's braintrust.parent, carried
       // in baggage, keeps a trace that crosses services in one project or experiment.
-      String upstream = parentFromBaggage
-          ? Baggage.fromContext(parentContext).getEntryValue(BraintrustBaggage.PARENT) : null;
+      String upstream =
+          parentFromBaggage
+              ? Baggage.fromContext(parentContext).getEntryValue(BraintrustBaggage.PARENT)
+              : null;
       dest = upstream != null ? parse(upstream, destination) : destination;
     }
     String own = span.getAttribute(PARENT);
@@ -130,7 +134,8 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
       dest = parse(own, dest);
     }
     boolean root = !parent.isValid();
-    boolean kept = filter.keepsAll() || filter.keep(span.getName(), span.toSpanData().getAttributes(), root);
+    boolean kept =
+        filter.keepsAll() || filter.keep(span.getName(), span.toSpanData().getAttributes(), root);
     String keptParent;
     if (!parent.isValid()) {
       keptParent = null;
@@ -154,12 +159,16 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
       lifecycle.ignoredAfterShutdown("a span ended");
       return;
     }
-    if (state == null && !sampling.keepsAll() && !sampling.keeps(span.getSpanContext().getTraceId())) {
+    if (state == null
+        && !sampling.keepsAll()
+        && !sampling.keeps(span.getSpanContext().getTraceId())) {
       return;
     }
     SpanData data = span.toSpanData();
     boolean root = !data.getParentSpanContext().isValid();
-    boolean kept = (state != null && state.keptAtStart) || filter.keep(data.getName(), data.getAttributes(), root);
+    boolean kept =
+        (state != null && state.keptAtStart)
+            || filter.keep(data.getName(), data.getAttributes(), root);
     if (!kept) {
       return;
     }
@@ -203,17 +212,18 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
 
   /**
    * Shuts the exporter down (delivering what it holds within the shutdown timeout) and unlinks
-   * tracing-core. Only the first call does so; later ones return at once with an already
-   * completed code: the first call's once it is known, success until then.
+   * tracing-core. Only the first call does so; later ones return at once with an already completed
+   * code: the first call's once it is known, success until then.
    */
   @Override
   public CompletableResultCode shutdown() {
-    return lifecycle.shutdown(() -> {
-      if (bridge != null) {
-        Tracing.installBridge(null);
-      }
-      inFlight.clear();
-      return ResultCodes.of(exporter.shutdown(shutdownTimeout));
-    });
+    return lifecycle.shutdown(
+        () -> {
+          if (bridge != null) {
+            Tracing.installBridge(null);
+          }
+          inFlight.clear();
+          return ResultCodes.of(exporter.shutdown(shutdownTimeout));
+        });
   }
 }

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * Which OpenTelemetry spans to send to Braintrust. Root spans are always kept so every trace has
- * a root; with the {@link BraintrustSpanProcessor}, kept spans whose parents were dropped are
+ * Which OpenTelemetry spans to send to Braintrust. Root spans are always kept so every trace has a
+ * root; with the {@link BraintrustSpanProcessor}, kept spans whose parents were dropped are
  * re-parented to their nearest kept ancestor, so links stay valid.
  */
 public final class SpanFilter {

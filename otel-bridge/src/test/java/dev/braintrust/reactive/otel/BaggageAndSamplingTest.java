@@ -37,17 +37,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(BraintrustTestServerExtension.class)
 class BaggageAndSamplingTest {
-  static final TextMapGetter<Map<String, String>> GETTER = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(Map<String, String> carrier) {
-      return carrier.keySet();
-    }
+  static final TextMapGetter<Map<String, String>> GETTER =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+          return carrier.keySet();
+        }
 
-    @Override
-    public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
-      return carrier == null ? null : carrier.get(key);
-    }
-  };
+        @Override
+        public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
+          return carrier == null ? null : carrier.get(key);
+        }
+      };
 
   final List<SdkTracerProvider> providers = new ArrayList<>();
 
@@ -68,15 +69,27 @@ class BaggageAndSamplingTest {
     }
 
     Service(BraintrustTestServer server, String project, double ratio, boolean parentFromBaggage) {
-      BraintrustExporter exporter = BraintrustExporter.builder(BraintrustClient.builder()
-          .apiKey(server.apiKey()).baseUrl(server.baseUrl()).build()).build();
-      processor = BraintrustSpanProcessor.builder(exporter).destination(Destination.projectLogsByName(project))
-          .sampleRatio(ratio).parentFromBaggage(parentFromBaggage).linkTracingCore(false).build();
+      BraintrustExporter exporter =
+          BraintrustExporter.builder(
+                  BraintrustClient.builder()
+                      .apiKey(server.apiKey())
+                      .baseUrl(server.baseUrl())
+                      .build())
+              .build();
+      processor =
+          BraintrustSpanProcessor.builder(exporter)
+              .destination(Destination.projectLogsByName(project))
+              .sampleRatio(ratio)
+              .parentFromBaggage(parentFromBaggage)
+              .linkTracingCore(false)
+              .build();
       provider = SdkTracerProvider.builder().addSpanProcessor(processor).build();
       providers.add(provider);
       tracer = provider.get("test");
-      propagator = TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(),
-          BraintrustBaggage.propagator(W3CBaggagePropagator.getInstance(), processor));
+      propagator =
+          TextMapPropagator.composite(
+              W3CTraceContextPropagator.getInstance(),
+              BraintrustBaggage.propagator(W3CBaggagePropagator.getInstance(), processor));
     }
 
     void flush() {
@@ -86,8 +99,11 @@ class BaggageAndSamplingTest {
 
   static Set<String> names(BraintrustTestServer server, String project) {
     String id = server.projectId(project);
-    return id == null ? Set.of() : server.projectLogs(id).stream()
-        .map(r -> r.get("span_attributes").get("name").asText()).collect(Collectors.toSet());
+    return id == null
+        ? Set.of()
+        : server.projectLogs(id).stream()
+            .map(r -> r.get("span_attributes").get("name").asText())
+            .collect(Collectors.toSet());
   }
 
   @Test
@@ -117,23 +133,33 @@ class BaggageAndSamplingTest {
     front.flush();
     back.flush();
 
-    assertThat(names(server, "front")).containsExactlyInAnyOrder("front request", "call back", "back handler", "back step");
+    assertThat(names(server, "front"))
+        .containsExactlyInAnyOrder("front request", "call back", "back handler", "back step");
     assertThat(names(server, "back")).containsExactly("back alone");
-    ObjectNode step = server.projectLogs(server.projectId("front")).stream()
-        .filter(r -> r.get("span_attributes").get("name").asText().equals("back handler")).findFirst().orElseThrow();
+    ObjectNode step =
+        server.projectLogs(server.projectId("front")).stream()
+            .filter(r -> r.get("span_attributes").get("name").asText().equals("back handler"))
+            .findFirst()
+            .orElseThrow();
     assertThat(step.get("root_span_id").asText()).isEqualTo(request.getSpanContext().getTraceId());
   }
 
   @Test
-  void baggageSetByTheApplicationChoosesTheDestinationAndAnOwnAttributeStillWins(BraintrustTestServer server) {
+  void baggageSetByTheApplicationChoosesTheDestinationAndAnOwnAttributeStillWins(
+      BraintrustTestServer server) {
     Service svc = new Service(server, "default", 1.0);
-    try (Scope s = BraintrustBaggage.withParent(Context.current(), "project_name:chosen").makeCurrent()) {
+    try (Scope s =
+        BraintrustBaggage.withParent(Context.current(), "project_name:chosen").makeCurrent()) {
       Span root = svc.tracer.spanBuilder("chosen root").startSpan();
       try (Scope r = root.makeCurrent()) {
         svc.tracer.spanBuilder("chosen child").startSpan().end();
       }
       root.end();
-      svc.tracer.spanBuilder("own parent").setAttribute("braintrust.parent", "project_name:own").startSpan().end();
+      svc.tracer
+          .spanBuilder("own parent")
+          .setAttribute("braintrust.parent", "project_name:own")
+          .startSpan()
+          .end();
 
       // Baggage the application already set is propagated untouched.
       Map<String, String> headers = new HashMap<>();
@@ -142,16 +168,20 @@ class BaggageAndSamplingTest {
         svc.propagator.inject(Context.current(), headers, Map::put);
       }
       call.end();
-      assertThat(Baggage.fromContext(svc.propagator.extract(Context.root(), headers, GETTER))
-          .getEntryValue(BraintrustBaggage.PARENT)).isEqualTo("project_name:chosen");
+      assertThat(
+              Baggage.fromContext(svc.propagator.extract(Context.root(), headers, GETTER))
+                  .getEntryValue(BraintrustBaggage.PARENT))
+          .isEqualTo("project_name:chosen");
     }
     svc.flush();
 
-    assertThat(names(server, "chosen")).containsExactlyInAnyOrder("chosen root", "chosen child", "call");
+    assertThat(names(server, "chosen"))
+        .containsExactlyInAnyOrder("chosen root", "chosen child", "call");
     assertThat(names(server, "own")).containsExactly("own parent");
     assertThat(names(server, "default")).isEmpty();
     assertThatThrownBy(() -> BraintrustBaggage.withParent(Context.root(), "somewhere"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("somewhere");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("somewhere");
   }
 
   @Test
@@ -178,16 +208,26 @@ class BaggageAndSamplingTest {
       }
       root.end();
       String trace = root.getSpanContext().getTraceId();
-      if (reference.shouldSample(Context.root(), trace, "x", io.opentelemetry.api.trace.SpanKind.INTERNAL,
-          io.opentelemetry.api.common.Attributes.empty(), List.of()).getDecision() == SamplingDecision.RECORD_AND_SAMPLE) {
+      if (reference
+              .shouldSample(
+                  Context.root(),
+                  trace,
+                  "x",
+                  io.opentelemetry.api.trace.SpanKind.INTERNAL,
+                  io.opentelemetry.api.common.Attributes.empty(),
+                  List.of())
+              .getDecision()
+          == SamplingDecision.RECORD_AND_SAMPLE) {
         expected.add(trace);
       }
     }
     svc.flush();
 
     List<ObjectNode> rows = server.projectLogs(server.projectId("sampled"));
-    Map<String, Long> spansPerTrace = rows.stream()
-        .collect(Collectors.groupingBy(r -> r.get("root_span_id").asText(), Collectors.counting()));
+    Map<String, Long> spansPerTrace =
+        rows.stream()
+            .collect(
+                Collectors.groupingBy(r -> r.get("root_span_id").asText(), Collectors.counting()));
     assertThat(spansPerTrace.keySet()).isEqualTo(expected);
     assertThat(spansPerTrace.values()).allMatch(n -> n == 2);
     assertThat(expected.size()).isBetween(20, 80);
@@ -195,14 +235,21 @@ class BaggageAndSamplingTest {
 
   @Test
   void sampleRatioOutsideZeroToOneIsRejected(BraintrustTestServer server) {
-    BraintrustExporter exporter = BraintrustExporter.builder(BraintrustClient.builder()
-        .apiKey(server.apiKey()).baseUrl(server.baseUrl()).build()).build();
+    BraintrustExporter exporter =
+        BraintrustExporter.builder(
+                BraintrustClient.builder()
+                    .apiKey(server.apiKey())
+                    .baseUrl(server.baseUrl())
+                    .build())
+            .build();
     try {
       for (double bad : new double[] {-0.1, 1.5, Double.NaN}) {
         assertThatThrownBy(() -> BraintrustSpanProcessor.builder(exporter).sampleRatio(bad))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sampleRatio");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("sampleRatio");
         assertThatThrownBy(() -> BraintrustSpanExporter.builder(exporter).sampleRatio(bad))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sampleRatio");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("sampleRatio");
       }
     } finally {
       exporter.shutdown(Duration.ofSeconds(5)).block();

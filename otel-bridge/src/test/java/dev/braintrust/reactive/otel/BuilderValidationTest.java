@@ -22,47 +22,66 @@ class BuilderValidationTest {
   @Test
   void processorBuilderRejectsBadValuesNamingTheOption() {
     assertThatThrownBy(() -> BraintrustSpanProcessor.builder(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("exporter");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("exporter");
     BraintrustSpanProcessorBuilder b = BraintrustSpanProcessor.builder(exporter);
     assertThatThrownBy(() -> b.destination(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("destination");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("destination");
     assertThatThrownBy(() -> b.filter(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("filter");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("filter");
     assertThatThrownBy(() -> b.shutdownTimeout(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("shutdownTimeout");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("shutdownTimeout");
     assertThatThrownBy(() -> b.shutdownTimeout(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shutdownTimeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("shutdownTimeout");
     assertThatThrownBy(() -> b.shutdownTimeout(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shutdownTimeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("shutdownTimeout");
     assertThatThrownBy(b::build)
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("destination");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("destination");
 
     // The rejected calls left the builder usable.
-    BraintrustSpanProcessor p = b.destination(Destination.projectLogsByName("p"))
-        .shutdownTimeout(Duration.ofMillis(1)).linkTracingCore(false).build();
+    BraintrustSpanProcessor p =
+        b.destination(Destination.projectLogsByName("p"))
+            .shutdownTimeout(Duration.ofMillis(1))
+            .linkTracingCore(false)
+            .build();
     assertThat(p).isNotNull();
   }
 
   @Test
   void exporterBuilderRejectsBadValuesNamingTheOption() {
     assertThatThrownBy(() -> BraintrustSpanExporter.builder(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("exporter");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("exporter");
     BraintrustSpanExporterBuilder b = BraintrustSpanExporter.builder(exporter);
     assertThatThrownBy(() -> b.destination(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("destination");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("destination");
     assertThatThrownBy(() -> b.filter(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("filter");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("filter");
     assertThatThrownBy(() -> b.shutdownTimeout(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("shutdownTimeout");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("shutdownTimeout");
     assertThatThrownBy(() -> b.shutdownTimeout(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shutdownTimeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("shutdownTimeout");
     assertThatThrownBy(() -> b.shutdownTimeout(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shutdownTimeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("shutdownTimeout");
     assertThatThrownBy(b::build)
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("destination");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("destination");
 
-    BraintrustSpanExporter e = b.destination(Destination.projectLogsByName("p"))
-        .shutdownTimeout(Duration.ofMillis(1)).build();
+    BraintrustSpanExporter e =
+        b.destination(Destination.projectLogsByName("p"))
+            .shutdownTimeout(Duration.ofMillis(1))
+            .build();
     assertThat(e).isNotNull();
   }
 }

@@ -3,12 +3,12 @@ package dev.braintrust.reactive.otel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Scope;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Traced;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.Fault;
@@ -42,12 +42,21 @@ class OtelBridgeTest {
   }
 
   io.opentelemetry.api.trace.Tracer otel(BraintrustTestServer server, SpanFilter filter) {
-    exporter = BraintrustExporter.builder(BraintrustClient.builder()
-        .apiKey(server.apiKey()).baseUrl(server.baseUrl()).build()).build();
-    provider = SdkTracerProvider.builder()
-        .addSpanProcessor(BraintrustSpanProcessor.builder(exporter)
-            .destination(Destination.projectLogsByName("otel")).filter(filter).build())
-        .build();
+    exporter =
+        BraintrustExporter.builder(
+                BraintrustClient.builder()
+                    .apiKey(server.apiKey())
+                    .baseUrl(server.baseUrl())
+                    .build())
+            .build();
+    provider =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(
+                BraintrustSpanProcessor.builder(exporter)
+                    .destination(Destination.projectLogsByName("otel"))
+                    .filter(filter)
+                    .build())
+            .build();
     return provider.get("test");
   }
 
@@ -57,7 +66,10 @@ class OtelBridgeTest {
   }
 
   static Map<String, ObjectNode> byName(List<ObjectNode> rows) {
-    return rows.stream().collect(Collectors.toMap(r -> r.get("span_attributes").get("name").asText(), Function.identity()));
+    return rows.stream()
+        .collect(
+            Collectors.toMap(
+                r -> r.get("span_attributes").get("name").asText(), Function.identity()));
   }
 
   List<ObjectNode> rows(BraintrustTestServer server, String project) {
@@ -89,7 +101,8 @@ class OtelBridgeTest {
     assertThat(c.get("span_attributes").get("type").asText()).isEqualTo("task");
     assertThat(c.get("metadata").get("db.system").asText()).isEqualTo("postgres");
     assertThat(c.get("metadata").get("events").get(0).get("name").asText()).isEqualTo("rows");
-    assertThat(c.get("metrics").get("end").asDouble()).isGreaterThanOrEqualTo(c.get("metrics").get("start").asDouble());
+    assertThat(c.get("metrics").get("end").asDouble())
+        .isGreaterThanOrEqualTo(c.get("metrics").get("start").asDouble());
   }
 
   @Test
@@ -104,7 +117,8 @@ class OtelBridgeTest {
         .setAttribute("gen_ai.prompt.0.content", "hi")
         .setAttribute("gen_ai.completion.0.role", "assistant")
         .setAttribute("gen_ai.completion.0.content", "hello")
-        .startSpan().end();
+        .startSpan()
+        .end();
     flush();
 
     ObjectNode row = rows(server, "otel").get(0);
@@ -122,7 +136,8 @@ class OtelBridgeTest {
   void genAiMessageEventsAreUsedWhenThereAreNoContentAttributes(BraintrustTestServer server) {
     io.opentelemetry.api.trace.Tracer t = otel(server, SpanFilter.all());
     Span s = t.spanBuilder("chat").setAttribute("gen_ai.request.model", "m").startSpan();
-    s.addEvent("gen_ai.system.message", Attributes.of(AttributeKey.stringKey("content"), "be brief"));
+    s.addEvent(
+        "gen_ai.system.message", Attributes.of(AttributeKey.stringKey("content"), "be brief"));
     s.addEvent("gen_ai.user.message", Attributes.of(AttributeKey.stringKey("content"), "hi"));
     s.addEvent("gen_ai.choice", Attributes.of(AttributeKey.stringKey("finish_reason"), "stop"));
     s.end();
@@ -144,7 +159,8 @@ class OtelBridgeTest {
         .setAttribute("braintrust.metadata", "{\"team\":\"search\"}")
         .setAttribute("braintrust.scores", "{\"relevance\":0.8,\"bogus\":7}")
         .setAttribute("braintrust.span_attributes.type", "tool")
-        .startSpan().end();
+        .startSpan()
+        .end();
     flush();
 
     ObjectNode row = rows(server, "otel").get(0);
@@ -153,7 +169,8 @@ class OtelBridgeTest {
     assertThat(row.get("metadata").get("team").asText()).isEqualTo("search");
     assertThat(row.get("scores").get("relevance").asDouble()).isEqualTo(0.8);
     assertThat(row.get("scores").has("bogus")).isFalse();
-    assertThat(row.get("metadata").get("invalid_score.bogus").asText()).isEqualTo("score 'bogus' must be between 0 and 1, got 7.0");
+    assertThat(row.get("metadata").get("invalid_score.bogus").asText())
+        .isEqualTo("score 'bogus' must be between 0 and 1, got 7.0");
     assertThat(row.get("span_attributes").get("type").asText()).isEqualTo("tool");
   }
 
@@ -170,14 +187,18 @@ class OtelBridgeTest {
     flush();
 
     Map<String, ObjectNode> rows = byName(rows(server, "otel"));
-    assertThat(rows.get("fails").get("error").asText()).startsWith("java.lang.IllegalStateException: model timeout");
+    assertThat(rows.get("fails").get("error").asText())
+        .startsWith("java.lang.IllegalStateException: model timeout");
     assertThat(rows.get("fine").has("error")).isFalse();
   }
 
   @Test
   void braintrustParentOnTheRootSendsTheWholeTraceElsewhere(BraintrustTestServer server) {
     io.opentelemetry.api.trace.Tracer t = otel(server, SpanFilter.all());
-    Span root = t.spanBuilder("eval-case").setAttribute("braintrust.parent", "project_name:other").startSpan();
+    Span root =
+        t.spanBuilder("eval-case")
+            .setAttribute("braintrust.parent", "project_name:other")
+            .startSpan();
     try (io.opentelemetry.context.Scope s = root.makeCurrent()) {
       t.spanBuilder("step").startSpan().end();
     }
@@ -191,7 +212,8 @@ class OtelBridgeTest {
 
   @Test
   void aiFilterKeepsRootsAndAiSpansAndReparentsAcrossDroppedOnes(BraintrustTestServer server) {
-    io.opentelemetry.api.trace.Tracer t = otel(server, SpanFilter.aiSpans().orNameMatches(n -> n.startsWith("agent")));
+    io.opentelemetry.api.trace.Tracer t =
+        otel(server, SpanFilter.aiSpans().orNameMatches(n -> n.startsWith("agent")));
     Span root = t.spanBuilder("http GET /ask").startSpan();
     try (io.opentelemetry.context.Scope a = root.makeCurrent()) {
       Span db = t.spanBuilder("db query").startSpan();
@@ -213,7 +235,8 @@ class OtelBridgeTest {
 
     Map<String, ObjectNode> rows = byName(rows(server, "otel"));
     assertThat(rows).containsOnlyKeys("http GET /ask", "agent plan", "chat");
-    assertThat(rows.get("agent plan").get("span_parents").get(0).asText()).isEqualTo(root.getSpanContext().getSpanId());
+    assertThat(rows.get("agent plan").get("span_parents").get(0).asText())
+        .isEqualTo(root.getSpanContext().getSpanId());
     assertThat(rows.get("chat").get("span_parents").get(0).asText())
         .isEqualTo(rows.get("agent plan").get("span_id").asText());
   }
@@ -227,11 +250,14 @@ class OtelBridgeTest {
   void tracingCoreSpansAndOtelSpansInterleaveInOneTree(BraintrustTestServer server) {
     io.opentelemetry.api.trace.Tracer t = otel(server, SpanFilter.all());
     Tracer core = Tracer.create(exporter, Destination.projectLogsByName("otel"));
-    Retriever retriever = core.instrument(Retriever.class, q -> {
-      // An OTel span inside a @Traced method becomes the traced span's child.
-      t.spanBuilder("vector-search").startSpan().end();
-      return "doc for " + q;
-    });
+    Retriever retriever =
+        core.instrument(
+            Retriever.class,
+            q -> {
+              // An OTel span inside a @Traced method becomes the traced span's child.
+              t.spanBuilder("vector-search").startSpan().end();
+              return "doc for " + q;
+            });
 
     Span server0 = t.spanBuilder("POST /answer").startSpan();
     try (io.opentelemetry.context.Scope s = server0.makeCurrent()) {
@@ -248,9 +274,13 @@ class OtelBridgeTest {
     Map<String, ObjectNode> rows = byName(rows(server, "otel"));
     String trace = server0.getSpanContext().getTraceId();
     String serverId = server0.getSpanContext().getSpanId();
-    assertThat(rows).containsOnlyKeys("POST /answer", "Retriever.retrieve", "vector-search", "generate", "http call");
-    assertThat(rows.values()).allSatisfy(r -> assertThat(r.get("root_span_id").asText()).isEqualTo(trace));
-    assertThat(rows.get("Retriever.retrieve").get("span_parents").get(0).asText()).isEqualTo(serverId);
+    assertThat(rows)
+        .containsOnlyKeys(
+            "POST /answer", "Retriever.retrieve", "vector-search", "generate", "http call");
+    assertThat(rows.values())
+        .allSatisfy(r -> assertThat(r.get("root_span_id").asText()).isEqualTo(trace));
+    assertThat(rows.get("Retriever.retrieve").get("span_parents").get(0).asText())
+        .isEqualTo(serverId);
     assertThat(rows.get("vector-search").get("span_parents").get(0).asText())
         .isEqualTo(rows.get("Retriever.retrieve").get("span_id").asText());
     assertThat(rows.get("generate").get("span_parents").get(0).asText()).isEqualTo(serverId);
@@ -271,13 +301,27 @@ class OtelBridgeTest {
 
   @Test
   void theSpanExporterWorksUnderAnExistingSpanProcessor(BraintrustTestServer server) {
-    exporter = BraintrustExporter.builder(BraintrustClient.builder()
-        .apiKey(server.apiKey()).baseUrl(server.baseUrl()).build()).build();
-    provider = SdkTracerProvider.builder()
-        .addSpanProcessor(SimpleSpanProcessor.create(BraintrustSpanExporter.builder(exporter)
-            .destination(Destination.projectLogsByName("exported")).build()))
-        .build();
-    provider.get("t").spanBuilder("one").setAttribute("gen_ai.request.model", "m").startSpan().end();
+    exporter =
+        BraintrustExporter.builder(
+                BraintrustClient.builder()
+                    .apiKey(server.apiKey())
+                    .baseUrl(server.baseUrl())
+                    .build())
+            .build();
+    provider =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(
+                SimpleSpanProcessor.create(
+                    BraintrustSpanExporter.builder(exporter)
+                        .destination(Destination.projectLogsByName("exported"))
+                        .build()))
+            .build();
+    provider
+        .get("t")
+        .spanBuilder("one")
+        .setAttribute("gen_ai.request.model", "m")
+        .startSpan()
+        .end();
     // SimpleSpanProcessor.forceFlush doesn't call SpanExporter.flush, so flush the buffer directly.
     assertThat(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     exporter.flush().block(java.time.Duration.ofSeconds(10));

@@ -60,14 +60,19 @@ class ShutdownTest {
   }
 
   static BraintrustExporter exporter(String baseUrl, String apiKey) {
-    return BraintrustExporter.builder(BraintrustClient.builder().apiKey(apiKey).baseUrl(baseUrl).build()).build();
+    return BraintrustExporter.builder(
+            BraintrustClient.builder().apiKey(apiKey).baseUrl(baseUrl).build())
+        .build();
   }
 
   @Test
   void aSecondProcessorShutdownIsDoneAtOnceWhileTheFirstWaitsOnASilentServer() throws IOException {
     BraintrustExporter exporter = exporter(silentServer(), "k");
-    BraintrustSpanProcessor processor = BraintrustSpanProcessor.builder(exporter)
-        .destination(DEST).shutdownTimeout(SHUTDOWN_TIMEOUT).build();
+    BraintrustSpanProcessor processor =
+        BraintrustSpanProcessor.builder(exporter)
+            .destination(DEST)
+            .shutdownTimeout(SHUTDOWN_TIMEOUT)
+            .build();
     provider = SdkTracerProvider.builder().addSpanProcessor(processor).build();
     provider.get("t").spanBuilder("stuck").startSpan().end();
 
@@ -88,9 +93,15 @@ class ShutdownTest {
   @Test
   void aSecondExporterShutdownIsDoneAtOnceWhileTheFirstWaitsOnASilentServer() throws IOException {
     BraintrustExporter exporter = exporter(silentServer(), "k");
-    BraintrustSpanExporter spanExporter = BraintrustSpanExporter.builder(exporter)
-        .destination(DEST).shutdownTimeout(SHUTDOWN_TIMEOUT).build();
-    provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spanExporter)).build();
+    BraintrustSpanExporter spanExporter =
+        BraintrustSpanExporter.builder(exporter)
+            .destination(DEST)
+            .shutdownTimeout(SHUTDOWN_TIMEOUT)
+            .build();
+    provider =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(spanExporter))
+            .build();
     provider.get("t").spanBuilder("stuck").startSpan().end();
 
     CompletableResultCode first = spanExporter.shutdown();
@@ -109,8 +120,10 @@ class ShutdownTest {
   @Test
   void afterShutdownTheProcessorFlushesAtOnceAndSendsNothingMore(BraintrustTestServer server) {
     BraintrustExporter exporter = exporter(server.baseUrl(), server.apiKey());
-    BraintrustSpanProcessor processor = BraintrustSpanProcessor.builder(exporter)
-        .destination(Destination.projectLogsByName("otel")).build();
+    BraintrustSpanProcessor processor =
+        BraintrustSpanProcessor.builder(exporter)
+            .destination(Destination.projectLogsByName("otel"))
+            .build();
     provider = SdkTracerProvider.builder().addSpanProcessor(processor).build();
     Tracer t = provider.get("t");
     t.spanBuilder("before").startSpan().end();
@@ -124,16 +137,24 @@ class ShutdownTest {
 
     assertThat(flush.isDone()).isTrue();
     assertThat(flush.isSuccess()).isTrue();
-    assertThat(exporter.stats().submitted()).as("nothing enqueued after shutdown").isEqualTo(submitted);
-    assertThat(OtelBridgeTest.byName(server.projectLogs(server.projectId("otel")))).containsOnlyKeys("before");
+    assertThat(exporter.stats().submitted())
+        .as("nothing enqueued after shutdown")
+        .isEqualTo(submitted);
+    assertThat(OtelBridgeTest.byName(server.projectLogs(server.projectId("otel"))))
+        .containsOnlyKeys("before");
   }
 
   @Test
   void afterShutdownTheExporterFlushesAtOnceAndFailsExports(BraintrustTestServer server) {
     BraintrustExporter exporter = exporter(server.baseUrl(), server.apiKey());
-    BraintrustSpanExporter spanExporter = BraintrustSpanExporter.builder(exporter)
-        .destination(Destination.projectLogsByName("exported")).build();
-    provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spanExporter)).build();
+    BraintrustSpanExporter spanExporter =
+        BraintrustSpanExporter.builder(exporter)
+            .destination(Destination.projectLogsByName("exported"))
+            .build();
+    provider =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(spanExporter))
+            .build();
     provider.get("t").spanBuilder("before").startSpan().end();
 
     assertThat(spanExporter.shutdown().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
@@ -146,7 +167,10 @@ class ShutdownTest {
     assertThat(late.isSuccess()).isFalse();
     assertThat(flush.isDone()).isTrue();
     assertThat(flush.isSuccess()).isTrue();
-    assertThat(exporter.stats().submitted()).as("nothing enqueued after shutdown").isEqualTo(submitted);
-    assertThat(OtelBridgeTest.byName(server.projectLogs(server.projectId("exported")))).containsOnlyKeys("before");
+    assertThat(exporter.stats().submitted())
+        .as("nothing enqueued after shutdown")
+        .isEqualTo(submitted);
+    assertThat(OtelBridgeTest.byName(server.projectLogs(server.projectId("exported"))))
+        .containsOnlyKeys("before");
   }
 }

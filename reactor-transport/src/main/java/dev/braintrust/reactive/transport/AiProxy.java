@@ -17,9 +17,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * The Braintrust AI proxy: OpenAI-compatible chat completions (whole or streamed) and embeddings.
- * Obtained from {@link BraintrustClient#proxy()} or, traced, {@link BraintrustClient#proxy(Tracer)}:
- * then every call is an {@code llm} span with the messages as input, the reply as output and
- * token counts as metrics.
+ * Obtained from {@link BraintrustClient#proxy()} or, traced, {@link
+ * BraintrustClient#proxy(Tracer)}: then every call is an {@code llm} span with the messages as
+ * input, the reply as output and token counts as metrics.
  */
 public final class AiProxy {
   private final BraintrustClient client;
@@ -30,7 +30,10 @@ public final class AiProxy {
     this.tracer = tracer;
   }
 
-  /** {@code POST /v1/proxy/chat/completions}; {@code request} needs {@code model} and {@code messages}. */
+  /**
+   * {@code POST /v1/proxy/chat/completions}; {@code request} needs {@code model} and {@code
+   * messages}.
+   */
   public Mono<ChatCompletion> chatCompletion(Map<String, ?> request) {
     ObjectNode body = body(request);
     body.put("stream", false);
@@ -39,49 +42,60 @@ public final class AiProxy {
     if (tracer == null) {
       return call;
     }
-    return tracer.mono("Chat Completion", SpanType.LLM, span -> {
-      logRequest(span, body);
-      return call.doOnNext(c -> span.log(Log.builder()
-          .output(c.json().path("choices"))
-          .metrics(usage(c.json().path("usage")))
-          .build()));
-    });
+    return tracer.mono(
+        "Chat Completion",
+        SpanType.LLM,
+        span -> {
+          logRequest(span, body);
+          return call.doOnNext(
+              c ->
+                  span.log(
+                      Log.builder()
+                          .output(c.json().path("choices"))
+                          .metrics(usage(c.json().path("usage")))
+                          .build()));
+        });
   }
 
   /**
-   * The same with {@code stream: true}: chunks parsed from Server-Sent Events until {@code
-   * [DONE]}. Cancelling closes the connection. Traced, the span's output is the joined text.
+   * The same with {@code stream: true}: chunks parsed from Server-Sent Events until {@code [DONE]}.
+   * Cancelling closes the connection. Traced, the span's output is the joined text.
    */
   public Flux<ChatCompletion> chatCompletionStream(Map<String, ?> request) {
     ObjectNode body = body(request);
     body.put("stream", true);
-    Flux<ChatCompletion> call = client.sse("/v1/proxy/chat/completions", body)
-        .map(d -> new ChatCompletion(client.parseEvent(d), true));
+    Flux<ChatCompletion> call =
+        client
+            .sse("/v1/proxy/chat/completions", body)
+            .map(d -> new ChatCompletion(client.parseEvent(d), true));
     if (tracer == null) {
       return call;
     }
-    return tracer.flux("Chat Completion", SpanType.LLM, span -> {
-      logRequest(span, body);
-      StringBuilder text = new StringBuilder();
-      long start = System.nanoTime();
-      boolean[] first = {true};
-      JsonNode[] lastUsage = {null};
-      return call
-          .doOnNext(c -> {
-            synchronized (text) {
-              if (first[0]) {
-                first[0] = false;
-                span.metric("time_to_first_token", (System.nanoTime() - start) / 1e9);
-              }
-              text.append(c.content());
-              if (c.json().has("usage")) {
-                lastUsage[0] = c.json().get("usage");
-              }
-            }
-          })
-          .doOnTerminate(() -> record(span, text, lastUsage[0]))
-          .doOnCancel(() -> record(span, text, lastUsage[0]));
-    });
+    return tracer.flux(
+        "Chat Completion",
+        SpanType.LLM,
+        span -> {
+          logRequest(span, body);
+          StringBuilder text = new StringBuilder();
+          long start = System.nanoTime();
+          boolean[] first = {true};
+          JsonNode[] lastUsage = {null};
+          return call.doOnNext(
+                  c -> {
+                    synchronized (text) {
+                      if (first[0]) {
+                        first[0] = false;
+                        span.metric("time_to_first_token", (System.nanoTime() - start) / 1e9);
+                      }
+                      text.append(c.content());
+                      if (c.json().has("usage")) {
+                        lastUsage[0] = c.json().get("usage");
+                      }
+                    }
+                  })
+              .doOnTerminate(() -> record(span, text, lastUsage[0]))
+              .doOnCancel(() -> record(span, text, lastUsage[0]));
+        });
   }
 
   private static void record(Span span, StringBuilder text, @Nullable JsonNode usage) {
@@ -103,20 +117,27 @@ public final class AiProxy {
     if (tracer == null) {
       return call;
     }
-    return tracer.mono("Embedding", SpanType.LLM, span -> {
-      span.log(Log.builder().input(input).metadata("model", model).build());
-      return call.doOnNext(r -> span.log(Log.builder()
-          .output(Map.of("embeddings", r.path("data").size()))
-          .metrics(usage(r.path("usage")))
-          .build()));
-    });
+    return tracer.mono(
+        "Embedding",
+        SpanType.LLM,
+        span -> {
+          span.log(Log.builder().input(input).metadata("model", model).build());
+          return call.doOnNext(
+              r ->
+                  span.log(
+                      Log.builder()
+                          .output(Map.of("embeddings", r.path("data").size()))
+                          .metrics(usage(r.path("usage")))
+                          .build()));
+        });
   }
 
   private static ObjectNode body(Map<String, ?> request) {
     Objects.requireNonNull(request, "request");
     ObjectNode body = Json.MAPPER.valueToTree(request);
     if (!body.hasNonNull("model") || !body.path("messages").isArray()) {
-      throw new IllegalArgumentException("a chat completion request needs 'model' and a 'messages' array");
+      throw new IllegalArgumentException(
+          "a chat completion request needs 'model' and a 'messages' array");
     }
     return body;
   }

@@ -21,10 +21,21 @@ public class BraintrustApiException extends BraintrustException implements Retry
 
   /** An exception for {@code status} with the server's error text. */
   public BraintrustApiException(
-      String method, String path, int status, String error, @Nullable String requestId,
+      String method,
+      String path,
+      int status,
+      String error,
+      @Nullable String requestId,
       @Nullable Duration retryAfter) {
-    super(method + " " + path + " failed with status " + status + ": " + error
-        + (requestId == null ? "" : " (request id " + requestId + ")"));
+    super(
+        method
+            + " "
+            + path
+            + " failed with status "
+            + status
+            + ": "
+            + error
+            + (requestId == null ? "" : " (request id " + requestId + ")"));
     this.status = status;
     this.error = error;
     this.requestId = requestId;

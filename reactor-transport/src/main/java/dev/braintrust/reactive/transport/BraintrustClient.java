@@ -32,7 +32,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The Braintrust REST API over Reactor Netty: a {@link Transport} for the exporter, plus the
- * request/response endpoints as {@code Mono}/{@code Flux}. Nothing here blocks but {@link #close()}.
+ * request/response endpoints as {@code Mono}/{@code Flux}. Nothing here blocks but {@link
+ * #close()}.
  *
  * <pre>{@code
  * BraintrustClient client = BraintrustClient.builder()
@@ -45,13 +46,14 @@ import reactor.core.scheduler.Schedulers;
  * answers 415), halved when the server answers 413, and on a 400 split until the refused rows are
  * isolated: the rest is delivered and the refused rows are listed in {@link
  * InsertResult#rejected()}. Requests are retried on connection errors, 408, 429 and 5xx with
- * jittered exponential backoff that honours {@code Retry-After}; other 4xx fail at once with
- * {@link BraintrustApiException}. The client runs on its own event loops and connection pool
- * unless given others, and releases them in {@link #shutdown()}.
+ * jittered exponential backoff that honours {@code Retry-After}; other 4xx fail at once with {@link
+ * BraintrustApiException}. The client runs on its own event loops and connection pool unless given
+ * others, and releases them in {@link #shutdown()}.
  */
 public final class BraintrustClient implements Transport, AutoCloseable {
   /** The US data plane, the default. */
   public static final String US_URL = "https://api.braintrust.dev";
+
   /** The EU data plane. */
   public static final String EU_URL = "https://api-eu.braintrust.dev";
 
@@ -97,7 +99,9 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     return http.baseUrl();
   }
 
-  /** The registry holding {@code braintrust.http.requests}, timed per attempt by method and outcome. */
+  /**
+   * The registry holding {@code braintrust.http.requests}, timed per attempt by method and outcome.
+   */
   public MeterRegistry meterRegistry() {
     return http.registry();
   }
@@ -105,8 +109,8 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   // ---------------------------------------------------------------- Transport
 
   /**
-   * Inserts the batch in one request (more only when the server answers 413 or 400). A 2xx
-   * counts only with an insert response holding {@code row_ids}; anything else fails the batch.
+   * Inserts the batch in one request (more only when the server answers 413 or 400). A 2xx counts
+   * only with an insert response holding {@code row_ids}; anything else fails the batch.
    */
   @Override
   public Mono<InsertResult> insert(Destination destination, EncodedBatch batch) {
@@ -146,7 +150,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   @Override
   public void close() {
     if (Schedulers.isInNonBlockingThread()) {
-      shutdown().subscribe(null, e -> { });
+      shutdown().subscribe(null, e -> {});
       return;
     }
     shutdown().block(CLOSE_TIMEOUT);
@@ -180,13 +184,21 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    */
   public Flux<JsonNode> list(Resource resource, Map<String, String> query) {
     String base = UriParts.withQuery(resource.collectionPath(), query);
-    if (query.containsKey("limit") || query.containsKey("starting_after") || query.containsKey("ending_before")) {
+    if (query.containsKey("limit")
+        || query.containsKey("starting_after")
+        || query.containsKey("ending_before")) {
       return http.json(HttpMethod.GET, base, null).flatMapIterable(n -> n.path("objects"));
     }
     String first = UriParts.withQuery(base, Map.of("limit", Integer.toString(LIST_PAGE_SIZE)));
-    return PageWalker.walk(after -> http.json(HttpMethod.GET,
-            after == null ? first : UriParts.withQuery(first, Map.of("starting_after", after)), null)
-        .map(page -> listPage(page.path("objects"), after)));
+    return PageWalker.walk(
+        after ->
+            http.json(
+                    HttpMethod.GET,
+                    after == null
+                        ? first
+                        : UriParts.withQuery(first, Map.of("starting_after", after)),
+                    null)
+                .map(page -> listPage(page.path("objects"), after)));
   }
 
   /** A full page continues after its last object's id; a short one is the last. */
@@ -226,18 +238,20 @@ public final class BraintrustClient implements Transport, AutoCloseable {
       json.add(Objects.requireNonNull(f, "feedback item").toJson());
     }
     return resolve(destination)
-        .flatMap(d -> post(rowsPath(d, "feedback"), Json.MAPPER.valueToTree(Map.of("feedback", json))))
+        .flatMap(
+            d -> post(rowsPath(d, "feedback"), Json.MAPPER.valueToTree(Map.of("feedback", json))))
         .then();
   }
 
   /**
-   * The destination's rows, following the cursor page by page. Lazy: a page is requested only
-   * when the subscriber has asked for more rows than earlier pages held. Ends with a {@link
-   * BraintrustException} naming the cursor if the server sends a cursor again, or one with an
-   * empty page, rather than asking for the same rows forever.
+   * The destination's rows, following the cursor page by page. Lazy: a page is requested only when
+   * the subscriber has asked for more rows than earlier pages held. Ends with a {@link
+   * BraintrustException} naming the cursor if the server sends a cursor again, or one with an empty
+   * page, rather than asking for the same rows forever.
    *
    * @param pageSize rows per request
-   * @param filters path-lookup filters, e.g. {@code {"type":"path_lookup","path":["metadata","k"],"value":1}}
+   * @param filters path-lookup filters, e.g. {@code
+   *     {"type":"path_lookup","path":["metadata","k"],"value":1}}
    */
   public Flux<JsonNode> fetch(Destination destination, int pageSize, List<Map<String, ?>> filters) {
     if (pageSize <= 0) {
@@ -253,19 +267,21 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   }
 
   private Flux<JsonNode> fetchFrom(String path, int pageSize, List<Map<String, ?>> filters) {
-    return Flux.defer(() -> {
-      Set<String> seen = ConcurrentHashMap.newKeySet();
-      return PageWalker.walk(cursor -> {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("limit", pageSize);
-        if (cursor != null) {
-          body.put("cursor", cursor);
-        }
-        if (!filters.isEmpty()) {
-          body.set("filters", Json.MAPPER.valueToTree(filters));
-        }
-        return post(path, body).map(page -> fetchPage(path, page, seen));
-      });
-    });
+    return Flux.defer(
+        () -> {
+          Set<String> seen = ConcurrentHashMap.newKeySet();
+          return PageWalker.walk(
+              cursor -> {
+                ObjectNode body = Json.MAPPER.createObjectNode().put("limit", pageSize);
+                if (cursor != null) {
+                  body.put("cursor", cursor);
+                }
+                if (!filters.isEmpty()) {
+                  body.set("filters", Json.MAPPER.valueToTree(filters));
+                }
+                return post(path, body).map(page -> fetchPage(path, page, seen));
+              });
+        });
   }
 
   private PageWalker.Page fetchPage(String path, JsonNode page, Set<String> seen) {
@@ -276,23 +292,39 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     }
     if (events.size() == 0 || !seen.add(next)) {
       String shown = next.length() > 100 ? next.substring(0, 100) + "..." : next;
-      throw new BraintrustException(http.errors().redact("fetch " + path + ": the server returned cursor '"
-          + shown + "' " + (events.size() == 0 ? "with an empty page" : "a second time")
-          + "; stopping rather than asking for the same rows again"));
+      throw new BraintrustException(
+          http.errors()
+              .redact(
+                  "fetch "
+                      + path
+                      + ": the server returned cursor '"
+                      + shown
+                      + "' "
+                      + (events.size() == 0 ? "with an empty page" : "a second time")
+                      + "; stopping rather than asking for the same rows again"));
     }
     return new PageWalker.Page(events, next);
   }
 
   /** Summarises an experiment's scores, compared with another experiment when one is given. */
   public Mono<JsonNode> summarize(String experimentId, @Nullable String comparisonExperimentId) {
-    String path = "/v1/experiment/" + UriParts.segment(Objects.requireNonNull(experimentId, "experimentId"))
-        + "/summarize?summarize_scores=true"
-        + (comparisonExperimentId == null ? "" : "&comparison_experiment_id=" + UriParts.query(comparisonExperimentId));
+    String path =
+        "/v1/experiment/"
+            + UriParts.segment(Objects.requireNonNull(experimentId, "experimentId"))
+            + "/summarize?summarize_scores=true"
+            + (comparisonExperimentId == null
+                ? ""
+                : "&comparison_experiment_id=" + UriParts.query(comparisonExperimentId));
     return http.json(HttpMethod.GET, path, null);
   }
 
   private static String rowsPath(Destination d, String op) {
-    return "/v1/" + d.kind().pathSegment() + "/" + UriParts.segment(Objects.requireNonNull(d.id())) + "/" + op;
+    return "/v1/"
+        + d.kind().pathSegment()
+        + "/"
+        + UriParts.segment(Objects.requireNonNull(d.id()))
+        + "/"
+        + op;
   }
 
   // ---------------------------------------------------------------- functions and proxy
@@ -304,8 +336,8 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   /**
    * Invokes a function by project name and slug with this input. The id is looked up with {@code
-   * GET /v1/function?project_name=..&slug=..} on first use and cached; the call fails with a
-   * {@link BraintrustException} when no such function exists.
+   * GET /v1/function?project_name=..&slug=..} on first use and cached; the call fails with a {@link
+   * BraintrustException} when no such function exists.
    */
   public Mono<JsonNode> invoke(String projectName, String slug, @Nullable Object input) {
     return functions.id(projectName, slug).flatMap(id -> post(invokePath(id), inputBody(input)));
@@ -313,7 +345,9 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   /** Invokes a function by project name and slug and streams its Server-Sent Events as JSON. */
   public Flux<JsonNode> invokeStream(String projectName, String slug, @Nullable Object input) {
-    return functions.id(projectName, slug).flatMapMany(id -> streamInvoke(invokePath(id), inputBody(input)));
+    return functions
+        .id(projectName, slug)
+        .flatMapMany(id -> streamInvoke(invokePath(id), inputBody(input)));
   }
 
   /** Invokes a function by id and streams its Server-Sent Events as JSON. */
@@ -322,7 +356,9 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   }
 
   private static String invokePath(String functionId) {
-    return "/v1/function/" + UriParts.segment(Objects.requireNonNull(functionId, "functionId")) + "/invoke";
+    return "/v1/function/"
+        + UriParts.segment(Objects.requireNonNull(functionId, "functionId"))
+        + "/invoke";
   }
 
   private static ObjectNode inputBody(@Nullable Object input) {

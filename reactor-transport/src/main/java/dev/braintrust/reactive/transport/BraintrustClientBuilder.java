@@ -13,8 +13,8 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * Configures a {@link BraintrustClient}; from {@link BraintrustClient#builder()}. Each option is
- * checked when set, and the exception names the option; the API key and the URL are checked
- * again when the client is built.
+ * checked when set, and the exception names the option; the API key and the URL are checked again
+ * when the client is built.
  */
 public final class BraintrustClientBuilder {
   private @Nullable String apiKey;
@@ -39,8 +39,8 @@ public final class BraintrustClientBuilder {
 
   /**
    * The API key (required). Surrounding whitespace is trimmed, so a key read from a file works;
-   * control characters inside are refused. It is sent as a Bearer token, and never logged or put
-   * in an exception message.
+   * control characters inside are refused. It is sent as a Bearer token, and never logged or put in
+   * an exception message.
    */
   public BraintrustClientBuilder apiKey(String apiKey) {
     this.apiKey = ClientChecks.headerValue("apiKey", apiKey);
@@ -57,7 +57,9 @@ public final class BraintrustClientBuilder {
     return this;
   }
 
-  /** Sends {@code x-bt-impersonate-user} with every request; trimmed, control characters refused. */
+  /**
+   * Sends {@code x-bt-impersonate-user} with every request; trimmed, control characters refused.
+   */
   public BraintrustClientBuilder impersonateUser(String userIdOrEmail) {
     this.impersonateUser = ClientChecks.headerValue("impersonateUser", userIdOrEmail);
     return this;
@@ -139,7 +141,10 @@ public final class BraintrustClientBuilder {
     return this;
   }
 
-  /** The scheduler for retry delays (default {@code Schedulers.parallel()}); a virtual-time one in tests. */
+  /**
+   * The scheduler for retry delays (default {@code Schedulers.parallel()}); a virtual-time one in
+   * tests.
+   */
   public BraintrustClientBuilder timerScheduler(Scheduler scheduler) {
     this.timer = Objects.requireNonNull(scheduler, "timerScheduler");
     return this;
@@ -181,8 +186,23 @@ public final class BraintrustClientBuilder {
       throw new IllegalArgumentException("apiKey must not be null or blank");
     }
     String url = ClientChecks.baseUrl(baseUrl, allowInsecureHttp);
-    return new BraintrustClient(new ClientConfig(url, apiKey, impersonateUser, gzip, gzipLevel,
-        maxRequestBytes, maxRetries, minBackoff, maxBackoff, maxRetryAfter, requestTimeout,
-        maxConnections, timer, registry, loopResources, connectionProvider));
+    return new BraintrustClient(
+        new ClientConfig(
+            url,
+            apiKey,
+            impersonateUser,
+            gzip,
+            gzipLevel,
+            maxRequestBytes,
+            maxRetries,
+            minBackoff,
+            maxBackoff,
+            maxRetryAfter,
+            requestTimeout,
+            maxConnections,
+            timer,
+            registry,
+            loopResources,
+            connectionProvider));
   }
 }

@@ -4,8 +4,8 @@ import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.export.RetryHint;
 
 /**
- * An insert that got no answer: the connection was refused or lost, or the response did not come
- * in time. Worth retrying later; the exporter pauses and sends the batch again.
+ * An insert that got no answer: the connection was refused or lost, or the response did not come in
+ * time. Worth retrying later; the exporter pauses and sends the batch again.
  */
 public class BraintrustConnectionException extends BraintrustException implements RetryHint {
   private static final long serialVersionUID = 1L;

@@ -9,8 +9,8 @@ public enum Resource {
   /** {@code /v1/dataset}. */
   DATASET("dataset"),
   /**
-   * {@code /v1/function}: prompts, tools and scorers. Creating one takes {@code project_id},
-   * {@code name}, {@code slug} and {@code function_data}.
+   * {@code /v1/function}: prompts, tools and scorers. Creating one takes {@code project_id}, {@code
+   * name}, {@code slug} and {@code function_data}.
    */
   FUNCTION("function");
 

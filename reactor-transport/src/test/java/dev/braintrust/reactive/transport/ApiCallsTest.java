@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.Fault;
@@ -30,16 +30,23 @@ class ApiCallsTest {
   static final Duration T = Duration.ofSeconds(10);
 
   static BraintrustClient client(BraintrustTestServer server) {
-    return BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl())
-        .backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
+    return BraintrustClient.builder()
+        .apiKey(server.apiKey())
+        .baseUrl(server.baseUrl())
+        .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
+        .build();
   }
 
   /** Closing an exporter shuts its transport down, so the rows go through a client of their own. */
   static void insertRows(BraintrustTestServer server, String pid, int n) {
     try (BraintrustExporter ex = BraintrustExporter.builder(client(server)).build()) {
       for (int i = 0; i < n; i++) {
-        ex.accept(dev.braintrust.reactive.core.BraintrustEvent.builder(Destination.projectLogs(pid), "row-" + i)
-            .input(i).metadata("even", i % 2 == 0).build());
+        ex.accept(
+            dev.braintrust.reactive.core.BraintrustEvent.builder(
+                    Destination.projectLogs(pid), "row-" + i)
+                .input(i)
+                .metadata("even", i % 2 == 0)
+                .build());
       }
     }
   }
@@ -51,13 +58,23 @@ class ApiCallsTest {
     insertRows(server, pid, 1);
 
     assertThatThrownBy(() -> Feedback.forRow("row-0").score("helpful", 1.5))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("score 'helpful' must be between 0 and 1, got 1.5");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("score 'helpful' must be between 0 and 1, got 1.5");
     assertThatThrownBy(() -> Feedback.forRow("").build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("id must not be null or blank");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("id must not be null or blank");
 
-    StepVerifier.create(client.feedback(Destination.projectLogs(pid), List.of(
-            Feedback.forRow("row-0").score("helpful", 0.75).score("unrated", null).comment("nice")
-                .expected("0").metadata("reviewer", "ann").build())))
+    StepVerifier.create(
+            client.feedback(
+                Destination.projectLogs(pid),
+                List.of(
+                    Feedback.forRow("row-0")
+                        .score("helpful", 0.75)
+                        .score("unrated", null)
+                        .comment("nice")
+                        .expected("0")
+                        .metadata("reviewer", "ann")
+                        .build())))
         .verifyComplete();
 
     ObjectNode row = server.projectLogs(pid).get(0);
@@ -75,7 +92,11 @@ class ApiCallsTest {
     insertRows(server, pid, 35);
 
     List<String> ids = new ArrayList<>();
-    StepVerifier.create(client.fetch(Destination.projectLogs(pid), 10, List.of()).map(r -> r.get("id").asText()), 0)
+    StepVerifier.create(
+            client
+                .fetch(Destination.projectLogs(pid), 10, List.of())
+                .map(r -> r.get("id").asText()),
+            0)
         .expectSubscription()
         .then(() -> assertThat(server.requests("/fetch")).isEmpty())
         .thenRequest(10)
@@ -90,7 +111,9 @@ class ApiCallsTest {
         .verifyComplete();
 
     assertThat(server.requests("/fetch")).hasSize(4);
-    assertThat(ids).hasSize(35).doesNotHaveDuplicates()
+    assertThat(ids)
+        .hasSize(35)
+        .doesNotHaveDuplicates()
         .containsAll(IntStream.range(0, 35).mapToObj(i -> "row-" + i).collect(Collectors.toList()));
   }
 
@@ -104,7 +127,11 @@ class ApiCallsTest {
     server.reset();
 
     List<String> names = new ArrayList<>();
-    StepVerifier.create(client.list(Resource.DATASET, Map.of("project_id", pid)).map(d -> d.get("name").asText()), 0)
+    StepVerifier.create(
+            client
+                .list(Resource.DATASET, Map.of("project_id", pid))
+                .map(d -> d.get("name").asText()),
+            0)
         .expectSubscription()
         .then(() -> assertThat(server.requests("/v1/dataset")).isEmpty())
         .thenRequest(100)
@@ -115,13 +142,22 @@ class ApiCallsTest {
         .expectNextCount(130)
         .verifyComplete();
 
-    assertThat(names).hasSize(230).doesNotHaveDuplicates()
+    assertThat(names)
+        .hasSize(230)
+        .doesNotHaveDuplicates()
         .containsAll(IntStream.range(0, 230).mapToObj(i -> "d" + i).collect(Collectors.toList()));
-    List<String> queries = server.requests("/v1/dataset").stream().map(RecordedRequest::query).collect(Collectors.toList());
+    List<String> queries =
+        server.requests("/v1/dataset").stream()
+            .map(RecordedRequest::query)
+            .collect(Collectors.toList());
     assertThat(queries).hasSize(3);
     assertThat(queries.get(0)).contains("limit=100").doesNotContain("starting_after");
     assertThat(queries.get(1)).contains("starting_after=");
-    assertThat(client.list(Resource.DATASET, Map.of("project_id", pid, "limit", "5")).collectList().block(T))
+    assertThat(
+            client
+                .list(Resource.DATASET, Map.of("project_id", pid, "limit", "5"))
+                .collectList()
+                .block(T))
         .hasSize(5);
   }
 
@@ -131,9 +167,16 @@ class ApiCallsTest {
     String pid = server.createProject("filters");
     insertRows(server, pid, 10);
 
-    List<JsonNode> even = client.fetch(Destination.projectLogs(pid), 3,
-        List.of(Map.of("type", "path_lookup", "path", List.of("metadata", "even"), "value", true)))
-        .collectList().block(T);
+    List<JsonNode> even =
+        client
+            .fetch(
+                Destination.projectLogs(pid),
+                3,
+                List.of(
+                    Map.of(
+                        "type", "path_lookup", "path", List.of("metadata", "even"), "value", true)))
+            .collectList()
+            .block(T);
     assertThat(even).hasSize(5).allSatisfy(r -> assertThat(r.get("input").asInt() % 2).isZero());
   }
 
@@ -145,10 +188,18 @@ class ApiCallsTest {
     String next = server.createExperiment(pid, "next");
     try (BraintrustExporter ex = BraintrustExporter.builder(client(server)).build()) {
       for (int i = 0; i < 4; i++) {
-        ex.accept(dev.braintrust.reactive.core.BraintrustEvent.builder(Destination.experiment(base), "b" + i)
-            .input(i).score("acc", 0.5).build());
-        ex.accept(dev.braintrust.reactive.core.BraintrustEvent.builder(Destination.experiment(next), "n" + i)
-            .input(i).score("acc", i < 3 ? 1.0 : 0.0).build());
+        ex.accept(
+            dev.braintrust.reactive.core.BraintrustEvent.builder(
+                    Destination.experiment(base), "b" + i)
+                .input(i)
+                .score("acc", 0.5)
+                .build());
+        ex.accept(
+            dev.braintrust.reactive.core.BraintrustEvent.builder(
+                    Destination.experiment(next), "n" + i)
+                .input(i)
+                .score("acc", i < 3 ? 1.0 : 0.0)
+                .build());
       }
     }
 
@@ -165,16 +216,29 @@ class ApiCallsTest {
   @Test
   void resourcesCanBeCreatedReadListedPatchedAndDeleted(BraintrustTestServer server) {
     BraintrustClient client = client(server);
-    String pid = client.create(Resource.PROJECT, Map.of("name", "crud")).block(T).get("id").asText();
-    String did = client.create(Resource.DATASET, Map.of("name", "golden", "project_id", pid)).block(T).get("id").asText();
+    String pid =
+        client.create(Resource.PROJECT, Map.of("name", "crud")).block(T).get("id").asText();
+    String did =
+        client
+            .create(Resource.DATASET, Map.of("name", "golden", "project_id", pid))
+            .block(T)
+            .get("id")
+            .asText();
 
     assertThat(client.get(Resource.DATASET, did).block(T).get("name").asText()).isEqualTo("golden");
-    assertThat(client.list(Resource.DATASET, Map.of("project_id", pid)).collectList().block(T)).hasSize(1);
-    assertThat(client.patch(Resource.DATASET, did, Map.of("description", "d")).block(T).get("description").asText())
+    assertThat(client.list(Resource.DATASET, Map.of("project_id", pid)).collectList().block(T))
+        .hasSize(1);
+    assertThat(
+            client
+                .patch(Resource.DATASET, did, Map.of("description", "d"))
+                .block(T)
+                .get("description")
+                .asText())
         .isEqualTo("d");
     assertThat(client.delete(Resource.DATASET, did).block(T).has("deleted_at")).isTrue();
     assertThatThrownBy(() -> client.get(Resource.DATASET, did).block(T))
-        .isInstanceOf(BraintrustApiException.class).hasMessageContaining("status 404");
+        .isInstanceOf(BraintrustApiException.class)
+        .hasMessageContaining("status 404");
   }
 
   @Test
@@ -183,8 +247,18 @@ class ApiCallsTest {
     server.scriptModelReply("Paris is the capital");
     try (BraintrustExporter ex = BraintrustExporter.builder(client).build()) {
       Tracer tracer = Tracer.create(ex, Destination.projectLogsByName("proxy"));
-      ChatCompletion c = client.proxy(tracer).chatCompletion(Map.of("model", "fake-1", "temperature", 0,
-          "messages", List.of(Map.of("role", "user", "content", "capital of France?")))).block(T);
+      ChatCompletion c =
+          client
+              .proxy(tracer)
+              .chatCompletion(
+                  Map.of(
+                      "model",
+                      "fake-1",
+                      "temperature",
+                      0,
+                      "messages",
+                      List.of(Map.of("role", "user", "content", "capital of France?"))))
+              .block(T);
 
       assertThat(c.content()).isEqualTo("Paris is the capital");
       assertThat(c.promptTokens()).isEqualTo(3);
@@ -194,7 +268,8 @@ class ApiCallsTest {
     ObjectNode row = server.projectLogs(server.projectId("proxy")).get(0);
     assertThat(row.get("span_attributes").get("type").asText()).isEqualTo("llm");
     assertThat(row.get("input").get(0).get("content").asText()).isEqualTo("capital of France?");
-    assertThat(row.get("output").get(0).get("message").get("content").asText()).isEqualTo("Paris is the capital");
+    assertThat(row.get("output").get(0).get("message").get("content").asText())
+        .isEqualTo("Paris is the capital");
     assertThat(row.get("metadata").get("model").asText()).isEqualTo("fake-1");
     assertThat(row.get("metrics").get("tokens").asInt()).isEqualTo(7);
   }
@@ -203,10 +278,16 @@ class ApiCallsTest {
   void aStreamIsRetriedWhileNoEventHasArrivedButNotOnClientErrors(BraintrustTestServer server) {
     BraintrustClient client = client(server);
     server.scriptModelReply("after two failures");
-    server.faults().enqueue(Fault.status(503).onPathContaining("/proxy/"), Fault.disconnect().onPathContaining("/proxy/"));
-    Map<String, Object> request = Map.of("model", "m", "messages", List.of(Map.of("role", "user", "content", "hi")));
+    server
+        .faults()
+        .enqueue(
+            Fault.status(503).onPathContaining("/proxy/"),
+            Fault.disconnect().onPathContaining("/proxy/"));
+    Map<String, Object> request =
+        Map.of("model", "m", "messages", List.of(Map.of("role", "user", "content", "hi")));
 
-    List<ChatCompletion> chunks = client.proxy().chatCompletionStream(request).collectList().block(T);
+    List<ChatCompletion> chunks =
+        client.proxy().chatCompletionStream(request).collectList().block(T);
 
     assertThat(chunks.stream().map(ChatCompletion::content).collect(Collectors.joining()))
         .isEqualTo("after two failures");
@@ -217,8 +298,11 @@ class ApiCallsTest {
     server.reset();
     server.faults().enqueue(Fault.status(400).body("{\"error\":\"bad model\"}"));
     StepVerifier.create(client.proxy().chatCompletionStream(request))
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(BraintrustApiException.class)
-            .hasMessageContaining("bad model"))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(BraintrustApiException.class)
+                    .hasMessageContaining("bad model"))
         .verify(T);
     assertThat(server.requests("/proxy/chat/completions")).hasSize(1);
   }
@@ -230,8 +314,17 @@ class ApiCallsTest {
     server.scriptModelReply("naïve café — ünïcödé 🚀 done");
     try (BraintrustExporter ex = BraintrustExporter.builder(client).build()) {
       Tracer tracer = Tracer.create(ex, Destination.projectLogsByName("stream"));
-      List<ChatCompletion> chunks = client.proxy(tracer).chatCompletionStream(Map.of("model", "fake-1",
-          "messages", List.of(Map.of("role", "user", "content", "hi")))).collectList().block(T);
+      List<ChatCompletion> chunks =
+          client
+              .proxy(tracer)
+              .chatCompletionStream(
+                  Map.of(
+                      "model",
+                      "fake-1",
+                      "messages",
+                      List.of(Map.of("role", "user", "content", "hi"))))
+              .collectList()
+              .block(T);
 
       assertThat(chunks).hasSize(6).allSatisfy(c -> assertThat(c.isChunk()).isTrue());
       assertThat(chunks.stream().map(ChatCompletion::content).collect(Collectors.joining()))
@@ -253,8 +346,15 @@ class ApiCallsTest {
     server.sseEventDelay(Duration.ofMillis(50));
     server.scriptModelReply("one two three four five six seven eight nine ten");
 
-    List<ChatCompletion> firstTwo = client.proxy().chatCompletionStream(Map.of("model", "m",
-        "messages", List.of(Map.of("role", "user", "content", "count")))).take(2).collectList().block(T);
+    List<ChatCompletion> firstTwo =
+        client
+            .proxy()
+            .chatCompletionStream(
+                Map.of(
+                    "model", "m", "messages", List.of(Map.of("role", "user", "content", "count"))))
+            .take(2)
+            .collectList()
+            .block(T);
 
     assertThat(firstTwo).extracting(ChatCompletion::content).containsExactly("one ", "two ");
     Await.until("the server to see the stream aborted", () -> server.streamsAborted() == 1);
@@ -276,29 +376,51 @@ class ApiCallsTest {
   @Test
   void functionsAreInvokedByIdBySlugAndAsAStream(BraintrustTestServer server) {
     BraintrustClient client = client(server);
-    String pid = client.create(Resource.PROJECT, Map.of("name", "proj")).block(T).get("id").asText();
-    JsonNode created = client.create(Resource.FUNCTION, Map.of("project_id", pid, "name", "Summarizer",
-        "slug", "summarizer", "function_data", Map.of("type", "prompt"))).block(T);
-    assertThat(created.path("id").isTextual()).as("POST /v1/function creates a function; got %s", created).isTrue();
+    String pid =
+        client.create(Resource.PROJECT, Map.of("name", "proj")).block(T).get("id").asText();
+    JsonNode created =
+        client
+            .create(
+                Resource.FUNCTION,
+                Map.of(
+                    "project_id",
+                    pid,
+                    "name",
+                    "Summarizer",
+                    "slug",
+                    "summarizer",
+                    "function_data",
+                    Map.of("type", "prompt")))
+            .block(T);
+    assertThat(created.path("id").isTextual())
+        .as("POST /v1/function creates a function; got %s", created)
+        .isTrue();
     String fid = created.get("id").asText();
     server.reset();
 
     JsonNode byId = client.invoke(fid, Map.of("input", Map.of("text", "hello"))).block(T);
     JsonNode bySlug = client.invoke("proj", "summarizer", Map.of("text", "long")).block(T);
     List<JsonNode> streamed = client.invokeStream(fid, Map.of("input", "x")).collectList().block(T);
-    List<JsonNode> streamedBySlug = client.invokeStream("proj", "summarizer", "y").collectList().block(T);
+    List<JsonNode> streamedBySlug =
+        client.invokeStream("proj", "summarizer", "y").collectList().block(T);
 
     assertThat(byId.get("output").get("text").asText()).isEqualTo("hello");
     assertThat(bySlug.get("output").get("text").asText()).isEqualTo("long");
-    assertThat(streamed).singleElement().satisfies(n -> assertThat(n.get("output").asText()).isEqualTo("x"));
-    assertThat(streamedBySlug).singleElement().satisfies(n -> assertThat(n.get("output").asText()).isEqualTo("y"));
+    assertThat(streamed)
+        .singleElement()
+        .satisfies(n -> assertThat(n.get("output").asText()).isEqualTo("x"));
+    assertThat(streamedBySlug)
+        .singleElement()
+        .satisfies(n -> assertThat(n.get("output").asText()).isEqualTo("y"));
     // The slug is looked up once, then every call goes to the function's invoke route.
-    assertThat(server.requests()).extracting(r -> r.method() + " " + r.path()).containsExactly(
-        "POST /v1/function/" + fid + "/invoke",
-        "GET /v1/function",
-        "POST /v1/function/" + fid + "/invoke",
-        "POST /v1/function/" + fid + "/invoke",
-        "POST /v1/function/" + fid + "/invoke");
+    assertThat(server.requests())
+        .extracting(r -> r.method() + " " + r.path())
+        .containsExactly(
+            "POST /v1/function/" + fid + "/invoke",
+            "GET /v1/function",
+            "POST /v1/function/" + fid + "/invoke",
+            "POST /v1/function/" + fid + "/invoke",
+            "POST /v1/function/" + fid + "/invoke");
     assertThat(server.requests().get(1).query()).isEqualTo("project_name=proj&slug=summarizer");
     JsonNode slugStream = server.requests().get(4).json();
     assertThat(slugStream.get("stream").asBoolean()).isTrue();
@@ -308,8 +430,12 @@ class ApiCallsTest {
   @ParameterizedTest(name = "status {0}")
   @ValueSource(ints = {400, 401, 403, 404, 409, 422})
   void clientErrorsAreTypedAndNotRetried(int status, BraintrustTestServer server) {
-    server.faults().enqueue(Fault.status(status).header("x-bt-request-id", "req-" + status)
-        .body("{\"error\":\"nope " + status + "\"}"));
+    server
+        .faults()
+        .enqueue(
+            Fault.status(status)
+                .header("x-bt-request-id", "req-" + status)
+                .body("{\"error\":\"nope " + status + "\"}"));
     Throwable e = client(server).get(Resource.PROJECT, "p1").materialize().block(T).getThrowable();
 
     assertThat(e).isInstanceOf(BraintrustApiException.class);
@@ -325,8 +451,13 @@ class ApiCallsTest {
   @ValueSource(ints = {408, 429, 500, 502, 503, 504})
   void retryableStatusesAreRetriedUntilTheyGiveUp(int status, BraintrustTestServer server) {
     server.faults().enqueue(Fault.status(status), 10);
-    BraintrustClient client = BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl())
-        .maxRetries(2).backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build();
+    BraintrustClient client =
+        BraintrustClient.builder()
+            .apiKey(server.apiKey())
+            .baseUrl(server.baseUrl())
+            .maxRetries(2)
+            .backoff(Duration.ofMillis(1), Duration.ofMillis(2))
+            .build();
     Throwable e = client.get(Resource.PROJECT, "p1").materialize().block(T).getThrowable();
 
     assertThat(e).isInstanceOf(BraintrustApiException.class);

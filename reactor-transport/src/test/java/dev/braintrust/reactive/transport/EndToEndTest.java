@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import java.time.Duration;
@@ -27,17 +27,41 @@ class EndToEndTest {
   }
 
   /** InsertEvent's properties in the OpenAPI spec, plus the span fields rows carry. */
-  static final java.util.Set<String> INSERT_EVENT_FIELDS = java.util.Set.of(
-      "id", "input", "output", "expected", "error", "scores", "metadata", "tags", "metrics",
-      "span_attributes", "_is_merge", "span_id", "root_span_id", "span_parents", "created");
+  static final java.util.Set<String> INSERT_EVENT_FIELDS =
+      java.util.Set.of(
+          "id",
+          "input",
+          "output",
+          "expected",
+          "error",
+          "scores",
+          "metadata",
+          "tags",
+          "metrics",
+          "span_attributes",
+          "_is_merge",
+          "span_id",
+          "root_span_id",
+          "span_parents",
+          "created");
 
   @Test
-  void everyFieldOfASpanRowIsAnInsertEventFieldAndLateLogsMergeServerSide(BraintrustTestServer server) {
+  void everyFieldOfASpanRowIsAnInsertEventFieldAndLateLogsMergeServerSide(
+      BraintrustTestServer server) {
     try (BraintrustExporter exporter = BraintrustExporter.builder(client(server)).build()) {
       Tracer tracer = Tracer.create(exporter, Destination.projectLogsByName("shape"));
       Span s = tracer.startSpan("full", SpanType.FUNCTION);
-      s.log(Log.builder().input("i").output("o").expected("e").error("err").score("s", 0.2)
-          .metadata("m", 1).metric("tokens", 2).tag("t").build());
+      s.log(
+          Log.builder()
+              .input("i")
+              .output("o")
+              .expected("e")
+              .error("err")
+              .score("s", 0.2)
+              .metadata("m", 1)
+              .metric("tokens", 2)
+              .tag("t")
+              .build());
       s.end();
       exporter.flush().block(Duration.ofSeconds(10));
       s.score("human", 1.0);
@@ -48,14 +72,35 @@ class EndToEndTest {
       row.fieldNames().forEachRemaining(fields::add);
       fields.remove("_xact_id");
       assertThat(INSERT_EVENT_FIELDS).containsAll(fields);
-      assertThat(fields).contains("input", "output", "expected", "error", "scores", "metadata", "metrics",
-          "tags", "span_attributes", "span_id", "root_span_id", "created");
+      assertThat(fields)
+          .contains(
+              "input",
+              "output",
+              "expected",
+              "error",
+              "scores",
+              "metadata",
+              "metrics",
+              "tags",
+              "span_attributes",
+              "span_id",
+              "root_span_id",
+              "created");
       // A root row leaves span_parents out, as the official SDKs do.
       assertThat(fields).doesNotContain("span_parents");
       assertThat(row.get("scores").get("s").asDouble()).isEqualTo(0.2);
       assertThat(row.get("scores").get("human").asDouble()).isEqualTo(1.0);
       assertThat(row.get("output").asText()).isEqualTo("o");
-      assertThat(server.requests("/insert").get(1).json().get("events").get(0).get("_is_merge").asBoolean()).isTrue();
+      assertThat(
+              server
+                  .requests("/insert")
+                  .get(1)
+                  .json()
+                  .get("events")
+                  .get(0)
+                  .get("_is_merge")
+                  .asBoolean())
+          .isTrue();
     }
   }
 
@@ -67,15 +112,16 @@ class EndToEndTest {
       Span root = tracer.startSpan("handle-request", SpanType.TASK);
       root.input(Map.of("question", "What is 2+2?"));
       Span llm = root.startChild("chat", SpanType.LLM);
-      llm.log(Log.builder()
-          .input(List.of(Map.of("role", "user", "content", "What is 2+2?")))
-          .output("4")
-          .metric("prompt_tokens", 7)
-          .metric("completion_tokens", 1)
-          .metric("tokens", 8)
-          .score("correct", 1.0)
-          .metadata("model", "gpt-test")
-          .build());
+      llm.log(
+          Log.builder()
+              .input(List.of(Map.of("role", "user", "content", "What is 2+2?")))
+              .output("4")
+              .metric("prompt_tokens", 7)
+              .metric("completion_tokens", 1)
+              .metric("tokens", 8)
+              .score("correct", 1.0)
+              .metadata("model", "gpt-test")
+              .build());
       llm.end();
       root.output("4");
       root.end();
@@ -84,8 +130,9 @@ class EndToEndTest {
 
       String projectId = server.projectId("e2e");
       assertThat(projectId).isNotNull();
-      Map<String, ObjectNode> rows = server.projectLogs(projectId).stream()
-          .collect(Collectors.toMap(r -> r.get("span_id").asText(), r -> r));
+      Map<String, ObjectNode> rows =
+          server.projectLogs(projectId).stream()
+              .collect(Collectors.toMap(r -> r.get("span_id").asText(), r -> r));
       assertThat(rows).hasSize(2);
 
       ObjectNode r = rows.get(root.spanId());
@@ -115,11 +162,13 @@ class EndToEndTest {
       assertThat(r.get("metrics").get("start").asDouble()).isLessThanOrEqualTo(start);
       assertThat(c.get("created").asText()).isNotBlank();
 
-      assertThat(server.requests("/insert")).allSatisfy(req -> {
-        assertThat(req.header("content-encoding")).isEqualTo("gzip");
-        assertThat(req.header("authorization")).isEqualTo("Bearer " + server.apiKey());
-        assertThat(req.status()).isEqualTo(200);
-      });
+      assertThat(server.requests("/insert"))
+          .allSatisfy(
+              req -> {
+                assertThat(req.header("content-encoding")).isEqualTo("gzip");
+                assertThat(req.header("authorization")).isEqualTo("Bearer " + server.apiKey());
+                assertThat(req.status()).isEqualTo(200);
+              });
     }
   }
 }

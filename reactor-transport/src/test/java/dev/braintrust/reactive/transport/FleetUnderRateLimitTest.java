@@ -36,27 +36,42 @@ class FleetUnderRateLimitTest {
     LoopResources loops = LoopResources.create("fleet-http", 2, true);
     Scheduler encode = Schedulers.newParallel("fleet-encode", 2, true);
     ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
-    try (BraintrustTestServer server = BraintrustTestServer.builder().retainRows(false).build().start()) {
+    try (BraintrustTestServer server =
+        BraintrustTestServer.builder().retainRows(false).build().start()) {
       String pid = server.createProject("fleet");
       Destination dest = Destination.projectLogs(pid);
       // The fleet's natural rate is 12 requests/s (one flush per second each): limit it to 6.
       server.faults().rateLimit(6, 3, "/insert");
       List<BraintrustExporter> fleet = new ArrayList<>();
       for (int i = 0; i < EXPORTERS; i++) {
-        BraintrustClient client = BraintrustClient.builder().apiKey(server.apiKey())
-            .baseUrl(server.baseUrl()).loopResources(loops).build();
+        BraintrustClient client =
+            BraintrustClient.builder()
+                .apiKey(server.apiKey())
+                .baseUrl(server.baseUrl())
+                .loopResources(loops)
+                .build();
         fleet.add(BraintrustExporter.builder(client).encodeScheduler(encode).build());
       }
       AtomicInteger seq = new AtomicInteger();
-      producer.scheduleAtFixedRate(() -> {
-        for (int e = 0; e < EXPORTERS; e++) {
-          for (int i = 0; i < EVENTS_PER_TICK; i++) {
-            fleet.get(e).accept(BraintrustEvent.builder(dest, "f" + seq.incrementAndGet()).input(i).build());
-          }
-        }
-      }, 0, 50, TimeUnit.MILLISECONDS);
+      producer.scheduleAtFixedRate(
+          () -> {
+            for (int e = 0; e < EXPORTERS; e++) {
+              for (int i = 0; i < EVENTS_PER_TICK; i++) {
+                fleet
+                    .get(e)
+                    .accept(
+                        BraintrustEvent.builder(dest, "f" + seq.incrementAndGet())
+                            .input(i)
+                            .build());
+              }
+            }
+          },
+          0,
+          50,
+          TimeUnit.MILLISECONDS);
 
-      Await.until("seven seconds under the limit", () -> seq.get() >= EXPORTERS * EVENTS_PER_TICK * 140);
+      Await.until(
+          "seven seconds under the limit", () -> seq.get() >= EXPORTERS * EVENTS_PER_TICK * 140);
       producer.shutdown();
       assertThat(producer.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
       long[] deliveredWhileLimited = fleet.stream().mapToLong(x -> x.stats().delivered()).toArray();
@@ -70,7 +85,8 @@ class FleetUnderRateLimitTest {
       long throttled = limited.stream().filter(r -> r.status() == 429).count();
       long accepted = limited.stream().filter(r -> r.status() == 200).count();
       double jain = jain(deliveredWhileLimited);
-      System.out.printf("fleet: %d accepted, %d throttled (%.2f per accepted), Jain %.3f, drained in %.1f s%n",
+      System.out.printf(
+          "fleet: %d accepted, %d throttled (%.2f per accepted), Jain %.3f, drained in %.1f s%n",
           accepted, throttled, throttled / (double) accepted, jain, drainSeconds);
 
       long submitted = 0;

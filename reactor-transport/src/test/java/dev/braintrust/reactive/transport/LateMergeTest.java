@@ -22,7 +22,8 @@ class LateMergeTest {
 
   @Test
   void tagsLoggedBeforeAndAfterEndAllEndUpOnTheStoredRow(BraintrustTestServer server) {
-    BraintrustClient client = BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build();
+    BraintrustClient client =
+        BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build();
     try (BraintrustExporter exporter = BraintrustExporter.builder(client).build()) {
       Tracer tracer = Tracer.create(exporter, Destination.projectLogsByName("late-tags"));
       Span span = tracer.startSpan("answer", SpanType.TASK);

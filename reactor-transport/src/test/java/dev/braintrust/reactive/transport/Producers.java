@@ -18,22 +18,24 @@ final class Producers {
   }
 
   /** Runs {@code perThread} calls on each of {@code threads} threads and waits for all of them. */
-  static void run(int threads, int perThread, Duration deadline, Produce produce) throws InterruptedException {
+  static void run(int threads, int perThread, Duration deadline, Produce produce)
+      throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch go = new CountDownLatch(1);
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      pool.execute(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        for (int i = 0; i < perThread; i++) {
-          produce.produce(thread, i);
-        }
-      });
+      pool.execute(
+          () -> {
+            try {
+              go.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+            for (int i = 0; i < perThread; i++) {
+              produce.produce(thread, i);
+            }
+          });
     }
     go.countDown();
     pool.shutdown();

@@ -3,14 +3,14 @@ package dev.braintrust.reactive.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
-import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.export.DropReason;
 import dev.braintrust.reactive.core.export.EncodedBatch;
-import dev.braintrust.reactive.core.export.InsertResult;
-import dev.braintrust.reactive.core.export.Transport;
 import dev.braintrust.reactive.core.export.ExporterStats;
+import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.export.OverflowPolicy;
+import dev.braintrust.reactive.core.export.Transport;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.Fault;
 import java.io.File;
@@ -40,50 +40,65 @@ class ReliabilityTest {
 
   @Test
   void soakUnderFaultsDeliversOrCountsEveryEvent() throws Exception {
-    try (BraintrustTestServer server = BraintrustTestServer.builder().retainRows(false).build().start()) {
+    try (BraintrustTestServer server =
+        BraintrustTestServer.builder().retainRows(false).build().start()) {
       String pid = server.createProject("soak");
       Destination dest = Destination.projectLogs(pid);
-      server.faults()
+      server
+          .faults()
           .randomErrors(0.02, 503)
           .everyNth(31, Fault.rateLimited(0).onPathContaining("/insert"))
           .everyNth(53, Fault.disconnect().onPathContaining("/insert"))
           .everyNth(97, Fault.status(400).onPathContaining("/insert"))
-          .everyNth(401, Fault.status(503).delayed(Duration.ofMillis(1500)).onPathContaining("/insert"));
-      BraintrustClient client = BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl())
-          .backoff(Duration.ofMillis(5), Duration.ofMillis(100)).requestTimeout(Duration.ofSeconds(1)).build();
+          .everyNth(
+              401, Fault.status(503).delayed(Duration.ofMillis(1500)).onPathContaining("/insert"));
+      BraintrustClient client =
+          BraintrustClient.builder()
+              .apiKey(server.apiKey())
+              .baseUrl(server.baseUrl())
+              .backoff(Duration.ofMillis(5), Duration.ofMillis(100))
+              .requestTimeout(Duration.ofSeconds(1))
+              .build();
       AtomicLong rejected = new AtomicLong();
-      Transport counting = new Transport() {
-        @Override
-        public Mono<InsertResult> insert(Destination d, EncodedBatch b) {
-          return client.insert(d, b).doOnNext(r -> rejected.addAndGet(r.rejected().size()));
-        }
+      Transport counting =
+          new Transport() {
+            @Override
+            public Mono<InsertResult> insert(Destination d, EncodedBatch b) {
+              return client.insert(d, b).doOnNext(r -> rejected.addAndGet(r.rejected().size()));
+            }
 
-        @Override
-        public long maxRequestBytes() {
-          return client.maxRequestBytes();
-        }
+            @Override
+            public long maxRequestBytes() {
+              return client.maxRequestBytes();
+            }
 
-        @Override
-        public Mono<Void> shutdown() {
-          return client.shutdown();
-        }
-      };
-      BraintrustExporter exporter = BraintrustExporter.builder(counting)
-          .capacity(50_000)
-          .overflowPolicy(OverflowPolicy.block(Duration.ofMillis(50)))
-          .build();
+            @Override
+            public Mono<Void> shutdown() {
+              return client.shutdown();
+            }
+          };
+      BraintrustExporter exporter =
+          BraintrustExporter.builder(counting)
+              .capacity(50_000)
+              .overflowPolicy(OverflowPolicy.block(Duration.ofMillis(50)))
+              .build();
 
       int threads = 4;
       int perThread = SOAK_EVENTS / threads;
-      Producers.run(threads, perThread, Duration.ofMinutes(5),
+      Producers.run(
+          threads,
+          perThread,
+          Duration.ofMinutes(5),
           (thread, i) -> exporter.accept(event(dest, thread + ":" + i)));
       exporter.shutdown(Duration.ofMinutes(2)).block();
 
       ExporterStats s = exporter.stats();
       Set<String> onServer = server.rowIds("project_logs", pid);
-      System.out.printf("soak: submitted=%d accepted=%d delivered=%d on-server=%d failed=%d dropped=%s%n",
+      System.out.printf(
+          "soak: submitted=%d accepted=%d delivered=%d on-server=%d failed=%d dropped=%s%n",
           s.submitted(), s.accepted(), s.delivered(), onServer.size(), s.failed(), s.dropped());
-      System.out.printf("soak: delivered + failed + dropped = %d of %d submitted%n",
+      System.out.printf(
+          "soak: delivered + failed + dropped = %d of %d submitted%n",
           s.delivered() + s.failed() + s.droppedTotal(), s.submitted());
 
       assertThat(s.submitted()).isEqualTo((long) perThread * threads);
@@ -106,8 +121,13 @@ class ReliabilityTest {
     try (BraintrustTestServer server = BraintrustTestServer.builder().build().start()) {
       String pid = server.createProject("outage");
       VirtualTimeScheduler timer = VirtualTimeScheduler.create();
-      BraintrustClient client = BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl())
-          .maxRetries(20).timerScheduler(timer).build();
+      BraintrustClient client =
+          BraintrustClient.builder()
+              .apiKey(server.apiKey())
+              .baseUrl(server.baseUrl())
+              .maxRetries(20)
+              .timerScheduler(timer)
+              .build();
       BraintrustExporter exporter = BraintrustExporter.builder(client).build();
       server.stop();
       for (int i = 0; i < 50; i++) {
@@ -116,10 +136,22 @@ class ReliabilityTest {
       boolean[] flushed = new boolean[1];
       exporter.flush().subscribe(null, null, () -> flushed[0] = true);
 
-      Await.until("a refused connection", () -> client.meterRegistry().find("braintrust.http.requests")
-          .tag("outcome", "io_error").timers().stream().mapToLong(t -> t.count()).sum() >= 1);
+      Await.until(
+          "a refused connection",
+          () ->
+              client
+                      .meterRegistry()
+                      .find("braintrust.http.requests")
+                      .tag("outcome", "io_error")
+                      .timers()
+                      .stream()
+                      .mapToLong(t -> t.count())
+                      .sum()
+                  >= 1);
       server.start();
-      Await.until("delivery after the server is back", () -> flushed[0],
+      Await.until(
+          "delivery after the server is back",
+          () -> flushed[0],
           () -> timer.advanceTimeBy(Duration.ofSeconds(1)));
 
       assertThat(server.projectLogs(pid)).hasSize(50);
@@ -134,16 +166,29 @@ class ReliabilityTest {
   void aResponseSlowerThanTheClientTimeoutIsRetried() {
     try (BraintrustTestServer server = BraintrustTestServer.builder().build().start()) {
       String pid = server.createProject("slow");
-      server.faults().enqueue(Fault.status(503).delayed(Duration.ofSeconds(2)).onPathContaining("/insert"));
-      BraintrustClient client = BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl())
-          .requestTimeout(Duration.ofMillis(300)).backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
+      server
+          .faults()
+          .enqueue(Fault.status(503).delayed(Duration.ofSeconds(2)).onPathContaining("/insert"));
+      BraintrustClient client =
+          BraintrustClient.builder()
+              .apiKey(server.apiKey())
+              .baseUrl(server.baseUrl())
+              .requestTimeout(Duration.ofMillis(300))
+              .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
+              .build();
 
       try (BraintrustExporter exporter = BraintrustExporter.builder(client).build()) {
         exporter.accept(event(Destination.projectLogs(pid), "s1"));
         exporter.flush().block(Duration.ofSeconds(20));
       }
       assertThat(server.rowIds("project_logs", pid)).containsExactly("s1");
-      assertThat(client.meterRegistry().find("braintrust.http.requests").tag("outcome", "io_error").timer().count())
+      assertThat(
+              client
+                  .meterRegistry()
+                  .find("braintrust.http.requests")
+                  .tag("outcome", "io_error")
+                  .timer()
+                  .count())
           .isEqualTo(1);
     }
   }
@@ -153,11 +198,20 @@ class ReliabilityTest {
     try (BraintrustTestServer server = BraintrustTestServer.builder().build().start()) {
       String pid = server.createProject("hook");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          ShutdownHookProbe.class.getName(), server.baseUrl(), server.apiKey(), pid, "500")
-          .redirectErrorStream(true)
-          .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "braintrust-hook-probe.log"))
-          .start();
+      Process p =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  ShutdownHookProbe.class.getName(),
+                  server.baseUrl(),
+                  server.apiKey(),
+                  pid,
+                  "500")
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  new File(System.getProperty("java.io.tmpdir"), "braintrust-hook-probe.log"))
+              .start();
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).isZero();
       assertThat(server.rowIds("project_logs", pid)).hasSize(500);
@@ -169,16 +223,26 @@ class ReliabilityTest {
     try (BraintrustTestServer server = BraintrustTestServer.builder().build().start();
         LogCapture logs = new LogCapture()) {
       String pid = server.createProject("deadline");
-      server.faults().everyNth(1, Fault.status(503).delayed(Duration.ofSeconds(5)).onPathContaining("/insert"));
-      BraintrustExporter exporter = BraintrustExporter.builder(BraintrustClient.builder()
-          .apiKey(server.apiKey()).baseUrl(server.baseUrl()).build()).maxBatchEvents(10).build();
+      server
+          .faults()
+          .everyNth(
+              1, Fault.status(503).delayed(Duration.ofSeconds(5)).onPathContaining("/insert"));
+      BraintrustExporter exporter =
+          BraintrustExporter.builder(
+                  BraintrustClient.builder()
+                      .apiKey(server.apiKey())
+                      .baseUrl(server.baseUrl())
+                      .build())
+              .maxBatchEvents(10)
+              .build();
       for (int i = 0; i < 35; i++) {
         exporter.accept(event(Destination.projectLogs(pid), "d" + i));
       }
       exporter.shutdown(Duration.ofMillis(500)).block(Duration.ofSeconds(10));
 
       ExporterStats s = exporter.stats();
-      // Every batch was in a request the server never answered in time: fate unknown, counted apart.
+      // Every batch was in a request the server never answered in time: fate unknown, counted
+      // apart.
       assertThat(s.dropped(DropReason.IN_FLIGHT_AT_DEADLINE)).isEqualTo(35);
       assertThat(s.delivered() + s.failed() + s.droppedTotal()).isEqualTo(35);
       assertThat(logs.messages.stream().filter(m -> m.contains("shutdown_deadline"))).hasSize(1);
@@ -190,8 +254,10 @@ class ReliabilityTest {
     String secret = "sk-must-not-leak-0123456789";
     try (BraintrustTestServer server = BraintrustTestServer.builder().build().start();
         LogCapture logs = new LogCapture()) {
-      BraintrustExporter exporter = BraintrustExporter.builder(BraintrustClient.builder()
-          .apiKey(secret).baseUrl(server.baseUrl()).build()).build();
+      BraintrustExporter exporter =
+          BraintrustExporter.builder(
+                  BraintrustClient.builder().apiKey(secret).baseUrl(server.baseUrl()).build())
+              .build();
       exporter.accept(event(Destination.projectLogsByName("p"), "k1"));
       exporter.accept(event(Destination.projectLogs("nope"), "k2"));
       exporter.shutdown(Duration.ofSeconds(5)).block();

@@ -20,16 +20,16 @@ import reactor.test.StepVerifier;
 
 /**
  * The client's event loops and connection pool: its own by default (so an application disposing
- * Reactor Netty's global ones first doesn't strand the last batches), the caller's when given.
- * The servers here are JDK servers: the testkit runs on the global loops these tests dispose.
+ * Reactor Netty's global ones first doesn't strand the last batches), the caller's when given. The
+ * servers here are JDK servers: the testkit runs on the global loops these tests dispose.
  */
 class ResourcesTest {
   static final Duration T = Duration.ofSeconds(10);
   static final Destination D = Destination.projectLogs("p");
 
   static EncodedBatch batch(String id) {
-    return EncodedBatch.of(List.of(new EventEncoder()
-        .encode(BraintrustEvent.builder(D, id).input(1).build()).json()));
+    return EncodedBatch.of(
+        List.of(new EventEncoder().encode(BraintrustEvent.builder(D, id).input(1).build()).json()));
   }
 
   static BraintrustClientBuilder client(StubServer server) {
@@ -37,16 +37,19 @@ class ResourcesTest {
   }
 
   @Test
-  void anInsertInFlightWhenTheGlobalLoopsAreDisposedStillArrivesAndSoDoLaterOnes() throws Exception {
+  void anInsertInFlightWhenTheGlobalLoopsAreDisposedStillArrivesAndSoDoLaterOnes()
+      throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    try (StubServer server = new StubServer(r -> {
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return StubServer.Reply.json(200, "{\"row_ids\":[\"x\"]}");
-    })) {
+    try (StubServer server =
+        new StubServer(
+            r -> {
+              try {
+                release.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return StubServer.Reply.json(200, "{\"row_ids\":[\"x\"]}");
+            })) {
       // No retries: a request cut off with the global loops would otherwise be sent twice.
       BraintrustClient client = client(server).maxRetries(0).build();
       CompletableFuture<InsertResult> inFlight = client.insert(D, batch("in-flight")).toFuture();
@@ -83,7 +86,8 @@ class ResourcesTest {
     LoopResources loops = LoopResources.create("caller-loops", 1, true);
     ConnectionProvider pool = ConnectionProvider.create("caller-pool", 2);
     try (StubServer server = StubServer.insertSink()) {
-      BraintrustClient client = client(server).loopResources(loops).connectionProvider(pool).build();
+      BraintrustClient client =
+          client(server).loopResources(loops).connectionProvider(pool).build();
 
       Thread io = client.insert(D, batch("a")).map(r -> Thread.currentThread()).block(T);
       client.shutdown().block(T);
@@ -92,8 +96,15 @@ class ResourcesTest {
       assertThat(loops.isDisposed()).isFalse();
       assertThat(pool.isDisposed()).isFalse();
       // Still usable by their owner: another client on the same loops and pool gets through.
-      assertThat(client(server).loopResources(loops).connectionProvider(pool).build()
-          .insert(D, batch("b")).block(T).rows()).isEqualTo(1);
+      assertThat(
+              client(server)
+                  .loopResources(loops)
+                  .connectionProvider(pool)
+                  .build()
+                  .insert(D, batch("b"))
+                  .block(T)
+                  .rows())
+          .isEqualTo(1);
     } finally {
       pool.disposeLater().block(T);
       loops.disposeLater().block(T);
@@ -112,8 +123,11 @@ class ResourcesTest {
       client.close();
 
       StepVerifier.create(client.insert(D, batch("b")))
-          .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
-              .hasMessageStartingWith("this BraintrustClient is shut down"))
+          .expectErrorSatisfies(
+              e ->
+                  assertThat(e)
+                      .isInstanceOf(IllegalStateException.class)
+                      .hasMessageStartingWith("this BraintrustClient is shut down"))
           .verify(T);
       assertThat(server.requests).hasSize(1);
     }

@@ -29,8 +29,9 @@ class RowIsolationTest {
     List<byte[]> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       double score = bad.contains(i) ? 1.5 : 0.5;
-      rows.add(("{\"id\":\"r" + i + "\",\"input\":" + i + ",\"scores\":{\"acc\":" + score + "}}")
-          .getBytes(StandardCharsets.UTF_8));
+      rows.add(
+          ("{\"id\":\"r" + i + "\",\"input\":" + i + ",\"scores\":{\"acc\":" + score + "}}")
+              .getBytes(StandardCharsets.UTF_8));
     }
     return EncodedBatch.of(rows);
   }
@@ -40,7 +41,10 @@ class RowIsolationTest {
   }
 
   static Set<String> ids(IntStream range, Set<Integer> except) {
-    return range.filter(i -> !except.contains(i)).mapToObj(i -> "r" + i).collect(Collectors.toSet());
+    return range
+        .filter(i -> !except.contains(i))
+        .mapToObj(i -> "r" + i)
+        .collect(Collectors.toSet());
   }
 
   @Test
@@ -52,16 +56,19 @@ class RowIsolationTest {
 
     assertThat(r.rejected()).containsExactly(new InsertResult.Rejected(11, SCORE_ERROR));
     assertThat(r.rows()).isEqualTo(15);
-    assertThat(server.rowIds("project_logs", pid)).isEqualTo(ids(IntStream.range(0, 16), Set.of(11)));
+    assertThat(server.rowIds("project_logs", pid))
+        .isEqualTo(ids(IntStream.range(0, 16), Set.of(11)));
     // Halving towards row 11: 16 rows, then 8+8, 4+4, 2+2, 1+1. Four levels, two requests each.
-    assertThat(server.requests("/insert")).extracting(RecordedRequest::status)
+    assertThat(server.requests("/insert"))
+        .extracting(RecordedRequest::status)
         .containsExactly(400, 200, 400, 400, 200, 400, 200, 400, 200);
     assertThat(r.requests()).isEqualTo(9);
     client.close();
   }
 
   @Test
-  void rejectedIndexesCountFromTheBatchGivenToInsertEvenWhenThatIsAHalf(BraintrustTestServer server) {
+  void rejectedIndexesCountFromTheBatchGivenToInsertEvenWhenThatIsAHalf(
+      BraintrustTestServer server) {
     String pid = server.createProject("offsets");
     BraintrustClient client = client(server);
     // The second half of a 20-row batch: its rows 3 and 6 are rows 13 and 16 of the whole.
@@ -71,7 +78,8 @@ class RowIsolationTest {
 
     assertThat(r.rejected()).extracting(InsertResult.Rejected::index).containsExactly(3, 6);
     assertThat(r.rows()).isEqualTo(8);
-    assertThat(server.rowIds("project_logs", pid)).isEqualTo(ids(IntStream.range(10, 20), Set.of(13, 16)));
+    assertThat(server.rowIds("project_logs", pid))
+        .isEqualTo(ids(IntStream.range(10, 20), Set.of(13, 16)));
     client.close();
   }
 
@@ -80,10 +88,13 @@ class RowIsolationTest {
     String pid = server.createProject("all-bad");
     BraintrustClient client = client(server);
 
-    InsertResult r = client.insert(Destination.projectLogs(pid), rows(5, Set.of(0, 1, 2, 3, 4))).block(T);
+    InsertResult r =
+        client.insert(Destination.projectLogs(pid), rows(5, Set.of(0, 1, 2, 3, 4))).block(T);
 
     assertThat(r.rows()).isZero();
-    assertThat(r.rejected()).extracting(InsertResult.Rejected::index).containsExactly(0, 1, 2, 3, 4);
+    assertThat(r.rejected())
+        .extracting(InsertResult.Rejected::index)
+        .containsExactly(0, 1, 2, 3, 4);
     assertThat(r.rejected()).extracting(InsertResult.Rejected::reason).containsOnly(SCORE_ERROR);
     // Every split of n rows costs one request per node of the halving tree: 2n - 1.
     assertThat(server.requests("/insert")).hasSize(9);

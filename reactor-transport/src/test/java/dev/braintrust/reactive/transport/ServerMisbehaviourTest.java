@@ -9,9 +9,9 @@ import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.internal.EventEncoder;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 /** Replies a real server shouldn't send, from a JDK server, and what the client makes of them. */
@@ -20,33 +20,43 @@ class ServerMisbehaviourTest {
   static final Destination D = Destination.projectLogs("p");
 
   static EncodedBatch batch(String id) {
-    return EncodedBatch.of(List.of(new EventEncoder()
-        .encode(BraintrustEvent.builder(D, id).input(1).build()).json()));
+    return EncodedBatch.of(
+        List.of(new EventEncoder().encode(BraintrustEvent.builder(D, id).input(1).build()).json()));
   }
 
   static BraintrustClient client(StubServer server) {
-    return BraintrustClient.builder().apiKey("test-key").baseUrl(server.baseUrl())
-        .backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build();
+    return BraintrustClient.builder()
+        .apiKey("test-key")
+        .baseUrl(server.baseUrl())
+        .backoff(Duration.ofMillis(1), Duration.ofMillis(2))
+        .build();
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "an HTML page | text/html | <!DOCTYPE html><html><body>Sign in to continue</body></html>"
-          + " | text/html: <!DOCTYPE html><html><body>Sign in to continue</body></html>",
-      "JSON without row_ids | application/json | {\"ok\":true} | application/json: {\"ok\":true}",
-      "an empty body | application/json | '' | an empty body"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "an HTML page | text/html | <!DOCTYPE html><html><body>Sign in to continue</body></html>"
+            + " | text/html: <!DOCTYPE html><html><body>Sign in to continue</body></html>",
+        "JSON without row_ids | application/json | {\"ok\":true} | application/json: {\"ok\":true}",
+        "an empty body | application/json | '' | an empty body"
+      })
   void aSuccessStatusWithoutAnInsertResponseIsAFailureNotADelivery(
       String what, String contentType, String body, String shown) throws Exception {
     try (StubServer server = new StubServer(r -> StubServer.Reply.of(200, contentType, body))) {
       BraintrustClient client = client(server);
 
       StepVerifier.create(client.insert(D, batch("a")))
-          .expectErrorSatisfies(e -> {
-            assertThat(e).isInstanceOf(BraintrustApiException.class).hasMessage(
-                "POST /v1/project_logs/p/insert failed with status 200: expected an insert response with"
-                    + " 'row_ids', got " + shown);
-            assertThat(((BraintrustApiException) e).isRetryable()).isFalse();
-          })
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e)
+                    .isInstanceOf(BraintrustApiException.class)
+                    .hasMessage(
+                        "POST /v1/project_logs/p/insert failed with status 200: expected an insert response with"
+                            + " 'row_ids', got "
+                            + shown);
+                assertThat(((BraintrustApiException) e).isRetryable()).isFalse();
+              })
           .verify(T);
       assertThat(server.requests).hasSize(1);
       client.close();
@@ -68,15 +78,21 @@ class ServerMisbehaviourTest {
 
   @Test
   void fetchEndsWithAnErrorNamingTheCursorWhenTheServerRepeatsIt() throws Exception {
-    try (StubServer server = new StubServer(r -> StubServer.Reply.json(200,
-        "{\"events\":[{\"id\":\"r1\"}],\"cursor\":\"c-42\"}"))) {
+    try (StubServer server =
+        new StubServer(
+            r ->
+                StubServer.Reply.json(200, "{\"events\":[{\"id\":\"r1\"}],\"cursor\":\"c-42\"}"))) {
       BraintrustClient client = client(server);
 
       StepVerifier.create(client.fetch(D, 10, List.of()))
           .expectNextCount(1)
-          .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(BraintrustException.class)
-              .hasMessage("fetch /v1/project_logs/p/fetch: the server returned cursor 'c-42' a second time;"
-                  + " stopping rather than asking for the same rows again"))
+          .expectErrorSatisfies(
+              e ->
+                  assertThat(e)
+                      .isInstanceOf(BraintrustException.class)
+                      .hasMessage(
+                          "fetch /v1/project_logs/p/fetch: the server returned cursor 'c-42' a second time;"
+                              + " stopping rather than asking for the same rows again"))
           .verify(T);
       assertThat(server.requests).hasSize(2);
       assertThat(server.requests.get(1).json().get("cursor").asText()).isEqualTo("c-42");
@@ -86,12 +102,14 @@ class ServerMisbehaviourTest {
 
   @Test
   void fetchEndsWithAnErrorWhenACursorComesWithAnEmptyPage() throws Exception {
-    try (StubServer server = new StubServer(r -> StubServer.Reply.json(200, "{\"events\":[],\"cursor\":\"c-7\"}"))) {
+    try (StubServer server =
+        new StubServer(r -> StubServer.Reply.json(200, "{\"events\":[],\"cursor\":\"c-7\"}"))) {
       BraintrustClient client = client(server);
 
       StepVerifier.create(client.fetch(D))
-          .expectErrorMessage("fetch /v1/project_logs/p/fetch: the server returned cursor 'c-7' with an empty page;"
-              + " stopping rather than asking for the same rows again")
+          .expectErrorMessage(
+              "fetch /v1/project_logs/p/fetch: the server returned cursor 'c-7' with an empty page;"
+                  + " stopping rather than asking for the same rows again")
           .verify(T);
       assertThat(server.requests).hasSize(1);
       client.close();

@@ -34,16 +34,19 @@ class ShutdownLivenessTest {
   @BeforeEach
   void startSilentServer() throws IOException {
     silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    acceptor = new Thread(() -> {
-      try {
-        while (!silent.isClosed()) {
-          // Read nothing, answer nothing: the request hangs until the client gives up.
-          held.add(silent.accept());
-        }
-      } catch (IOException closed) {
-        // The test is over.
-      }
-    }, "silent-server");
+    acceptor =
+        new Thread(
+            () -> {
+              try {
+                while (!silent.isClosed()) {
+                  // Read nothing, answer nothing: the request hangs until the client gives up.
+                  held.add(silent.accept());
+                }
+              } catch (IOException closed) {
+                // The test is over.
+              }
+            },
+            "silent-server");
     acceptor.setDaemon(true);
     acceptor.start();
   }
@@ -57,11 +60,12 @@ class ShutdownLivenessTest {
   }
 
   BraintrustExporter exporter(Duration shutdownTimeout) {
-    BraintrustClient client = BraintrustClient.builder()
-        .apiKey("k")
-        .baseUrl("http://127.0.0.1:" + silent.getLocalPort())
-        .requestTimeout(Duration.ofSeconds(60))
-        .build();
+    BraintrustClient client =
+        BraintrustClient.builder()
+            .apiKey("k")
+            .baseUrl("http://127.0.0.1:" + silent.getLocalPort())
+            .requestTimeout(Duration.ofSeconds(60))
+            .build();
     return BraintrustExporter.builder(client).shutdownTimeout(shutdownTimeout).build();
   }
 
@@ -81,7 +85,8 @@ class ShutdownLivenessTest {
     CompletableFuture.runAsync(exporter::close).get(10, TimeUnit.SECONDS);
 
     assertThat(flushed).isCompletedExceptionally();
-    assertThatThrownBy(flushed::join).hasCauseInstanceOf(BraintrustExportException.class)
+    assertThatThrownBy(flushed::join)
+        .hasCauseInstanceOf(BraintrustExportException.class)
         .hasMessageContaining("3 event(s) were not delivered");
     ExporterStats s = exporter.stats();
     assertThat(s.dropped(DropReason.IN_FLIGHT_AT_DEADLINE)).isEqualTo(3);
@@ -92,7 +97,7 @@ class ShutdownLivenessTest {
   void aFlushAfterCloseAnswersAtOnceAndASecondCloseDoesNotWaitAgain() throws Exception {
     BraintrustExporter exporter = exporter(Duration.ofMillis(300));
     exporter.accept(event(1));
-    exporter.flush().subscribe(null, e -> { });
+    exporter.flush().subscribe(null, e -> {});
     Await.until("the request reached the server", () -> !held.isEmpty());
     CompletableFuture.runAsync(exporter::close).get(10, TimeUnit.SECONDS);
 

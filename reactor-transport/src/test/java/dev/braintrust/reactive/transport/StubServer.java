@@ -73,11 +73,14 @@ final class StubServer implements AutoCloseable {
 
   final List<Request> requests = new CopyOnWriteArrayList<>();
   private final HttpServer server;
-  private final ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-    Thread t = new Thread(r, "stub-server");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService pool =
+      Executors.newFixedThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "stub-server");
+            t.setDaemon(true);
+            return t;
+          });
 
   StubServer(Function<Request, Reply> handler) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -88,12 +91,13 @@ final class StubServer implements AutoCloseable {
 
   /** Answers every insert with the row ids a real server would send. */
   static StubServer insertSink() throws IOException {
-    return new StubServer(r -> {
-      JsonNode events = r.json().path("events");
-      var ids = MAPPER.createObjectNode().putArray("row_ids");
-      events.forEach(e -> ids.add(e.path("id").asText()));
-      return Reply.json(200, "{\"row_ids\":" + ids + "}");
-    });
+    return new StubServer(
+        r -> {
+          JsonNode events = r.json().path("events");
+          var ids = MAPPER.createObjectNode().putArray("row_ids");
+          events.forEach(e -> ids.add(e.path("id").asText()));
+          return Reply.json(200, "{\"row_ids\":" + ids + "}");
+        });
   }
 
   String baseUrl() {
@@ -113,7 +117,8 @@ final class StubServer implements AutoCloseable {
       }
       Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       headers.putAll(ex.getRequestHeaders());
-      Request req = new Request(ex.getRequestMethod(), ex.getRequestURI().toString(), headers, body);
+      Request req =
+          new Request(ex.getRequestMethod(), ex.getRequestURI().toString(), headers, body);
       requests.add(req);
       Reply reply = handler.apply(req);
       byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);

@@ -13,9 +13,9 @@ import dev.braintrust.reactive.spring.internal.ExporterLifecycle;
 import dev.braintrust.reactive.transport.AiProxy;
 import dev.braintrust.reactive.transport.BraintrustClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.jspecify.annotations.Nullable;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -29,14 +29,16 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 
 /**
- * The client, the exporter and the tracer from {@code braintrust.*} properties, each replaceable
- * by a bean of your own, and the shutdown that delivers the last spans. Meters go to the
- * application's {@link MeterRegistry} and user values are written with its {@link ObjectMapper}
- * when there is one.
+ * The client, the exporter and the tracer from {@code braintrust.*} properties, each replaceable by
+ * a bean of your own, and the shutdown that delivers the last spans. Meters go to the application's
+ * {@link MeterRegistry} and user values are written with its {@link ObjectMapper} when there is
+ * one.
  */
-@AutoConfiguration(afterName = {
-    "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-    "org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration"})
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+      "org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration"
+    })
 @EnableConfigurationProperties(BraintrustProperties.class)
 public class BraintrustAutoConfiguration {
   private static final Log LOG = LogFactory.getLog(BraintrustAutoConfiguration.class);
@@ -44,13 +46,16 @@ public class BraintrustAutoConfiguration {
   /** The tracer everything else uses; it discards spans when tracing is off or has no API key. */
   @Bean
   @ConditionalOnMissingBean
-  public Tracer braintrustTracer(ObjectProvider<BraintrustExporter> exporter,
-      BraintrustProperties properties, Environment environment) {
+  public Tracer braintrustTracer(
+      ObjectProvider<BraintrustExporter> exporter,
+      BraintrustProperties properties,
+      Environment environment) {
     BraintrustExporter sink = properties.isEnabled() ? exporter.getIfUnique() : null;
     if (sink == null) {
       if (properties.isEnabled()) {
-        LOG.warn("No Braintrust exporter (braintrust.api-key, or BRAINTRUST_API_KEY, is not set):"
-            + " spans are discarded");
+        LOG.warn(
+            "No Braintrust exporter (braintrust.api-key, or BRAINTRUST_API_KEY, is not set):"
+                + " spans are discarded");
       }
       return Tracer.create(SpanSink.noop(), Destination.projectLogsByName("discarded"));
     }
@@ -63,8 +68,11 @@ public class BraintrustAutoConfiguration {
     String project = blankToNull(properties.getProject());
     if (destination != null && project != null) {
       throw new IllegalStateException(
-          "set braintrust.project or braintrust.destination, not both (got '" + project + "' and '"
-              + destination + "')");
+          "set braintrust.project or braintrust.destination, not both (got '"
+              + project
+              + "' and '"
+              + destination
+              + "')");
     }
     if (destination != null) {
       return Destination.parse(destination);
@@ -73,16 +81,17 @@ public class BraintrustAutoConfiguration {
       project = blankToNull(environment.getProperty("spring.application.name"));
     }
     if (project == null) {
-      throw new IllegalStateException("set braintrust.project (the Braintrust project whose logs"
-          + " receive the spans), braintrust.destination or spring.application.name");
+      throw new IllegalStateException(
+          "set braintrust.project (the Braintrust project whose logs"
+              + " receive the spans), braintrust.destination or spring.application.name");
     }
     return Destination.projectLogsByName(project);
   }
 
   /** Flushes and closes every exporter once the web server has stopped taking requests. */
   @Bean
-  public ExporterLifecycle braintrustExporterLifecycle(ObjectProvider<BraintrustExporter> exporters,
-      BraintrustProperties properties) {
+  public ExporterLifecycle braintrustExporterLifecycle(
+      ObjectProvider<BraintrustExporter> exporters, BraintrustProperties properties) {
     return new ExporterLifecycle(exporters, properties.getExporter().getShutdownTimeout());
   }
 
@@ -90,7 +99,8 @@ public class BraintrustAutoConfiguration {
     return s == null || s.isBlank() ? null : s.trim();
   }
 
-  // Nested configurations are processed in @Order: the exporter's condition needs the client's bean.
+  // Nested configurations are processed in @Order: the exporter's condition needs the client's
+  // bean.
 
   /** The API client, when an API key is configured. */
   @Configuration(proxyBeanMethods = false)
@@ -102,17 +112,18 @@ public class BraintrustAutoConfiguration {
     // The exporter shuts the client down when it closes, so Spring must not do it as well.
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
-    BraintrustClient braintrustClient(BraintrustProperties properties,
-        ObjectProvider<MeterRegistry> registry) {
+    BraintrustClient braintrustClient(
+        BraintrustProperties properties, ObjectProvider<MeterRegistry> registry) {
       BraintrustProperties.Client c = properties.getClient();
-      var builder = BraintrustClient.builder()
-          .apiKey(properties.getApiKey())
-          .baseUrl(properties.getApiUrl())
-          .requestTimeout(c.getRequestTimeout())
-          .maxRetries(c.getMaxRetries())
-          .maxConnections(c.getMaxConnections())
-          .gzip(c.isGzip())
-          .allowInsecureHttp(c.isAllowInsecureHttp());
+      var builder =
+          BraintrustClient.builder()
+              .apiKey(properties.getApiKey())
+              .baseUrl(properties.getApiUrl())
+              .requestTimeout(c.getRequestTimeout())
+              .maxRetries(c.getMaxRetries())
+              .maxConnections(c.getMaxConnections())
+              .gzip(c.isGzip())
+              .allowInsecureHttp(c.isAllowInsecureHttp());
       if (c.getImpersonateUser() != null && !c.getImpersonateUser().isBlank()) {
         builder.impersonateUser(c.getImpersonateUser());
       }
@@ -138,17 +149,21 @@ public class BraintrustAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    BraintrustExporter braintrustExporter(Transport transport, BraintrustProperties properties,
-        ObjectProvider<MeterRegistry> registry, ObjectProvider<ObjectMapper> objectMapper) {
+    BraintrustExporter braintrustExporter(
+        Transport transport,
+        BraintrustProperties properties,
+        ObjectProvider<MeterRegistry> registry,
+        ObjectProvider<ObjectMapper> objectMapper) {
       BraintrustProperties.Exporter e = properties.getExporter();
-      BraintrustExporterBuilder builder = BraintrustExporter.builder(transport)
-          .capacity(e.getCapacity())
-          .overflowPolicy(policy(e))
-          .maxBatchEvents(e.getMaxBatchEvents())
-          .maxBatchBytes(e.getMaxBatchBytes().toBytes())
-          .flushInterval(e.getFlushInterval())
-          .maxConcurrentRequests(e.getMaxConcurrentRequests())
-          .shutdownTimeout(e.getShutdownTimeout());
+      BraintrustExporterBuilder builder =
+          BraintrustExporter.builder(transport)
+              .capacity(e.getCapacity())
+              .overflowPolicy(policy(e))
+              .maxBatchEvents(e.getMaxBatchEvents())
+              .maxBatchBytes(e.getMaxBatchBytes().toBytes())
+              .flushInterval(e.getFlushInterval())
+              .maxConcurrentRequests(e.getMaxConcurrentRequests())
+              .shutdownTimeout(e.getShutdownTimeout());
       registry.ifUnique(builder::meterRegistry);
       objectMapper.ifUnique(builder::objectMapper);
       return builder.build();

@@ -42,35 +42,38 @@ public final class BraintrustExchangeFilter implements ExchangeFilterFunction {
 
   @Override
   public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-    return Mono.deferContextual(ctx -> {
-      Span parent = Tracing.currentSpan(ctx);
-      if (parent == null) {
-        return next.exchange(request);
-      }
-      String method = request.method().name();
-      Span span = tracer.startSpan(method + " " + target(request), SpanType.TASK, parent);
-      span.log(Log.builder()
-          .metadata("http.request.method", method)
-          .metadata("url.full", redacted(request.url()))
-          .build());
-      ClientRequest sent = request;
-      String header = Traceparent.format(span);
-      if (header != null && !request.headers().containsKey(Traceparent.HEADER)) {
-        sent = ClientRequest.from(request).header(Traceparent.HEADER, header).build();
-      }
-      return next.exchange(sent)
-          .doOnNext(response -> {
-            int status = response.statusCode().value();
-            span.metadata("http.response.status_code", status);
-            if (status >= 500) {
-              span.log(Log.builder().error("HTTP " + status).build());
-            }
-          })
-          .doOnError(span::error)
-          .doOnCancel(() -> span.metadata("cancelled", true))
-          .doFinally(s -> span.end())
-          .contextWrite(c -> Tracing.withSpan(c, span));
-    });
+    return Mono.deferContextual(
+        ctx -> {
+          Span parent = Tracing.currentSpan(ctx);
+          if (parent == null) {
+            return next.exchange(request);
+          }
+          String method = request.method().name();
+          Span span = tracer.startSpan(method + " " + target(request), SpanType.TASK, parent);
+          span.log(
+              Log.builder()
+                  .metadata("http.request.method", method)
+                  .metadata("url.full", redacted(request.url()))
+                  .build());
+          ClientRequest sent = request;
+          String header = Traceparent.format(span);
+          if (header != null && !request.headers().containsKey(Traceparent.HEADER)) {
+            sent = ClientRequest.from(request).header(Traceparent.HEADER, header).build();
+          }
+          return next.exchange(sent)
+              .doOnNext(
+                  response -> {
+                    int status = response.statusCode().value();
+                    span.metadata("http.response.status_code", status);
+                    if (status >= 500) {
+                      span.log(Log.builder().error("HTTP " + status).build());
+                    }
+                  })
+              .doOnError(span::error)
+              .doOnCancel(() -> span.metadata("cancelled", true))
+              .doFinally(s -> span.end())
+              .contextWrite(c -> Tracing.withSpan(c, span));
+        });
   }
 
   private static String target(ClientRequest request) {
@@ -111,7 +114,8 @@ public final class BraintrustExchangeFilter implements ExchangeFilterFunction {
       String[] pairs = query.split("&");
       for (int i = 0; i < pairs.length; i++) {
         int eq = pairs[i].indexOf('=');
-        s.append(i == 0 ? "" : "&").append(eq < 0 ? pairs[i] : pairs[i].substring(0, eq))
+        s.append(i == 0 ? "" : "&")
+            .append(eq < 0 ? pairs[i] : pairs[i].substring(0, eq))
             .append(eq < 0 ? "" : "=REDACTED");
       }
     }

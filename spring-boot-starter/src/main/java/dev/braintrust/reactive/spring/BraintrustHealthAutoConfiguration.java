@@ -10,8 +10,11 @@ import org.springframework.context.annotation.Bean;
 
 /** The {@link BraintrustHealthIndicator} when Spring Boot Actuator is present. */
 @AutoConfiguration(after = BraintrustAutoConfiguration.class)
-@ConditionalOnClass(name = {"org.springframework.boot.actuate.health.AbstractHealthIndicator",
-    "org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator"})
+@ConditionalOnClass(
+    name = {
+      "org.springframework.boot.actuate.health.AbstractHealthIndicator",
+      "org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator"
+    })
 @ConditionalOnBean(BraintrustExporter.class)
 @ConditionalOnEnabledHealthIndicator("braintrust")
 public class BraintrustHealthAutoConfiguration {

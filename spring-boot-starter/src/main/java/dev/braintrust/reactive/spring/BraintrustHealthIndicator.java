@@ -7,10 +7,10 @@ import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 
 /**
- * Reports the exporter under {@code /actuator/health/braintrust}: queue fill, counters and the
- * last delivery error. Export trouble never makes the application unhealthy (the status stays
- * {@code UP}, a load balancer must not pull an instance because tracing is behind); only a shut
- * down exporter is {@code OUT_OF_SERVICE}. Watch the details, or the {@code braintrust.*} meters.
+ * Reports the exporter under {@code /actuator/health/braintrust}: queue fill, counters and the last
+ * delivery error. Export trouble never makes the application unhealthy (the status stays {@code
+ * UP}, a load balancer must not pull an instance because tracing is behind); only a shut down
+ * exporter is {@code OUT_OF_SERVICE}. Watch the details, or the {@code braintrust.*} meters.
  */
 public final class BraintrustHealthIndicator extends AbstractHealthIndicator {
   private final BraintrustExporter exporter;
@@ -31,9 +31,11 @@ public final class BraintrustHealthIndicator extends AbstractHealthIndicator {
     } else {
       builder.up();
     }
-    builder.withDetail("queued", queued)
+    builder
+        .withDetail("queued", queued)
         .withDetail("capacity", capacity)
-        .withDetail("queueFill", capacity == 0 ? 0.0 : Math.round(1000.0 * queued / capacity) / 1000.0)
+        .withDetail(
+            "queueFill", capacity == 0 ? 0.0 : Math.round(1000.0 * queued / capacity) / 1000.0)
         .withDetail("pending", s.pending())
         .withDetail("delivered", s.delivered())
         .withDetail("failed", s.failed())

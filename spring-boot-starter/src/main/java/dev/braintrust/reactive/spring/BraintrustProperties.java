@@ -10,13 +10,16 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code braintrust.*} properties. Only {@code braintrust.api-key} and {@code
- * braintrust.project} are needed; {@code BRAINTRUST_API_KEY}, {@code BRAINTRUST_API_URL} and
- * {@code BRAINTRUST_PROJECT} in the environment bind to them as well.
+ * braintrust.project} are needed; {@code BRAINTRUST_API_KEY}, {@code BRAINTRUST_API_URL} and {@code
+ * BRAINTRUST_PROJECT} in the environment bind to them as well.
  */
 @ConfigurationProperties("braintrust")
 public class BraintrustProperties {
 
-  /** Whether to trace at all. When false, the Tracer bean discards every span and nothing else is set up. */
+  /**
+   * Whether to trace at all. When false, the Tracer bean discards every span and nothing else is
+   * set up.
+   */
   private boolean enabled = true;
 
   /**
@@ -25,7 +28,10 @@ public class BraintrustProperties {
    */
   private @Nullable String apiKey;
 
-  /** API URL: https://api.braintrust.dev (US), https://api-eu.braintrust.dev (EU) or a self-hosted one. */
+  /**
+   * API URL: https://api.braintrust.dev (US), https://api-eu.braintrust.dev (EU) or a self-hosted
+   * one.
+   */
   private String apiUrl = "https://api.braintrust.dev";
 
   /**
@@ -114,7 +120,9 @@ public class BraintrustProperties {
     /** Most events buffered before the overflow policy applies. */
     private int capacity = 10_000;
 
-    /** What to do when the buffer is full: drop-newest, drop-oldest or block (up to block-timeout). */
+    /**
+     * What to do when the buffer is full: drop-newest, drop-oldest or block (up to block-timeout).
+     */
     private OverflowPolicy.Kind overflowPolicy = OverflowPolicy.Kind.DROP_NEWEST;
 
     /** How long a producer waits for room under the block policy (never on event-loop threads). */
@@ -324,7 +332,10 @@ public class BraintrustProperties {
 
   /** Spans for calls made with the application's WebClient.Builder. */
   public static class WebClient {
-    /** Whether outgoing WebClient calls inside a traced request become child spans and carry traceparent. */
+    /**
+     * Whether outgoing WebClient calls inside a traced request become child spans and carry
+     * traceparent.
+     */
     private boolean enabled = true;
 
     public boolean isEnabled() {
@@ -336,9 +347,13 @@ public class BraintrustProperties {
     }
   }
 
-  /** @Traced on Spring beans. */
+  /**
+   * @Traced on Spring beans.
+   */
   public static class Traced {
-    /** Whether beans with @Traced methods (or classes) are proxied so those methods run in spans. */
+    /**
+     * Whether beans with @Traced methods (or classes) are proxied so those methods run in spans.
+     */
     private boolean enabled = true;
 
     public boolean isEnabled() {

@@ -11,18 +11,23 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 
 /**
- * {@link Traced} on Spring beans: classes (no interface needed) and their methods, including
- * {@code Mono}, {@code Flux} and {@code CompletableFuture} results, which end their span on their
- * terminal signal.
+ * {@link Traced} on Spring beans: classes (no interface needed) and their methods, including {@code
+ * Mono}, {@code Flux} and {@code CompletableFuture} results, which end their span on their terminal
+ * signal.
  */
 @AutoConfiguration(after = BraintrustAutoConfiguration.class)
-@ConditionalOnBooleanProperty(name = {"braintrust.enabled", "braintrust.traced.enabled"}, matchIfMissing = true)
+@ConditionalOnBooleanProperty(
+    name = {"braintrust.enabled", "braintrust.traced.enabled"},
+    matchIfMissing = true)
 public class BraintrustTracedAutoConfiguration {
 
-  /** Static, as bean post-processors must be, so it doesn't instantiate this configuration early. */
+  /**
+   * Static, as bean post-processors must be, so it doesn't instantiate this configuration early.
+   */
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-  public static TracedBeanPostProcessor braintrustTracedBeanPostProcessor(ObjectProvider<Tracer> tracer) {
+  public static TracedBeanPostProcessor braintrustTracedBeanPostProcessor(
+      ObjectProvider<Tracer> tracer) {
     return new TracedBeanPostProcessor(tracer);
   }
 }

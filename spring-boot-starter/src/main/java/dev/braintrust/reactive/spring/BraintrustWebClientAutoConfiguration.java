@@ -10,12 +10,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Adds {@link BraintrustExchangeFilter} to every {@code WebClient.Builder} Spring Boot provides,
- * so calls made inside a traced request are child spans and carry {@code traceparent}.
+ * Adds {@link BraintrustExchangeFilter} to every {@code WebClient.Builder} Spring Boot provides, so
+ * calls made inside a traced request are child spans and carry {@code traceparent}.
  */
 @AutoConfiguration(after = BraintrustAutoConfiguration.class)
 @ConditionalOnClass({WebClient.class, WebClientCustomizer.class})
-@ConditionalOnBooleanProperty(name = {"braintrust.enabled", "braintrust.web-client.enabled"}, matchIfMissing = true)
+@ConditionalOnBooleanProperty(
+    name = {"braintrust.enabled", "braintrust.web-client.enabled"},
+    matchIfMissing = true)
 @ConditionalOnBean(Tracer.class)
 public class BraintrustWebClientAutoConfiguration {
 

@@ -27,8 +27,8 @@ import reactor.core.publisher.Mono;
 /**
  * Opens a root {@code task} span per request and puts it in the Reactor {@code Context}, so every
  * traced call made while handling the request is its child. Once the handler has run, the span is
- * renamed after the route pattern ({@code GET /orders/{id}}, never the raw path) and records
- * {@code http.request.method}, {@code http.route}, {@code url.path} (no query) and {@code
+ * renamed after the route pattern ({@code GET /orders/{id}}, never the raw path) and records {@code
+ * http.request.method}, {@code http.route}, {@code url.path} (no query) and {@code
  * http.response.status_code} as metadata; its start and end give the duration. A 5xx records the
  * error; a 4xx records only {@code error.type}. A valid inbound W3C {@code traceparent} makes the
  * span a child of the caller's.
@@ -48,12 +48,16 @@ public final class BraintrustWebFilter implements WebFilter, Ordered {
    * A filter starting spans with {@code tracer}, skipping paths that match {@code excludePaths}
    * (patterns such as {@code /actuator/**}, within the application's base path).
    */
-  public BraintrustWebFilter(Tracer tracer, List<String> excludePaths, boolean acceptTraceparent,
+  public BraintrustWebFilter(
+      Tracer tracer,
+      List<String> excludePaths,
+      boolean acceptTraceparent,
       boolean traceStaticResources) {
     this.tracer = Objects.requireNonNull(tracer, "tracer");
-    this.excluded = excludePaths.stream()
-        .map(p -> PathPatternParser.defaultInstance.parse(p))
-        .collect(Collectors.toUnmodifiableList());
+    this.excluded =
+        excludePaths.stream()
+            .map(p -> PathPatternParser.defaultInstance.parse(p))
+            .collect(Collectors.toUnmodifiableList());
     this.acceptTraceparent = acceptTraceparent;
     this.traceStaticResources = traceStaticResources;
   }
@@ -72,24 +76,29 @@ public final class BraintrustWebFilter implements WebFilter, Ordered {
         return chain.filter(exchange);
       }
     }
-    return Mono.deferContextual(ctx -> {
-      String method = request.getMethod().name();
-      Span parent = acceptTraceparent
-          ? Traceparent.parse(request.getHeaders().getFirst(Traceparent.HEADER), tracer.destination())
-          : null;
-      if (parent == null) {
-        parent = Tracing.currentSpan(ctx);
-      }
-      Span span = tracer.startSpan(method, SpanType.TASK, parent);
-      return chain.filter(exchange)
-          .doOnSuccess(v -> finish(exchange, span, null))
-          .doOnError(e -> finish(exchange, span, e))
-          .doOnCancel(() -> {
-            span.metadata("cancelled", true);
-            finish(exchange, span, null);
-          })
-          .contextWrite(c -> Tracing.withSpan(c, span));
-    });
+    return Mono.deferContextual(
+        ctx -> {
+          String method = request.getMethod().name();
+          Span parent =
+              acceptTraceparent
+                  ? Traceparent.parse(
+                      request.getHeaders().getFirst(Traceparent.HEADER), tracer.destination())
+                  : null;
+          if (parent == null) {
+            parent = Tracing.currentSpan(ctx);
+          }
+          Span span = tracer.startSpan(method, SpanType.TASK, parent);
+          return chain
+              .filter(exchange)
+              .doOnSuccess(v -> finish(exchange, span, null))
+              .doOnError(e -> finish(exchange, span, e))
+              .doOnCancel(
+                  () -> {
+                    span.metadata("cancelled", true);
+                    finish(exchange, span, null);
+                  })
+              .contextWrite(c -> Tracing.withSpan(c, span));
+        });
   }
 
   private void finish(ServerWebExchange exchange, Span span, @Nullable Throwable error) {
@@ -103,10 +112,11 @@ public final class BraintrustWebFilter implements WebFilter, Ordered {
     String method = exchange.getRequest().getMethod().name();
     PathPattern route = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
     // Everything in one log at the end: one merge into the span instead of several.
-    Log.Builder log = Log.builder()
-        .metadata("http.request.method", method)
-        .metadata("url.path", exchange.getRequest().getPath().value())
-        .metadata("http.response.status_code", status);
+    Log.Builder log =
+        Log.builder()
+            .metadata("http.request.method", method)
+            .metadata("url.path", exchange.getRequest().getPath().value())
+            .metadata("http.response.status_code", status);
     // The resource handler's catch-all pattern says nothing about a missing file.
     if (route != null && !staticResource) {
       span.updateName(method + " " + route.getPatternString());

@@ -14,7 +14,9 @@ import org.springframework.web.server.WebFilter;
 @AutoConfiguration(after = BraintrustAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(WebFilter.class)
-@ConditionalOnBooleanProperty(name = {"braintrust.enabled", "braintrust.web.enabled"}, matchIfMissing = true)
+@ConditionalOnBooleanProperty(
+    name = {"braintrust.enabled", "braintrust.web.enabled"},
+    matchIfMissing = true)
 @ConditionalOnBean(Tracer.class)
 public class BraintrustWebFluxAutoConfiguration {
 
@@ -23,7 +25,7 @@ public class BraintrustWebFluxAutoConfiguration {
   @ConditionalOnMissingBean
   public BraintrustWebFilter braintrustWebFilter(Tracer tracer, BraintrustProperties properties) {
     BraintrustProperties.Web web = properties.getWeb();
-    return new BraintrustWebFilter(tracer, web.getExcludePaths(), web.isAcceptTraceparent(),
-        web.isTraceStaticResources());
+    return new BraintrustWebFilter(
+        tracer, web.getExcludePaths(), web.isAcceptTraceparent(), web.isTraceStaticResources());
   }
 }

@@ -37,21 +37,28 @@ class GracefulShutdownTest {
 
   @Test
   void closingTheContextDeliversTheSpansOfEveryRequestIncludingOneStillInFlight() throws Exception {
-    ConfigurableApplicationContext app = TestApp.run(server.baseUrl(), "shutdown",
-        "--braintrust.exporter.flush-interval=1h",
-        "--spring.reactor.netty.shutdown-quiet-period=0s");
+    ConfigurableApplicationContext app =
+        TestApp.run(
+            server.baseUrl(),
+            "shutdown",
+            "--braintrust.exporter.flush-interval=1h",
+            "--spring.reactor.netty.shutdown-quiet-period=0s");
     // The production condition: Spring disposes the shared loops when the context stops.
     assertThat(app.getBean(ReactorResourceFactory.class).isUseGlobalResources()).isTrue();
     BraintrustExporter exporter = app.getBean(BraintrustExporter.class);
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://localhost:" + TestApp.port(app);
     for (int i = 0; i < 5; i++) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/orders/s" + i)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/orders/s" + i)).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
     }
-    CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
-        HttpRequest.newBuilder(URI.create(base + "/slow/last")).build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> inFlight =
+        http.sendAsync(
+            HttpRequest.newBuilder(URI.create(base + "/slow/last")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(TestApp.SlowRequests.ENTERED.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(Rows.of(server, "shutdown")).isEmpty();
 
@@ -60,10 +67,13 @@ class GracefulShutdownTest {
     // Graceful shutdown let the last request finish; its span was delivered after it.
     assertThat(inFlight.get(10, TimeUnit.SECONDS).body()).isEqualTo("released");
     List<ObjectNode> rows = Rows.of(server, "shutdown");
-    // Five spans per order (request, service, LLM, outgoing call, the call's server side) + the slow one.
+    // Five spans per order (request, service, LLM, outgoing call, the call's server side) + the
+    // slow one.
     assertThat(rows).hasSize(5 * 5 + 1);
-    assertThat(rows).filteredOn(r -> "/slow/last".equals(meta(r, "url.path").asText()))
-        .singleElement().satisfies(r -> assertThat(name(r)).isEqualTo("GET /slow/{id}"));
+    assertThat(rows)
+        .filteredOn(r -> "/slow/last".equals(meta(r, "url.path").asText()))
+        .singleElement()
+        .satisfies(r -> assertThat(name(r)).isEqualTo("GET /slow/{id}"));
     ExporterStats stats = exporter.stats();
     assertThat(stats.delivered()).isEqualTo(stats.submitted()).isEqualTo(26);
     assertThat(exporter.isShutdown()).isTrue();
@@ -71,13 +81,18 @@ class GracefulShutdownTest {
 
   @Test
   void theShutdownEndsByItsDeadlineWhenTheApiIsUnreachable() throws Exception {
-    ConfigurableApplicationContext app = TestApp.run(server.baseUrl(), "unreachable",
-        "--braintrust.exporter.flush-interval=1h",
-        "--braintrust.exporter.shutdown-timeout=1s",
-        "--spring.reactor.netty.shutdown-quiet-period=0s");
+    ConfigurableApplicationContext app =
+        TestApp.run(
+            server.baseUrl(),
+            "unreachable",
+            "--braintrust.exporter.flush-interval=1h",
+            "--braintrust.exporter.shutdown-timeout=1s",
+            "--spring.reactor.netty.shutdown-quiet-period=0s");
     BraintrustExporter exporter = app.getBean(BraintrustExporter.class);
     HttpClient http = HttpClient.newHttpClient();
-    http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + TestApp.port(app) + "/missing/x")).build(),
+    http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + TestApp.port(app) + "/missing/x"))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
     server.stop();
 

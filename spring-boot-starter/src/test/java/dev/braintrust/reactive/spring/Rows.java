@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /** Reading span rows back from the testkit, waiting for them with a deadline. */
@@ -21,9 +21,14 @@ final class Rows {
     return id == null ? List.of() : server.projectLogs(id);
   }
 
-  /** Polls {@code rows} (running {@code step} between polls) until {@code done}; fails after 20 s. */
-  static List<ObjectNode> await(String what, Supplier<List<ObjectNode>> rows,
-      Predicate<List<ObjectNode>> done, Runnable step) {
+  /**
+   * Polls {@code rows} (running {@code step} between polls) until {@code done}; fails after 20 s.
+   */
+  static List<ObjectNode> await(
+      String what,
+      Supplier<List<ObjectNode>> rows,
+      Predicate<List<ObjectNode>> done,
+      Runnable step) {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (true) {
       List<ObjectNode> now = rows.get();
@@ -58,18 +63,27 @@ final class Rows {
 
   /** The rows of one trace, by span id. */
   static Map<String, ObjectNode> trace(List<ObjectNode> rows, String rootSpanId) {
-    return rows.stream().filter(r -> r.path("root_span_id").asText().equals(rootSpanId))
+    return rows.stream()
+        .filter(r -> r.path("root_span_id").asText().equals(rootSpanId))
         .collect(Collectors.toMap(Rows::spanId, r -> r, (a, b) -> b));
   }
 
   /** The one row whose span is named {@code name} and whose parent is {@code parent}. */
   static ObjectNode child(Map<String, ObjectNode> trace, ObjectNode parent, String name) {
-    List<ObjectNode> found = trace.values().stream()
-        .filter(r -> name.equals(name(r)) && parents(r).equals(List.of(spanId(parent))))
-        .collect(Collectors.toList());
+    List<ObjectNode> found =
+        trace.values().stream()
+            .filter(r -> name.equals(name(r)) && parents(r).equals(List.of(spanId(parent))))
+            .collect(Collectors.toList());
     if (found.size() != 1) {
-      throw new AssertionError("expected one '" + name + "' under '" + name(parent) + "', found "
-          + found.size() + " in " + trace.values());
+      throw new AssertionError(
+          "expected one '"
+              + name
+              + "' under '"
+              + name(parent)
+              + "', found "
+              + found.size()
+              + " in "
+              + trace.values());
     }
     return found.get(0);
   }

@@ -26,18 +26,24 @@ import reactor.core.scheduler.Schedulers;
 /** A WebFlux application as a user would write it: no Braintrust wiring, only annotations. */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
-@org.springframework.context.annotation.Import({TestApp.Orders.class, TestApp.OrderService.class,
-    TestApp.Inventory.class, TestApp.SlowRequests.class})
+@org.springframework.context.annotation.Import({
+  TestApp.Orders.class,
+  TestApp.OrderService.class,
+  TestApp.Inventory.class,
+  TestApp.SlowRequests.class
+})
 public class TestApp {
 
   /** Starts the app on a free port against {@code apiUrl}, as {@code main} would. */
   static ConfigurableApplicationContext run(String apiUrl, String project, String... more) {
-    List<String> args = new java.util.ArrayList<>(List.of(
-        "--server.port=0",
-        "--spring.main.banner-mode=off",
-        "--braintrust.api-key=test-key",
-        "--braintrust.api-url=" + apiUrl,
-        "--braintrust.project=" + project));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--spring.main.banner-mode=off",
+                "--braintrust.api-key=test-key",
+                "--braintrust.api-url=" + apiUrl,
+                "--braintrust.project=" + project));
     args.addAll(List.of(more));
     return SpringApplication.run(TestApp.class, args.toArray(String[]::new));
   }
@@ -90,14 +96,23 @@ public class TestApp {
     }
 
     public Mono<Map<String, String>> describe(String id) {
-      Mono<ChatCompletion> text = llm.chatCompletion(Map.of("model", "fake-model",
-          "messages", List.of(Map.of("role", "user", "content", "describe order " + id))));
+      Mono<ChatCompletion> text =
+          llm.chatCompletion(
+              Map.of(
+                  "model",
+                  "fake-model",
+                  "messages",
+                  List.of(Map.of("role", "user", "content", "describe order " + id))));
       // The port is known only once the server runs; the template names the span.
       String port = env.getProperty("local.server.port");
-      return text.flatMap(c -> inventory.get()
-          .uri("http://localhost:{port}/inventory/{sku}?token=s3cret", port, id)
-          .retrieve().bodyToMono(String.class)
-          .map(stock -> Map.of("id", id, "description", c.content(), "stock", stock)));
+      return text.flatMap(
+          c ->
+              inventory
+                  .get()
+                  .uri("http://localhost:{port}/inventory/{sku}?token=s3cret", port, id)
+                  .retrieve()
+                  .bodyToMono(String.class)
+                  .map(stock -> Map.of("id", id, "description", c.content(), "stock", stock)));
     }
 
     @Traced(name = "explode")
@@ -130,10 +145,11 @@ public class TestApp {
 
     @GetMapping("/slow/{id}")
     Mono<String> slow(@PathVariable String id) {
-      return Mono.defer(() -> {
-        ENTERED.countDown();
-        return Mono.fromFuture(RELEASE, false);
-      });
+      return Mono.defer(
+          () -> {
+            ENTERED.countDown();
+            return Mono.fromFuture(RELEASE, false);
+          });
     }
 
     @EventListener

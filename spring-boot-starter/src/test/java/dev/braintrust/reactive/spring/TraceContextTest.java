@@ -30,10 +30,17 @@ class TraceContextTest {
 
   @Test
   void malformedHeadersAreIgnored() {
-    String[] bad = {null, "", "00-" + TRACE + "-" + SPAN, "00-" + TRACE.toUpperCase() + "-" + SPAN + "-01",
-        "00-" + "0".repeat(32) + "-" + SPAN + "-01", "00-" + TRACE + "-" + "0".repeat(16) + "-01",
-        "ff-" + TRACE + "-" + SPAN + "-01", "00-" + TRACE + "-" + SPAN + "-01-extra",
-        "00-" + TRACE + "-" + SPAN + "-0g"};
+    String[] bad = {
+      null,
+      "",
+      "00-" + TRACE + "-" + SPAN,
+      "00-" + TRACE.toUpperCase() + "-" + SPAN + "-01",
+      "00-" + "0".repeat(32) + "-" + SPAN + "-01",
+      "00-" + TRACE + "-" + "0".repeat(16) + "-01",
+      "ff-" + TRACE + "-" + SPAN + "-01",
+      "00-" + TRACE + "-" + SPAN + "-01-extra",
+      "00-" + TRACE + "-" + SPAN + "-0g"
+    };
     for (String h : bad) {
       assertThat(Traceparent.parse(h, DEST)).as(String.valueOf(h)).isNull();
     }
@@ -42,7 +49,9 @@ class TraceContextTest {
   @Test
   void aChildOfTheRemoteParentJoinsItsTraceAndAnnouncesItselfDownstream() {
     Tracer tracer = Tracer.create(SpanSink.noop(), DEST);
-    Span child = tracer.startSpan("GET /x", SpanType.TASK, Traceparent.parse("00-" + TRACE + "-" + SPAN + "-01", DEST));
+    Span child =
+        tracer.startSpan(
+            "GET /x", SpanType.TASK, Traceparent.parse("00-" + TRACE + "-" + SPAN + "-01", DEST));
     assertThat(child.rootSpanId()).isEqualTo(TRACE);
     assertThat(child.parentSpanIds()).containsExactly(SPAN);
     assertThat(Traceparent.format(child)).isEqualTo("00-" + TRACE + "-" + child.spanId() + "-01");
@@ -50,7 +59,9 @@ class TraceContextTest {
 
   @Test
   void urlsLoseUserInfoAndQueryValues() {
-    assertThat(BraintrustExchangeFilter.redacted(URI.create("https://bob:pw@api.example.com:8443/v1/x?key=abc&flag&q=1")))
+    assertThat(
+            BraintrustExchangeFilter.redacted(
+                URI.create("https://bob:pw@api.example.com:8443/v1/x?key=abc&flag&q=1")))
         .isEqualTo("https://api.example.com:8443/v1/x?key=REDACTED&flag&q=REDACTED");
     assertThat(BraintrustExchangeFilter.redacted(URI.create("http://h/p"))).isEqualTo("http://h/p");
   }

@@ -4,7 +4,6 @@ import static dev.braintrust.reactive.spring.Rows.child;
 import static dev.braintrust.reactive.spring.Rows.meta;
 import static dev.braintrust.reactive.spring.Rows.name;
 import static dev.braintrust.reactive.spring.Rows.parents;
-import static dev.braintrust.reactive.spring.Rows.spanId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,11 +44,14 @@ class WebFluxAppTest {
   @BeforeAll
   static void start() {
     server = BraintrustTestServer.builder().build().start();
-    app = TestApp.run(server.baseUrl(), PROJECT,
-        "--spring.reactor.context-propagation=auto",
-        "--management.endpoint.health.show-details=always",
-        "--braintrust.exporter.shutdown-timeout=3s",
-        "--spring.reactor.netty.shutdown-quiet-period=0s");
+    app =
+        TestApp.run(
+            server.baseUrl(),
+            PROJECT,
+            "--spring.reactor.context-propagation=auto",
+            "--management.endpoint.health.show-details=always",
+            "--braintrust.exporter.shutdown-timeout=3s",
+            "--spring.reactor.netty.shutdown-quiet-period=0s");
     exporter = app.getBean(BraintrustExporter.class);
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
@@ -69,8 +71,9 @@ class WebFluxAppTest {
   }
 
   static HttpRequest request(String path, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + TestApp.port(app) + path))
-        .timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + TestApp.port(app) + path))
+            .timeout(Duration.ofSeconds(10));
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
@@ -79,14 +82,19 @@ class WebFluxAppTest {
 
   /** Flushes until the rows satisfy {@code done}. */
   static List<ObjectNode> rowsWhen(String what, Predicate<List<ObjectNode>> done) {
-    return Rows.await(what, () -> Rows.of(server, PROJECT), done,
+    return Rows.await(
+        what,
+        () -> Rows.of(server, PROJECT),
+        done,
         () -> exporter.flush().block(Duration.ofSeconds(10)));
   }
 
   /** The request span of the one request made to {@code path} (only server spans have url.path). */
   static ObjectNode rootFor(List<ObjectNode> rows, String path) {
-    List<ObjectNode> found = rows.stream().filter(r -> path.equals(meta(r, "url.path").asText()))
-        .collect(Collectors.toList());
+    List<ObjectNode> found =
+        rows.stream()
+            .filter(r -> path.equals(meta(r, "url.path").asText()))
+            .collect(Collectors.toList());
     assertThat(found).as("request spans for " + path).hasSize(1);
     return found.get(0);
   }
@@ -100,13 +108,17 @@ class WebFluxAppTest {
   }
 
   @Test
-  void aRequestIsOneTreeFromTheRouteSpanThroughTheServiceToTheLlmAndTheOutgoingCall() throws Exception {
+  void aRequestIsOneTreeFromTheRouteSpanThroughTheServiceToTheLlmAndTheOutgoingCall()
+      throws Exception {
     HttpResponse<String> res = get("/orders/42");
     assertThat(res.statusCode()).isEqualTo(200);
-    assertThat(JSON.readTree(res.body()).path("description").asText()).isEqualTo("echo: describe order 42");
+    assertThat(JSON.readTree(res.body()).path("description").asText())
+        .isEqualTo("echo: describe order 42");
 
-    List<ObjectNode> rows = rowsWhen("the /orders/42 tree", r -> hasRequest(r, "/orders/42")
-        && hasRequest(r, "/inventory/42") && r.size() >= 5);
+    List<ObjectNode> rows =
+        rowsWhen(
+            "the /orders/42 tree",
+            r -> hasRequest(r, "/orders/42") && hasRequest(r, "/inventory/42") && r.size() >= 5);
     ObjectNode root = rootFor(rows, "/orders/42");
     Map<String, ObjectNode> trace = traceOf(rows, root);
 
@@ -150,7 +162,8 @@ class WebFluxAppTest {
     assertThat(meta(root, "error.type").asText()).isEqualTo("java.lang.IllegalStateException");
     assertThat(root.path("error").asText()).startsWith("java.lang.IllegalStateException: boom 9");
     ObjectNode service = child(traceOf(rows, root), root, "explode");
-    assertThat(service.path("error").asText()).startsWith("java.lang.IllegalStateException: boom 9");
+    assertThat(service.path("error").asText())
+        .startsWith("java.lang.IllegalStateException: boom 9");
   }
 
   @Test
@@ -158,7 +171,8 @@ class WebFluxAppTest {
     assertThat(get("/missing/3").statusCode()).isEqualTo(404);
     assertThat(get("/nowhere").statusCode()).isEqualTo(404);
 
-    List<ObjectNode> rows = rowsWhen("the 404s", r -> hasRequest(r, "/missing/3") && hasRequest(r, "/nowhere"));
+    List<ObjectNode> rows =
+        rowsWhen("the 404s", r -> hasRequest(r, "/missing/3") && hasRequest(r, "/nowhere"));
     ObjectNode missing = rootFor(rows, "/missing/3");
     assertThat(name(missing)).isEqualTo("GET /missing/{id}");
     assertThat(meta(missing, "http.response.status_code").asInt()).isEqualTo(404);
@@ -177,8 +191,10 @@ class WebFluxAppTest {
     get("/missing/tp", "traceparent", "00-" + traceId + "-" + callerSpan + "-01");
     get("/missing/bad-tp", "traceparent", "00-zz-not-valid");
 
-    List<ObjectNode> rows = rowsWhen("the traceparent requests",
-        r -> hasRequest(r, "/missing/tp") && hasRequest(r, "/missing/bad-tp"));
+    List<ObjectNode> rows =
+        rowsWhen(
+            "the traceparent requests",
+            r -> hasRequest(r, "/missing/tp") && hasRequest(r, "/missing/bad-tp"));
     ObjectNode root = rootFor(rows, "/missing/tp");
     assertThat(root.path("root_span_id").asText()).isEqualTo(traceId);
     assertThat(parents(root)).containsExactly(callerSpan);
@@ -190,15 +206,22 @@ class WebFluxAppTest {
   @Test
   void concurrentRequestsKeepTheirTreesApart() throws Exception {
     int n = 16;
-    List<CompletableFuture<HttpResponse<String>>> sent = IntStream.range(0, n)
-        .mapToObj(i -> http.sendAsync(request("/orders/c" + i), HttpResponse.BodyHandlers.ofString()))
-        .collect(Collectors.toList());
+    List<CompletableFuture<HttpResponse<String>>> sent =
+        IntStream.range(0, n)
+            .mapToObj(
+                i -> http.sendAsync(request("/orders/c" + i), HttpResponse.BodyHandlers.ofString()))
+            .collect(Collectors.toList());
     for (CompletableFuture<HttpResponse<String>> f : sent) {
       assertThat(f.get().statusCode()).isEqualTo(200);
     }
 
-    List<ObjectNode> rows = rowsWhen("all concurrent trees", r -> IntStream.range(0, n)
-        .allMatch(i -> hasRequest(r, "/orders/c" + i) && hasRequest(r, "/inventory/c" + i)));
+    List<ObjectNode> rows =
+        rowsWhen(
+            "all concurrent trees",
+            r ->
+                IntStream.range(0, n)
+                    .allMatch(
+                        i -> hasRequest(r, "/orders/c" + i) && hasRequest(r, "/inventory/c" + i)));
     List<String> traces = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ObjectNode root = rootFor(rows, "/orders/c" + i);
@@ -206,16 +229,19 @@ class WebFluxAppTest {
       assertThat(trace).hasSize(5);
       ObjectNode service = child(trace, root, "OrderService.describe");
       assertThat(service.path("input").path("id").asText()).isEqualTo("c" + i);
-      assertThat(child(trace, service, "Chat Completion").path("input").toString()).contains("describe order c" + i + "\"");
+      assertThat(child(trace, service, "Chat Completion").path("input").toString())
+          .contains("describe order c" + i + "\"");
       ObjectNode call = child(trace, service, "GET /inventory/{sku}");
-      assertThat(meta(child(trace, call, "GET /inventory/{sku}"), "url.path").asText()).isEqualTo("/inventory/c" + i);
+      assertThat(meta(child(trace, call, "GET /inventory/{sku}"), "url.path").asText())
+          .isEqualTo("/inventory/c" + i);
       traces.add(root.path("root_span_id").asText());
     }
     assertThat(traces).doesNotHaveDuplicates();
   }
 
   @Test
-  void blockingCodeOnAnotherThreadSeesTheRequestSpanThroughAutomaticContextPropagation() throws Exception {
+  void blockingCodeOnAnotherThreadSeesTheRequestSpanThroughAutomaticContextPropagation()
+      throws Exception {
     assertThat(get("/blocking/5").body()).isEqualTo("item-5");
 
     List<ObjectNode> rows = rowsWhen("the blocking request", r -> hasRequest(r, "/blocking/5"));
@@ -234,7 +260,8 @@ class WebFluxAppTest {
     assertThat(body.path("details").has("queueFill")).isTrue();
 
     get("/missing/after-health");
-    List<ObjectNode> rows = rowsWhen("a later request", r -> hasRequest(r, "/missing/after-health"));
+    List<ObjectNode> rows =
+        rowsWhen("a later request", r -> hasRequest(r, "/missing/after-health"));
     assertThat(rows).noneMatch(r -> meta(r, "url.path").asText().startsWith("/actuator"));
 
     MeterRegistry registry = app.getBean(MeterRegistry.class);

@@ -78,14 +78,22 @@ public final class BraintrustTestServer implements AutoCloseable {
     functions.register(routes);
     new ProxyHandler(model).register(routes);
     new AnthropicHandler(model).register(routes);
-    FaultHandler faultHandler = new FaultHandler(path -> {
-      Fault f = faults.next(path);
-      return f == null ? null
-          : new FaultHandler.Plan(f.statusCode(), f.headers(), f.bodyText(), f.delayTime(), f.isDisconnect());
-    });
-    this.gateway = new Gateway(
-        new Gateway.Settings(b.apiKey, b.acceptGzip, b.maxBodyBytes, b.retainRows),
-        routes.build(), faultHandler, requests, streams);
+    FaultHandler faultHandler =
+        new FaultHandler(
+            path -> {
+              Fault f = faults.next(path);
+              return f == null
+                  ? null
+                  : new FaultHandler.Plan(
+                      f.statusCode(), f.headers(), f.bodyText(), f.delayTime(), f.isDisconnect());
+            });
+    this.gateway =
+        new Gateway(
+            new Gateway.Settings(b.apiKey, b.acceptGzip, b.maxBodyBytes, b.retainRows),
+            routes.build(),
+            faultHandler,
+            requests,
+            streams);
   }
 
   /** A builder with defaults: loopback, a free port, key {@value #DEFAULT_API_KEY}. */
@@ -97,7 +105,8 @@ public final class BraintrustTestServer implements AutoCloseable {
   public synchronized BraintrustTestServer start() {
     if (server == null) {
       int port = boundPort != 0 ? boundPort : requestedPort;
-      DisposableServer s = HttpServer.create().host(host).port(port).handle(gateway::handle).bindNow();
+      DisposableServer s =
+          HttpServer.create().host(host).port(port).handle(gateway::handle).bindNow();
       boundPort = s.port();
       server = s;
     }
@@ -159,7 +168,8 @@ public final class BraintrustTestServer implements AutoCloseable {
    * streamed, the arguments arrive in fragments as OpenAI sends them.
    */
   public BraintrustTestServer scriptModelToolCall(String name, String arguments) {
-    model.scriptToolCall(Objects.requireNonNull(name, "name"), Objects.requireNonNull(arguments, "arguments"));
+    model.scriptToolCall(
+        Objects.requireNonNull(name, "name"), Objects.requireNonNull(arguments, "arguments"));
     return this;
   }
 
@@ -210,24 +220,31 @@ public final class BraintrustTestServer implements AutoCloseable {
 
   /** Creates (or gets) an experiment in a project and returns its id. */
   public String createExperiment(String projectId, String name) {
-    return objects.getOrCreate("experiment", "name", name, projectId, Json.object()).get("id").asText();
+    return objects
+        .getOrCreate("experiment", "name", name, projectId, Json.object())
+        .get("id")
+        .asText();
   }
 
   /** Creates (or gets) a dataset in a project and returns its id. */
   public String createDataset(String projectId, String name) {
-    return objects.getOrCreate("dataset", "name", name, projectId, Json.object()).get("id").asText();
+    return objects
+        .getOrCreate("dataset", "name", name, projectId, Json.object())
+        .get("id")
+        .asText();
   }
 
   /**
-   * Creates (or gets) a function with this slug in the named project, creating the project too,
-   * and returns its id. Invoked through {@code POST /v1/function/{id}/invoke}, it echoes its
-   * input: {@code {"function": slug, "function_id": id, "output": input}}.
+   * Creates (or gets) a function with this slug in the named project, creating the project too, and
+   * returns its id. Invoked through {@code POST /v1/function/{id}/invoke}, it echoes its input:
+   * {@code {"function": slug, "function_id": id, "output": input}}.
    */
   public String createFunction(String projectName, String slug) {
-    ObjectNode body = Json.object()
-        .put("project_id", createProject(projectName))
-        .put("name", slug)
-        .put("slug", slug);
+    ObjectNode body =
+        Json.object()
+            .put("project_id", createProject(projectName))
+            .put("name", slug)
+            .put("slug", slug);
     body.putObject("function_data").put("type", "prompt");
     return functions.create(body, false).get("id").asText();
   }
@@ -240,7 +257,8 @@ public final class BraintrustTestServer implements AutoCloseable {
 
   /** The id of the experiment with this name in the project, or null. */
   public @Nullable String experimentId(String projectId, String name) {
-    List<ObjectNode> found = objects.list("experiment", where("name", name, "project_id", projectId));
+    List<ObjectNode> found =
+        objects.list("experiment", where("name", name, "project_id", projectId));
     return found.isEmpty() ? null : found.get(0).get("id").asText();
   }
 
@@ -281,7 +299,8 @@ public final class BraintrustTestServer implements AutoCloseable {
     return rows.feedbackItems(RowStore.key(kind, id));
   }
 
-  private static Map<String, @Nullable String> where(String k1, String v1, String k2, @Nullable String v2) {
+  private static Map<String, @Nullable String> where(
+      String k1, String v1, String k2, @Nullable String v2) {
     Map<String, @Nullable String> m = new HashMap<>();
     m.put(k1, v1);
     m.put(k2, v2);
@@ -289,8 +308,8 @@ public final class BraintrustTestServer implements AutoCloseable {
   }
 
   /**
-   * Runs the server standalone until interrupted: {@code --port N} (default 8787), {@code
-   * --api-key KEY}, {@code --persist rows.jsonl} (append every stored row as a JSON line).
+   * Runs the server standalone until interrupted: {@code --port N} (default 8787), {@code --api-key
+   * KEY}, {@code --persist rows.jsonl} (append every stored row as a JSON line).
    */
   public static void main(String[] args) throws InterruptedException {
     Builder b = builder().port(8787);
@@ -309,18 +328,25 @@ public final class BraintrustTestServer implements AutoCloseable {
           b.host(args[i + 1]);
           break;
         default:
-          throw new IllegalArgumentException("unknown option " + args[i]
-              + "; expected --port, --api-key, --persist or --host");
+          throw new IllegalArgumentException(
+              "unknown option " + args[i] + "; expected --port, --api-key, --persist or --host");
       }
     }
     BraintrustTestServer server = b.build().start();
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stop.countDown();
-    }));
-    System.out.println("Braintrust testkit server listening on " + server.baseUrl()
-        + " (API key '" + server.apiKey() + "')");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stop.countDown();
+                }));
+    System.out.println(
+        "Braintrust testkit server listening on "
+            + server.baseUrl()
+            + " (API key '"
+            + server.apiKey()
+            + "')");
     stop.await();
   }
 
@@ -376,8 +402,8 @@ public final class BraintrustTestServer implements AutoCloseable {
     }
 
     /**
-     * Appends every stored row to this JSONL file as {@code {"object": "KIND/ID", "row": {...}}};
-     * a deleted row appears as {@code {"id": ..., "_object_delete": true}}.
+     * Appends every stored row to this JSONL file as {@code {"object": "KIND/ID", "row": {...}}}; a
+     * deleted row appears as {@code {"id": ..., "_object_delete": true}}.
      */
     public Builder persistTo(Path file) {
       this.persistTo = file;

@@ -59,6 +59,8 @@ public final class BraintrustTestServerExtension
     return classContext
         .getStore(NS)
         .getOrComputeIfAbsent(
-            "server", k -> BraintrustTestServer.builder().build().start(), BraintrustTestServer.class);
+            "server",
+            k -> BraintrustTestServer.builder().build().start(),
+            BraintrustTestServer.class);
   }
 }

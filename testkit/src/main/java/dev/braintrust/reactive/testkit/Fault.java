@@ -7,8 +7,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A scripted misbehaviour for the test server: answer with a status, delay, or drop the
- * connection. Faults are immutable; {@link FaultInjector} applies them to matching requests.
+ * A scripted misbehaviour for the test server: answer with a status, delay, or drop the connection.
+ * Faults are immutable; {@link FaultInjector} applies them to matching requests.
  */
 public final class Fault {
   private final int status;
@@ -18,8 +18,13 @@ public final class Fault {
   private final boolean disconnect;
   private final String pathContains;
 
-  private Fault(int status, Map<String, String> headers, @Nullable String body, Duration delay,
-      boolean disconnect, String pathContains) {
+  private Fault(
+      int status,
+      Map<String, String> headers,
+      @Nullable String body,
+      Duration delay,
+      boolean disconnect,
+      String pathContains) {
     this.status = status;
     this.headers = Map.copyOf(headers);
     this.body = body;
@@ -57,7 +62,8 @@ public final class Fault {
 
   /** This fault answered only after {@code delay}, e.g. a 503 slower than the client's timeout. */
   public Fault delayed(Duration delay) {
-    return new Fault(status, headers, body, Objects.requireNonNull(delay), disconnect, pathContains);
+    return new Fault(
+        status, headers, body, Objects.requireNonNull(delay), disconnect, pathContains);
   }
 
   /** This fault with a custom response body. */

@@ -6,31 +6,34 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The faults the test server applies, in order: each queued fault serves one matching request.
- * A random error rate can be set on top for soak tests.
+ * The faults the test server applies, in order: each queued fault serves one matching request. A
+ * random error rate can be set on top for soak tests.
  */
 public final class FaultInjector {
   private final ConcurrentLinkedDeque<Fault> queue = new ConcurrentLinkedDeque<>();
-  private final java.util.List<Periodic> periodic = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<Periodic> periodic =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A fault for every n-th matching request. */
   private static final class Periodic {
     final int every;
     final Fault fault;
-    final java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong seen =
+        new java.util.concurrent.atomic.AtomicLong();
 
     Periodic(int every, Fault fault) {
       this.every = every;
       this.fault = fault;
     }
   }
+
   private volatile double errorRate;
   private volatile int errorStatus = 503;
   private volatile @Nullable TokenBucket limit;
 
   /**
-   * A limit shared by every client of the server, as a real API's rate limit is: requests beyond
-   * it are answered 429 with {@code Retry-After: 1}.
+   * A limit shared by every client of the server, as a real API's rate limit is: requests beyond it
+   * are answered 429 with {@code Retry-After: 1}.
    */
   private static final class TokenBucket {
     final double perSecond;
@@ -102,8 +105,8 @@ public final class FaultInjector {
    */
   public FaultInjector rateLimit(double perSecond, int burst, String pathFragment) {
     if (perSecond <= 0 || burst <= 0) {
-      throw new IllegalArgumentException("rate limit needs perSecond > 0 and burst > 0, got "
-          + perSecond + ", " + burst);
+      throw new IllegalArgumentException(
+          "rate limit needs perSecond > 0 and burst > 0, got " + perSecond + ", " + burst);
     }
     limit = new TokenBucket(perSecond, burst, pathFragment);
     return this;

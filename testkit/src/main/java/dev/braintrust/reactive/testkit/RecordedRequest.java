@@ -66,9 +66,13 @@ public record RecordedRequest(
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof RecordedRequest r
-        && method.equals(r.method) && path.equals(r.path) && query.equals(r.query)
-        && headers.equals(r.headers) && Arrays.equals(body, r.body)
-        && wireBytes == r.wireBytes && status == r.status;
+        && method.equals(r.method)
+        && path.equals(r.path)
+        && query.equals(r.query)
+        && headers.equals(r.headers)
+        && Arrays.equals(body, r.body)
+        && wireBytes == r.wireBytes
+        && status == r.status;
   }
 
   @Override

@@ -26,8 +26,10 @@ class BraintrustTestServerTest {
   void insertWithoutMergeReplacesTheRowWithTheSameId(BraintrustTestServer server) {
     String pid = server.createProject("p");
     RawHttp http = new RawHttp(server);
-    http.post("/v1/project_logs/" + pid + "/insert", insert("{\"id\":\"a\",\"input\":1,\"output\":2}"));
-    RawHttp.Response r = http.post("/v1/project_logs/" + pid + "/insert", insert("{\"id\":\"a\",\"input\":3}"));
+    http.post(
+        "/v1/project_logs/" + pid + "/insert", insert("{\"id\":\"a\",\"input\":1,\"output\":2}"));
+    RawHttp.Response r =
+        http.post("/v1/project_logs/" + pid + "/insert", insert("{\"id\":\"a\",\"input\":3}"));
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().get("row_ids").get(0).asText()).isEqualTo("a");
@@ -41,10 +43,14 @@ class BraintrustTestServerTest {
   void mergeDeepMergesObjectsAndReplacesOtherValues(BraintrustTestServer server) {
     String pid = server.createProject("p");
     RawHttp http = new RawHttp(server);
-    http.post("/v1/project_logs/" + pid + "/insert",
-        insert("{\"id\":\"a\",\"input\":\"q\",\"metadata\":{\"x\":{\"k1\":1},\"y\":1},\"tags\":[\"t1\"]}"));
-    http.post("/v1/project_logs/" + pid + "/insert",
-        insert("{\"id\":\"a\",\"_is_merge\":true,\"output\":\"o\",\"metadata\":{\"x\":{\"k2\":2}},\"tags\":[\"t2\"]}"));
+    http.post(
+        "/v1/project_logs/" + pid + "/insert",
+        insert(
+            "{\"id\":\"a\",\"input\":\"q\",\"metadata\":{\"x\":{\"k1\":1},\"y\":1},\"tags\":[\"t1\"]}"));
+    http.post(
+        "/v1/project_logs/" + pid + "/insert",
+        insert(
+            "{\"id\":\"a\",\"_is_merge\":true,\"output\":\"o\",\"metadata\":{\"x\":{\"k2\":2}},\"tags\":[\"t2\"]}"));
 
     ObjectNode row = server.projectLogs(pid).get(0);
     assertThat(row.get("input").asText()).isEqualTo("q");
@@ -60,9 +66,12 @@ class BraintrustTestServerTest {
   @Test
   void mergeIntoAMissingRowInsertsIt(BraintrustTestServer server) {
     String pid = server.createProject("p");
-    new RawHttp(server).post("/v1/project_logs/" + pid + "/insert",
-        insert("{\"id\":\"new\",\"_is_merge\":true,\"output\":5}"));
-    assertThat(server.projectLogs(pid)).singleElement()
+    new RawHttp(server)
+        .post(
+            "/v1/project_logs/" + pid + "/insert",
+            insert("{\"id\":\"new\",\"_is_merge\":true,\"output\":5}"));
+    assertThat(server.projectLogs(pid))
+        .singleElement()
         .satisfies(r -> assertThat(r.get("output").asInt()).isEqualTo(5));
   }
 
@@ -70,8 +79,14 @@ class BraintrustTestServerTest {
   void gzipBodiesAreDecodedAndRecordedDecoded(BraintrustTestServer server) {
     String pid = server.createProject("p");
     String body = insert("{\"id\":\"g\",\"input\":\"zipped\"}");
-    RawHttp.Response r = new RawHttp(server).send(HttpMethod.POST, "/v1/project_logs/" + pid + "/insert",
-        RawHttp.gzip(body), Map.of("content-encoding", "gzip"), true);
+    RawHttp.Response r =
+        new RawHttp(server)
+            .send(
+                HttpMethod.POST,
+                "/v1/project_logs/" + pid + "/insert",
+                RawHttp.gzip(body),
+                Map.of("content-encoding", "gzip"),
+                true);
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(server.projectLogs(pid).get(0).get("input").asText()).isEqualTo("zipped");
@@ -82,10 +97,17 @@ class BraintrustTestServerTest {
 
   @Test
   void gzipIsRefusedWith415WhenTheServerIsToldNotToAcceptIt() {
-    try (BraintrustTestServer server = BraintrustTestServer.builder().acceptGzip(false).build().start()) {
+    try (BraintrustTestServer server =
+        BraintrustTestServer.builder().acceptGzip(false).build().start()) {
       String pid = server.createProject("p");
-      RawHttp.Response r = new RawHttp(server).send(HttpMethod.POST, "/v1/project_logs/" + pid + "/insert",
-          RawHttp.gzip(insert("{\"id\":\"g\"}")), Map.of("content-encoding", "gzip"), true);
+      RawHttp.Response r =
+          new RawHttp(server)
+              .send(
+                  HttpMethod.POST,
+                  "/v1/project_logs/" + pid + "/insert",
+                  RawHttp.gzip(insert("{\"id\":\"g\"}")),
+                  Map.of("content-encoding", "gzip"),
+                  true);
       assertThat(r.status()).isEqualTo(415);
       assertThat(r.json().get("error").asText()).isEqualTo("unsupported Content-Encoding 'gzip'");
     }
@@ -94,7 +116,8 @@ class BraintrustTestServerTest {
   @Test
   void malformedJsonIsRejectedWith400AndAJsonError(BraintrustTestServer server) {
     String pid = server.createProject("p");
-    RawHttp.Response r = new RawHttp(server).post("/v1/project_logs/" + pid + "/insert", "{\"events\":[{");
+    RawHttp.Response r =
+        new RawHttp(server).post("/v1/project_logs/" + pid + "/insert", "{\"events\":[{");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("error").asText()).startsWith("malformed JSON: ");
     assertThat(server.projectLogs(pid)).isEmpty();
@@ -103,8 +126,11 @@ class BraintrustTestServerTest {
   @Test
   void anInvalidEventRejectsTheRequestNamingTheField(BraintrustTestServer server) {
     String pid = server.createProject("p");
-    RawHttp.Response r = new RawHttp(server).post("/v1/project_logs/" + pid + "/insert",
-        insert("{\"id\":\"ok\"}", "{\"id\":\"bad\",\"scores\":{\"acc\":1.5}}"));
+    RawHttp.Response r =
+        new RawHttp(server)
+            .post(
+                "/v1/project_logs/" + pid + "/insert",
+                insert("{\"id\":\"ok\"}", "{\"id\":\"bad\",\"scores\":{\"acc\":1.5}}"));
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("error").asText())
         .isEqualTo("events[1].scores.acc must be a number between 0 and 1 or null");
@@ -117,12 +143,19 @@ class BraintrustTestServerTest {
     RawHttp http = new RawHttp(server);
     byte[] body = insert("{\"id\":\"a\"}").getBytes(StandardCharsets.UTF_8);
 
-    RawHttp.Response missing = http.send(HttpMethod.POST, "/v1/project_logs/" + pid + "/insert", body, Map.of(), false);
-    RawHttp.Response wrong = http.send(HttpMethod.POST, "/v1/project_logs/" + pid + "/insert", body,
-        Map.of("authorization", "Bearer nope"), false);
+    RawHttp.Response missing =
+        http.send(HttpMethod.POST, "/v1/project_logs/" + pid + "/insert", body, Map.of(), false);
+    RawHttp.Response wrong =
+        http.send(
+            HttpMethod.POST,
+            "/v1/project_logs/" + pid + "/insert",
+            body,
+            Map.of("authorization", "Bearer nope"),
+            false);
 
     assertThat(missing.status()).isEqualTo(401);
-    assertThat(missing.json().get("error").asText()).isEqualTo("missing Authorization header; expected 'Bearer <API key>'");
+    assertThat(missing.json().get("error").asText())
+        .isEqualTo("missing Authorization header; expected 'Bearer <API key>'");
     assertThat(wrong.status()).isEqualTo(401);
     assertThat(wrong.json().get("error").asText()).isEqualTo("invalid API key");
     assertThat(server.projectLogs(pid)).isEmpty();
@@ -142,7 +175,8 @@ class BraintrustTestServerTest {
     String cursor = null;
     int pages = 0;
     do {
-      String body = "{\"limit\":10" + (cursor == null ? "" : ",\"cursor\":\"" + cursor + "\"") + "}";
+      String body =
+          "{\"limit\":10" + (cursor == null ? "" : ",\"cursor\":\"" + cursor + "\"") + "}";
       JsonNode page = http.post("/v1/project_logs/" + pid + "/fetch", body).json();
       page.get("events").forEach(e -> seen.add(e.get("id").asText()));
       cursor = page.get("cursor").isNull() ? null : page.get("cursor").asText();
@@ -173,9 +207,12 @@ class BraintrustTestServerTest {
   void feedbackMergesScoresAndKeepsComments(BraintrustTestServer server) {
     String pid = server.createProject("p");
     RawHttp http = new RawHttp(server);
-    http.post("/v1/project_logs/" + pid + "/insert", insert("{\"id\":\"a\",\"scores\":{\"x\":0.1}}"));
-    RawHttp.Response r = http.post("/v1/project_logs/" + pid + "/feedback",
-        "{\"feedback\":[{\"id\":\"a\",\"scores\":{\"y\":0.9},\"comment\":\"good\",\"source\":\"api\"}]}");
+    http.post(
+        "/v1/project_logs/" + pid + "/insert", insert("{\"id\":\"a\",\"scores\":{\"x\":0.1}}"));
+    RawHttp.Response r =
+        http.post(
+            "/v1/project_logs/" + pid + "/feedback",
+            "{\"feedback\":[{\"id\":\"a\",\"scores\":{\"y\":0.9},\"comment\":\"good\",\"source\":\"api\"}]}");
 
     assertThat(r.status()).isEqualTo(200);
     ObjectNode row = server.projectLogs(pid).get(0);
@@ -190,8 +227,16 @@ class BraintrustTestServerTest {
     RawHttp http = new RawHttp(server);
     String a = http.post("/v1/project", "{\"name\":\"same\"}").json().get("id").asText();
     String b = http.post("/v1/project", "{\"name\":\"same\"}").json().get("id").asText();
-    String e1 = http.post("/v1/experiment", "{\"name\":\"e\",\"project_id\":\"" + a + "\"}").json().get("id").asText();
-    String e2 = http.post("/v1/experiment", "{\"name\":\"e\",\"project_id\":\"" + a + "\"}").json().get("id").asText();
+    String e1 =
+        http.post("/v1/experiment", "{\"name\":\"e\",\"project_id\":\"" + a + "\"}")
+            .json()
+            .get("id")
+            .asText();
+    String e2 =
+        http.post("/v1/experiment", "{\"name\":\"e\",\"project_id\":\"" + a + "\"}")
+            .json()
+            .get("id")
+            .asText();
     assertThat(a).isEqualTo(b);
     assertThat(e1).isEqualTo(e2);
     assertThat(http.get("/v1/project?project_name=same").json().get("objects")).hasSize(1);
@@ -204,22 +249,33 @@ class BraintrustTestServerTest {
     String list = "/v1/experiment?project_id=" + pid + "&limit=2";
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      ids.add(http.post("/v1/experiment", "{\"name\":\"e" + i + "\",\"project_id\":\"" + pid + "\"}")
-          .json().get("id").asText());
+      ids.add(
+          http.post("/v1/experiment", "{\"name\":\"e" + i + "\",\"project_id\":\"" + pid + "\"}")
+              .json()
+              .get("id")
+              .asText());
     }
 
     assertThat(names(http.get(list).json())).containsExactly("e0", "e1");
-    assertThat(names(http.get(list + "&starting_after=" + ids.get(1)).json())).containsExactly("e2", "e3");
-    assertThat(names(http.get(list + "&starting_after=" + ids.get(3)).json())).containsExactly("e4");
-    assertThat(names(http.get(list + "&ending_before=" + ids.get(3)).json())).containsExactly("e1", "e2");
-    assertThat(names(http.get("/v1/experiment?project_id=" + pid + "&starting_after=" + ids.get(2)).json()))
+    assertThat(names(http.get(list + "&starting_after=" + ids.get(1)).json()))
+        .containsExactly("e2", "e3");
+    assertThat(names(http.get(list + "&starting_after=" + ids.get(3)).json()))
+        .containsExactly("e4");
+    assertThat(names(http.get(list + "&ending_before=" + ids.get(3)).json()))
+        .containsExactly("e1", "e2");
+    assertThat(
+            names(
+                http.get("/v1/experiment?project_id=" + pid + "&starting_after=" + ids.get(2))
+                    .json()))
         .containsExactly("e3", "e4");
     RawHttp.Response bad = http.get("/v1/project?limit=-1");
     assertThat(bad.status()).isEqualTo(400);
-    assertThat(bad.json().get("error").asText()).isEqualTo("'limit' must be a non-negative integer, got '-1'");
+    assertThat(bad.json().get("error").asText())
+        .isEqualTo("'limit' must be a non-negative integer, got '-1'");
     RawHttp.Response unknown = http.get("/v1/project?starting_after=nope");
     assertThat(unknown.status()).isEqualTo(400);
-    assertThat(unknown.json().get("error").asText()).isEqualTo("pagination cursor 'nope' is not an object in this list");
+    assertThat(unknown.json().get("error").asText())
+        .isEqualTo("pagination cursor 'nope' is not an object in this list");
   }
 
   private static List<String> names(JsonNode list) {
@@ -230,7 +286,8 @@ class BraintrustTestServerTest {
 
   @Test
   void insertIntoAnUnknownObjectIs404(BraintrustTestServer server) {
-    RawHttp.Response r = new RawHttp(server).post("/v1/experiment/nope/insert", insert("{\"id\":\"a\"}"));
+    RawHttp.Response r =
+        new RawHttp(server).post("/v1/experiment/nope/insert", insert("{\"id\":\"a\"}"));
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.json().get("error").asText()).isEqualTo("experiment 'nope' not found");
   }
@@ -251,15 +308,19 @@ class BraintrustTestServerTest {
     assertThat(second.status()).isEqualTo(500);
     assertThat(third.status()).isEqualTo(200);
     assertThat(server.projectLogs(pid)).hasSize(1);
-    assertThat(server.requests(path)).extracting(RecordedRequest::status).containsExactly(429, 500, 200);
+    assertThat(server.requests(path))
+        .extracting(RecordedRequest::status)
+        .containsExactly(429, 500, 200);
   }
 
   @Test
   void persistsEveryStoredRowToJsonl(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("rows.jsonl");
-    try (BraintrustTestServer server = BraintrustTestServer.builder().persistTo(file).build().start()) {
+    try (BraintrustTestServer server =
+        BraintrustTestServer.builder().persistTo(file).build().start()) {
       String pid = server.createProject("p");
-      new RawHttp(server).post("/v1/project_logs/" + pid + "/insert", insert("{\"id\":\"a\"}", "{\"id\":\"b\"}"));
+      new RawHttp(server)
+          .post("/v1/project_logs/" + pid + "/insert", insert("{\"id\":\"a\"}", "{\"id\":\"b\"}"));
     }
     List<String> lines = Files.readAllLines(file);
     assertThat(lines).hasSize(2);

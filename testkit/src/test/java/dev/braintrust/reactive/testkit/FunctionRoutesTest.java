@@ -13,7 +13,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class FunctionRoutesTest {
 
   private static String function(String projectId, String slug, String name) {
-    return "{\"project_id\":\"" + projectId + "\",\"slug\":\"" + slug + "\",\"name\":\"" + name
+    return "{\"project_id\":\""
+        + projectId
+        + "\",\"slug\":\""
+        + slug
+        + "\",\"name\":\""
+        + name
         + "\",\"function_data\":{\"type\":\"prompt\"}}";
   }
 
@@ -29,16 +34,35 @@ class FunctionRoutesTest {
     String pid = server.createProject("p");
     RawHttp http = new RawHttp(server);
 
-    assertThat(error(http.post("/v1/function", "{\"name\":\"n\",\"slug\":\"s\",\"function_data\":{}}")))
+    assertThat(
+            error(
+                http.post("/v1/function", "{\"name\":\"n\",\"slug\":\"s\",\"function_data\":{}}")))
         .isEqualTo("'project_id' is required");
-    assertThat(error(http.post("/v1/function", "{\"project_id\":\"" + pid + "\",\"slug\":\"s\",\"function_data\":{}}")))
+    assertThat(
+            error(
+                http.post(
+                    "/v1/function",
+                    "{\"project_id\":\"" + pid + "\",\"slug\":\"s\",\"function_data\":{}}")))
         .isEqualTo("'name' is required");
-    assertThat(error(http.post("/v1/function", "{\"project_id\":\"" + pid + "\",\"name\":\"n\",\"function_data\":{}}")))
+    assertThat(
+            error(
+                http.post(
+                    "/v1/function",
+                    "{\"project_id\":\"" + pid + "\",\"name\":\"n\",\"function_data\":{}}")))
         .isEqualTo("'slug' is required");
-    assertThat(error(http.post("/v1/function", "{\"project_id\":\"" + pid + "\",\"name\":\"n\",\"slug\":\"s\"}")))
+    assertThat(
+            error(
+                http.post(
+                    "/v1/function",
+                    "{\"project_id\":\"" + pid + "\",\"name\":\"n\",\"slug\":\"s\"}")))
         .isEqualTo("'function_data' is required");
-    assertThat(error(http.post("/v1/function", "{\"project_id\":\"" + pid
-        + "\",\"name\":\"n\",\"slug\":\"s\",\"function_data\":{},\"function_type\":\"magic\"}")))
+    assertThat(
+            error(
+                http.post(
+                    "/v1/function",
+                    "{\"project_id\":\""
+                        + pid
+                        + "\",\"name\":\"n\",\"slug\":\"s\",\"function_data\":{},\"function_type\":\"magic\"}")))
         .isEqualTo("'function_type' must be one of llm, scorer, task, tool");
     assertThat(http.post("/v1/function", function("nope", "s", "n")).status()).isEqualTo(404);
   }
@@ -53,7 +77,10 @@ class FunctionRoutesTest {
     server.createProject("legacy");
     RawHttp http = new RawHttp(server);
 
-    RawHttp.Response r = http.post("/v1/function", "{\"project_name\":\"legacy\",\"slug\":\"summarizer\",\"input\":\"x\"}");
+    RawHttp.Response r =
+        http.post(
+            "/v1/function",
+            "{\"project_name\":\"legacy\",\"slug\":\"summarizer\",\"input\":\"x\"}");
 
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("error").asText()).isEqualTo("'project_id' is required");
@@ -81,10 +108,20 @@ class FunctionRoutesTest {
     String pid = server.createProject("p");
     RawHttp http = new RawHttp(server);
 
-    JsonNode created = http.put("/v1/function", "{\"project_id\":\"" + pid
-        + "\",\"slug\":\"s\",\"name\":\"old\",\"description\":\"d\",\"function_data\":{\"type\":\"prompt\"}}").json();
-    JsonNode replaced = http.put("/v1/function", "{\"project_id\":\"" + pid
-        + "\",\"slug\":\"s\",\"name\":\"new\",\"function_data\":{\"type\":\"code\"}}").json();
+    JsonNode created =
+        http.put(
+                "/v1/function",
+                "{\"project_id\":\""
+                    + pid
+                    + "\",\"slug\":\"s\",\"name\":\"old\",\"description\":\"d\",\"function_data\":{\"type\":\"prompt\"}}")
+            .json();
+    JsonNode replaced =
+        http.put(
+                "/v1/function",
+                "{\"project_id\":\""
+                    + pid
+                    + "\",\"slug\":\"s\",\"name\":\"new\",\"function_data\":{\"type\":\"code\"}}")
+            .json();
 
     assertThat(replaced.get("id")).isEqualTo(created.get("id"));
     assertThat(replaced.get("name").asText()).isEqualTo("new");
@@ -105,13 +142,21 @@ class FunctionRoutesTest {
     http.post("/v1/function", function(b, "one", "Other"));
 
     assertThat(slugs(http.get("/v1/function?project_name=a&slug=one"))).containsExactly("one");
-    assertThat(http.get("/v1/function?project_name=a&slug=one").json().get("objects").get(0).get("id").asText())
+    assertThat(
+            http.get("/v1/function?project_name=a&slug=one")
+                .json()
+                .get("objects")
+                .get(0)
+                .get("id")
+                .asText())
         .isEqualTo(a1);
     assertThat(slugs(http.get("/v1/function?project_id=" + b))).containsExactly("one");
     assertThat(slugs(http.get("/v1/function?function_name=Second"))).containsExactly("two");
     assertThat(slugs(http.get("/v1/function?slug=one"))).hasSize(2);
-    assertThat(slugs(http.get("/v1/function?ids=" + a1 + "&ids=" + a3))).containsExactly("one", "three");
-    assertThat(slugs(http.get("/v1/function?project_id=" + a + "&limit=2"))).containsExactly("one", "two");
+    assertThat(slugs(http.get("/v1/function?ids=" + a1 + "&ids=" + a3)))
+        .containsExactly("one", "three");
+    assertThat(slugs(http.get("/v1/function?project_id=" + a + "&limit=2")))
+        .containsExactly("one", "two");
     assertThat(slugs(http.get("/v1/function?project_id=" + a + "&limit=2&starting_after=" + a1)))
         .containsExactly("two", "three");
     assertThat(slugs(http.get("/v1/function?project_name=missing"))).isEmpty();
@@ -123,7 +168,8 @@ class FunctionRoutesTest {
     RawHttp http = new RawHttp(server);
 
     RawHttp.Response got = http.get("/v1/function/" + id);
-    RawHttp.Response patched = http.patch("/v1/function/" + id, "{\"name\":\"Summarizer\",\"description\":\"short\"}");
+    RawHttp.Response patched =
+        http.patch("/v1/function/" + id, "{\"name\":\"Summarizer\",\"description\":\"short\"}");
     RawHttp.Response deleted = http.delete("/v1/function/" + id);
 
     assertThat(got.status()).isEqualTo(200);
@@ -134,7 +180,8 @@ class FunctionRoutesTest {
     assertThat(deleted.status()).isEqualTo(200);
     assertThat(deleted.json().has("deleted_at")).isTrue();
     assertThat(http.get("/v1/function/" + id).status()).isEqualTo(404);
-    assertThat(http.post("/v1/function/" + id + "/invoke", "{\"input\":1}").status()).isEqualTo(404);
+    assertThat(http.post("/v1/function/" + id + "/invoke", "{\"input\":1}").status())
+        .isEqualTo(404);
     assertThat(http.delete("/v1/function/" + id).status()).isEqualTo(404);
   }
 
@@ -142,7 +189,9 @@ class FunctionRoutesTest {
   void invokeByIdEchoesTheInput(BraintrustTestServer server) {
     String id = server.createFunction("echo", "summarizer");
 
-    RawHttp.Response r = new RawHttp(server).post("/v1/function/" + id + "/invoke", "{\"input\":{\"text\":\"hello\"}}");
+    RawHttp.Response r =
+        new RawHttp(server)
+            .post("/v1/function/" + id + "/invoke", "{\"input\":{\"text\":\"hello\"}}");
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().get("function").asText()).isEqualTo("summarizer");
@@ -154,13 +203,17 @@ class FunctionRoutesTest {
   void invokeWithStreamAnswersServerSentEventsEndingInDone(BraintrustTestServer server) {
     String id = server.createFunction("streaming", "summarizer");
 
-    RawHttp.Response r = new RawHttp(server).post("/v1/function/" + id + "/invoke",
-        "{\"input\":\"x\",\"stream\":true}");
+    RawHttp.Response r =
+        new RawHttp(server)
+            .post("/v1/function/" + id + "/invoke", "{\"input\":\"x\",\"stream\":true}");
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.headers().get("content-type")).startsWith("text/event-stream");
-    assertThat(r.text()).isEqualTo("data: {\"function\":\"summarizer\",\"function_id\":\"" + id
-        + "\",\"output\":\"x\"}\n\ndata: [DONE]\n\n");
+    assertThat(r.text())
+        .isEqualTo(
+            "data: {\"function\":\"summarizer\",\"function_id\":\""
+                + id
+                + "\",\"output\":\"x\"}\n\ndata: [DONE]\n\n");
   }
 
   @Test
@@ -169,8 +222,10 @@ class FunctionRoutesTest {
     RawHttp http = new RawHttp(server);
 
     RawHttp.Response unknown = http.post("/v1/function/fn-1/invoke", "{\"input\":1}");
-    RawHttp.Response badStream = http.post("/v1/function/" + id + "/invoke", "{\"input\":1,\"stream\":\"yes\"}");
-    RawHttp.Response badMode = http.post("/v1/function/" + id + "/invoke", "{\"input\":1,\"mode\":\"fast\"}");
+    RawHttp.Response badStream =
+        http.post("/v1/function/" + id + "/invoke", "{\"input\":1,\"stream\":\"yes\"}");
+    RawHttp.Response badMode =
+        http.post("/v1/function/" + id + "/invoke", "{\"input\":1,\"mode\":\"fast\"}");
 
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.json().get("error").asText()).isEqualTo("function 'fn-1' not found");

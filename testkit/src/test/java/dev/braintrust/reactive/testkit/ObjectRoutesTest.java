@@ -8,7 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Projects, experiments and datasets as the spec defines them: minimal creates, lists, summaries. */
+/**
+ * Projects, experiments and datasets as the spec defines them: minimal creates, lists, summaries.
+ */
 @ExtendWith(BraintrustTestServerExtension.class)
 class ObjectRoutesTest {
 
@@ -42,7 +44,8 @@ class ObjectRoutesTest {
 
     RawHttp.Response loose = http.post("/v1/dataset", "{\"name\":\"golden\"}");
     RawHttp.Response again = http.post("/v1/dataset", "{\"name\":\"golden\"}");
-    RawHttp.Response inProject = http.post("/v1/dataset", "{\"name\":\"golden\",\"project_id\":\"" + pid + "\"}");
+    RawHttp.Response inProject =
+        http.post("/v1/dataset", "{\"name\":\"golden\",\"project_id\":\"" + pid + "\"}");
 
     assertThat(loose.status()).isEqualTo(200);
     assertThat(loose.json().has("project_id")).isFalse();
@@ -51,7 +54,8 @@ class ObjectRoutesTest {
     assertThat(inProject.json().get("id")).isNotEqualTo(loose.json().get("id"));
     assertThat(inProject.json().get("project_id").asText()).isEqualTo(pid);
     String insert = "/v1/dataset/" + loose.json().get("id").asText() + "/insert";
-    assertThat(http.post(insert, "{\"events\":[{\"id\":\"r\",\"input\":1}]}").status()).isEqualTo(200);
+    assertThat(http.post(insert, "{\"events\":[{\"id\":\"r\",\"input\":1}]}").status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -60,10 +64,14 @@ class ObjectRoutesTest {
     RawHttp http = new RawHttp(server);
 
     assertThat(error(http.post("/v1/project", "{}"))).isEqualTo("'name' is required");
-    assertThat(error(http.post("/v1/project", "{\"name\":5}"))).isEqualTo("'name' must be a string");
-    assertThat(error(http.post("/v1/experiment", "{\"name\":\"e\"}"))).isEqualTo("'project_id' is required");
-    assertThat(error(http.post("/v1/dataset", "{\"project_id\":\"" + pid + "\"}"))).isEqualTo("'name' is required");
-    assertThat(error(http.post("/v1/dataset", "[]"))).isEqualTo("request body must be a JSON object");
+    assertThat(error(http.post("/v1/project", "{\"name\":5}")))
+        .isEqualTo("'name' must be a string");
+    assertThat(error(http.post("/v1/experiment", "{\"name\":\"e\"}")))
+        .isEqualTo("'project_id' is required");
+    assertThat(error(http.post("/v1/dataset", "{\"project_id\":\"" + pid + "\"}")))
+        .isEqualTo("'name' is required");
+    assertThat(error(http.post("/v1/dataset", "[]")))
+        .isEqualTo("request body must be a JSON object");
     RawHttp.Response unknownProject = http.post("/v1/experiment", "{\"project_id\":\"nope\"}");
     assertThat(unknownProject.status()).isEqualTo(404);
     assertThat(unknownProject.json().get("error").asText()).isEqualTo("project 'nope' not found");
@@ -79,8 +87,11 @@ class ObjectRoutesTest {
     String pid = server.createProject("proj");
     String did = server.createDataset(pid, "golden");
     RawHttp http = new RawHttp(server);
-    http.post("/v1/dataset/" + did + "/insert", "{\"events\":[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"c\"}]}");
-    http.post("/v1/dataset/" + did + "/insert", "{\"events\":[{\"id\":\"c\",\"_object_delete\":true}]}");
+    http.post(
+        "/v1/dataset/" + did + "/insert",
+        "{\"events\":[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"c\"}]}");
+    http.post(
+        "/v1/dataset/" + did + "/insert", "{\"events\":[{\"id\":\"c\",\"_object_delete\":true}]}");
 
     RawHttp.Response full = http.get("/v1/dataset/" + did + "/summarize?summarize_data=true");
     RawHttp.Response names = http.get("/v1/dataset/" + did + "/summarize");
@@ -100,9 +111,12 @@ class ObjectRoutesTest {
     String pid = server.createProject("scored");
     String eid = server.createExperiment(pid, "exp");
     RawHttp http = new RawHttp(server);
-    http.post("/v1/experiment/" + eid + "/insert", "{\"events\":[{\"id\":\"a\",\"scores\":{\"acc\":0.5}}]}");
+    http.post(
+        "/v1/experiment/" + eid + "/insert",
+        "{\"events\":[{\"id\":\"a\",\"scores\":{\"acc\":0.5}}]}");
 
-    JsonNode withScores = http.get("/v1/experiment/" + eid + "/summarize?summarize_scores=true").json();
+    JsonNode withScores =
+        http.get("/v1/experiment/" + eid + "/summarize?summarize_scores=true").json();
     JsonNode namesOnly = http.get("/v1/experiment/" + eid + "/summarize").json();
 
     assertThat(withScores.get("scores").get("acc").get("score").asDouble()).isEqualTo(0.5);
@@ -121,7 +135,8 @@ class ObjectRoutesTest {
     RawHttp http = new RawHttp(server);
 
     assertThat(names(http.get("/v1/dataset?project_name=a").json())).containsExactly("da");
-    assertThat(names(http.get("/v1/dataset?project_name=b&dataset_name=db").json())).containsExactly("db");
+    assertThat(names(http.get("/v1/dataset?project_name=b&dataset_name=db").json()))
+        .containsExactly("db");
     assertThat(names(http.get("/v1/experiment?project_name=b").json())).containsExactly("eb");
     assertThat(names(http.get("/v1/dataset?project_name=missing").json())).isEmpty();
     assertThat(names(http.get("/v1/dataset?project_name=a&project_id=" + b).json())).isEmpty();

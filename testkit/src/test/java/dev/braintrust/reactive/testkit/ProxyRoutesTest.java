@@ -16,15 +16,22 @@ class ProxyRoutesTest {
   void chatMessagesNeedARoleTheSpecKnows(BraintrustTestServer server) {
     RawHttp http = new RawHttp(server);
 
-    RawHttp.Response ok = http.post("/v1/proxy/chat/completions",
-        "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"hi\"}]}");
-    RawHttp.Response human = http.post("/v1/proxy/chat/completions",
-        "{\"model\":\"m\",\"messages\":[{\"role\":\"human\",\"content\":\"hi\"}]}");
-    RawHttp.Response textStream = http.post("/v1/proxy/chat/completions",
-        "{\"model\":\"m\",\"stream\":\"true\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    RawHttp.Response ok =
+        http.post(
+            "/v1/proxy/chat/completions",
+            "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"hi\"}]}");
+    RawHttp.Response human =
+        http.post(
+            "/v1/proxy/chat/completions",
+            "{\"model\":\"m\",\"messages\":[{\"role\":\"human\",\"content\":\"hi\"}]}");
+    RawHttp.Response textStream =
+        http.post(
+            "/v1/proxy/chat/completions",
+            "{\"model\":\"m\",\"stream\":\"true\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
     assertThat(ok.status()).isEqualTo(200);
-    assertThat(ok.json().get("choices").get(0).get("message").get("content").asText()).isEqualTo("echo: hi");
+    assertThat(ok.json().get("choices").get(0).get("message").get("content").asText())
+        .isEqualTo("echo: hi");
     assertThat(human.status()).isEqualTo(400);
     assertThat(human.json().get("error").asText())
         .isEqualTo("messages[0].role must be one of system, user, assistant, tool");
@@ -37,25 +44,35 @@ class ProxyRoutesTest {
     RawHttp http = new RawHttp(server);
 
     RawHttp.Response one = http.post("/v1/proxy/embeddings", "{\"model\":\"e\",\"input\":\"a b\"}");
-    RawHttp.Response many = http.post("/v1/proxy/embeddings", "{\"model\":\"e\",\"input\":[\"a\",\"b\"]}");
-    RawHttp.Response tokens = http.post("/v1/proxy/embeddings", "{\"model\":\"e\",\"input\":[1,2]}");
+    RawHttp.Response many =
+        http.post("/v1/proxy/embeddings", "{\"model\":\"e\",\"input\":[\"a\",\"b\"]}");
+    RawHttp.Response tokens =
+        http.post("/v1/proxy/embeddings", "{\"model\":\"e\",\"input\":[1,2]}");
 
     assertThat(one.status()).isEqualTo(200);
     assertThat(one.json().get("data")).hasSize(1);
     assertThat(many.json().get("data")).hasSize(2);
     assertThat(tokens.status()).isEqualTo(400);
-    assertThat(tokens.json().get("error").asText()).isEqualTo("'input' must be a string or an array of strings");
+    assertThat(tokens.json().get("error").asText())
+        .isEqualTo("'input' must be a string or an array of strings");
   }
 
   @Test
-  void streamsCarryCreatedAndWithIncludeUsageTheUsageComesInAChunkWithoutChoices(BraintrustTestServer server) {
+  void streamsCarryCreatedAndWithIncludeUsageTheUsageComesInAChunkWithoutChoices(
+      BraintrustTestServer server) {
     RawHttp http = new RawHttp(server);
 
-    List<JsonNode> plain = events(http.post("/v1/proxy/chat/completions",
-        "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a b\"}]}"));
-    List<JsonNode> withUsage = events(http.post("/v1/proxy/chat/completions",
-        "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"a b\"}]}"));
+    List<JsonNode> plain =
+        events(
+            http.post(
+                "/v1/proxy/chat/completions",
+                "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a b\"}]}"));
+    List<JsonNode> withUsage =
+        events(
+            http.post(
+                "/v1/proxy/chat/completions",
+                "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"a b\"}]}"));
 
     assertThat(plain).allSatisfy(c -> assertThat(c.get("created").asLong()).isPositive());
     assertThat(plain.get(plain.size() - 1).get("usage").get("total_tokens").asInt()).isEqualTo(5);
@@ -63,8 +80,11 @@ class ProxyRoutesTest {
     assertThat(last.get("choices")).isEmpty();
     assertThat(last.get("usage").get("prompt_tokens").asInt()).isEqualTo(2);
     assertThat(last.get("usage").get("completion_tokens").asInt()).isEqualTo(3);
-    assertThat(withUsage.subList(0, withUsage.size() - 1)).allSatisfy(c -> assertThat(c.has("usage")).isFalse());
-    assertThat(withUsage.get(withUsage.size() - 2).get("choices").get(0).get("finish_reason").asText()).isEqualTo("stop");
+    assertThat(withUsage.subList(0, withUsage.size() - 1))
+        .allSatisfy(c -> assertThat(c.has("usage")).isFalse());
+    assertThat(
+            withUsage.get(withUsage.size() - 2).get("choices").get(0).get("finish_reason").asText())
+        .isEqualTo("stop");
   }
 
   @Test
@@ -75,7 +95,8 @@ class ProxyRoutesTest {
     server.scriptModelToolCall("get_weather", "{\"city\":\"Rome\"}");
 
     JsonNode whole = http.post("/v1/proxy/chat/completions", "{" + request + "}").json();
-    List<JsonNode> chunks = events(http.post("/v1/proxy/chat/completions", "{\"stream\":true," + request + "}"));
+    List<JsonNode> chunks =
+        events(http.post("/v1/proxy/chat/completions", "{\"stream\":true," + request + "}"));
     JsonNode after = http.post("/v1/proxy/chat/completions", "{" + request + "}").json();
 
     JsonNode choice = whole.get("choices").get(0);
@@ -97,8 +118,10 @@ class ProxyRoutesTest {
     assertThat(firstCall.get("function").get("name").asText()).isEqualTo("get_weather");
     assertThat(chunks.size()).isGreaterThan(2);
     assertThat(args.toString()).isEqualTo("{\"city\":\"Rome\"}");
-    assertThat(chunks.get(chunks.size() - 1).get("choices").get(0).get("finish_reason").asText()).isEqualTo("tool_calls");
-    assertThat(after.get("choices").get(0).get("message").get("content").asText()).isEqualTo("echo: weather?");
+    assertThat(chunks.get(chunks.size() - 1).get("choices").get(0).get("finish_reason").asText())
+        .isEqualTo("tool_calls");
+    assertThat(after.get("choices").get(0).get("message").get("content").asText())
+        .isEqualTo("echo: weather?");
   }
 
   /** The JSON {@code data:} payloads of an event stream, without the closing [DONE]. */

@@ -18,7 +18,9 @@ import reactor.netty.http.client.HttpClient;
 final class RawHttp {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** An answer; {@code json} is a null node unless the body is JSON, {@code text} is the raw body. */
+  /**
+   * An answer; {@code json} is a null node unless the body is JSON, {@code text} is the raw body.
+   */
   record Response(int status, JsonNode json, Map<String, String> headers, String text) {}
 
   private final BraintrustTestServer server;
@@ -47,27 +49,48 @@ final class RawHttp {
     return send(HttpMethod.DELETE, path, null, Map.of(), true);
   }
 
-  Response send(HttpMethod method, String path, byte[] body, Map<String, String> headers, boolean auth) {
-    HttpClient client = HttpClient.create().baseUrl(server.baseUrl()).headers(h -> {
-      if (auth) {
-        h.set("authorization", "Bearer " + server.apiKey());
-      }
-      headers.forEach(h::set);
-    });
-    HttpClient.ResponseReceiver<?> rr = body == null
-        ? client.request(method).uri(path)
-        : client.request(method).uri(path).send(Mono.just(Unpooled.wrappedBuffer(body)));
-    return rr.responseSingle((res, content) -> content.asByteArray().defaultIfEmpty(new byte[0]).map(bytes -> {
-          try {
-            java.util.Map<String, String> h = new java.util.HashMap<>();
-            res.responseHeaders().forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
-            boolean isJson = h.getOrDefault("content-type", "").startsWith("application/json");
-            JsonNode json = bytes.length == 0 || !isJson ? MAPPER.nullNode() : MAPPER.readTree(bytes);
-            return new Response(res.status().code(), json, h, new String(bytes, StandardCharsets.UTF_8));
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }))
+  Response send(
+      HttpMethod method, String path, byte[] body, Map<String, String> headers, boolean auth) {
+    HttpClient client =
+        HttpClient.create()
+            .baseUrl(server.baseUrl())
+            .headers(
+                h -> {
+                  if (auth) {
+                    h.set("authorization", "Bearer " + server.apiKey());
+                  }
+                  headers.forEach(h::set);
+                });
+    HttpClient.ResponseReceiver<?> rr =
+        body == null
+            ? client.request(method).uri(path)
+            : client.request(method).uri(path).send(Mono.just(Unpooled.wrappedBuffer(body)));
+    return rr.responseSingle(
+            (res, content) ->
+                content
+                    .asByteArray()
+                    .defaultIfEmpty(new byte[0])
+                    .map(
+                        bytes -> {
+                          try {
+                            java.util.Map<String, String> h = new java.util.HashMap<>();
+                            res.responseHeaders()
+                                .forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
+                            boolean isJson =
+                                h.getOrDefault("content-type", "").startsWith("application/json");
+                            JsonNode json =
+                                bytes.length == 0 || !isJson
+                                    ? MAPPER.nullNode()
+                                    : MAPPER.readTree(bytes);
+                            return new Response(
+                                res.status().code(),
+                                json,
+                                h,
+                                new String(bytes, StandardCharsets.UTF_8));
+                          } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                          }
+                        }))
         .block(Duration.ofSeconds(10));
   }
 

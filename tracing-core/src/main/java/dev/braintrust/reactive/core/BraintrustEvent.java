@@ -11,11 +11,11 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One row for the Braintrust insert API: a trace span, an experiment row or a dataset record. It
- * is upserted by {@link #id()}; when {@link #isMerge()} is true it merges into an existing row.
+ * One row for the Braintrust insert API: a trace span, an experiment row or a dataset record. It is
+ * upserted by {@link #id()}; when {@link #isMerge()} is true it merges into an existing row.
  *
- * <p>Immutable once built. User values (input, output, expected, metadata values) are kept as
- * given and written to JSON later, off the caller's thread: don't mutate them after logging.
+ * <p>Immutable once built. User values (input, output, expected, metadata values) are kept as given
+ * and written to JSON later, off the caller's thread: don't mutate them after logging.
  */
 public final class BraintrustEvent {
   private final Destination destination;
@@ -74,12 +74,26 @@ public final class BraintrustEvent {
   }
 
   /** A finished span's row, built without a builder: this runs on the caller's thread. */
-  BraintrustEvent(Destination destination, SpanIds ids, String spanName, String spanType,
-      java.time.Instant createdAt, double start, double end,
-      @Nullable Object input, boolean hasInput, @Nullable Object output, boolean hasOutput,
-      @Nullable Object expected, boolean hasExpected, @Nullable Object error, boolean hasError,
-      Map<String, @Nullable Double> scores, Map<String, @Nullable Object> metadata,
-      Map<String, Number> metrics, List<String> tags) {
+  BraintrustEvent(
+      Destination destination,
+      SpanIds ids,
+      String spanName,
+      String spanType,
+      java.time.Instant createdAt,
+      double start,
+      double end,
+      @Nullable Object input,
+      boolean hasInput,
+      @Nullable Object output,
+      boolean hasOutput,
+      @Nullable Object expected,
+      boolean hasExpected,
+      @Nullable Object error,
+      boolean hasError,
+      Map<String, @Nullable Double> scores,
+      Map<String, @Nullable Object> metadata,
+      Map<String, Number> metrics,
+      List<String> tags) {
     this.destination = destination;
     this.id = null;
     this.ids = ids;
@@ -249,7 +263,11 @@ public final class BraintrustEvent {
   /** ISO-8601 creation time. */
   public @Nullable String created() {
     // Formatting an Instant costs more than the rest of a span; it happens here, off the caller.
-    return created != null ? created : createdAt != null ? dev.braintrust.reactive.core.internal.IsoTime.format(createdAt) : null;
+    return created != null
+        ? created
+        : createdAt != null
+            ? dev.braintrust.reactive.core.internal.IsoTime.format(createdAt)
+            : null;
   }
 
   @Override

@@ -162,7 +162,9 @@ final class DefaultSpan implements Span {
     }
   }
 
-  /** {@code current} with {@code more} laid over it; adopts {@code more} when nothing is there yet. */
+  /**
+   * {@code current} with {@code more} laid over it; adopts {@code more} when nothing is there yet.
+   */
   private static <V> Map<String, V> merged(Map<String, V> current, Map<String, V> more) {
     if (more.isEmpty()) {
       return current;
@@ -241,16 +243,33 @@ final class DefaultSpan implements Span {
         return;
       }
       ended = true;
-      // With the system clock, end = start + monotonic elapsed time: cheaper, and immune to clock steps.
-      double endSeconds = systemClock
-          ? startSeconds + (System.nanoTime() - startNanos) / 1e9
-          : Time.epochSeconds(clock.instant());
-      event = new BraintrustEvent(destination, ids, name, type.wireName(), start, startSeconds, endSeconds,
-          input == Log.UNSET ? null : input, input != Log.UNSET,
-          output == Log.UNSET ? null : output, output != Log.UNSET,
-          expected == Log.UNSET ? null : expected, expected != Log.UNSET,
-          error == Log.UNSET ? null : error, error != Log.UNSET,
-          scores, metadata, metrics, tags);
+      // With the system clock, end = start + monotonic elapsed time: cheaper, and immune to clock
+      // steps.
+      double endSeconds =
+          systemClock
+              ? startSeconds + (System.nanoTime() - startNanos) / 1e9
+              : Time.epochSeconds(clock.instant());
+      event =
+          new BraintrustEvent(
+              destination,
+              ids,
+              name,
+              type.wireName(),
+              start,
+              startSeconds,
+              endSeconds,
+              input == Log.UNSET ? null : input,
+              input != Log.UNSET,
+              output == Log.UNSET ? null : output,
+              output != Log.UNSET,
+              expected == Log.UNSET ? null : expected,
+              expected != Log.UNSET,
+              error == Log.UNSET ? null : error,
+              error != Log.UNSET,
+              scores,
+              metadata,
+              metrics,
+              tags);
     }
     sink.accept(event);
   }

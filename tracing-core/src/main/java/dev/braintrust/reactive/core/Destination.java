@@ -53,8 +53,7 @@ public final class Destination {
 
   /** The logs of the project with this name; the project is created if it does not exist. */
   public static Destination projectLogsByName(String projectName) {
-    return new Destination(
-        Kind.PROJECT_LOGS, null, requireText(projectName, "projectName"), null);
+    return new Destination(Kind.PROJECT_LOGS, null, requireText(projectName, "projectName"), null);
   }
 
   /** The experiment with this id. */
@@ -155,8 +154,12 @@ public final class Destination {
       throw new IllegalArgumentException(what + " must not be null or blank");
     }
     if (value.length() > Validation.MAX_ID_LENGTH) {
-      throw new IllegalArgumentException(what + " must be at most " + Validation.MAX_ID_LENGTH
-          + " characters, got " + value.length());
+      throw new IllegalArgumentException(
+          what
+              + " must be at most "
+              + Validation.MAX_ID_LENGTH
+              + " characters, got "
+              + value.length());
     }
     for (int i = 0; i < value.length(); i++) {
       if (Character.isISOControl(value.charAt(i))) {

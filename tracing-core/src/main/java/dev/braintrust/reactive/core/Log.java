@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One call's worth of fields to log on a span: input, output, expected, error, scores, metadata,
- * metrics and tags. Logging several times merges: later values replace earlier ones field by
- * field, maps merge by key and tags accumulate.
+ * metrics and tags. Logging several times merges: later values replace earlier ones field by field,
+ * maps merge by key and tags accumulate.
  *
  * <p>Values are checked when the log is built: scores must be null or finite in [0, 1], metrics
  * finite. A bad value throws {@link IllegalArgumentException} with a message naming it.

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
  * A unit of traced work. Log to it any number of times, start children, then {@link #end()} it.
  *
  * <p>Spans are thread-safe. Logging never throws because of export problems; it throws {@link
- * IllegalArgumentException} only for invalid values (see {@link Log}). {@code end()} is
- * idempotent; fields logged after the end are sent as a merge into the same row.
+ * IllegalArgumentException} only for invalid values (see {@link Log}). {@code end()} is idempotent;
+ * fields logged after the end are sent as a merge into the same row.
  */
 public interface Span {
 
@@ -34,9 +34,9 @@ public interface Span {
   SpanType type();
 
   /**
-   * Renames the span, for names known only after it started (a request span named after its
-   * route once routing has run). Ignored once the span has ended, as in OpenTelemetry, and by
-   * spans that only stand for another system's span.
+   * Renames the span, for names known only after it started (a request span named after its route
+   * once routing has run). Ignored once the span has ended, as in OpenTelemetry, and by spans that
+   * only stand for another system's span.
    */
   default Span updateName(String name) {
     return this;

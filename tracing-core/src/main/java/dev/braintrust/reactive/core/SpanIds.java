@@ -25,8 +25,15 @@ final class SpanIds {
   private @Nullable String traceText;
   private @Nullable List<String> parentsList;
 
-  private SpanIds(long rowHi, long rowLo, long span, long traceHi, long traceLo, long parentSpan,
-      @Nullable String foreignTrace, @Nullable String foreignParent) {
+  private SpanIds(
+      long rowHi,
+      long rowLo,
+      long span,
+      long traceHi,
+      long traceLo,
+      long parentSpan,
+      @Nullable String foreignTrace,
+      @Nullable String foreignParent) {
     this.rowHi = rowHi;
     this.rowLo = rowLo;
     this.span = span;

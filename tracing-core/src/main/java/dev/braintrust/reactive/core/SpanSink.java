@@ -1,9 +1,8 @@
 package dev.braintrust.reactive.core;
 
-
 /**
- * Receives finished span rows. The bounded buffer ({@link dev.braintrust.reactive.core.export.BraintrustExporter}) is the usual
- * implementation.
+ * Receives finished span rows. The bounded buffer ({@link
+ * dev.braintrust.reactive.core.export.BraintrustExporter}) is the usual implementation.
  *
  * <p>Implementations are called on application threads: they must not block beyond what their
  * overflow policy allows and must never throw.

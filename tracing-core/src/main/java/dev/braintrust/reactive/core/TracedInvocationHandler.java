@@ -8,7 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
-/** Runs {@link Traced} methods of a target object inside spans; {@link TracedMethod} does the tracing. */
+/**
+ * Runs {@link Traced} methods of a target object inside spans; {@link TracedMethod} does the
+ * tracing.
+ */
 final class TracedInvocationHandler implements InvocationHandler {
   private final Tracer tracer;
   private final Class<?> iface;
@@ -22,26 +25,32 @@ final class TracedInvocationHandler implements InvocationHandler {
   }
 
   private @Nullable TracedMethod plan(Method method) {
-    return plans.computeIfAbsent(
-        method,
-        m -> {
-          trySetAccessible(m);
-          Traced t = m.getAnnotation(Traced.class);
-          if (t == null) {
-            try {
-              t = target.getClass().getMethod(m.getName(), m.getParameterTypes()).getAnnotation(Traced.class);
-            } catch (NoSuchMethodException e) {
-              t = null;
-            }
-          }
-          if (t == null) {
-            t = iface.getAnnotation(Traced.class);
-          }
-          if (t == null) {
-            return Optional.empty();
-          }
-          return Optional.of(TracedMethod.of(m, t, iface.getSimpleName() + "." + m.getName()));
-        }).orElse(null);
+    return plans
+        .computeIfAbsent(
+            method,
+            m -> {
+              trySetAccessible(m);
+              Traced t = m.getAnnotation(Traced.class);
+              if (t == null) {
+                try {
+                  t =
+                      target
+                          .getClass()
+                          .getMethod(m.getName(), m.getParameterTypes())
+                          .getAnnotation(Traced.class);
+                } catch (NoSuchMethodException e) {
+                  t = null;
+                }
+              }
+              if (t == null) {
+                t = iface.getAnnotation(Traced.class);
+              }
+              if (t == null) {
+                return Optional.empty();
+              }
+              return Optional.of(TracedMethod.of(m, t, iface.getSimpleName() + "." + m.getName()));
+            })
+        .orElse(null);
   }
 
   /** Non-public interfaces (common in tests and internal services) need access to be granted. */
@@ -73,7 +82,8 @@ final class TracedInvocationHandler implements InvocationHandler {
     } catch (InvocationTargetException e) {
       throw e.getCause();
     } catch (IllegalAccessException e) {
-      throw new IllegalStateException("cannot call " + method + " on the traced target: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot call " + method + " on the traced target: " + e.getMessage(), e);
     }
   }
 

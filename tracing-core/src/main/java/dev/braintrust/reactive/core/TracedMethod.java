@@ -16,9 +16,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * How one {@link Traced} method is traced, worked out once: span name and type, which arguments
- * become the input, whether the result becomes the output. {@link #invoke} runs one call in a
- * span. Every integration that intercepts method calls shares it: the {@link Tracer#instrument}
- * proxy, the Spring starter's advice, and your own interceptor (CDI, Guice...).
+ * become the input, whether the result becomes the output. {@link #invoke} runs one call in a span.
+ * Every integration that intercepts method calls shares it: the {@link Tracer#instrument} proxy,
+ * the Spring starter's advice, and your own interceptor (CDI, Guice...).
  *
  * <pre>{@code
  * TracedMethod traced = TracedMethod.of(method, method.getAnnotation(Traced.class), "Orders.find");
@@ -43,7 +43,12 @@ public final class TracedMethod {
   private final Kind kind;
   private final boolean returnsVoid;
 
-  private enum Kind { MONO, FLUX, STAGE, PLAIN }
+  private enum Kind {
+    MONO,
+    FLUX,
+    STAGE,
+    PLAIN
+  }
 
   private TracedMethod(Method method, Traced traced, String defaultName) {
     this.name = traced.name().isEmpty() ? defaultName : traced.name();
@@ -55,14 +60,17 @@ public final class TracedMethod {
     this.excluded = new boolean[ps.length];
     for (int i = 0; i < ps.length; i++) {
       paramNames[i] = ps[i].getName();
-      excluded[i] = ps[i].isAnnotationPresent(Traced.Exclude.class)
-          || excludedAbove(method.getDeclaringClass(), method, i, new HashSet<>());
+      excluded[i] =
+          ps[i].isAnnotationPresent(Traced.Exclude.class)
+              || excludedAbove(method.getDeclaringClass(), method, i, new HashSet<>());
     }
     Class<?> rt = method.getReturnType();
-    this.kind = Mono.class.isAssignableFrom(rt) ? Kind.MONO
-        : Flux.class.isAssignableFrom(rt) ? Kind.FLUX
-        : CompletionStage.class.isAssignableFrom(rt) ? Kind.STAGE
-        : Kind.PLAIN;
+    this.kind =
+        Mono.class.isAssignableFrom(rt)
+            ? Kind.MONO
+            : Flux.class.isAssignableFrom(rt)
+                ? Kind.FLUX
+                : CompletionStage.class.isAssignableFrom(rt) ? Kind.STAGE : Kind.PLAIN;
     this.returnsVoid = rt == void.class;
   }
 
@@ -96,9 +104,9 @@ public final class TracedMethod {
 
   /**
    * The plan for {@code method} as {@code traced} describes it; the span is named {@code
-   * defaultName} unless {@link Traced#name()} is set. Parameter names are read from {@code
-   * method}, so pass the implementation's method; {@link Traced.Exclude} counts on it or on any
-   * method it overrides or implements.
+   * defaultName} unless {@link Traced#name()} is set. Parameter names are read from {@code method},
+   * so pass the implementation's method; {@link Traced.Exclude} counts on it or on any method it
+   * overrides or implements.
    */
   public static TracedMethod of(Method method, Traced traced, String defaultName) {
     Objects.requireNonNull(method, "method");
@@ -118,49 +126,61 @@ public final class TracedMethod {
   }
 
   /**
-   * Runs {@code invocation} in a span of {@code tracer}, child of the current span (the
-   * subscriber context's for reactive results). For a {@code Mono} or {@code Flux} it is called on
-   * each subscription, so it must be callable more than once; a checked exception it throws then
-   * reaches the subscriber wrapped in an {@link IllegalStateException}. Otherwise the call's
-   * exception is recorded and rethrown as it is.
+   * Runs {@code invocation} in a span of {@code tracer}, child of the current span (the subscriber
+   * context's for reactive results). For a {@code Mono} or {@code Flux} it is called on each
+   * subscription, so it must be callable more than once; a checked exception it throws then reaches
+   * the subscriber wrapped in an {@link IllegalStateException}. Otherwise the call's exception is
+   * recorded and rethrown as it is.
    */
   public @Nullable Object invoke(Tracer tracer, Object @Nullable [] args, Invocation invocation)
       throws Throwable {
     switch (kind) {
       case MONO:
-        return tracer.<Object>mono(name, type, span -> {
-          logArgs(span, args);
-          @SuppressWarnings("unchecked")
-          Mono<Object> result = (Mono<Object>) proceedUnchecked(invocation);
-          return captureResult ? result.doOnNext(span::output) : result;
-        });
-      case FLUX:
-        return tracer.<Object>flux(name, type, span -> {
-          logArgs(span, args);
-          @SuppressWarnings("unchecked")
-          Flux<Object> result = (Flux<Object>) proceedUnchecked(invocation);
-          return captureResult ? captureElements(result, span) : result;
-        });
-      case STAGE:
-        return tracer.<Object>future(name, type, span -> {
-          logArgs(span, args);
-          @SuppressWarnings("unchecked")
-          CompletionStage<Object> stage = (CompletionStage<Object>) proceedUnchecked(invocation);
-          if (captureResult) {
-            stage = stage.thenApply(v -> {
-              span.output(v);
-              return v;
+        return tracer.<Object>mono(
+            name,
+            type,
+            span -> {
+              logArgs(span, args);
+              @SuppressWarnings("unchecked")
+              Mono<Object> result = (Mono<Object>) proceedUnchecked(invocation);
+              return captureResult ? result.doOnNext(span::output) : result;
             });
-          }
-          return stage.toCompletableFuture();
-        });
+      case FLUX:
+        return tracer.<Object>flux(
+            name,
+            type,
+            span -> {
+              logArgs(span, args);
+              @SuppressWarnings("unchecked")
+              Flux<Object> result = (Flux<Object>) proceedUnchecked(invocation);
+              return captureResult ? captureElements(result, span) : result;
+            });
+      case STAGE:
+        return tracer.<Object>future(
+            name,
+            type,
+            span -> {
+              logArgs(span, args);
+              @SuppressWarnings("unchecked")
+              CompletionStage<Object> stage =
+                  (CompletionStage<Object>) proceedUnchecked(invocation);
+              if (captureResult) {
+                stage =
+                    stage.thenApply(
+                        v -> {
+                          span.output(v);
+                          return v;
+                        });
+              }
+              return stage.toCompletableFuture();
+            });
       default:
         return invokePlain(tracer, args, invocation);
     }
   }
 
-  private @Nullable Object invokePlain(Tracer tracer, Object @Nullable [] args, Invocation invocation)
-      throws Throwable {
+  private @Nullable Object invokePlain(
+      Tracer tracer, Object @Nullable [] args, Invocation invocation) throws Throwable {
     Span span = tracer.startSpan(name, type);
     try (Scope ignored = span.makeCurrent()) {
       logArgs(span, args);
@@ -180,12 +200,13 @@ public final class TracedMethod {
   private static <T> Flux<T> captureElements(Flux<T> flux, Span span) {
     List<T> seen = new ArrayList<>();
     long[] count = new long[1];
-    Runnable record = () -> {
-      synchronized (seen) {
-        span.output(new ArrayList<>(seen));
-        span.metric("elements", count[0]);
-      }
-    };
+    Runnable record =
+        () -> {
+          synchronized (seen) {
+            span.output(new ArrayList<>(seen));
+            span.metric("elements", count[0]);
+          }
+        };
     // Recorded on terminate/cancel, before the span itself ends downstream of here.
     return flux.doOnNext(
             v -> {

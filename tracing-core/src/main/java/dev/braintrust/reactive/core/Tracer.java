@@ -84,14 +84,23 @@ public final class Tracer {
    */
   public <T> Mono<T> mono(
       String name, SpanType type, Function<? super Span, ? extends Mono<T>> body) {
-    return Mono.deferContextual(ctx -> traced(ctx, name, type, body, Mono::error,
-        (source, span) -> source
-            .doOnError(span::error)
-            // End before the terminal signal reaches the subscriber, so whoever waits on the
-            // result and then flushes always finds the span in the buffer.
-            .doOnTerminate(span::end)
-            .doOnCancel(() -> endCancelled(span))
-            .contextWrite(c -> Tracing.withSpan(c, span))));
+    return Mono.deferContextual(
+        ctx ->
+            traced(
+                ctx,
+                name,
+                type,
+                body,
+                Mono::error,
+                (source, span) ->
+                    source
+                        .doOnError(span::error)
+                        // End before the terminal signal reaches the subscriber, so whoever waits
+                        // on the
+                        // result and then flushes always finds the span in the buffer.
+                        .doOnTerminate(span::end)
+                        .doOnCancel(() -> endCancelled(span))
+                        .contextWrite(c -> Tracing.withSpan(c, span))));
   }
 
   /** Like {@link #mono(String, SpanType, Function)} around an existing Mono. */
@@ -105,17 +114,25 @@ public final class Tracer {
   }
 
   /**
-   * A Flux that opens a span per subscription and ends it on complete, error or cancel; see
-   * {@link #mono(String, SpanType, Function)}.
+   * A Flux that opens a span per subscription and ends it on complete, error or cancel; see {@link
+   * #mono(String, SpanType, Function)}.
    */
   public <T> Flux<T> flux(
       String name, SpanType type, Function<? super Span, ? extends Flux<T>> body) {
-    return Flux.deferContextual(ctx -> traced(ctx, name, type, body, Flux::error,
-        (source, span) -> source
-            .doOnError(span::error)
-            .doOnTerminate(span::end)
-            .doOnCancel(() -> endCancelled(span))
-            .contextWrite(c -> Tracing.withSpan(c, span))));
+    return Flux.deferContextual(
+        ctx ->
+            traced(
+                ctx,
+                name,
+                type,
+                body,
+                Flux::error,
+                (source, span) ->
+                    source
+                        .doOnError(span::error)
+                        .doOnTerminate(span::end)
+                        .doOnCancel(() -> endCancelled(span))
+                        .contextWrite(c -> Tracing.withSpan(c, span))));
   }
 
   /**
@@ -123,8 +140,12 @@ public final class Tracer {
    * current, so spans started while assembling it are its children; a body that throws ends the
    * span with the error.
    */
-  private <P> P traced(ContextView ctx, String name, SpanType type,
-      Function<? super Span, ? extends P> body, Function<Throwable, P> failed,
+  private <P> P traced(
+      ContextView ctx,
+      String name,
+      SpanType type,
+      Function<? super Span, ? extends P> body,
+      Function<Throwable, P> failed,
       BiFunction<P, Span, P> watch) {
     Span span = startSpan(name, type, Tracing.currentSpan(ctx));
     P source;
@@ -155,8 +176,8 @@ public final class Tracer {
 
   /**
    * Runs {@code body} now with a new span current and ends the span when the returned future
-   * completes. Use {@link Tracing#wrap(java.util.concurrent.Executor)} for async stages that
-   * start child spans on other threads.
+   * completes. Use {@link Tracing#wrap(java.util.concurrent.Executor)} for async stages that start
+   * child spans on other threads.
    */
   public <T> CompletableFuture<T> future(
       String name, SpanType type, Function<? super Span, ? extends CompletableFuture<T>> body) {

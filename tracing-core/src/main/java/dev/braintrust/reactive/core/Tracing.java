@@ -8,12 +8,12 @@ import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
- * Access to the current span: a thread-local for blocking code and the Reactor {@link Context}
- * for reactive code.
+ * Access to the current span: a thread-local for blocking code and the Reactor {@link Context} for
+ * reactive code.
  *
- * <p>Reactive code reads the current span from the subscriber context, so parentage survives
- * {@code publishOn}, {@code subscribeOn} and {@code flatMap}; {@link Tracer#mono} and {@link
- * Tracer#flux} put it there.
+ * <p>Reactive code reads the current span from the subscriber context, so parentage survives {@code
+ * publishOn}, {@code subscribeOn} and {@code flatMap}; {@link Tracer#mono} and {@link Tracer#flux}
+ * put it there.
  */
 public final class Tracing {
   /** The Reactor context key holding the current {@link Span}. */
@@ -102,12 +102,18 @@ public final class Tracing {
                 }));
   }
 
-  /** The span a scope set on this thread, leaving any bridge out; for {@link SpanThreadLocalAccessor}. */
+  /**
+   * The span a scope set on this thread, leaving any bridge out; for {@link
+   * SpanThreadLocalAccessor}.
+   */
   static @Nullable Span localSpan() {
     return CURRENT.get();
   }
 
-  /** Sets (or with null clears) this thread's span without a scope; for {@link SpanThreadLocalAccessor}. */
+  /**
+   * Sets (or with null clears) this thread's span without a scope; for {@link
+   * SpanThreadLocalAccessor}.
+   */
   static void setLocalSpan(@Nullable Span span) {
     if (span == null) {
       CURRENT.remove();

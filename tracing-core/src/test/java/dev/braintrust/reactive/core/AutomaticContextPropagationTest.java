@@ -38,14 +38,21 @@ class AutomaticContextPropagationTest {
   @Test
   void withAutomaticPropagationBlockingCodeInOperatorsSeesTheSubscribersSpan() {
     Hooks.enableAutomaticContextPropagation();
-    Mono<String> work = tracer.mono("root", SpanType.TASK, root -> Mono.just(1)
-        .publishOn(Schedulers.boundedElastic())
-        .map(x -> {
-          // Plain blocking code: a span started here, with no Tracing.fromCallable around it.
-          tracer.startSpan("blocking", SpanType.TOOL).end();
-          Span current = Tracing.currentSpan();
-          return current == null ? "none" : current.name();
-        }));
+    Mono<String> work =
+        tracer.mono(
+            "root",
+            SpanType.TASK,
+            root ->
+                Mono.just(1)
+                    .publishOn(Schedulers.boundedElastic())
+                    .map(
+                        x -> {
+                          // Plain blocking code: a span started here, with no Tracing.fromCallable
+                          // around it.
+                          tracer.startSpan("blocking", SpanType.TOOL).end();
+                          Span current = Tracing.currentSpan();
+                          return current == null ? "none" : current.name();
+                        }));
 
     StepVerifier.create(work).expectNext("root").expectComplete().verify(Duration.ofSeconds(10));
 
@@ -56,9 +63,14 @@ class AutomaticContextPropagationTest {
 
   @Test
   void withoutTheHookOnlyTheContextHoldsTheSpan() {
-    Mono<Boolean> seen = tracer.mono("root", SpanType.TASK, root -> Mono.just(1)
-        .publishOn(Schedulers.boundedElastic())
-        .map(x -> Tracing.currentSpan() != null));
+    Mono<Boolean> seen =
+        tracer.mono(
+            "root",
+            SpanType.TASK,
+            root ->
+                Mono.just(1)
+                    .publishOn(Schedulers.boundedElastic())
+                    .map(x -> Tracing.currentSpan() != null));
 
     StepVerifier.create(seen).expectNext(false).expectComplete().verify(Duration.ofSeconds(10));
   }

@@ -52,12 +52,22 @@ class ContextPropagationTest {
 
   @Test
   void monoKeepsParentageAcrossPublishOnSubscribeOnAndFlatMap() {
-    Mono<Integer> work = tracer.mono("root", SpanType.TASK, span -> Mono.just(1)
-        .publishOn(Schedulers.parallel())
-        .flatMap(x -> tracer.mono("child", SpanType.LLM,
-            Mono.fromCallable(() -> x + 1).subscribeOn(Schedulers.boundedElastic())))
-        .publishOn(Schedulers.single())
-        .flatMap(x -> tracer.mono("sibling", Mono.just(x * 10))));
+    Mono<Integer> work =
+        tracer.mono(
+            "root",
+            SpanType.TASK,
+            span ->
+                Mono.just(1)
+                    .publishOn(Schedulers.parallel())
+                    .flatMap(
+                        x ->
+                            tracer.mono(
+                                "child",
+                                SpanType.LLM,
+                                Mono.fromCallable(() -> x + 1)
+                                    .subscribeOn(Schedulers.boundedElastic())))
+                    .publishOn(Schedulers.single())
+                    .flatMap(x -> tracer.mono("sibling", Mono.just(x * 10))));
 
     StepVerifier.create(work).expectNext(20).verifyComplete();
 
@@ -69,27 +79,45 @@ class ContextPropagationTest {
 
   @Test
   void fluxFlatMapWithConcurrencyParentsEveryInnerSpanToTheOuterOne() {
-    Flux<Integer> work = tracer.flux("root", SpanType.TASK, span -> Flux.range(0, 50)
-        .flatMap(i -> tracer.mono("item-" + i, SpanType.TOOL,
-            Mono.just(i).publishOn(Schedulers.parallel())), 8));
+    Flux<Integer> work =
+        tracer.flux(
+            "root",
+            SpanType.TASK,
+            span ->
+                Flux.range(0, 50)
+                    .flatMap(
+                        i ->
+                            tracer.mono(
+                                "item-" + i,
+                                SpanType.TOOL,
+                                Mono.just(i).publishOn(Schedulers.parallel())),
+                        8));
 
     StepVerifier.create(work).expectNextCount(50).verifyComplete();
 
     BraintrustEvent root = sink.byName("root");
-    List<BraintrustEvent> items = sink.events.stream()
-        .filter(e -> e.spanName().startsWith("item-")).collect(Collectors.toList());
+    List<BraintrustEvent> items =
+        sink.events.stream()
+            .filter(e -> e.spanName().startsWith("item-"))
+            .collect(Collectors.toList());
     assertThat(items).hasSize(50).allSatisfy(e -> assertChildOf(e, root));
     assertThat(items.stream().map(BraintrustEvent::spanId).distinct()).hasSize(50);
   }
 
   @Test
   void completableFutureEndsWhenTheFutureCompletesAndWrapCarriesTheParent() {
-    CompletableFuture<String> f = tracer.future("root", SpanType.TASK, span ->
-        CompletableFuture.supplyAsync(() -> {
-          Span child = tracer.startSpan("async-child");
-          child.end();
-          return "done";
-        }, Tracing.wrap(pool)));
+    CompletableFuture<String> f =
+        tracer.future(
+            "root",
+            SpanType.TASK,
+            span ->
+                CompletableFuture.supplyAsync(
+                    () -> {
+                      Span child = tracer.startSpan("async-child");
+                      child.end();
+                      return "done";
+                    },
+                    Tracing.wrap(pool)));
 
     assertThat(f.join()).isEqualTo("done");
     assertChildOf(sink.byName("async-child"), sink.byName("root"));
@@ -98,8 +126,8 @@ class ContextPropagationTest {
 
   @Test
   void cancelledFluxEndsItsSpanAndSaysSo() {
-    StepVerifier.withVirtualTime(() -> tracer.flux("stream", SpanType.TASK,
-            Flux.interval(Duration.ofSeconds(1))))
+    StepVerifier.withVirtualTime(
+            () -> tracer.flux("stream", SpanType.TASK, Flux.interval(Duration.ofSeconds(1))))
         .thenAwait(Duration.ofSeconds(3))
         .expectNext(0L, 1L, 2L)
         .thenCancel()

@@ -13,7 +13,9 @@ final class RecordingSink implements SpanSink {
   }
 
   BraintrustEvent byName(String name) {
-    return events.stream().filter(e -> name.equals(e.spanName())).findFirst()
+    return events.stream()
+        .filter(e -> name.equals(e.spanName()))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no span named " + name + " in " + events));
   }
 }

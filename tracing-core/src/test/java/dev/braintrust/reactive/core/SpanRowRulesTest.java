@@ -44,7 +44,8 @@ class SpanRowRulesTest {
     JsonNode late = json(sink.events.get(1));
     assertThat(late.get("_is_merge").asBoolean()).isTrue();
     assertThat(late.get("tags")).extracting(JsonNode::asText).containsExactly("t1", "t2", "t3");
-    assertThat(json(sink.events.get(2)).get("tags")).extracting(JsonNode::asText)
+    assertThat(json(sink.events.get(2)).get("tags"))
+        .extracting(JsonNode::asText)
         .containsExactly("t1", "t2", "t3", "t4");
   }
 

@@ -19,14 +19,17 @@ class SpanUpdateNameTest {
     span.updateName("too late");
 
     assertThat(span.name()).isEqualTo("GET /orders/{id}");
-    assertThat(sink.events).extracting(BraintrustEvent::spanName).containsExactly("lookup", "GET /orders/{id}");
+    assertThat(sink.events)
+        .extracting(BraintrustEvent::spanName)
+        .containsExactly("lookup", "GET /orders/{id}");
     assertThat(sink.byName("lookup").spanParents()).containsExactly(span.spanId());
   }
 
   @Test
   void aNullNameIsRefused() {
     Span span = tracer.startSpan("s");
-    assertThatThrownBy(() -> span.updateName(null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> span.updateName(null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("span name must not be null");
   }
 }

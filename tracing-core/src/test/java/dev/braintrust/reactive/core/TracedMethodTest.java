@@ -76,30 +76,43 @@ class TracedMethodTest {
   void aMonoRunsTheCallOnEachSubscriptionAndLeavesTheResultOutWhenAsked() throws Throwable {
     AtomicInteger calls = new AtomicInteger();
     @SuppressWarnings("unchecked")
-    Mono<Integer> m = (Mono<Integer>) plan("count", int.class)
-        .invoke(tracer, new Object[] {3}, () -> Mono.just(calls.incrementAndGet()));
+    Mono<Integer> m =
+        (Mono<Integer>)
+            plan("count", int.class)
+                .invoke(tracer, new Object[] {3}, () -> Mono.just(calls.incrementAndGet()));
     assertThat(calls).hasValue(0);
 
     StepVerifier.create(m).expectNext(1).verifyComplete();
     StepVerifier.create(m).expectNext(2).verifyComplete();
 
-    assertThat(sink.events).hasSize(2).allSatisfy(e -> {
-      assertThat(e.spanName()).isEqualTo("count");
-      assertThat(e.hasOutput()).isFalse();
-    });
+    assertThat(sink.events)
+        .hasSize(2)
+        .allSatisfy(
+            e -> {
+              assertThat(e.spanName()).isEqualTo("count");
+              assertThat(e.hasOutput()).isFalse();
+            });
   }
 
   @Test
   void aCheckedExceptionFromAReactiveCallReachesTheSubscriberAndIsRecorded() throws Throwable {
     @SuppressWarnings("unchecked")
-    Mono<Integer> m = (Mono<Integer>) plan("count", int.class)
-        .invoke(tracer, new Object[] {3}, () -> {
-          throw new IOException("disk");
-        });
+    Mono<Integer> m =
+        (Mono<Integer>)
+            plan("count", int.class)
+                .invoke(
+                    tracer,
+                    new Object[] {3},
+                    () -> {
+                      throw new IOException("disk");
+                    });
 
     StepVerifier.create(m)
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
-            .hasCauseInstanceOf(IOException.class))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasCauseInstanceOf(IOException.class))
         .verify();
     assertThat((String) sink.byName("count").error()).contains("IOException: disk");
   }
@@ -107,9 +120,16 @@ class TracedMethodTest {
   @Test
   void aSyncCallRethrowsWhatItThrowsAndAVoidMethodHasNoOutput() throws Throwable {
     TracedMethod touch = plan("touch");
-    assertThatThrownBy(() -> touch.invoke(tracer, null, () -> {
-      throw new IOException("gone");
-    })).isInstanceOf(IOException.class).hasMessage("gone");
+    assertThatThrownBy(
+            () ->
+                touch.invoke(
+                    tracer,
+                    null,
+                    () -> {
+                      throw new IOException("gone");
+                    }))
+        .isInstanceOf(IOException.class)
+        .hasMessage("gone");
     touch.invoke(tracer, null, () -> null);
 
     assertThat(sink.events).hasSize(2);

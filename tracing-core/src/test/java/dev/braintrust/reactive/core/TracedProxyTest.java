@@ -73,7 +73,8 @@ class TracedProxyTest {
 
     @Override
     public Mono<String> composite(String q) {
-      return self.lookup(q.length()).flatMap(n -> Tracing.fromCallable(() -> self.answer(q + n, "k")));
+      return self.lookup(q.length())
+          .flatMap(n -> Tracing.fromCallable(() -> self.answer(q + n, "k")));
     }
   }
 
@@ -121,8 +122,11 @@ class TracedProxyTest {
 
   @Test
   void thrownExceptionsAreRecordedAndRethrownUnwrapped() {
-    assertThatThrownBy(() -> proxy().fails()).isInstanceOf(IllegalArgumentException.class).hasMessage("no");
-    assertThat((String) sink.byName("Assistant.fails").error()).startsWith("java.lang.IllegalArgumentException: no");
+    assertThatThrownBy(() -> proxy().fails())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("no");
+    assertThat((String) sink.byName("Assistant.fails").error())
+        .startsWith("java.lang.IllegalArgumentException: no");
   }
 
   @Test

@@ -24,10 +24,12 @@ public final class SpringExampleDemo {
   public static void main(String[] args) throws Exception {
     String key = System.getenv("BRAINTRUST_API_KEY");
     BraintrustTestServer embedded = null;
-    List<String> appArgs = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
+    List<String> appArgs =
+        new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
     if (key == null || key.isBlank()) {
       embedded = BraintrustTestServer.builder().build().start();
-      System.out.println("No BRAINTRUST_API_KEY set: using the embedded testkit server at " + embedded.baseUrl());
+      System.out.println(
+          "No BRAINTRUST_API_KEY set: using the embedded testkit server at " + embedded.baseUrl());
       appArgs.add("--braintrust.api-key=" + embedded.apiKey());
       appArgs.add("--braintrust.api-url=" + embedded.baseUrl());
     }
@@ -44,14 +46,22 @@ public final class SpringExampleDemo {
     }
   }
 
-  /** Starts the app, asks one question, closes the app; the rows the testkit stored, if it is used. */
-  static List<ObjectNode> run(String[] appArgs, @Nullable BraintrustTestServer embedded) throws Exception {
+  /**
+   * Starts the app, asks one question, closes the app; the rows the testkit stored, if it is used.
+   */
+  static List<ObjectNode> run(String[] appArgs, @Nullable BraintrustTestServer embedded)
+      throws Exception {
     ConfigurableApplicationContext app = SpringApplication.run(SpringWebFluxExample.class, appArgs);
     String port = app.getEnvironment().getProperty("local.server.port");
-    HttpResponse<String> answer = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/questions/backpressure")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    System.out.println("GET /questions/backpressure -> " + answer.statusCode() + " " + answer.body());
+    HttpResponse<String> answer =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/questions/backpressure"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    System.out.println(
+        "GET /questions/backpressure -> " + answer.statusCode() + " " + answer.body());
     // Closing the context is what delivers the spans: no flush call in the application.
     app.close();
     if (embedded == null) {
@@ -64,11 +74,19 @@ public final class SpringExampleDemo {
   private static void print(List<ObjectNode> rows, @Nullable String parent, String indent) {
     for (ObjectNode r : rows) {
       var parents = r.path("span_parents");
-      boolean match = parent == null ? parents.isEmpty() : parents.size() == 1 && parents.get(0).asText().equals(parent);
+      boolean match =
+          parent == null
+              ? parents.isEmpty()
+              : parents.size() == 1 && parents.get(0).asText().equals(parent);
       if (match) {
-        System.out.println(indent + "- " + r.path("span_attributes").path("name").asText()
-            + " [" + r.path("span_attributes").path("type").asText() + "]"
-            + (r.has("output") ? " output=" + r.get("output") : ""));
+        System.out.println(
+            indent
+                + "- "
+                + r.path("span_attributes").path("name").asText()
+                + " ["
+                + r.path("span_attributes").path("type").asText()
+                + "]"
+                + (r.has("output") ? " output=" + r.get("output") : ""));
         print(rows, r.path("span_id").asText(), indent + "  ");
       }
     }

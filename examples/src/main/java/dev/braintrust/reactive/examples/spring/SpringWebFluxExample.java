@@ -14,10 +14,10 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * A WebFlux application traced by the starter, with no Braintrust wiring: each request is a
- * {@code GET /questions/{topic}} span, {@code Assistant.answer} its child, the model call an
- * {@code llm} span under that. Configuration: {@code BRAINTRUST_API_KEY} in the environment and
- * {@code braintrust.project} in {@code application.properties}.
+ * A WebFlux application traced by the starter, with no Braintrust wiring: each request is a {@code
+ * GET /questions/{topic}} span, {@code Assistant.answer} its child, the model call an {@code llm}
+ * span under that. Configuration: {@code BRAINTRUST_API_KEY} in the environment and {@code
+ * braintrust.project} in {@code application.properties}.
  */
 @SpringBootApplication
 public class SpringWebFluxExample {
@@ -43,8 +43,12 @@ public class SpringWebFluxExample {
 
     @Traced
     public Mono<String> answer(String topic) {
-      Map<String, Object> request = Map.of("model", "gpt-4o-mini",
-          "messages", List.of(Map.of("role", "user", "content", "Explain " + topic + " in one line.")));
+      Map<String, Object> request =
+          Map.of(
+              "model",
+              "gpt-4o-mini",
+              "messages",
+              List.of(Map.of("role", "user", "content", "Explain " + topic + " in one line.")));
       return llm.chatCompletion(request).map(ChatCompletion::content);
     }
   }

@@ -9,8 +9,8 @@
  * project}, {@code filter} ({@code all} or {@code ai}), {@code sample.ratio}, {@code capacity},
  * {@code max.batch.events}, {@code max.batch.bytes}, {@code flush.interval}, {@code
  * max.concurrent.requests}, {@code overflow.policy} ({@code drop_newest}, {@code drop_oldest},
- * {@code block}), {@code block.timeout}, {@code shutdown.timeout}, {@code parent.from.baggage}
- * and {@code propagate.parent} (both default true: {@code braintrust.parent} is honoured from, and
+ * {@code block}), {@code block.timeout}, {@code shutdown.timeout}, {@code parent.from.baggage} and
+ * {@code propagate.parent} (both default true: {@code braintrust.parent} is honoured from, and
  * added to, W3C baggage; turn the first off where callers are not trusted, the second where
  * downstream services must not see the destination).
  */

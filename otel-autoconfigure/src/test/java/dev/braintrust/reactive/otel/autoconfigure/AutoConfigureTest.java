@@ -30,20 +30,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The SDK configured by properties alone, as {@code OTEL_*}/{@code BRAINTRUST_*} variables would. */
+/**
+ * The SDK configured by properties alone, as {@code OTEL_*}/{@code BRAINTRUST_*} variables would.
+ */
 @ExtendWith(BraintrustTestServerExtension.class)
 class AutoConfigureTest {
-  static final TextMapGetter<Map<String, String>> GETTER = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(Map<String, String> carrier) {
-      return carrier.keySet();
-    }
+  static final TextMapGetter<Map<String, String>> GETTER =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+          return carrier.keySet();
+        }
 
-    @Override
-    public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
-      return carrier == null ? null : carrier.get(key);
-    }
-  };
+        @Override
+        public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
+          return carrier == null ? null : carrier.get(key);
+        }
+      };
 
   final List<OpenTelemetrySdk> sdks = new ArrayList<>();
 
@@ -67,20 +70,27 @@ class AutoConfigureTest {
   }
 
   OpenTelemetrySdk sdk(Map<String, String> props) {
-    OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesCustomizer(c -> props).disableShutdownHook().build().getOpenTelemetrySdk();
+    OpenTelemetrySdk sdk =
+        AutoConfiguredOpenTelemetrySdk.builder()
+            .addPropertiesCustomizer(c -> props)
+            .disableShutdownHook()
+            .build()
+            .getOpenTelemetrySdk();
     sdks.add(sdk);
     return sdk;
   }
 
   static void flush(OpenTelemetrySdk sdk) {
-    assertThat(sdk.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(sdk.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS).isSuccess())
+        .isTrue();
   }
 
   static Map<String, ObjectNode> rows(BraintrustTestServer server, String project) {
     String id = server.projectId(project);
-    return id == null ? Map.of() : server.projectLogs(id).stream()
-        .collect(Collectors.toMap(r -> r.get("span_attributes").get("name").asText(), r -> r));
+    return id == null
+        ? Map.of()
+        : server.projectLogs(id).stream()
+            .collect(Collectors.toMap(r -> r.get("span_attributes").get("name").asText(), r -> r));
   }
 
   @Test
@@ -89,9 +99,12 @@ class AutoConfigureTest {
     Tracer t = sdk.getTracer("test");
     Span root = t.spanBuilder("GET /answer").startSpan();
     try (Scope s = root.makeCurrent()) {
-      t.spanBuilder("chat gpt-4o-mini").setAttribute("gen_ai.request.model", "gpt-4o-mini")
-          .setAttribute("gen_ai.usage.input_tokens", 7L).setAttribute("gen_ai.usage.output_tokens", 2L)
-          .startSpan().end();
+      t.spanBuilder("chat gpt-4o-mini")
+          .setAttribute("gen_ai.request.model", "gpt-4o-mini")
+          .setAttribute("gen_ai.usage.input_tokens", 7L)
+          .setAttribute("gen_ai.usage.output_tokens", 2L)
+          .startSpan()
+          .end();
     }
     root.end();
     flush(sdk);
@@ -99,7 +112,8 @@ class AutoConfigureTest {
     Map<String, ObjectNode> rows = rows(server, "auto");
     assertThat(rows).containsOnlyKeys("GET /answer", "chat gpt-4o-mini");
     ObjectNode llm = rows.get("chat gpt-4o-mini");
-    assertThat(llm.get("span_parents").get(0).asText()).isEqualTo(root.getSpanContext().getSpanId());
+    assertThat(llm.get("span_parents").get(0).asText())
+        .isEqualTo(root.getSpanContext().getSpanId());
     assertThat(llm.get("span_attributes").get("type").asText()).isEqualTo("llm");
     assertThat(llm.get("metrics").get("tokens").asInt()).isEqualTo(9);
     String pipeline = sdk.getSdkTracerProvider().toString();
@@ -108,13 +122,22 @@ class AutoConfigureTest {
 
   @Test
   void otelExporterPropertiesWinAndFilterAndOptionsApply(BraintrustTestServer server) {
-    OpenTelemetrySdk sdk = sdk(props(server,
-        "braintrust.project", "ignored",
-        "otel.exporter.braintrust.parent", "project_name:chosen",
-        "otel.exporter.braintrust.filter", "ai",
-        "braintrust.flush.interval", "50ms",
-        "braintrust.overflow.policy", "drop_oldest",
-        "braintrust.capacity", "500"));
+    OpenTelemetrySdk sdk =
+        sdk(
+            props(
+                server,
+                "braintrust.project",
+                "ignored",
+                "otel.exporter.braintrust.parent",
+                "project_name:chosen",
+                "otel.exporter.braintrust.filter",
+                "ai",
+                "braintrust.flush.interval",
+                "50ms",
+                "braintrust.overflow.policy",
+                "drop_oldest",
+                "braintrust.capacity",
+                "500"));
     Tracer t = sdk.getTracer("test");
     Span root = t.spanBuilder("request").startSpan();
     try (Scope s = root.makeCurrent()) {
@@ -130,24 +153,36 @@ class AutoConfigureTest {
     Map<String, ObjectNode> rows = rows(server, "chosen");
     assertThat(rows).containsOnlyKeys("request", "chat");
     // Re-parented across the filtered-out span, so the tree stays whole.
-    assertThat(rows.get("chat").get("span_parents").get(0).asText()).isEqualTo(root.getSpanContext().getSpanId());
+    assertThat(rows.get("chat").get("span_parents").get(0).asText())
+        .isEqualTo(root.getSpanContext().getSpanId());
     assertThat(server.projectId("ignored")).isNull();
   }
 
   @Test
-  void sampleRatioZeroSendsNothingButTheOtherExporterStillGetsEverySpan(BraintrustTestServer server) {
-    OpenTelemetrySdk sdk = sdk(props(server, "otel.traces.exporter", "braintrust,memory",
-        "braintrust.project", "none-sampled", "braintrust.sample.ratio", "0"));
+  void sampleRatioZeroSendsNothingButTheOtherExporterStillGetsEverySpan(
+      BraintrustTestServer server) {
+    OpenTelemetrySdk sdk =
+        sdk(
+            props(
+                server,
+                "otel.traces.exporter",
+                "braintrust,memory",
+                "braintrust.project",
+                "none-sampled",
+                "braintrust.sample.ratio",
+                "0"));
     sdk.getTracer("test").spanBuilder("dropped for braintrust").startSpan().end();
     flush(sdk);
 
-    assertThat(MemoryExporterProvider.LAST.get("memory").spans).extracting(s -> s.getName())
+    assertThat(MemoryExporterProvider.LAST.get("memory").spans)
+        .extracting(s -> s.getName())
         .containsExactly("dropped for braintrust");
     assertThat(rows(server, "none-sampled")).isEmpty();
   }
 
   @Test
-  void aTraceCrossingTwoAutoconfiguredServicesLandsInTheCallersProject(BraintrustTestServer server) {
+  void aTraceCrossingTwoAutoconfiguredServicesLandsInTheCallersProject(
+      BraintrustTestServer server) {
     OpenTelemetrySdk front = sdk(props(server, "braintrust.project", "front"));
     OpenTelemetrySdk back = sdk(props(server, "braintrust.project", "back"));
     TextMapPropagator frontOut = front.getPropagators().getTextMapPropagator();
@@ -162,8 +197,11 @@ class AutoConfigureTest {
     assertThat(headers).containsKeys("traceparent", "baggage");
     assertThat(headers.get("baggage")).contains("braintrust.parent=project_name:front");
 
-    Span handled = back.getTracer("back").spanBuilder("back handler")
-        .setParent(backIn.extract(Context.root(), headers, GETTER)).startSpan();
+    Span handled =
+        back.getTracer("back")
+            .spanBuilder("back handler")
+            .setParent(backIn.extract(Context.root(), headers, GETTER))
+            .startSpan();
     handled.end();
     back.getTracer("back").spanBuilder("back own").startSpan().end();
     flush(front);
@@ -177,7 +215,8 @@ class AutoConfigureTest {
 
   @Test
   void withoutTheBaggagePropagatorNothingIsAddedToOutgoingCalls(BraintrustTestServer server) {
-    OpenTelemetrySdk sdk = sdk(props(server, "braintrust.project", "p", "otel.propagators", "tracecontext"));
+    OpenTelemetrySdk sdk =
+        sdk(props(server, "braintrust.project", "p", "otel.propagators", "tracecontext"));
     Map<String, String> headers = new HashMap<>();
     Span call = sdk.getTracer("t").spanBuilder("call").startSpan();
     try (Scope s = call.makeCurrent()) {
@@ -189,8 +228,10 @@ class AutoConfigureTest {
 
   @Test
   void eachBaggageDirectionCanBeTurnedOff(BraintrustTestServer server) {
-    OpenTelemetrySdk quiet = sdk(props(server, "braintrust.project", "quiet", "braintrust.propagate.parent", "false"));
-    OpenTelemetrySdk edge = sdk(props(server, "braintrust.project", "edge", "braintrust.parent.from.baggage", "false"));
+    OpenTelemetrySdk quiet =
+        sdk(props(server, "braintrust.project", "quiet", "braintrust.propagate.parent", "false"));
+    OpenTelemetrySdk edge =
+        sdk(props(server, "braintrust.project", "edge", "braintrust.parent.from.baggage", "false"));
 
     Map<String, String> headers = new HashMap<>();
     Span call = quiet.getTracer("t").spanBuilder("quiet call").startSpan();
@@ -201,9 +242,12 @@ class AutoConfigureTest {
     assertThat(headers).containsOnlyKeys("traceparent");
 
     headers.put("baggage", "braintrust.parent=project_name:injected");
-    edge.getTracer("t").spanBuilder("edge request")
-        .setParent(edge.getPropagators().getTextMapPropagator().extract(Context.root(), headers, GETTER))
-        .startSpan().end();
+    edge.getTracer("t")
+        .spanBuilder("edge request")
+        .setParent(
+            edge.getPropagators().getTextMapPropagator().extract(Context.root(), headers, GETTER))
+        .startSpan()
+        .end();
     flush(quiet);
     flush(edge);
 
@@ -215,20 +259,39 @@ class AutoConfigureTest {
   void badOrMissingValuesFailConfigurationNamingTheProperty(BraintrustTestServer server) {
     Map<String, String> noKey = props(server);
     noKey.put("braintrust.api.key", "");
-    assertThatThrownBy(() -> sdk(noKey)).isInstanceOf(ConfigurationException.class)
+    assertThatThrownBy(() -> sdk(noKey))
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("BRAINTRUST_API_KEY");
-    assertFails(props(server, "braintrust.filter", "llm-only"), "braintrust.filter (BRAINTRUST_FILTER)", "all or ai");
-    assertFails(props(server, "otel.exporter.braintrust.capacity", "0"), "otel.exporter.braintrust.capacity", "capacity");
+    assertFails(
+        props(server, "braintrust.filter", "llm-only"),
+        "braintrust.filter (BRAINTRUST_FILTER)",
+        "all or ai");
+    assertFails(
+        props(server, "otel.exporter.braintrust.capacity", "0"),
+        "otel.exporter.braintrust.capacity",
+        "capacity");
     assertFails(props(server, "braintrust.capacity", "lots"), "braintrust.capacity", "lots");
-    assertFails(props(server, "braintrust.sample.ratio", "1.5"), "braintrust.sample.ratio", "0 to 1");
-    assertFails(props(server, "braintrust.parent", "team:x"), "braintrust.parent (BRAINTRUST_PARENT)", "project_name");
-    assertFails(props(server, "braintrust.overflow.policy", "spill"), "braintrust.overflow.policy", "drop_newest");
-    assertFails(props(server, "braintrust.flush.interval", "0s"), "braintrust.flush.interval", "flushInterval");
+    assertFails(
+        props(server, "braintrust.sample.ratio", "1.5"), "braintrust.sample.ratio", "0 to 1");
+    assertFails(
+        props(server, "braintrust.parent", "team:x"),
+        "braintrust.parent (BRAINTRUST_PARENT)",
+        "project_name");
+    assertFails(
+        props(server, "braintrust.overflow.policy", "spill"),
+        "braintrust.overflow.policy",
+        "drop_newest");
+    assertFails(
+        props(server, "braintrust.flush.interval", "0s"),
+        "braintrust.flush.interval",
+        "flushInterval");
   }
 
   void assertFails(Map<String, String> props, String property, String why) {
-    assertThatThrownBy(() -> sdk(props)).isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining(property).hasMessageContaining(why);
+    assertThatThrownBy(() -> sdk(props))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining(property)
+        .hasMessageContaining(why);
   }
 
   @Test
@@ -240,11 +303,17 @@ class AutoConfigureTest {
   }
 
   @Test
-  void whereNoCustomizerRunsTheExporterStillDeliversBehindTheSdksQueue(BraintrustTestServer server) {
-    SpanExporter exporter = new BraintrustSpanExporterProvider()
-        .createExporter(DefaultConfigProperties.createFromMap(props(server, "braintrust.project", "plain")));
-    SdkTracerProvider provider = SdkTracerProvider.builder()
-        .addSpanProcessor(BatchSpanProcessor.builder(exporter).build()).build();
+  void whereNoCustomizerRunsTheExporterStillDeliversBehindTheSdksQueue(
+      BraintrustTestServer server) {
+    SpanExporter exporter =
+        new BraintrustSpanExporterProvider()
+            .createExporter(
+                DefaultConfigProperties.createFromMap(
+                    props(server, "braintrust.project", "plain")));
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
+            .build();
     provider.get("t").spanBuilder("batched").startSpan().end();
     assertThat(provider.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
 

@@ -1,8 +1,8 @@
 package dev.braintrust.reactive.otel.internal;
 
-import dev.braintrust.reactive.core.internal.Validation;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.core.internal.Validation;
 import dev.braintrust.reactive.otel.SpanFilter;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -72,7 +72,8 @@ public final class BridgeConfig {
     }
 
     public void shutdownTimeout(Duration timeout) {
-      this.shutdownTimeout = Validation.positive("shutdownTimeout", notNull(timeout, "shutdownTimeout"));
+      this.shutdownTimeout =
+          Validation.positive("shutdownTimeout", notNull(timeout, "shutdownTimeout"));
     }
 
     public void sampleRatio(double ratio) {
@@ -85,7 +86,8 @@ public final class BridgeConfig {
     /** The settings; there is no default destination, since a wrong guess loses data silently. */
     public BridgeConfig build() {
       if (destination == null) {
-        throw new IllegalStateException("destination is required: call destination(...) before build()");
+        throw new IllegalStateException(
+            "destination is required: call destination(...) before build()");
       }
       return new BridgeConfig(this, destination);
     }

@@ -13,9 +13,9 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Shares the current span between tracing-core and OpenTelemetry: a tracing-core span made
- * current is also current in OTel's {@link Context} (so OTel spans started inside become its
- * children), and an OTel span current on the thread is the parent tracing-core sees.
+ * Shares the current span between tracing-core and OpenTelemetry: a tracing-core span made current
+ * is also current in OTel's {@link Context} (so OTel spans started inside become its children), and
+ * an OTel span current on the thread is the parent tracing-core sees.
  */
 public final class OtelContextBridge implements ContextBridge {
   private static final ContextKey<Span> CORE = ContextKey.named("braintrust-core-span");
@@ -47,12 +47,17 @@ public final class OtelContextBridge implements ContextBridge {
 
   @Override
   public Scope makeCurrent(Span span) {
-    SpanContext sc = SpanContext.create(span.rootSpanId(), span.spanId(), TraceFlags.getSampled(), TraceState.getDefault());
+    SpanContext sc =
+        SpanContext.create(
+            span.rootSpanId(), span.spanId(), TraceFlags.getSampled(), TraceState.getDefault());
     if (!sc.isValid()) {
       return () -> {};
     }
     io.opentelemetry.context.Scope s =
-        Context.current().with(io.opentelemetry.api.trace.Span.wrap(sc)).with(CORE, span).makeCurrent();
+        Context.current()
+            .with(io.opentelemetry.api.trace.Span.wrap(sc))
+            .with(CORE, span)
+            .makeCurrent();
     return s::close;
   }
 }

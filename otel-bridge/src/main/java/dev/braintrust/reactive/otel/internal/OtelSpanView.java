@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * An OpenTelemetry span seen as a tracing-core parent. It only lends its ids and destination:
- * children are started with {@code Tracer.startSpan(name, type, parent)}; logging to it is a
- * no-op, since the OTel span owns its own data.
+ * children are started with {@code Tracer.startSpan(name, type, parent)}; logging to it is a no-op,
+ * since the OTel span owns its own data.
  */
 public final class OtelSpanView implements Span {
   private final SpanContext context;

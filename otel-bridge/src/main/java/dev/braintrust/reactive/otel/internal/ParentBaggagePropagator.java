@@ -12,9 +12,9 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A baggage propagator that adds {@code braintrust.parent} before injecting. It adds to the
- * context it injects rather than writing a header of its own, so the carrier still gets exactly
- * one {@code baggage} header.
+ * A baggage propagator that adds {@code braintrust.parent} before injecting. It adds to the context
+ * it injects rather than writing a header of its own, so the carrier still gets exactly one {@code
+ * baggage} header.
  */
 public final class ParentBaggagePropagator implements TextMapPropagator {
   private static final String PARENT = SpanMapper.PARENT;
@@ -23,7 +23,8 @@ public final class ParentBaggagePropagator implements TextMapPropagator {
   private final Function<String, @Nullable String> parentOfSpan;
 
   /** {@code parentOfSpan} gives the parent of a started span by span id, or null. */
-  public ParentBaggagePropagator(TextMapPropagator delegate, Function<String, @Nullable String> parentOfSpan) {
+  public ParentBaggagePropagator(
+      TextMapPropagator delegate, Function<String, @Nullable String> parentOfSpan) {
     this.delegate = delegate;
     this.parentOfSpan = parentOfSpan;
   }

@@ -3,7 +3,9 @@ package dev.braintrust.reactive.otel.internal;
 import dev.braintrust.reactive.core.Destination;
 import org.jspecify.annotations.Nullable;
 
-/** Writes a destination back in the {@code braintrust.parent} form {@link Destination#parse} reads. */
+/**
+ * Writes a destination back in the {@code braintrust.parent} form {@link Destination#parse} reads.
+ */
 public final class ParentFormat {
   private ParentFormat() {}
 

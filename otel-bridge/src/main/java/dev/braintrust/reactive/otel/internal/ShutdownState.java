@@ -41,7 +41,8 @@ public final class ShutdownState {
     CompletableResultCode first = result.compareAndExchange(null, mine);
     if (first != null) {
       if (warnedRepeat.compareAndSet(false, true)) {
-        log.debug("{}.shutdown() called more than once; later calls don't wait (logged once)", owner);
+        log.debug(
+            "{}.shutdown() called more than once; later calls don't wait (logged once)", owner);
       }
       return first.isDone() ? first : CompletableResultCode.ofSuccess();
     }
@@ -52,13 +53,14 @@ public final class ShutdownState {
       log.warn("{} shutdown failed", owner, e);
       return mine.fail();
     }
-    done.whenComplete(() -> {
-      if (done.isSuccess()) {
-        mine.succeed();
-      } else {
-        mine.fail();
-      }
-    });
+    done.whenComplete(
+        () -> {
+          if (done.isSuccess()) {
+            mine.succeed();
+          } else {
+            mine.fail();
+          }
+        });
     return mine;
   }
 

@@ -32,25 +32,35 @@ public final class SpanMapper {
   public static final String PARENT = "braintrust.parent";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String[] TOKEN_IN = {"gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"};
-  private static final String[] TOKEN_OUT = {"gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"};
+  private static final String[] TOKEN_IN = {
+    "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"
+  };
+  private static final String[] TOKEN_OUT = {
+    "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"
+  };
 
   private SpanMapper() {}
 
   /** Whether the span carries GenAI or Braintrust attributes. */
   public static boolean isAiSpan(Attributes attributes, String name) {
     boolean[] found = {false};
-    attributes.forEach((k, v) -> {
-      String key = k.getKey();
-      if (key.startsWith("gen_ai.") || key.startsWith("braintrust.") || key.startsWith("llm.")) {
-        found[0] = true;
-      }
-    });
+    attributes.forEach(
+        (k, v) -> {
+          String key = k.getKey();
+          if (key.startsWith("gen_ai.")
+              || key.startsWith("braintrust.")
+              || key.startsWith("llm.")) {
+            found[0] = true;
+          }
+        });
     return found[0];
   }
 
   /** The row for a finished span. {@code parentOverride} replaces the OTel parent when set. */
-  public static BraintrustEvent toEvent(SpanData span, Destination destination, @Nullable String parentOverride,
+  public static BraintrustEvent toEvent(
+      SpanData span,
+      Destination destination,
+      @Nullable String parentOverride,
       boolean useOverride) {
     SpanContext ctx = span.getSpanContext();
     String spanId = ctx.getSpanId();
@@ -82,7 +92,8 @@ public final class SpanMapper {
       }
       if (key.startsWith("gen_ai.")) {
         ai = true;
-        if (indexed(key, "gen_ai.prompt.", promptParts, value) || indexed(key, "gen_ai.completion.", completionParts, value)) {
+        if (indexed(key, "gen_ai.prompt.", promptParts, value)
+            || indexed(key, "gen_ai.completion.", completionParts, value)) {
           continue;
         }
         switch (key) {
@@ -134,8 +145,10 @@ public final class SpanMapper {
     for (EventData ev : span.getEvents()) {
       String n = ev.getName();
       if (n.equals("exception")) {
-        error = ev.getAttributes().get(AttributeKey.stringKey("exception.type")) + ": "
-            + ev.getAttributes().get(AttributeKey.stringKey("exception.message"));
+        error =
+            ev.getAttributes().get(AttributeKey.stringKey("exception.type"))
+                + ": "
+                + ev.getAttributes().get(AttributeKey.stringKey("exception.message"));
         String stack = ev.getAttributes().get(AttributeKey.stringKey("exception.stacktrace"));
         if (stack != null) {
           error = stack;
@@ -205,7 +218,8 @@ public final class SpanMapper {
         case "braintrust.metadata":
           Object md = parseIfJson(value);
           if (md instanceof JsonNode && ((JsonNode) md).isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = ((JsonNode) md).fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = ((JsonNode) md).fields();
+                it.hasNext(); ) {
               Map.Entry<String, JsonNode> f = it.next();
               metadata.put(f.getKey(), f.getValue());
             }
@@ -214,18 +228,25 @@ public final class SpanMapper {
         case "braintrust.scores":
           Object sc = parseIfJson(value);
           if (sc instanceof JsonNode && ((JsonNode) sc).isObject()) {
-            ((JsonNode) sc).fields().forEachRemaining(f -> scores.put(f.getKey(),
-                f.getValue().isNull() ? null : f.getValue().asDouble()));
+            ((JsonNode) sc)
+                .fields()
+                .forEachRemaining(
+                    f ->
+                        scores.put(
+                            f.getKey(), f.getValue().isNull() ? null : f.getValue().asDouble()));
           }
           break;
         case "braintrust.metrics":
           Object mt = parseIfJson(value);
           if (mt instanceof JsonNode && ((JsonNode) mt).isObject()) {
-            ((JsonNode) mt).fields().forEachRemaining(f -> {
-              if (f.getValue().isNumber()) {
-                metrics.put(f.getKey(), f.getValue().numberValue());
-              }
-            });
+            ((JsonNode) mt)
+                .fields()
+                .forEachRemaining(
+                    f -> {
+                      if (f.getValue().isNumber()) {
+                        metrics.put(f.getKey(), f.getValue().numberValue());
+                      }
+                    });
           }
           break;
         case "braintrust.span_attributes.type":
@@ -243,10 +264,11 @@ public final class SpanMapper {
       }
     }
 
-    BraintrustEvent.Builder b = BraintrustEvent.builder(destination, spanId)
-        .span(spanId, ctx.getTraceId(), parents)
-        .spanAttributes(span.getName(), type)
-        .created(java.time.Instant.ofEpochSecond(0, span.getStartEpochNanos()).toString());
+    BraintrustEvent.Builder b =
+        BraintrustEvent.builder(destination, spanId)
+            .span(spanId, ctx.getTraceId(), parents)
+            .spanAttributes(span.getName(), type)
+            .created(java.time.Instant.ofEpochSecond(0, span.getStartEpochNanos()).toString());
     if (hasInput) {
       b.input(input);
     }
@@ -257,29 +279,33 @@ public final class SpanMapper {
       b.error(error);
     }
     metadata.forEach(b::metadata);
-    metrics.forEach((k, v) -> {
-      double d = v.doubleValue();
-      if (!Double.isNaN(d) && !Double.isInfinite(d)) {
-        b.metric(k, v);
-      }
-    });
-    scores.forEach((k, v) -> {
-      // A score outside [0, 1] from an attribute is dropped with a note, never the whole span.
-      try {
-        b.score(k, v);
-      } catch (IllegalArgumentException bad) {
-        b.metadata("invalid_score." + k, bad.getMessage());
-      }
-    });
-    tags.forEach(t -> {
-      if (!t.isEmpty()) {
-        b.tag(t);
-      }
-    });
+    metrics.forEach(
+        (k, v) -> {
+          double d = v.doubleValue();
+          if (!Double.isNaN(d) && !Double.isInfinite(d)) {
+            b.metric(k, v);
+          }
+        });
+    scores.forEach(
+        (k, v) -> {
+          // A score outside [0, 1] from an attribute is dropped with a note, never the whole span.
+          try {
+            b.score(k, v);
+          } catch (IllegalArgumentException bad) {
+            b.metadata("invalid_score." + k, bad.getMessage());
+          }
+        });
+    tags.forEach(
+        t -> {
+          if (!t.isEmpty()) {
+            b.tag(t);
+          }
+        });
     return b.build();
   }
 
-  private static boolean indexed(String key, String prefix, Map<Integer, Map<String, Object>> parts, Object value) {
+  private static boolean indexed(
+      String key, String prefix, Map<Integer, Map<String, Object>> parts, Object value) {
     if (!key.startsWith(prefix)) {
       return false;
     }
@@ -290,7 +316,9 @@ public final class SpanMapper {
     }
     try {
       int i = Integer.parseInt(rest.substring(0, dot));
-      parts.computeIfAbsent(i, k -> new LinkedHashMap<>()).put(rest.substring(dot + 1), parseIfJson(value));
+      parts
+          .computeIfAbsent(i, k -> new LinkedHashMap<>())
+          .put(rest.substring(dot + 1), parseIfJson(value));
       return true;
     } catch (NumberFormatException notIndexed) {
       return false;

@@ -42,7 +42,10 @@ public final class TraceRatio {
   /** Whether the trace with this id is sent. */
   public boolean keeps(String traceId) {
     return sampler == null
-        || sampler.shouldSample(Context.root(), traceId, "", SpanKind.INTERNAL, Attributes.empty(), List.of())
-            .getDecision() == SamplingDecision.RECORD_AND_SAMPLE;
+        || sampler
+                .shouldSample(
+                    Context.root(), traceId, "", SpanKind.INTERNAL, Attributes.empty(), List.of())
+                .getDecision()
+            == SamplingDecision.RECORD_AND_SAMPLE;
   }
 }

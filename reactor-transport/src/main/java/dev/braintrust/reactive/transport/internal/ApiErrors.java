@@ -9,13 +9,14 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns replies into exceptions that are safe to log: a server (or a proxy in front of it) may
- * echo the request, Authorization header included, so every text taken from a reply has the API
- * key redacted, and long bodies are cut short.
+ * Turns replies into exceptions that are safe to log: a server (or a proxy in front of it) may echo
+ * the request, Authorization header included, so every text taken from a reply has the API key
+ * redacted, and long bodies are cut short.
  */
 public final class ApiErrors {
   /** Shown instead of the key. */
   public static final String REDACTED = "[redacted]";
+
   static final int MAX_BODY_CHARS = 300;
   // Shorter keys aren't real keys, and replacing every occurrence of one would garble messages.
   private static final int MIN_REDACTED_LENGTH = 8;
@@ -40,7 +41,9 @@ public final class ApiErrors {
     try {
       JsonNode n = Json.MAPPER.readTree(body);
       if (n != null && n.hasNonNull("error")) {
-        error = truncate(n.get("error").isTextual() ? n.get("error").asText() : n.get("error").toString());
+        error =
+            truncate(
+                n.get("error").isTextual() ? n.get("error").asText() : n.get("error").toString());
       } else {
         error = truncate(text);
       }
@@ -57,22 +60,34 @@ public final class ApiErrors {
     if (requestId == null) {
       requestId = headers.get("x-amzn-requestid");
     }
-    return new BraintrustApiException(method, path, status, redact(error),
+    return new BraintrustApiException(
+        method,
+        path,
+        status,
+        redact(error),
         requestId == null ? null : redact(requestId),
         RetryPolicy.parseRetryAfter(headers.get("Retry-After"), System.currentTimeMillis()));
   }
 
   /**
-   * A reply whose status looked fine but whose body is not what the endpoint returns (an HTML
-   * error page from a proxy, say). Not retryable: sending again would get the same page.
+   * A reply whose status looked fine but whose body is not what the endpoint returns (an HTML error
+   * page from a proxy, say). Not retryable: sending again would get the same page.
    */
-  public BraintrustApiException unexpected(String method, String path, int status,
-      @Nullable String contentType, byte[] body, String expected) {
-    String what = body.length == 0 ? "an empty body"
-        : (contentType == null ? "a body without content type" : contentType)
-            + ": " + truncate(new String(body, StandardCharsets.UTF_8));
-    return new BraintrustApiException(method, path, status,
-        redact("expected " + expected + ", got " + what), null, null);
+  public BraintrustApiException unexpected(
+      String method,
+      String path,
+      int status,
+      @Nullable String contentType,
+      byte[] body,
+      String expected) {
+    String what =
+        body.length == 0
+            ? "an empty body"
+            : (contentType == null ? "a body without content type" : contentType)
+                + ": "
+                + truncate(new String(body, StandardCharsets.UTF_8));
+    return new BraintrustApiException(
+        method, path, status, redact("expected " + expected + ", got " + what), null, null);
   }
 
   /**

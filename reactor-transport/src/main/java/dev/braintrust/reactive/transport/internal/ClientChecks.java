@@ -1,7 +1,6 @@
 package dev.braintrust.reactive.transport.internal;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -25,24 +24,28 @@ public final class ClientChecks {
     String scheme = uri.getScheme();
     String host = uri.getHost();
     if (scheme == null || host == null || !(scheme.equals("https") || scheme.equals("http"))) {
-      throw new IllegalArgumentException("baseUrl '" + url + "' must be an http(s) URL with a host");
+      throw new IllegalArgumentException(
+          "baseUrl '" + url + "' must be an http(s) URL with a host");
     }
     if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new IllegalArgumentException(
           "baseUrl '" + url + "' must not carry user info, a query or a fragment");
     }
     if (scheme.equals("http") && !allowInsecure && !isLoopback(host)) {
-      throw new IllegalArgumentException("baseUrl '" + url + "' uses plain http to a non-loopback host;"
-          + " use https, or allowInsecureHttp(true) if you really mean it");
+      throw new IllegalArgumentException(
+          "baseUrl '"
+              + url
+              + "' uses plain http to a non-loopback host;"
+              + " use https, or allowInsecureHttp(true) if you really mean it");
     }
     String s = uri.toString();
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
   /**
-   * Whether plain http to {@code host} stays on this machine: {@code localhost}, an IPv4 literal
-   * in 127.0.0.0/8 or {@code [::1]}. Decided by address, never by prefix, so a name such as
-   * {@code 127.0.0.1.nip.io} (which anyone's DNS may point anywhere) is not loopback.
+   * Whether plain http to {@code host} stays on this machine: {@code localhost}, an IPv4 literal in
+   * 127.0.0.0/8 or {@code [::1]}. Decided by address, never by prefix, so a name such as {@code
+   * 127.0.0.1.nip.io} (which anyone's DNS may point anywhere) is not loopback.
    */
   public static boolean isLoopback(String host) {
     String h = host.toLowerCase(Locale.ROOT);
@@ -73,8 +76,8 @@ public final class ClientChecks {
 
   /**
    * A header value with surrounding whitespace trimmed (a key read from a file keeps its newline).
-   * Control characters inside are refused: CR or LF would let the value inject headers. The
-   * message never repeats the value, which may be a secret.
+   * Control characters inside are refused: CR or LF would let the value inject headers. The message
+   * never repeats the value, which may be a secret.
    */
   public static String headerValue(String option, @Nullable String value) {
     if (value == null || value.isBlank()) {
@@ -84,7 +87,10 @@ public final class ClientChecks {
     for (int i = 0; i < v.length(); i++) {
       if (Character.isISOControl(v.charAt(i))) {
         throw new IllegalArgumentException(
-            option + " must not contain control characters such as CR or LF (found one at index " + i + ")");
+            option
+                + " must not contain control characters such as CR or LF (found one at index "
+                + i
+                + ")");
       }
     }
     return v;

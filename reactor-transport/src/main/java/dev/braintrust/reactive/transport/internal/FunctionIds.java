@@ -28,9 +28,18 @@ public final class FunctionIds {
 
   /** The id of the function with this slug in the named project. */
   public Mono<String> id(String projectName, String slug) {
-    Key key = new Key(Objects.requireNonNull(projectName, "projectName"), Objects.requireNonNull(slug, "slug"));
-    return ids.computeIfAbsent(key, k -> lookup(k)
-        .cache(v -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO));
+    Key key =
+        new Key(
+            Objects.requireNonNull(projectName, "projectName"),
+            Objects.requireNonNull(slug, "slug"));
+    return ids.computeIfAbsent(
+        key,
+        k ->
+            lookup(k)
+                .cache(
+                    v -> Duration.ofMillis(Long.MAX_VALUE),
+                    e -> Duration.ZERO,
+                    () -> Duration.ZERO));
   }
 
   private Mono<String> lookup(Key k) {
@@ -49,13 +58,18 @@ public final class FunctionIds {
         continue;
       }
       if (found != null && !found.equals(f.path("id").asText())) {
-        throw new BraintrustException("more than one function has slug '" + k.slug()
-            + "' for project '" + k.projectName() + "'; invoke it by id instead");
+        throw new BraintrustException(
+            "more than one function has slug '"
+                + k.slug()
+                + "' for project '"
+                + k.projectName()
+                + "'; invoke it by id instead");
       }
       found = f.path("id").asText();
     }
     if (found == null) {
-      throw new BraintrustException("no function with slug '" + k.slug() + "' in project '" + k.projectName() + "'");
+      throw new BraintrustException(
+          "no function with slug '" + k.slug() + "' in project '" + k.projectName() + "'");
     }
     return found;
   }

@@ -12,7 +12,8 @@ public final class Gzip {
   private Gzip() {}
 
   public static byte[] compress(EncodedBatch batch, int level) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(batch.bodyBytes() / 4 + 64, 1 << 24));
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream((int) Math.min(batch.bodyBytes() / 4 + 64, 1 << 24));
     try (GZIPOutputStream gz = new LeveledGzip(out, level)) {
       batch.writeBody(gz);
     } catch (IOException e) {

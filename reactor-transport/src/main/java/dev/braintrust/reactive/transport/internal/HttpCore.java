@@ -1,7 +1,7 @@
 package dev.braintrust.reactive.transport.internal;
 
-import dev.braintrust.reactive.core.internal.LibraryLog;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.transport.BraintrustApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -63,18 +63,23 @@ public final class HttpCore {
   /** A client for these settings; threads start with the first request. */
   public HttpCore(ClientConfig c) {
     this.baseUrl = c.baseUrl();
-    this.retryPolicy = new RetryPolicy(c.maxRetries(), c.minBackoff(), c.maxBackoff(), c.maxRetryAfter());
+    this.retryPolicy =
+        new RetryPolicy(c.maxRetries(), c.minBackoff(), c.maxBackoff(), c.maxRetryAfter());
     this.timer = c.timer() != null ? c.timer() : Schedulers.parallel();
     this.registry = c.registry() != null ? c.registry() : new SimpleMeterRegistry();
     this.errors = new ApiErrors(c.apiKey());
-    this.ownLoops = c.loopResources() == null ? LoopResources.create("braintrust-http", LOOP_THREADS, true) : null;
-    this.ownProvider = c.connectionProvider() == null
-        ? ConnectionProvider.builder("braintrust")
-            .maxConnections(c.maxConnections())
-            .pendingAcquireMaxCount(-1)
-            .maxIdleTime(Duration.ofSeconds(30))
-            .build()
-        : null;
+    this.ownLoops =
+        c.loopResources() == null
+            ? LoopResources.create("braintrust-http", LOOP_THREADS, true)
+            : null;
+    this.ownProvider =
+        c.connectionProvider() == null
+            ? ConnectionProvider.builder("braintrust")
+                .maxConnections(c.maxConnections())
+                .pendingAcquireMaxCount(-1)
+                .maxIdleTime(Duration.ofSeconds(30))
+                .build()
+            : null;
     this.loops = ownLoops != null ? ownLoops : c.loopResources();
     this.provider = ownProvider != null ? ownProvider : c.connectionProvider();
     this.requestTimeout = c.requestTimeout();
@@ -94,25 +99,30 @@ public final class HttpCore {
       throw shutDown();
     }
     if (http == null) {
-      // Reactor Netty's default resolver lives in its global resources; ours lives and dies with us.
-      AddressResolverGroup<?> r = NameResolverProvider.builder().build()
-          .newNameResolverGroup(loops, LoopResources.DEFAULT_NATIVE);
+      // Reactor Netty's default resolver lives in its global resources; ours lives and dies with
+      // us.
+      AddressResolverGroup<?> r =
+          NameResolverProvider.builder()
+              .build()
+              .newNameResolverGroup(loops, LoopResources.DEFAULT_NATIVE);
       resolver = r;
       String impersonate = impersonateUser;
-      http = HttpClient.create(provider)
-          .runOn(loops)
-          .resolver(r)
-          .baseUrl(baseUrl)
-          .compress(true)
-          .responseTimeout(requestTimeout)
-          .headers(h -> {
-            h.set(HttpHeaderNames.AUTHORIZATION, authorization);
-            h.set(HttpHeaderNames.USER_AGENT, "braintrust-reactive-java/0.1");
-            h.set(HttpHeaderNames.ACCEPT, "application/json");
-            if (impersonate != null) {
-              h.set("x-bt-impersonate-user", impersonate);
-            }
-          });
+      http =
+          HttpClient.create(provider)
+              .runOn(loops)
+              .resolver(r)
+              .baseUrl(baseUrl)
+              .compress(true)
+              .responseTimeout(requestTimeout)
+              .headers(
+                  h -> {
+                    h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+                    h.set(HttpHeaderNames.USER_AGENT, "braintrust-reactive-java/0.1");
+                    h.set(HttpHeaderNames.ACCEPT, "application/json");
+                    if (impersonate != null) {
+                      h.set("x-bt-impersonate-user", impersonate);
+                    }
+                  });
     }
     return http;
   }
@@ -157,46 +167,66 @@ public final class HttpCore {
     } catch (IOException notJson) {
       // Reported below with what came back instead.
     }
-    throw errors.unexpected(method.name(), path, reply.status(), reply.contentType(), reply.body(), "a JSON body");
+    throw errors.unexpected(
+        method.name(), path, reply.status(), reply.contentType(), reply.body(), "a JSON body");
   }
 
   /**
    * One attempt, timed. Completes with a 2xx reply or fails with {@link BraintrustApiException};
    * connection failures and timeouts pass through for {@link #isRetryable} to judge.
    */
-  public Mono<Reply> exchange(HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
-    return Mono.defer(() -> {
-      if (closed.get()) {
-        return Mono.error(shutDown());
-      }
-      long start = System.nanoTime();
-      return send(method, path, body, gzipped)
-          .doOnSuccess(r -> record(method, "2xx", start))
-          .doOnError(e -> record(method, outcome(e), start));
-    });
+  public Mono<Reply> exchange(
+      HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
+    return Mono.defer(
+        () -> {
+          if (closed.get()) {
+            return Mono.error(shutDown());
+          }
+          long start = System.nanoTime();
+          return send(method, path, body, gzipped)
+              .doOnSuccess(r -> record(method, "2xx", start))
+              .doOnError(e -> record(method, outcome(e), start));
+        });
   }
 
-  private Mono<Reply> send(HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
-    HttpClient client = http().headers(h -> {
-      if (body != null) {
-        h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-        if (gzipped) {
-          h.set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
-        }
-      }
-    });
-    HttpClient.ResponseReceiver<?> sender = body == null
-        ? client.request(method).uri(path)
-        : client.request(method).uri(path).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
-    return sender.responseSingle((res, content) -> content.asByteArray()
-        .defaultIfEmpty(new byte[0])
-        .flatMap(bytes -> {
-          int status = res.status().code();
-          if (status >= 200 && status < 300) {
-            return Mono.just(new Reply(status, res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), bytes));
-          }
-          return Mono.error(errors.status(method.name(), path, status, res.responseHeaders(), bytes));
-        }));
+  private Mono<Reply> send(
+      HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
+    HttpClient client =
+        http()
+            .headers(
+                h -> {
+                  if (body != null) {
+                    h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                    if (gzipped) {
+                      h.set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+                    }
+                  }
+                });
+    HttpClient.ResponseReceiver<?> sender =
+        body == null
+            ? client.request(method).uri(path)
+            : client
+                .request(method)
+                .uri(path)
+                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+    return sender.responseSingle(
+        (res, content) ->
+            content
+                .asByteArray()
+                .defaultIfEmpty(new byte[0])
+                .flatMap(
+                    bytes -> {
+                      int status = res.status().code();
+                      if (status >= 200 && status < 300) {
+                        return Mono.just(
+                            new Reply(
+                                status,
+                                res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE),
+                                bytes));
+                      }
+                      return Mono.error(
+                          errors.status(method.name(), path, status, res.responseHeaders(), bytes));
+                    }));
   }
 
   /**
@@ -211,37 +241,52 @@ public final class HttpCore {
     } catch (IOException e) {
       return Flux.error(e);
     }
-    Flux<String> attempt = Flux.defer(() -> {
-      if (closed.get()) {
-        return Flux.error(shutDown());
-      }
-      return http().headers(h -> {
-            h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-            h.set(HttpHeaderNames.ACCEPT, "text/event-stream");
-          })
-          .post()
-          .uri(path)
-          .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(bytes)))
-          .response((res, content) -> {
-            int status = res.status().code();
-            if (status < 200 || status >= 300) {
-              return content.aggregate().asByteArray().defaultIfEmpty(new byte[0])
-                  .flatMapMany(b -> Flux.<String>error(errors.status("POST", path, status, res.responseHeaders(), b)));
-            }
-            SseDecoder decoder = new SseDecoder();
-            return content.asByteArray().concatMapIterable(decoder::feed);
-          });
-    });
+    Flux<String> attempt =
+        Flux.defer(
+            () -> {
+              if (closed.get()) {
+                return Flux.error(shutDown());
+              }
+              return http()
+                  .headers(
+                      h -> {
+                        h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                        h.set(HttpHeaderNames.ACCEPT, "text/event-stream");
+                      })
+                  .post()
+                  .uri(path)
+                  .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(bytes)))
+                  .response(
+                      (res, content) -> {
+                        int status = res.status().code();
+                        if (status < 200 || status >= 300) {
+                          return content
+                              .aggregate()
+                              .asByteArray()
+                              .defaultIfEmpty(new byte[0])
+                              .flatMapMany(
+                                  b ->
+                                      Flux.<String>error(
+                                          errors.status(
+                                              "POST", path, status, res.responseHeaders(), b)));
+                        }
+                        SseDecoder decoder = new SseDecoder();
+                        return content.asByteArray().concatMapIterable(decoder::feed);
+                      });
+            });
     // Retrying after an event reached the subscriber would replay the stream into it, so a stream
     // is retried only while nothing has been emitted (refused connection, 429, 5xx before data).
-    return Flux.defer(() -> {
-      AtomicBoolean emitted = new AtomicBoolean();
-      AtomicBoolean done = new AtomicBoolean();
-      return attempt
-          .filter(d -> !done.get() && !(d.equals("[DONE]") && done.compareAndSet(false, true)))
-          .doOnNext(d -> emitted.set(true))
-          .retryWhen(retry(() -> !emitted.get()));
-    }).onErrorMap(errors::scrub);
+    return Flux.defer(
+            () -> {
+              AtomicBoolean emitted = new AtomicBoolean();
+              AtomicBoolean done = new AtomicBoolean();
+              return attempt
+                  .filter(
+                      d -> !done.get() && !(d.equals("[DONE]") && done.compareAndSet(false, true)))
+                  .doOnNext(d -> emitted.set(true))
+                  .retryWhen(retry(() -> !emitted.get()));
+            })
+        .onErrorMap(errors::scrub);
   }
 
   /** {@code call} retried on retryable failures with the client's backoff. */
@@ -250,17 +295,30 @@ public final class HttpCore {
   }
 
   private Retry retry(BooleanSupplier stillRetryable) {
-    return Retry.from(signals -> signals.concatMap(signal -> {
-      Throwable e = signal.failure();
-      long n = signal.totalRetries();
-      if (n >= retryPolicy.maxRetries() || !isRetryable(e) || !stillRetryable.getAsBoolean() || closed.get()) {
-        return Mono.error(e);
-      }
-      Duration retryAfter = e instanceof BraintrustApiException ? ((BraintrustApiException) e).retryAfter() : null;
-      Duration delay = retryPolicy.delay(n, retryAfter);
-      LOG.debug("retry {} in {} ms after: {}", n + 1, delay.toMillis(), errors.redact(String.valueOf(e)));
-      return Mono.delay(delay, timer);
-    }));
+    return Retry.from(
+        signals ->
+            signals.concatMap(
+                signal -> {
+                  Throwable e = signal.failure();
+                  long n = signal.totalRetries();
+                  if (n >= retryPolicy.maxRetries()
+                      || !isRetryable(e)
+                      || !stillRetryable.getAsBoolean()
+                      || closed.get()) {
+                    return Mono.error(e);
+                  }
+                  Duration retryAfter =
+                      e instanceof BraintrustApiException
+                          ? ((BraintrustApiException) e).retryAfter()
+                          : null;
+                  Duration delay = retryPolicy.delay(n, retryAfter);
+                  LOG.debug(
+                      "retry {} in {} ms after: {}",
+                      n + 1,
+                      delay.toMillis(),
+                      errors.redact(String.valueOf(e)));
+                  return Mono.delay(delay, timer);
+                }));
   }
 
   /** Whether a failed attempt may succeed if sent again. */
@@ -311,8 +369,10 @@ public final class HttpCore {
   private Mono<Void> release() {
     closed.set(true);
     Mono<Void> pool = ownProvider == null ? Mono.empty() : ownProvider.disposeLater();
-    Mono<Void> eventLoops = ownLoops == null ? Mono.empty()
-        : ownLoops.disposeLater(Duration.ZERO, LOOP_SHUTDOWN_TIMEOUT);
+    Mono<Void> eventLoops =
+        ownLoops == null
+            ? Mono.empty()
+            : ownLoops.disposeLater(Duration.ZERO, LOOP_SHUTDOWN_TIMEOUT);
     return pool.then(Mono.fromRunnable(this::closeResolver)).then(eventLoops);
   }
 

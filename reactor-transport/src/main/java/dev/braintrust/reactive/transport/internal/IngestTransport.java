@@ -1,10 +1,10 @@
 package dev.braintrust.reactive.transport.internal;
 
-import dev.braintrust.reactive.core.internal.LibraryLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.transport.BraintrustApiException;
 import dev.braintrust.reactive.transport.BraintrustConnectionException;
 import io.netty.handler.codec.http.HttpMethod;
@@ -48,29 +48,51 @@ public final class IngestTransport {
     if (!destination.needsResolution()) {
       return Mono.just(destination);
     }
-    return resolved.computeIfAbsent(destination, d -> lookup(d)
-        .cache(v -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO));
+    return resolved.computeIfAbsent(
+        destination,
+        d ->
+            lookup(d)
+                .cache(
+                    v -> Duration.ofMillis(Long.MAX_VALUE),
+                    e -> Duration.ZERO,
+                    () -> Duration.ZERO));
   }
 
   private Mono<Destination> lookup(Destination d) {
-    Mono<String> projectId = http.json(HttpMethod.POST, "/v1/project",
-            Json.MAPPER.createObjectNode().put("name", d.projectName()))
-        .map(n -> id(n, "/v1/project"));
+    Mono<String> projectId =
+        http.json(
+                HttpMethod.POST,
+                "/v1/project",
+                Json.MAPPER.createObjectNode().put("name", d.projectName()))
+            .map(n -> id(n, "/v1/project"));
     if (d.kind() == Destination.Kind.PROJECT_LOGS) {
       return projectId.map(d::withId);
     }
     String collection = d.kind() == Destination.Kind.EXPERIMENT ? "/v1/experiment" : "/v1/dataset";
     return projectId
-        .flatMap(pid -> http.json(HttpMethod.POST, collection,
-            Json.MAPPER.createObjectNode().put("project_id", pid).put("name", d.objectName())))
+        .flatMap(
+            pid ->
+                http.json(
+                    HttpMethod.POST,
+                    collection,
+                    Json.MAPPER
+                        .createObjectNode()
+                        .put("project_id", pid)
+                        .put("name", d.objectName())))
         .map(n -> d.withId(id(n, collection)));
   }
 
   private String id(JsonNode created, String path) {
     JsonNode id = created.path("id");
     if (!id.isTextual() || id.asText().isBlank()) {
-      throw http.errors().unexpected("POST", path, 200, "application/json",
-          created.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), "an object with an 'id'");
+      throw http.errors()
+          .unexpected(
+              "POST",
+              path,
+              200,
+              "application/json",
+              created.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+              "an object with an 'id'");
     }
     return id.asText();
   }
@@ -109,7 +131,11 @@ public final class IngestTransport {
   }
 
   private static String insertPath(Destination d) {
-    return "/v1/" + d.kind().pathSegment() + "/" + UriParts.segment(Objects.requireNonNull(d.id())) + "/insert";
+    return "/v1/"
+        + d.kind().pathSegment()
+        + "/"
+        + UriParts.segment(Objects.requireNonNull(d.id()))
+        + "/insert";
   }
 
   private Mono<InsertResult> send(String path, EncodedBatch part, int depth, Isolation iso) {
@@ -118,47 +144,65 @@ public final class IngestTransport {
     AtomicLong wire = new AtomicLong();
     return Mono.fromCallable(() -> compress ? Gzip.compress(part, gzipLevel) : part.body())
         .subscribeOn(Schedulers.parallel())
-        .flatMap(body -> {
-          wire.set(body.length);
-          Mono<HttpCore.Reply> once = Mono.defer(() -> {
-            attempts.incrementAndGet();
-            return http.exchange(HttpMethod.POST, path, body, compress);
-          });
-          return (iso.retry() ? http.withRetry(once) : once.onErrorMap(
-                  e -> !(e instanceof BraintrustApiException) && HttpCore.isRetryable(e),
-                  e -> new BraintrustConnectionException(path, e)))
-              .map(reply -> {
-                checkInsertResponse(path, reply);
-                return InsertResult.of(part.size(), part.bodyBytes(), body.length, attempts.get(), attempts.get() - 1);
-              });
-        })
-        .onErrorResume(BraintrustApiException.class, e -> {
-          InsertResult spent = InsertResult.of(0, 0, 0, attempts.get(), Math.max(0, attempts.get() - 1));
-          if (e.status() == 415 && compress) {
-            if (gzip.compareAndSet(true, false)) {
-              LOG.warn("the server does not take gzip request bodies (415); sending them uncompressed from now on");
-            }
-            return send(path, part, depth, iso).map(spent::plus);
-          }
-          boolean splittable = part.size() > 1 && depth < iso.maxDepth();
-          if ((e.status() == 413 || e.status() == 400) && splittable) {
-            return Flux.fromIterable(part.halves())
-                .concatMap(half -> send(path, half, depth + 1, iso))
-                .reduce(spent, InsertResult::plus);
-          }
-          if (e.status() == 400 && part.size() == 1 && depth > 0) {
-            return Mono.just(InsertResult.rejected(
-                new InsertResult.Rejected(part.offset() - iso.base(), e.error()),
-                attempts.get(), part.bodyBytes(), wire.get()));
-          }
-          // A one-row batch refused as a whole is a failed batch, not a row isolated from one.
-          return Mono.error(e);
-        });
+        .flatMap(
+            body -> {
+              wire.set(body.length);
+              Mono<HttpCore.Reply> once =
+                  Mono.defer(
+                      () -> {
+                        attempts.incrementAndGet();
+                        return http.exchange(HttpMethod.POST, path, body, compress);
+                      });
+              return (iso.retry()
+                      ? http.withRetry(once)
+                      : once.onErrorMap(
+                          e -> !(e instanceof BraintrustApiException) && HttpCore.isRetryable(e),
+                          e -> new BraintrustConnectionException(path, e)))
+                  .map(
+                      reply -> {
+                        checkInsertResponse(path, reply);
+                        return InsertResult.of(
+                            part.size(),
+                            part.bodyBytes(),
+                            body.length,
+                            attempts.get(),
+                            attempts.get() - 1);
+                      });
+            })
+        .onErrorResume(
+            BraintrustApiException.class,
+            e -> {
+              InsertResult spent =
+                  InsertResult.of(0, 0, 0, attempts.get(), Math.max(0, attempts.get() - 1));
+              if (e.status() == 415 && compress) {
+                if (gzip.compareAndSet(true, false)) {
+                  LOG.warn(
+                      "the server does not take gzip request bodies (415); sending them uncompressed from now on");
+                }
+                return send(path, part, depth, iso).map(spent::plus);
+              }
+              boolean splittable = part.size() > 1 && depth < iso.maxDepth();
+              if ((e.status() == 413 || e.status() == 400) && splittable) {
+                return Flux.fromIterable(part.halves())
+                    .concatMap(half -> send(path, half, depth + 1, iso))
+                    .reduce(spent, InsertResult::plus);
+              }
+              if (e.status() == 400 && part.size() == 1 && depth > 0) {
+                return Mono.just(
+                    InsertResult.rejected(
+                        new InsertResult.Rejected(part.offset() - iso.base(), e.error()),
+                        attempts.get(),
+                        part.bodyBytes(),
+                        wire.get()));
+              }
+              // A one-row batch refused as a whole is a failed batch, not a row isolated from one.
+              return Mono.error(e);
+            });
   }
 
   /**
-   * A 2xx counts as delivered only with an insert response (spec: InsertEventsResponse, a
-   * {@code row_ids} array): a proxy's HTML page or an empty 200 means the rows went nowhere.
+   * A 2xx counts as delivered only with an insert response (spec: InsertEventsResponse, a {@code
+   * row_ids} array): a proxy's HTML page or an empty 200 means the rows went nowhere.
    */
   private void checkInsertResponse(String path, HttpCore.Reply reply) {
     JsonNode n = null;
@@ -168,8 +212,14 @@ public final class IngestTransport {
       // Reported below with what came back instead.
     }
     if (n == null || !n.path("row_ids").isArray()) {
-      throw http.errors().unexpected("POST", path, reply.status(), reply.contentType(), reply.body(),
-          "an insert response with 'row_ids'");
+      throw http.errors()
+          .unexpected(
+              "POST",
+              path,
+              reply.status(),
+              reply.contentType(),
+              reply.body(),
+              "an insert response with 'row_ids'");
     }
   }
 }

@@ -10,8 +10,8 @@ import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
- * Walks a cursor-paginated endpoint under backpressure: the next page is requested only when
- * the subscriber has demand left and the rows already fetched are used up.
+ * Walks a cursor-paginated endpoint under backpressure: the next page is requested only when the
+ * subscriber has demand left and the rows already fetched are used up.
  */
 public final class PageWalker {
   private final FluxSink<JsonNode> sink;
@@ -33,15 +33,17 @@ public final class PageWalker {
   public record Page(JsonNode items, @Nullable String next) {}
 
   /**
-   * The items of every page. {@code fetchPage} gets the cursor (null for the first page). An
-   * empty page ends the walk too, so a server that keeps answering a cursor cannot loop forever.
+   * The items of every page. {@code fetchPage} gets the cursor (null for the first page). An empty
+   * page ends the walk too, so a server that keeps answering a cursor cannot loop forever.
    */
   public static Flux<JsonNode> walk(Function<@Nullable String, Mono<Page>> fetchPage) {
-    return Flux.create(sink -> {
-      PageWalker w = new PageWalker(sink, fetchPage);
-      sink.onRequest(n -> w.drain());
-      sink.onDispose(w::dispose);
-    }, FluxSink.OverflowStrategy.BUFFER);
+    return Flux.create(
+        sink -> {
+          PageWalker w = new PageWalker(sink, fetchPage);
+          sink.onRequest(n -> w.drain());
+          sink.onDispose(w::dispose);
+        },
+        FluxSink.OverflowStrategy.BUFFER);
   }
 
   private void drain() {

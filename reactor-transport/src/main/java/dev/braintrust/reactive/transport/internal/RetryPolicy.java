@@ -14,7 +14,8 @@ public final class RetryPolicy {
   private final Duration maxBackoff;
   private final Duration maxRetryAfter;
 
-  public RetryPolicy(int maxRetries, Duration minBackoff, Duration maxBackoff, Duration maxRetryAfter) {
+  public RetryPolicy(
+      int maxRetries, Duration minBackoff, Duration maxBackoff, Duration maxRetryAfter) {
     this.maxRetries = maxRetries;
     this.minBackoff = minBackoff;
     this.maxBackoff = maxBackoff;
@@ -56,7 +57,8 @@ public final class RetryPolicy {
       return seconds < 0 ? null : Duration.ofSeconds(seconds);
     } catch (NumberFormatException notSeconds) {
       try {
-        long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+        long at =
+            ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
         return Duration.ofMillis(Math.max(0, at - nowEpochMillis));
       } catch (DateTimeParseException notDate) {
         return null;

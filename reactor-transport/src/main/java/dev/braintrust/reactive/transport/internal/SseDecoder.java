@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Incremental Server-Sent Events decoder. Works on bytes, so an event (or a multi-byte UTF-8
- * character) split across TCP packets is reassembled before it is decoded. Returns the {@code
- * data} payload of each complete event; multi-line data is joined with newlines.
+ * character) split across TCP packets is reassembled before it is decoded. Returns the {@code data}
+ * payload of each complete event; multi-line data is joined with newlines.
  */
 public final class SseDecoder {
   private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);

@@ -42,8 +42,13 @@ public final class UriParts {
     StringBuilder b = new StringBuilder(bytes.length + 8);
     for (byte x : bytes) {
       int c = x & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         b.append((char) c);
       } else {
         b.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);

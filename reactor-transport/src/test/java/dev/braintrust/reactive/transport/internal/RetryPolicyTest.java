@@ -6,7 +6,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
-  final RetryPolicy policy = new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(60));
+  final RetryPolicy policy =
+      new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(60));
 
   @Test
   void backoffDoublesWithJitterBetweenHalfAndAllAndIsCapped() {
@@ -27,9 +28,14 @@ class RetryPolicyTest {
   @Test
   void retryAfterParsesSecondsAndHttpDates() {
     assertThat(RetryPolicy.parseRetryAfter("3", 0)).isEqualTo(Duration.ofSeconds(3));
-    long now = java.time.ZonedDateTime.parse("Tue, 24 Nov 2026 10:00:00 GMT",
-        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-    assertThat(RetryPolicy.parseRetryAfter("Tue, 24 Nov 2026 10:00:05 GMT", now)).isEqualTo(Duration.ofSeconds(5));
+    long now =
+        java.time.ZonedDateTime.parse(
+                "Tue, 24 Nov 2026 10:00:00 GMT",
+                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+            .toInstant()
+            .toEpochMilli();
+    assertThat(RetryPolicy.parseRetryAfter("Tue, 24 Nov 2026 10:00:05 GMT", now))
+        .isEqualTo(Duration.ofSeconds(5));
     assertThat(RetryPolicy.parseRetryAfter("soon", 0)).isNull();
     assertThat(RetryPolicy.parseRetryAfter(null, 0)).isNull();
   }

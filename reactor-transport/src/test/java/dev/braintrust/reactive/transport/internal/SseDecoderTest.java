@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 class SseDecoderTest {
   @Test
   void eventsFedOneByteAtATimeDecodeWholeIncludingMultiByteCharacters() {
-    byte[] stream = ("data: {\"a\":\"é🚀\"}\r\n\r\n: comment\n\nevent: x\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] stream =
+        ("data: {\"a\":\"é🚀\"}\r\n\r\n: comment\n\nevent: x\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n")
+            .getBytes(StandardCharsets.UTF_8);
     SseDecoder d = new SseDecoder();
     List<String> out = new ArrayList<>();
     for (byte b : stream) {

@@ -12,7 +12,8 @@ import org.springframework.util.StringUtils;
  */
 public final class ApiKeyCondition extends SpringBootCondition {
   @Override
-  public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+  public ConditionOutcome getMatchOutcome(
+      ConditionContext context, AnnotatedTypeMetadata metadata) {
     return StringUtils.hasText(context.getEnvironment().getProperty("braintrust.api-key"))
         ? ConditionOutcome.match("braintrust.api-key is set")
         : ConditionOutcome.noMatch("braintrust.api-key is not set");

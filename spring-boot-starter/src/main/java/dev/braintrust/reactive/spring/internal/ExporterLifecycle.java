@@ -11,8 +11,8 @@ import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 
 /**
- * Delivers the last spans when the application context stops: after the web server has finished
- * its graceful shutdown (so the spans of the last requests are in the buffer), and before Spring
+ * Delivers the last spans when the application context stops: after the web server has finished its
+ * graceful shutdown (so the spans of the last requests are in the buffer), and before Spring
  * disposes the resources delivery may need ({@code ReactorResourceFactory}, phase 0, disposes
  * Reactor Netty's shared event loops).
  *
@@ -49,20 +49,29 @@ public final class ExporterLifecycle implements SmartLifecycle {
 
   @Override
   public void stop(Runnable callback) {
-    shutdownAll().doFinally(s -> {
-      running = false;
-      callback.run();
-    }).subscribe();
+    shutdownAll()
+        .doFinally(
+            s -> {
+              running = false;
+              callback.run();
+            })
+        .subscribe();
   }
 
   private Mono<Void> shutdownAll() {
     // Resolved only now: the exporters are plain singletons, already created by this point.
-    List<Mono<Void>> all = exporters.orderedStream()
-        .map(e -> e.shutdown(timeout).onErrorResume(t -> {
-          LOG.warn("Braintrust exporter shutdown failed", t);
-          return Mono.empty();
-        }))
-        .collect(Collectors.toList());
+    List<Mono<Void>> all =
+        exporters
+            .orderedStream()
+            .map(
+                e ->
+                    e.shutdown(timeout)
+                        .onErrorResume(
+                            t -> {
+                              LOG.warn("Braintrust exporter shutdown failed", t);
+                              return Mono.empty();
+                            }))
+            .collect(Collectors.toList());
     return Mono.when(all);
   }
 

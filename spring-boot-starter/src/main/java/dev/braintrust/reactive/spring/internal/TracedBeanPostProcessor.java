@@ -3,9 +3,9 @@ package dev.braintrust.reactive.spring.internal;
 import dev.braintrust.reactive.core.Traced;
 import dev.braintrust.reactive.core.Tracer;
 import java.lang.reflect.Method;
+import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
-import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.annotation.AnnotationUtils;
@@ -24,7 +24,8 @@ public final class TracedBeanPostProcessor extends AbstractBeanFactoryAwareAdvis
   public TracedBeanPostProcessor(ObjectProvider<Tracer> tracer) {
     setProxyTargetClass(true);
     setBeforeExistingAdvisors(true);
-    this.advisor = new DefaultPointcutAdvisor(new TracedPointcut(), new TracedMethodInterceptor(tracer));
+    this.advisor =
+        new DefaultPointcutAdvisor(new TracedPointcut(), new TracedMethodInterceptor(tracer));
   }
 
   /** Matches the methods {@link TracedMethodInterceptor#find} traces. */

@@ -23,9 +23,9 @@ import org.springframework.util.ReflectionUtils;
  * Runs {@link Traced} methods of Spring beans through {@link TracedMethod}, the same capture the
  * {@code Tracer.instrument} proxy uses.
  *
- * <p>A method is traced when it, or the method it overrides or implements, carries {@code
- * @Traced}, or when it is public and its class (or an interface or superclass of it) does;
- * {@code equals}, {@code hashCode} and {@code toString} are traced only when marked themselves.
+ * <p>A method is traced when it, or the method it overrides or implements, carries {@code @Traced},
+ * or when it is public and its class (or an interface or superclass of it) does; {@code equals},
+ * {@code hashCode} and {@code toString} are traced only when marked themselves.
  */
 public final class TracedMethodInterceptor implements MethodInterceptor {
   private final ObjectProvider<Tracer> tracerProvider;
@@ -43,9 +43,16 @@ public final class TracedMethodInterceptor implements MethodInterceptor {
   @Override
   public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
     Object target = invocation.getThis();
-    Class<?> targetClass = target != null ? AopUtils.getTargetClass(target) : invocation.getMethod().getDeclaringClass();
-    TracedMethod plan = plans.computeIfAbsent(new MethodClassKey(invocation.getMethod(), targetClass),
-        k -> Optional.ofNullable(plan(invocation.getMethod(), targetClass))).orElse(null);
+    Class<?> targetClass =
+        target != null
+            ? AopUtils.getTargetClass(target)
+            : invocation.getMethod().getDeclaringClass();
+    TracedMethod plan =
+        plans
+            .computeIfAbsent(
+                new MethodClassKey(invocation.getMethod(), targetClass),
+                k -> Optional.ofNullable(plan(invocation.getMethod(), targetClass)))
+            .orElse(null);
     if (plan == null || !(invocation instanceof ProxyMethodInvocation)) {
       return invocation.proceed();
     }
@@ -64,7 +71,9 @@ public final class TracedMethodInterceptor implements MethodInterceptor {
     return t;
   }
 
-  /** The trace plan for {@code method} called on a {@code targetClass} bean, or null if untraced. */
+  /**
+   * The trace plan for {@code method} called on a {@code targetClass} bean, or null if untraced.
+   */
   static @Nullable TracedMethod plan(Method method, Class<?> targetClass) {
     Class<?> userClass = ClassUtils.getUserClass(targetClass);
     Method specific = AopUtils.getMostSpecificMethod(method, userClass);
@@ -81,8 +90,10 @@ public final class TracedMethodInterceptor implements MethodInterceptor {
     if (onMethod != null) {
       return onMethod;
     }
-    if (!Modifier.isPublic(method.getModifiers()) || method.getDeclaringClass() == Object.class
-        || ReflectionUtils.isEqualsMethod(method) || ReflectionUtils.isHashCodeMethod(method)
+    if (!Modifier.isPublic(method.getModifiers())
+        || method.getDeclaringClass() == Object.class
+        || ReflectionUtils.isEqualsMethod(method)
+        || ReflectionUtils.isHashCodeMethod(method)
         || ReflectionUtils.isToStringMethod(method)) {
       return null;
     }

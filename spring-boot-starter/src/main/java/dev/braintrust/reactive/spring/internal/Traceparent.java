@@ -25,14 +25,19 @@ public final class Traceparent {
       return null;
     }
     String version = h.substring(0, 2);
-    if (!isHex(version) || version.equals("ff") || (version.equals("00") && h.length() != 55)
+    if (!isHex(version)
+        || version.equals("ff")
+        || (version.equals("00") && h.length() != 55)
         || (h.length() > 55 && h.charAt(55) != '-')) {
       return null;
     }
     String traceId = h.substring(3, 35);
     String spanId = h.substring(36, 52);
-    if (!isHex(traceId) || !isHex(spanId) || !isHex(h.substring(53, 55))
-        || isZero(traceId) || isZero(spanId)) {
+    if (!isHex(traceId)
+        || !isHex(spanId)
+        || !isHex(h.substring(53, 55))
+        || isZero(traceId)
+        || isZero(spanId)) {
       return null;
     }
     return new RemoteParentSpan(traceId, spanId, destination);

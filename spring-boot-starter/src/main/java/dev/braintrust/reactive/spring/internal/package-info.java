@@ -1,4 +1,6 @@
-/** Not API; may change without notice. Lifecycle, AOP, and W3C trace context helpers of the starter. */
+/**
+ * Not API; may change without notice. Lifecycle, AOP, and W3C trace context helpers of the starter.
+ */
 @NullMarked
 package dev.braintrust.reactive.spring.internal;
 

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The AI proxy's Anthropic Messages route, {@code POST /v1/proxy/v1/messages}, so an Anthropic
  * client whose base URL is {@code <server>/v1/proxy} talks to the fake model. Bodies are checked
- * the way the Messages API checks them, and refused with a 400 in Anthropic's error shape,
- * {@code {"type":"error","error":{"type":"invalid_request_error","message":...}}}, which is what
+ * the way the Messages API checks them, and refused with a 400 in Anthropic's error shape, {@code
+ * {"type":"error","error":{"type":"invalid_request_error","message":...}}}, which is what
  * Anthropic's clients parse.
  */
 public final class AnthropicHandler {
@@ -27,13 +27,16 @@ public final class AnthropicHandler {
 
   /** Adds this handler's route. */
   public void register(Router.Builder routes) {
-    routes.on("POST", "/v1/proxy/v1/messages", (ex, p) -> {
-      try {
-        return messages(ex.body());
-      } catch (HttpError e) {
-        return error(e.status(), e.getMessage());
-      }
-    });
+    routes.on(
+        "POST",
+        "/v1/proxy/v1/messages",
+        (ex, p) -> {
+          try {
+            return messages(ex.body());
+          } catch (HttpError e) {
+            return error(e.status(), e.getMessage());
+          }
+        });
   }
 
   /** An answer in Anthropic's error shape. */
@@ -115,8 +118,10 @@ public final class AnthropicHandler {
   /** Content blocks: objects with a {@code type}, text blocks with their {@code text}. */
   private static void blocks(JsonNode blocks, String at, boolean textOnly) {
     if (!blocks.isArray()) {
-      throw bad(at + ": Input should be a valid string or a list of "
-          + (textOnly ? "text blocks" : "content blocks"));
+      throw bad(
+          at
+              + ": Input should be a valid string or a list of "
+              + (textOnly ? "text blocks" : "content blocks"));
     }
     for (int j = 0; j < blocks.size(); j++) {
       JsonNode b = blocks.get(j);
@@ -158,7 +163,8 @@ public final class AnthropicHandler {
       throw bad("tool_choice: '" + type + "' needs at least one tool in 'tools'");
     }
     if (type.equals("tool") && !names.contains(choice.path("name").asText())) {
-      throw bad("tool_choice.name: no tool named '" + choice.path("name").asText() + "' in 'tools'");
+      throw bad(
+          "tool_choice.name: no tool named '" + choice.path("name").asText() + "' in 'tools'");
     }
   }
 

@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The fake model's answers in the Anthropic Messages format, whole or as the stream events the
- * API sends. The text is the fake model's (scripted, else an echo of the last user text); when
- * {@code tool_choice} forces a tool ({@code any} or {@code tool}) the answer calls it instead, with
- * each required string argument set to the last user text. Token counts are word counts; words in
- * blocks marked {@code cache_control} count as read from the prompt cache, as if always cached.
+ * The fake model's answers in the Anthropic Messages format, whole or as the stream events the API
+ * sends. The text is the fake model's (scripted, else an echo of the last user text); when {@code
+ * tool_choice} forces a tool ({@code any} or {@code tool}) the answer calls it instead, with each
+ * required string argument set to the last user text. Token counts are word counts; words in blocks
+ * marked {@code cache_control} count as read from the prompt cache, as if always cached.
  */
 final class AnthropicReplies {
   private final FakeModel model;
@@ -67,7 +67,8 @@ final class AnthropicReplies {
     start.putNull("stop_reason");
     start.putNull("stop_sequence");
     start.set("usage", usage(prompt(request), 1));
-    out.add(event("message_start", Json.object().put("type", "message_start").set("message", start)));
+    out.add(
+        event("message_start", Json.object().put("type", "message_start").set("message", start)));
 
     ObjectNode blockStart = Json.object().put("type", "content_block_start").put("index", 0);
     List<ObjectNode> deltas = new ArrayList<>();
@@ -91,12 +92,22 @@ final class AnthropicReplies {
     out.add(event("content_block_start", blockStart));
     out.add(event("ping", Json.object().put("type", "ping")));
     for (ObjectNode delta : deltas) {
-      out.add(event("content_block_delta",
-          Json.object().put("type", "content_block_delta").put("index", 0).set("delta", delta)));
+      out.add(
+          event(
+              "content_block_delta",
+              Json.object()
+                  .put("type", "content_block_delta")
+                  .put("index", 0)
+                  .set("delta", delta)));
     }
-    out.add(event("content_block_stop", Json.object().put("type", "content_block_stop").put("index", 0)));
+    out.add(
+        event(
+            "content_block_stop", Json.object().put("type", "content_block_stop").put("index", 0)));
     ObjectNode messageDelta = Json.object().put("type", "message_delta");
-    messageDelta.putObject("delta").put("stop_reason", answer.stopReason()).putNull("stop_sequence");
+    messageDelta
+        .putObject("delta")
+        .put("stop_reason", answer.stopReason())
+        .putNull("stop_sequence");
     messageDelta.putObject("usage").put("output_tokens", answer.outputTokens());
     out.add(event("message_delta", messageDelta));
     out.add(event("message_stop", Json.object().put("type", "message_stop")));
@@ -135,10 +146,11 @@ final class AnthropicReplies {
           tool = t;
         }
       }
-      ObjectNode use = Json.object()
-          .put("type", "tool_use")
-          .put("id", "toolu_fake" + ids.incrementAndGet())
-          .put("name", tool.path("name").asText());
+      ObjectNode use =
+          Json.object()
+              .put("type", "tool_use")
+              .put("id", "toolu_fake" + ids.incrementAndGet())
+              .put("name", tool.path("name").asText());
       use.set("input", arguments(tool.path("input_schema"), last));
       return new Answer("", use);
     }
@@ -179,7 +191,7 @@ final class AnthropicReplies {
         switch (block.path("type").asText()) {
           case "text" -> texts.add(block.path("text").asText());
           case "tool_result" -> results.add(text(block.path("content")));
-          default -> { }
+          default -> {}
         }
       }
       last = String.join(" ", texts.isEmpty() ? results : texts);
@@ -217,11 +229,12 @@ final class AnthropicReplies {
       return;
     }
     for (JsonNode block : content) {
-      int words = switch (block.path("type").asText()) {
-        case "text" -> FakeModel.words(block.path("text").asText());
-        case "tool_result" -> FakeModel.words(text(block.path("content")));
-        default -> 0;
-      };
+      int words =
+          switch (block.path("type").asText()) {
+            case "text" -> FakeModel.words(block.path("text").asText());
+            case "tool_result" -> FakeModel.words(text(block.path("content")));
+            default -> 0;
+          };
       counts[block.hasNonNull("cache_control") ? 1 : 0] += words;
     }
   }

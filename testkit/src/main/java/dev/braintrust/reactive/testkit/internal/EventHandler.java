@@ -9,7 +9,9 @@ import java.util.Base64;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Rows of project logs, experiments and datasets: {@code insert}, {@code fetch}, {@code feedback}. */
+/**
+ * Rows of project logs, experiments and datasets: {@code insert}, {@code fetch}, {@code feedback}.
+ */
 public final class EventHandler {
   private static final String OBJECT = "/v1/(project_logs|experiment|dataset)/([^/]+)/";
 
@@ -57,7 +59,8 @@ public final class EventHandler {
   private Reply fetch(String table, Exchange ex) {
     JsonNode body = Bodies.object(ex.body());
     JsonNode limitField = body.get("limit");
-    if (limitField != null && !limitField.isNull()
+    if (limitField != null
+        && !limitField.isNull()
         && !(limitField.isIntegralNumber() && limitField.canConvertToInt())) {
       throw HttpError.badRequest("'limit' must be an integer");
     }
@@ -74,7 +77,9 @@ public final class EventHandler {
     int offset = 0;
     if (cursor != null && !cursor.isEmpty()) {
       try {
-        offset = Integer.parseInt(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+        offset =
+            Integer.parseInt(
+                new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
         throw HttpError.badRequest("invalid cursor '" + cursor + "'");
       }
@@ -88,8 +93,11 @@ public final class EventHandler {
       events.add(matching.get(i));
     }
     if (end < matching.size()) {
-      out.put("cursor", Base64.getUrlEncoder().withoutPadding()
-          .encodeToString(Integer.toString(end).getBytes(StandardCharsets.UTF_8)));
+      out.put(
+          "cursor",
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(Integer.toString(end).getBytes(StandardCharsets.UTF_8)));
     } else {
       out.putNull("cursor");
     }

@@ -46,17 +46,23 @@ public final class EventStreams {
     res.header("cache-control", "no-cache");
     Duration wait = pause;
     // One write per event, each cut in two, so clients must reassemble events across packets.
-    Flux<String> parts = Flux.fromIterable(events)
-        .map(e -> (e.name() == null ? "" : "event: " + e.name() + "\n") + "data: " + e.data() + "\n\n")
-        .concatMap(e -> {
-          int mid = e.length() / 2;
-          Flux<String> halves = Flux.just(e.substring(0, mid), e.substring(mid));
-          return wait.isZero() ? halves : halves.delayElements(wait);
-        });
+    Flux<String> parts =
+        Flux.fromIterable(events)
+            .map(
+                e ->
+                    (e.name() == null ? "" : "event: " + e.name() + "\n")
+                        + "data: "
+                        + e.data()
+                        + "\n\n")
+            .concatMap(
+                e -> {
+                  int mid = e.length() / 2;
+                  Flux<String> halves = Flux.just(e.substring(0, mid), e.substring(mid));
+                  return wait.isZero() ? halves : halves.delayElements(wait);
+                });
     // Judged on the parts themselves: Netty completes the send quietly when the peer leaves.
-    Flux<String> watched = parts
-        .doOnComplete(completed::incrementAndGet)
-        .doOnCancel(aborted::incrementAndGet);
+    Flux<String> watched =
+        parts.doOnComplete(completed::incrementAndGet).doOnCancel(aborted::incrementAndGet);
     return res.sendString(watched, StandardCharsets.UTF_8).then();
   }
 }

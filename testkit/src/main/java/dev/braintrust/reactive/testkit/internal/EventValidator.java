@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks insert and feedback payloads against the InsertEvent/FeedbackItem shapes of the
- * OpenAPI spec. Returns the events, or throws a 400 {@link HttpError} naming the first bad field.
+ * Checks insert and feedback payloads against the InsertEvent/FeedbackItem shapes of the OpenAPI
+ * spec. Returns the events, or throws a 400 {@link HttpError} naming the first bad field.
  */
 public final class EventValidator {
   private EventValidator() {}
@@ -117,7 +117,8 @@ public final class EventValidator {
       }
     }
     if (!ok) {
-      throw HttpError.badRequest(at + " must be an array of paths, each a non-empty array of strings");
+      throw HttpError.badRequest(
+          at + " must be an array of paths, each a non-empty array of strings");
     }
   }
 

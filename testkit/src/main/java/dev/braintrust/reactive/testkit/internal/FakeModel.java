@@ -142,16 +142,31 @@ public final class FakeModel {
     int half = args.length() / 2;
     List<String> out = new ArrayList<>();
     ObjectNode first = chunk(request, id);
-    ObjectNode delta = first.withArrayProperty("choices").addObject().put("index", 0).putObject("delta");
+    ObjectNode delta =
+        first.withArrayProperty("choices").addObject().put("index", 0).putObject("delta");
     delta.put("role", "assistant");
     delta.putNull("content");
-    delta.putArray("tool_calls").addObject().put("index", 0).put("id", "call_" + ids.incrementAndGet())
-        .put("type", "function").putObject("function").put("name", call.name()).put("arguments", "");
+    delta
+        .putArray("tool_calls")
+        .addObject()
+        .put("index", 0)
+        .put("id", "call_" + ids.incrementAndGet())
+        .put("type", "function")
+        .putObject("function")
+        .put("name", call.name())
+        .put("arguments", "");
     out.add(first.toString());
     for (String part : new String[] {args.substring(0, half), args.substring(half)}) {
       ObjectNode next = chunk(request, id);
-      next.withArrayProperty("choices").addObject().put("index", 0).putObject("delta").putArray("tool_calls")
-          .addObject().put("index", 0).putObject("function").put("arguments", part);
+      next.withArrayProperty("choices")
+          .addObject()
+          .put("index", 0)
+          .putObject("delta")
+          .putArray("tool_calls")
+          .addObject()
+          .put("index", 0)
+          .putObject("function")
+          .put("arguments", part);
       out.add(next.toString());
     }
     ObjectNode last = chunk(request, id);

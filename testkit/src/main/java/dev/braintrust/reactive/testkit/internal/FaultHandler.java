@@ -20,7 +20,11 @@ public final class FaultHandler {
    * @param delay wait before answering
    * @param disconnect close the connection without answering
    */
-  public record Plan(int status, Map<String, String> headers, @Nullable String body, Duration delay,
+  public record Plan(
+      int status,
+      Map<String, String> headers,
+      @Nullable String body,
+      Duration delay,
       boolean disconnect) {
     /** Copies the headers. */
     public Plan {
@@ -50,9 +54,10 @@ public final class FaultHandler {
     if (plan == null || plan.status() <= 0) {
       return null;
     }
-    Reply r = plan.body() != null
-        ? Reply.raw(plan.status(), plan.body())
-        : Reply.error(plan.status(), "injected fault: status " + plan.status());
+    Reply r =
+        plan.body() != null
+            ? Reply.raw(plan.status(), plan.body())
+            : Reply.error(plan.status(), "injected fault: status " + plan.status());
     return r.withHeaders(plan.headers());
   }
 }

@@ -10,9 +10,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code /v1/function}: create (or get by project and slug), create-or-replace, list, get,
- * patch, delete, and {@code POST /v1/function/{id}/invoke}, answered by a fake that echoes its
- * input so tests can check what was sent.
+ * {@code /v1/function}: create (or get by project and slug), create-or-replace, list, get, patch,
+ * delete, and {@code POST /v1/function/{id}/invoke}, answered by a fake that echoes its input so
+ * tests can check what was sent.
  */
 public final class FunctionHandler {
   private static final Set<String> TYPES = Set.of("llm", "scorer", "task", "tool");
@@ -32,11 +32,18 @@ public final class FunctionHandler {
     routes.on("GET", "/v1/function", (ex, p) -> list(ex));
     routes.on("GET", "/v1/function/([^/]+)", (ex, p) -> Reply.ok(existing(p.get(0))));
     routes.on("PATCH", "/v1/function/([^/]+)", (ex, p) -> patch(p.get(0), ex.body()));
-    routes.on("DELETE", "/v1/function/([^/]+)", (ex, p) -> found(p.get(0), objects.delete("function", p.get(0))));
-    routes.on("POST", "/v1/function/([^/]+)/invoke", (ex, p) -> invoke(existing(p.get(0)), ex.body()));
+    routes.on(
+        "DELETE",
+        "/v1/function/([^/]+)",
+        (ex, p) -> found(p.get(0), objects.delete("function", p.get(0))));
+    routes.on(
+        "POST", "/v1/function/([^/]+)/invoke", (ex, p) -> invoke(existing(p.get(0)), ex.body()));
   }
 
-  /** Creates (or gets, or with {@code replace} replaces) the function a CreateFunction body describes. */
+  /**
+   * Creates (or gets, or with {@code replace} replaces) the function a CreateFunction body
+   * describes.
+   */
   public ObjectNode create(JsonNode body, boolean replace) {
     Bodies.object(body);
     String projectId = Bodies.required(body, "project_id");
@@ -110,8 +117,11 @@ public final class FunctionHandler {
     ObjectNode out = Json.object();
     out.put("function", function.path("slug").asText());
     out.put("function_id", function.path("id").asText());
-    out.set("output", body.has("input") ? body.get("input")
-        : messages != null ? messages : NullNode.getInstance());
+    out.set(
+        "output",
+        body.has("input")
+            ? body.get("input")
+            : messages != null ? messages : NullNode.getInstance());
     if (stream != null && stream.asBoolean()) {
       return Reply.events(List.of(out.toString(), "[DONE]"));
     }

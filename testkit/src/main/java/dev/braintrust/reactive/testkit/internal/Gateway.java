@@ -17,9 +17,9 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * The front door every request passes: faults, then the Bearer key, content decoding, the body
- * size limit and JSON parsing, then the router; every answer is recorded. Holds no mutable
- * state of its own, so any event loop may run it.
+ * The front door every request passes: faults, then the Bearer key, content decoding, the body size
+ * limit and JSON parsing, then the router; every answer is recorded. Holds no mutable state of its
+ * own, so any event loop may run it.
  */
 public final class Gateway {
   /**
@@ -30,7 +30,8 @@ public final class Gateway {
    * @param maxBodyBytes largest decoded body before 413
    * @param recordBodies whether recorded requests keep their bodies
    */
-  public record Settings(String apiKey, boolean acceptGzip, long maxBodyBytes, boolean recordBodies) {}
+  public record Settings(
+      String apiKey, boolean acceptGzip, long maxBodyBytes, boolean recordBodies) {}
 
   private final Settings settings;
   private final Router router;
@@ -39,8 +40,8 @@ public final class Gateway {
   private final EventStreams streams;
 
   /** A gateway in front of {@code router}. */
-  public Gateway(Settings settings, Router router, FaultHandler faults, RequestLog log,
-      EventStreams streams) {
+  public Gateway(
+      Settings settings, Router router, FaultHandler faults, RequestLog log, EventStreams streams) {
     this.settings = settings;
     this.router = router;
     this.faults = faults;
@@ -55,36 +56,51 @@ public final class Gateway {
     String path = q < 0 ? uri : uri.substring(0, q);
     String query = q < 0 ? "" : uri.substring(q + 1);
     Map<String, String> headers = new LinkedHashMap<>();
-    req.requestHeaders().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    req.requestHeaders()
+        .forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     String method = req.method().name();
     return req.receive()
         .aggregate()
         .asByteArray()
         .defaultIfEmpty(new byte[0])
-        .flatMap(wire -> {
-          FaultHandler.Plan fault = faults.next(path);
-          return FaultHandler.delay(fault).then(Mono.defer(() -> {
-            if (fault != null && fault.disconnect()) {
-              log.add(new RecordedRequest(method, path, query, headers, wire, wire.length, -1));
-              return res.withConnection(c -> c.channel().close()).then();
-            }
-            Reply reply = FaultHandler.reply(fault);
-            byte[] body = wire;
-            if (reply == null) {
-              reply = authenticate(path, headers);
-            }
-            if (reply == null) {
-              Decoded decoded = decode(headers, wire);
-              body = decoded.body();
-              reply = decoded.failure() != null
-                  ? decoded.failure()
-                  : parseAndRoute(method, path, query, body);
-            }
-            log.add(new RecordedRequest(method, path, query, headers,
-                settings.recordBodies() ? body : new byte[0], wire.length, reply.status()));
-            return send(res, reply);
-          }));
-        });
+        .flatMap(
+            wire -> {
+              FaultHandler.Plan fault = faults.next(path);
+              return FaultHandler.delay(fault)
+                  .then(
+                      Mono.defer(
+                          () -> {
+                            if (fault != null && fault.disconnect()) {
+                              log.add(
+                                  new RecordedRequest(
+                                      method, path, query, headers, wire, wire.length, -1));
+                              return res.withConnection(c -> c.channel().close()).then();
+                            }
+                            Reply reply = FaultHandler.reply(fault);
+                            byte[] body = wire;
+                            if (reply == null) {
+                              reply = authenticate(path, headers);
+                            }
+                            if (reply == null) {
+                              Decoded decoded = decode(headers, wire);
+                              body = decoded.body();
+                              reply =
+                                  decoded.failure() != null
+                                      ? decoded.failure()
+                                      : parseAndRoute(method, path, query, body);
+                            }
+                            log.add(
+                                new RecordedRequest(
+                                    method,
+                                    path,
+                                    query,
+                                    headers,
+                                    settings.recordBodies() ? body : new byte[0],
+                                    wire.length,
+                                    reply.status()));
+                            return send(res, reply);
+                          }));
+            });
   }
 
   private @Nullable Reply authenticate(String path, Map<String, String> headers) {
@@ -112,17 +128,26 @@ public final class Gateway {
     String encoding = headers.get("content-encoding");
     if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
       if (!encoding.equalsIgnoreCase("gzip") || !settings.acceptGzip()) {
-        return new Decoded(wire, Reply.error(415, "unsupported Content-Encoding '" + encoding + "'"));
+        return new Decoded(
+            wire, Reply.error(415, "unsupported Content-Encoding '" + encoding + "'"));
       }
       try {
         body = gunzip(wire);
       } catch (IOException e) {
-        return new Decoded(wire, Reply.error(400, "request body is not valid gzip: " + e.getMessage()));
+        return new Decoded(
+            wire, Reply.error(400, "request body is not valid gzip: " + e.getMessage()));
       }
     }
     if (body.length > settings.maxBodyBytes()) {
-      return new Decoded(body, Reply.error(413, "request body of " + body.length
-          + " bytes exceeds the limit of " + settings.maxBodyBytes() + " bytes"));
+      return new Decoded(
+          body,
+          Reply.error(
+              413,
+              "request body of "
+                  + body.length
+                  + " bytes exceeds the limit of "
+                  + settings.maxBodyBytes()
+                  + " bytes"));
     }
     return new Decoded(body, null);
   }

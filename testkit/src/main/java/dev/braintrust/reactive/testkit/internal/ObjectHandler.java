@@ -8,9 +8,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code /v1/project}, {@code /v1/experiment}, {@code /v1/dataset}: create (or get by name),
- * list, get, patch, delete. Creates require exactly the spec's required fields: a project its
- * name, an experiment its project (the name is generated when missing), a dataset its name.
+ * {@code /v1/project}, {@code /v1/experiment}, {@code /v1/dataset}: create (or get by name), list,
+ * get, patch, delete. Creates require exactly the spec's required fields: a project its name, an
+ * experiment its project (the name is generated when missing), a dataset its name.
  */
 public final class ObjectHandler {
   private static final String KINDS = "(project|experiment|dataset)";
@@ -24,12 +24,18 @@ public final class ObjectHandler {
 
   /** Adds this handler's routes. */
   public void register(Router.Builder routes) {
-    routes.on("POST", "/v1/" + KINDS, (ex, p) -> Reply.ok(create(p.get(0), Bodies.object(ex.body()))));
+    routes.on(
+        "POST", "/v1/" + KINDS, (ex, p) -> Reply.ok(create(p.get(0), Bodies.object(ex.body()))));
     routes.on("GET", "/v1/" + KINDS, (ex, p) -> list(p.get(0), ex));
-    routes.on("GET", "/v1/" + KINDS + "/([^/]+)", (ex, p) -> found(p, objects.get(p.get(0), p.get(1))));
-    routes.on("PATCH", "/v1/" + KINDS + "/([^/]+)",
+    routes.on(
+        "GET", "/v1/" + KINDS + "/([^/]+)", (ex, p) -> found(p, objects.get(p.get(0), p.get(1))));
+    routes.on(
+        "PATCH",
+        "/v1/" + KINDS + "/([^/]+)",
         (ex, p) -> found(p, objects.patch(p.get(0), p.get(1), patch(Bodies.object(ex.body())))));
-    routes.on("DELETE", "/v1/" + KINDS + "/([^/]+)",
+    routes.on(
+        "DELETE",
+        "/v1/" + KINDS + "/([^/]+)",
         (ex, p) -> found(p, objects.delete(p.get(0), p.get(1))));
   }
 
@@ -39,20 +45,22 @@ public final class ObjectHandler {
     switch (kind) {
       case "project":
         return objects.getOrCreate(kind, "name", Bodies.required(body, "name"), null, body);
-      case "experiment": {
-        String projectId = existingProject(Bodies.required(body, "project_id"));
-        String name = Bodies.optional(body, "name");
-        if (name != null && name.isBlank()) {
-          throw HttpError.badRequest("'name' must not be blank");
+      case "experiment":
+        {
+          String projectId = existingProject(Bodies.required(body, "project_id"));
+          String name = Bodies.optional(body, "name");
+          if (name != null && name.isBlank()) {
+            throw HttpError.badRequest("'name' must not be blank");
+          }
+          return objects.getOrCreate(kind, "name", name, projectId, body);
         }
-        return objects.getOrCreate(kind, "name", name, projectId, body);
-      }
-      default: {
-        String name = Bodies.required(body, "name");
-        String projectId = Bodies.optional(body, "project_id");
-        return objects.getOrCreate(kind, "name", name,
-            projectId == null ? null : existingProject(projectId), body);
-      }
+      default:
+        {
+          String name = Bodies.required(body, "name");
+          String projectId = Bodies.optional(body, "project_id");
+          return objects.getOrCreate(
+              kind, "name", name, projectId == null ? null : existingProject(projectId), body);
+        }
     }
   }
 
@@ -84,7 +92,8 @@ public final class ObjectHandler {
    * Adds the {@code project_id} and {@code project_name} filters to {@code where}; false when the
    * named project does not exist, so nothing can match.
    */
-  static boolean projectFilter(ObjectStore objects, Exchange ex, Map<String, @Nullable String> where) {
+  static boolean projectFilter(
+      ObjectStore objects, Exchange ex, Map<String, @Nullable String> where) {
     String projectId = ex.param("project_id");
     String projectName = ex.param("project_name");
     if (projectName != null) {

@@ -14,8 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The API's objects (projects, experiments, datasets, functions), in creation order, with soft
- * delete.
- * Every method holds the monitor: the store is a test fixture, and simple correctness beats
+ * delete. Every method holds the monitor: the store is a test fixture, and simple correctness beats
  * throughput. Callers get copies, never the stored nodes.
  */
 public final class ObjectStore {
@@ -28,8 +27,12 @@ public final class ObjectStore {
    * {@code keyField} equals {@code key}, creating it from {@code fields} if missing. A null key
    * creates an object with a fresh generated name, as the API does for unnamed experiments.
    */
-  public synchronized ObjectNode getOrCreate(String kind, String keyField, @Nullable String key,
-      @Nullable String projectId, JsonNode fields) {
+  public synchronized ObjectNode getOrCreate(
+      String kind,
+      String keyField,
+      @Nullable String key,
+      @Nullable String projectId,
+      JsonNode fields) {
     if (key != null) {
       ObjectNode found = find(kind, keyField, key, projectId);
       if (found != null) {
@@ -58,11 +61,11 @@ public final class ObjectStore {
   }
 
   /**
-   * Replaces the live object of this kind in this project whose {@code keyField} equals {@code
-   * key} with {@code fields}, keeping its id and creation time, or creates it.
+   * Replaces the live object of this kind in this project whose {@code keyField} equals {@code key}
+   * with {@code fields}, keeping its id and creation time, or creates it.
    */
-  public synchronized ObjectNode replace(String kind, String keyField, String key,
-      @Nullable String projectId, JsonNode fields) {
+  public synchronized ObjectNode replace(
+      String kind, String keyField, String key, @Nullable String projectId, JsonNode fields) {
     ObjectNode found = find(kind, keyField, key, projectId);
     if (found == null) {
       return getOrCreate(kind, keyField, key, projectId, fields);
@@ -72,10 +75,11 @@ public final class ObjectStore {
     return publicView(found);
   }
 
-  private @Nullable ObjectNode find(String kind, String keyField, String key,
-      @Nullable String projectId) {
+  private @Nullable ObjectNode find(
+      String kind, String keyField, String key, @Nullable String projectId) {
     for (ObjectNode o : objects.values()) {
-      if (live(o, kind) && key.equals(o.path(keyField).asText(null))
+      if (live(o, kind)
+          && key.equals(o.path(keyField).asText(null))
           && Objects.equals(projectId, o.path("project_id").asText(null))) {
         return o;
       }

@@ -3,7 +3,10 @@ package dev.braintrust.reactive.testkit.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Set;
 
-/** The AI proxy, {@code /v1/proxy/chat/completions} and {@code /v1/proxy/embeddings}, answered by the fake model. */
+/**
+ * The AI proxy, {@code /v1/proxy/chat/completions} and {@code /v1/proxy/embeddings}, answered by
+ * the fake model.
+ */
 public final class ProxyHandler {
   private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
 
@@ -29,7 +32,8 @@ public final class ProxyHandler {
     for (int i = 0; i < messages.size(); i++) {
       JsonNode m = messages.get(i);
       if (!m.isObject() || !ROLES.contains(m.path("role").asText())) {
-        throw HttpError.badRequest("messages[" + i + "].role must be one of system, user, assistant, tool");
+        throw HttpError.badRequest(
+            "messages[" + i + "].role must be one of system, user, assistant, tool");
       }
     }
     JsonNode stream = body.get("stream");
@@ -39,7 +43,9 @@ public final class ProxyHandler {
     boolean streamed = body.path("stream").asBoolean(false);
     FakeModel.ToolCall call = model.nextToolCall();
     if (call != null) {
-      return streamed ? Reply.events(model.toolCallChunks(body, call)) : Reply.ok(model.toolCallCompletion(body, call));
+      return streamed
+          ? Reply.events(model.toolCallChunks(body, call))
+          : Reply.ok(model.toolCallCompletion(body, call));
     }
     String reply = model.reply(body);
     if (streamed) {

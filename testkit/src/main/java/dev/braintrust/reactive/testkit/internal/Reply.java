@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param headers extra response headers
  * @param events the events of an event stream, or null for a plain body
  */
-public record Reply(int status, byte[] body, Map<String, String> headers, @Nullable List<Event> events) {
+public record Reply(
+    int status, byte[] body, Map<String, String> headers, @Nullable List<Event> events) {
   /**
    * One Server-Sent Event.
    *

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Every request answered, in order of answer. Event-loop threads append while a test reads, so
- * the log is a lock-free queue (a copy-on-write list would copy itself on each of a soak test's
- * million requests).
+ * Every request answered, in order of answer. Event-loop threads append while a test reads, so the
+ * log is a lock-free queue (a copy-on-write list would copy itself on each of a soak test's million
+ * requests).
  */
 public final class RequestLog {
   private final ConcurrentLinkedQueue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();

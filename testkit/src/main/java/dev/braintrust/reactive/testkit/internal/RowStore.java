@@ -23,10 +23,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Rows (events) of every object with Braintrust's upsert-by-id, {@code _is_merge}, {@code
- * _merge_paths} and {@code _object_delete} semantics,
- * the feedback received, and the optional JSONL persistence file. Every method holds the
- * monitor: the store is a test fixture, and simple correctness beats throughput. Without
- * retained rows it keeps only row ids, so soak tests can send millions of events.
+ * _merge_paths} and {@code _object_delete} semantics, the feedback received, and the optional JSONL
+ * persistence file. Every method holds the monitor: the store is a test fixture, and simple
+ * correctness beats throughput. Without retained rows it keeps only row ids, so soak tests can send
+ * millions of events.
  */
 public final class RowStore {
   private final boolean retainRows;
@@ -43,8 +43,12 @@ public final class RowStore {
       this.persist = null;
     } else {
       try {
-        this.persist = Files.newBufferedWriter(persistTo, StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.persist =
+            Files.newBufferedWriter(
+                persistTo,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot open " + persistTo + " for writing", e);
       }
@@ -89,7 +93,9 @@ public final class RowStore {
       ids.add(id);
       if (delete) {
         table.remove(id);
-        persist(objectKey, Json.object().put("id", id).put("_object_delete", true).put("_xact_id", txn));
+        persist(
+            objectKey,
+            Json.object().put("id", id).put("_object_delete", true).put("_xact_id", txn));
         continue;
       }
       ObjectNode existing = table.get(id);
@@ -130,8 +136,10 @@ public final class RowStore {
       }
       deepMerge(row, patch);
       if (item.hasNonNull("comment")) {
-        ArrayNode comments = row.has("comments") && row.get("comments").isArray()
-            ? (ArrayNode) row.get("comments") : row.putArray("comments");
+        ArrayNode comments =
+            row.has("comments") && row.get("comments").isArray()
+                ? (ArrayNode) row.get("comments")
+                : row.putArray("comments");
         comments.add(item.get("comment"));
       }
       row.put("_xact_id", Long.toString(++xact));
@@ -197,8 +205,8 @@ public final class RowStore {
    * Merges {@code patch}, found at path {@code at}, into {@code target}: objects recursively,
    * except at the {@code replaced} paths, where the patch's value replaces the old one whole.
    */
-  private static void merge(ObjectNode target, JsonNode patch, Set<List<String>> replaced,
-      List<String> at) {
+  private static void merge(
+      ObjectNode target, JsonNode patch, Set<List<String>> replaced, List<String> at) {
     for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
       List<String> here = new ArrayList<>(at);

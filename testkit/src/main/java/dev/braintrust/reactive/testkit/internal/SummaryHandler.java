@@ -9,9 +9,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code GET /v1/experiment/{id}/summarize} (average scores, compared with another experiment,
- * when {@code summarize_scores=true}) and {@code GET /v1/dataset/{id}/summarize} (the record
- * count when {@code summarize_data=true}).
+ * {@code GET /v1/experiment/{id}/summarize} (average scores, compared with another experiment, when
+ * {@code summarize_scores=true}) and {@code GET /v1/dataset/{id}/summarize} (the record count when
+ * {@code summarize_data=true}).
  */
 public final class SummaryHandler {
   private final ObjectStore objects;
@@ -71,7 +71,8 @@ public final class SummaryHandler {
     Map<String, double[]> theirs = Map.of();
     Map<String, Map<String, Double>> theirsByInput = Map.of();
     if (comparisonId != null) {
-      out.put("comparison_experiment_name", existing("experiment", comparisonId).path("name").asText());
+      out.put(
+          "comparison_experiment_name", existing("experiment", comparisonId).path("name").asText());
       theirs = scoreTotals(comparisonId);
       theirsByInput = scoresByInput(comparisonId);
     } else {
@@ -149,11 +150,14 @@ public final class SummaryHandler {
     Map<String, Map<String, Double>> out = new HashMap<>();
     for (ObjectNode row : rows.rows(RowStore.key("experiment", experimentId))) {
       Map<String, Double> s = new HashMap<>();
-      row.path("scores").fields().forEachRemaining(e -> {
-        if (e.getValue().isNumber()) {
-          s.put(e.getKey(), e.getValue().asDouble());
-        }
-      });
+      row.path("scores")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getValue().isNumber()) {
+                  s.put(e.getKey(), e.getValue().asDouble());
+                }
+              });
       out.put(row.path("input").toString(), s);
     }
     return out;

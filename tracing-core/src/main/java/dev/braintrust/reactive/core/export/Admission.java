@@ -25,8 +25,14 @@ final class Admission {
   private final BooleanSupplier throttled;
   private volatile boolean closed;
 
-  Admission(int capacity, int wakeAt, OverflowPolicy policy, ExporterMetrics metrics,
-      AtomicInteger queued, Runnable wake, BooleanSupplier throttled) {
+  Admission(
+      int capacity,
+      int wakeAt,
+      OverflowPolicy policy,
+      ExporterMetrics metrics,
+      AtomicInteger queued,
+      Runnable wake,
+      BooleanSupplier throttled) {
     this.capacity = capacity;
     this.wakeAt = wakeAt;
     this.policy = policy;
@@ -119,8 +125,8 @@ final class Admission {
 
   private void full() {
     if (throttled.getAsBoolean()) {
-      metrics.dropped(DropReason.RATE_LIMITED, 1,
-          "the buffer is full while the server throttles the exporter");
+      metrics.dropped(
+          DropReason.RATE_LIMITED, 1, "the buffer is full while the server throttles the exporter");
     } else {
       metrics.dropped(DropReason.QUEUE_FULL, 1, "the buffer is full");
     }
@@ -128,8 +134,8 @@ final class Admission {
 
   private boolean waitForRoom() {
     if (Schedulers.isInNonBlockingThread()) {
-      metrics.dropped(DropReason.QUEUE_FULL, 1,
-          "the buffer is full (no waiting on a non-blocking thread)");
+      metrics.dropped(
+          DropReason.QUEUE_FULL, 1, "the buffer is full (no waiting on a non-blocking thread)");
       return false;
     }
     long deadline = System.nanoTime() + policy.timeout().toNanos();
@@ -154,8 +160,8 @@ final class Admission {
       // remove(item) is atomic per node, so a race with the drain never counts an event twice.
       if (item instanceof QueueItem.Event && queue.remove(item)) {
         queued.decrementAndGet();
-        metrics.droppedAfterAccept(DropReason.EVICTED, 1,
-            "the buffer is full; the oldest event was evicted");
+        metrics.droppedAfterAccept(
+            DropReason.EVICTED, 1, "the buffer is full; the oldest event was evicted");
         return true;
       }
     }

@@ -26,8 +26,8 @@ final class BatchEncoder {
   }
 
   /**
-   * A request-sized chunk of encoded rows, how many events each row carries, and the batch's
-   * events it covers ({@code from} inclusive, {@code to} exclusive).
+   * A request-sized chunk of encoded rows, how many events each row carries, and the batch's events
+   * it covers ({@code from} inclusive, {@code to} exclusive).
    */
   record Chunk(EncodedBatch batch, int[] rowWeights, int weight, int from, int to) {
     /** Events carried by the rows the transport refused. */
@@ -70,7 +70,8 @@ final class BatchEncoder {
 
     private @Nullable Chunk encodeFrom(List<BraintrustEvent> events) {
       int from = next;
-      RowBuffer buffer = new RowBuffer((int) Math.min(maxBytes, lastChunkBytes + lastChunkBytes / 8 + 1024));
+      RowBuffer buffer =
+          new RowBuffer((int) Math.min(maxBytes, lastChunkBytes + lastChunkBytes / 8 + 1024));
       int[] starts = new int[Math.min(events.size() - next, 64)];
       int[] lengths = new int[starts.length];
       int[] weights = new int[starts.length];
@@ -89,7 +90,8 @@ final class BatchEncoder {
         try {
           errors = encoder.encodeTo(event, buffer);
         } catch (RuntimeException e) {
-          // The encoder isolates bad values itself; this is the last guard so nothing vanishes uncounted.
+          // The encoder isolates bad values itself; this is the last guard so nothing vanishes
+          // uncounted.
           buffer.truncate(start);
           skip(w, DropReason.INVALID, "event " + event.id() + " could not be encoded: " + e);
           continue;
@@ -97,8 +99,16 @@ final class BatchEncoder {
         int length = buffer.length() - start;
         if (EncodedBatch.bodyBytesFor(length, 1) > maxBytes) {
           buffer.truncate(start);
-          skip(w, DropReason.OVERSIZED, "event " + event.id() + " is " + length
-              + " bytes of JSON, over the request limit of " + maxBytes + " bytes; not sent");
+          skip(
+              w,
+              DropReason.OVERSIZED,
+              "event "
+                  + event.id()
+                  + " is "
+                  + length
+                  + " bytes of JSON, over the request limit of "
+                  + maxBytes
+                  + " bytes; not sent");
           continue;
         }
         if (rows > 0 && EncodedBatch.bodyBytesFor(rowBytes + length, rows + 1) > maxBytes) {
@@ -126,7 +136,8 @@ final class BatchEncoder {
         return null;
       }
       lastChunkBytes = buffer.length();
-      return new Chunk(EncodedBatch.wrap(buffer.array(), starts, lengths, rows), weights, weight, from, next);
+      return new Chunk(
+          EncodedBatch.wrap(buffer.array(), starts, lengths, rows), weights, weight, from, next);
     }
 
     private void skip(int weight, DropReason reason, String why) {

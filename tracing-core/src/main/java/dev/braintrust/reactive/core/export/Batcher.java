@@ -5,8 +5,6 @@ import dev.braintrust.reactive.core.Destination;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,9 +59,18 @@ final class Batcher {
   private final Set<PendingBatch> outstanding = ConcurrentHashMap.newKeySet();
   private final Set<FlushMarker> markers = ConcurrentHashMap.newKeySet();
 
-  Batcher(Admission admission, Transport transport, BatchEncoder encoder, ExporterMetrics metrics,
-      Scheduler clock, Scheduler.Worker worker, Scheduler encodeScheduler, int maxBatchEvents,
-      int maxInFlight, Duration maxAge, DoubleSupplier random) {
+  Batcher(
+      Admission admission,
+      Transport transport,
+      BatchEncoder encoder,
+      ExporterMetrics metrics,
+      Scheduler clock,
+      Scheduler.Worker worker,
+      Scheduler encodeScheduler,
+      int maxBatchEvents,
+      int maxInFlight,
+      Duration maxAge,
+      DoubleSupplier random) {
     this.admission = admission;
     this.transport = transport;
     this.encoder = encoder;
@@ -82,7 +89,9 @@ final class Batcher {
     return clock.now(TimeUnit.NANOSECONDS);
   }
 
-  /** Whether the server is holding this exporter back: a full buffer then counts as rate-limited. */
+  /**
+   * Whether the server is holding this exporter back: a full buffer then counts as rate-limited.
+   */
   boolean isThrottled() {
     return throttled;
   }
@@ -212,8 +221,10 @@ final class Batcher {
     }
     long lost = batch.unresolved();
     metrics.settleBatch(batch.delivered, batch.rejected, null, null, System.nanoTime());
-    metrics.droppedAfterAccept(DropReason.MAX_AGE, lost, "the server did not take it within maxEventAge of "
-        + Duration.ofNanos(maxAgeNanos));
+    metrics.droppedAfterAccept(
+        DropReason.MAX_AGE,
+        lost,
+        "the server did not take it within maxEventAge of " + Duration.ofNanos(maxAgeNanos));
     batch.finish(lost + batch.rejected);
   }
 
@@ -275,36 +286,39 @@ final class Batcher {
     long start = System.nanoTime();
     BatchEncoder.Cursor cursor = encoder.cursor(batch);
     Mono<InsertResult> call =
-        Flux.<BatchEncoder.Chunk>generate(sink -> {
-              BatchEncoder.Chunk c = cursor.next();
-              if (c == null) {
-                sink.complete();
-              } else {
-                sink.next(c);
-              }
-            })
+        Flux.<BatchEncoder.Chunk>generate(
+                sink -> {
+                  BatchEncoder.Chunk c = cursor.next();
+                  if (c == null) {
+                    sink.complete();
+                  } else {
+                    sink.next(c);
+                  }
+                })
             .subscribeOn(encodeScheduler)
-            .concatMap(c -> insert(batch.destination, c.batch()).doOnNext(r -> account(batch, c, r)), 1)
+            .concatMap(
+                c -> insert(batch.destination, c.batch()).doOnNext(r -> account(batch, c, r)), 1)
             .reduce(InsertResult::plus);
     // A result is followed by completion: only the first terminal signal ends the send, or the
     // request would count as finished twice and the in-flight limit would stop holding.
     AtomicBoolean ended = new AtomicBoolean();
-    batch.request = call.subscribe(
-        result -> {
-          if (ended.compareAndSet(false, true)) {
-            schedule(() -> done(batch, result, null, start, seq));
-          }
-        },
-        error -> {
-          if (ended.compareAndSet(false, true)) {
-            schedule(() -> done(batch, null, error, start, seq));
-          }
-        },
-        () -> {
-          if (ended.compareAndSet(false, true)) {
-            schedule(() -> done(batch, null, null, start, seq));
-          }
-        });
+    batch.request =
+        call.subscribe(
+            result -> {
+              if (ended.compareAndSet(false, true)) {
+                schedule(() -> done(batch, result, null, start, seq));
+              }
+            },
+            error -> {
+              if (ended.compareAndSet(false, true)) {
+                schedule(() -> done(batch, null, error, start, seq));
+              }
+            },
+            () -> {
+              if (ended.compareAndSet(false, true)) {
+                schedule(() -> done(batch, null, null, start, seq));
+              }
+            });
   }
 
   private void account(PendingBatch batch, BatchEncoder.Chunk chunk, InsertResult result) {
@@ -319,8 +333,11 @@ final class Batcher {
 
   private Mono<InsertResult> insert(Destination destination, EncodedBatch chunk) {
     try {
-      return transport.insertOnce(destination, chunk)
-          .switchIfEmpty(Mono.fromSupplier(() -> InsertResult.of(chunk.size(), chunk.bodyBytes(), chunk.bodyBytes(), 1, 0)));
+      return transport
+          .insertOnce(destination, chunk)
+          .switchIfEmpty(
+              Mono.fromSupplier(
+                  () -> InsertResult.of(chunk.size(), chunk.bodyBytes(), chunk.bodyBytes(), 1, 0)));
     } catch (Throwable t) {
       return Mono.error(t);
     }
@@ -334,10 +351,17 @@ final class Batcher {
     }
   }
 
-  private void done(PendingBatch batch, @Nullable InsertResult result, @Nullable Throwable error,
-      long start, long seq) {
+  private void done(
+      PendingBatch batch,
+      @Nullable InsertResult result,
+      @Nullable Throwable error,
+      long start,
+      long seq) {
     inFlight--;
-    if (error instanceof RetryHint hint && hint.isRetryable() && !terminated && !batch.isSettled()) {
+    if (error instanceof RetryHint hint
+        && hint.isRetryable()
+        && !terminated
+        && !batch.isSettled()) {
       retryLater(batch, hint, seq);
       return;
     }
@@ -350,7 +374,9 @@ final class Batcher {
     }
     long lost = error == null ? batch.rejected : batch.rejected + batch.unresolved();
     String failure = error == null ? null : String.valueOf(error.getMessage());
-    if (metrics.settleBatch(batch.delivered, lost, result, failure, start) && error != null && lost > 0) {
+    if (metrics.settleBatch(batch.delivered, lost, result, failure, start)
+        && error != null
+        && lost > 0) {
       metrics.batchFailed(lost - batch.rejected, batch.destination, String.valueOf(failure));
     }
     batch.finish(lost);
@@ -373,9 +399,9 @@ final class Batcher {
   }
 
   /**
-   * At a shutdown deadline, from the timer thread: stops the worker from sending more, settles every
-   * batch still outstanding (cancelling requests in flight), counts what was abandoned and completes
-   * every flush still waiting. Returns how many events were abandoned.
+   * At a shutdown deadline, from the timer thread: stops the worker from sending more, settles
+   * every batch still outstanding (cancelling requests in flight), counts what was abandoned and
+   * completes every flush still waiting. Returns how many events were abandoned.
    */
   long abandon() {
     terminated = true;
@@ -416,49 +442,5 @@ final class Batcher {
 
   boolean isTerminated() {
     return terminated;
-  }
-
-  /** Events collected for one destination, folding updates of the same id where safe. */
-  private static final class OpenBatch {
-    final Destination destination;
-    final List<BraintrustEvent> events = new ArrayList<>();
-    int[] weights = new int[16];
-    final Map<String, Integer> indexById = new HashMap<>();
-    final long openedAt;
-
-    OpenBatch(Destination destination, long openedAt) {
-      this.destination = destination;
-      this.openedAt = openedAt;
-    }
-
-    int count() {
-      return events.size();
-    }
-
-    void append(BraintrustEvent event) {
-      int i = events.size();
-      if (i == weights.length) {
-        weights = Arrays.copyOf(weights, i * 2);
-      }
-      indexById.put(event.id(), i);
-      events.add(event);
-      weights[i] = 1;
-    }
-
-    /** Folds an update into an earlier row of the same id when the result is what the server would store. */
-    boolean foldInto(BraintrustEvent event) {
-      Integer at = indexById.get(event.id());
-      if (at == null) {
-        return false;
-      }
-      BraintrustEvent folded = EventMerge.fold(events.get(at), event);
-      if (folded == null) {
-        return false;
-      }
-      events.set(at, folded);
-      // The folded-away update is delivered with the row it joined, so it still counts.
-      weights[at]++;
-      return true;
-    }
   }
 }

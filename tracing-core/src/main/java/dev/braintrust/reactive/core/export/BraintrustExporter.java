@@ -22,12 +22,11 @@ import reactor.core.scheduler.Schedulers;
  * The bounded, batching buffer between instrumented code and a {@link Transport}.
  *
  * <p>Application threads call {@link #accept} (lock-free: one CAS and one queue offer). A single
- * drain worker groups events per destination into batches closed by count or by the flush
- * interval (whichever comes first), folding updates of the same row. Each batch is written to JSON
- * on the encode scheduler (all cores) and sent as requests of at most {@code maxBatchBytes}, at
- * most {@code maxConcurrentRequests} batches at a time. When sending falls behind, the buffer fills
- * and the {@link OverflowPolicy} applies; every event that is not delivered is counted with a
- * reason.
+ * drain worker groups events per destination into batches closed by count or by the flush interval
+ * (whichever comes first), folding updates of the same row. Each batch is written to JSON on the
+ * encode scheduler (all cores) and sent as requests of at most {@code maxBatchBytes}, at most
+ * {@code maxConcurrentRequests} batches at a time. When sending falls behind, the buffer fills and
+ * the {@link OverflowPolicy} applies; every event that is not delivered is counted with a reason.
  *
  * <pre>{@code
  * BraintrustExporter exporter = BraintrustExporter.builder(transport)
@@ -39,16 +38,22 @@ import reactor.core.scheduler.Schedulers;
 public final class BraintrustExporter implements SpanSink, AutoCloseable {
   /** Default buffer capacity in events. */
   public static final int DEFAULT_CAPACITY = 10_000;
+
   /** Default most events in one batch. */
   public static final int DEFAULT_MAX_BATCH_EVENTS = 1_000;
+
   /** Default most uncompressed bytes in one request body (and in one event). */
   public static final long DEFAULT_MAX_BATCH_BYTES = 5L * 1024 * 1024;
+
   /** Default time after which a partial batch is sent. */
   public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
+
   /** Default requests in flight at once. */
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
+
   /** Default longest wait for a throttling or failing server before an event is given up. */
   public static final Duration DEFAULT_MAX_EVENT_AGE = Duration.ofMinutes(10);
+
   /** Default time {@link #close()} waits for delivery. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -70,7 +75,8 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   private final Admission admission;
   private final Batcher batcher;
   // Set by the first shutdown; completes with how many events it left undelivered.
-  private final AtomicReference<@Nullable CompletableFuture<Long>> shutdown = new AtomicReference<>();
+  private final AtomicReference<@Nullable CompletableFuture<Long>> shutdown =
+      new AtomicReference<>();
   private volatile String shutdownReason = "";
 
   BraintrustExporter(BraintrustExporterBuilder b) {
@@ -86,21 +92,42 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
       this.encodeScheduler = b.encodeScheduler != null ? b.encodeScheduler : b.scheduler;
       this.ownsEncodeScheduler = false;
     } else {
-      this.encodeScheduler = Schedulers.newParallel("braintrust-encode",
-          Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), true);
+      this.encodeScheduler =
+          Schedulers.newParallel(
+              "braintrust-encode",
+              Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
+              true);
       this.ownsEncodeScheduler = true;
     }
     this.capacity = b.capacity;
     this.queued = new AtomicInteger();
-    this.metrics = new ExporterMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry(), queued);
+    this.metrics =
+        new ExporterMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry(), queued);
     long maxBytes = Math.min(b.maxBatchBytes, b.transport.maxRequestBytes());
     EventEncoder encoder = b.mapper != null ? new EventEncoder(b.mapper) : new EventEncoder();
     Batcher[] self = new Batcher[1];
-    this.admission = new Admission(b.capacity, b.maxBatchEvents, b.policy, metrics, queued,
-        () -> self[0].wake(), () -> self[0].isThrottled());
-    this.batcher = new Batcher(admission, transport, new BatchEncoder(encoder, maxBytes, metrics),
-        metrics, scheduler, worker, encodeScheduler, b.maxBatchEvents, b.maxConcurrentRequests,
-        b.maxEventAge, b.random);
+    this.admission =
+        new Admission(
+            b.capacity,
+            b.maxBatchEvents,
+            b.policy,
+            metrics,
+            queued,
+            () -> self[0].wake(),
+            () -> self[0].isThrottled());
+    this.batcher =
+        new Batcher(
+            admission,
+            transport,
+            new BatchEncoder(encoder, maxBytes, metrics),
+            metrics,
+            scheduler,
+            worker,
+            encodeScheduler,
+            b.maxBatchEvents,
+            b.maxConcurrentRequests,
+            b.maxEventAge,
+            b.random);
     self[0] = batcher;
 
     long interval = b.flushInterval.toNanos();
@@ -143,20 +170,25 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
    * completes at once with the shutdown's outcome.
    */
   public Mono<Void> flush() {
-    return Mono.defer(() -> {
-      CompletableFuture<Long> s = shutdown.get();
-      if (s != null && s.isDone()) {
-        return outcome(s);
-      }
-      return outcome(batcher.flush().done);
-    });
+    return Mono.defer(
+        () -> {
+          CompletableFuture<Long> s = shutdown.get();
+          if (s != null && s.isDone()) {
+            return outcome(s);
+          }
+          return outcome(batcher.flush().done);
+        });
   }
 
   private Mono<Void> outcome(CompletableFuture<Long> undelivered) {
-    return Mono.fromFuture(undelivered, false).flatMap(n -> n == 0
-        ? Mono.<Void>empty()
-        : Mono.error(new BraintrustExportException(n,
-            shutdownReason.isEmpty() ? metrics.lastFailure() : shutdownReason)));
+    return Mono.fromFuture(undelivered, false)
+        .flatMap(
+            n ->
+                n == 0
+                    ? Mono.<Void>empty()
+                    : Mono.error(
+                        new BraintrustExportException(
+                            n, shutdownReason.isEmpty() ? metrics.lastFailure() : shutdownReason)));
   }
 
   /**
@@ -208,39 +240,52 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
       return java.util.Objects.requireNonNull(shutdown.get());
     }
     admission.close();
-    // Looked up now, not at build time, so a virtual-time test that installed its clock since applies.
+    // Looked up now, not at build time, so a virtual-time test that installed its clock since
+    // applies.
     Scheduler timer = this.timer != null ? this.timer : Schedulers.parallel();
     long deadline = timer.now(TimeUnit.NANOSECONDS) + timeout.toNanos();
     AtomicBoolean finished = new AtomicBoolean();
     Disposable[] timeoutTask = new Disposable[1];
-    Runnable onDeadline = () -> {
-      if (finished.compareAndSet(false, true)) {
-        String why = "shutdown deadline of " + timeout + " passed";
-        shutdownReason = why;
-        long abandoned = batcher.abandon();
-        if (abandoned > 0) {
-          ExporterStats s = metrics.stats();
-          ExporterMetrics.LOG.warn("Braintrust exporter: {}; {} event(s) not delivered ({} {}, {} {})",
-              why, abandoned, s.dropped(DropReason.IN_FLIGHT_AT_DEADLINE),
-              DropReason.IN_FLIGHT_AT_DEADLINE.tag(), s.dropped(DropReason.SHUTDOWN_DEADLINE),
-              DropReason.SHUTDOWN_DEADLINE.tag());
-        }
-        release(result, abandoned, deadline, timer);
-      }
-    };
+    Runnable onDeadline =
+        () -> {
+          if (finished.compareAndSet(false, true)) {
+            String why = "shutdown deadline of " + timeout + " passed";
+            shutdownReason = why;
+            long abandoned = batcher.abandon();
+            if (abandoned > 0) {
+              ExporterStats s = metrics.stats();
+              ExporterMetrics.LOG.warn(
+                  "Braintrust exporter: {}; {} event(s) not delivered ({} {}, {} {})",
+                  why,
+                  abandoned,
+                  s.dropped(DropReason.IN_FLIGHT_AT_DEADLINE),
+                  DropReason.IN_FLIGHT_AT_DEADLINE.tag(),
+                  s.dropped(DropReason.SHUTDOWN_DEADLINE),
+                  DropReason.SHUTDOWN_DEADLINE.tag());
+            }
+            release(result, abandoned, deadline, timer);
+          }
+        };
     timeoutTask[0] = timer.schedule(onDeadline, timeout.toNanos(), TimeUnit.NANOSECONDS);
-    batcher.flush().done.whenComplete((undelivered, e) -> timer.schedule(() -> {
-      if (finished.compareAndSet(false, true)) {
-        timeoutTask[0].dispose();
-        batcher.stop();
-        release(result, undelivered == null ? 0 : undelivered, deadline, timer);
-      }
-    }));
+    batcher
+        .flush()
+        .done
+        .whenComplete(
+            (undelivered, e) ->
+                timer.schedule(
+                    () -> {
+                      if (finished.compareAndSet(false, true)) {
+                        timeoutTask[0].dispose();
+                        batcher.stop();
+                        release(result, undelivered == null ? 0 : undelivered, deadline, timer);
+                      }
+                    }));
     return result;
   }
 
   /** Frees the worker, then gives the transport what is left of the deadline to close. */
-  private void release(CompletableFuture<Long> result, long undelivered, long deadline, Scheduler timer) {
+  private void release(
+      CompletableFuture<Long> result, long undelivered, long deadline, Scheduler timer) {
     ticker.dispose();
     worker.dispose();
     if (ownsScheduler) {
@@ -261,13 +306,16 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
       result.complete(undelivered);
       return;
     }
-    closing.timeout(Duration.ofNanos(left), timer)
+    closing
+        .timeout(Duration.ofNanos(left), timer)
         .onErrorResume(e -> Mono.empty())
         .doFinally(s -> result.complete(undelivered))
         .subscribe();
   }
 
-  /** A snapshot of the counters: {@code submitted == delivered + failed + droppedTotal + pending}. */
+  /**
+   * A snapshot of the counters: {@code submitted == delivered + failed + droppedTotal + pending}.
+   */
   public ExporterStats stats() {
     return metrics.stats();
   }

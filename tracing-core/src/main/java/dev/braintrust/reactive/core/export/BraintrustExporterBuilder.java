@@ -118,8 +118,8 @@ public final class BraintrustExporterBuilder {
   }
 
   /**
-   * The Jackson mapper that writes user values (input, output, metadata...), e.g. the
-   * application's own with its modules; the row's envelope is always written the same way.
+   * The Jackson mapper that writes user values (input, output, metadata...), e.g. the application's
+   * own with its modules; the row's envelope is always written the same way.
    */
   public BraintrustExporterBuilder objectMapper(ObjectMapper mapper) {
     this.mapper = Objects.requireNonNull(mapper, "objectMapper");

@@ -6,7 +6,10 @@ public enum DropReason {
   QUEUE_FULL("queue_full"),
   /** The buffer was full and the policy evicted this older event. */
   EVICTED("evicted"),
-  /** The buffer was full because the server was throttling the exporter (429/503), so nothing drained. */
+  /**
+   * The buffer was full because the server was throttling the exporter (429/503), so nothing
+   * drained.
+   */
   RATE_LIMITED("rate_limited"),
   /** The event waited longer than {@code maxEventAge} for the server to take it. */
   MAX_AGE("max_age"),

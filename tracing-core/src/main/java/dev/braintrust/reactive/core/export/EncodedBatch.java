@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A batch of rows already written as JSON, ready for one insert request. The request body is
- * {@code {"events":[row,row,...]}}. Rows share one byte array; nothing is copied to split a batch.
+ * A batch of rows already written as JSON, ready for one insert request. The request body is {@code
+ * {"events":[row,row,...]}}. Rows share one byte array; nothing is copied to split a batch.
  */
 public final class EncodedBatch {
   private static final byte[] HEAD = "{\"events\":[".getBytes(StandardCharsets.UTF_8);
@@ -57,7 +57,10 @@ public final class EncodedBatch {
     return new EncodedBatch(data, starts, lengths, 0, rows.size());
   }
 
-  /** A batch over rows at {@code starts[i]} of {@code lengths[i]} bytes in {@code data}, taken as is. */
+  /**
+   * A batch over rows at {@code starts[i]} of {@code lengths[i]} bytes in {@code data}, taken as
+   * is.
+   */
   static EncodedBatch wrap(byte[] data, int[] starts, int[] lengths, int count) {
     return new EncodedBatch(data, starts, lengths, 0, count);
   }
@@ -72,8 +75,8 @@ public final class EncodedBatch {
   }
 
   /**
-   * The index of this batch's first row in the batch it was split from by {@link #halves()} (0
-   * for a batch that was not split), so a part's row {@code i} is row {@code offset() + i} of the
+   * The index of this batch's first row in the batch it was split from by {@link #halves()} (0 for
+   * a batch that was not split), so a part's row {@code i} is row {@code offset() + i} of the
    * whole.
    */
   public int offset() {
@@ -109,7 +112,8 @@ public final class EncodedBatch {
 
   /** The request body as bytes. */
   public byte[] body() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(bodyBytes(), Integer.MAX_VALUE - 8));
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream((int) Math.min(bodyBytes(), Integer.MAX_VALUE - 8));
     try {
       writeBody(out);
     } catch (IOException e) {
@@ -124,6 +128,8 @@ public final class EncodedBatch {
       throw new IllegalStateException("a batch of one row can't be split");
     }
     int mid = from + size() / 2;
-    return List.of(new EncodedBatch(data, starts, lengths, from, mid), new EncodedBatch(data, starts, lengths, mid, to));
+    return List.of(
+        new EncodedBatch(data, starts, lengths, from, mid),
+        new EncodedBatch(data, starts, lengths, mid, to));
   }
 }

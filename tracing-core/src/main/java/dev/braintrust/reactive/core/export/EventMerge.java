@@ -53,7 +53,8 @@ final class EventMerge {
     return b.build();
   }
 
-  private static void pick(BraintrustEvent.Builder b, BraintrustEvent first, BraintrustEvent second) {
+  private static void pick(
+      BraintrustEvent.Builder b, BraintrustEvent first, BraintrustEvent second) {
     if (second.hasInput()) {
       b.input(second.input());
     } else if (first.hasInput()) {

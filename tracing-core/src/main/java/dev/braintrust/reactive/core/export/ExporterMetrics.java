@@ -126,13 +126,16 @@ final class ExporterMetrics {
     dropped(reason, n, why);
   }
 
-  /** Gauges for the send controller: its window, how long it has paused, the oldest waiting batch. */
-  void sendGauges(DoubleSupplier window, DoubleSupplier throttledSeconds, DoubleSupplier oldestAge) {
+  /**
+   * Gauges for the send controller: its window, how long it has paused, the oldest waiting batch.
+   */
+  void sendGauges(
+      DoubleSupplier window, DoubleSupplier throttledSeconds, DoubleSupplier oldestAge) {
     Gauge.builder("braintrust.export.concurrency", window::getAsDouble)
         .description("Insert requests the exporter allows in flight now (lowered while throttled)")
         .register(registry);
-    FunctionCounter.builder("braintrust.export.throttled.time", throttledSeconds,
-            DoubleSupplier::getAsDouble)
+    FunctionCounter.builder(
+            "braintrust.export.throttled.time", throttledSeconds, DoubleSupplier::getAsDouble)
         .baseUnit("seconds")
         .description("Time sending was paused because the server throttled or failed")
         .register(registry);
@@ -154,10 +157,15 @@ final class ExporterMetrics {
     lastPauseMillis = TimeUnit.NANOSECONDS.toMillis(pauseNanos);
     if (!throttleLogged) {
       throttleLogged = true;
-      LOG.warn("Braintrust server is {} this exporter ({}); backing off as a whole: {} request(s) at a"
-          + " time, next send in {} ms. Events wait in the buffer (further throttles are summarised"
-          + " every {} s)", hint.isThrottling() ? "throttling" : "failing", hint, (int) window,
-          lastPauseMillis, DROP_REPORT_SECONDS);
+      LOG.warn(
+          "Braintrust server is {} this exporter ({}); backing off as a whole: {} request(s) at a"
+              + " time, next send in {} ms. Events wait in the buffer (further throttles are summarised"
+              + " every {} s)",
+          hint.isThrottling() ? "throttling" : "failing",
+          hint,
+          (int) window,
+          lastPauseMillis,
+          DROP_REPORT_SECONDS);
     }
   }
 
@@ -166,8 +174,13 @@ final class ExporterMetrics {
     failedBatches.increment();
     if (!failureLogged) {
       failureLogged = true;
-      LOG.warn("Braintrust batch of {} event(s) to {} failed: {} (further failures are summarised"
-          + " every {} s)", events, destination, failure, DROP_REPORT_SECONDS);
+      LOG.warn(
+          "Braintrust batch of {} event(s) to {} failed: {} (further failures are summarised"
+              + " every {} s)",
+          events,
+          destination,
+          failure,
+          DROP_REPORT_SECONDS);
     }
   }
 
@@ -181,8 +194,11 @@ final class ExporterMetrics {
    * Returns false when the batch was settled before.
    */
   synchronized boolean settleBatch(
-      long deliveredEvents, long failedEvents, @Nullable InsertResult result,
-      @Nullable String failure, long startNanos) {
+      long deliveredEvents,
+      long failedEvents,
+      @Nullable InsertResult result,
+      @Nullable String failure,
+      long startNanos) {
     if (settled) {
       return false;
     }
@@ -208,8 +224,10 @@ final class ExporterMetrics {
   void rejectedRow(String reason) {
     if (loggedRejects.size() < MAX_LOGGED_REJECT_REASONS
         && loggedRejects.putIfAbsent(reason, Boolean.TRUE) == null) {
-      LOG.warn("Braintrust refused a row, the rest of its batch was delivered: {}"
-          + " (each reason is logged once)", reason);
+      LOG.warn(
+          "Braintrust refused a row, the rest of its batch was delivered: {}"
+              + " (each reason is logged once)",
+          reason);
     }
   }
 
@@ -218,7 +236,8 @@ final class ExporterMetrics {
    * the rest of the batches still in flight (their fate unknown) and everything else still pending,
    * then freezes the counters. Returns how many events were abandoned.
    */
-  synchronized long settleAtDeadline(long deliveredEvents, long refusedEvents, long inFlightEvents) {
+  synchronized long settleAtDeadline(
+      long deliveredEvents, long refusedEvents, long inFlightEvents) {
     if (settled) {
       return 0;
     }
@@ -244,15 +263,20 @@ final class ExporterMetrics {
   }
 
   long pending() {
-    return Math.max(0,
-        accepted.sum() - delivered.get() - failed.get() - droppedAfterAccept.sum());
+    return Math.max(0, accepted.sum() - delivered.get() - failed.get() - droppedAfterAccept.sum());
   }
 
   ExporterStats stats() {
     EnumMap<DropReason, Long> d = new EnumMap<>(DropReason.class);
     dropped.forEach((k, v) -> d.put(k, v.sum()));
-    return new ExporterStats(submitted.sum(), accepted.sum(), delivered.get(), failed.get(), d,
-        pending(), serializationErrors.get());
+    return new ExporterStats(
+        submitted.sum(),
+        accepted.sum(),
+        delivered.get(),
+        failed.get(),
+        d,
+        pending(),
+        serializationErrors.get());
   }
 
   private void warnOnce(DropReason reason, long n, String why) {
@@ -260,8 +284,13 @@ final class ExporterMetrics {
     // so producers never contend on a shared counter just to decide whether to log.
     if (!warned[reason.ordinal()]) {
       warned[reason.ordinal()] = true;
-      LOG.warn("Braintrust exporter dropped {} event(s), reason {}: {}"
-          + " (further drops are summarised every {} s)", n, reason.tag(), why, DROP_REPORT_SECONDS);
+      LOG.warn(
+          "Braintrust exporter dropped {} event(s), reason {}: {}"
+              + " (further drops are summarised every {} s)",
+          n,
+          reason.tag(),
+          why,
+          DROP_REPORT_SECONDS);
     }
   }
 
@@ -286,15 +315,22 @@ final class ExporterMetrics {
     }
     long t = throttles.sum();
     if (t > reportedThrottles) {
-      LOG.warn("Braintrust exporter was throttled {} time(s) in the last {} s; {} request(s) at a"
-          + " time, last pause {} ms", t - reportedThrottles, DROP_REPORT_SECONDS, (int) lastWindow,
+      LOG.warn(
+          "Braintrust exporter was throttled {} time(s) in the last {} s; {} request(s) at a"
+              + " time, last pause {} ms",
+          t - reportedThrottles,
+          DROP_REPORT_SECONDS,
+          (int) lastWindow,
           lastPauseMillis);
       reportedThrottles = t;
     }
     long f = failedBatches.sum();
     if (f > reportedFailedBatches) {
-      LOG.warn("Braintrust exporter: {} batch(es) failed in the last {} s, last reason: {}",
-          f - reportedFailedBatches, DROP_REPORT_SECONDS, lastFailure);
+      LOG.warn(
+          "Braintrust exporter: {} batch(es) failed in the last {} s, last reason: {}",
+          f - reportedFailedBatches,
+          DROP_REPORT_SECONDS,
+          lastFailure);
       reportedFailedBatches = f;
     }
   }

@@ -5,9 +5,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * A snapshot of an exporter's counters. Every submitted event ends up in exactly one of
- * delivered, failed or dropped, or is still pending: {@code submitted == delivered + failed +
- * droppedTotal + pending}.
+ * A snapshot of an exporter's counters. Every submitted event ends up in exactly one of delivered,
+ * failed or dropped, or is still pending: {@code submitted == delivered + failed + droppedTotal +
+ * pending}.
  *
  * @param submitted events handed to the exporter
  * @param accepted events taken into the buffer
@@ -16,8 +16,8 @@ import java.util.Map;
  *     retries exhausted, row refused)
  * @param dropped dropped events by reason (every reason present, zero when none)
  * @param pending events accepted but not yet delivered, failed or dropped
- * @param serializationErrors events sent with one or more values replaced because they could not
- *     be serialised
+ * @param serializationErrors events sent with one or more values replaced because they could not be
+ *     serialised
  */
 public record ExporterStats(
     long submitted,

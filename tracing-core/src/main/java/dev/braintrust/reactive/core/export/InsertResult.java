@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a transport did to deliver one batch: rows acknowledged, bytes before and after
- * compression, requests and retries, and the rows the server refused one by one.
+ * What a transport did to deliver one batch: rows acknowledged, bytes before and after compression,
+ * requests and retries, and the rows the server refused one by one.
  *
  * @param rows rows the server acknowledged
  * @param uncompressedBytes request body bytes before compression
@@ -38,8 +38,10 @@ public record InsertResult(
   }
 
   /** A result for a request that made {@code requests} attempts and delivered nothing. */
-  public static InsertResult rejected(Rejected row, int requests, long uncompressedBytes, long sentBytes) {
-    return new InsertResult(0, uncompressedBytes, sentBytes, requests, Math.max(0, requests - 1), List.of(row));
+  public static InsertResult rejected(
+      Rejected row, int requests, long uncompressedBytes, long sentBytes) {
+    return new InsertResult(
+        0, uncompressedBytes, sentBytes, requests, Math.max(0, requests - 1), List.of(row));
   }
 
   /** Adds two results, for a batch sent in parts. */

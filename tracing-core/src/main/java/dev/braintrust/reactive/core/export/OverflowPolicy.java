@@ -63,6 +63,8 @@ public final class OverflowPolicy {
 
   @Override
   public String toString() {
-    return kind == Kind.BLOCK ? "block(" + timeout + ")" : kind.name().toLowerCase(java.util.Locale.ROOT);
+    return kind == Kind.BLOCK
+        ? "block(" + timeout + ")"
+        : kind.name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -10,16 +10,18 @@ import reactor.core.Disposable;
 
 /**
  * A sealed batch waiting for, or in, its requests. Created and sent by the drain worker; its
- * progress is written by encode and transport threads and read by whoever settles it (the worker
- * on completion, or the shutdown deadline), so those fields are volatile and settling is a CAS.
+ * progress is written by encode and transport threads and read by whoever settles it (the worker on
+ * completion, or the shutdown deadline), so those fields are volatile and settling is a CAS.
  */
 final class PendingBatch {
   final Destination destination;
   final List<BraintrustEvent> events;
   final int[] weights;
   final long totalWeight;
+
   /** Completes with how many of its events were not delivered. */
   final CompletableFuture<Long> done = new CompletableFuture<>();
+
   private final AtomicBoolean settled = new AtomicBoolean();
   volatile @Nullable Disposable request;
   volatile boolean sending;
@@ -31,12 +33,15 @@ final class PendingBatch {
   volatile int ackedUpTo;
   // Events dropped while encoding, so encoding the batch again does not count them twice.
   final boolean[] skipped;
+
   /** When the batch was sealed, in scheduler nanos: its events' age, near enough. */
   final long sealedAt;
+
   /** The number of its latest send, for the send controller. */
   long sendSeq;
 
-  PendingBatch(Destination destination, List<BraintrustEvent> events, int[] weights, long sealedAt) {
+  PendingBatch(
+      Destination destination, List<BraintrustEvent> events, int[] weights, long sealedAt) {
     this.destination = destination;
     this.events = events;
     this.weights = weights;

@@ -17,7 +17,9 @@ public interface RetryHint {
     return null;
   }
 
-  /** Whether the server said it is overloaded or limiting us (429, 503), not merely that it failed. */
+  /**
+   * Whether the server said it is overloaded or limiting us (429, 503), not merely that it failed.
+   */
   default boolean isThrottling() {
     return false;
   }

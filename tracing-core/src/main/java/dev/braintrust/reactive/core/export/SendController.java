@@ -9,11 +9,11 @@ import org.jspecify.annotations.Nullable;
  * How many insert requests the exporter may have in flight, how often they may start, and when it
  * may send at all: additive increase, multiplicative decrease, as TCP does. A throttling answer
  * (429, 503, a lost connection) halves the window and halves the request rate (an exporter that
- * sent one request a second then sends one every two), and pauses sending for at least the
- * server's {@code Retry-After} (or an exponential backoff), with random jitter on top so exporters
- * started together do not come back together. Each success grows the window by {@code 1/window}
- * and the rate by a tenth of a request per second, until the rate no longer limits. Batches wait
- * meanwhile, and grow, so fewer requests carry the same events.
+ * sent one request a second then sends one every two), and pauses sending for at least the server's
+ * {@code Retry-After} (or an exponential backoff), with random jitter on top so exporters started
+ * together do not come back together. Each success grows the window by {@code 1/window} and the
+ * rate by a tenth of a request per second, until the rate no longer limits. Batches wait meanwhile,
+ * and grow, so fewer requests carry the same events.
  *
  * <p>Confined to the drain worker, except the gauges, which read volatile snapshots.
  */
@@ -75,7 +75,8 @@ final class SendController {
    * goes back to full speed instead of climbing a tenth of a request per second at a time.
    */
   private void relax(long now) {
-    if (rate != Double.POSITIVE_INFINITY && consecutiveThrottles == 0
+    if (rate != Double.POSITIVE_INFINITY
+        && consecutiveThrottles == 0
         && now - lastThrottle > QUIET.toNanos()) {
       rate = Double.POSITIVE_INFINITY;
     }
@@ -123,11 +124,12 @@ final class SendController {
     window = Math.max(1, window / 2);
     windowView = window;
     // Half the rate it was sending at: measured from the gap before this send the first time.
-    double current = rate != Double.POSITIVE_INFINITY ? rate
-        : 1e9 / Math.max(lastGap, MIN_BACKOFF.toNanos());
+    double current =
+        rate != Double.POSITIVE_INFINITY ? rate : 1e9 / Math.max(lastGap, MIN_BACKOFF.toNanos());
     rate = Math.max(MIN_RATE, current / 2);
-    long backoff = Math.min(MAX_BACKOFF.toNanos(),
-        MIN_BACKOFF.toNanos() << Math.min(consecutiveThrottles - 1, 16));
+    long backoff =
+        Math.min(
+            MAX_BACKOFF.toNanos(), MIN_BACKOFF.toNanos() << Math.min(consecutiveThrottles - 1, 16));
     long floor = retryAfter == null ? backoff : Math.max(retryAfter.toNanos(), backoff / 2);
     // Retry-After is a floor; the jitter (up to half of it again) spreads a fleet's returns.
     long pause = floor + (long) (floor * 0.5 * random.getAsDouble());

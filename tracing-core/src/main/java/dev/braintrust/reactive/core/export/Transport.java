@@ -7,10 +7,10 @@ import reactor.core.publisher.Mono;
  * Delivers batches to Braintrust. The Reactor Netty client in {@code reactor-transport} is the
  * production implementation; tests may plug in their own.
  *
- * <p>The returned Mono completes with one result once the server acknowledged every row, or
- * errors once the batch failed for good (retries are the transport's job). A transport that
- * isolates rows the server refuses (a 400 on one row of many) delivers the rest and lists the
- * refused rows in {@link InsertResult#rejected()}. It must not block the subscribing thread.
+ * <p>The returned Mono completes with one result once the server acknowledged every row, or errors
+ * once the batch failed for good (retries are the transport's job). A transport that isolates rows
+ * the server refuses (a 400 on one row of many) delivers the rest and lists the refused rows in
+ * {@link InsertResult#rejected()}. It must not block the subscribing thread.
  */
 @FunctionalInterface
 public interface Transport {

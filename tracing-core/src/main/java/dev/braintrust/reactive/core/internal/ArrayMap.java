@@ -9,9 +9,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A small insertion-ordered map on two arrays, for the handful of scores, metrics or metadata a
- * log call carries: far cheaper to build than a LinkedHashMap on the caller's thread. Mutable
- * only through {@link #put} until {@link #freeze()}; a frozen map rejects changes.
+ * A small insertion-ordered map on two arrays, for the handful of scores, metrics or metadata a log
+ * call carries: far cheaper to build than a LinkedHashMap on the caller's thread. Mutable only
+ * through {@link #put} until {@link #freeze()}; a frozen map rejects changes.
  */
 public final class ArrayMap<V> extends AbstractMap<String, V> {
   private String[] keys;

@@ -26,7 +26,9 @@ public final class CallSpan {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  /** Logs without ever throwing into the caller: a value the recorder chokes on only costs fields. */
+  /**
+   * Logs without ever throwing into the caller: a value the recorder chokes on only costs fields.
+   */
   public void log(Log.Builder log) {
     try {
       span.log(log.build());

@@ -24,9 +24,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes {@link BraintrustEvent}s as insert-API JSON rows.
  *
- * <p>The fast path streams the whole row in one pass. If a user value can't be written (a cycle,
- * a throwing getter, an unsupported type) the row is written again field by field: each failing
- * value is replaced by a string saying why, the reasons are listed under {@code
+ * <p>The fast path streams the whole row in one pass. If a user value can't be written (a cycle, a
+ * throwing getter, an unsupported type) the row is written again field by field: each failing value
+ * is replaced by a string saying why, the reasons are listed under {@code
  * metadata.serialization_errors}, and the rest of the row is kept.
  */
 public final class EventEncoder {

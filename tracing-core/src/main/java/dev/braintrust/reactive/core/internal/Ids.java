@@ -3,7 +3,9 @@ package dev.braintrust.reactive.core.internal;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Random UUIDv4 strings for ids: ThreadLocalRandom, since span ids need uniqueness, not secrecy. */
+/**
+ * Random UUIDv4 strings for ids: ThreadLocalRandom, since span ids need uniqueness, not secrecy.
+ */
 public final class Ids {
   private Ids() {}
 

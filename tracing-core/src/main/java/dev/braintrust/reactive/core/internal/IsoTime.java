@@ -6,8 +6,8 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * ISO-8601 UTC timestamps with microseconds, e.g. {@code 2026-11-24T10:15:30.123456Z}. The
- * date-time part is formatted once per second and reused: {@code Instant.toString()} per row was
- * a measurable share of encoding.
+ * date-time part is formatted once per second and reused: {@code Instant.toString()} per row was a
+ * measurable share of encoding.
  */
 public final class IsoTime {
   private static final DateTimeFormatter SECONDS =

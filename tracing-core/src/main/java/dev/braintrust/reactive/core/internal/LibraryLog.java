@@ -99,7 +99,9 @@ public abstract class LibraryLog {
       StringBuilder out = new StringBuilder(format.length() + 32);
       int from = 0;
       int arg = 0;
-      for (int at = format.indexOf("{}"); at >= 0 && arg < args.length; at = format.indexOf("{}", from)) {
+      for (int at = format.indexOf("{}");
+          at >= 0 && arg < args.length;
+          at = format.indexOf("{}", from)) {
         out.append(format, from, at).append(args[arg++]);
         from = at + 2;
       }

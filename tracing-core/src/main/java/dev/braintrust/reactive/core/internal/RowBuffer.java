@@ -4,9 +4,9 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * A growable byte buffer that rows are encoded straight into, so a batch is one array plus
- * offsets instead of one array per row. It can be cut back to an earlier length, which is how a
- * row that failed or did not fit is taken out again.
+ * A growable byte buffer that rows are encoded straight into, so a batch is one array plus offsets
+ * instead of one array per row. It can be cut back to an earlier length, which is how a row that
+ * failed or did not fit is taken out again.
  */
 public final class RowBuffer extends OutputStream {
   private byte[] data;

@@ -23,8 +23,7 @@ public final class Validation {
           "score '" + name + "' must be a finite number between 0 and 1, got " + d);
     }
     if (d < 0.0 || d > 1.0) {
-      throw new IllegalArgumentException(
-          "score '" + name + "' must be between 0 and 1, got " + d);
+      throw new IllegalArgumentException("score '" + name + "' must be between 0 and 1, got " + d);
     }
     return d;
   }
@@ -39,8 +38,7 @@ public final class Validation {
     }
     double d = value.doubleValue();
     if (Double.isNaN(d) || Double.isInfinite(d)) {
-      throw new IllegalArgumentException(
-          "metric '" + name + "' must be a finite number, got " + d);
+      throw new IllegalArgumentException("metric '" + name + "' must be a finite number, got " + d);
     }
     return value;
   }

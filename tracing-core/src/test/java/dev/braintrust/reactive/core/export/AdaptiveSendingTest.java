@@ -77,7 +77,9 @@ class AdaptiveSendingTest {
   }
 
   BraintrustExporterBuilder exporter(Transport t) {
-    return BraintrustExporter.builder(t).scheduler(vts).flushInterval(Duration.ofSeconds(1))
+    return BraintrustExporter.builder(t)
+        .scheduler(vts)
+        .flushInterval(Duration.ofSeconds(1))
         .random(() -> 1.0);
   }
 
@@ -106,14 +108,19 @@ class AdaptiveSendingTest {
     assertThat(s.delivered()).isEqualTo(10);
     assertThat(s.failed()).isZero();
     assertThat(s.droppedTotal()).isZero();
-    assertThat(ex.meterRegistry().get("braintrust.export.throttled").functionCounter().count()).isEqualTo(2);
-    assertThat(ex.meterRegistry().get("braintrust.requests.retries").counter().count()).isEqualTo(2);
+    assertThat(ex.meterRegistry().get("braintrust.export.throttled").functionCounter().count())
+        .isEqualTo(2);
+    assertThat(ex.meterRegistry().get("braintrust.requests.retries").counter().count())
+        .isEqualTo(2);
   }
 
   @Test
   void throttlingHalvesTheRequestsInFlightAndSuccessGrowsThemBack() {
-    BraintrustExporter ex = exporter(transport(n -> n == 1, Duration.ofSeconds(1)))
-        .maxConcurrentRequests(8).maxBatchEvents(1).build();
+    BraintrustExporter ex =
+        exporter(transport(n -> n == 1, Duration.ofSeconds(1)))
+            .maxConcurrentRequests(8)
+            .maxBatchEvents(1)
+            .build();
     double before = ex.meterRegistry().get("braintrust.export.concurrency").gauge().value();
     ex.accept(event(0));
     vts.advanceTimeBy(Duration.ofMillis(10));
@@ -125,7 +132,8 @@ class AdaptiveSendingTest {
 
     assertThat(before).isEqualTo(8);
     assertThat(throttled).isEqualTo(4);
-    assertThat(ex.meterRegistry().get("braintrust.export.concurrency").gauge().value()).isGreaterThan(4);
+    assertThat(ex.meterRegistry().get("braintrust.export.concurrency").gauge().value())
+        .isGreaterThan(4);
     assertThat(ex.stats().delivered()).isEqualTo(40);
   }
 
@@ -133,8 +141,8 @@ class AdaptiveSendingTest {
   void aFiveSecondOutageLosesNothingWithDefaultSettings() {
     // 503 to everyone for five seconds of (virtual) time, without Retry-After.
     long[] until = {5_000};
-    BraintrustExporter ex = exporter(transport(n -> vts.now(TimeUnit.MILLISECONDS) < until[0], null))
-        .build();
+    BraintrustExporter ex =
+        exporter(transport(n -> vts.now(TimeUnit.MILLISECONDS) < until[0], null)).build();
     for (int i = 0; i < 3_000; i++) {
       ex.accept(event(i));
       if (i % 100 == 0) {
@@ -154,15 +162,17 @@ class AdaptiveSendingTest {
 
   @Test
   void whileThrottledBatchesGrowInsteadOfMultiplying() {
-    BraintrustExporter ex = exporter(transport(n -> n <= 3, Duration.ofSeconds(3)))
-        .maxBatchEvents(1_000).build();
+    BraintrustExporter ex =
+        exporter(transport(n -> n <= 3, Duration.ofSeconds(3))).maxBatchEvents(1_000).build();
     for (int second = 0; second < 12; second++) {
       for (int i = 0; i < 50; i++) {
         ex.accept(event(second * 50 + i));
       }
       vts.advanceTimeBy(Duration.ofSeconds(1));
     }
-    StepVerifier.create(ex.flush()).then(() -> vts.advanceTimeBy(Duration.ofSeconds(30))).verifyComplete();
+    StepVerifier.create(ex.flush())
+        .then(() -> vts.advanceTimeBy(Duration.ofSeconds(30)))
+        .verifyComplete();
 
     // Unthrottled, 12 ticks would make 12 batches of 50; held back, later ones coalesce.
     assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(600);
@@ -171,8 +181,10 @@ class AdaptiveSendingTest {
 
   @Test
   void eventsOlderThanMaxEventAgeAreGivenUpAndCountedAsSuch() {
-    BraintrustExporter ex = exporter(transport(n -> true, Duration.ofSeconds(5)))
-        .maxEventAge(Duration.ofSeconds(20)).build();
+    BraintrustExporter ex =
+        exporter(transport(n -> true, Duration.ofSeconds(5)))
+            .maxEventAge(Duration.ofSeconds(20))
+            .build();
     for (int i = 0; i < 5; i++) {
       ex.accept(event(i));
     }
@@ -181,13 +193,18 @@ class AdaptiveSendingTest {
     ExporterStats s = ex.stats();
     assertThat(s.dropped(DropReason.MAX_AGE)).isEqualTo(5);
     assertThat(s.failed()).isZero();
-    assertThat(s.delivered() + s.failed() + s.droppedTotal() + s.pending()).isEqualTo(s.submitted());
+    assertThat(s.delivered() + s.failed() + s.droppedTotal() + s.pending())
+        .isEqualTo(s.submitted());
   }
 
   @Test
   void aBufferFullBecauseTheServerThrottlesCountsDropsAsRateLimited() {
-    BraintrustExporter ex = exporter(transport(n -> true, Duration.ofSeconds(30)))
-        .capacity(10).maxBatchEvents(5).maxConcurrentRequests(1).build();
+    BraintrustExporter ex =
+        exporter(transport(n -> true, Duration.ofSeconds(30)))
+            .capacity(10)
+            .maxBatchEvents(5)
+            .maxConcurrentRequests(1)
+            .build();
     ex.accept(event(0));
     vts.advanceTimeBy(Duration.ofSeconds(1));
     for (int i = 1; i < 40; i++) {
@@ -199,8 +216,12 @@ class AdaptiveSendingTest {
 
   @Test
   void theFirstFlushTickIsJitteredSoExportersStartedTogetherDoNotFlushTogether() {
-    BraintrustExporter early = BraintrustExporter.builder(transport(n -> false, null)).scheduler(vts)
-        .flushInterval(Duration.ofSeconds(1)).random(() -> 0.0).build();
+    BraintrustExporter early =
+        BraintrustExporter.builder(transport(n -> false, null))
+            .scheduler(vts)
+            .flushInterval(Duration.ofSeconds(1))
+            .random(() -> 0.0)
+            .build();
     early.accept(event(1));
     vts.advanceTimeBy(Duration.ofMillis(500));
     assertThat(sentAt).containsExactly(500L);

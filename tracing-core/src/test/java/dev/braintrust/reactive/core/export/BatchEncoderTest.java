@@ -11,10 +11,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Chunking: every chunk fits the request limit, rows keep their order and weights, oversize is counted. */
+/**
+ * Chunking: every chunk fits the request limit, rows keep their order and weights, oversize is
+ * counted.
+ */
 class BatchEncoderTest {
   static final Destination DEST = Destination.projectLogs("p");
-  final ExporterMetrics metrics = new ExporterMetrics(new SimpleMeterRegistry(), new AtomicInteger());
+  final ExporterMetrics metrics =
+      new ExporterMetrics(new SimpleMeterRegistry(), new AtomicInteger());
 
   static PendingBatch batch(List<BraintrustEvent> events, int... weights) {
     int[] w = new int[Math.max(16, events.size())];
@@ -46,7 +50,8 @@ class BatchEncoderTest {
     BatchEncoder encoder = new BatchEncoder(new EventEncoder(), 600, metrics);
     List<BatchEncoder.Chunk> chunks = chunks(encoder, batch(events, 3, 1, 2));
 
-    assertThat(chunks).hasSizeGreaterThan(1)
+    assertThat(chunks)
+        .hasSizeGreaterThan(1)
         .allSatisfy(c -> assertThat(c.batch().bodyBytes()).isLessThanOrEqualTo(600));
     assertThat(chunks.stream().mapToInt(c -> c.batch().size()).sum()).isEqualTo(20);
     assertThat(chunks.stream().mapToInt(BatchEncoder.Chunk::weight).sum()).isEqualTo(20 + 2 + 1);
@@ -55,8 +60,10 @@ class BatchEncoderTest {
 
   @Test
   void anEventLargerThanOneRequestIsDroppedAsOversizedAndTheRestGoesOn() {
-    PendingBatch batch = batch(List.of(event("small-1", 10), event("huge", 5_000), event("small-2", 10)));
-    List<BatchEncoder.Chunk> chunks = chunks(new BatchEncoder(new EventEncoder(), 1_000, metrics), batch);
+    PendingBatch batch =
+        batch(List.of(event("small-1", 10), event("huge", 5_000), event("small-2", 10)));
+    List<BatchEncoder.Chunk> chunks =
+        chunks(new BatchEncoder(new EventEncoder(), 1_000, metrics), batch);
 
     assertThat(chunks).hasSize(1);
     assertThat(chunks.get(0).batch().size()).isEqualTo(2);
@@ -66,10 +73,15 @@ class BatchEncoderTest {
 
   @Test
   void refusedRowsAreWeighedByTheEventsTheyCarry() {
-    BatchEncoder.Chunk chunk = chunks(new BatchEncoder(new EventEncoder(), 10_000, metrics),
-        batch(List.of(event("a", 1), event("b", 1), event("c", 1)), 1, 4, 1)).get(0);
+    BatchEncoder.Chunk chunk =
+        chunks(
+                new BatchEncoder(new EventEncoder(), 10_000, metrics),
+                batch(List.of(event("a", 1), event("b", 1), event("c", 1)), 1, 4, 1))
+            .get(0);
     assertThat(chunk.weightOf(List.of(new InsertResult.Rejected(1, "bad")))).isEqualTo(4);
-    assertThat(chunk.weightOf(List.of(new InsertResult.Rejected(0, "x"), new InsertResult.Rejected(2, "y"))))
+    assertThat(
+            chunk.weightOf(
+                List.of(new InsertResult.Rejected(0, "x"), new InsertResult.Rejected(2, "y"))))
         .isEqualTo(2);
   }
 }

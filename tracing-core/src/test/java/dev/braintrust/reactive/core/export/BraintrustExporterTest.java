@@ -1,9 +1,9 @@
 package dev.braintrust.reactive.core.export;
 
-import dev.braintrust.reactive.core.BraintrustEvent;
-import dev.braintrust.reactive.core.Destination;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.Destination;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +21,11 @@ class BraintrustExporterTest {
   static final Destination DEST = Destination.projectLogs("p");
   final VirtualTimeScheduler vts = VirtualTimeScheduler.create();
   final List<EncodedBatch> sent = new CopyOnWriteArrayList<>();
-  final Transport acking = (d, b) -> {
-    sent.add(b);
-    return Mono.just(InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0));
-  };
+  final Transport acking =
+      (d, b) -> {
+        sent.add(b);
+        return Mono.just(InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0));
+      };
 
   @AfterEach
   void dispose() {
@@ -48,7 +49,9 @@ class BraintrustExporterTest {
   }
 
   BraintrustExporterBuilder exporter(Transport t) {
-    return BraintrustExporter.builder(t).scheduler(vts).flushInterval(Duration.ofSeconds(5))
+    return BraintrustExporter.builder(t)
+        .scheduler(vts)
+        .flushInterval(Duration.ofSeconds(5))
         // Jitter pinned to its top, so ticks fall exactly on the interval.
         .random(() -> 1.0);
   }
@@ -77,7 +80,9 @@ class BraintrustExporterTest {
     }
     StepVerifier.create(ex.flush()).verifyComplete();
 
-    assertThat(sent).hasSizeGreaterThan(1).allSatisfy(b -> assertThat(b.bodyBytes()).isLessThanOrEqualTo(limit));
+    assertThat(sent)
+        .hasSizeGreaterThan(1)
+        .allSatisfy(b -> assertThat(b.bodyBytes()).isLessThanOrEqualTo(limit));
     assertThat(ids(sent)).hasSize(40).doesNotHaveDuplicates();
   }
 
@@ -97,13 +102,16 @@ class BraintrustExporterTest {
   void updatesOfOneSpanInOneBatchAreFoldedIntoOneRow() {
     BraintrustExporter ex = exporter(acking).build();
     ex.accept(BraintrustEvent.builder(DEST, "s").input("in").metadata("a", 1).build());
-    ex.accept(BraintrustEvent.builder(DEST, "s").merge(true).score("q", 0.5).metadata("b", 2).build());
+    ex.accept(
+        BraintrustEvent.builder(DEST, "s").merge(true).score("q", 0.5).metadata("b", 2).build());
     StepVerifier.create(ex.flush()).verifyComplete();
 
     assertThat(sent).hasSize(1);
     assertThat(sent.get(0).size()).isEqualTo(1);
     String row = new String(sent.get(0).rows().get(0), StandardCharsets.UTF_8);
-    assertThat(row).contains("\"input\":\"in\"", "\"q\":0.5", "\"a\":1", "\"b\":2").doesNotContain("_is_merge");
+    assertThat(row)
+        .contains("\"input\":\"in\"", "\"q\":0.5", "\"a\":1", "\"b\":2")
+        .doesNotContain("_is_merge");
     assertThat(ex.stats().delivered()).isEqualTo(2);
   }
 
@@ -115,33 +123,48 @@ class BraintrustExporterTest {
     }
     StepVerifier.create(ex.flush()).verifyComplete();
 
-    assertThat(ids(sent)).containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9");
+    assertThat(ids(sent))
+        .containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9");
     ExporterStats s = ex.stats();
     assertThat(s.dropped(DropReason.QUEUE_FULL)).isEqualTo(5);
     assertThat(s.droppedTotal()).isEqualTo(5);
     assertThat(s.submitted()).isEqualTo(s.delivered() + s.droppedTotal());
-    assertThat(ex.meterRegistry().get("braintrust.events.dropped").tag("reason", "queue_full")
-        .functionCounter().count()).isEqualTo(5.0);
+    assertThat(
+            ex.meterRegistry()
+                .get("braintrust.events.dropped")
+                .tag("reason", "queue_full")
+                .functionCounter()
+                .count())
+        .isEqualTo(5.0);
   }
 
   @Test
   void dropOldestKeepsTheLatestEventsAndCountsEvictions() {
-    BraintrustExporter ex = exporter(acking).capacity(10).maxBatchEvents(100)
-        .overflowPolicy(OverflowPolicy.dropOldest()).build();
+    BraintrustExporter ex =
+        exporter(acking)
+            .capacity(10)
+            .maxBatchEvents(100)
+            .overflowPolicy(OverflowPolicy.dropOldest())
+            .build();
     for (int i = 0; i < 15; i++) {
       ex.accept(event(i));
     }
     StepVerifier.create(ex.flush()).verifyComplete();
 
-    assertThat(ids(sent)).containsExactly("e5", "e6", "e7", "e8", "e9", "e10", "e11", "e12", "e13", "e14");
+    assertThat(ids(sent))
+        .containsExactly("e5", "e6", "e7", "e8", "e9", "e10", "e11", "e12", "e13", "e14");
     assertThat(ex.stats().dropped(DropReason.EVICTED)).isEqualTo(5);
     assertThat(ex.stats().droppedTotal()).isEqualTo(5);
   }
 
   @Test
   void blockWithNoTimeLeftDropsAsTimeout() {
-    BraintrustExporter ex = exporter(acking).capacity(10).maxBatchEvents(100)
-        .overflowPolicy(OverflowPolicy.block(Duration.ZERO)).build();
+    BraintrustExporter ex =
+        exporter(acking)
+            .capacity(10)
+            .maxBatchEvents(100)
+            .overflowPolicy(OverflowPolicy.block(Duration.ZERO))
+            .build();
     for (int i = 0; i < 13; i++) {
       ex.accept(event(i));
     }
@@ -154,13 +177,19 @@ class BraintrustExporterTest {
     // A transport that never answers keeps every batch in flight; room appears only as the
     // drain moves queued events into batches.
     Sinks.Empty<InsertResult> never = Sinks.empty();
-    BraintrustExporter ex = exporter((d, b) -> never.asMono().then(Mono.<InsertResult>empty()))
-        .capacity(5).maxBatchEvents(50).overflowPolicy(OverflowPolicy.block(Duration.ofSeconds(30))).build();
-    Thread producer = new Thread(() -> {
-      for (int i = 0; i < 20; i++) {
-        ex.accept(event(i));
-      }
-    });
+    BraintrustExporter ex =
+        exporter((d, b) -> never.asMono().then(Mono.<InsertResult>empty()))
+            .capacity(5)
+            .maxBatchEvents(50)
+            .overflowPolicy(OverflowPolicy.block(Duration.ofSeconds(30)))
+            .build();
+    Thread producer =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 20; i++) {
+                ex.accept(event(i));
+              }
+            });
     producer.start();
     producer.join(30_000);
 
@@ -174,7 +203,8 @@ class BraintrustExporterTest {
     Sinks.One<InsertResult> ack = Sinks.one();
     BraintrustExporter ex = exporter((d, b) -> ack.asMono()).build();
     ex.accept(event(1));
-    java.util.concurrent.atomic.AtomicBoolean flushed = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean flushed =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     // The virtual-time worker drains inline, so the batch is in flight once subscribe returns.
     ex.flush().subscribe(null, null, () -> flushed.set(true));
@@ -188,14 +218,17 @@ class BraintrustExporterTest {
 
   @Test
   void flushReportsEventsThatFailedForGood() {
-    BraintrustExporter ex = exporter((d, b) -> Mono.error(new IllegalStateException("400 bad"))).build();
+    BraintrustExporter ex =
+        exporter((d, b) -> Mono.error(new IllegalStateException("400 bad"))).build();
     ex.accept(event(1));
     ex.accept(event(2));
 
     StepVerifier.create(ex.flush())
-        .expectErrorSatisfies(e -> assertThat(e)
-            .isInstanceOf(BraintrustExportException.class)
-            .hasMessage("2 event(s) were not delivered: 400 bad"))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(BraintrustExportException.class)
+                    .hasMessage("2 event(s) were not delivered: 400 bad"))
         .verify();
     assertThat(ex.stats().failed()).isEqualTo(2);
     assertThat(ex.lastFailure()).isEqualTo("400 bad");
@@ -243,7 +276,8 @@ class BraintrustExporterTest {
 
     ExporterStats s = ex.stats();
     // Sent but unanswered (fate unknown) or never sent: either way counted, none twice.
-    assertThat(s.dropped(DropReason.IN_FLIGHT_AT_DEADLINE) + s.dropped(DropReason.SHUTDOWN_DEADLINE))
+    assertThat(
+            s.dropped(DropReason.IN_FLIGHT_AT_DEADLINE) + s.dropped(DropReason.SHUTDOWN_DEADLINE))
         .isEqualTo(7);
     assertThat(s.delivered() + s.failed() + s.droppedTotal()).isEqualTo(s.submitted());
   }

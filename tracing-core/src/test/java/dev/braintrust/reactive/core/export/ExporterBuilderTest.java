@@ -47,7 +47,8 @@ class ExporterBuilderTest {
     BraintrustExporter ex = BraintrustExporter.builder((d, batch) -> Mono.empty()).build();
     try {
       assertThatThrownBy(() -> ex.shutdown(Duration.ofMillis(-5)))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("timeout");
     } finally {
       ex.close();
     }

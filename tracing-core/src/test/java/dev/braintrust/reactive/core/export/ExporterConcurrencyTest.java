@@ -23,14 +23,17 @@ class ExporterConcurrencyTest {
   @Test
   void theAccountingIdentityHoldsUnderContendedProducersFlushesAndClose() throws Exception {
     // A transport that answers on another thread after a short hop, so batches really overlap.
-    Transport async = (d, b) -> Mono.just(InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0))
-        .publishOn(Schedulers.parallel());
-    BraintrustExporter ex = BraintrustExporter.builder(async)
-        .capacity(500)
-        .maxBatchEvents(50)
-        .overflowPolicy(OverflowPolicy.dropOldest())
-        .shutdownTimeout(Duration.ofSeconds(20))
-        .build();
+    Transport async =
+        (d, b) ->
+            Mono.just(InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0))
+                .publishOn(Schedulers.parallel());
+    BraintrustExporter ex =
+        BraintrustExporter.builder(async)
+            .capacity(500)
+            .maxBatchEvents(50)
+            .overflowPolicy(OverflowPolicy.dropOldest())
+            .shutdownTimeout(Duration.ofSeconds(20))
+            .build();
     int threads = 6;
     int perThread = 20_000;
     ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
@@ -38,20 +41,26 @@ class ExporterConcurrencyTest {
     List<CompletableFuture<?>> work = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      work.add(CompletableFuture.runAsync(() -> {
-        await(go);
-        for (int i = 0; i < perThread; i++) {
-          ex.accept(BraintrustEvent.builder(DEST, "t" + thread + "-" + i).input(i).build());
-        }
-      }, pool));
+      work.add(
+          CompletableFuture.runAsync(
+              () -> {
+                await(go);
+                for (int i = 0; i < perThread; i++) {
+                  ex.accept(BraintrustEvent.builder(DEST, "t" + thread + "-" + i).input(i).build());
+                }
+              },
+              pool));
     }
     List<CompletableFuture<Void>> flushes = new ArrayList<>();
-    work.add(CompletableFuture.runAsync(() -> {
-      await(go);
-      for (int i = 0; i < 20; i++) {
-        flushes.add(ex.flush().toFuture());
-      }
-    }, pool));
+    work.add(
+        CompletableFuture.runAsync(
+            () -> {
+              await(go);
+              for (int i = 0; i < 20; i++) {
+                flushes.add(ex.flush().toFuture());
+              }
+            },
+            pool));
     go.countDown();
     CompletableFuture.allOf(work.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
     ex.close();
@@ -82,17 +91,27 @@ class ExporterConcurrencyTest {
 
   @Test
   void requestsInFlightNeverExceedMaxConcurrentRequestsAndTheBufferStaysBounded() throws Exception {
-    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
-    Transport slow = (d, b) -> Mono.defer(() -> {
-      most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-      return Mono.delay(Duration.ofMillis(2))
-          .map(x -> InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0))
-          // Counted down before the answer reaches the exporter, so the next send can't overlap.
-          .doOnSuccess(r -> inFlight.decrementAndGet());
-    });
-    BraintrustExporter ex = BraintrustExporter.builder(slow).capacity(1_000).maxBatchEvents(50)
-        .maxConcurrentRequests(3).build();
+    java.util.concurrent.atomic.AtomicInteger inFlight =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Transport slow =
+        (d, b) ->
+            Mono.defer(
+                () -> {
+                  most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                  return Mono.delay(Duration.ofMillis(2))
+                      .map(x -> InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0))
+                      // Counted down before the answer reaches the exporter, so the next send can't
+                      // overlap.
+                      .doOnSuccess(r -> inFlight.decrementAndGet());
+                });
+    BraintrustExporter ex =
+        BraintrustExporter.builder(slow)
+            .capacity(1_000)
+            .maxBatchEvents(50)
+            .maxConcurrentRequests(3)
+            .build();
     long mostPending = 0;
     for (int i = 0; i < 200_000; i++) {
       ex.accept(BraintrustEvent.builder(DEST, "b" + i).build());

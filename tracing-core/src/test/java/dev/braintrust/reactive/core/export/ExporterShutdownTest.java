@@ -33,7 +33,9 @@ class ExporterShutdownTest {
   }
 
   BraintrustExporterBuilder exporter(Transport t) {
-    return BraintrustExporter.builder(t).scheduler(vts).flushInterval(Duration.ofSeconds(5))
+    return BraintrustExporter.builder(t)
+        .scheduler(vts)
+        .flushInterval(Duration.ofSeconds(5))
         // Jitter pinned to its top, so ticks fall exactly on the interval.
         .random(() -> 1.0);
   }
@@ -53,7 +55,8 @@ class ExporterShutdownTest {
 
     assertThat(shut).isCompleted();
     assertThat(flushed).isCompletedExceptionally();
-    assertThatThrownBy(flushed::join).hasCauseInstanceOf(BraintrustExportException.class)
+    assertThatThrownBy(flushed::join)
+        .hasCauseInstanceOf(BraintrustExportException.class)
         .hasMessageContaining("2 event(s) were not delivered: shutdown deadline of PT3S passed");
   }
 
@@ -79,7 +82,8 @@ class ExporterShutdownTest {
         .verifyComplete();
     StepVerifier.create(lossy.flush()).verifyError(BraintrustExportException.class);
 
-    BraintrustExporter clean = exporter((d, b) -> Mono.just(InsertResult.of(b.size(), 1, 1, 1, 0))).build();
+    BraintrustExporter clean =
+        exporter((d, b) -> Mono.just(InsertResult.of(b.size(), 1, 1, 1, 0))).build();
     clean.accept(event(1));
     StepVerifier.create(clean.shutdown(Duration.ofSeconds(1))).verifyComplete();
     StepVerifier.create(clean.flush()).verifyComplete();
@@ -102,17 +106,20 @@ class ExporterShutdownTest {
 
   @Test
   void closeOnANonBlockingThreadStartsTheShutdownInsteadOfThrowing() throws Exception {
-    BraintrustExporter ex = BraintrustExporter.builder((d, b) -> Mono.just(InsertResult.of(b.size(), 1, 1, 1, 0)))
-        .build();
+    BraintrustExporter ex =
+        BraintrustExporter.builder((d, b) -> Mono.just(InsertResult.of(b.size(), 1, 1, 1, 0)))
+            .build();
     ex.accept(event(1));
     AtomicReference<Throwable> thrown = new AtomicReference<>();
-    Schedulers.parallel().schedule(() -> {
-      try {
-        ex.close();
-      } catch (Throwable t) {
-        thrown.set(t);
-      }
-    });
+    Schedulers.parallel()
+        .schedule(
+            () -> {
+              try {
+                ex.close();
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+            });
     // The shutdown the non-blocking close started is the one this call joins.
     ex.shutdown(Duration.ofSeconds(10)).block(Duration.ofSeconds(10));
     assertThat(thrown.get()).isNull();
@@ -138,15 +145,26 @@ class ExporterShutdownTest {
 
   @Test
   void aRowTheServerRefusesFailsAloneAndTheRestOfItsBatchIsDelivered() {
-    Transport refusesRow1 = (d, b) -> Mono.just(new InsertResult(b.size() - 1, 1, 1, 3, 0,
-        List.of(new InsertResult.Rejected(1, "score 'acc' out of range"))));
+    Transport refusesRow1 =
+        (d, b) ->
+            Mono.just(
+                new InsertResult(
+                    b.size() - 1,
+                    1,
+                    1,
+                    3,
+                    0,
+                    List.of(new InsertResult.Rejected(1, "score 'acc' out of range"))));
     BraintrustExporter ex = exporter(refusesRow1).build();
     for (int i = 0; i < 4; i++) {
       ex.accept(event(i));
     }
     StepVerifier.create(ex.flush())
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(BraintrustExportException.class)
-            .hasMessageStartingWith("1 event(s) were not delivered"))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(BraintrustExportException.class)
+                    .hasMessageStartingWith("1 event(s) were not delivered"))
         .verify();
     assertThat(ex.stats().delivered()).isEqualTo(3);
     assertThat(ex.stats().failed()).isEqualTo(1);
@@ -155,41 +173,51 @@ class ExporterShutdownTest {
   @Test
   void chunksStayWithinTheTransportsRequestLimit() {
     List<Long> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Transport small = new Transport() {
-      @Override
-      public Mono<InsertResult> insert(Destination d, EncodedBatch b) {
-        bodies.add(b.bodyBytes());
-        return Mono.just(InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0));
-      }
+    Transport small =
+        new Transport() {
+          @Override
+          public Mono<InsertResult> insert(Destination d, EncodedBatch b) {
+            bodies.add(b.bodyBytes());
+            return Mono.just(InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0));
+          }
 
-      @Override
-      public long maxRequestBytes() {
-        return 200;
-      }
-    };
+          @Override
+          public long maxRequestBytes() {
+            return 200;
+          }
+        };
     BraintrustExporter ex = exporter(small).build();
     for (int i = 0; i < 10; i++) {
       ex.accept(event(i));
     }
     StepVerifier.create(ex.flush()).verifyComplete();
-    assertThat(bodies).hasSizeGreaterThan(1).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(200));
+    assertThat(bodies)
+        .hasSizeGreaterThan(1)
+        .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(200));
     assertThat(ex.stats().delivered()).isEqualTo(10);
   }
 
   @Test
   void eventMetersAreFunctionCountersAsDocumented() {
-    BraintrustExporter ex = exporter((d, b) -> Mono.just(InsertResult.of(b.size(), 1, 1, 1, 0))).build();
+    BraintrustExporter ex =
+        exporter((d, b) -> Mono.just(InsertResult.of(b.size(), 1, 1, 1, 0))).build();
     ex.accept(event(1));
     StepVerifier.create(ex.flush()).verifyComplete();
     assertThat(ex.meterRegistry().get("braintrust.events.delivered").functionCounter().count())
         .isEqualTo(1.0);
-    assertThat(ex.meterRegistry().get("braintrust.events.dropped")
-        .tag("reason", "in_flight_at_deadline").functionCounter().count()).isZero();
+    assertThat(
+            ex.meterRegistry()
+                .get("braintrust.events.dropped")
+                .tag("reason", "in_flight_at_deadline")
+                .functionCounter()
+                .count())
+        .isZero();
   }
 
   @Test
   void closeWithARealClockFinishesByTheDeadlineAgainstASilentTransport() throws Exception {
-    BraintrustExporter ex = BraintrustExporter.builder(silent).shutdownTimeout(Duration.ofMillis(300)).build();
+    BraintrustExporter ex =
+        BraintrustExporter.builder(silent).shutdownTimeout(Duration.ofMillis(300)).build();
     ex.accept(event(1));
     CompletableFuture<Void> closed = CompletableFuture.runAsync(ex::close);
     // Bounded by the deadline, not by a request timeout the transport never reaches.

@@ -79,8 +79,14 @@ class FleetSimulationTest {
     }
   }
 
-  record Outcome(double throttledPerAccepted, double jain, double drainSeconds, long failed,
-      long dropped, long delivered, long submitted) {}
+  record Outcome(
+      double throttledPerAccepted,
+      double jain,
+      double drainSeconds,
+      long failed,
+      long dropped,
+      long delivered,
+      long submitted) {}
 
   Outcome run(int exporters, int spansPerSecond, double limitPerSecond, int limitedSeconds) {
     Limit limit = new Limit(limitPerSecond);
@@ -90,26 +96,30 @@ class FleetSimulationTest {
     for (int i = 0; i < exporters; i++) {
       AtomicLong mine = new AtomicLong();
       deliveredWhileLimited.add(mine);
-      Transport t = new Transport() {
-        @Override
-        public Mono<InsertResult> insert(Destination d, EncodedBatch b) {
-          return insertOnce(d, b);
-        }
+      Transport t =
+          new Transport() {
+            @Override
+            public Mono<InsertResult> insert(Destination d, EncodedBatch b) {
+              return insertOnce(d, b);
+            }
 
-        @Override
-        public Mono<InsertResult> insertOnce(Destination d, EncodedBatch b) {
-          // The answer comes 50 ms later, as over a real network.
-          return Mono.delay(Duration.ofMillis(50), vts).flatMap(x -> {
-            if (!limit.take()) {
-              return Mono.error(new Throttled());
+            @Override
+            public Mono<InsertResult> insertOnce(Destination d, EncodedBatch b) {
+              // The answer comes 50 ms later, as over a real network.
+              return Mono.delay(Duration.ofMillis(50), vts)
+                  .flatMap(
+                      x -> {
+                        if (!limit.take()) {
+                          return Mono.error(new Throttled());
+                        }
+                        if (!limit.lifted) {
+                          mine.addAndGet(b.size());
+                        }
+                        return Mono.just(
+                            InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0));
+                      });
             }
-            if (!limit.lifted) {
-              mine.addAndGet(b.size());
-            }
-            return Mono.just(InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0));
-          });
-        }
-      };
+          };
       fleet.add(BraintrustExporter.builder(t).scheduler(vts).random(seeded::nextDouble).build());
     }
     int perTick = spansPerSecond / 20;
@@ -124,7 +134,8 @@ class FleetSimulationTest {
     }
     double throttledPerAccepted = limit.throttled / (double) limit.accepted;
     long sent = deliveredWhileLimited.stream().mapToLong(AtomicLong::get).sum();
-    System.out.printf("limited: accepted %d, throttled %d, %.0f events per accepted request%n",
+    System.out.printf(
+        "limited: accepted %d, throttled %d, %.0f events per accepted request%n",
         limit.accepted, limit.throttled, sent / (double) limit.accepted);
     limit.lifted = true;
     long lifted = vts.now(TimeUnit.MILLISECONDS);
@@ -148,7 +159,9 @@ class FleetSimulationTest {
       submitted += s.submitted();
     }
     long[] shares = deliveredWhileLimited.stream().mapToLong(AtomicLong::get).toArray();
-    Outcome o = new Outcome(throttledPerAccepted, jain(shares), drain, failed, dropped, delivered, submitted);
+    Outcome o =
+        new Outcome(
+            throttledPerAccepted, jain(shares), drain, failed, dropped, delivered, submitted);
     System.out.println("fleet simulation: " + o);
     return o;
   }

@@ -39,9 +39,19 @@ class EventEncoderTest {
 
   @Test
   void writesTheInsertEventShape() throws Exception {
-    JsonNode row = json(encoder.encode(event().input(Map.of("q", 1)).output("o").expected("e")
-        .score("s", 0.5).score("unscored", null).metadata("m", List.of(1, 2)).metric("tokens", 3)
-        .tag("t").build()));
+    JsonNode row =
+        json(
+            encoder.encode(
+                event()
+                    .input(Map.of("q", 1))
+                    .output("o")
+                    .expected("e")
+                    .score("s", 0.5)
+                    .score("unscored", null)
+                    .metadata("m", List.of(1, 2))
+                    .metric("tokens", 3)
+                    .tag("t")
+                    .build()));
 
     assertThat(row.get("id").asText()).isEqualTo("id-1");
     assertThat(row.get("span_id").asText()).isEqualTo("s1");
@@ -60,11 +70,13 @@ class EventEncoderTest {
   void aSelfReferencingBeanIsReplacedByAClearErrorAndTheRestIsKept() throws Exception {
     Node n = new Node();
     n.next = n;
-    EventEncoder.Encoded e = encoder.encode(event().input(n).output("kept").metadata("ok", 1).build());
+    EventEncoder.Encoded e =
+        encoder.encode(event().input(n).output("kept").metadata("ok", 1).build());
 
-    String expected = "input could not be serialised: InvalidDefinitionException: Direct self-reference "
-        + "leading to cycle (through reference chain: "
-        + "dev.braintrust.reactive.core.internal.EventEncoderTest$Node[\"next\"])";
+    String expected =
+        "input could not be serialised: InvalidDefinitionException: Direct self-reference "
+            + "leading to cycle (through reference chain: "
+            + "dev.braintrust.reactive.core.internal.EventEncoderTest$Node[\"next\"])";
     assertThat(e.errors()).containsExactly(expected);
     JsonNode row = json(e);
     assertThat(row.get("input").asText()).isEqualTo("[" + expected + "]");
@@ -79,25 +91,32 @@ class EventEncoderTest {
     m.put("self", m);
     EventEncoder.Encoded e = encoder.encode(event().output(m).build());
 
-    assertThat(e.errors()).containsExactly(
-        "output could not be serialised: value is nested too deeply to write, probably a cycle");
+    assertThat(e.errors())
+        .containsExactly(
+            "output could not be serialised: value is nested too deeply to write, probably a cycle");
     assertThat(json(e).get("span_id").asText()).isEqualTo("s1");
   }
 
   @Test
   void aThrowingGetterInMetadataLosesOnlyThatEntry() throws Exception {
-    EventEncoder.Encoded e = encoder.encode(event().metadata("bad", new Throwing()).metadata("good", "yes").build());
+    EventEncoder.Encoded e =
+        encoder.encode(event().metadata("bad", new Throwing()).metadata("good", "yes").build());
 
-    assertThat(e.errors()).containsExactly(
-        "metadata.bad could not be serialised: IllegalStateException: getter exploded");
+    assertThat(e.errors())
+        .containsExactly(
+            "metadata.bad could not be serialised: IllegalStateException: getter exploded");
     JsonNode md = json(e).get("metadata");
     assertThat(md.get("good").asText()).isEqualTo("yes");
-    assertThat(md.get("bad").asText()).isEqualTo("[metadata.bad could not be serialised: IllegalStateException: getter exploded]");
+    assertThat(md.get("bad").asText())
+        .isEqualTo(
+            "[metadata.bad could not be serialised: IllegalStateException: getter exploded]");
   }
 
   @Test
   void nonFiniteNumbersInsideUserValuesBecomeStringsSoTheJsonStaysValid() throws Exception {
-    EventEncoder.Encoded e = encoder.encode(event().input(Map.of("x", Double.NaN, "y", Double.NEGATIVE_INFINITY)).build());
+    EventEncoder.Encoded e =
+        encoder.encode(
+            event().input(Map.of("x", Double.NaN, "y", Double.NEGATIVE_INFINITY)).build());
     JsonNode row = json(e);
     assertThat(e.errors()).isEmpty();
     assertThat(row.get("input").get("x").asText()).isEqualTo("NaN");
@@ -124,8 +143,14 @@ class EventEncoderTest {
 
   @Test
   void mergeRowsCarryTheFlagAndNoParents() throws Exception {
-    JsonNode row = json(encoder.encode(BraintrustEvent.builder(Destination.projectLogs("p"), "id-1")
-        .merge(true).span("s1", "r1", List.of("p1")).score("late", 1.0).build()));
+    JsonNode row =
+        json(
+            encoder.encode(
+                BraintrustEvent.builder(Destination.projectLogs("p"), "id-1")
+                    .merge(true)
+                    .span("s1", "r1", List.of("p1"))
+                    .score("late", 1.0)
+                    .build()));
     assertThat(row.get("_is_merge").asBoolean()).isTrue();
     assertThat(row.has("span_parents")).isFalse();
     assertThat(row.get("scores").get("late").asDouble()).isEqualTo(1.0);

@@ -21,14 +21,14 @@ import java.util.Objects;
  * by the messages; {@code output} the reply message (for streams, assembled from the events);
  * {@code metadata} holds {@code provider: anthropic}, the model and the other request parameters
  * (tools, tool_choice, max_tokens, temperature, ...); {@code metrics} hold {@code prompt_tokens}
- * (cached tokens included), {@code completion_tokens}, {@code tokens}, {@code
- * prompt_cached_tokens} and {@code prompt_cache_creation_tokens} where reported, and for streams
- * {@code time_to_first_token}. Errors are recorded on the span and rethrown unchanged.
+ * (cached tokens included), {@code completion_tokens}, {@code tokens}, {@code prompt_cached_tokens}
+ * and {@code prompt_cache_creation_tokens} where reported, and for streams {@code
+ * time_to_first_token}. Errors are recorded on the span and rethrown unchanged.
  *
  * <p>The wrapped client returns the same types, values, exceptions and stream events in the same
- * order, and adds no blocking. A stream's span ends when the stream completes, fails or is
- * closed, so close streams you stop reading. Other services ({@code beta()}, {@code models()},
- * batches, {@code withRawResponse()}) pass through untraced.
+ * order, and adds no blocking. A stream's span ends when the stream completes, fails or is closed,
+ * so close streams you stop reading. Other services ({@code beta()}, {@code models()}, batches,
+ * {@code withRawResponse()}) pass through untraced.
  */
 public final class BraintrustAnthropic {
   private BraintrustAnthropic() {}

@@ -34,9 +34,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Streamed and asynchronous calls over a real socket. */
 @ExtendWith(BraintrustTestServerExtension.class)
 class AnthropicStreamingTest {
-  private static final List<String> TEXT_STREAM = List.of("message_start", "content_block_start",
-      "content_block_delta", "content_block_delta", "content_block_delta", "content_block_delta",
-      "content_block_stop", "message_delta", "message_stop");
+  private static final List<String> TEXT_STREAM =
+      List.of(
+          "message_start",
+          "content_block_start",
+          "content_block_delta",
+          "content_block_delta",
+          "content_block_delta",
+          "content_block_delta",
+          "content_block_stop",
+          "message_delta",
+          "message_stop");
 
   private Fixture fx;
 
@@ -67,7 +75,8 @@ class AnthropicStreamingTest {
     return comparable(events).stream().map(j -> j.path("type").asText()).toList();
   }
 
-  private static List<RawMessageStreamEvent> read(AnthropicClient client, MessageCreateParams params) {
+  private static List<RawMessageStreamEvent> read(
+      AnthropicClient client, MessageCreateParams params) {
     try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params)) {
       return stream.stream().toList();
     }
@@ -76,7 +85,9 @@ class AnthropicStreamingTest {
   private static void assertTimeToFirstToken(JsonNode metrics) {
     double ttft = metrics.get("time_to_first_token").asDouble();
     assertThat(ttft).isPositive();
-    assertThat(ttft).isLessThanOrEqualTo(metrics.get("end").asDouble() - metrics.get("start").asDouble() + 1e-3);
+    assertThat(ttft)
+        .isLessThanOrEqualTo(
+            metrics.get("end").asDouble() - metrics.get("start").asDouble() + 1e-3);
   }
 
   @Test
@@ -137,11 +148,16 @@ class AnthropicStreamingTest {
     Throwable thrown;
     try (StreamResponse<RawMessageStreamEvent> stream =
         fx.traced.messages().createStreaming(Fixture.request("q").build())) {
-      thrown = catchThrowable(() -> stream.stream().forEach(event -> {
-        if (event.isContentBlockDelta()) {
-          throw mine;
-        }
-      }));
+      thrown =
+          catchThrowable(
+              () ->
+                  stream.stream()
+                      .forEach(
+                          event -> {
+                            if (event.isContentBlockDelta()) {
+                              throw mine;
+                            }
+                          }));
     }
 
     assertThat(thrown).isSameAs(mine);
@@ -159,7 +175,8 @@ class AnthropicStreamingTest {
 
     assertThat(traced).isInstanceOf(BadRequestException.class).hasMessage(untraced.getMessage());
     ObjectNode row = fx.row("anthropic.messages.stream");
-    assertThat(row.get("error").asText()).contains("max_tokens: Input should be greater than or equal to 1");
+    assertThat(row.get("error").asText())
+        .contains("max_tokens: Input should be greater than or equal to 1");
   }
 
   @Test
@@ -176,7 +193,8 @@ class AnthropicStreamingTest {
     assertThat(reply.content().get(0).asText().text()).isEqualTo("echo: later");
     ObjectNode row = fx.row("anthropic.messages.create");
     assertThat(row.get("span_parents").get(0).asText()).isEqualTo(root.spanId());
-    assertThat(row.get("output").get("content").get(0).get("text").asText()).isEqualTo("echo: later");
+    assertThat(row.get("output").get("content").get(0).get("text").asText())
+        .isEqualTo("echo: later");
     assertThat(row.get("metrics").get("tokens").asInt()).isEqualTo(3 + 2);
   }
 
@@ -184,13 +202,17 @@ class AnthropicStreamingTest {
   void aFailedAsyncCallFailsItsFutureAsTheUntracedOneDoes() {
     MessageCreateParams bad = Fixture.request("hi").maxTokens(0).build();
 
-    Throwable untraced = catchThrowable(() -> fx.plain.async().messages().create(bad).get(10, TimeUnit.SECONDS));
-    Throwable traced = catchThrowable(() -> fx.traced.async().messages().create(bad).get(10, TimeUnit.SECONDS));
+    Throwable untraced =
+        catchThrowable(() -> fx.plain.async().messages().create(bad).get(10, TimeUnit.SECONDS));
+    Throwable traced =
+        catchThrowable(() -> fx.traced.async().messages().create(bad).get(10, TimeUnit.SECONDS));
 
     assertThat(traced).isInstanceOf(ExecutionException.class);
-    assertThat(traced.getCause()).isInstanceOf(BadRequestException.class)
+    assertThat(traced.getCause())
+        .isInstanceOf(BadRequestException.class)
         .hasMessage(untraced.getCause().getMessage());
-    assertThat(fx.row("anthropic.messages.create").get("error").asText()).contains("BadRequestException");
+    assertThat(fx.row("anthropic.messages.create").get("error").asText())
+        .contains("BadRequestException");
   }
 
   @Test
@@ -199,23 +221,25 @@ class AnthropicStreamingTest {
     AtomicReference<Optional<Throwable>> completion = new AtomicReference<>();
     AsyncStreamResponse<RawMessageStreamEvent> stream =
         fx.traced.async().messages().createStreaming(Fixture.request("one two three").build());
-    stream.subscribe(new AsyncStreamResponse.Handler<RawMessageStreamEvent>() {
-      @Override
-      public void onNext(RawMessageStreamEvent event) {
-        events.add(event);
-      }
+    stream.subscribe(
+        new AsyncStreamResponse.Handler<RawMessageStreamEvent>() {
+          @Override
+          public void onNext(RawMessageStreamEvent event) {
+            events.add(event);
+          }
 
-      @Override
-      public void onComplete(Optional<Throwable> error) {
-        completion.set(error);
-      }
-    });
+          @Override
+          public void onComplete(Optional<Throwable> error) {
+            completion.set(error);
+          }
+        });
     stream.onCompleteFuture().get(10, TimeUnit.SECONDS);
 
     assertThat(types(events)).isEqualTo(TEXT_STREAM);
     assertThat(completion.get()).isEmpty();
     ObjectNode row = fx.row("anthropic.messages.stream");
-    assertThat(row.get("output").get("content").get(0).get("text").asText()).isEqualTo("echo: one two three");
+    assertThat(row.get("output").get("content").get(0).get("text").asText())
+        .isEqualTo("echo: one two three");
     assertThat(row.get("metrics").get("completion_tokens").asInt()).isEqualTo(4);
     assertTimeToFirstToken(row.get("metrics"));
   }
@@ -225,11 +249,14 @@ class AnthropicStreamingTest {
     fx.server.scriptModelReply("one two three four five six");
     AtomicReference<AsyncStreamResponse<RawMessageStreamEvent>> holder = new AtomicReference<>();
     holder.set(fx.traced.async().messages().createStreaming(Fixture.request("q").build()));
-    holder.get().subscribe(event -> {
-      if (event.isContentBlockDelta()) {
-        holder.get().close();
-      }
-    });
+    holder
+        .get()
+        .subscribe(
+            event -> {
+              if (event.isContentBlockDelta()) {
+                holder.get().close();
+              }
+            });
     holder.get().onCompleteFuture().get(10, TimeUnit.SECONDS);
 
     ObjectNode row = fx.row("anthropic.messages.stream");
@@ -241,14 +268,30 @@ class AnthropicStreamingTest {
   void aRefusedAsyncStreamFailsAsTheUntracedOneDoes() {
     MessageCreateParams bad = Fixture.request("hi").maxTokens(0).build();
 
-    Throwable untraced = catchThrowable(() -> fx.plain.async().messages().createStreaming(bad)
-        .onCompleteFuture().get(10, TimeUnit.SECONDS));
-    Throwable traced = catchThrowable(() -> fx.traced.async().messages().createStreaming(bad)
-        .onCompleteFuture().get(10, TimeUnit.SECONDS));
+    Throwable untraced =
+        catchThrowable(
+            () ->
+                fx.plain
+                    .async()
+                    .messages()
+                    .createStreaming(bad)
+                    .onCompleteFuture()
+                    .get(10, TimeUnit.SECONDS));
+    Throwable traced =
+        catchThrowable(
+            () ->
+                fx.traced
+                    .async()
+                    .messages()
+                    .createStreaming(bad)
+                    .onCompleteFuture()
+                    .get(10, TimeUnit.SECONDS));
 
     assertThat(traced).isInstanceOf(ExecutionException.class);
-    assertThat(traced.getCause()).isInstanceOf(BadRequestException.class)
+    assertThat(traced.getCause())
+        .isInstanceOf(BadRequestException.class)
         .hasMessage(untraced.getCause().getMessage());
-    assertThat(fx.row("anthropic.messages.stream").get("error").asText()).contains("BadRequestException");
+    assertThat(fx.row("anthropic.messages.stream").get("error").asText())
+        .contains("BadRequestException");
   }
 }

@@ -48,9 +48,10 @@ class BraintrustAnthropicTest {
 
   @Test
   void aCallIsAnLlmSpanUnderTheCurrentSpanWithInputOutputMetadataAndMetrics() {
-    MessageCreateParams params = Fixture.request("hello there")
-        .putAdditionalBodyProperty("temperature", JsonValue.from(0.2))
-        .build();
+    MessageCreateParams params =
+        Fixture.request("hello there")
+            .putAdditionalBodyProperty("temperature", JsonValue.from(0.2))
+            .build();
     Span root = fx.tracer.startSpan("handle", SpanType.TASK);
     Message reply;
     try (Scope ignored = root.makeCurrent()) {
@@ -64,8 +65,10 @@ class BraintrustAnthropicTest {
     assertThat(row.get("span_attributes").get("type").asText()).isEqualTo("llm");
     assertThat(row.get("root_span_id").asText()).isEqualTo(root.rootSpanId());
     assertThat(row.get("span_parents")).extracting(JsonNode::asText).containsExactly(root.spanId());
-    assertThat(row.get("input")).isEqualTo(Fixture.json(
-        "[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"hello there\"}]"));
+    assertThat(row.get("input"))
+        .isEqualTo(
+            Fixture.json(
+                "[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"hello there\"}]"));
     JsonNode output = row.get("output");
     assertThat(output.get("id").asText()).isEqualTo(reply.id());
     assertThat(output.get("role").asText()).isEqualTo("assistant");
@@ -94,26 +97,32 @@ class BraintrustAnthropicTest {
 
   @Test
   void toolsAreRecordedAsParametersToolCallsAsOutputAndCachedTokensApart() {
-    Tool weather = Tool.builder()
-        .name("weather")
-        .inputSchema(Tool.InputSchema.builder()
-            .properties(Tool.InputSchema.Properties.builder()
-                .putAdditionalProperty("city", JsonValue.from(Map.of("type", "string")))
-                .build())
-            .required(List.of("city"))
-            .build())
-        .build();
-    MessageCreateParams params = MessageCreateParams.builder()
-        .model("claude-test")
-        .maxTokens(64)
-        .systemOfTextBlockParams(List.of(TextBlockParam.builder()
-            .text("you know the weather everywhere")
-            .cacheControl(CacheControlEphemeral.builder().build())
-            .build()))
-        .addUserMessage("Paris")
-        .addTool(weather)
-        .toolChoice(ToolChoiceTool.builder().name("weather").build())
-        .build();
+    Tool weather =
+        Tool.builder()
+            .name("weather")
+            .inputSchema(
+                Tool.InputSchema.builder()
+                    .properties(
+                        Tool.InputSchema.Properties.builder()
+                            .putAdditionalProperty("city", JsonValue.from(Map.of("type", "string")))
+                            .build())
+                    .required(List.of("city"))
+                    .build())
+            .build();
+    MessageCreateParams params =
+        MessageCreateParams.builder()
+            .model("claude-test")
+            .maxTokens(64)
+            .systemOfTextBlockParams(
+                List.of(
+                    TextBlockParam.builder()
+                        .text("you know the weather everywhere")
+                        .cacheControl(CacheControlEphemeral.builder().build())
+                        .build()))
+            .addUserMessage("Paris")
+            .addTool(weather)
+            .toolChoice(ToolChoiceTool.builder().name("weather").build())
+            .build();
 
     Message reply = fx.traced.messages().create(params);
 
@@ -126,7 +135,8 @@ class BraintrustAnthropicTest {
     assertThat(row.get("output").get("stop_reason").asText()).isEqualTo("tool_use");
     assertThat(row.get("metadata").get("tools").get(0).get("name").asText()).isEqualTo("weather");
     assertThat(row.get("metadata").get("tool_choice").get("name").asText()).isEqualTo("weather");
-    assertThat(row.get("input").get(0).get("content").get(0).get("cache_control").get("type").asText())
+    assertThat(
+            row.get("input").get(0).get("content").get(0).get("cache_control").get("type").asText())
         .isEqualTo("ephemeral");
     JsonNode m = row.get("metrics");
     // 5 cached words of the system prompt plus 1 uncached word of the question.
@@ -146,7 +156,8 @@ class BraintrustAnthropicTest {
 
     assertThat(traced.getClass()).isEqualTo(untraced.getClass());
     assertThat(traced.statusCode()).isEqualTo(400);
-    assertThat(traced.getMessage()).isEqualTo(untraced.getMessage())
+    assertThat(traced.getMessage())
+        .isEqualTo(untraced.getMessage())
         .contains("max_tokens: Input should be greater than or equal to 1");
     ObjectNode row = fx.row("anthropic.messages.create");
     assertThat(row.get("error").asText())
@@ -158,10 +169,19 @@ class BraintrustAnthropicTest {
 
   @Test
   void aCallInsideAReactiveChainIsAChildOfTheContextsSpan() {
-    Message reply = fx.tracer.mono("pipeline", SpanType.TASK, span -> Mono.just("hi")
-            .publishOn(Schedulers.boundedElastic())
-            .flatMap(q -> Tracing.fromCallable(() -> fx.traced.messages().create(Fixture.request(q).build()))))
-        .block(Duration.ofSeconds(10));
+    Message reply =
+        fx.tracer
+            .mono(
+                "pipeline",
+                SpanType.TASK,
+                span ->
+                    Mono.just("hi")
+                        .publishOn(Schedulers.boundedElastic())
+                        .flatMap(
+                            q ->
+                                Tracing.fromCallable(
+                                    () -> fx.traced.messages().create(Fixture.request(q).build()))))
+            .block(Duration.ofSeconds(10));
 
     assertThat(reply).isNotNull();
     ObjectNode parent = fx.row("pipeline");
@@ -180,9 +200,12 @@ class BraintrustAnthropicTest {
     fx.traced.messages().withOptions(o -> o.maxRetries(0)).create(params);
     fx.traced.async().sync().messages().create(params);
 
-    assertThat(fx.rows()).hasSize(4)
-        .allSatisfy(r -> assertThat(r.get("span_attributes").get("name").asText())
-            .isEqualTo("anthropic.messages.create"));
+    assertThat(fx.rows())
+        .hasSize(4)
+        .allSatisfy(
+            r ->
+                assertThat(r.get("span_attributes").get("name").asText())
+                    .isEqualTo("anthropic.messages.create"));
     assertThat(fx.traced.messages()).isSameAs(fx.traced.messages());
     assertThat(fx.traced.toString()).isEqualTo(fx.plain.toString());
     // Untraced services pass straight through.

@@ -38,10 +38,11 @@ final class Fixture implements AutoCloseable {
         BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build();
     this.exporter = BraintrustExporter.builder(client).build();
     this.tracer = Tracer.create(exporter, Destination.projectLogsByName(PROJECT));
-    this.plain = AnthropicOkHttpClient.builder()
-        .apiKey(server.apiKey())
-        .baseUrl(server.baseUrl() + "/v1/proxy")
-        .build();
+    this.plain =
+        AnthropicOkHttpClient.builder()
+            .apiKey(server.apiKey())
+            .baseUrl(server.baseUrl() + "/v1/proxy")
+            .build();
     this.traced = BraintrustAnthropic.wrap(plain, tracer);
   }
 
@@ -72,9 +73,10 @@ final class Fixture implements AutoCloseable {
 
   /** The only row with this span name. */
   ObjectNode row(String name) {
-    List<ObjectNode> found = rows().stream()
-        .filter(r -> r.path("span_attributes").path("name").asText().equals(name))
-        .toList();
+    List<ObjectNode> found =
+        rows().stream()
+            .filter(r -> r.path("span_attributes").path("name").asText().equals(name))
+            .toList();
     assertThat(found).as("rows named %s", name).hasSize(1);
     return found.get(0);
   }

@@ -21,17 +21,17 @@ import java.util.Objects;
  * StreamingChatModel streaming = BraintrustLangChain4j.wrap(OpenAiStreamingChatModel.builder()...build(), tracer);
  * }</pre>
  *
- * <p>Nothing here changes what the model returns or throws, or blocks: the listeners only read
- * the request and response, and spans go to the tracer's buffer.
+ * <p>Nothing here changes what the model returns or throws, or blocks: the listeners only read the
+ * request and response, and spans go to the tracer's buffer.
  */
 public final class BraintrustLangChain4j {
   private BraintrustLangChain4j() {}
 
   /**
    * A listener that traces every chat call, sync or streaming, of the models it is registered on
-   * ({@code builder.listeners(...)}). For a streaming call the span ends with the assembled
-   * reply when the stream completes or fails; LangChain4j doesn't tell listeners about partial
-   * responses or cancellation, so use {@link #wrap(StreamingChatModel, Tracer)} for {@code
+   * ({@code builder.listeners(...)}). For a streaming call the span ends with the assembled reply
+   * when the stream completes or fails; LangChain4j doesn't tell listeners about partial responses
+   * or cancellation, so use {@link #wrap(StreamingChatModel, Tracer)} for {@code
    * time_to_first_token} and for spans of cancelled streams.
    */
   public static ChatModelListener chatModelListener(Tracer tracer) {

@@ -35,13 +35,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ChatModelListenerTest {
 
   @Test
-  void aChatCallIsAnLlmSpanUnderTheCurrentSpanWithMessagesParametersReplyAndTokens(BraintrustTestServer server) {
+  void aChatCallIsAnLlmSpanUnderTheCurrentSpanWithMessagesParametersReplyAndTokens(
+      BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
-      ChatModel model = f.chatModel().temperature(0.3).maxTokens(40).listeners(List.of(f.listener)).build();
+      ChatModel model =
+          f.chatModel().temperature(0.3).maxTokens(40).listeners(List.of(f.listener)).build();
       Span root = f.tracer.startSpan("assist", SpanType.TASK);
       ChatResponse reply;
       try (Scope s = root.makeCurrent()) {
-        reply = model.chat(SystemMessage.from("Be brief."), UserMessage.from("How tall is Everest?"));
+        reply =
+            model.chat(SystemMessage.from("Be brief."), UserMessage.from("How tall is Everest?"));
       } finally {
         root.end();
       }
@@ -56,7 +59,8 @@ class ChatModelListenerTest {
       assertThat(input.get(1).get("role").asText()).isEqualTo("user");
       assertThat(input.get(1).get("content").asText()).isEqualTo("How tall is Everest?");
       JsonNode choice = llm.get("output").get(0);
-      assertThat(choice.get("message").get("content").asText()).isEqualTo("echo: How tall is Everest?");
+      assertThat(choice.get("message").get("content").asText())
+          .isEqualTo("echo: How tall is Everest?");
       assertThat(choice.get("finish_reason").asText()).isEqualTo("stop");
       JsonNode metadata = llm.get("metadata");
       assertThat(metadata.get("model").asText()).isEqualTo("gpt-4o-mini");
@@ -67,7 +71,8 @@ class ChatModelListenerTest {
       assertThat(llm.get("metrics").get("prompt_tokens").asInt()).isEqualTo(6);
       assertThat(llm.get("metrics").get("completion_tokens").asInt()).isEqualTo(5);
       assertThat(llm.get("metrics").get("tokens").asInt()).isEqualTo(11);
-      assertThat(llm.get("metrics").get("start").asDouble()).isLessThanOrEqualTo(llm.get("metrics").get("end").asDouble());
+      assertThat(llm.get("metrics").get("start").asDouble())
+          .isLessThanOrEqualTo(llm.get("metrics").get("end").asDouble());
     }
   }
 
@@ -76,13 +81,20 @@ class ChatModelListenerTest {
     try (Fixture f = new Fixture(server)) {
       ChatModel model = f.chatModel().listeners(List.of(f.listener)).build();
       server.scriptModelToolCall("get_weather", "{\"city\":\"Oslo\"}");
-      ToolSpecification weather = ToolSpecification.builder()
-          .name("get_weather").description("Current weather")
-          .parameters(JsonObjectSchema.builder().addStringProperty("city").required("city").build())
-          .build();
+      ToolSpecification weather =
+          ToolSpecification.builder()
+              .name("get_weather")
+              .description("Current weather")
+              .parameters(
+                  JsonObjectSchema.builder().addStringProperty("city").required("city").build())
+              .build();
 
-      ChatResponse reply = model.chat(ChatRequest.builder()
-          .messages(UserMessage.from("Weather in Oslo?")).toolSpecifications(weather).build());
+      ChatResponse reply =
+          model.chat(
+              ChatRequest.builder()
+                  .messages(UserMessage.from("Weather in Oslo?"))
+                  .toolSpecifications(weather)
+                  .build());
 
       ToolExecutionRequest call = reply.aiMessage().toolExecutionRequests().get(0);
       assertThat(call.arguments()).isEqualTo("{\"city\":\"Oslo\"}");
@@ -90,14 +102,21 @@ class ChatModelListenerTest {
       JsonNode tool = llm.get("metadata").get("tools").get(0);
       assertThat(tool.get("type").asText()).isEqualTo("function");
       assertThat(tool.get("function").get("name").asText()).isEqualTo("get_weather");
-      assertThat(tool.get("function").get("parameters").get("properties").get("city").get("type").asText())
+      assertThat(
+              tool.get("function")
+                  .get("parameters")
+                  .get("properties")
+                  .get("city")
+                  .get("type")
+                  .asText())
           .isEqualTo("string");
       JsonNode out = llm.get("output").get(0);
       assertThat(out.get("finish_reason").asText()).isEqualTo("tool_calls");
       JsonNode recorded = out.get("message").get("tool_calls").get(0);
       assertThat(recorded.get("id").asText()).isEqualTo(call.id());
       assertThat(recorded.get("function").get("name").asText()).isEqualTo("get_weather");
-      assertThat(recorded.get("function").get("arguments").asText()).isEqualTo("{\"city\":\"Oslo\"}");
+      assertThat(recorded.get("function").get("arguments").asText())
+          .isEqualTo("{\"city\":\"Oslo\"}");
     }
   }
 
@@ -106,8 +125,10 @@ class ChatModelListenerTest {
     try (Fixture f = new Fixture(server)) {
       ChatModel plain = f.chatModel().build();
       ChatModel traced = f.chatModel().listeners(List.of(f.listener)).build();
-      Fault badRequest = Fault.status(400).body("{\"error\":{\"message\":\"no such model\"}}")
-          .onPathContaining("/chat/completions");
+      Fault badRequest =
+          Fault.status(400)
+              .body("{\"error\":{\"message\":\"no such model\"}}")
+              .onPathContaining("/chat/completions");
       server.faults().enqueue(badRequest, badRequest);
 
       Throwable expected = catchThrowable(() -> plain.chat("hi"));
@@ -115,7 +136,9 @@ class ChatModelListenerTest {
 
       assertThat(thrown).isNotNull().hasSameClassAs(expected).hasMessage(expected.getMessage());
       ObjectNode llm = f.row("Chat Completion");
-      assertThat(llm.get("error").asText()).contains(thrown.getClass().getSimpleName()).contains("no such model");
+      assertThat(llm.get("error").asText())
+          .contains(thrown.getClass().getSimpleName())
+          .contains("no such model");
       assertThat(llm.get("metrics").has("end")).isTrue();
     }
   }
@@ -125,8 +148,13 @@ class ChatModelListenerTest {
     try (Fixture f = new Fixture(server)) {
       ChatModel model = f.chatModel().listeners(List.of(f.listener)).build();
 
-      String reply = f.tracer.mono("pipeline", SpanType.TASK, span -> Tracing.fromCallable(() -> model.chat("hello")))
-          .block(T);
+      String reply =
+          f.tracer
+              .mono(
+                  "pipeline",
+                  SpanType.TASK,
+                  span -> Tracing.fromCallable(() -> model.chat("hello")))
+              .block(T);
 
       assertThat(reply).isEqualTo("echo: hello");
       assertThat(f.row("Chat Completion").get("span_parents"))
@@ -137,12 +165,16 @@ class ChatModelListenerTest {
   @Test
   void anEmbeddingsCallRecordsItsTextsModelVectorsAndTokens(BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
-      EmbeddingModel model = f.embeddingModel()
-          .listeners(List.of(BraintrustLangChain4j.embeddingModelListener(f.tracer))).build();
+      EmbeddingModel model =
+          f.embeddingModel()
+              .listeners(List.of(BraintrustLangChain4j.embeddingModelListener(f.tracer)))
+              .build();
       Span root = f.tracer.startSpan("index", SpanType.TASK);
       Response<List<Embedding>> vectors;
       try (Scope s = root.makeCurrent()) {
-        vectors = model.embedAll(List.of(TextSegment.from("red apples"), TextSegment.from("green pears grow")));
+        vectors =
+            model.embedAll(
+                List.of(TextSegment.from("red apples"), TextSegment.from("green pears grow")));
       } finally {
         root.end();
       }

@@ -30,7 +30,8 @@ final class Fixture implements AutoCloseable {
 
   Fixture(BraintrustTestServer server) {
     this.server = server;
-    BraintrustClient client = BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build();
+    BraintrustClient client =
+        BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build();
     this.exporter = BraintrustExporter.builder(client).build();
     this.tracer = Tracer.create(exporter, Destination.projectLogsByName(PROJECT));
     this.listener = BraintrustLangChain4j.chatModelListener(tracer);
@@ -39,20 +40,25 @@ final class Fixture implements AutoCloseable {
   /** A chat model on the testkit; no retries, so a scripted fault is the answer the caller sees. */
   OpenAiChatModel.OpenAiChatModelBuilder chatModel() {
     return OpenAiChatModel.builder()
-        .baseUrl(server.baseUrl() + "/v1/proxy").apiKey(server.apiKey())
-        .modelName("gpt-4o-mini").maxRetries(0);
+        .baseUrl(server.baseUrl() + "/v1/proxy")
+        .apiKey(server.apiKey())
+        .modelName("gpt-4o-mini")
+        .maxRetries(0);
   }
 
   OpenAiStreamingChatModel.OpenAiStreamingChatModelBuilder streamingModel() {
     return OpenAiStreamingChatModel.builder()
-        .baseUrl(server.baseUrl() + "/v1/proxy").apiKey(server.apiKey())
+        .baseUrl(server.baseUrl() + "/v1/proxy")
+        .apiKey(server.apiKey())
         .modelName("gpt-4o-mini");
   }
 
   OpenAiEmbeddingModel.OpenAiEmbeddingModelBuilder embeddingModel() {
     return OpenAiEmbeddingModel.builder()
-        .baseUrl(server.baseUrl() + "/v1/proxy").apiKey(server.apiKey())
-        .modelName("text-embedding-3-small").maxRetries(0);
+        .baseUrl(server.baseUrl() + "/v1/proxy")
+        .apiKey(server.apiKey())
+        .modelName("text-embedding-3-small")
+        .maxRetries(0);
   }
 
   /** Every row in the project once everything traced so far was delivered. */
@@ -64,9 +70,10 @@ final class Fixture implements AutoCloseable {
 
   /** The single row named {@code name}. */
   ObjectNode row(String name) {
-    List<ObjectNode> named = rows().stream()
-        .filter(r -> r.path("span_attributes").path("name").asText().equals(name))
-        .toList();
+    List<ObjectNode> named =
+        rows().stream()
+            .filter(r -> r.path("span_attributes").path("name").asText().equals(name))
+            .toList();
     assertThat(named).as("rows named %s", name).hasSize(1);
     return named.get(0);
   }

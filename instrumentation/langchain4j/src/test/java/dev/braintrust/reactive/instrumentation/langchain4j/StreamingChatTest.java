@@ -65,7 +65,8 @@ class StreamingChatTest {
   }
 
   @Test
-  void withTheListenerAStreamedReplyIsAssembledWithItsTokens(BraintrustTestServer server) throws Exception {
+  void withTheListenerAStreamedReplyIsAssembledWithItsTokens(BraintrustTestServer server)
+      throws Exception {
     try (Fixture f = new Fixture(server)) {
       StreamingChatModel model = f.streamingModel().listeners(List.of(f.listener)).build();
       Collector c = new Collector();
@@ -76,10 +77,13 @@ class StreamingChatTest {
       ChatResponse response = c.await();
       root.end();
 
-      assertThat(String.join("", c.partials)).isEqualTo("echo: tell me a story").isEqualTo(response.aiMessage().text());
+      assertThat(String.join("", c.partials))
+          .isEqualTo("echo: tell me a story")
+          .isEqualTo(response.aiMessage().text());
       ObjectNode llm = f.row("Chat Completion");
       assertThat(llm.get("span_parents")).containsExactly(f.row("stream-root").get("span_id"));
-      assertThat(llm.get("output").get(0).get("message").get("content").asText()).isEqualTo("echo: tell me a story");
+      assertThat(llm.get("output").get(0).get("message").get("content").asText())
+          .isEqualTo("echo: tell me a story");
       // LangChain4j asks for the usage chunk; the testkit sends it after the last choice.
       assertThat(llm.get("metrics").get("prompt_tokens").asInt()).isEqualTo(4);
       assertThat(llm.get("metrics").get("completion_tokens").asInt()).isEqualTo(5);
@@ -89,15 +93,16 @@ class StreamingChatTest {
   }
 
   @Test
-  void wrappedTheHandlerSeesTheSamePartialsAndTheSpanGetsFirstTokenTimeOnce(BraintrustTestServer server)
-      throws Exception {
+  void wrappedTheHandlerSeesTheSamePartialsAndTheSpanGetsFirstTokenTimeOnce(
+      BraintrustTestServer server) throws Exception {
     try (Fixture f = new Fixture(server)) {
       Collector plain = new Collector();
       f.streamingModel().build().chat("count to three", plain);
       plain.await();
       // The listener is registered too: the wrapper's span is the only one.
-      StreamingChatModel model = BraintrustLangChain4j.wrap(
-          f.streamingModel().temperature(0.5).listeners(List.of(f.listener)).build(), f.tracer);
+      StreamingChatModel model =
+          BraintrustLangChain4j.wrap(
+              f.streamingModel().temperature(0.5).listeners(List.of(f.listener)).build(), f.tracer);
       Collector traced = new Collector();
       Span root = f.tracer.startSpan("wrapped-root", SpanType.TASK);
       try (Scope s = root.makeCurrent()) {
@@ -112,26 +117,32 @@ class StreamingChatTest {
       ObjectNode llm = f.row("Chat Completion");
       assertThat(llm.get("span_parents")).containsExactly(f.row("wrapped-root").get("span_id"));
       JsonNode metrics = llm.get("metrics");
-      assertThat(metrics.get("time_to_first_token").asDouble()).isPositive()
-          .isLessThanOrEqualTo(metrics.get("end").asDouble() - metrics.get("start").asDouble() + 1e-3);
+      assertThat(metrics.get("time_to_first_token").asDouble())
+          .isPositive()
+          .isLessThanOrEqualTo(
+              metrics.get("end").asDouble() - metrics.get("start").asDouble() + 1e-3);
       assertThat(metrics.get("tokens").asInt()).isEqualTo(3 + 4);
       assertThat(llm.get("metadata").get("temperature").asDouble()).isEqualTo(0.5);
       assertThat(llm.get("input").get(0).get("content").asText()).isEqualTo("count to three");
-      assertThat(llm.get("output").get(0).get("message").get("content").asText()).isEqualTo("echo: count to three");
+      assertThat(llm.get("output").get(0).get("message").get("content").asText())
+          .isEqualTo("echo: count to three");
     }
   }
 
   @Test
-  void cancellingThroughTheStreamingHandleEndsTheSpanWithWhatArrived(BraintrustTestServer server) throws Exception {
+  void cancellingThroughTheStreamingHandleEndsTheSpanWithWhatArrived(BraintrustTestServer server)
+      throws Exception {
     try (Fixture f = new Fixture(server)) {
       server.scriptModelReply("one two three four five six seven eight");
       server.sseEventDelay(Duration.ofMillis(200));
       StreamingChatModel model = BraintrustLangChain4j.wrap(f.streamingModel().build(), f.tracer);
       CompletableFuture<Boolean> cancelled = new CompletableFuture<>();
-      Collector c = new Collector(ctx -> {
-        ctx.streamingHandle().cancel();
-        cancelled.complete(ctx.streamingHandle().isCancelled());
-      });
+      Collector c =
+          new Collector(
+              ctx -> {
+                ctx.streamingHandle().cancel();
+                cancelled.complete(ctx.streamingHandle().isCancelled());
+              });
 
       model.chat("count", c);
 
@@ -146,9 +157,13 @@ class StreamingChatTest {
   }
 
   @Test
-  void aStreamThatFailsIsAnErrorSpanAndTheHandlerGetsTheSameError(BraintrustTestServer server) throws Exception {
+  void aStreamThatFailsIsAnErrorSpanAndTheHandlerGetsTheSameError(BraintrustTestServer server)
+      throws Exception {
     try (Fixture f = new Fixture(server)) {
-      Fault fault = Fault.status(400).body("{\"error\":{\"message\":\"bad stream\"}}").onPathContaining("/chat/completions");
+      Fault fault =
+          Fault.status(400)
+              .body("{\"error\":{\"message\":\"bad stream\"}}")
+              .onPathContaining("/chat/completions");
       server.faults().enqueue(fault, fault);
       Collector plain = new Collector();
       f.streamingModel().build().chat("x", plain);

@@ -15,26 +15,30 @@ import java.util.Objects;
  * ChatCompletion reply = client.chat().completions().create(params);   // an llm span
  * }</pre>
  *
- * <p>The wrapped client returns the same objects, chunks and exceptions as the original and adds
- * no blocking: it records what passes through and hands rows to the tracer's buffer.
+ * <p>The wrapped client returns the same objects, chunks and exceptions as the original and adds no
+ * blocking: it records what passes through and hands rows to the tracer's buffer.
  */
 public final class BraintrustOpenAI {
   private BraintrustOpenAI() {}
 
   /**
-   * A client that traces {@code chat().completions()} ({@code create}, {@code createStreaming})
-   * and {@code embeddings().create}, including through {@code async()} and {@code withOptions}.
-   * Other services, and {@code withRawResponse()}, pass through untraced. Wrapping a wrapped
-   * client returns it unchanged.
+   * A client that traces {@code chat().completions()} ({@code create}, {@code createStreaming}) and
+   * {@code embeddings().create}, including through {@code async()} and {@code withOptions}. Other
+   * services, and {@code withRawResponse()}, pass through untraced. Wrapping a wrapped client
+   * returns it unchanged.
    */
   public static OpenAIClient wrap(OpenAIClient client, Tracer tracer) {
-    return ServiceProxy.wrap(OpenAIClient.class,
-        Objects.requireNonNull(client, "client"), Objects.requireNonNull(tracer, "tracer"));
+    return ServiceProxy.wrap(
+        OpenAIClient.class,
+        Objects.requireNonNull(client, "client"),
+        Objects.requireNonNull(tracer, "tracer"));
   }
 
   /** The same for an asynchronous client. */
   public static OpenAIClientAsync wrap(OpenAIClientAsync client, Tracer tracer) {
-    return ServiceProxy.wrap(OpenAIClientAsync.class,
-        Objects.requireNonNull(client, "client"), Objects.requireNonNull(tracer, "tracer"));
+    return ServiceProxy.wrap(
+        OpenAIClientAsync.class,
+        Objects.requireNonNull(client, "client"),
+        Objects.requireNonNull(tracer, "tracer"));
   }
 }

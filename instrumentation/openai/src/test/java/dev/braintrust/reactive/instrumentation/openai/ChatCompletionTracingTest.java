@@ -39,12 +39,15 @@ import reactor.core.publisher.Mono;
 class ChatCompletionTracingTest {
 
   @Test
-  void aCompletionIsAnLlmSpanUnderTheCurrentSpanWithMessagesParamsChoicesAndTokens(BraintrustTestServer server) {
+  void aCompletionIsAnLlmSpanUnderTheCurrentSpanWithMessagesParamsChoicesAndTokens(
+      BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
-      ChatCompletionCreateParams params = chat("What is two plus two?")
-          .temperature(0.2).maxCompletionTokens(50)
-          .putAdditionalBodyProperty("reasoning", JsonValue.from(Map.of("effort", "low")))
-          .build();
+      ChatCompletionCreateParams params =
+          chat("What is two plus two?")
+              .temperature(0.2)
+              .maxCompletionTokens(50)
+              .putAdditionalBodyProperty("reasoning", JsonValue.from(Map.of("effort", "low")))
+              .build();
       Span root = f.tracer.startSpan("answer", SpanType.TASK);
       ChatCompletion reply;
       try (Scope s = root.makeCurrent()) {
@@ -53,7 +56,8 @@ class ChatCompletionTracingTest {
         root.end();
       }
 
-      assertThat(reply.choices().get(0).message().content()).hasValue("echo: What is two plus two?");
+      assertThat(reply.choices().get(0).message().content())
+          .hasValue("echo: What is two plus two?");
       ObjectNode llm = f.row("Chat Completion");
       ObjectNode parent = f.row("answer");
       assertThat(llm.get("span_attributes").get("type").asText()).isEqualTo("llm");
@@ -66,10 +70,13 @@ class ChatCompletionTracingTest {
       assertThat(input.get(1).get("role").asText()).isEqualTo("user");
       assertThat(input.get(1).get("content").asText()).isEqualTo("What is two plus two?");
       // Written as the client writes them, nothing added.
-      assertThat(input.get(0).properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("role", "content");
+      assertThat(input.get(0).properties())
+          .extracting(Map.Entry::getKey)
+          .containsExactlyInAnyOrder("role", "content");
       JsonNode choice = llm.get("output").get(0);
       assertThat(choice.get("message").get("role").asText()).isEqualTo("assistant");
-      assertThat(choice.get("message").get("content").asText()).isEqualTo("echo: What is two plus two?");
+      assertThat(choice.get("message").get("content").asText())
+          .isEqualTo("echo: What is two plus two?");
       assertThat(choice.get("finish_reason").asText()).isEqualTo("stop");
       assertThat(choice.get("message").has("valid")).isFalse();
       JsonNode metadata = llm.get("metadata");
@@ -84,7 +91,8 @@ class ChatCompletionTracingTest {
       assertThat(metrics.get("prompt_tokens").asInt()).isEqualTo(7);
       assertThat(metrics.get("completion_tokens").asInt()).isEqualTo(6);
       assertThat(metrics.get("tokens").asInt()).isEqualTo(13);
-      assertThat(metrics.get("start").asDouble()).isLessThanOrEqualTo(metrics.get("end").asDouble());
+      assertThat(metrics.get("start").asDouble())
+          .isLessThanOrEqualTo(metrics.get("end").asDouble());
       assertThat(llm.has("error")).isFalse();
     }
   }
@@ -93,42 +101,60 @@ class ChatCompletionTracingTest {
   void toolsAreRecordedWithTheRequestAndToolCallsInTheOutput(BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
       server.scriptModelToolCall("get_weather", "{\"city\":\"Paris\"}");
-      ChatCompletionCreateParams params = chat("Weather in Paris?")
-          .addFunctionTool(FunctionDefinition.builder()
-              .name("get_weather")
-              .description("Current weather for a city")
-              .parameters(FunctionParameters.builder()
-                  .putAdditionalProperty("type", JsonValue.from("object"))
-                  .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                  .build())
-              .build())
-          .build();
+      ChatCompletionCreateParams params =
+          chat("Weather in Paris?")
+              .addFunctionTool(
+                  FunctionDefinition.builder()
+                      .name("get_weather")
+                      .description("Current weather for a city")
+                      .parameters(
+                          FunctionParameters.builder()
+                              .putAdditionalProperty("type", JsonValue.from("object"))
+                              .putAdditionalProperty(
+                                  "properties",
+                                  JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                              .build())
+                      .build())
+              .build();
 
       ChatCompletion reply = f.traced.chat().completions().create(params);
 
-      ChatCompletionMessageToolCall call = reply.choices().get(0).message().toolCalls().orElseThrow().get(0);
+      ChatCompletionMessageToolCall call =
+          reply.choices().get(0).message().toolCalls().orElseThrow().get(0);
       assertThat(call.asFunction().function().arguments()).isEqualTo("{\"city\":\"Paris\"}");
       ObjectNode llm = f.row("Chat Completion");
       JsonNode tool = llm.get("metadata").get("tools").get(0);
-      assertThat(tool.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("type", "function");
+      assertThat(tool.properties())
+          .extracting(Map.Entry::getKey)
+          .containsExactlyInAnyOrder("type", "function");
       assertThat(tool.get("function").get("name").asText()).isEqualTo("get_weather");
-      assertThat(tool.get("function").get("parameters").get("properties").get("city").get("type").asText())
+      assertThat(
+              tool.get("function")
+                  .get("parameters")
+                  .get("properties")
+                  .get("city")
+                  .get("type")
+                  .asText())
           .isEqualTo("string");
       JsonNode out = llm.get("output").get(0);
       assertThat(out.get("finish_reason").asText()).isEqualTo("tool_calls");
       JsonNode recorded = out.get("message").get("tool_calls").get(0);
       assertThat(recorded.get("id").asText()).isEqualTo(call.asFunction().id());
       assertThat(recorded.get("function").get("name").asText()).isEqualTo("get_weather");
-      assertThat(recorded.get("function").get("arguments").asText()).isEqualTo("{\"city\":\"Paris\"}");
+      assertThat(recorded.get("function").get("arguments").asText())
+          .isEqualTo("{\"city\":\"Paris\"}");
     }
   }
 
   @Test
-  void aFailedCallIsRecordedOnItsSpanAndTheCallerGetsTheClientsOwnException(BraintrustTestServer server) {
+  void aFailedCallIsRecordedOnItsSpanAndTheCallerGetsTheClientsOwnException(
+      BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
       ChatCompletionCreateParams params = chat("hi").build();
-      Fault badRequest = Fault.status(400).body("{\"error\":{\"message\":\"bad model\",\"type\":\"invalid_request_error\"}}")
-          .onPathContaining("/chat/completions");
+      Fault badRequest =
+          Fault.status(400)
+              .body("{\"error\":{\"message\":\"bad model\",\"type\":\"invalid_request_error\"}}")
+              .onPathContaining("/chat/completions");
       server.faults().enqueue(badRequest, badRequest);
 
       Throwable plain = catchThrowable(() -> f.raw.chat().completions().create(params));
@@ -144,7 +170,8 @@ class ChatCompletionTracingTest {
   }
 
   @Test
-  void anAsyncCompletionEndsItsSpanBeforeTheFutureCompletes(BraintrustTestServer server) throws Exception {
+  void anAsyncCompletionEndsItsSpanBeforeTheFutureCompletes(BraintrustTestServer server)
+      throws Exception {
     try (Fixture f = new Fixture(server)) {
       Span root = f.tracer.startSpan("async-root", SpanType.TASK);
       CompletableFuture<ChatCompletion> future;
@@ -152,16 +179,21 @@ class ChatCompletionTracingTest {
         future = f.traced.async().chat().completions().create(chat("async please").build());
       }
       // Flushing right after the future completes finds the span: it ended first.
-      ChatCompletion reply = future.thenApply(c -> {
-        f.exporter.flush().block(T);
-        return c;
-      }).get(10, TimeUnit.SECONDS);
+      ChatCompletion reply =
+          future
+              .thenApply(
+                  c -> {
+                    f.exporter.flush().block(T);
+                    return c;
+                  })
+              .get(10, TimeUnit.SECONDS);
       root.end();
 
       assertThat(reply.choices().get(0).message().content()).hasValue("echo: async please");
       ObjectNode llm = f.row("Chat Completion");
       assertThat(llm.get("span_parents")).containsExactly(f.row("async-root").get("span_id"));
-      assertThat(llm.get("output").get(0).get("message").get("content").asText()).isEqualTo("echo: async please");
+      assertThat(llm.get("output").get(0).get("message").get("content").asText())
+          .isEqualTo("echo: async please");
       assertThat(llm.get("metrics").get("tokens").asInt()).isEqualTo(7);
     }
   }
@@ -169,8 +201,11 @@ class ChatCompletionTracingTest {
   @Test
   void cancellingAnAsyncCallCancelsTheClientsFutureAndEndsTheSpan(BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
-      server.faults().enqueue(Fault.delay(Duration.ofSeconds(5)).onPathContaining("/chat/completions"));
-      CompletableFuture<ChatCompletion> future = f.traced.async().chat().completions().create(chat("slow").build());
+      server
+          .faults()
+          .enqueue(Fault.delay(Duration.ofSeconds(5)).onPathContaining("/chat/completions"));
+      CompletableFuture<ChatCompletion> future =
+          f.traced.async().chat().completions().create(chat("slow").build());
 
       assertThat(future.cancel(true)).isTrue();
 
@@ -186,10 +221,12 @@ class ChatCompletionTracingTest {
     try (Fixture f = new Fixture(server)) {
       server.faults().enqueue(Fault.status(400).onPathContaining("/chat/completions"));
 
-      CompletableFuture<ChatCompletion> future = f.traced.async().chat().completions().create(chat("x").build());
+      CompletableFuture<ChatCompletion> future =
+          f.traced.async().chat().completions().create(chat("x").build());
 
       Throwable thrown = catchThrowable(() -> future.get(10, TimeUnit.SECONDS));
-      assertThat(thrown).isInstanceOf(java.util.concurrent.ExecutionException.class)
+      assertThat(thrown)
+          .isInstanceOf(java.util.concurrent.ExecutionException.class)
           .hasCauseInstanceOf(BadRequestException.class);
       assertThat(f.row("Chat Completion").get("error").asText()).contains("BadRequestException");
     }
@@ -198,18 +235,35 @@ class ChatCompletionTracingTest {
   @Test
   void aCallInsideAReactiveChainIsAChildOfTheSpanInTheReactorContext(BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
-      ChatCompletion reply = f.tracer.mono("pipeline", SpanType.TASK,
-              span -> Tracing.fromCallable(() -> f.traced.chat().completions().create(chat("in a Mono").build()))
-                  .flatMap(first -> Tracing.fromCallable(
-                      () -> f.traced.async().chat().completions().create(chat("then async").build()))
-                      .flatMap(Mono::fromFuture)))
-          .block(T);
+      ChatCompletion reply =
+          f.tracer
+              .mono(
+                  "pipeline",
+                  SpanType.TASK,
+                  span ->
+                      Tracing.fromCallable(
+                              () -> f.traced.chat().completions().create(chat("in a Mono").build()))
+                          .flatMap(
+                              first ->
+                                  Tracing.fromCallable(
+                                          () ->
+                                              f.traced
+                                                  .async()
+                                                  .chat()
+                                                  .completions()
+                                                  .create(chat("then async").build()))
+                                      .flatMap(Mono::fromFuture)))
+              .block(T);
 
       assertThat(reply.choices().get(0).message().content()).hasValue("echo: then async");
       String pipeline = f.row("pipeline").get("span_id").asText();
-      List<ObjectNode> llm = f.rows().stream()
-          .filter(r -> r.get("span_attributes").get("type").asText().equals("llm")).toList();
-      assertThat(llm).hasSize(2).allSatisfy(r -> assertThat(r.get("span_parents").get(0).asText()).isEqualTo(pipeline));
+      List<ObjectNode> llm =
+          f.rows().stream()
+              .filter(r -> r.get("span_attributes").get("type").asText().equals("llm"))
+              .toList();
+      assertThat(llm)
+          .hasSize(2)
+          .allSatisfy(r -> assertThat(r.get("span_parents").get(0).asText()).isEqualTo(pipeline));
     }
   }
 
@@ -223,14 +277,24 @@ class ChatCompletionTracingTest {
     try (Fixture f = new Fixture(server)) {
       server.scriptModelReply("{\"text\":\"forty-two\"}");
 
-      StructuredChatCompletion<Answer> reply = f.traced.chat().completions().create(
-          ChatCompletionCreateParams.builder().model("gpt-4o-mini").addUserMessage("The answer?")
-              .responseFormat(Answer.class).build());
+      StructuredChatCompletion<Answer> reply =
+          f.traced
+              .chat()
+              .completions()
+              .create(
+                  ChatCompletionCreateParams.builder()
+                      .model("gpt-4o-mini")
+                      .addUserMessage("The answer?")
+                      .responseFormat(Answer.class)
+                      .build());
 
-      assertThat(reply.choices().get(0).message().content().orElseThrow().text).isEqualTo("forty-two");
+      assertThat(reply.choices().get(0).message().content().orElseThrow().text)
+          .isEqualTo("forty-two");
       ObjectNode llm = f.row("Chat Completion");
-      assertThat(llm.get("metadata").get("response_format").get("type").asText()).isEqualTo("json_schema");
-      assertThat(llm.get("output").get(0).get("message").get("content").asText()).isEqualTo("{\"text\":\"forty-two\"}");
+      assertThat(llm.get("metadata").get("response_format").get("type").asText())
+          .isEqualTo("json_schema");
+      assertThat(llm.get("output").get(0).get("message").get("content").asText())
+          .isEqualTo("{\"text\":\"forty-two\"}");
     }
   }
 
@@ -238,8 +302,15 @@ class ChatCompletionTracingTest {
   void everyWayToReachCreateIsTracedOnceAndOtherCallsPassThrough(BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
       OpenAIClient again = BraintrustOpenAI.wrap(f.traced, f.tracer);
-      again.chat().completions().withOptions(o -> o.timeout(Duration.ofSeconds(5))).create(chat("one").build());
-      again.withOptions(o -> o.maxRetries(0)).chat().completions()
+      again
+          .chat()
+          .completions()
+          .withOptions(o -> o.timeout(Duration.ofSeconds(5)))
+          .create(chat("one").build());
+      again
+          .withOptions(o -> o.maxRetries(0))
+          .chat()
+          .completions()
           .create(chat("two").build(), com.openai.core.RequestOptions.none());
       again.async().sync().chat().completions().create(chat("three").build());
       // The raw-response view is the client's plumbing: not traced.
@@ -247,8 +318,11 @@ class ChatCompletionTracingTest {
 
       assertThat(again).isSameAs(f.traced);
       assertThat(f.traced.chat()).isSameAs(f.traced.chat());
-      List<String> inputs = f.rows().stream()
-          .map(r -> r.get("input").get(1).get("content").asText()).sorted().toList();
+      List<String> inputs =
+          f.rows().stream()
+              .map(r -> r.get("input").get(1).get("content").asText())
+              .sorted()
+              .toList();
       assertThat(inputs).containsExactly("one", "three", "two");
       assertThat(server.requests("/chat/completions")).hasSize(4);
     }

@@ -22,13 +22,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EmbeddingsTracingTest {
 
   @Test
-  void anEmbeddingsCallRecordsItsInputModelVectorCountAndTokens(BraintrustTestServer server) throws Exception {
+  void anEmbeddingsCallRecordsItsInputModelVectorCountAndTokens(BraintrustTestServer server)
+      throws Exception {
     try (Fixture f = new Fixture(server)) {
-      EmbeddingCreateParams params = EmbeddingCreateParams.builder()
-          .model("text-embedding-3-small")
-          .inputOfArrayOfStrings(List.of("red apples", "green pears grow"))
-          .dimensions(4)
-          .build();
+      EmbeddingCreateParams params =
+          EmbeddingCreateParams.builder()
+              .model("text-embedding-3-small")
+              .inputOfArrayOfStrings(List.of("red apples", "green pears grow"))
+              .dimensions(4)
+              .build();
       Span root = f.tracer.startSpan("index", SpanType.TASK);
       CreateEmbeddingResponse sync;
       CreateEmbeddingResponse async;
@@ -42,22 +44,28 @@ class EmbeddingsTracingTest {
       assertThat(sync.data()).hasSize(2);
       assertThat(async.data().get(1).embedding()).isEqualTo(sync.data().get(1).embedding());
       String parent = f.row("index").get("span_id").asText();
-      List<ObjectNode> rows = f.rows().stream()
-          .filter(r -> r.get("span_attributes").get("name").asText().equals("Embedding")).toList();
-      assertThat(rows).hasSize(2).allSatisfy(r -> {
-        assertThat(r.get("span_attributes").get("type").asText()).isEqualTo("llm");
-        assertThat(r.get("span_parents").get(0).asText()).isEqualTo(parent);
-        JsonNode input = r.get("input");
-        assertThat(input).hasSize(2);
-        assertThat(input.get(0).asText()).isEqualTo("red apples");
-        assertThat(r.get("metadata").get("model").asText()).isEqualTo("text-embedding-3-small");
-        assertThat(r.get("metadata").get("dimensions").asInt()).isEqualTo(4);
-        assertThat(r.get("output").get("embeddings").asInt()).isEqualTo(2);
-        assertThat(r.get("output").get("dimensions").asInt()).isEqualTo(4);
-        // The fake counts words.
-        assertThat(r.get("metrics").get("prompt_tokens").asInt()).isEqualTo(5);
-        assertThat(r.get("metrics").get("tokens").asInt()).isEqualTo(5);
-      });
+      List<ObjectNode> rows =
+          f.rows().stream()
+              .filter(r -> r.get("span_attributes").get("name").asText().equals("Embedding"))
+              .toList();
+      assertThat(rows)
+          .hasSize(2)
+          .allSatisfy(
+              r -> {
+                assertThat(r.get("span_attributes").get("type").asText()).isEqualTo("llm");
+                assertThat(r.get("span_parents").get(0).asText()).isEqualTo(parent);
+                JsonNode input = r.get("input");
+                assertThat(input).hasSize(2);
+                assertThat(input.get(0).asText()).isEqualTo("red apples");
+                assertThat(r.get("metadata").get("model").asText())
+                    .isEqualTo("text-embedding-3-small");
+                assertThat(r.get("metadata").get("dimensions").asInt()).isEqualTo(4);
+                assertThat(r.get("output").get("embeddings").asInt()).isEqualTo(2);
+                assertThat(r.get("output").get("dimensions").asInt()).isEqualTo(4);
+                // The fake counts words.
+                assertThat(r.get("metrics").get("prompt_tokens").asInt()).isEqualTo(5);
+                assertThat(r.get("metrics").get("tokens").asInt()).isEqualTo(5);
+              });
     }
   }
 }

@@ -16,8 +16,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The real wire for a test: our exporter sending to the testkit, and the real OpenAI client (OkHttp)
- * calling the testkit's OpenAI-format proxy, once as is and once wrapped.
+ * The real wire for a test: our exporter sending to the testkit, and the real OpenAI client
+ * (OkHttp) calling the testkit's OpenAI-format proxy, once as is and once wrapped.
  */
 final class Fixture implements AutoCloseable {
   static final Duration T = Duration.ofSeconds(10);
@@ -31,12 +31,17 @@ final class Fixture implements AutoCloseable {
 
   Fixture(BraintrustTestServer server) {
     this.server = server;
-    BraintrustClient client = BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build();
+    BraintrustClient client =
+        BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build();
     this.exporter = BraintrustExporter.builder(client).build();
     this.tracer = Tracer.create(exporter, Destination.projectLogsByName(PROJECT));
     // No retries, so a scripted fault is the answer the caller sees.
-    this.raw = OpenAIOkHttpClient.builder()
-        .baseUrl(server.baseUrl() + "/v1/proxy").apiKey(server.apiKey()).maxRetries(0).build();
+    this.raw =
+        OpenAIOkHttpClient.builder()
+            .baseUrl(server.baseUrl() + "/v1/proxy")
+            .apiKey(server.apiKey())
+            .maxRetries(0)
+            .build();
     this.traced = BraintrustOpenAI.wrap(raw, tracer);
   }
 
@@ -60,9 +65,10 @@ final class Fixture implements AutoCloseable {
 
   /** The single row named {@code name}. */
   ObjectNode row(String name) {
-    List<ObjectNode> named = rows().stream()
-        .filter(r -> r.path("span_attributes").path("name").asText().equals(name))
-        .toList();
+    List<ObjectNode> named =
+        rows().stream()
+            .filter(r -> r.path("span_attributes").path("name").asText().equals(name))
+            .toList();
     assertThat(named).as("rows named %s", name).hasSize(1);
     return named.get(0);
   }

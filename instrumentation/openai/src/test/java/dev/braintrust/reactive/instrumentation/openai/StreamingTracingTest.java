@@ -36,23 +36,29 @@ class StreamingTracingTest {
 
   /** What the caller can observe of a chunk; ids and timestamps differ between calls. */
   private static String seen(ChatCompletionChunk c) {
-    return c.choices().isEmpty() ? "usage=" + c.usage().map(u -> u.totalTokens()).orElse(-1L)
-        : c.choices().get(0).delta().content().orElse("") + "|" + c.choices().get(0).finishReason().map(Object::toString).orElse("");
+    return c.choices().isEmpty()
+        ? "usage=" + c.usage().map(u -> u.totalTokens()).orElse(-1L)
+        : c.choices().get(0).delta().content().orElse("")
+            + "|"
+            + c.choices().get(0).finishReason().map(Object::toString).orElse("");
   }
 
   @Test
   void aStreamYieldsTheSameChunksAndItsSpanHoldsTheAssembledMessageTokensAndFirstTokenTime(
       BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
-      ChatCompletionCreateParams params = chat("tell me a story").streamOptions(withUsage()).build();
+      ChatCompletionCreateParams params =
+          chat("tell me a story").streamOptions(withUsage()).build();
       List<String> plain;
-      try (StreamResponse<ChatCompletionChunk> s = f.raw.chat().completions().createStreaming(params)) {
+      try (StreamResponse<ChatCompletionChunk> s =
+          f.raw.chat().completions().createStreaming(params)) {
         plain = s.stream().map(StreamingTracingTest::seen).toList();
       }
       Span root = f.tracer.startSpan("story", SpanType.TASK);
       List<String> traced;
       try (Scope ignored = root.makeCurrent();
-          StreamResponse<ChatCompletionChunk> s = f.traced.chat().completions().createStreaming(params)) {
+          StreamResponse<ChatCompletionChunk> s =
+              f.traced.chat().completions().createStreaming(params)) {
         traced = s.stream().map(StreamingTracingTest::seen).toList();
       } finally {
         root.end();
@@ -70,9 +76,12 @@ class StreamingTracingTest {
       assertThat(metrics.get("completion_tokens").asInt()).isEqualTo(5);
       assertThat(metrics.get("tokens").asInt()).isEqualTo(11);
       double ttft = metrics.get("time_to_first_token").asDouble();
-      assertThat(ttft).isPositive()
-          .isLessThanOrEqualTo(metrics.get("end").asDouble() - metrics.get("start").asDouble() + 1e-3);
-      assertThat(llm.get("metadata").get("stream_options").get("include_usage").asBoolean()).isTrue();
+      assertThat(ttft)
+          .isPositive()
+          .isLessThanOrEqualTo(
+              metrics.get("end").asDouble() - metrics.get("start").asDouble() + 1e-3);
+      assertThat(llm.get("metadata").get("stream_options").get("include_usage").asBoolean())
+          .isTrue();
       assertThat(llm.get("metadata").has("cancelled")).isFalse();
       assertThat(llm.get("input").get(1).get("content").asText()).isEqualTo("tell me a story");
     }
@@ -95,7 +104,8 @@ class StreamingTracingTest {
       assertThat(call.get("id").asText()).startsWith("call_");
       assertThat(call.get("type").asText()).isEqualTo("function");
       assertThat(call.get("function").get("name").asText()).isEqualTo("get_weather");
-      assertThat(call.get("function").get("arguments").asText()).isEqualTo("{\"city\":\"Rome\",\"unit\":\"C\"}");
+      assertThat(call.get("function").get("arguments").asText())
+          .isEqualTo("{\"city\":\"Rome\",\"unit\":\"C\"}");
     }
   }
 
@@ -107,7 +117,8 @@ class StreamingTracingTest {
       server.sseEventDelay(Duration.ofMillis(200));
 
       String first;
-      try (StreamResponse<ChatCompletionChunk> s = f.traced.chat().completions().createStreaming(chat("count").build())) {
+      try (StreamResponse<ChatCompletionChunk> s =
+          f.traced.chat().completions().createStreaming(chat("count").build())) {
         Iterator<ChatCompletionChunk> it = s.stream().iterator();
         first = it.next().choices().get(0).delta().content().orElseThrow();
       }
@@ -124,21 +135,29 @@ class StreamingTracingTest {
   }
 
   @Test
-  void anExceptionFromTheCallersOwnCodeReachesThemAsIsAndTheSpanEndsWhenTheyClose(BraintrustTestServer server) {
+  void anExceptionFromTheCallersOwnCodeReachesThemAsIsAndTheSpanEndsWhenTheyClose(
+      BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
       IllegalStateException mine = new IllegalStateException("caller's bug");
       Throwable thrown;
-      try (StreamResponse<ChatCompletionChunk> s = f.traced.chat().completions().createStreaming(chat("x y").build())) {
-        thrown = catchThrowable(() -> s.stream().forEach(c -> {
-          throw mine;
-        }));
+      try (StreamResponse<ChatCompletionChunk> s =
+          f.traced.chat().completions().createStreaming(chat("x y").build())) {
+        thrown =
+            catchThrowable(
+                () ->
+                    s.stream()
+                        .forEach(
+                            c -> {
+                              throw mine;
+                            }));
       }
 
       assertThat(thrown).isSameAs(mine);
       ObjectNode llm = f.row("Chat Completion");
       assertThat(llm.has("error")).isFalse();
       assertThat(llm.get("metadata").get("cancelled").asBoolean()).isTrue();
-      assertThat(llm.get("output").get(0).get("message").get("content").asText()).isEqualTo("echo: ");
+      assertThat(llm.get("output").get(0).get("message").get("content").asText())
+          .isEqualTo("echo: ");
     }
   }
 
@@ -149,8 +168,11 @@ class StreamingTracingTest {
       server.faults().enqueue(fault, fault);
       ChatCompletionCreateParams params = chat("x").build();
 
-      Throwable plain = catchThrowable(() -> f.raw.chat().completions().createStreaming(params).stream().count());
-      Throwable traced = catchThrowable(() -> f.traced.chat().completions().createStreaming(params).stream().count());
+      Throwable plain =
+          catchThrowable(() -> f.raw.chat().completions().createStreaming(params).stream().count());
+      Throwable traced =
+          catchThrowable(
+              () -> f.traced.chat().completions().createStreaming(params).stream().count());
 
       assertThat(traced).isInstanceOf(InternalServerException.class).hasMessage(plain.getMessage());
       ObjectNode llm = f.row("Chat Completion");
@@ -160,29 +182,34 @@ class StreamingTracingTest {
   }
 
   @Test
-  void anAsyncStreamGivesTheHandlerEveryChunkAndEndsTheSpanBeforeOnComplete(BraintrustTestServer server)
-      throws Exception {
+  void anAsyncStreamGivesTheHandlerEveryChunkAndEndsTheSpanBeforeOnComplete(
+      BraintrustTestServer server) throws Exception {
     try (Fixture f = new Fixture(server)) {
       List<String> chunks = new CopyOnWriteArrayList<>();
       CompletableFuture<Integer> rowsAtComplete = new CompletableFuture<>();
       Span root = f.tracer.startSpan("async-stream", SpanType.TASK);
       AsyncStreamResponse<ChatCompletionChunk> stream;
       try (Scope ignored = root.makeCurrent()) {
-        stream = f.traced.async().chat().completions()
-            .createStreaming(chat("stream async").streamOptions(withUsage()).build());
+        stream =
+            f.traced
+                .async()
+                .chat()
+                .completions()
+                .createStreaming(chat("stream async").streamOptions(withUsage()).build());
       }
-      stream.subscribe(new AsyncStreamResponse.Handler<ChatCompletionChunk>() {
-        @Override
-        public void onNext(ChatCompletionChunk chunk) {
-          chunks.add(seen(chunk));
-        }
+      stream.subscribe(
+          new AsyncStreamResponse.Handler<ChatCompletionChunk>() {
+            @Override
+            public void onNext(ChatCompletionChunk chunk) {
+              chunks.add(seen(chunk));
+            }
 
-        @Override
-        public void onComplete(Optional<Throwable> error) {
-          f.exporter.flush().block(Fixture.T);
-          rowsAtComplete.complete(server.projectLogs(server.projectId(Fixture.PROJECT)).size());
-        }
-      });
+            @Override
+            public void onComplete(Optional<Throwable> error) {
+              f.exporter.flush().block(Fixture.T);
+              rowsAtComplete.complete(server.projectLogs(server.projectId(Fixture.PROJECT)).size());
+            }
+          });
       stream.onCompleteFuture().get(10, TimeUnit.SECONDS);
       root.end();
 
@@ -190,14 +217,16 @@ class StreamingTracingTest {
       assertThat(chunks).containsExactly("echo: |", "stream |", "async|stop", "usage=7");
       ObjectNode llm = f.row("Chat Completion");
       assertThat(llm.get("span_parents")).containsExactly(f.row("async-stream").get("span_id"));
-      assertThat(llm.get("output").get(0).get("message").get("content").asText()).isEqualTo("echo: stream async");
+      assertThat(llm.get("output").get(0).get("message").get("content").asText())
+          .isEqualTo("echo: stream async");
       assertThat(llm.get("metrics").get("tokens").asInt()).isEqualTo(7);
       assertThat(llm.get("metrics").get("time_to_first_token").asDouble()).isPositive();
     }
   }
 
   @Test
-  void closingAnAsyncStreamHalfWayEndsTheSpanAsCancelled(BraintrustTestServer server) throws Exception {
+  void closingAnAsyncStreamHalfWayEndsTheSpanAsCancelled(BraintrustTestServer server)
+      throws Exception {
     try (Fixture f = new Fixture(server)) {
       server.scriptModelReply("a b c d e f g h");
       server.sseEventDelay(Duration.ofMillis(200));
@@ -206,19 +235,20 @@ class StreamingTracingTest {
 
       AsyncStreamResponse<ChatCompletionChunk> stream =
           f.traced.async().chat().completions().createStreaming(chat("letters").build());
-      stream.subscribe(new AsyncStreamResponse.Handler<ChatCompletionChunk>() {
-        @Override
-        public void onNext(ChatCompletionChunk chunk) {
-          first.complete(seen(chunk));
-        }
+      stream.subscribe(
+          new AsyncStreamResponse.Handler<ChatCompletionChunk>() {
+            @Override
+            public void onNext(ChatCompletionChunk chunk) {
+              first.complete(seen(chunk));
+            }
 
-        @Override
-        public void onComplete(Optional<Throwable> error) {
-          synchronized (completions) {
-            completions.add(error);
-          }
-        }
-      });
+            @Override
+            public void onComplete(Optional<Throwable> error) {
+              synchronized (completions) {
+                completions.add(error);
+              }
+            }
+          });
       assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("a |");
       stream.close();
       stream.onCompleteFuture().get(10, TimeUnit.SECONDS);

@@ -20,9 +20,9 @@ import org.jspecify.annotations.Nullable;
  * run, so several SDKs in one JVM don't see each other's.
  *
  * <p>Autoconfigure calls the propagator customizer first, then creates exporters (the exporter
- * customizer records ours), then builds span processors: the batching processor that holds only
- * our exporter is replaced by our span processor, and otherwise our processor is added once
- * next to the first one, so other exporters keep their own pipeline.
+ * customizer records ours), then builds span processors: the batching processor that holds only our
+ * exporter is replaced by our span processor, and otherwise our processor is added once next to the
+ * first one, so other exporters keep their own pipeline.
  */
 public final class AutoConfigState {
   // Read later by application threads through the propagator.
@@ -62,12 +62,14 @@ public final class AutoConfigState {
   }
 
   /**
-   * Wraps the W3C baggage propagator so outgoing calls carry {@code braintrust.parent}, when
-   * {@code otel.traces.exporter} names braintrust and {@code propagate.parent} is not off; every
-   * other propagator passes unchanged.
+   * Wraps the W3C baggage propagator so outgoing calls carry {@code braintrust.parent}, when {@code
+   * otel.traces.exporter} names braintrust and {@code propagate.parent} is not off; every other
+   * propagator passes unchanged.
    */
   public TextMapPropagator onPropagator(TextMapPropagator p, ConfigProperties config) {
-    if (!(p instanceof W3CBaggagePropagator) || !namesBraintrust(config) || !Settings.propagateParent(config)) {
+    if (!(p instanceof W3CBaggagePropagator)
+        || !namesBraintrust(config)
+        || !Settings.propagateParent(config)) {
       return p;
     }
     return new Lazy(p);

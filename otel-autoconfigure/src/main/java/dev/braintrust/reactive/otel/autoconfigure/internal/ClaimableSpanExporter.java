@@ -12,10 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What {@code otel.traces.exporter=braintrust} creates. Autoconfigure wraps every exporter in its
  * own batching processor; when our customizer sees this exporter it {@linkplain #claim() claims}
- * the buffer for a {@link BraintrustSpanProcessor}, and this exporter does nothing from then on,
- * so spans pass through one queue. Unclaimed (a setup that applies no customizers, such as
- * declarative configuration) it works as a plain {@link BraintrustSpanExporter}, so spans still
- * arrive.
+ * the buffer for a {@link BraintrustSpanProcessor}, and this exporter does nothing from then on, so
+ * spans pass through one queue. Unclaimed (a setup that applies no customizers, such as declarative
+ * configuration) it works as a plain {@link BraintrustSpanExporter}, so spans still arrive.
  */
 public final class ClaimableSpanExporter implements SpanExporter {
   private final Settings settings;

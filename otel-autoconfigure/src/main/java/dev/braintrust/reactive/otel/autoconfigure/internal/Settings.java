@@ -18,12 +18,12 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The exporter's settings, read from autoconfigure properties. Each option {@code x.y} is read
- * from {@code otel.exporter.braintrust.x.y} or else {@code braintrust.x.y}, which is where
- * autoconfigure puts the variable {@code BRAINTRUST_X_Y}; so the Braintrust SDKs' usual
- * {@code BRAINTRUST_API_KEY}, {@code BRAINTRUST_API_URL}, {@code BRAINTRUST_PROJECT} and
- * {@code BRAINTRUST_PARENT} work unchanged. A bad value fails the SDK's configuration with an
- * exception naming the property, as OTel's own options do.
+ * The exporter's settings, read from autoconfigure properties. Each option {@code x.y} is read from
+ * {@code otel.exporter.braintrust.x.y} or else {@code braintrust.x.y}, which is where autoconfigure
+ * puts the variable {@code BRAINTRUST_X_Y}; so the Braintrust SDKs' usual {@code
+ * BRAINTRUST_API_KEY}, {@code BRAINTRUST_API_URL}, {@code BRAINTRUST_PROJECT} and {@code
+ * BRAINTRUST_PARENT} work unchanged. A bad value fails the SDK's configuration with an exception
+ * naming the property, as OTel's own options do.
  */
 public final class Settings {
   static final String PREFIX = "otel.exporter.braintrust.";
@@ -46,8 +46,11 @@ public final class Settings {
     this.config = config;
     String key = string("api.key");
     if (key == null || key.isBlank()) {
-      throw new ConfigurationException("otel.traces.exporter includes braintrust but no API key is set: set "
-          + "BRAINTRUST_API_KEY (or " + PREFIX + "api.key)");
+      throw new ConfigurationException(
+          "otel.traces.exporter includes braintrust but no API key is set: set "
+              + "BRAINTRUST_API_KEY (or "
+              + PREFIX
+              + "api.key)");
     }
     this.apiKey = key;
     String url = string("api.url");
@@ -91,7 +94,9 @@ public final class Settings {
     return new Settings(config);
   }
 
-  /** Where traces go when nothing else says: the parent, else the project, else the service's name. */
+  /**
+   * Where traces go when nothing else says: the parent, else the project, else the service's name.
+   */
   public Destination destination() {
     return destination;
   }
@@ -107,7 +112,9 @@ public final class Settings {
     }
     String service = config.getString("otel.service.name");
     String name = service == null || service.isBlank() ? DEFAULT_PROJECT : service;
-    LOG.warn("Neither BRAINTRUST_PARENT nor BRAINTRUST_PROJECT is set; sending traces to project '{}'", name);
+    LOG.warn(
+        "Neither BRAINTRUST_PARENT nor BRAINTRUST_PROJECT is set; sending traces to project '{}'",
+        name);
     return Destination.projectLogsByName(name);
   }
 
@@ -138,21 +145,30 @@ public final class Settings {
       return b.build();
     } catch (RuntimeException e) {
       // No buffer owns the client yet, so nothing else would release its connections.
-      client.shutdown().subscribe(null, ignored -> { });
+      client.shutdown().subscribe(null, ignored -> {});
       throw e;
     }
   }
 
   /** The span processor over {@code buffer}, the normal path: one queue. */
   public BraintrustSpanProcessor newProcessor(BraintrustExporter buffer) {
-    return BraintrustSpanProcessor.builder(buffer).destination(destination).filter(filter)
-        .sampleRatio(sampleRatio).parentFromBaggage(parentFromBaggage).shutdownTimeout(shutdownTimeout).build();
+    return BraintrustSpanProcessor.builder(buffer)
+        .destination(destination)
+        .filter(filter)
+        .sampleRatio(sampleRatio)
+        .parentFromBaggage(parentFromBaggage)
+        .shutdownTimeout(shutdownTimeout)
+        .build();
   }
 
   /** The span exporter over {@code buffer}, for when the SDK batches ahead of it. */
   public BraintrustSpanExporter newExporter(BraintrustExporter buffer) {
-    return BraintrustSpanExporter.builder(buffer).destination(destination).filter(filter)
-        .sampleRatio(sampleRatio).shutdownTimeout(shutdownTimeout).build();
+    return BraintrustSpanExporter.builder(buffer)
+        .destination(destination)
+        .filter(filter)
+        .sampleRatio(sampleRatio)
+        .shutdownTimeout(shutdownTimeout)
+        .build();
   }
 
   private OverflowPolicy overflowPolicy(String policy) {
@@ -172,8 +188,17 @@ public final class Settings {
   @Override
   public String toString() {
     // Never the key: this may be logged.
-    return "braintrust exporter to " + apiUrl + " (" + destination + ", filter " + filterName + ", sample ratio "
-        + sampleRatio + (parentFromBaggage ? "" : ", baggage parent ignored") + (propagateParent ? "" : ", parent not propagated") + ")";
+    return "braintrust exporter to "
+        + apiUrl
+        + " ("
+        + destination
+        + ", filter "
+        + filterName
+        + ", sample ratio "
+        + sampleRatio
+        + (parentFromBaggage ? "" : ", baggage parent ignored")
+        + (propagateParent ? "" : ", parent not propagated")
+        + ")";
   }
 
   private @Nullable String string(String option) {
@@ -183,22 +208,31 @@ public final class Settings {
 
   /** The property a value came from, for messages. */
   private String source(String option) {
-    return config.getString(PREFIX + option) != null ? PREFIX + option
-        : SHORT_PREFIX + option + " (BRAINTRUST_" + option.replace('.', '_').toUpperCase(Locale.ROOT) + ")";
+    return config.getString(PREFIX + option) != null
+        ? PREFIX + option
+        : SHORT_PREFIX
+            + option
+            + " (BRAINTRUST_"
+            + option.replace('.', '_').toUpperCase(Locale.ROOT)
+            + ")";
   }
 
   private <T> @Nullable T typed(String option, Function<String, @Nullable T> getter) {
-    String name = config.getString(PREFIX + option) != null ? PREFIX + option : SHORT_PREFIX + option;
+    String name =
+        config.getString(PREFIX + option) != null ? PREFIX + option : SHORT_PREFIX + option;
     return getter.apply(name);
   }
 
   private <T> void option(String option, Function<String, @Nullable T> getter, Consumer<T> setter) {
     T value = typed(option, getter);
     if (value != null) {
-      apply(option, value, v -> {
-        setter.accept(v);
-        return v;
-      });
+      apply(
+          option,
+          value,
+          v -> {
+            setter.accept(v);
+            return v;
+          });
     }
   }
 
@@ -207,11 +241,13 @@ public final class Settings {
     try {
       return setter.apply(value);
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("Invalid value for " + source(option) + ": " + e.getMessage(), e);
+      throw new ConfigurationException(
+          "Invalid value for " + source(option) + ": " + e.getMessage(), e);
     }
   }
 
   private ConfigurationException bad(String option, String value, String expected) {
-    return new ConfigurationException("Invalid value for " + source(option) + ": '" + value + "'; expected " + expected);
+    return new ConfigurationException(
+        "Invalid value for " + source(option) + ": '" + value + "'; expected " + expected);
   }
 }

@@ -12,10 +12,10 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Rebuilds the reply message from stream events, in the same JSON shape as a whole reply, and
- * can show it at any point: a stream closed half way still records what had arrived. (The SDK's
- * {@code MessageAccumulator} only yields a message after {@code message_stop}.) Not thread-safe;
- * {@link StreamRecorder} guards it.
+ * Rebuilds the reply message from stream events, in the same JSON shape as a whole reply, and can
+ * show it at any point: a stream closed half way still records what had arrived. (The SDK's {@code
+ * MessageAccumulator} only yields a message after {@code message_stop}.) Not thread-safe; {@link
+ * StreamRecorder} guards it.
  */
 final class MessageAssembler {
   private @Nullable ObjectNode message;
@@ -96,7 +96,8 @@ final class MessageAssembler {
 
   private ObjectNode message() {
     if (message == null) {
-      message = MessageRows.MAPPER.createObjectNode().put("type", "message").put("role", "assistant");
+      message =
+          MessageRows.MAPPER.createObjectNode().put("type", "message").put("role", "assistant");
     }
     return message;
   }
@@ -110,16 +111,17 @@ final class MessageAssembler {
   ObjectNode snapshot() {
     ObjectNode out = message().deepCopy();
     ArrayNode content = out.putArray("content");
-    blocks.forEach((index, block) -> {
-      ObjectNode b = block.deepCopy();
-      joinInto(b, "text", texts.get(index));
-      joinInto(b, "thinking", thinking.get(index));
-      StringBuilder args = json.get(index);
-      if (args != null && args.length() > 0) {
-        b.set("input", parse(args.toString()));
-      }
-      content.add(b);
-    });
+    blocks.forEach(
+        (index, block) -> {
+          ObjectNode b = block.deepCopy();
+          joinInto(b, "text", texts.get(index));
+          joinInto(b, "thinking", thinking.get(index));
+          StringBuilder args = json.get(index);
+          if (args != null && args.length() > 0) {
+            b.set("input", parse(args.toString()));
+          }
+          content.add(b);
+        });
     return out;
   }
 

@@ -61,9 +61,9 @@ final class MessageCalls {
   }
 
   /**
-   * The returned future completes as the SDK's does, with the same value or exception, right
-   * after the span has ended (so whoever waits on it and then flushes finds the span); cancelling
-   * it cancels the SDK's future.
+   * The returned future completes as the SDK's does, with the same value or exception, right after
+   * the span has ended (so whoever waits on it and then flushes finds the span); cancelling it
+   * cancels the SDK's future.
    */
   CompletableFuture<Message> createAsync(
       MessageServiceAsync target, MessageCreateParams params, RequestOptions options) {
@@ -77,27 +77,30 @@ final class MessageCalls {
       throw e;
     }
     CompletableFuture<Message> result = new CompletableFuture<>();
-    call.whenComplete((message, error) -> {
-      if (error == null) {
-        recordResponse(span, message);
-      } else if (unwrap(error) instanceof CancellationException) {
-        span.metadata("cancelled", true);
-      } else {
-        span.error(unwrap(error));
-      }
-      span.end();
-      // The exception exactly as stored, so handle/exceptionally see what the SDK's future gives.
-      if (error == null) {
-        result.complete(message);
-      } else {
-        result.completeExceptionally(error);
-      }
-    });
-    result.whenComplete((message, error) -> {
-      if (result.isCancelled()) {
-        call.cancel(false);
-      }
-    });
+    call.whenComplete(
+        (message, error) -> {
+          if (error == null) {
+            recordResponse(span, message);
+          } else if (unwrap(error) instanceof CancellationException) {
+            span.metadata("cancelled", true);
+          } else {
+            span.error(unwrap(error));
+          }
+          span.end();
+          // The exception exactly as stored, so handle/exceptionally see what the SDK's future
+          // gives.
+          if (error == null) {
+            result.complete(message);
+          } else {
+            result.completeExceptionally(error);
+          }
+        });
+    result.whenComplete(
+        (message, error) -> {
+          if (result.isCancelled()) {
+            call.cancel(false);
+          }
+        });
     return result;
   }
 
@@ -135,6 +138,8 @@ final class MessageCalls {
   }
 
   private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 }

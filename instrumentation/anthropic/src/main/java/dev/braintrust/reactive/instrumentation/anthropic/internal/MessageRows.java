@@ -21,6 +21,7 @@ import java.util.Map;
 final class MessageRows {
   /** The span name of a whole-message call. */
   static final String CREATE = "anthropic.messages.create";
+
   /** The span name of a streamed call. */
   static final String STREAM = "anthropic.messages.stream";
 
@@ -64,8 +65,8 @@ final class MessageRows {
 
   /**
    * Token metrics from Anthropic's {@code usage}. Anthropic counts cached prompt tokens apart from
-   * {@code input_tokens}, so {@code prompt_tokens} adds them back (as Braintrust's own wrappers
-   * do) and {@code prompt_cached_tokens} / {@code prompt_cache_creation_tokens} break them out.
+   * {@code input_tokens}, so {@code prompt_tokens} adds them back (as Braintrust's own wrappers do)
+   * and {@code prompt_cached_tokens} / {@code prompt_cache_creation_tokens} break them out.
    */
   static Map<String, Number> usage(JsonNode usage) {
     Map<String, Number> metrics = new LinkedHashMap<>();

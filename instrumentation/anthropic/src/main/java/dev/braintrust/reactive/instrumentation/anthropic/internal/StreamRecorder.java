@@ -7,11 +7,11 @@ import dev.braintrust.reactive.core.internal.LibraryLog;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The span of one streamed call: sees each event before the caller does, and ends the span once,
- * on {@code message_stop}, the end of the stream, an error, or a close, whichever comes first.
- * Events arrive on one thread while a close may come from another, so the methods synchronize;
- * the lock is held for the few microseconds an event takes to fold in and is never waited on
- * otherwise. Failures of the tracing itself are logged, never thrown into the stream.
+ * The span of one streamed call: sees each event before the caller does, and ends the span once, on
+ * {@code message_stop}, the end of the stream, an error, or a close, whichever comes first. Events
+ * arrive on one thread while a close may come from another, so the methods synchronize; the lock is
+ * held for the few microseconds an event takes to fold in and is never waited on otherwise.
+ * Failures of the tracing itself are logged, never thrown into the stream.
  */
 final class StreamRecorder {
   private static final LibraryLog LOG = LibraryLog.get(StreamRecorder.class);
@@ -22,7 +22,9 @@ final class StreamRecorder {
   private double timeToFirstToken = -1;
   private boolean done;
 
-  /** Records into {@code span}, a call started at {@code startNanos} ({@link System#nanoTime()}). */
+  /**
+   * Records into {@code span}, a call started at {@code startNanos} ({@link System#nanoTime()}).
+   */
   StreamRecorder(Span span, long startNanos) {
     this.span = span;
     this.startNanos = startNanos;
@@ -70,7 +72,8 @@ final class StreamRecorder {
     }
     done = true;
     try {
-      Log.Builder log = assembler.isEmpty() ? Log.builder() : MessageRows.output(assembler.snapshot());
+      Log.Builder log =
+          assembler.isEmpty() ? Log.builder() : MessageRows.output(assembler.snapshot());
       if (timeToFirstToken >= 0) {
         log.metric("time_to_first_token", timeToFirstToken);
       }

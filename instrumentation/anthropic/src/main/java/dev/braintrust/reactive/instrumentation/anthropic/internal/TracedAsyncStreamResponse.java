@@ -9,18 +9,19 @@ import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An asynchronous stream whose handler sees the SDK's events unchanged and in order, each shown
- * to the {@link StreamRecorder} first. The span ends when the stream completes or fails (before
- * the handler hears of it), when it is closed, or, if nobody subscribed, when the SDK's
- * completion future says the call failed or was closed. {@link #onCompleteFuture()} completes
- * as the SDK's does, once the span has ended.
+ * An asynchronous stream whose handler sees the SDK's events unchanged and in order, each shown to
+ * the {@link StreamRecorder} first. The span ends when the stream completes or fails (before the
+ * handler hears of it), when it is closed, or, if nobody subscribed, when the SDK's completion
+ * future says the call failed or was closed. {@link #onCompleteFuture()} completes as the SDK's
+ * does, once the span has ended.
  */
 final class TracedAsyncStreamResponse implements AsyncStreamResponse<RawMessageStreamEvent> {
   private final AsyncStreamResponse<RawMessageStreamEvent> delegate;
   private final StreamRecorder recorder;
   private final CompletableFuture<Void> completion = new CompletableFuture<>();
 
-  TracedAsyncStreamResponse(AsyncStreamResponse<RawMessageStreamEvent> delegate, StreamRecorder recorder) {
+  TracedAsyncStreamResponse(
+      AsyncStreamResponse<RawMessageStreamEvent> delegate, StreamRecorder recorder) {
     this.delegate = delegate;
     this.recorder = recorder;
     CompletableFuture<Void> sdk = delegate.onCompleteFuture();
@@ -28,20 +29,22 @@ final class TracedAsyncStreamResponse implements AsyncStreamResponse<RawMessageS
     // subscriber the handler below has already ended the span. The caller's future completes
     // after the span ends, so waiting on it and then flushing finds the span, and it completes
     // with the SDK's outcome exactly as stored.
-    sdk.whenComplete((ignored, error) -> {
-      if (error != null) {
-        recorder.fail(unwrap(error));
-        completion.completeExceptionally(error);
-      } else {
-        recorder.cancel();
-        completion.complete(null);
-      }
-    });
-    completion.whenComplete((ignored, error) -> {
-      if (completion.isCancelled()) {
-        sdk.cancel(false);
-      }
-    });
+    sdk.whenComplete(
+        (ignored, error) -> {
+          if (error != null) {
+            recorder.fail(unwrap(error));
+            completion.completeExceptionally(error);
+          } else {
+            recorder.cancel();
+            completion.complete(null);
+          }
+        });
+    completion.whenComplete(
+        (ignored, error) -> {
+          if (completion.isCancelled()) {
+            sdk.cancel(false);
+          }
+        });
   }
 
   @Override
@@ -75,7 +78,9 @@ final class TracedAsyncStreamResponse implements AsyncStreamResponse<RawMessageS
   }
 
   private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   /** The caller's handler, with the recorder told first. */

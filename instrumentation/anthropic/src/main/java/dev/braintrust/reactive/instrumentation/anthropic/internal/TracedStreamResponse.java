@@ -9,9 +9,9 @@ import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A blocking stream that hands the caller the SDK's events unchanged and in order, showing each
- * to the {@link StreamRecorder} first. The span ends when the stream runs out or fails (the
- * failure is recorded and rethrown as is), or when the stream or this response is closed.
+ * A blocking stream that hands the caller the SDK's events unchanged and in order, showing each to
+ * the {@link StreamRecorder} first. The span ends when the stream runs out or fails (the failure is
+ * recorded and rethrown as is), or when the stream or this response is closed.
  */
 final class TracedStreamResponse implements StreamResponse<RawMessageStreamEvent> {
   private final StreamResponse<RawMessageStreamEvent> delegate;
@@ -26,10 +26,11 @@ final class TracedStreamResponse implements StreamResponse<RawMessageStreamEvent
   public Stream<RawMessageStreamEvent> stream() {
     Stream<RawMessageStreamEvent> source = delegate.stream();
     return StreamSupport.stream(new Watching(source.spliterator(), recorder), false)
-        .onClose(() -> {
-          recorder.cancel();
-          source.close();
-        });
+        .onClose(
+            () -> {
+              recorder.cancel();
+              source.close();
+            });
   }
 
   @Override
@@ -59,15 +60,17 @@ final class TracedStreamResponse implements StreamResponse<RawMessageStreamEvent
     public boolean tryAdvance(Consumer<? super RawMessageStreamEvent> action) {
       boolean more;
       try {
-        more = source.tryAdvance(event -> {
-          recorder.onEvent(event);
-          try {
-            action.accept(event);
-          } catch (RuntimeException | Error e) {
-            actionFailure = e;
-            throw e;
-          }
-        });
+        more =
+            source.tryAdvance(
+                event -> {
+                  recorder.onEvent(event);
+                  try {
+                    action.accept(event);
+                  } catch (RuntimeException | Error e) {
+                    actionFailure = e;
+                    throw e;
+                  }
+                });
       } catch (RuntimeException | Error e) {
         if (e != actionFailure) {
           recorder.fail(e);

@@ -17,24 +17,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A dynamic proxy over one of the SDK's client or Messages service interfaces. Proxies, rather
- * than classes implementing those interfaces, keep working when a newer SDK adds methods: whatever
- * this code does not know is passed through.
+ * A dynamic proxy over one of the SDK's client or Messages service interfaces. Proxies, rather than
+ * classes implementing those interfaces, keep working when a newer SDK adds methods: whatever this
+ * code does not know is passed through.
  *
  * <ul>
  *   <li>{@code create} and {@code createStreaming} with {@code (MessageCreateParams,
  *       RequestOptions)} are traced; they are the interfaces' only abstract forms of those calls.
  *   <li>Default methods (the other overloads, structured outputs) run on the proxy, so they reach
  *       the traced forms exactly once.
- *   <li>Methods returning a client or Messages service ({@code messages()}, {@code async()},
- *       {@code sync()}, {@code withOptions(...)}) return it proxied too.
+ *   <li>Methods returning a client or Messages service ({@code messages()}, {@code async()}, {@code
+ *       sync()}, {@code withOptions(...)}) return it proxied too.
  *   <li>Everything else, {@code beta()}, {@code models()}, {@code withRawResponse()}, {@code
  *       close()} and the rest, goes straight to the SDK.
  * </ul>
  */
 public final class TracingProxy implements InvocationHandler {
-  private static final Set<Class<?>> WRAPPED = Set.of(
-      AnthropicClient.class, AnthropicClientAsync.class, MessageService.class, MessageServiceAsync.class);
+  private static final Set<Class<?>> WRAPPED =
+      Set.of(
+          AnthropicClient.class,
+          AnthropicClientAsync.class,
+          MessageService.class,
+          MessageServiceAsync.class);
 
   private final Object target;
   private final MessageCalls calls;
@@ -55,8 +59,9 @@ public final class TracingProxy implements InvocationHandler {
   }
 
   private static <T> T wrap(Class<T> iface, T target, MessageCalls calls) {
-    Object proxy = Proxy.newProxyInstance(
-        iface.getClassLoader(), new Class<?>[] {iface}, new TracingProxy(target, calls));
+    Object proxy =
+        Proxy.newProxyInstance(
+            iface.getClassLoader(), new Class<?>[] {iface}, new TracingProxy(target, calls));
     return iface.cast(proxy);
   }
 
@@ -70,15 +75,18 @@ public final class TracingProxy implements InvocationHandler {
   }
 
   @Override
-  public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
+  public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args)
+      throws Throwable {
     if (method.getDeclaringClass() == Object.class) {
       return objectMethod(proxy, method, args);
     }
     if (method.isDefault()) {
       return InvocationHandler.invokeDefault(proxy, method, args);
     }
-    if (args != null && args.length == 2
-        && args[0] instanceof MessageCreateParams params && args[1] instanceof RequestOptions options) {
+    if (args != null
+        && args.length == 2
+        && args[0] instanceof MessageCreateParams params
+        && args[1] instanceof RequestOptions options) {
       switch (method.getName()) {
         case "create" -> {
           if (target instanceof MessageService s) {

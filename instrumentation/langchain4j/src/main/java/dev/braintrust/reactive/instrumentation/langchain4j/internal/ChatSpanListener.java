@@ -1,8 +1,8 @@
 package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 
-import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
@@ -12,20 +12,22 @@ import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 /**
  * Makes each chat call of the models it is registered on an {@code llm} span. LangChain4j calls
  * {@code onRequest} on the caller's thread, so the span's parent is the caller's current span;
- * {@code onResponse}/{@code onError} may come from another thread and find the span in the
- * call's attributes. Nothing here throws into the model.
+ * {@code onResponse}/{@code onError} may come from another thread and find the span in the call's
+ * attributes. Nothing here throws into the model.
  */
 public final class ChatSpanListener implements ChatModelListener {
   /** The span's name, as the OpenAI wrapper names chat spans. */
   public static final String SPAN_NAME = "Chat Completion";
+
   private static final LibraryLog LOG = LibraryLog.get(ChatSpanListener.class);
   // A key no other listener can collide with.
-  private static final Object SPAN = new Object() {
-    @Override
-    public String toString() {
-      return "braintrust.span";
-    }
-  };
+  private static final Object SPAN =
+      new Object() {
+        @Override
+        public String toString() {
+          return "braintrust.span";
+        }
+      };
 
   private final Tracer tracer;
 

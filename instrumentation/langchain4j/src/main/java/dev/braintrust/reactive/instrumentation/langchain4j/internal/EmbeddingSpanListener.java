@@ -1,9 +1,9 @@
 package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 
-import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
@@ -25,13 +25,15 @@ import java.util.Map;
 public final class EmbeddingSpanListener implements EmbeddingModelListener {
   /** The span's name, as the OpenAI wrapper names embeddings spans. */
   public static final String SPAN_NAME = "Embedding";
+
   private static final LibraryLog LOG = LibraryLog.get(EmbeddingSpanListener.class);
-  private static final Object SPAN = new Object() {
-    @Override
-    public String toString() {
-      return "braintrust.span";
-    }
-  };
+  private static final Object SPAN =
+      new Object() {
+        @Override
+        public String toString() {
+          return "braintrust.span";
+        }
+      };
 
   private final Tracer tracer;
 

@@ -1,5 +1,7 @@
 package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 
+import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
@@ -17,8 +19,6 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
-import dev.braintrust.reactive.core.Log;
-import dev.braintrust.reactive.core.internal.LibraryLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,12 +61,16 @@ final class Rows {
       b.metadata("tool_choice", p.toolChoice().name().toLowerCase(Locale.ROOT));
     }
     if (p.responseFormat() != null && p.responseFormat().type() != null) {
-      b.metadata("response_format", Map.of("type", p.responseFormat().type().name().toLowerCase(Locale.ROOT)));
+      b.metadata(
+          "response_format",
+          Map.of("type", p.responseFormat().type().name().toLowerCase(Locale.ROOT)));
     }
     return b;
   }
 
-  /** The provider as the OpenAI wrapper names it ({@code openai}), else its enum name in lower case. */
+  /**
+   * The provider as the OpenAI wrapper names it ({@code openai}), else its enum name in lower case.
+   */
   static @Nullable String provider(@Nullable ModelProvider provider) {
     if (provider == null) {
       return null;
@@ -184,7 +188,11 @@ final class Rows {
   static Log.Builder response(ChatResponse response) {
     Map<String, Object> choice = new LinkedHashMap<>();
     choice.put("index", 0);
-    choice.put("message", response.aiMessage() == null ? Map.of("role", "assistant") : assistant(response.aiMessage()));
+    choice.put(
+        "message",
+        response.aiMessage() == null
+            ? Map.of("role", "assistant")
+            : assistant(response.aiMessage()));
     choice.put("finish_reason", finishReason(response.finishReason()));
     Log.Builder b = Log.builder().output(List.of(choice));
     usage(b, response.tokenUsage(), true);
@@ -225,7 +233,10 @@ final class Rows {
     }
   }
 
-  /** {@code prompt_tokens}, {@code completion_tokens} (chat only), {@code tokens}, and provider details. */
+  /**
+   * {@code prompt_tokens}, {@code completion_tokens} (chat only), {@code tokens}, and provider
+   * details.
+   */
   static void usage(Log.Builder b, @Nullable TokenUsage u, boolean completion) {
     if (u == null) {
       return;

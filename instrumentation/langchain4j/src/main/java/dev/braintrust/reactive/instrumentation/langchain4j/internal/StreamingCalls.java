@@ -1,8 +1,8 @@
 package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 
-import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
@@ -17,9 +17,9 @@ import java.util.Set;
 
 /**
  * A streaming model whose calls are {@code llm} spans that, unlike a listener's, see the stream:
- * the first partial response gives {@code time_to_first_token}, and cancelling through the
- * handle LangChain4j passes to the handler ends the span (a listener is never told). Everything
- * else is the wrapped model's: its listeners still fire, its handler callbacks arrive unchanged.
+ * the first partial response gives {@code time_to_first_token}, and cancelling through the handle
+ * LangChain4j passes to the handler ends the span (a listener is never told). Everything else is
+ * the wrapped model's: its listeners still fire, its handler callbacks arrive unchanged.
  */
 public final class StreamingCalls implements StreamingChatModel {
   private static final LibraryLog LOG = LibraryLog.get(StreamingCalls.class);
@@ -50,14 +50,16 @@ public final class StreamingCalls implements StreamingChatModel {
   }
 
   @Override
-  public void chat(ChatRequest request, ChatRequestOptions options, StreamingChatResponseHandler handler) {
+  public void chat(
+      ChatRequest request, ChatRequestOptions options, StreamingChatResponseHandler handler) {
     CallSpan span = new CallSpan(tracer.startSpan(ChatSpanListener.SPAN_NAME, SpanType.LLM));
     try {
       // The parameters the model will send: its defaults overridden by the request's.
-      ChatRequest effective = ChatRequest.builder()
-          .messages(request.messages())
-          .parameters(delegate.defaultRequestParameters().overrideWith(request.parameters()))
-          .build();
+      ChatRequest effective =
+          ChatRequest.builder()
+              .messages(request.messages())
+              .parameters(delegate.defaultRequestParameters().overrideWith(request.parameters()))
+              .build();
       span.log(Rows.request(effective, delegate.provider()));
     } catch (RuntimeException e) {
       LOG.warn("could not record a streaming chat request: {}", e.toString());

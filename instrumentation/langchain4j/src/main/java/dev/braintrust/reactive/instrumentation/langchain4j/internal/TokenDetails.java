@@ -13,12 +13,13 @@ import org.jspecify.annotations.Nullable;
  * because this module depends on LangChain4j's core only, not on every provider module.
  */
 final class TokenDetails {
-  private static final ClassValue<ConcurrentHashMap<String, Optional<Method>>> METHODS = new ClassValue<>() {
-    @Override
-    protected ConcurrentHashMap<String, Optional<Method>> computeValue(Class<?> type) {
-      return new ConcurrentHashMap<>();
-    }
-  };
+  private static final ClassValue<ConcurrentHashMap<String, Optional<Method>>> METHODS =
+      new ClassValue<>() {
+        @Override
+        protected ConcurrentHashMap<String, Optional<Method>> computeValue(Class<?> type) {
+          return new ConcurrentHashMap<>();
+        }
+      };
 
   private TokenDetails() {}
 
@@ -27,7 +28,8 @@ final class TokenDetails {
       return;
     }
     metric(b, "prompt_cached_tokens", call(call(u, "inputTokensDetails"), "cachedTokens"));
-    metric(b, "completion_reasoning_tokens", call(call(u, "outputTokensDetails"), "reasoningTokens"));
+    metric(
+        b, "completion_reasoning_tokens", call(call(u, "outputTokensDetails"), "reasoningTokens"));
   }
 
   private static void metric(Log.Builder b, String name, @Nullable Object value) {
@@ -40,13 +42,18 @@ final class TokenDetails {
     if (target == null) {
       return null;
     }
-    Optional<Method> m = METHODS.get(target.getClass()).computeIfAbsent(name, n -> {
-      try {
-        return Optional.of(target.getClass().getMethod(n));
-      } catch (NoSuchMethodException e) {
-        return Optional.empty();
-      }
-    });
+    Optional<Method> m =
+        METHODS
+            .get(target.getClass())
+            .computeIfAbsent(
+                name,
+                n -> {
+                  try {
+                    return Optional.of(target.getClass().getMethod(n));
+                  } catch (NoSuchMethodException e) {
+                    return Optional.empty();
+                  }
+                });
     if (m.isEmpty()) {
       return null;
     }

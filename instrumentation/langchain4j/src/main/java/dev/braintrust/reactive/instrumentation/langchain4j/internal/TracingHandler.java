@@ -1,7 +1,7 @@
 package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 
-import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialResponse;
@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Passes every callback to the caller's handler unchanged, after noting the first token, the text
- * so far, and the end of the call. The streaming handle the caller gets cancels the call as
- * before and also ends the span as cancelled.
+ * so far, and the end of the call. The streaming handle the caller gets cancels the call as before
+ * and also ends the span as cancelled.
  */
 final class TracingHandler implements StreamingChatResponseHandler {
   private final StreamingChatResponseHandler handler;
@@ -75,7 +75,8 @@ final class TracingHandler implements StreamingChatResponseHandler {
   @Override
   public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
     arrived(partialResponse.text());
-    handler.onPartialResponse(partialResponse, new PartialResponseContext(traced(context.streamingHandle())));
+    handler.onPartialResponse(
+        partialResponse, new PartialResponseContext(traced(context.streamingHandle())));
   }
 
   @Override
@@ -87,7 +88,8 @@ final class TracingHandler implements StreamingChatResponseHandler {
   @Override
   public void onPartialThinking(PartialThinking partialThinking, PartialThinkingContext context) {
     arrived(null);
-    handler.onPartialThinking(partialThinking, new PartialThinkingContext(traced(context.streamingHandle())));
+    handler.onPartialThinking(
+        partialThinking, new PartialThinkingContext(traced(context.streamingHandle())));
   }
 
   @Override
@@ -99,7 +101,8 @@ final class TracingHandler implements StreamingChatResponseHandler {
   @Override
   public void onPartialToolCall(PartialToolCall partialToolCall, PartialToolCallContext context) {
     arrived(null);
-    handler.onPartialToolCall(partialToolCall, new PartialToolCallContext(traced(context.streamingHandle())));
+    handler.onPartialToolCall(
+        partialToolCall, new PartialToolCallContext(traced(context.streamingHandle())));
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
-import dev.braintrust.reactive.core.internal.CallSpan;
 import com.openai.core.RequestOptions;
 import com.openai.core.http.AsyncStreamResponse;
 import com.openai.core.http.StreamResponse;
@@ -12,13 +11,14 @@ import com.openai.services.blocking.chat.ChatCompletionService;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Chat completions as {@code llm} spans: the request's messages are the input, its other fields
- * (model, temperature, tools, ...) the metadata, the choices the output, the usage the metrics.
- * The client's own call runs unchanged; its result or exception is returned or rethrown as is.
+ * (model, temperature, tools, ...) the metadata, the choices the output, the usage the metrics. The
+ * client's own call runs unchanged; its result or exception is returned or rethrown as is.
  */
 final class ChatCalls {
   static final String SPAN_NAME = "Chat Completion";
@@ -26,8 +26,11 @@ final class ChatCalls {
 
   private ChatCalls() {}
 
-  static ChatCompletion create(Tracer tracer, ChatCompletionService service,
-      ChatCompletionCreateParams params, RequestOptions options) {
+  static ChatCompletion create(
+      Tracer tracer,
+      ChatCompletionService service,
+      ChatCompletionCreateParams params,
+      RequestOptions options) {
     CallSpan span = start(tracer, params);
     ChatCompletion completion;
     try {
@@ -40,8 +43,11 @@ final class ChatCalls {
     return completion;
   }
 
-  static CompletableFuture<ChatCompletion> createAsync(Tracer tracer, ChatCompletionServiceAsync service,
-      ChatCompletionCreateParams params, RequestOptions options) {
+  static CompletableFuture<ChatCompletion> createAsync(
+      Tracer tracer,
+      ChatCompletionServiceAsync service,
+      ChatCompletionCreateParams params,
+      RequestOptions options) {
     CallSpan span = start(tracer, params);
     CompletableFuture<ChatCompletion> future;
     try {
@@ -53,8 +59,11 @@ final class ChatCalls {
     return Futures.traced(future, span, ChatCalls::completed);
   }
 
-  static StreamResponse<ChatCompletionChunk> createStreaming(Tracer tracer, ChatCompletionService service,
-      ChatCompletionCreateParams params, RequestOptions options) {
+  static StreamResponse<ChatCompletionChunk> createStreaming(
+      Tracer tracer,
+      ChatCompletionService service,
+      ChatCompletionCreateParams params,
+      RequestOptions options) {
     CallSpan span = start(tracer, params);
     StreamResponse<ChatCompletionChunk> stream;
     try {
@@ -66,8 +75,11 @@ final class ChatCalls {
     return new TracedStreamResponse(stream, new StreamRecorder(span));
   }
 
-  static AsyncStreamResponse<ChatCompletionChunk> createStreamingAsync(Tracer tracer,
-      ChatCompletionServiceAsync service, ChatCompletionCreateParams params, RequestOptions options) {
+  static AsyncStreamResponse<ChatCompletionChunk> createStreamingAsync(
+      Tracer tracer,
+      ChatCompletionServiceAsync service,
+      ChatCompletionCreateParams params,
+      RequestOptions options) {
     CallSpan span = start(tracer, params);
     AsyncStreamResponse<ChatCompletionChunk> stream;
     try {

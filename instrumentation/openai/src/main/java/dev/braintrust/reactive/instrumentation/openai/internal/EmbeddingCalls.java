@@ -1,6 +1,5 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
-import dev.braintrust.reactive.core.internal.CallSpan;
 import com.openai.core.RequestOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
@@ -9,6 +8,7 @@ import com.openai.services.blocking.EmbeddingService;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Embeddings calls as {@code llm} spans: the input texts are the input, model and options the
- * metadata, the number and size of the vectors the output (not the vectors: they are large and
- * say nothing to a reader), the usage the metrics.
+ * metadata, the number and size of the vectors the output (not the vectors: they are large and say
+ * nothing to a reader), the usage the metrics.
  */
 final class EmbeddingCalls {
   static final String SPAN_NAME = "Embedding";
@@ -25,8 +25,11 @@ final class EmbeddingCalls {
 
   private EmbeddingCalls() {}
 
-  static CreateEmbeddingResponse create(Tracer tracer, EmbeddingService service,
-      EmbeddingCreateParams params, RequestOptions options) {
+  static CreateEmbeddingResponse create(
+      Tracer tracer,
+      EmbeddingService service,
+      EmbeddingCreateParams params,
+      RequestOptions options) {
     CallSpan span = start(tracer, params);
     CreateEmbeddingResponse response;
     try {
@@ -39,8 +42,11 @@ final class EmbeddingCalls {
     return response;
   }
 
-  static CompletableFuture<CreateEmbeddingResponse> createAsync(Tracer tracer, EmbeddingServiceAsync service,
-      EmbeddingCreateParams params, RequestOptions options) {
+  static CompletableFuture<CreateEmbeddingResponse> createAsync(
+      Tracer tracer,
+      EmbeddingServiceAsync service,
+      EmbeddingCreateParams params,
+      RequestOptions options) {
     CallSpan span = start(tracer, params);
     CompletableFuture<CreateEmbeddingResponse> future;
     try {

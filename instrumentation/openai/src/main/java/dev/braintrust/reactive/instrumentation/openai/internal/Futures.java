@@ -10,32 +10,36 @@ final class Futures {
   private Futures() {}
 
   /**
-   * A future completing as {@code source} does (same value, same exception object), after the
-   * span has ended. Cancelling it cancels {@code source}, as cancelling the client's own future
-   * would, and ends the span as cancelled.
+   * A future completing as {@code source} does (same value, same exception object), after the span
+   * has ended. Cancelling it cancels {@code source}, as cancelling the client's own future would,
+   * and ends the span as cancelled.
    */
-  static <T> CompletableFuture<T> traced(CompletableFuture<T> source, CallSpan span,
-      BiConsumer<CallSpan, T> onValue) {
+  static <T> CompletableFuture<T> traced(
+      CompletableFuture<T> source, CallSpan span, BiConsumer<CallSpan, T> onValue) {
     CompletableFuture<T> out = new CompletableFuture<>();
-    source.whenComplete((value, error) -> {
-      if (error == null) {
-        onValue.accept(span, value);
-        out.complete(value);
-      } else {
-        span.fail(unwrap(error));
-        out.completeExceptionally(error);
-      }
-    });
-    out.whenComplete((value, error) -> {
-      if (out.isCancelled()) {
-        span.cancel();
-        source.cancel(true);
-      }
-    });
+    source.whenComplete(
+        (value, error) -> {
+          if (error == null) {
+            onValue.accept(span, value);
+            out.complete(value);
+          } else {
+            span.fail(unwrap(error));
+            out.completeExceptionally(error);
+          }
+        });
+    out.whenComplete(
+        (value, error) -> {
+          if (out.isCancelled()) {
+            span.cancel();
+            source.cancel(true);
+          }
+        });
     return out;
   }
 
   static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 }

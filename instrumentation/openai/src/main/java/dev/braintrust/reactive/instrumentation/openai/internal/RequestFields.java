@@ -19,17 +19,18 @@ import org.jspecify.annotations.Nullable;
  * Reads a request body's fields for the span without serialising it on the caller's thread: the
  * body's {@code @JsonProperty} getters (the ones the client's own JSON is written from) give each
  * set field, and a field is kept as is (a string, number or boolean) or wrapped to be written by
- * the exporter later. Reading a body this way costs well under a microsecond; writing it as a
- * JSON tree costs several and kilobytes of garbage.
+ * the exporter later. Reading a body this way costs well under a microsecond; writing it as a JSON
+ * tree costs several and kilobytes of garbage.
  */
 final class RequestFields {
   private static final Object[] NO_ARGS = {};
-  private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
-    @Override
-    protected Shape computeValue(Class<?> type) {
-      return Shape.of(type);
-    }
-  };
+  private static final ClassValue<Shape> SHAPES =
+      new ClassValue<>() {
+        @Override
+        protected Shape computeValue(Class<?> type) {
+          return Shape.of(type);
+        }
+      };
 
   private RequestFields() {}
 
@@ -108,9 +109,12 @@ final class RequestFields {
           continue;
         }
         JsonProperty p = m.getAnnotation(JsonProperty.class);
-        if (p != null && !p.value().isEmpty() && JsonField.class.isAssignableFrom(m.getReturnType())) {
+        if (p != null
+            && !p.value().isEmpty()
+            && JsonField.class.isAssignableFrom(m.getReturnType())) {
           getters.add(new Getter(p.value(), m));
-        } else if (m.isAnnotationPresent(JsonAnyGetter.class) && Map.class.isAssignableFrom(m.getReturnType())) {
+        } else if (m.isAnnotationPresent(JsonAnyGetter.class)
+            && Map.class.isAssignableFrom(m.getReturnType())) {
           additional = m;
         }
       }

@@ -13,12 +13,11 @@ import com.openai.core.ObjectMappers;
 import java.io.IOException;
 
 /**
- * A client model object written with the client's own Jackson mapper when the row is encoded:
- * off the caller's thread, by the exporter. The client's models are immutable, so writing them
- * later is safe. Its mapper must write the nested values too (its union types write their members
- * through the generator's codec), or another mapper's defaults would add properties such as
- * {@code valid}; so the encoder's generator is handed over behind a delegate whose codec is the
- * client's.
+ * A client model object written with the client's own Jackson mapper when the row is encoded: off
+ * the caller's thread, by the exporter. The client's models are immutable, so writing them later is
+ * safe. Its mapper must write the nested values too (its union types write their members through
+ * the generator's codec), or another mapper's defaults would add properties such as {@code valid};
+ * so the encoder's generator is handed over behind a delegate whose codec is the client's.
  */
 final class SdkJson implements JsonSerializable {
   // The client's mapper configures nothing that would leak into the encoder's generator.
@@ -42,7 +41,8 @@ final class SdkJson implements JsonSerializable {
   }
 
   @Override
-  public void serializeWithType(JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
+  public void serializeWithType(
+      JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
       throws IOException {
     serialize(gen, serializers);
   }

@@ -24,31 +24,49 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A dynamic proxy over one of the OpenAI client's service interfaces. Proxies rather than
- * hand-written delegates so that methods a newer client adds still pass through, and so any
- * {@code OpenAIClient} implementation can be wrapped without touching its internals.
+ * hand-written delegates so that methods a newer client adds still pass through, and so any {@code
+ * OpenAIClient} implementation can be wrapped without touching its internals.
  *
  * <p>Only the abstract {@code create}/{@code createStreaming(params, options)} methods are traced.
  * Their default overloads (no options, structured outputs) run on the proxy, so they reach the
  * traced method once, exactly as they reach the real one on the client.
  */
 public final class ServiceProxy implements InvocationHandler {
-  /** Services whose results are wrapped in turn, so {@code client.chat().completions()} is traced. */
-  private static final Set<Class<?>> WRAPPED = Set.of(
-      OpenAIClient.class, OpenAIClientAsync.class, ChatService.class, ChatServiceAsync.class,
-      ChatCompletionService.class, ChatCompletionServiceAsync.class,
-      EmbeddingService.class, EmbeddingServiceAsync.class);
+  /**
+   * Services whose results are wrapped in turn, so {@code client.chat().completions()} is traced.
+   */
+  private static final Set<Class<?>> WRAPPED =
+      Set.of(
+          OpenAIClient.class,
+          OpenAIClientAsync.class,
+          ChatService.class,
+          ChatServiceAsync.class,
+          ChatCompletionService.class,
+          ChatCompletionServiceAsync.class,
+          EmbeddingService.class,
+          EmbeddingServiceAsync.class);
+
   // Per declaring interface, so routes go away with the client's class loader.
-  private static final ClassValue<ConcurrentHashMap<Method, Route>> ROUTES = new ClassValue<>() {
-    @Override
-    protected ConcurrentHashMap<Method, Route> computeValue(Class<?> type) {
-      return new ConcurrentHashMap<>();
-    }
-  };
+  private static final ClassValue<ConcurrentHashMap<Method, Route>> ROUTES =
+      new ClassValue<>() {
+        @Override
+        protected ConcurrentHashMap<Method, Route> computeValue(Class<?> type) {
+          return new ConcurrentHashMap<>();
+        }
+      };
   private static final Object[] NO_ARGS = {};
 
   private enum Route {
-    PASS, CHILD, VIA_PROXY, OBJECT,
-    CHAT, CHAT_STREAM, CHAT_ASYNC, CHAT_STREAM_ASYNC, EMBED, EMBED_ASYNC
+    PASS,
+    CHILD,
+    VIA_PROXY,
+    OBJECT,
+    CHAT,
+    CHAT_STREAM,
+    CHAT_ASYNC,
+    CHAT_STREAM_ASYNC,
+    EMBED,
+    EMBED_ASYNC
   }
 
   private final Object target;
@@ -61,38 +79,58 @@ public final class ServiceProxy implements InvocationHandler {
     this.tracer = tracer;
   }
 
-  /** {@code target} behind a tracing proxy implementing {@code iface}; a proxy is returned as is. */
+  /**
+   * {@code target} behind a tracing proxy implementing {@code iface}; a proxy is returned as is.
+   */
   public static <T> T wrap(Class<T> iface, T target, Tracer tracer) {
-    if (Proxy.isProxyClass(target.getClass()) && Proxy.getInvocationHandler(target) instanceof ServiceProxy) {
+    if (Proxy.isProxyClass(target.getClass())
+        && Proxy.getInvocationHandler(target) instanceof ServiceProxy) {
       return target;
     }
-    Object proxy = Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface},
-        new ServiceProxy(target, tracer));
+    Object proxy =
+        Proxy.newProxyInstance(
+            iface.getClassLoader(), new Class<?>[] {iface}, new ServiceProxy(target, tracer));
     return iface.cast(proxy);
   }
 
   @Override
-  public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
+  public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args)
+      throws Throwable {
     Object[] a = args == null ? NO_ARGS : args;
     switch (ROUTES.get(method.getDeclaringClass()).computeIfAbsent(method, ServiceProxy::route)) {
       case CHAT:
-        return ChatCalls.create(tracer, (ChatCompletionService) target,
-            (ChatCompletionCreateParams) a[0], (RequestOptions) a[1]);
+        return ChatCalls.create(
+            tracer,
+            (ChatCompletionService) target,
+            (ChatCompletionCreateParams) a[0],
+            (RequestOptions) a[1]);
       case CHAT_STREAM:
-        return ChatCalls.createStreaming(tracer, (ChatCompletionService) target,
-            (ChatCompletionCreateParams) a[0], (RequestOptions) a[1]);
+        return ChatCalls.createStreaming(
+            tracer,
+            (ChatCompletionService) target,
+            (ChatCompletionCreateParams) a[0],
+            (RequestOptions) a[1]);
       case CHAT_ASYNC:
-        return ChatCalls.createAsync(tracer, (ChatCompletionServiceAsync) target,
-            (ChatCompletionCreateParams) a[0], (RequestOptions) a[1]);
+        return ChatCalls.createAsync(
+            tracer,
+            (ChatCompletionServiceAsync) target,
+            (ChatCompletionCreateParams) a[0],
+            (RequestOptions) a[1]);
       case CHAT_STREAM_ASYNC:
-        return ChatCalls.createStreamingAsync(tracer, (ChatCompletionServiceAsync) target,
-            (ChatCompletionCreateParams) a[0], (RequestOptions) a[1]);
+        return ChatCalls.createStreamingAsync(
+            tracer,
+            (ChatCompletionServiceAsync) target,
+            (ChatCompletionCreateParams) a[0],
+            (RequestOptions) a[1]);
       case EMBED:
-        return EmbeddingCalls.create(tracer, (EmbeddingService) target,
-            (EmbeddingCreateParams) a[0], (RequestOptions) a[1]);
+        return EmbeddingCalls.create(
+            tracer, (EmbeddingService) target, (EmbeddingCreateParams) a[0], (RequestOptions) a[1]);
       case EMBED_ASYNC:
-        return EmbeddingCalls.createAsync(tracer, (EmbeddingServiceAsync) target,
-            (EmbeddingCreateParams) a[0], (RequestOptions) a[1]);
+        return EmbeddingCalls.createAsync(
+            tracer,
+            (EmbeddingServiceAsync) target,
+            (EmbeddingCreateParams) a[0],
+            (RequestOptions) a[1]);
       case VIA_PROXY:
         return InvocationHandler.invokeDefault(proxy, method, a);
       case OBJECT:
@@ -110,7 +148,8 @@ public final class ServiceProxy implements InvocationHandler {
     }
     Class<?> owner = m.getDeclaringClass();
     String name = m.getName();
-    boolean chat = owner == ChatCompletionService.class || owner == ChatCompletionServiceAsync.class;
+    boolean chat =
+        owner == ChatCompletionService.class || owner == ChatCompletionServiceAsync.class;
     boolean embed = owner == EmbeddingService.class || owner == EmbeddingServiceAsync.class;
     boolean creates = name.equals("create") || (chat && name.equals("createStreaming"));
     if ((chat || embed) && creates) {
@@ -118,10 +157,13 @@ public final class ServiceProxy implements InvocationHandler {
         return Route.VIA_PROXY;
       }
       List<Class<?>> params = Arrays.asList(m.getParameterTypes());
-      boolean async = owner == ChatCompletionServiceAsync.class || owner == EmbeddingServiceAsync.class;
+      boolean async =
+          owner == ChatCompletionServiceAsync.class || owner == EmbeddingServiceAsync.class;
       if (chat && params.equals(List.of(ChatCompletionCreateParams.class, RequestOptions.class))) {
         boolean stream = name.equals("createStreaming");
-        return async ? (stream ? Route.CHAT_STREAM_ASYNC : Route.CHAT_ASYNC) : (stream ? Route.CHAT_STREAM : Route.CHAT);
+        return async
+            ? (stream ? Route.CHAT_STREAM_ASYNC : Route.CHAT_ASYNC)
+            : (stream ? Route.CHAT_STREAM : Route.CHAT);
       }
       if (embed && params.equals(List.of(EmbeddingCreateParams.class, RequestOptions.class))) {
         return async ? Route.EMBED_ASYNC : Route.EMBED;
@@ -158,7 +200,8 @@ public final class ServiceProxy implements InvocationHandler {
     return wrap(iface, (T) result, tracer);
   }
 
-  private @Nullable Object objectMethod(Object proxy, Method method, Object[] args) throws Throwable {
+  private @Nullable Object objectMethod(Object proxy, Method method, Object[] args)
+      throws Throwable {
     switch (method.getName()) {
       case "equals":
         return proxy == args[0];

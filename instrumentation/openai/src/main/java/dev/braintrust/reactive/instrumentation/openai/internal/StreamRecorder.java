@@ -1,9 +1,9 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
-import dev.braintrust.reactive.core.internal.CallSpan;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.completions.CompletionUsage;
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,11 +99,13 @@ final class StreamRecorder {
       d.role().ifPresent(r -> role = r.toString());
       d.content().ifPresent(s -> content = append(content, s));
       d.refusal().ifPresent(s -> refusal = append(refusal, s));
-      d.toolCalls().ifPresent(calls -> {
-        for (ChatCompletionChunk.Choice.Delta.ToolCall t : calls) {
-          toolCalls.computeIfAbsent(t.index(), i -> new ToolCallState()).add(t);
-        }
-      });
+      d.toolCalls()
+          .ifPresent(
+              calls -> {
+                for (ChatCompletionChunk.Choice.Delta.ToolCall t : calls) {
+                  toolCalls.computeIfAbsent(t.index(), i -> new ToolCallState()).add(t);
+                }
+              });
       c.finishReason().ifPresent(r -> finishReason = r.toString());
     }
 
@@ -141,10 +143,12 @@ final class StreamRecorder {
     void add(ChatCompletionChunk.Choice.Delta.ToolCall t) {
       t.id().ifPresent(s -> id = s);
       t.type().ifPresent(s -> type = s.toString());
-      t.function().ifPresent(f -> {
-        f.name().ifPresent(name::append);
-        f.arguments().ifPresent(arguments::append);
-      });
+      t.function()
+          .ifPresent(
+              f -> {
+                f.name().ifPresent(name::append);
+                f.arguments().ifPresent(arguments::append);
+              });
     }
 
     Map<String, Object> toToolCall() {

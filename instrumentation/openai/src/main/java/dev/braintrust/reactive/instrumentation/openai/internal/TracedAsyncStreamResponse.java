@@ -7,33 +7,38 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * An asynchronous stream whose handler sees the client's chunks unchanged; the span ends before
- * the handler's {@code onComplete}, when the request fails before a subscription, or on close.
+ * An asynchronous stream whose handler sees the client's chunks unchanged; the span ends before the
+ * handler's {@code onComplete}, when the request fails before a subscription, or on close.
  */
 final class TracedAsyncStreamResponse implements AsyncStreamResponse<ChatCompletionChunk> {
   private final AsyncStreamResponse<ChatCompletionChunk> delegate;
   private final StreamRecorder recorder;
 
-  TracedAsyncStreamResponse(AsyncStreamResponse<ChatCompletionChunk> delegate, StreamRecorder recorder) {
+  TracedAsyncStreamResponse(
+      AsyncStreamResponse<ChatCompletionChunk> delegate, StreamRecorder recorder) {
     this.delegate = delegate;
     this.recorder = recorder;
     // Covers a request that fails while nobody has subscribed yet.
-    delegate.onCompleteFuture().whenComplete((v, e) -> {
-      if (e != null) {
-        recorder.fail(Futures.unwrap(e));
-      }
-    });
+    delegate
+        .onCompleteFuture()
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                recorder.fail(Futures.unwrap(e));
+              }
+            });
   }
 
   @Override
-  public AsyncStreamResponse<ChatCompletionChunk> subscribe(Handler<? super ChatCompletionChunk> handler) {
+  public AsyncStreamResponse<ChatCompletionChunk> subscribe(
+      Handler<? super ChatCompletionChunk> handler) {
     delegate.subscribe(new Recording(handler, recorder));
     return this;
   }
 
   @Override
-  public AsyncStreamResponse<ChatCompletionChunk> subscribe(Handler<? super ChatCompletionChunk> handler,
-      Executor executor) {
+  public AsyncStreamResponse<ChatCompletionChunk> subscribe(
+      Handler<? super ChatCompletionChunk> handler, Executor executor) {
     delegate.subscribe(new Recording(handler, recorder), executor);
     return this;
   }

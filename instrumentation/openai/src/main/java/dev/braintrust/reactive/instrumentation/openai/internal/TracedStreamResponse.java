@@ -34,8 +34,8 @@ final class TracedStreamResponse implements StreamResponse<ChatCompletionChunk> 
   }
 
   /**
-   * Sees every chunk and the end of the stream, which {@code peek} can't: exhaustion is a
-   * {@code tryAdvance} that returns false.
+   * Sees every chunk and the end of the stream, which {@code peek} can't: exhaustion is a {@code
+   * tryAdvance} that returns false.
    */
   private static final class Recording implements Spliterator<ChatCompletionChunk> {
     private final Spliterator<ChatCompletionChunk> source;
@@ -51,12 +51,14 @@ final class TracedStreamResponse implements StreamResponse<ChatCompletionChunk> 
       boolean[] inAction = {false};
       boolean advanced;
       try {
-        advanced = source.tryAdvance(chunk -> {
-          recorder.chunk(chunk);
-          inAction[0] = true;
-          action.accept(chunk);
-          inAction[0] = false;
-        });
+        advanced =
+            source.tryAdvance(
+                chunk -> {
+                  recorder.chunk(chunk);
+                  inAction[0] = true;
+                  action.accept(chunk);
+                  inAction[0] = false;
+                });
       } catch (RuntimeException | Error e) {
         // The caller's own exception is theirs, not the call's: the span ends when they close.
         if (!inAction[0]) {
