@@ -366,7 +366,7 @@ final class Batcher {
       return;
     }
     if (error == null) {
-      control.onSuccess();
+      control.onSuccess(!ready.isEmpty());
     }
     outstanding.remove(batch);
     if (!batch.settle()) {

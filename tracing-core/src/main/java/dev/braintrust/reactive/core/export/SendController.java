@@ -22,7 +22,7 @@ final class SendController {
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final double RATE_STEP = 0.05;
   static final Duration QUIET = Duration.ofSeconds(30);
-  private static final double MIN_RATE = 0.2;
+  private static final double MIN_RATE = 0.25;
   private static final double UNLIMITED_RATE = 20;
 
   private final int maxWindow;
@@ -94,12 +94,16 @@ final class SendController {
     return ++sendSeq;
   }
 
-  void onSuccess() {
+  /**
+   * A send succeeded. With batches still waiting ({@code backlog}) the rate doubles, so a backlog
+   * left by a lifted limit drains in a few round trips; otherwise it grows by a small step.
+   */
+  void onSuccess(boolean backlog) {
     consecutiveThrottles = 0;
     window = Math.min(maxWindow, window + 1.0 / window);
     windowView = window;
     if (rate != Double.POSITIVE_INFINITY) {
-      rate += RATE_STEP;
+      rate = backlog ? rate * 2 : rate + RATE_STEP;
       if (rate > UNLIMITED_RATE) {
         rate = Double.POSITIVE_INFINITY;
       }
