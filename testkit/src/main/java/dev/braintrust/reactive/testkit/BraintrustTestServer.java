@@ -364,18 +364,25 @@ public final class BraintrustTestServer implements AutoCloseable {
 
     /** The API key to accept. */
     public Builder apiKey(String apiKey) {
-      this.apiKey = Objects.requireNonNull(apiKey);
+      Objects.requireNonNull(apiKey, "apiKey");
+      if (apiKey.isBlank()) {
+        throw new IllegalArgumentException("apiKey must not be blank");
+      }
+      this.apiKey = apiKey;
       return this;
     }
 
     /** The address to bind (default 127.0.0.1). */
     public Builder host(String host) {
-      this.host = Objects.requireNonNull(host);
+      this.host = Objects.requireNonNull(host, "host");
       return this;
     }
 
     /** The port (default 0: a free one). */
     public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+      }
       this.port = port;
       return this;
     }
@@ -388,6 +395,9 @@ public final class BraintrustTestServer implements AutoCloseable {
 
     /** Largest decoded body accepted before answering 413 (default 16 MiB). */
     public Builder maxBodyBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxBodyBytes must be positive, got " + bytes);
+      }
       this.maxBodyBytes = bytes;
       return this;
     }
@@ -406,7 +416,7 @@ public final class BraintrustTestServer implements AutoCloseable {
      * deleted row appears as {@code {"id": ..., "_object_delete": true}}.
      */
     public Builder persistTo(Path file) {
-      this.persistTo = file;
+      this.persistTo = Objects.requireNonNull(file, "persistTo");
       return this;
     }
 
