@@ -3,6 +3,7 @@ package dev.braintrust.reactive.core.internal;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +49,19 @@ public final class CallSpan {
       log(last);
     }
     span.end();
+  }
+
+  /**
+   * Runs the client's call: its result is returned as is, and if it throws, the error is recorded,
+   * the span ended, and the same exception rethrown.
+   */
+  public <T> T guard(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException | Error e) {
+      fail(e);
+      throw e;
+    }
   }
 
   /** Records the error and ends the span, unless it already ended. */

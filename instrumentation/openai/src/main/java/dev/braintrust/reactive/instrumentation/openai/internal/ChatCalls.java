@@ -32,13 +32,7 @@ final class ChatCalls {
       ChatCompletionCreateParams params,
       RequestOptions options) {
     CallSpan span = start(tracer, params);
-    ChatCompletion completion;
-    try {
-      completion = service.create(params, options);
-    } catch (Throwable t) {
-      span.fail(t);
-      throw t;
-    }
+    ChatCompletion completion = span.guard(() -> service.create(params, options));
     completed(span, completion);
     return completion;
   }
@@ -49,13 +43,7 @@ final class ChatCalls {
       ChatCompletionCreateParams params,
       RequestOptions options) {
     CallSpan span = start(tracer, params);
-    CompletableFuture<ChatCompletion> future;
-    try {
-      future = service.create(params, options);
-    } catch (Throwable t) {
-      span.fail(t);
-      throw t;
-    }
+    CompletableFuture<ChatCompletion> future = span.guard(() -> service.create(params, options));
     return Futures.traced(future, span, ChatCalls::completed);
   }
 
@@ -65,13 +53,8 @@ final class ChatCalls {
       ChatCompletionCreateParams params,
       RequestOptions options) {
     CallSpan span = start(tracer, params);
-    StreamResponse<ChatCompletionChunk> stream;
-    try {
-      stream = service.createStreaming(params, options);
-    } catch (Throwable t) {
-      span.fail(t);
-      throw t;
-    }
+    StreamResponse<ChatCompletionChunk> stream =
+        span.guard(() -> service.createStreaming(params, options));
     return new TracedStreamResponse(stream, new StreamRecorder(span));
   }
 
@@ -81,13 +64,8 @@ final class ChatCalls {
       ChatCompletionCreateParams params,
       RequestOptions options) {
     CallSpan span = start(tracer, params);
-    AsyncStreamResponse<ChatCompletionChunk> stream;
-    try {
-      stream = service.createStreaming(params, options);
-    } catch (Throwable t) {
-      span.fail(t);
-      throw t;
-    }
+    AsyncStreamResponse<ChatCompletionChunk> stream =
+        span.guard(() -> service.createStreaming(params, options));
     return new TracedAsyncStreamResponse(stream, new StreamRecorder(span));
   }
 

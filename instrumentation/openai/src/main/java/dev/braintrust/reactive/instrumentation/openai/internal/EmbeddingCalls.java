@@ -31,13 +31,7 @@ final class EmbeddingCalls {
       EmbeddingCreateParams params,
       RequestOptions options) {
     CallSpan span = start(tracer, params);
-    CreateEmbeddingResponse response;
-    try {
-      response = service.create(params, options);
-    } catch (Throwable t) {
-      span.fail(t);
-      throw t;
-    }
+    CreateEmbeddingResponse response = span.guard(() -> service.create(params, options));
     completed(span, response);
     return response;
   }
@@ -48,13 +42,8 @@ final class EmbeddingCalls {
       EmbeddingCreateParams params,
       RequestOptions options) {
     CallSpan span = start(tracer, params);
-    CompletableFuture<CreateEmbeddingResponse> future;
-    try {
-      future = service.create(params, options);
-    } catch (Throwable t) {
-      span.fail(t);
-      throw t;
-    }
+    CompletableFuture<CreateEmbeddingResponse> future =
+        span.guard(() -> service.create(params, options));
     return Futures.traced(future, span, EmbeddingCalls::completed);
   }
 
