@@ -47,10 +47,6 @@ final class Admission {
     closed = true;
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
   /**
    * Takes the event if there is room (or the policy makes some) and counts it either way; wakes the
    * worker once a batch's worth is waiting.

@@ -439,8 +439,4 @@ final class Batcher {
       m.abandon(metrics.pending());
     }
   }
-
-  boolean isTerminated() {
-    return terminated;
-  }
 }

@@ -16,6 +16,7 @@ import dev.braintrust.reactive.core.internal.LibraryLog;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * The four traced Messages calls. Each opens an {@code llm} span under the thread's current span,
@@ -49,14 +50,8 @@ final class MessageCalls {
       MessageService target, MessageCreateParams params, RequestOptions options) {
     Span span = start(MessageRows.STREAM, params);
     long startNanos = System.nanoTime();
-    StreamResponse<RawMessageStreamEvent> stream;
-    try (Scope ignored = span.makeCurrent()) {
-      stream = target.createStreaming(params, options);
-    } catch (RuntimeException | Error e) {
-      span.error(e);
-      span.end();
-      throw e;
-    }
+    StreamResponse<RawMessageStreamEvent> stream =
+        opened(span, () -> target.createStreaming(params, options));
     return new TracedStreamResponse(stream, new StreamRecorder(span, startNanos));
   }
 
@@ -68,14 +63,7 @@ final class MessageCalls {
   CompletableFuture<Message> createAsync(
       MessageServiceAsync target, MessageCreateParams params, RequestOptions options) {
     Span span = start(MessageRows.CREATE, params);
-    CompletableFuture<Message> call;
-    try (Scope ignored = span.makeCurrent()) {
-      call = target.create(params, options);
-    } catch (RuntimeException | Error e) {
-      span.error(e);
-      span.end();
-      throw e;
-    }
+    CompletableFuture<Message> call = opened(span, () -> target.create(params, options));
     CompletableFuture<Message> result = new CompletableFuture<>();
     call.whenComplete(
         (message, error) -> {
@@ -108,15 +96,23 @@ final class MessageCalls {
       MessageServiceAsync target, MessageCreateParams params, RequestOptions options) {
     Span span = start(MessageRows.STREAM, params);
     long startNanos = System.nanoTime();
-    AsyncStreamResponse<RawMessageStreamEvent> stream;
+    AsyncStreamResponse<RawMessageStreamEvent> stream =
+        opened(span, () -> target.createStreaming(params, options));
+    return new TracedAsyncStreamResponse(stream, new StreamRecorder(span, startNanos));
+  }
+
+  /**
+   * Runs the SDK's call with the span current; if it throws, the span records the error and ends,
+   * and the same exception goes on to the caller.
+   */
+  private static <T> T opened(Span span, Supplier<T> call) {
     try (Scope ignored = span.makeCurrent()) {
-      stream = target.createStreaming(params, options);
+      return call.get();
     } catch (RuntimeException | Error e) {
       span.error(e);
       span.end();
       throw e;
     }
-    return new TracedAsyncStreamResponse(stream, new StreamRecorder(span, startNanos));
   }
 
   private Span start(String name, MessageCreateParams params) {
