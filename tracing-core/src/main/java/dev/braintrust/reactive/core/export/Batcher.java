@@ -46,6 +46,9 @@ final class Batcher {
   private volatile boolean backpressured;
   private volatile boolean sealRequested;
   private volatile boolean terminated;
+  // Set once termination has settled everything: how many events it left undelivered.
+  private volatile long undeliveredAtEnd;
+  private volatile boolean ended;
   // Read by producers (a full buffer while throttled is `rate_limited`) and by the age gauge.
   private volatile boolean throttled;
   private volatile long oldestWaiting = Long.MAX_VALUE;
@@ -120,7 +123,11 @@ final class Batcher {
     markers.add(marker);
     marker.done.whenComplete((n, e) -> markers.remove(marker));
     if (terminated) {
-      marker.abandon(0);
+      // Added before `ended` is set, the marker is answered by the termination itself; after, it
+      // gets the termination's outcome here.
+      if (ended) {
+        marker.abandon(undeliveredAtEnd);
+      }
       return marker;
     }
     admission.mark(marker);
@@ -425,18 +432,29 @@ final class Batcher {
     for (PendingBatch p : abandoned) {
       p.finish(p.unresolved() + p.rejected);
     }
+    end(total);
     for (FlushMarker m : markers) {
       m.abandon(total);
     }
     return total;
   }
 
-  /** After a clean drain: nothing more is sent, and every waiting flush is answered. */
-  void stop() {
+  /**
+   * After a clean drain that left {@code undelivered} events failed: nothing more is sent, and
+   * every waiting flush is answered.
+   */
+  void stop(long undelivered) {
     terminated = true;
     metrics.settle();
+    end(undelivered);
     for (FlushMarker m : markers) {
       m.abandon(metrics.pending());
     }
+  }
+
+  /** Records the termination's outcome, for flushes that arrive after it. */
+  private void end(long undelivered) {
+    undeliveredAtEnd = undelivered;
+    ended = true;
   }
 }

@@ -172,10 +172,6 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   public Mono<Void> flush() {
     return Mono.defer(
         () -> {
-          CompletableFuture<Long> s = shutdown.get();
-          if (s != null && s.isDone()) {
-            return outcome(s);
-          }
           return outcome(batcher.flush().done);
         });
   }
@@ -276,8 +272,9 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
                     () -> {
                       if (finished.compareAndSet(false, true)) {
                         timeoutTask[0].dispose();
-                        batcher.stop();
-                        release(result, undelivered == null ? 0 : undelivered, deadline, timer);
+                        long n = undelivered == null ? 0 : undelivered;
+                        batcher.stop(n);
+                        release(result, n, deadline, timer);
                       }
                     }));
     return result;
