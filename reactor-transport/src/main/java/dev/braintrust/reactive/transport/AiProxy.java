@@ -2,11 +2,14 @@ package dev.braintrust.reactive.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.transport.internal.Json;
+import dev.braintrust.reactive.transport.model.RenderedPrompt;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,49 @@ public final class AiProxy {
    * messages}.
    */
   public Mono<ChatCompletion> chatCompletion(Map<String, ?> request) {
+    return chatCompletion(request, Map.of());
+  }
+
+  /**
+   * A chat completion of a rendered prompt: its model, parameters and messages. Traced, the span's
+   * metadata names the prompt ({@code prompt: {id, project_id, version, variables}}).
+   */
+  public Mono<ChatCompletion> chatCompletion(RenderedPrompt prompt) {
+    return chatCompletion(prompt.chatRequest(), prompt.spanMetadata());
+  }
+
+  /** {@link #chatCompletionStream(Map)} of a rendered prompt, traced as the prompt's span. */
+  public Flux<ChatCompletion> chatCompletionStream(RenderedPrompt prompt) {
+    return chatCompletionStream(prompt.chatRequest(), prompt.spanMetadata());
+  }
+
+  /**
+   * {@code POST /v1/proxy/credentials}: a temporary credential for the proxy, to hand to a browser
+   * or another untrusted client instead of the API key. {@code model} restricts it to one model
+   * when given.
+   */
+  public Mono<String> temporaryCredential(Duration ttl, @Nullable String model) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.getSeconds() <= 0) {
+      return Mono.error(new IllegalArgumentException("ttl must be at least 1 s, got " + ttl));
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode().put("ttl_seconds", ttl.getSeconds());
+    if (model != null) {
+      body.put("model", model);
+    }
+    return client
+        .post("/v1/proxy/credentials", body)
+        .map(
+            r -> {
+              String key = r.path("key").textValue();
+              if (key == null || key.isEmpty()) {
+                throw new BraintrustException("the proxy answered no temporary credential");
+              }
+              return key;
+            });
+  }
+
+  private Mono<ChatCompletion> chatCompletion(Map<String, ?> request, Map<String, ?> extra) {
     ObjectNode body = body(request);
     body.put("stream", false);
     Mono<ChatCompletion> call =
@@ -46,7 +92,7 @@ public final class AiProxy {
         "Chat Completion",
         SpanType.LLM,
         span -> {
-          logRequest(span, body);
+          logRequest(span, body, extra);
           return call.doOnNext(
               c ->
                   span.log(
@@ -62,6 +108,10 @@ public final class AiProxy {
    * Cancelling closes the connection. Traced, the span's output is the joined text.
    */
   public Flux<ChatCompletion> chatCompletionStream(Map<String, ?> request) {
+    return chatCompletionStream(request, Map.of());
+  }
+
+  private Flux<ChatCompletion> chatCompletionStream(Map<String, ?> request, Map<String, ?> extra) {
     ObjectNode body = body(request);
     body.put("stream", true);
     Flux<ChatCompletion> call =
@@ -75,7 +125,7 @@ public final class AiProxy {
         "Chat Completion",
         SpanType.LLM,
         span -> {
-          logRequest(span, body);
+          logRequest(span, body, extra);
           StringBuilder text = new StringBuilder();
           long start = System.nanoTime();
           boolean[] first = {true};
@@ -142,8 +192,8 @@ public final class AiProxy {
     return body;
   }
 
-  private static void logRequest(Span span, ObjectNode body) {
-    Log.Builder b = Log.builder().input(body.get("messages"));
+  private static void logRequest(Span span, ObjectNode body, Map<String, ?> extra) {
+    Log.Builder b = Log.builder().input(body.get("messages")).metadata(extra);
     for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
       if (!f.getKey().equals("messages") && !f.getKey().equals("stream")) {

@@ -8,23 +8,27 @@ import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.export.Transport;
+import dev.braintrust.reactive.transport.internal.Btql;
 import dev.braintrust.reactive.transport.internal.ClientConfig;
 import dev.braintrust.reactive.transport.internal.FunctionIds;
 import dev.braintrust.reactive.transport.internal.HttpCore;
 import dev.braintrust.reactive.transport.internal.IngestTransport;
 import dev.braintrust.reactive.transport.internal.Json;
-import dev.braintrust.reactive.transport.internal.PageWalker;
 import dev.braintrust.reactive.transport.internal.UriParts;
+import dev.braintrust.reactive.transport.model.BraintrustFunction;
+import dev.braintrust.reactive.transport.model.Dataset;
+import dev.braintrust.reactive.transport.model.Experiment;
+import dev.braintrust.reactive.transport.model.ExperimentSummary;
+import dev.braintrust.reactive.transport.model.Project;
+import dev.braintrust.reactive.transport.model.ProjectScore;
+import dev.braintrust.reactive.transport.model.Prompt;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -57,7 +61,6 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   /** The EU data plane. */
   public static final String EU_URL = "https://api-eu.braintrust.dev";
 
-  private static final int LIST_PAGE_SIZE = 100;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final HttpCore http;
@@ -166,148 +169,111 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   // ---------------------------------------------------------------- resources
 
-  /** Creates an object (create-or-get by name for projects and experiments). */
-  public Mono<JsonNode> create(Resource resource, Map<String, ?> body) {
-    return post(resource.collectionPath(), Json.MAPPER.valueToTree(body));
+  /** Any resource's calls, each object read as JSON: the escape hatch for untyped resources. */
+  public ResourceApi<JsonNode> resource(Resource resource) {
+    return new ResourceApi<>(http, Objects.requireNonNull(resource, "resource"), JsonNode.class);
   }
 
-  /** Gets an object by id. */
-  public Mono<JsonNode> get(Resource resource, String id) {
-    return http.json(HttpMethod.GET, objectPath(resource, id), null);
+  /** Projects ({@code /v1/project}). */
+  public ResourceApi<Project> projects() {
+    return new ResourceApi<>(http, Resource.PROJECT, Project.class);
+  }
+
+  /** Experiments ({@code /v1/experiment}). */
+  public ResourceApi<Experiment> experiments() {
+    return new ResourceApi<>(http, Resource.EXPERIMENT, Experiment.class);
+  }
+
+  /** Datasets ({@code /v1/dataset}). */
+  public ResourceApi<Dataset> datasets() {
+    return new ResourceApi<>(http, Resource.DATASET, Dataset.class);
+  }
+
+  /** Prompts ({@code /v1/prompt}); see {@link #loadPrompt} to load one by project and slug. */
+  public ResourceApi<Prompt> prompts() {
+    return new ResourceApi<>(http, Resource.PROMPT, Prompt.class);
+  }
+
+  /** Functions ({@code /v1/function}): prompts, tools, scorers and tasks. */
+  public ResourceApi<BraintrustFunction> functions() {
+    return new ResourceApi<>(http, Resource.FUNCTION, BraintrustFunction.class);
+  }
+
+  /** The scores configured on projects ({@code /v1/project_score}). */
+  public ResourceApi<ProjectScore> projectScores() {
+    return new ResourceApi<>(http, Resource.PROJECT_SCORE, ProjectScore.class);
+  }
+
+  /** Access-control entries ({@code /v1/acl}), including batch updates. */
+  public Acls acls() {
+    return new Acls(http);
   }
 
   /**
-   * Lists objects, filtered by query parameters such as {@code project_name} or {@code project_id}.
-   * Pages of 100 are requested lazily with {@code starting_after} as the subscriber asks for more;
-   * a query that sets {@code limit}, {@code starting_after} or {@code ending_before} itself gets
-   * exactly that one page.
+   * {@code PATCH /v1/organization/members}: invites or removes members; {@code body} takes {@code
+   * org_id} or {@code org_name}, {@code invite_users} and {@code remove_users}.
    */
-  public Flux<JsonNode> list(Resource resource, Map<String, String> query) {
-    String base = UriParts.withQuery(resource.collectionPath(), query);
-    if (query.containsKey("limit")
-        || query.containsKey("starting_after")
-        || query.containsKey("ending_before")) {
-      return http.json(HttpMethod.GET, base, null).flatMapIterable(n -> n.path("objects"));
-    }
-    String first = UriParts.withQuery(base, Map.of("limit", Integer.toString(LIST_PAGE_SIZE)));
-    return PageWalker.walk(
-        after ->
-            http.json(
-                    HttpMethod.GET,
-                    after == null
-                        ? first
-                        : UriParts.withQuery(first, Map.of("starting_after", after)),
-                    null)
-                .map(page -> listPage(page.path("objects"), after)));
-  }
-
-  /** A full page continues after its last object's id; a short one is the last. */
-  private static PageWalker.Page listPage(JsonNode objects, @Nullable String after) {
-    if (objects.size() < LIST_PAGE_SIZE) {
-      return new PageWalker.Page(objects, null);
-    }
-    String last = objects.get(objects.size() - 1).path("id").asText("");
-    // A server that ignores the cursor would hand back the same page forever.
-    return new PageWalker.Page(objects, last.equals(after) ? null : last);
-  }
-
-  /** Patches an object; unspecified fields are unchanged. */
-  public Mono<JsonNode> patch(Resource resource, String id, Map<String, ?> body) {
-    return http.json(HttpMethod.PATCH, objectPath(resource, id), Json.MAPPER.valueToTree(body));
-  }
-
-  /** Deletes an object and returns it. */
-  public Mono<JsonNode> delete(Resource resource, String id) {
-    return http.json(HttpMethod.DELETE, objectPath(resource, id), null);
-  }
-
-  private static String objectPath(Resource resource, String id) {
-    return resource.collectionPath() + "/" + UriParts.segment(Objects.requireNonNull(id, "id"));
-  }
-
-  // ---------------------------------------------------------------- rows
-
-  /** Logs feedback on rows of the destination. Completes when the server acknowledged it. */
-  public Mono<Void> feedback(Destination destination, List<Feedback> items) {
-    Objects.requireNonNull(items, "items");
-    if (items.isEmpty()) {
-      return Mono.error(new IllegalArgumentException("feedback needs at least one item"));
-    }
-    List<Map<String, Object>> json = new ArrayList<>(items.size());
-    for (Feedback f : items) {
-      json.add(Objects.requireNonNull(f, "feedback item").toJson());
-    }
-    return resolve(destination)
-        .flatMap(
-            d -> post(rowsPath(d, "feedback"), Json.MAPPER.valueToTree(Map.of("feedback", json))))
+  public Mono<Void> updateOrganizationMembers(Map<String, ?> body) {
+    return Mono.defer(
+            () ->
+                http.json(
+                    HttpMethod.PATCH,
+                    "/v1/organization/members",
+                    Json.MAPPER.valueToTree(Objects.requireNonNull(body, "body"))))
         .then();
   }
 
   /**
-   * The destination's rows, following the cursor page by page. Lazy: a page is requested only when
-   * the subscriber has asked for more rows than earlier pages held. Ends with a {@link
-   * BraintrustException} naming the cursor if the server sends a cursor again, or one with an empty
-   * page, rather than asking for the same rows forever.
-   *
-   * @param pageSize rows per request
-   * @param filters path-lookup filters, e.g. {@code
-   *     {"type":"path_lookup","path":["metadata","k"],"value":1}}
+   * The prompt with this slug in the named project, at {@code version} (a transaction id) or the
+   * latest when null. Fails with a {@link BraintrustException} naming what is missing when the
+   * project or prompt does not exist.
    */
-  public Flux<JsonNode> fetch(Destination destination, int pageSize, List<Map<String, ?>> filters) {
-    if (pageSize <= 0) {
-      return Flux.error(new IllegalArgumentException("pageSize must be positive, got " + pageSize));
-    }
-    List<Map<String, ?>> f = List.copyOf(filters);
-    return resolve(destination).flatMapMany(d -> fetchFrom(rowsPath(d, "fetch"), pageSize, f));
+  public Mono<Prompt> loadPrompt(String projectName, String slug, @Nullable String version) {
+    Objects.requireNonNull(projectName, "projectName");
+    Objects.requireNonNull(slug, "slug");
+    return projects()
+        .list(ListQuery.all().name(projectName))
+        .next()
+        .switchIfEmpty(
+            Mono.error(() -> new BraintrustException("no project named '" + projectName + "'")))
+        .flatMap(
+            p -> {
+              ListQuery q = ListQuery.all().projectId(p.id()).slug(slug);
+              return prompts()
+                  .list(version == null ? q : q.filter("version", version))
+                  .next()
+                  .switchIfEmpty(
+                      Mono.error(
+                          () ->
+                              new BraintrustException(
+                                  "no prompt '"
+                                      + slug
+                                      + "' in project '"
+                                      + projectName
+                                      + "'"
+                                      + (version == null ? "" : " at version " + version))));
+            });
   }
 
-  /** All rows of the destination, 100 per page. */
-  public Flux<JsonNode> fetch(Destination destination) {
-    return fetch(destination, 100, List.of());
+  /** The latest version of the prompt with this slug in the named project. */
+  public Mono<Prompt> loadPrompt(String projectName, String slug) {
+    return loadPrompt(projectName, slug, null);
   }
 
-  private Flux<JsonNode> fetchFrom(String path, int pageSize, List<Map<String, ?>> filters) {
-    return Flux.defer(
-        () -> {
-          Set<String> seen = ConcurrentHashMap.newKeySet();
-          return PageWalker.walk(
-              cursor -> {
-                ObjectNode body = Json.MAPPER.createObjectNode().put("limit", pageSize);
-                if (cursor != null) {
-                  body.put("cursor", cursor);
-                }
-                if (!filters.isEmpty()) {
-                  body.set("filters", Json.MAPPER.valueToTree(filters));
-                }
-                return post(path, body).map(page -> fetchPage(path, page, seen));
-              });
-        });
-  }
+  // ---------------------------------------------------------------- rows, summaries, queries
 
-  private PageWalker.Page fetchPage(String path, JsonNode page, Set<String> seen) {
-    JsonNode events = page.path("events");
-    String next = page.path("cursor").textValue();
-    if (next == null || next.isEmpty()) {
-      return new PageWalker.Page(events, null);
-    }
-    if (events.size() == 0 || !seen.add(next)) {
-      String shown = next.length() > 100 ? next.substring(0, 100) + "..." : next;
-      throw new BraintrustException(
-          http.errors()
-              .redact(
-                  "fetch "
-                      + path
-                      + ": the server returned cursor '"
-                      + shown
-                      + "' "
-                      + (events.size() == 0 ? "with an empty page" : "a second time")
-                      + "; stopping rather than asking for the same rows again"));
-    }
-    return new PageWalker.Page(events, next);
+  /**
+   * The rows of a project log, experiment or dataset, for direct inserts, merges, deletes, fetches
+   * and feedback. The destination is resolved (and created by name if needed) on first use.
+   */
+  public Rows rows(Destination destination) {
+    Objects.requireNonNull(destination, "destination");
+    return new Rows(http, Mono.defer(() -> resolve(destination)));
   }
 
   /** Summarises an experiment's scores, compared with another experiment when one is given. */
-  public Mono<JsonNode> summarize(String experimentId, @Nullable String comparisonExperimentId) {
+  public Mono<ExperimentSummary> summarize(
+      String experimentId, @Nullable String comparisonExperimentId) {
     String path =
         "/v1/experiment/"
             + UriParts.segment(Objects.requireNonNull(experimentId, "experimentId"))
@@ -315,16 +281,53 @@ public final class BraintrustClient implements Transport, AutoCloseable {
             + (comparisonExperimentId == null
                 ? ""
                 : "&comparison_experiment_id=" + UriParts.query(comparisonExperimentId));
-    return http.json(HttpMethod.GET, path, null);
+    return http.json(HttpMethod.GET, path, null).map(n -> read(n, ExperimentSummary.class));
   }
 
-  private static String rowsPath(Destination d, String op) {
-    return "/v1/"
-        + d.kind().pathSegment()
-        + "/"
-        + UriParts.segment(Objects.requireNonNull(d.id()))
-        + "/"
-        + op;
+  /** Summarises a dataset: its project and name and, in {@code data_summary}, its record count. */
+  public Mono<JsonNode> summarizeDataset(String datasetId) {
+    return http.json(
+        HttpMethod.GET,
+        "/v1/dataset/"
+            + UriParts.segment(Objects.requireNonNull(datasetId, "datasetId"))
+            + "/summarize?summarize_data=true",
+        null);
+  }
+
+  /**
+   * Launches an eval server-side ({@code POST /v1/eval}): {@code request} needs {@code project_id},
+   * {@code data} (a dataset), {@code task} (a function) and {@code scores} (scoring functions).
+   * Completes with the summary of the experiment it wrote.
+   */
+  public Mono<ExperimentSummary> eval(Map<String, ?> request) {
+    return Mono.defer(
+            () -> {
+              Objects.requireNonNull(request, "request");
+              for (String field : List.of("project_id", "data", "task", "scores")) {
+                if (request.get(field) == null) {
+                  throw new IllegalArgumentException("an eval needs '" + field + "'");
+                }
+              }
+              return post("/v1/eval", Json.MAPPER.valueToTree(request));
+            })
+        .map(n -> read(n, ExperimentSummary.class));
+  }
+
+  /**
+   * Runs a BTQL query ({@code POST /btql}): SQL text, or the query object the API guides show. Rows
+   * come lazily: the next page (by the {@code x-bt-cursor} the server answers) is requested only
+   * when the subscriber has used up the last.
+   */
+  public Flux<JsonNode> btql(Object query) {
+    return Btql.rows(http, query);
+  }
+
+  private <T> T read(JsonNode n, Class<T> type) {
+    try {
+      return Json.MAPPER.treeToValue(n, type);
+    } catch (IOException e) {
+      throw new BraintrustException("could not read a " + type.getSimpleName(), e);
+    }
   }
 
   // ---------------------------------------------------------------- functions and proxy

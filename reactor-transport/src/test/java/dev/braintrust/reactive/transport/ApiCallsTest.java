@@ -12,6 +12,9 @@ import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.Fault;
 import dev.braintrust.reactive.testkit.RecordedRequest;
+import dev.braintrust.reactive.transport.model.Experiment;
+import dev.braintrust.reactive.transport.model.ExperimentSummary;
+import dev.braintrust.reactive.transport.model.FetchedEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,16 +68,17 @@ class ApiCallsTest {
         .hasMessage("id must not be null or blank");
 
     StepVerifier.create(
-            client.feedback(
-                Destination.projectLogs(pid),
-                List.of(
-                    Feedback.forRow("row-0")
-                        .score("helpful", 0.75)
-                        .score("unrated", null)
-                        .comment("nice")
-                        .expected("0")
-                        .metadata("reviewer", "ann")
-                        .build())))
+            client
+                .rows(Destination.projectLogs(pid))
+                .feedback(
+                    List.of(
+                        Feedback.forRow("row-0")
+                            .score("helpful", 0.75)
+                            .score("unrated", null)
+                            .comment("nice")
+                            .expected("0")
+                            .metadata("reviewer", "ann")
+                            .build())))
         .verifyComplete();
 
     ObjectNode row = server.projectLogs(pid).get(0);
@@ -94,8 +98,9 @@ class ApiCallsTest {
     List<String> ids = new ArrayList<>();
     StepVerifier.create(
             client
-                .fetch(Destination.projectLogs(pid), 10, List.of())
-                .map(r -> r.get("id").asText()),
+                .rows(Destination.projectLogs(pid))
+                .fetch(FetchQuery.all().pageSize(10))
+                .map(FetchedEvent::id),
             0)
         .expectSubscription()
         .then(() -> assertThat(server.requests("/fetch")).isEmpty())
@@ -122,22 +127,19 @@ class ApiCallsTest {
     BraintrustClient client = client(server);
     String pid = server.createProject("listing");
     Flux.range(0, 230)
-        .concatMap(i -> client.create(Resource.DATASET, Map.of("name", "d" + i, "project_id", pid)))
+        .concatMap(i -> client.experiments().create(Map.of("name", "d" + i, "project_id", pid)))
         .blockLast(T);
     server.reset();
 
     List<String> names = new ArrayList<>();
     StepVerifier.create(
-            client
-                .list(Resource.DATASET, Map.of("project_id", pid))
-                .map(d -> d.get("name").asText()),
-            0)
+            client.experiments().list(ListQuery.all().projectId(pid)).map(Experiment::name), 0)
         .expectSubscription()
-        .then(() -> assertThat(server.requests("/v1/dataset")).isEmpty())
+        .then(() -> assertThat(server.requests("/v1/experiment")).isEmpty())
         .thenRequest(100)
         .recordWith(() -> names)
         .expectNextCount(100)
-        .then(() -> assertThat(server.requests("/v1/dataset")).hasSize(1))
+        .then(() -> assertThat(server.requests("/v1/experiment")).hasSize(1))
         .thenRequest(Long.MAX_VALUE)
         .expectNextCount(130)
         .verifyComplete();
@@ -147,7 +149,7 @@ class ApiCallsTest {
         .doesNotHaveDuplicates()
         .containsAll(IntStream.range(0, 230).mapToObj(i -> "d" + i).collect(Collectors.toList()));
     List<String> queries =
-        server.requests("/v1/dataset").stream()
+        server.requests("/v1/experiment").stream()
             .map(RecordedRequest::query)
             .collect(Collectors.toList());
     assertThat(queries).hasSize(3);
@@ -155,10 +157,12 @@ class ApiCallsTest {
     assertThat(queries.get(1)).contains("starting_after=");
     assertThat(
             client
-                .list(Resource.DATASET, Map.of("project_id", pid, "limit", "5"))
+                .experiments()
+                .list(ListQuery.all().projectId(pid).pageSize(5))
+                .take(7)
                 .collectList()
                 .block(T))
-        .hasSize(5);
+        .hasSize(7);
   }
 
   @Test
@@ -167,17 +171,23 @@ class ApiCallsTest {
     String pid = server.createProject("filters");
     insertRows(server, pid, 10);
 
-    List<JsonNode> even =
+    List<FetchedEvent> even =
         client
+            .rows(Destination.projectLogs(pid))
             .fetch(
-                Destination.projectLogs(pid),
-                3,
-                List.of(
-                    Map.of(
-                        "type", "path_lookup", "path", List.of("metadata", "even"), "value", true)))
+                FetchQuery.all()
+                    .pageSize(3)
+                    .filter(
+                        Map.of(
+                            "type",
+                            "path_lookup",
+                            "path",
+                            List.of("metadata", "even"),
+                            "value",
+                            true)))
             .collectList()
             .block(T);
-    assertThat(even).hasSize(5).allSatisfy(r -> assertThat(r.get("input").asInt() % 2).isZero());
+    assertThat(even).hasSize(5).allSatisfy(r -> assertThat(r.input().asInt() % 2).isZero());
   }
 
   @Test
@@ -203,40 +213,48 @@ class ApiCallsTest {
       }
     }
 
-    JsonNode s = client.summarize(next, base).block(T);
-    assertThat(s.get("experiment_name").asText()).isEqualTo("next");
-    assertThat(s.get("comparison_experiment_name").asText()).isEqualTo("base");
-    JsonNode acc = s.get("scores").get("acc");
-    assertThat(acc.get("score").asDouble()).isEqualTo(0.75);
-    assertThat(acc.get("diff").asDouble()).isEqualTo(0.25);
-    assertThat(acc.get("improvements").asInt()).isEqualTo(3);
-    assertThat(acc.get("regressions").asInt()).isEqualTo(1);
+    ExperimentSummary s = client.summarize(next, base).block(T);
+    assertThat(s.experimentName()).isEqualTo("next");
+    assertThat(s.comparisonExperimentName()).isEqualTo("base");
+    ExperimentSummary.ScoreSummary acc = s.scores().get("acc");
+    assertThat(acc.score()).isEqualTo(0.75);
+    assertThat(acc.diff()).isEqualTo(0.25);
+    assertThat(acc.improvements()).isEqualTo(3);
+    assertThat(acc.regressions()).isEqualTo(1);
   }
 
   @Test
   void resourcesCanBeCreatedReadListedPatchedAndDeleted(BraintrustTestServer server) {
     BraintrustClient client = client(server);
     String pid =
-        client.create(Resource.PROJECT, Map.of("name", "crud")).block(T).get("id").asText();
+        client
+            .resource(Resource.PROJECT)
+            .create(Map.of("name", "crud"))
+            .block(T)
+            .get("id")
+            .asText();
     String did =
         client
-            .create(Resource.DATASET, Map.of("name", "golden", "project_id", pid))
+            .resource(Resource.DATASET)
+            .create(Map.of("name", "golden", "project_id", pid))
             .block(T)
             .get("id")
             .asText();
 
-    assertThat(client.get(Resource.DATASET, did).block(T).get("name").asText()).isEqualTo("golden");
-    assertThat(client.list(Resource.DATASET, Map.of("project_id", pid)).collectList().block(T))
+    assertThat(client.resource(Resource.DATASET).get(did).block(T).get("name").asText())
+        .isEqualTo("golden");
+    assertThat(client.datasets().list(ListQuery.all().projectId(pid)).collectList().block(T))
         .hasSize(1);
     assertThat(
             client
-                .patch(Resource.DATASET, did, Map.of("description", "d"))
+                .resource(Resource.DATASET)
+                .patch(did, Map.of("description", "d"))
                 .block(T)
                 .get("description")
                 .asText())
         .isEqualTo("d");
-    assertThat(client.delete(Resource.DATASET, did).block(T).has("deleted_at")).isTrue();
-    assertThatThrownBy(() -> client.get(Resource.DATASET, did).block(T))
+    assertThat(client.resource(Resource.DATASET).delete(did).block(T).has("deleted_at")).isTrue();
+    assertThatThrownBy(() -> client.resource(Resource.DATASET).get(did).block(T))
         .isInstanceOf(BraintrustApiException.class)
         .hasMessageContaining("status 404");
   }
@@ -377,11 +395,16 @@ class ApiCallsTest {
   void functionsAreInvokedByIdBySlugAndAsAStream(BraintrustTestServer server) {
     BraintrustClient client = client(server);
     String pid =
-        client.create(Resource.PROJECT, Map.of("name", "proj")).block(T).get("id").asText();
+        client
+            .resource(Resource.PROJECT)
+            .create(Map.of("name", "proj"))
+            .block(T)
+            .get("id")
+            .asText();
     JsonNode created =
         client
+            .resource(Resource.FUNCTION)
             .create(
-                Resource.FUNCTION,
                 Map.of(
                     "project_id",
                     pid,
@@ -436,7 +459,8 @@ class ApiCallsTest {
             Fault.status(status)
                 .header("x-bt-request-id", "req-" + status)
                 .body("{\"error\":\"nope " + status + "\"}"));
-    Throwable e = client(server).get(Resource.PROJECT, "p1").materialize().block(T).getThrowable();
+    Throwable e =
+        client(server).resource(Resource.PROJECT).get("p1").materialize().block(T).getThrowable();
 
     assertThat(e).isInstanceOf(BraintrustApiException.class);
     BraintrustApiException api = (BraintrustApiException) e;
@@ -458,7 +482,7 @@ class ApiCallsTest {
             .maxRetries(2)
             .backoff(Duration.ofMillis(1), Duration.ofMillis(2))
             .build();
-    Throwable e = client.get(Resource.PROJECT, "p1").materialize().block(T).getThrowable();
+    Throwable e = client.resource(Resource.PROJECT).get("p1").materialize().block(T).getThrowable();
 
     assertThat(e).isInstanceOf(BraintrustApiException.class);
     assertThat(((BraintrustApiException) e).status()).isEqualTo(status);

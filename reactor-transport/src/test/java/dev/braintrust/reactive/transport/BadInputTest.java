@@ -214,12 +214,12 @@ class BadInputTest {
         bad(
             "empty feedback",
             iae,
-            () -> CLIENT.feedback(D, List.of()).block(),
+            () -> CLIENT.rows(D).feedback(List.of()).block(),
             "feedback needs at least one item"),
         bad(
             "zero page size",
             iae,
-            () -> CLIENT.fetch(D, 0, List.of()).blockFirst(),
+            () -> CLIENT.rows(D).fetch(FetchQuery.all().pageSize(0)).blockFirst(),
             "pageSize must be positive, got 0"),
         bad(
             "chat request without model",

@@ -226,15 +226,16 @@ class ClientSecurityTest {
       Duration t = Duration.ofSeconds(10);
 
       client.insert(Destination.projectLogs("team a/../../v1/other?x=1#f"), batch("a")).block(t);
-      client.get(Resource.DATASET, "..").block(t);
-      client.delete(Resource.EXPERIMENT, "e/1").block(t);
+      client.resource(Resource.DATASET).get("..").block(t);
+      client.resource(Resource.EXPERIMENT).delete("e/1").block(t);
       client.invoke("fn/1?x=%41", Map.of()).block(t);
       client.summarize("e/1", "c&d=1").block(t);
       client
-          .feedback(Destination.experiment("a b"), List.of(Feedback.forRow("r").build()))
+          .rows(Destination.experiment("a b"))
+          .feedback(List.of(Feedback.forRow("r").build()))
           .block(t);
-      client.fetch(Destination.dataset("d#1")).collectList().block(t);
-      client.list(Resource.PROJECT, Map.of("project_name", "a&b c")).collectList().block(t);
+      client.rows(Destination.dataset("d#1")).fetch().collectList().block(t);
+      client.projects().list(ListQuery.all().name("a&b c")).collectList().block(t);
 
       assertThat(server.requests)
           .extracting(StubServer.Request::toString)
@@ -270,14 +271,16 @@ class ClientSecurityTest {
           BraintrustClient.builder().apiKey(SECRET).baseUrl(server.baseUrl()).build();
       Duration t = Duration.ofSeconds(10);
 
-      Throwable refused = client.get(Resource.PROJECT, "p").materialize().block(t).getThrowable();
+      Throwable refused =
+          client.resource(Resource.PROJECT).get("p").materialize().block(t).getThrowable();
       Throwable html =
           client
               .insert(Destination.projectLogs("p"), batch("a"))
               .materialize()
               .block(t)
               .getThrowable();
-      Throwable notJson = client.get(Resource.DATASET, "d").materialize().block(t).getThrowable();
+      Throwable notJson =
+          client.resource(Resource.DATASET).get("d").materialize().block(t).getThrowable();
 
       assertThat(refused)
           .isInstanceOf(BraintrustApiException.class)

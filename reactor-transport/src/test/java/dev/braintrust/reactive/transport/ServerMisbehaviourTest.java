@@ -84,7 +84,7 @@ class ServerMisbehaviourTest {
                 StubServer.Reply.json(200, "{\"events\":[{\"id\":\"r1\"}],\"cursor\":\"c-42\"}"))) {
       BraintrustClient client = client(server);
 
-      StepVerifier.create(client.fetch(D, 10, List.of()))
+      StepVerifier.create(client.rows(D).fetch(FetchQuery.all().pageSize(10)))
           .expectNextCount(1)
           .expectErrorSatisfies(
               e ->
@@ -106,7 +106,7 @@ class ServerMisbehaviourTest {
         new StubServer(r -> StubServer.Reply.json(200, "{\"events\":[],\"cursor\":\"c-7\"}"))) {
       BraintrustClient client = client(server);
 
-      StepVerifier.create(client.fetch(D))
+      StepVerifier.create(client.rows(D).fetch())
           .expectErrorMessage(
               "fetch /v1/project_logs/p/fetch: the server returned cursor 'c-7' with an empty page;"
                   + " stopping rather than asking for the same rows again")

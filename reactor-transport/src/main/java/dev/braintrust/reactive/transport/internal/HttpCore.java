@@ -39,7 +39,11 @@ public final class HttpCore {
   private static final Duration LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
   /** A 2xx reply. */
-  public record Reply(int status, @Nullable String contentType, byte[] body) {}
+  public record Reply(
+      int status,
+      @Nullable String contentType,
+      byte[] body,
+      io.netty.handler.codec.http.HttpHeaders headers) {}
 
   private final String baseUrl;
   private final RetryPolicy retryPolicy;
@@ -144,6 +148,14 @@ public final class HttpCore {
 
   /** Sends JSON (or nothing) with retries and reads a JSON answer; an empty body reads as {}. */
   public Mono<JsonNode> json(HttpMethod method, String path, @Nullable JsonNode body) {
+    return jsonReply(method, path, body).map(JsonReply::json);
+  }
+
+  /** A JSON answer with the response headers it came with. */
+  public record JsonReply(JsonNode json, io.netty.handler.codec.http.HttpHeaders headers) {}
+
+  /** {@link #json}, keeping the response headers (for cursors sent in a header). */
+  public Mono<JsonReply> jsonReply(HttpMethod method, String path, @Nullable JsonNode body) {
     byte[] bytes;
     try {
       bytes = body == null ? null : Json.MAPPER.writeValueAsBytes(body);
@@ -151,7 +163,7 @@ public final class HttpCore {
       return Mono.error(e);
     }
     return withRetry(exchange(method, path, bytes, false))
-        .map(reply -> parse(method, path, reply))
+        .map(reply -> new JsonReply(parse(method, path, reply), reply.headers()))
         .onErrorMap(errors::scrub);
   }
 
@@ -222,7 +234,8 @@ public final class HttpCore {
                             new Reply(
                                 status,
                                 res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE),
-                                bytes));
+                                bytes,
+                                res.responseHeaders()));
                       }
                       return Mono.error(
                           errors.status(method.name(), path, status, res.responseHeaders(), bytes));
