@@ -53,7 +53,7 @@ public enum Resource {
       "function_name",
       false,
       EnumSet.allOf(Operation.class),
-      List.of("project_id", "function_name", "slug", "project_name"),
+      List.of("project_id", "function_name", "slug"),
       List.of("project_id", "name", "slug", "function_data")),
   /** {@code /v1/project_score}: the scores configured on a project. */
   PROJECT_SCORE(

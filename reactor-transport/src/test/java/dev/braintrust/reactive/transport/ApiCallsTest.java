@@ -440,12 +440,15 @@ class ApiCallsTest {
         .extracting(r -> r.method() + " " + r.path())
         .containsExactly(
             "POST /v1/function/" + fid + "/invoke",
+            "GET /v1/project",
             "GET /v1/function",
             "POST /v1/function/" + fid + "/invoke",
             "POST /v1/function/" + fid + "/invoke",
             "POST /v1/function/" + fid + "/invoke");
-    assertThat(server.requests().get(1).query()).isEqualTo("project_name=proj&slug=summarizer");
-    JsonNode slugStream = server.requests().get(4).json();
+    assertThat(server.requests().get(1).query()).isEqualTo("project_name=proj");
+    assertThat(server.requests().get(2).query())
+        .isEqualTo("project_id=" + pid + "&slug=summarizer");
+    JsonNode slugStream = server.requests().get(5).json();
     assertThat(slugStream.get("stream").asBoolean()).isTrue();
     assertThat(slugStream.get("input").asText()).isEqualTo("y");
   }

@@ -11,18 +11,24 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 /**
- * Invoking by project name and slug the way the spec allows: {@code GET /v1/function} finds the id,
- * {@code POST /v1/function/{id}/invoke} runs it ({@code POST /v1/function} would create one).
+ * Invoking by project name and slug the way the spec allows: {@code GET /v1/project} and {@code GET
+ * /v1/function?project_id=&slug=} find the id, {@code POST /v1/function/{id}/invoke} runs it
+ * ({@code POST /v1/function} would create one).
  */
 class FunctionBySlugTest {
   static final Duration T = Duration.ofSeconds(10);
-  static final String LOOKUP = "GET /v1/function?project_name=My%20Project&slug=sum";
+  static final String PROJECT = "GET /v1/project?project_name=My%20Project";
+  static final String LOOKUP = "GET /v1/function?project_id=p1&slug=sum";
 
   /** One function, {@code sum} in "My Project", echoing its input; anything else is not found. */
   static StubServer server() throws Exception {
     return new StubServer(
         r -> {
-          if (r.rawUri().equals("/v1/function?project_name=My%20Project&slug=sum")) {
+          if (r.rawUri().equals("/v1/project?project_name=My%20Project")) {
+            return StubServer.Reply.json(
+                200, "{\"objects\":[{\"id\":\"p1\",\"name\":\"My Project\"}]}");
+          }
+          if (r.rawUri().equals("/v1/function?project_id=p1&slug=sum")) {
             return StubServer.Reply.json(
                 200, "{\"objects\":[{\"id\":\"fn-9\",\"slug\":\"sum\",\"project_id\":\"p1\"}]}");
           }
@@ -66,12 +72,13 @@ class FunctionBySlugTest {
       assertThat(server.requests)
           .extracting(StubServer.Request::toString)
           .containsExactly(
+              PROJECT,
               LOOKUP,
               "POST /v1/function/fn-9/invoke",
               "POST /v1/function/fn-9/invoke",
               "POST /v1/function/fn-9/invoke");
-      assertThat(server.requests.get(1).json()).hasToString("{\"input\":{\"text\":\"a\"}}");
-      assertThat(server.requests.get(3).json()).hasToString("{\"input\":\"c\",\"stream\":true}");
+      assertThat(server.requests.get(2).json()).hasToString("{\"input\":{\"text\":\"a\"}}");
+      assertThat(server.requests.get(4).json()).hasToString("{\"input\":\"c\",\"stream\":true}");
       client.close();
     }
   }
@@ -96,8 +103,8 @@ class FunctionBySlugTest {
 
       assertThat(server.requests)
           .extracting(StubServer.Request::toString)
-          .containsOnly("GET /v1/function?project_name=My%20Project&slug=missing")
-          .hasSize(3);
+          .containsOnly(PROJECT, "GET /v1/function?project_id=p1&slug=missing")
+          .hasSize(6);
       client.close();
     }
   }

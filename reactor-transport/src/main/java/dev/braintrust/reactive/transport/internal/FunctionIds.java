@@ -12,8 +12,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Function ids by project name and slug. The API invokes functions by id only ({@code POST
- * /v1/function} creates one), so a slug is looked up with {@code GET /v1/function} first. Found ids
- * are cached for the client's life; failures are not, so a function created later is found.
+ * /v1/function} creates one), so a slug is looked up with {@code GET /v1/project} and {@code GET
+ * /v1/function} first. Found ids are cached for the client's life; failures are not, so a function
+ * created later is found.
  */
 public final class FunctionIds {
   private record Key(String projectName, String slug) {}
@@ -42,12 +43,34 @@ public final class FunctionIds {
                     () -> Duration.ZERO));
   }
 
+  /**
+   * The spec lists functions by {@code project_id} and {@code slug} only, so the project is found
+   * by name first.
+   */
   private Mono<String> lookup(Key k) {
-    Map<String, String> query = new LinkedHashMap<>();
-    query.put("project_name", k.projectName());
-    query.put("slug", k.slug());
-    return http.json(HttpMethod.GET, UriParts.withQuery("/v1/function", query), null)
+    return http.json(
+            HttpMethod.GET,
+            UriParts.withQuery("/v1/project", Map.of("project_name", k.projectName())),
+            null)
+        .map(page -> projectId(page, k))
+        .flatMap(
+            projectId -> {
+              Map<String, String> query = new LinkedHashMap<>();
+              query.put("project_id", projectId);
+              query.put("slug", k.slug());
+              return http.json(HttpMethod.GET, UriParts.withQuery("/v1/function", query), null);
+            })
         .map(page -> pick(page, k));
+  }
+
+  private static String projectId(JsonNode page, Key k) {
+    for (JsonNode p : page.path("objects")) {
+      // Only an exact name counts, should a server ignore the filter.
+      if (k.projectName().equals(p.path("name").asText(null)) && p.path("id").isTextual()) {
+        return p.get("id").asText();
+      }
+    }
+    throw new BraintrustException("no project named '" + k.projectName() + "'");
   }
 
   private static String pick(JsonNode page, Key k) {
