@@ -83,18 +83,15 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   }
 
   /**
-   * A client configured from {@code BRAINTRUST_API_KEY} and {@code BRAINTRUST_API_URL} (default
-   * {@link #US_URL}).
+   * A client configured from {@code BRAINTRUST_API_KEY}, {@code BRAINTRUST_API_URL} (default {@link
+   * #US_URL}) and {@code BRAINTRUST_ORG_NAME}, through the proxy in {@code HTTPS_PROXY} ({@code
+   * HTTP_PROXY} for an http URL; lower case too) except for the hosts in {@code NO_PROXY}, else the
+   * JVM's proxy settings.
    *
    * @throws IllegalStateException when {@code BRAINTRUST_API_KEY} is not set
    */
   public static BraintrustClient fromEnvironment() {
-    String key = System.getenv("BRAINTRUST_API_KEY");
-    if (key == null || key.isBlank()) {
-      throw new IllegalStateException("BRAINTRUST_API_KEY is not set");
-    }
-    String url = System.getenv("BRAINTRUST_API_URL");
-    return builder().apiKey(key).baseUrl(url == null || url.isBlank() ? US_URL : url).build();
+    return builder().fromEnvironment(System.getenv()).build();
   }
 
   /** The base URL requests go to. */

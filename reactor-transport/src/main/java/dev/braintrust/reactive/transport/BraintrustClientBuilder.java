@@ -3,9 +3,24 @@ package dev.braintrust.reactive.transport;
 import dev.braintrust.reactive.core.internal.Validation;
 import dev.braintrust.reactive.transport.internal.ClientChecks;
 import dev.braintrust.reactive.transport.internal.ClientConfig;
+import dev.braintrust.reactive.transport.internal.ProxyConfig;
+import dev.braintrust.reactive.transport.internal.ProxyRouting;
+import dev.braintrust.reactive.transport.internal.RequestHeaders;
+import dev.braintrust.reactive.transport.internal.TlsSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.ssl.SslContext;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.resources.ConnectionProvider;
@@ -15,11 +30,22 @@ import reactor.netty.resources.LoopResources;
  * Configures a {@link BraintrustClient}; from {@link BraintrustClient#builder()}. Each option is
  * checked when set, and the exception names the option; the API key and the URL are checked again
  * when the client is built.
+ *
+ * <p>Every request names the library, its version and the Java version in {@code User-Agent}.
+ * Behind a corporate network: {@link #proxy} (by default the JVM's proxy settings), {@link
+ * #trustedCertificates} or {@link #trustStore} for a private CA, {@link #clientCertificate} for
+ * mutual TLS, {@link #orgName} and {@link #header} for identification and routing.
  */
 public final class BraintrustClientBuilder {
+  private static final List<String> PROXY_VARIABLES =
+      List.of("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY");
+
   private @Nullable String apiKey;
   private String baseUrl = BraintrustClient.US_URL;
   private @Nullable String impersonateUser;
+  private @Nullable String orgName;
+  // By lower-case name, so a header set twice is sent once, with the last value.
+  private final Map<String, Map.Entry<String, String>> headers = new LinkedHashMap<>();
   private boolean gzip = true;
   private int gzipLevel = 1;
   private long maxRequestBytes = 5L * 1024 * 1024;
@@ -28,7 +54,15 @@ public final class BraintrustClientBuilder {
   private Duration maxBackoff = Duration.ofSeconds(10);
   private Duration maxRetryAfter = Duration.ofSeconds(60);
   private Duration requestTimeout = Duration.ofSeconds(30);
+  private Duration connectTimeout = Duration.ofSeconds(10);
+  private Duration maxIdleTime = Duration.ofSeconds(20);
   private int maxConnections = 16;
+  // Null: the environment's proxy when read by fromEnvironment, else the JVM's.
+  private @Nullable ProxyOptions proxy;
+  private @Nullable Map<String, String> proxyEnvironment;
+  private @Nullable TrustManagerFactory trust;
+  private @Nullable KeyManagerFactory clientKeys;
+  private @Nullable SslContext sslContext;
   private boolean allowInsecureHttp;
   private @Nullable Scheduler timer;
   private @Nullable MeterRegistry registry;
@@ -62,6 +96,30 @@ public final class BraintrustClientBuilder {
    */
   public BraintrustClientBuilder impersonateUser(String userIdOrEmail) {
     this.impersonateUser = ClientChecks.headerValue("impersonateUser", userIdOrEmail);
+    return this;
+  }
+
+  /**
+   * Sends {@code x-bt-org-name} with every request, and {@code org_name} when the client creates a
+   * project: picks the organisation for an API key that belongs to several. Trimmed, control
+   * characters refused.
+   */
+  public BraintrustClientBuilder orgName(String orgName) {
+    this.orgName = ClientChecks.headerValue("orgName", orgName);
+    return this;
+  }
+
+  /**
+   * Adds a header to every request, such as a gateway's routing header. The name must be an HTTP
+   * token and not one the client sets itself ({@code Authorization}, {@code User-Agent}, {@code
+   * Content-Type}, {@code x-bt-org-name}, ...); the value is trimmed and refused if it holds
+   * control characters, and is never repeated in a message. Setting a name again replaces its
+   * value.
+   */
+  public BraintrustClientBuilder header(String name, String value) {
+    String n = RequestHeaders.name(name);
+    String v = ClientChecks.headerValue("header '" + n + "'", value);
+    headers.put(n.toLowerCase(Locale.ROOT), Map.entry(n, v));
     return this;
   }
 
@@ -120,9 +178,91 @@ public final class BraintrustClientBuilder {
     return this;
   }
 
-  /** Time to wait for a response (default 30 s); a timeout is retried. */
+  /**
+   * The response timeout (default 30 s): the longest wait for a response to start, and then between
+   * two reads of it, so a long event stream is fine while events keep coming. A timeout is retried.
+   */
   public BraintrustClientBuilder requestTimeout(Duration timeout) {
     this.requestTimeout = Validation.positive("requestTimeout", timeout);
+    return this;
+  }
+
+  /**
+   * The longest wait for a TCP connection to the API, or to the proxy (default 10 s). A host that
+   * doesn't answer fails in 10 s rather than hanging on the system's SYN retries; the request is
+   * then retried.
+   */
+  public BraintrustClientBuilder connectTimeout(Duration timeout) {
+    this.connectTimeout = Validation.positive("connectTimeout", timeout);
+    return this;
+  }
+
+  /**
+   * How long a pooled connection may sit unused before the client closes it (default 20 s), checked
+   * before each reuse and in the background. Kept below the idle cuts of NATs, load balancers and
+   * proxies (commonly 30 s to 5 min), which drop a connection without telling either end, so the
+   * next batch doesn't go out on a dead one. Connections are also replaced once 5 minutes old.
+   * Unused with {@link #connectionProvider}.
+   */
+  public BraintrustClientBuilder maxIdleTime(Duration idle) {
+    this.maxIdleTime = Validation.positive("maxIdleTime", idle);
+    return this;
+  }
+
+  /**
+   * The HTTP proxy to tunnel through, or {@link ProxyOptions#none()} to connect directly. By
+   * default the client follows the JVM's settings: {@code https.proxyHost} and {@code
+   * https.proxyPort} for an https URL ({@code http.*} for http), {@code http.nonProxyHosts}
+   * (default {@code localhost|127.*|[::1]}), credentials from {@code https.proxyUser} and {@code
+   * https.proxyPassword}; {@link BraintrustClient#fromEnvironment()} reads {@code HTTPS_PROXY} and
+   * {@code NO_PROXY} first.
+   */
+  public BraintrustClientBuilder proxy(ProxyOptions proxy) {
+    this.proxy = Objects.requireNonNull(proxy, "proxy");
+    return this;
+  }
+
+  /**
+   * Trusts exactly the CA certificates in this key store (a corporate or private CA) instead of the
+   * JVM's default ones. Host names are still verified; there is no option to turn checks off.
+   */
+  public BraintrustClientBuilder trustStore(KeyStore trustStore) {
+    this.trust = TlsSettings.trust(Objects.requireNonNull(trustStore, "trustStore"));
+    return this;
+  }
+
+  /**
+   * Trusts exactly the CA certificates in this PEM file (one or more {@code -----BEGIN
+   * CERTIFICATE-----} blocks) instead of the JVM's default ones; read now. Behind a TLS-inspecting
+   * proxy, its CA is all that is needed. Host names are still verified.
+   */
+  public BraintrustClientBuilder trustedCertificates(Path pemFile) {
+    this.trust = TlsSettings.trust(Objects.requireNonNull(pemFile, "trustedCertificates"));
+    return this;
+  }
+
+  /**
+   * The client's own certificate and key for mutual TLS, from a key store (PKCS#12 or JKS) holding
+   * one private key entry. The password unlocks the key now and is not kept.
+   */
+  public BraintrustClientBuilder clientCertificate(KeyStore keyStore, char[] password) {
+    Objects.requireNonNull(keyStore, "clientCertificate keyStore");
+    Objects.requireNonNull(password, "clientCertificate password");
+    this.clientKeys = TlsSettings.keys(keyStore, password);
+    return this;
+  }
+
+  /**
+   * A complete client TLS context (Netty's {@code SslContextBuilder.forClient()}), for needs the
+   * other TLS options don't cover; replaces them. Reactor Netty still verifies host names.
+   */
+  public BraintrustClientBuilder sslContext(SslContext sslContext) {
+    Objects.requireNonNull(sslContext, "sslContext");
+    if (!sslContext.isClient()) {
+      throw new IllegalArgumentException(
+          "sslContext must be a client context (SslContextBuilder.forClient())");
+    }
+    this.sslContext = sslContext;
     return this;
   }
 
@@ -177,20 +317,57 @@ public final class BraintrustClientBuilder {
   }
 
   /**
+   * Reads {@code BRAINTRUST_API_KEY} (required), {@code BRAINTRUST_API_URL}, {@code
+   * BRAINTRUST_ORG_NAME}, and the proxy variables {@code HTTPS_PROXY} ({@code HTTP_PROXY} for an
+   * http URL) and {@code NO_PROXY}, either case; the proxy is picked when the client is built, so a
+   * later {@link #proxy} wins.
+   */
+  BraintrustClientBuilder fromEnvironment(Map<String, String> env) {
+    String key = env.get("BRAINTRUST_API_KEY");
+    if (key == null || key.isBlank()) {
+      throw new IllegalStateException("BRAINTRUST_API_KEY is not set");
+    }
+    apiKey(key);
+    String url = env.get("BRAINTRUST_API_URL");
+    if (url != null && !url.isBlank()) {
+      baseUrl(url);
+    }
+    String org = env.get("BRAINTRUST_ORG_NAME");
+    if (org != null && !org.isBlank()) {
+      orgName(org);
+    }
+    Map<String, String> vars = new HashMap<>();
+    for (String name : PROXY_VARIABLES) {
+      String v = env.get(name);
+      if (v != null) {
+        vars.put(name, v);
+      }
+    }
+    this.proxyEnvironment = vars;
+    return this;
+  }
+
+  /**
    * The client.
    *
-   * @throws IllegalArgumentException when the API key is missing or the URL is refused
+   * @throws IllegalArgumentException when the API key is missing, the URL is refused, TLS options
+   *     are given for a plain http URL, or the proxy settings are not valid
    */
   public BraintrustClient build() {
     if (apiKey == null) {
       throw new IllegalArgumentException("apiKey must not be null or blank");
     }
     String url = ClientChecks.baseUrl(baseUrl, allowInsecureHttp);
+    URI target = URI.create(url);
+    Map<String, String> extra = new LinkedHashMap<>();
+    headers.values().forEach(e -> extra.put(e.getKey(), e.getValue()));
     return new BraintrustClient(
         new ClientConfig(
             url,
             apiKey,
             impersonateUser,
+            orgName,
+            extra,
             gzip,
             gzipLevel,
             maxRequestBytes,
@@ -199,10 +376,44 @@ public final class BraintrustClientBuilder {
             maxBackoff,
             maxRetryAfter,
             requestTimeout,
+            connectTimeout,
+            maxIdleTime,
             maxConnections,
+            ProxyRouting.forTarget(proxyFor(target), target),
+            tls(target),
             timer,
             registry,
             loopResources,
             connectionProvider));
+  }
+
+  private @Nullable ProxyConfig proxyFor(URI target) {
+    if (proxy != null) {
+      return proxy.config();
+    }
+    if (proxyEnvironment != null) {
+      ProxyConfig fromEnv = ProxyRouting.fromEnvironment(proxyEnvironment, target);
+      if (fromEnv != null) {
+        return fromEnv;
+      }
+    }
+    return ProxyRouting.fromJvm(target);
+  }
+
+  private @Nullable SslContext tls(URI target) {
+    boolean custom = trust != null || clientKeys != null;
+    if (sslContext == null && !custom) {
+      return null;
+    }
+    if (sslContext != null && custom) {
+      throw new IllegalArgumentException(
+          "sslContext replaces trustStore, trustedCertificates and clientCertificate; set one or"
+              + " the others");
+    }
+    if (!"https".equals(target.getScheme())) {
+      throw new IllegalArgumentException(
+          "TLS options apply to https only, but baseUrl '" + target + "' is plain http");
+    }
+    return sslContext != null ? sslContext : TlsSettings.clientContext(trust, clientKeys);
   }
 }

@@ -16,6 +16,7 @@ import dev.braintrust.reactive.testkit.internal.RequestLog;
 import dev.braintrust.reactive.testkit.internal.Router;
 import dev.braintrust.reactive.testkit.internal.RowStore;
 import dev.braintrust.reactive.testkit.internal.SummaryHandler;
+import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +54,7 @@ public final class BraintrustTestServer implements AutoCloseable {
   private final String apiKey;
   private final String host;
   private final int requestedPort;
+  private final @Nullable SslContext tls;
   private final ObjectStore objects = new ObjectStore();
   private final RowStore rows;
   private final FakeModel model = new FakeModel(Json.MAPPER);
@@ -69,6 +71,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     this.apiKey = b.apiKey;
     this.host = b.host;
     this.requestedPort = b.port;
+    this.tls = b.tls;
     this.rows = new RowStore(b.retainRows, b.persistTo);
     Router.Builder routes = Router.builder();
     new ObjectHandler(objects).register(routes);
@@ -105,8 +108,12 @@ public final class BraintrustTestServer implements AutoCloseable {
   public synchronized BraintrustTestServer start() {
     if (server == null) {
       int port = boundPort != 0 ? boundPort : requestedPort;
-      DisposableServer s =
-          HttpServer.create().host(host).port(port).handle(gateway::handle).bindNow();
+      HttpServer http = HttpServer.create().host(host).port(port);
+      SslContext t = tls;
+      if (t != null) {
+        http = http.secure(spec -> spec.sslContext(t));
+      }
+      DisposableServer s = http.handle(gateway::handle).bindNow();
       boundPort = s.port();
       server = s;
     }
@@ -141,9 +148,9 @@ public final class BraintrustTestServer implements AutoCloseable {
     return boundPort;
   }
 
-  /** {@code http://host:port}, the value for a client's base URL. */
+  /** {@code http://host:port} ({@code https} with {@link Builder#tls}), for a client's base URL. */
   public String baseUrl() {
-    return "http://" + host + ":" + port();
+    return (tls == null ? "http://" : "https://") + host + ":" + port();
   }
 
   /** The accepted API key. */
@@ -359,6 +366,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     private long maxBodyBytes = 16L * 1024 * 1024;
     private boolean retainRows = true;
     private @Nullable Path persistTo;
+    private @Nullable SslContext tls;
 
     private Builder() {}
 
@@ -417,6 +425,19 @@ public final class BraintrustTestServer implements AutoCloseable {
      */
     public Builder persistTo(Path file) {
       this.persistTo = Objects.requireNonNull(file, "persistTo");
+      return this;
+    }
+
+    /**
+     * Serves HTTPS with this server context (e.g. {@code SslContextBuilder.forServer(keyManager)},
+     * with {@code clientAuth(REQUIRE)} for mutual TLS); default plain HTTP.
+     */
+    public Builder tls(SslContext serverContext) {
+      Objects.requireNonNull(serverContext, "tls");
+      if (!serverContext.isServer()) {
+        throw new IllegalArgumentException("tls needs a server SslContext, got a client one");
+      }
+      this.tls = serverContext;
       return this;
     }
 

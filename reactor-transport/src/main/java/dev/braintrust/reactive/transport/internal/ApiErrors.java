@@ -6,12 +6,14 @@ import dev.braintrust.reactive.transport.BraintrustApiException;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Turns replies into exceptions that are safe to log: a server (or a proxy in front of it) may echo
- * the request, Authorization header included, so every text taken from a reply has the API key
- * redacted, and long bodies are cut short.
+ * the request, Authorization header included, so every text taken from a reply has the API key (and
+ * the proxy's password) redacted, and long bodies are cut short.
  */
 public final class ApiErrors {
   /** Shown instead of the key. */
@@ -21,16 +23,31 @@ public final class ApiErrors {
   // Shorter keys aren't real keys, and replacing every occurrence of one would garble messages.
   private static final int MIN_REDACTED_LENGTH = 8;
 
-  private final @Nullable String secret;
+  private final List<String> secrets;
 
   /** Redacts {@code apiKey} from every message. */
   public ApiErrors(String apiKey) {
-    this.secret = apiKey.length() >= MIN_REDACTED_LENGTH ? apiKey : null;
+    this(apiKey, null);
   }
 
-  /** {@code text} without the key. */
+  /** Redacts {@code apiKey}, and the proxy's password when there is one, from every message. */
+  public ApiErrors(String apiKey, @Nullable String proxyPassword) {
+    List<String> s = new ArrayList<>(2);
+    for (String secret : new String[] {apiKey, proxyPassword}) {
+      if (secret != null && secret.length() >= MIN_REDACTED_LENGTH) {
+        s.add(secret);
+      }
+    }
+    this.secrets = List.copyOf(s);
+  }
+
+  /** {@code text} without the secrets. */
   public String redact(String text) {
-    return secret == null || text.isEmpty() ? text : text.replace(secret, REDACTED);
+    String out = text;
+    for (String secret : secrets) {
+      out = out.replace(secret, REDACTED);
+    }
+    return out;
   }
 
   /** A non-2xx reply as an exception carrying the server's {@code error} text. */
@@ -91,11 +108,11 @@ public final class ApiErrors {
   }
 
   /**
-   * {@code e} if its messages are free of the key, else a {@link BraintrustException} with the
-   * redacted message and no cause (the cause would carry the key).
+   * {@code e} if its messages are free of the secrets, else a {@link BraintrustException} with the
+   * redacted message and no cause (the cause would carry them).
    */
   public Throwable scrub(Throwable e) {
-    if (secret == null) {
+    if (secrets.isEmpty()) {
       return e;
     }
     StringBuilder chain = new StringBuilder();
@@ -103,7 +120,9 @@ public final class ApiErrors {
     int depth = 0;
     for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
       String m = String.valueOf(t);
-      leaks |= m.contains(secret);
+      for (String secret : secrets) {
+        leaks |= m.contains(secret);
+      }
       chain.append(depth == 0 ? "" : "; caused by ").append(m);
     }
     return leaks ? new BraintrustException(redact(chain.toString())) : e;

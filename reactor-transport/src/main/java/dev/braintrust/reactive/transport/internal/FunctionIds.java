@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
  * Function ids by project name and slug. The API invokes functions by id only ({@code POST
  * /v1/function} creates one), so a slug is looked up with {@code GET /v1/project} and {@code GET
  * /v1/function} first. Found ids are cached for the client's life; failures are not, so a function
- * created later is found.
+ * created later is found. Being shared, a lookup is made as the client, without a call's {@link
+ * CallContext} settings.
  */
 public final class FunctionIds {
   private record Key(String projectName, String slug) {}
@@ -37,6 +38,7 @@ public final class FunctionIds {
         key,
         k ->
             lookup(k)
+                .contextWrite(CallContext::shared)
                 .cache(
                     v -> Duration.ofMillis(Long.MAX_VALUE),
                     e -> Duration.ZERO,

@@ -24,7 +24,6 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
-import reactor.netty.transport.NameResolverProvider;
 import reactor.util.retry.Retry;
 
 /**
@@ -32,6 +31,10 @@ import reactor.util.retry.Retry;
  * braintrust.http.requests} timer. Owns its event loops and connection pool unless the caller
  * supplied them, so the client keeps working when an application disposes Reactor Netty's global
  * resources before it (Spring Boot does on shutdown) and the last batches still go out.
+ *
+ * <p>Every request carries the key, the User-Agent, the org name and extra headers; a call's
+ * impersonated user comes from the subscriber's context ({@link CallContext}). Through a proxy, the
+ * API's host is resolved by the proxy, not here; {@link HttpClientSetup} has the details.
  */
 public final class HttpCore {
   private static final LibraryLog LOG = LibraryLog.get(HttpCore.class);
@@ -54,9 +57,8 @@ public final class HttpCore {
   private final @Nullable ConnectionProvider ownProvider;
   private final LoopResources loops;
   private final ConnectionProvider provider;
-  private final Duration requestTimeout;
-  private final String authorization;
-  private final @Nullable String impersonateUser;
+  private final ClientConfig config;
+  private final NetworkErrors network;
   // Made on first use: an event loop group opens selectors as soon as it exists, and a client
   // that is built but never used (or never closed) shouldn't hold any.
   private @Nullable AddressResolverGroup<?> resolver;
@@ -71,24 +73,17 @@ public final class HttpCore {
         new RetryPolicy(c.maxRetries(), c.minBackoff(), c.maxBackoff(), c.maxRetryAfter());
     this.timer = c.timer() != null ? c.timer() : Schedulers.parallel();
     this.registry = c.registry() != null ? c.registry() : new SimpleMeterRegistry();
-    this.errors = new ApiErrors(c.apiKey());
+    this.config = c;
+    ProxyConfig proxy = c.proxy();
+    this.errors = new ApiErrors(c.apiKey(), proxy == null ? null : proxy.password());
+    this.network = new NetworkErrors(c.baseUrl(), proxy);
     this.ownLoops =
         c.loopResources() == null
             ? LoopResources.create("braintrust-http", LOOP_THREADS, true)
             : null;
-    this.ownProvider =
-        c.connectionProvider() == null
-            ? ConnectionProvider.builder("braintrust")
-                .maxConnections(c.maxConnections())
-                .pendingAcquireMaxCount(-1)
-                .maxIdleTime(Duration.ofSeconds(30))
-                .build()
-            : null;
+    this.ownProvider = c.connectionProvider() == null ? HttpClientSetup.pool(c) : null;
     this.loops = ownLoops != null ? ownLoops : c.loopResources();
     this.provider = ownProvider != null ? ownProvider : c.connectionProvider();
-    this.requestTimeout = c.requestTimeout();
-    this.authorization = "Bearer " + c.apiKey();
-    this.impersonateUser = c.impersonateUser();
     this.shutdown = Mono.defer(this::release).cache();
   }
 
@@ -103,30 +98,7 @@ public final class HttpCore {
       throw shutDown();
     }
     if (http == null) {
-      // Reactor Netty's default resolver lives in its global resources; ours lives and dies with
-      // us.
-      AddressResolverGroup<?> r =
-          NameResolverProvider.builder()
-              .build()
-              .newNameResolverGroup(loops, LoopResources.DEFAULT_NATIVE);
-      resolver = r;
-      String impersonate = impersonateUser;
-      http =
-          HttpClient.create(provider)
-              .runOn(loops)
-              .resolver(r)
-              .baseUrl(baseUrl)
-              .compress(true)
-              .responseTimeout(requestTimeout)
-              .headers(
-                  h -> {
-                    h.set(HttpHeaderNames.AUTHORIZATION, authorization);
-                    h.set(HttpHeaderNames.USER_AGENT, "braintrust-reactive-java/0.1");
-                    h.set(HttpHeaderNames.ACCEPT, "application/json");
-                    if (impersonate != null) {
-                      h.set("x-bt-impersonate-user", impersonate);
-                    }
-                  });
+      http = HttpClientSetup.create(config, provider, loops, r -> resolver = r);
     }
     return http;
   }
@@ -144,6 +116,11 @@ public final class HttpCore {
   /** The redacting error factory. */
   public ApiErrors errors() {
     return errors;
+  }
+
+  /** The organisation named with every request, or null. */
+  public @Nullable String orgName() {
+    return config.orgName();
   }
 
   /** Sends JSON (or nothing) with retries and reads a JSON answer; an empty body reads as {}. */
@@ -189,24 +166,32 @@ public final class HttpCore {
    */
   public Mono<Reply> exchange(
       HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
-    return Mono.defer(
-        () -> {
+    return Mono.deferContextual(
+        ctx -> {
           if (closed.get()) {
             return Mono.error(shutDown());
           }
           long start = System.nanoTime();
-          return send(method, path, body, gzipped)
+          return send(method, path, body, gzipped, CallContext.impersonatedUser(ctx))
+              .onErrorMap(network::explain)
               .doOnSuccess(r -> record(method, "2xx", start))
               .doOnError(e -> record(method, outcome(e), start));
         });
   }
 
   private Mono<Reply> send(
-      HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
+      HttpMethod method,
+      String path,
+      byte @Nullable [] body,
+      boolean gzipped,
+      @Nullable String impersonate) {
     HttpClient client =
         http()
             .headers(
                 h -> {
+                  if (impersonate != null) {
+                    h.set(RequestHeaders.IMPERSONATE_USER, impersonate);
+                  }
                   if (body != null) {
                     h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
                     if (gzipped) {
@@ -255,14 +240,18 @@ public final class HttpCore {
       return Flux.error(e);
     }
     Flux<String> attempt =
-        Flux.defer(
-            () -> {
+        Flux.deferContextual(
+            ctx -> {
               if (closed.get()) {
                 return Flux.error(shutDown());
               }
+              String impersonate = CallContext.impersonatedUser(ctx);
               return http()
                   .headers(
                       h -> {
+                        if (impersonate != null) {
+                          h.set(RequestHeaders.IMPERSONATE_USER, impersonate);
+                        }
                         h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
                         h.set(HttpHeaderNames.ACCEPT, "text/event-stream");
                       })
@@ -285,7 +274,8 @@ public final class HttpCore {
                         }
                         SseDecoder decoder = new SseDecoder();
                         return content.asByteArray().concatMapIterable(decoder::feed);
-                      });
+                      })
+                  .onErrorMap(network::explain);
             });
     // Retrying after an event reached the subscriber would replay the stream into it, so a stream
     // is retried only while nothing has been emitted (refused connection, 429, 5xx before data).

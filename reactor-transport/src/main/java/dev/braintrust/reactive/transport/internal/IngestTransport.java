@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.transport.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
@@ -42,7 +43,8 @@ public final class IngestTransport {
 
   /**
    * The destination with its id, creating the project (and experiment or dataset) by name if
-   * needed. Resolved once per destination and cached; a failure is not cached.
+   * needed. Resolved once per destination and cached; a failure is not cached. The lookup is made
+   * as the client, without a call's {@link CallContext} settings, since every caller shares it.
    */
   public Mono<Destination> resolve(Destination destination) {
     if (!destination.needsResolution()) {
@@ -52,6 +54,7 @@ public final class IngestTransport {
         destination,
         d ->
             lookup(d)
+                .contextWrite(CallContext::shared)
                 .cache(
                     v -> Duration.ofMillis(Long.MAX_VALUE),
                     e -> Duration.ZERO,
@@ -59,12 +62,13 @@ public final class IngestTransport {
   }
 
   private Mono<Destination> lookup(Destination d) {
+    ObjectNode project = Json.MAPPER.createObjectNode().put("name", d.projectName());
+    if (http.orgName() != null) {
+      // Spec, CreateProject.org_name: picks the organisation when the key spans several.
+      project.put("org_name", http.orgName());
+    }
     Mono<String> projectId =
-        http.json(
-                HttpMethod.POST,
-                "/v1/project",
-                Json.MAPPER.createObjectNode().put("name", d.projectName()))
-            .map(n -> id(n, "/v1/project"));
+        http.json(HttpMethod.POST, "/v1/project", project).map(n -> id(n, "/v1/project"));
     if (d.kind() == Destination.Kind.PROJECT_LOGS) {
       return projectId.map(d::withId);
     }
