@@ -8,7 +8,6 @@ import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.RecordedRequest;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,7 +32,7 @@ class IdentificationTest {
             .build();
 
     client.insert(Destination.projectLogsByName("ident"), ClientSecurityTest.batch("a")).block(T);
-    client.list(Resource.PROJECT, Map.of("project_name", "ident")).collectList().block(T);
+    client.projects().list(ListQuery.all().name("ident")).collectList().block(T);
     assertThat(client.invokeStream("ident", "echo", "hi").collectList().block(T)).isNotEmpty();
 
     List<RecordedRequest> requests = server.requests();

@@ -38,7 +38,11 @@ class ImpersonationTest {
     String fid = server.createFunction("imp", "echo");
     BraintrustClient client = client(server).build();
 
-    client.get(Resource.PROJECT, pid).contextWrite(Impersonation.as("ann@example.com")).block(T);
+    client
+        .resource(Resource.PROJECT)
+        .get(pid)
+        .contextWrite(Impersonation.as("ann@example.com"))
+        .block(T);
     client
         .insert(Destination.projectLogs(pid), ClientSecurityTest.batch("a"))
         .contextWrite(Impersonation.as(" bob@example.com\n"))
@@ -48,7 +52,7 @@ class ImpersonationTest {
         .contextWrite(Impersonation.as("user-3"))
         .collectList()
         .block(T);
-    client.get(Resource.PROJECT, pid).block(T);
+    client.resource(Resource.PROJECT).get(pid).block(T);
 
     assertThat(server.requests())
         .extracting(ImpersonationTest::impersonated)
@@ -61,11 +65,16 @@ class ImpersonationTest {
     String pid = server.createProject("imp-override");
     BraintrustClient client = client(server).impersonateUser("service-user").build();
 
-    client.get(Resource.PROJECT, pid).contextWrite(Impersonation.as("ann@example.com")).block(T);
-    client.get(Resource.PROJECT, pid).block(T);
+    client
+        .resource(Resource.PROJECT)
+        .get(pid)
+        .contextWrite(Impersonation.as("ann@example.com"))
+        .block(T);
+    client.resource(Resource.PROJECT).get(pid).block(T);
     // The innermost contextWrite is closest to the request and wins.
     client
-        .get(Resource.PROJECT, pid)
+        .resource(Resource.PROJECT)
+        .get(pid)
         .contextWrite(Impersonation.as("inner"))
         .contextWrite(Impersonation.as("outer"))
         .block(T);
@@ -86,7 +95,11 @@ class ImpersonationTest {
     BraintrustClient client =
         client(server).backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
 
-    client.get(Resource.PROJECT, pid).contextWrite(Impersonation.as("ann@example.com")).block(T);
+    client
+        .resource(Resource.PROJECT)
+        .get(pid)
+        .contextWrite(Impersonation.as("ann@example.com"))
+        .block(T);
 
     assertThat(server.requests())
         .extracting(RecordedRequest::status, ImpersonationTest::impersonated)
@@ -118,9 +131,10 @@ class ImpersonationTest {
             org.assertj.core.groups.Tuple.tuple(
                 "POST /v1/project_logs/" + server.projectId("imp-shared") + "/insert",
                 "ann@example.com"),
+            org.assertj.core.groups.Tuple.tuple("GET /v1/project", null),
             org.assertj.core.groups.Tuple.tuple("GET /v1/function", null),
             org.assertj.core.groups.Tuple.tuple(
-                "POST " + requests.get(3).path(), "bob@example.com"));
+                "POST " + requests.get(4).path(), "bob@example.com"));
     client.close();
   }
 

@@ -43,7 +43,7 @@ class ProxyTest {
       BraintrustClient client = client(server).proxy(proxy.options().build()).build();
 
       client.insert(Destination.projectLogs(pid), ClientSecurityTest.batch("a")).block(T);
-      JsonNode project = client.get(Resource.PROJECT, pid).block(T);
+      JsonNode project = client.resource(Resource.PROJECT).get(pid).block(T);
 
       assertThat(project.path("name").asText()).isEqualTo("through-proxy");
       assertThat(server.projectLogs(pid)).hasSize(1);
@@ -67,7 +67,7 @@ class ProxyTest {
     try (TestProxy proxy = TestProxy.requiring("alice", PASSWORD)) {
       BraintrustClient anonymous = client(server).proxy(proxy.options().build()).build();
       Throwable refused =
-          anonymous.get(Resource.PROJECT, pid).materialize().block(T).getThrowable();
+          anonymous.resource(Resource.PROJECT).get(pid).materialize().block(T).getThrowable();
 
       assertThat(refused)
           .isInstanceOf(BraintrustException.class)
@@ -82,7 +82,7 @@ class ProxyTest {
               .proxy(proxy.options().credentials("alice", "not-" + PASSWORD).build())
               .build();
       Throwable badPassword =
-          wrong.get(Resource.PROJECT, pid).materialize().block(T).getThrowable();
+          wrong.resource(Resource.PROJECT).get(pid).materialize().block(T).getThrowable();
       assertThat(badPassword)
           .hasMessageContaining("refused the credentials of user 'alice'")
           .hasMessageNotContaining(PASSWORD);
@@ -92,7 +92,8 @@ class ProxyTest {
       proxy.seen.clear();
       BraintrustClient client =
           client(server).proxy(proxy.options().credentials("alice", PASSWORD).build()).build();
-      assertThat(client.get(Resource.PROJECT, pid).block(T).path("id").asText()).isEqualTo(pid);
+      assertThat(client.resource(Resource.PROJECT).get(pid).block(T).path("id").asText())
+          .isEqualTo(pid);
       assertThat(proxy.seen)
           .extracting(TestProxy.Seen::proxyAuthorization)
           .containsOnly(TestProxy.basic("alice", PASSWORD));
@@ -131,7 +132,7 @@ class ProxyTest {
               .proxy(proxy.options().nonProxyHosts("*.internal|127.0.0.*").build())
               .build();
 
-      client.get(Resource.PROJECT, pid).block(T);
+      client.resource(Resource.PROJECT).get(pid).block(T);
 
       assertThat(server.requests()).hasSize(1);
       assertThat(proxy.seen).isEmpty();
@@ -150,7 +151,7 @@ class ProxyTest {
       // Percent-encoded, as in any URL: '@' and ':' inside the password.
       env.put("HTTP_PROXY", "http://bob:p%40ss%3A" + PASSWORD + "@127.0.0.1:" + proxy.port());
       BraintrustClient proxied = BraintrustClient.builder().fromEnvironment(env).build();
-      proxied.get(Resource.PROJECT, pid).block(T);
+      proxied.resource(Resource.PROJECT).get(pid).block(T);
       assertThat(proxy.seen)
           .extracting(TestProxy.Seen::target, TestProxy.Seen::proxyAuthorization)
           .containsOnly(
@@ -160,14 +161,14 @@ class ProxyTest {
       proxy.seen.clear();
       env.put("NO_PROXY", "example.com, .internal,127.0.0.1:" + server.port());
       BraintrustClient direct = BraintrustClient.builder().fromEnvironment(env).build();
-      direct.get(Resource.PROJECT, pid).block(T);
+      direct.resource(Resource.PROJECT).get(pid).block(T);
       assertThat(proxy.seen).isEmpty();
 
       // An explicit choice beats the environment.
       env.remove("NO_PROXY");
       BraintrustClient none =
           BraintrustClient.builder().fromEnvironment(env).proxy(ProxyOptions.none()).build();
-      none.get(Resource.PROJECT, pid).block(T);
+      none.resource(Resource.PROJECT).get(pid).block(T);
       assertThat(proxy.seen).isEmpty();
       assertThat(server.requests()).hasSize(3);
       for (BraintrustClient c : List.of(proxied, direct, none)) {
@@ -199,7 +200,7 @@ class ProxyTest {
       // test server is on loopback.
       System.setProperty("http.nonProxyHosts", "");
       BraintrustClient viaProperties = client(server).build();
-      viaProperties.get(Resource.PROJECT, pid).block(T);
+      viaProperties.resource(Resource.PROJECT).get(pid).block(T);
       assertThat(proxy.seen)
           .extracting(TestProxy.Seen::proxyAuthorization)
           .containsOnly(TestProxy.basic("carol", PASSWORD));
@@ -211,7 +212,7 @@ class ProxyTest {
       System.setProperty("http.nonProxyHosts", "");
       BraintrustClient turnedOffToo = client(server).proxy(ProxyOptions.none()).build();
       for (BraintrustClient c : List.of(loopbackBypassed, turnedOff, turnedOffToo)) {
-        c.get(Resource.PROJECT, pid).block(T);
+        c.resource(Resource.PROJECT).get(pid).block(T);
         c.close();
       }
       assertThat(proxy.seen).isEmpty();

@@ -67,7 +67,7 @@ class TlsTest {
   }
 
   static Throwable failure(BraintrustClient client) {
-    return client.list(Resource.PROJECT, Map.of()).then().materialize().block(T).getThrowable();
+    return client.projects().list().then().materialize().block(T).getThrowable();
   }
 
   @Test
@@ -102,7 +102,12 @@ class TlsTest {
               .build();
 
       for (BraintrustClient c : new BraintrustClient[] {pem, store, context}) {
-        assertThat(c.create(Resource.PROJECT, Map.of("name", "tls")).block(T).path("name").asText())
+        assertThat(
+                c.resource(Resource.PROJECT)
+                    .create(Map.of("name", "tls"))
+                    .block(T)
+                    .path("name")
+                    .asText())
             .isEqualTo("tls");
         c.close();
       }
@@ -149,7 +154,11 @@ class TlsTest {
           .hasMessageEndingWith(
               "give one it accepts with BraintrustClientBuilder.clientCertificate(...)");
       assertThat(
-              with.create(Resource.PROJECT, Map.of("name", "mtls")).block(T).path("name").asText())
+              with.resource(Resource.PROJECT)
+                  .create(Map.of("name", "mtls"))
+                  .block(T)
+                  .path("name")
+                  .asText())
           .isEqualTo("mtls");
       assertThat(server.requests()).hasSize(1);
       without.close();
@@ -164,7 +173,7 @@ class TlsTest {
       BraintrustClient client =
           client(server).trustedCertificates(caPem()).proxy(proxy.options().build()).build();
 
-      client.create(Resource.PROJECT, Map.of("name", "tunnel")).block(T);
+      client.resource(Resource.PROJECT).create(Map.of("name", "tunnel")).block(T);
 
       assertThat(server.requests()).hasSize(1);
       assertThat(proxy.seen)
