@@ -11,10 +11,12 @@ import dev.braintrust.reactive.testkit.internal.Gateway;
 import dev.braintrust.reactive.testkit.internal.Json;
 import dev.braintrust.reactive.testkit.internal.ObjectHandler;
 import dev.braintrust.reactive.testkit.internal.ObjectStore;
+import dev.braintrust.reactive.testkit.internal.PromptHandler;
 import dev.braintrust.reactive.testkit.internal.ProxyHandler;
 import dev.braintrust.reactive.testkit.internal.RequestLog;
 import dev.braintrust.reactive.testkit.internal.Router;
 import dev.braintrust.reactive.testkit.internal.RowStore;
+import dev.braintrust.reactive.testkit.internal.Seeds;
 import dev.braintrust.reactive.testkit.internal.SummaryHandler;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,12 +72,14 @@ public final class BraintrustTestServer implements AutoCloseable {
     this.host = b.host;
     this.requestedPort = b.port;
     this.rows = new RowStore(b.retainRows, b.persistTo);
+    Seeds.plant(objects, b.apiKey);
     Router.Builder routes = Router.builder();
     new ObjectHandler(objects).register(routes);
     new EventHandler(objects, rows).register(routes);
-    new SummaryHandler(objects, rows).register(routes);
+    new SummaryHandler(objects, rows, this::baseUrl).register(routes);
     this.functions = new FunctionHandler(objects);
     functions.register(routes);
+    new PromptHandler(objects).register(routes);
     new ProxyHandler(model).register(routes);
     new AnthropicHandler(model).register(routes);
     FaultHandler faultHandler =
@@ -149,6 +153,23 @@ public final class BraintrustTestServer implements AutoCloseable {
   /** The accepted API key. */
   public String apiKey() {
     return apiKey;
+  }
+
+  /**
+   * The id of the organization every object belongs to, as {@code GET /v1/organization} lists it.
+   */
+  public String orgId() {
+    return Seeds.ORG_ID;
+  }
+
+  /** The name of that organization, the only {@code org_name} the server knows. */
+  public String orgName() {
+    return Seeds.ORG_NAME;
+  }
+
+  /** The id of the user owning the API key, as {@code GET /v1/user} lists it. */
+  public String userId() {
+    return Seeds.USER_ID;
   }
 
   /** The fault injector. */

@@ -170,7 +170,9 @@ public final class Gateway {
     if (reply.events() != null) {
       return streams.send(res, reply.events());
     }
-    res.header("content-type", "application/json");
+    if (reply.headers().keySet().stream().noneMatch(k -> k.equalsIgnoreCase("content-type"))) {
+      res.header("content-type", "application/json");
+    }
     return res.sendByteArray(Mono.just(reply.body())).then();
   }
 
