@@ -11,6 +11,7 @@ import dev.braintrust.reactive.testkit.internal.Gateway;
 import dev.braintrust.reactive.testkit.internal.Json;
 import dev.braintrust.reactive.testkit.internal.ObjectHandler;
 import dev.braintrust.reactive.testkit.internal.ObjectStore;
+import dev.braintrust.reactive.testkit.internal.ProjectConfigHandler;
 import dev.braintrust.reactive.testkit.internal.PromptHandler;
 import dev.braintrust.reactive.testkit.internal.ProxyHandler;
 import dev.braintrust.reactive.testkit.internal.RequestLog;
@@ -62,6 +63,7 @@ public final class BraintrustTestServer implements AutoCloseable {
   private final RequestLog requests = new RequestLog();
   private final EventStreams streams = new EventStreams();
   private final FunctionHandler functions;
+  private final ProjectConfigHandler config;
   private final Gateway gateway;
   // Written under this by start, stop and close; read from any thread.
   private volatile int boundPort;
@@ -80,6 +82,8 @@ public final class BraintrustTestServer implements AutoCloseable {
     this.functions = new FunctionHandler(objects);
     functions.register(routes);
     new PromptHandler(objects).register(routes);
+    this.config = new ProjectConfigHandler(objects);
+    config.register(routes);
     new ProxyHandler(model).register(routes);
     new AnthropicHandler(model).register(routes);
     FaultHandler faultHandler =
@@ -268,6 +272,21 @@ public final class BraintrustTestServer implements AutoCloseable {
             .put("slug", slug);
     body.putObject("function_data").put("type", "prompt");
     return functions.create(body, false).get("id").asText();
+  }
+
+  /**
+   * Creates (or gets) the view named {@code name} of an object ({@code objectType} such as {@code
+   * experiment} or {@code project}), which {@code GET /v1/view} lists (the API has no route to
+   * create one), and returns its id.
+   */
+  public String createView(String objectType, String objectId, String name) {
+    return config
+        .createView(
+            Objects.requireNonNull(objectType, "objectType"),
+            Objects.requireNonNull(objectId, "objectId"),
+            Objects.requireNonNull(name, "name"))
+        .get("id")
+        .asText();
   }
 
   /** The id of the project with this name, or null. */

@@ -26,8 +26,8 @@ final class Listing {
   private Listing() {}
 
   /**
-   * Registers {@code GET /v1/PATH} (a list filtered by {@code filters}: query parameter to field),
-   * {@code GET /v1/PATH/{id}} and, with {@code deletable}, {@code DELETE /v1/PATH/{id}}.
+   * Registers {@code GET /v1/KIND} (a list filtered by {@code filters}: query parameter to field),
+   * {@code GET /v1/KIND/{id}} and, with {@code deletable}, {@code DELETE /v1/KIND/{id}}.
    */
   static void routes(
       Router.Builder routes,
@@ -36,11 +36,10 @@ final class Listing {
       Map<String, String> filters,
       boolean projectScoped,
       boolean deletable) {
-    String path = "/v1/" + kind;
-    routes.on("GET", path, (ex, p) -> list(objects, ex, kind, filters, projectScoped));
+    listRoute(routes, objects, kind, filters, projectScoped);
     routes.on(
         "GET",
-        path + "/([^/]+)",
+        "/v1/" + kind + "/([^/]+)",
         (ex, p) -> {
           Query.none(ex);
           return Reply.ok(existing(objects, kind, p.get(0)));
@@ -48,9 +47,19 @@ final class Listing {
     if (deletable) {
       routes.on(
           "DELETE",
-          path + "/([^/]+)",
+          "/v1/" + kind + "/([^/]+)",
           (ex, p) -> Reply.ok(found(kind, p.get(0), objects.delete(kind, p.get(0)))));
     }
+  }
+
+  /** Registers only {@code GET /v1/KIND}, for kinds the spec lists but does not serve by id. */
+  static void listRoute(
+      Router.Builder routes,
+      ObjectStore objects,
+      String kind,
+      Map<String, String> filters,
+      boolean projectScoped) {
+    routes.on("GET", "/v1/" + kind, (ex, p) -> list(objects, ex, kind, filters, projectScoped));
   }
 
   /** A page of the live objects of {@code kind} matching the request's filters. */
