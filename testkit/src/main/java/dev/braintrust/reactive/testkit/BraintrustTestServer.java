@@ -2,6 +2,7 @@ package dev.braintrust.reactive.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.testkit.internal.AnthropicHandler;
+import dev.braintrust.reactive.testkit.internal.CredentialHandler;
 import dev.braintrust.reactive.testkit.internal.EventHandler;
 import dev.braintrust.reactive.testkit.internal.EventStreams;
 import dev.braintrust.reactive.testkit.internal.FakeModel;
@@ -11,6 +12,7 @@ import dev.braintrust.reactive.testkit.internal.Gateway;
 import dev.braintrust.reactive.testkit.internal.Json;
 import dev.braintrust.reactive.testkit.internal.ObjectHandler;
 import dev.braintrust.reactive.testkit.internal.ObjectStore;
+import dev.braintrust.reactive.testkit.internal.OrgHandler;
 import dev.braintrust.reactive.testkit.internal.ProjectConfigHandler;
 import dev.braintrust.reactive.testkit.internal.PromptHandler;
 import dev.braintrust.reactive.testkit.internal.ProxyHandler;
@@ -84,6 +86,9 @@ public final class BraintrustTestServer implements AutoCloseable {
     new PromptHandler(objects).register(routes);
     this.config = new ProjectConfigHandler(objects);
     config.register(routes);
+    new OrgHandler(objects).register(routes);
+    CredentialHandler credentials = new CredentialHandler(objects);
+    credentials.register(routes);
     new ProxyHandler(model).register(routes);
     new AnthropicHandler(model).register(routes);
     FaultHandler faultHandler =
@@ -101,7 +106,8 @@ public final class BraintrustTestServer implements AutoCloseable {
             routes.build(),
             faultHandler,
             requests,
-            streams);
+            streams,
+            credentials::isTemporaryKey);
   }
 
   /** A builder with defaults: loopback, a free port, key {@value #DEFAULT_API_KEY}. */
@@ -117,6 +123,10 @@ public final class BraintrustTestServer implements AutoCloseable {
           HttpServer.create().host(host).port(port).handle(gateway::handle).bindNow();
       boundPort = s.port();
       server = s;
+      objects.patch(
+          "organization",
+          Seeds.ORG_ID,
+          Json.object().put("api_url", baseUrl()).put("proxy_url", baseUrl()));
     }
     return this;
   }

@@ -63,9 +63,20 @@ final class JdkHttp {
   }
 
   private final BraintrustTestServer server;
+  private final String key;
 
   JdkHttp(BraintrustTestServer server) {
+    this(server, server.apiKey());
+  }
+
+  private JdkHttp(BraintrustTestServer server, String key) {
     this.server = server;
+    this.key = key;
+  }
+
+  /** A client sending {@code key} as its Bearer token instead of the server's key. */
+  JdkHttp withKey(String key) {
+    return new JdkHttp(server, key);
   }
 
   Res get(String path) {
@@ -96,7 +107,7 @@ final class JdkHttp {
     HttpRequest.Builder req =
         HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
             .timeout(Duration.ofSeconds(10))
-            .header("authorization", "Bearer " + server.apiKey())
+            .header("authorization", "Bearer " + key)
             .method(
                 method,
                 body == null
