@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.testkit.internal.AclHandler;
 import dev.braintrust.reactive.testkit.internal.AnthropicHandler;
 import dev.braintrust.reactive.testkit.internal.CredentialHandler;
 import dev.braintrust.reactive.testkit.internal.EventHandler;
@@ -87,6 +88,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     this.config = new ProjectConfigHandler(objects);
     config.register(routes);
     new OrgHandler(objects).register(routes);
+    new AclHandler(objects).register(routes);
     CredentialHandler credentials = new CredentialHandler(objects);
     credentials.register(routes);
     new ProxyHandler(model).register(routes);
