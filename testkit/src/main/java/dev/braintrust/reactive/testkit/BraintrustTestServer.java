@@ -1,27 +1,18 @@
 package dev.braintrust.reactive.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braintrust.reactive.testkit.internal.AclHandler;
-import dev.braintrust.reactive.testkit.internal.AnthropicHandler;
-import dev.braintrust.reactive.testkit.internal.CredentialHandler;
-import dev.braintrust.reactive.testkit.internal.EventHandler;
+import dev.braintrust.reactive.testkit.internal.ApiRoutes;
 import dev.braintrust.reactive.testkit.internal.EventStreams;
 import dev.braintrust.reactive.testkit.internal.FakeModel;
 import dev.braintrust.reactive.testkit.internal.FaultHandler;
 import dev.braintrust.reactive.testkit.internal.FunctionHandler;
 import dev.braintrust.reactive.testkit.internal.Gateway;
 import dev.braintrust.reactive.testkit.internal.Json;
-import dev.braintrust.reactive.testkit.internal.ObjectHandler;
 import dev.braintrust.reactive.testkit.internal.ObjectStore;
-import dev.braintrust.reactive.testkit.internal.OrgHandler;
 import dev.braintrust.reactive.testkit.internal.ProjectConfigHandler;
-import dev.braintrust.reactive.testkit.internal.PromptHandler;
-import dev.braintrust.reactive.testkit.internal.ProxyHandler;
 import dev.braintrust.reactive.testkit.internal.RequestLog;
-import dev.braintrust.reactive.testkit.internal.Router;
 import dev.braintrust.reactive.testkit.internal.RowStore;
 import dev.braintrust.reactive.testkit.internal.Seeds;
-import dev.braintrust.reactive.testkit.internal.SummaryHandler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,21 +69,9 @@ public final class BraintrustTestServer implements AutoCloseable {
     this.requestedPort = b.port;
     this.rows = new RowStore(b.retainRows, b.persistTo);
     Seeds.plant(objects, b.apiKey);
-    Router.Builder routes = Router.builder();
-    new ObjectHandler(objects).register(routes);
-    new EventHandler(objects, rows).register(routes);
-    new SummaryHandler(objects, rows, this::baseUrl).register(routes);
-    this.functions = new FunctionHandler(objects);
-    functions.register(routes);
-    new PromptHandler(objects).register(routes);
-    this.config = new ProjectConfigHandler(objects);
-    config.register(routes);
-    new OrgHandler(objects).register(routes);
-    new AclHandler(objects).register(routes);
-    CredentialHandler credentials = new CredentialHandler(objects);
-    credentials.register(routes);
-    new ProxyHandler(model).register(routes);
-    new AnthropicHandler(model).register(routes);
+    ApiRoutes api = ApiRoutes.build(objects, rows, model, this::baseUrl);
+    this.functions = api.functions();
+    this.config = api.config();
     FaultHandler faultHandler =
         new FaultHandler(
             path -> {
@@ -105,11 +84,11 @@ public final class BraintrustTestServer implements AutoCloseable {
     this.gateway =
         new Gateway(
             new Gateway.Settings(b.apiKey, b.acceptGzip, b.maxBodyBytes, b.retainRows),
-            routes.build(),
+            api.router(),
             faultHandler,
             requests,
             streams,
-            credentials::isTemporaryKey);
+            api.credentials()::isTemporaryKey);
   }
 
   /** A builder with defaults: loopback, a free port, key {@value #DEFAULT_API_KEY}. */
