@@ -30,6 +30,7 @@ public record ApiRoutes(
     ProjectConfigHandler config = new ProjectConfigHandler(objects);
     config.register(routes);
     new EvalHandler(objects, rows, summaries).register(routes);
+    new BtqlHandler(objects, rows).register(routes);
     new OrgHandler(objects).register(routes);
     new AclHandler(objects).register(routes);
     CredentialHandler credentials = new CredentialHandler(objects);
