@@ -28,12 +28,19 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * An in-process, Braintrust-compatible API server on Reactor Netty, for tests and offline quick
- * starts. It follows the OpenAPI spec rather than any client: it checks the Bearer key, accepts
- * gzip bodies, validates bodies against the spec's shapes, stores rows with upsert, merge and
- * delete semantics, pages fetches by cursor, answers the AI proxy with a deterministic fake model
- * (OpenAI chat completions and embeddings, and Anthropic messages at {@code /v1/proxy/v1/messages}
- * for an Anthropic client whose base URL is {@code baseUrl() + "/v1/proxy"}) and function
- * invocations with an echo, records every request, and injects scripted faults.
+ * starts. It follows the OpenAPI spec rather than any client and serves every operation of it
+ * (projects, experiments, datasets, logs, prompts, functions, evals, project scores and tags,
+ * views, the organization, users, roles, groups, ACLs, API keys, AI secrets, the AI proxy and its
+ * temporary credentials) plus {@code POST /btql} for simple SELECTs. It checks the Bearer key,
+ * accepts gzip bodies, validates bodies and query parameters against the spec's shapes (400 naming
+ * the field; 404 for unknown ids), answers objects in the schemas' shapes, stores rows with upsert,
+ * merge, delete and {@code _parent_id} semantics and every version of them, pages fetches latest
+ * first by cursor, answers the AI proxy with a deterministic fake model (OpenAI chat completions
+ * and embeddings, and Anthropic messages at {@code /v1/proxy/v1/messages} for an Anthropic client
+ * whose base URL is {@code baseUrl() + "/v1/proxy"}), function invocations and evals with an echo
+ * (scorers score exact match), records every request, and injects scripted faults. Every object
+ * belongs to one seeded organization ({@link #orgId()}), owned by the key's user ({@link
+ * #userId()}).
  *
  * <pre>{@code
  * try (BraintrustTestServer server = BraintrustTestServer.builder().build().start()) {
@@ -206,8 +213,8 @@ public final class BraintrustTestServer implements AutoCloseable {
   }
 
   /**
-   * Forgets rows, requests, faults, scripted replies and stream counts; keeps projects,
-   * experiments, datasets and functions.
+   * Forgets rows, requests, faults, scripted replies and stream counts; keeps objects (projects,
+   * experiments, datasets, prompts, functions, ACLs, ...).
    */
   public void reset() {
     rows.clear();
