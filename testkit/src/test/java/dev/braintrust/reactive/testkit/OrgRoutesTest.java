@@ -43,6 +43,8 @@ class OrgRoutesTest {
     assertThat(http.get("/v1/user").each("id")).contains(server.userId());
     assertThat(http.get("/v1/user?email=nobody%40example.com").each("id")).isEmpty();
     assertThat(http.get("/v1/user?org_name=other").each("id")).isEmpty();
+    assertThat(http.get("/v1/user?given_name=Test").error(400))
+        .isEqualTo("unknown query parameter 'given_name' for GET /v1/user");
   }
 
   @Test

@@ -100,6 +100,10 @@ class ProjectConfigRoutesTest {
                 .error(400))
         .isEqualTo("'color' must be a string");
     assertThat(http.get("/v1/project_tag/" + created.get("id")).status()).isEqualTo(404);
+    assertThat(http.post("/v1/project_tag", "{\"project_id\":\"nope\",\"name\":\"x\"}").error(404))
+        .isEqualTo("project 'nope' not found");
+    assertThat(http.get("/v1/project_tag?color=red").error(400))
+        .isEqualTo("unknown query parameter 'color' for GET /v1/project_tag");
   }
 
   @Test

@@ -39,9 +39,9 @@ public final class BtqlHandler {
     }
     BtqlQuery q;
     if (text.isTextual()) {
-      q = BtqlQuery.parse(text.asText());
+      q = BtqlQuery.parseSql(text.asText());
     } else if (text.isObject()) {
-      q = BtqlQuery.parse((JsonNode) text);
+      q = BtqlQuery.parseAst(text);
     } else {
       throw HttpError.badRequest("'query' must be a string or an object");
     }

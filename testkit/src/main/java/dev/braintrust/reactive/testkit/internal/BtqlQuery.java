@@ -51,7 +51,7 @@ record BtqlQuery(
   // ---------------------------------------------------------------- SQL text
 
   /** Parses SQL text. */
-  static BtqlQuery parse(String sql) {
+  static BtqlQuery parseSql(String sql) {
     return new SqlParser(sql).query();
   }
 
@@ -221,7 +221,7 @@ record BtqlQuery(
   // ---------------------------------------------------------------- JSON AST
 
   /** Parses the JSON AST, e.g. {@code {from: {op: function, ...}, select: [{op: star}]}}. */
-  static BtqlQuery parse(JsonNode ast) {
+  static BtqlQuery parseAst(JsonNode ast) {
     for (Iterator<String> it = ast.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!AST_KEYS.contains(key)) {
