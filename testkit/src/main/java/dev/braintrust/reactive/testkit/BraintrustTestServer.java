@@ -1,21 +1,18 @@
 package dev.braintrust.reactive.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braintrust.reactive.testkit.internal.AnthropicHandler;
-import dev.braintrust.reactive.testkit.internal.EventHandler;
+import dev.braintrust.reactive.testkit.internal.ApiRoutes;
 import dev.braintrust.reactive.testkit.internal.EventStreams;
 import dev.braintrust.reactive.testkit.internal.FakeModel;
 import dev.braintrust.reactive.testkit.internal.FaultHandler;
 import dev.braintrust.reactive.testkit.internal.FunctionHandler;
 import dev.braintrust.reactive.testkit.internal.Gateway;
 import dev.braintrust.reactive.testkit.internal.Json;
-import dev.braintrust.reactive.testkit.internal.ObjectHandler;
 import dev.braintrust.reactive.testkit.internal.ObjectStore;
-import dev.braintrust.reactive.testkit.internal.ProxyHandler;
+import dev.braintrust.reactive.testkit.internal.ProjectConfigHandler;
 import dev.braintrust.reactive.testkit.internal.RequestLog;
-import dev.braintrust.reactive.testkit.internal.Router;
 import dev.braintrust.reactive.testkit.internal.RowStore;
-import dev.braintrust.reactive.testkit.internal.SummaryHandler;
+import dev.braintrust.reactive.testkit.internal.Seeds;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,12 +29,19 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * An in-process, Braintrust-compatible API server on Reactor Netty, for tests and offline quick
- * starts. It follows the OpenAPI spec rather than any client: it checks the Bearer key, accepts
- * gzip bodies, validates bodies against the spec's shapes, stores rows with upsert, merge and
- * delete semantics, pages fetches by cursor, answers the AI proxy with a deterministic fake model
- * (OpenAI chat completions and embeddings, and Anthropic messages at {@code /v1/proxy/v1/messages}
- * for an Anthropic client whose base URL is {@code baseUrl() + "/v1/proxy"}) and function
- * invocations with an echo, records every request, and injects scripted faults.
+ * starts. It follows the OpenAPI spec rather than any client and serves every operation of it
+ * (projects, experiments, datasets, logs, prompts, functions, evals, project scores and tags,
+ * views, the organization, users, roles, groups, ACLs, API keys, AI secrets, the AI proxy and its
+ * temporary credentials) plus {@code POST /btql} for simple SELECTs. It checks the Bearer key,
+ * accepts gzip bodies, validates bodies and query parameters against the spec's shapes (400 naming
+ * the field; 404 for unknown ids), answers objects in the schemas' shapes, stores rows with upsert,
+ * merge, delete and {@code _parent_id} semantics and every version of them, pages fetches latest
+ * first by cursor, answers the AI proxy with a deterministic fake model (OpenAI chat completions
+ * and embeddings, and Anthropic messages at {@code /v1/proxy/v1/messages} for an Anthropic client
+ * whose base URL is {@code baseUrl() + "/v1/proxy"}), function invocations and evals with an echo
+ * (scorers score exact match), records every request, and injects scripted faults. Every object
+ * belongs to one seeded organization ({@link #orgId()}), owned by the key's user ({@link
+ * #userId()}).
  *
  * <pre>{@code
  * try (BraintrustTestServer server = BraintrustTestServer.builder().build().start()) {
@@ -62,6 +66,7 @@ public final class BraintrustTestServer implements AutoCloseable {
   private final RequestLog requests = new RequestLog();
   private final EventStreams streams = new EventStreams();
   private final FunctionHandler functions;
+  private final ProjectConfigHandler config;
   private final Gateway gateway;
   // Written under this by start, stop and close; read from any thread.
   private volatile int boundPort;
@@ -73,14 +78,10 @@ public final class BraintrustTestServer implements AutoCloseable {
     this.requestedPort = b.port;
     this.tls = b.tls;
     this.rows = new RowStore(b.retainRows, b.persistTo);
-    Router.Builder routes = Router.builder();
-    new ObjectHandler(objects).register(routes);
-    new EventHandler(objects, rows).register(routes);
-    new SummaryHandler(objects, rows).register(routes);
-    this.functions = new FunctionHandler(objects);
-    functions.register(routes);
-    new ProxyHandler(model).register(routes);
-    new AnthropicHandler(model).register(routes);
+    Seeds.plant(objects, b.apiKey);
+    ApiRoutes api = ApiRoutes.build(objects, rows, model, this::baseUrl);
+    this.functions = api.functions();
+    this.config = api.config();
     FaultHandler faultHandler =
         new FaultHandler(
             path -> {
@@ -93,10 +94,11 @@ public final class BraintrustTestServer implements AutoCloseable {
     this.gateway =
         new Gateway(
             new Gateway.Settings(b.apiKey, b.acceptGzip, b.maxBodyBytes, b.retainRows),
-            routes.build(),
+            api.router(),
             faultHandler,
             requests,
-            streams);
+            streams,
+            api.credentials()::isTemporaryKey);
   }
 
   /** A builder with defaults: loopback, a free port, key {@value #DEFAULT_API_KEY}. */
@@ -116,6 +118,10 @@ public final class BraintrustTestServer implements AutoCloseable {
       DisposableServer s = http.handle(gateway::handle).bindNow();
       boundPort = s.port();
       server = s;
+      objects.patch(
+          "organization",
+          Seeds.ORG_ID,
+          Json.object().put("api_url", baseUrl()).put("proxy_url", baseUrl()));
     }
     return this;
   }
@@ -158,6 +164,23 @@ public final class BraintrustTestServer implements AutoCloseable {
     return apiKey;
   }
 
+  /**
+   * The id of the organization every object belongs to, as {@code GET /v1/organization} lists it.
+   */
+  public String orgId() {
+    return Seeds.ORG_ID;
+  }
+
+  /** The name of that organization, the only {@code org_name} the server knows. */
+  public String orgName() {
+    return Seeds.ORG_NAME;
+  }
+
+  /** The id of the user owning the API key, as {@code GET /v1/user} lists it. */
+  public String userId() {
+    return Seeds.USER_ID;
+  }
+
   /** The fault injector. */
   public FaultInjector faults() {
     return faults;
@@ -197,8 +220,8 @@ public final class BraintrustTestServer implements AutoCloseable {
   }
 
   /**
-   * Forgets rows, requests, faults, scripted replies and stream counts; keeps projects,
-   * experiments, datasets and functions.
+   * Forgets rows, requests, faults, scripted replies and stream counts; keeps objects (projects,
+   * experiments, datasets, prompts, functions, ACLs, ...).
    */
   public void reset() {
     rows.clear();
@@ -254,6 +277,21 @@ public final class BraintrustTestServer implements AutoCloseable {
             .put("slug", slug);
     body.putObject("function_data").put("type", "prompt");
     return functions.create(body, false).get("id").asText();
+  }
+
+  /**
+   * Creates (or gets) the view named {@code name} of an object ({@code objectType} such as {@code
+   * experiment} or {@code project}), which {@code GET /v1/view} lists (the API has no route to
+   * create one), and returns its id.
+   */
+  public String createView(String objectType, String objectId, String name) {
+    return config
+        .createView(
+            Objects.requireNonNull(objectType, "objectType"),
+            Objects.requireNonNull(objectId, "objectId"),
+            Objects.requireNonNull(name, "name"))
+        .get("id")
+        .asText();
   }
 
   /** The id of the project with this name, or null. */

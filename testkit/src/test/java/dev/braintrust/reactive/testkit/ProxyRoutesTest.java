@@ -40,6 +40,48 @@ class ProxyRoutesTest {
   }
 
   @Test
+  void chatRequestFieldsHaveTheSpecsTypes(BraintrustTestServer server) {
+    JdkHttp http = new JdkHttp(server);
+    String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+
+    JdkHttp.Res ok =
+        http.post(
+            "/v1/proxy/chat/completions",
+            "{\"model\":\"m\",\"temperature\":0.2,\"max_tokens\":5,\"tools\":[],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":null}]}");
+
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(ok.json().get("choices").get(0).get("message").get("content").asText())
+        .isEqualTo("echo: hi");
+    assertThat(
+            http.post(
+                    "/v1/proxy/chat/completions",
+                    "{\"model\":\"m\",\"temperature\":\"hot\"," + messages + "}")
+                .error(400))
+        .isEqualTo("'temperature' must be a number");
+    assertThat(
+            http.post(
+                    "/v1/proxy/chat/completions",
+                    "{\"model\":\"m\",\"max_tokens\":1.5," + messages + "}")
+                .error(400))
+        .isEqualTo("'max_tokens' must be an integer");
+    assertThat(
+            http.post(
+                    "/v1/proxy/chat/completions", "{\"model\":\"m\",\"tools\":{}," + messages + "}")
+                .error(400))
+        .isEqualTo("'tools' must be an array of objects");
+    assertThat(
+            http.post(
+                    "/v1/proxy/chat/completions",
+                    "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":5}]}")
+                .error(400))
+        .isEqualTo("messages[0].content must be a string (or an array of content parts)");
+    assertThat(http.post("/v1/proxy/chat/completions", "{" + messages + "}").error(400))
+        .isEqualTo("'model' and 'messages' are required");
+  }
+
+  @Test
   void embeddingsInputIsAStringOrAnArrayOfStrings(BraintrustTestServer server) {
     RawHttp http = new RawHttp(server);
 

@@ -3,17 +3,19 @@ package dev.braintrust.reactive.testkit.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
+import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Rows of project logs, experiments and datasets: {@code insert}, {@code fetch}, {@code feedback}.
+ * Rows of project logs, experiments and datasets: {@code insert}, {@code fetch} (GET and POST
+ * forms, latest rows first, paged as {@link RowPages} describes), {@code feedback}.
  */
 public final class EventHandler {
   private static final String OBJECT = "/v1/(project_logs|experiment|dataset)/([^/]+)/";
+  private static final Set<String> GET_PARAMS =
+      Set.of("limit", "cursor", "version", "max_xact_id", "max_root_span_id", "filters");
 
   private final ObjectStore objects;
   private final RowStore rows;
@@ -27,8 +29,8 @@ public final class EventHandler {
   /** Adds this handler's routes. */
   public void register(Router.Builder routes) {
     routes.on("POST", OBJECT + "insert", (ex, p) -> insert(table(p), ex.body()));
-    routes.on("POST", OBJECT + "fetch", (ex, p) -> fetch(table(p), ex));
-    routes.on("GET", OBJECT + "fetch", (ex, p) -> fetch(table(p), ex));
+    routes.on("POST", OBJECT + "fetch", (ex, p) -> fetch(table(p), ex, false));
+    routes.on("GET", OBJECT + "fetch", (ex, p) -> fetch(table(p), ex, true));
     routes.on("POST", OBJECT + "feedback", (ex, p) -> feedback(table(p), ex.body()));
   }
 
@@ -56,84 +58,77 @@ public final class EventHandler {
     return Reply.ok(Json.object());
   }
 
-  private Reply fetch(String table, Exchange ex) {
-    JsonNode body = Bodies.object(ex.body());
-    JsonNode limitField = body.get("limit");
-    if (limitField != null
-        && !limitField.isNull()
-        && !(limitField.isIntegralNumber() && limitField.canConvertToInt())) {
-      throw HttpError.badRequest("'limit' must be an integer");
-    }
-    JsonNode filters = body.get("filters");
-    if (filters != null && !filters.isNull() && !filters.isArray()) {
-      throw HttpError.badRequest("'filters' must be an array");
-    }
-    Bodies.optional(body, "cursor");
-    int limit = body.hasNonNull("limit") ? body.get("limit").asInt() : limit(ex.param("limit"));
-    if (limit <= 0) {
-      throw HttpError.badRequest("limit must be positive");
-    }
-    String cursor = body.hasNonNull("cursor") ? body.get("cursor").asText() : ex.param("cursor");
-    int offset = 0;
-    if (cursor != null && !cursor.isEmpty()) {
-      try {
-        offset =
-            Integer.parseInt(
-                new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        throw HttpError.badRequest("invalid cursor '" + cursor + "'");
-      }
-    }
-    // Cursor offsets count rows after filtering, so pages of a filtered fetch don't overlap.
-    List<ObjectNode> matching = filter(rows.rows(table), body.get("filters"));
-    ObjectNode out = Json.object();
-    ArrayNode events = out.putArray("events");
-    int end = (int) Math.min(matching.size(), (long) offset + limit);
-    for (int i = offset; i < end; i++) {
-      events.add(matching.get(i));
-    }
-    if (end < matching.size()) {
-      out.put(
-          "cursor",
-          Base64.getUrlEncoder()
-              .withoutPadding()
-              .encodeToString(Integer.toString(end).getBytes(StandardCharsets.UTF_8)));
+  /**
+   * A fetch, its parameters from the query (GET) or the body (POST): {@code limit} (default 100),
+   * {@code cursor}, {@code version} (read the rows as of that transaction), {@code max_xact_id}
+   * with {@code max_root_span_id} (the page below that tuple; both or neither) and path-lookup
+   * {@code filters} (on GET, a JSON array text).
+   */
+  private Reply fetch(String table, Exchange ex, boolean get) {
+    Integer limit;
+    String cursor;
+    String version;
+    String maxXact;
+    String maxRoot;
+    JsonNode filters;
+    if (get) {
+      Query.allow(ex, GET_PARAMS);
+      limit = Query.count(ex, "limit");
+      cursor = ex.param("cursor");
+      version = ex.param("version");
+      maxXact = ex.param("max_xact_id");
+      maxRoot = ex.param("max_root_span_id");
+      filters = filtersParam(ex.param("filters"));
     } else {
-      out.putNull("cursor");
+      Fields body = Fields.of(ex.body());
+      limit = body.integer("limit");
+      if (limit != null && limit < 0) {
+        throw HttpError.badRequest("'limit' must be a non-negative integer");
+      }
+      cursor = body.string("cursor");
+      version = body.string("version");
+      maxXact = body.string("max_xact_id");
+      maxRoot = body.string("max_root_span_id");
+      filters = body.array("filters");
     }
+    if ((maxXact == null) != (maxRoot == null)) {
+      throw HttpError.badRequest("'max_xact_id' and 'max_root_span_id' must be given together");
+    }
+    if (cursor != null && !cursor.isEmpty() && maxXact != null) {
+      throw HttpError.badRequest(
+          "give either 'cursor' or 'max_xact_id' and 'max_root_span_id', not both");
+    }
+    long snapshot = version == null ? rows.currentXact() : RowPages.xactId("version", version);
+    RowPages.Bound after = null;
+    if (cursor != null && !cursor.isEmpty()) {
+      RowPages.Cursor c = RowPages.decode(cursor);
+      snapshot = c.version();
+      after = c.after();
+    } else if (maxXact != null) {
+      after = new RowPages.Bound(RowPages.xactId("max_xact_id", maxXact), maxRoot);
+    }
+    List<ObjectNode> matching = RowPages.filter(rows.snapshot(table, snapshot), filters);
+    RowPages.Page page =
+        RowPages.page(
+            RowPages.order(matching), after, limit == null ? 100 : limit, snapshot, false);
+    ObjectNode out = Json.object();
+    out.putArray("events").addAll(page.rows());
+    out.put("cursor", page.cursor());
     return Reply.ok(out);
   }
 
-  private static int limit(@Nullable String limit) {
-    if (limit == null) {
-      return 100;
+  private static @Nullable JsonNode filtersParam(@Nullable String text) {
+    if (text == null) {
+      return null;
     }
     try {
-      return Integer.parseInt(limit);
-    } catch (NumberFormatException e) {
-      throw HttpError.badRequest("'limit' must be an integer, got '" + limit + "'");
-    }
-  }
-
-  /** Path-lookup filters: {@code {"type":"path_lookup","path":["metadata","k"],"value":v}}. */
-  private static List<ObjectNode> filter(List<ObjectNode> rows, @Nullable JsonNode filters) {
-    if (filters == null || !filters.isArray() || filters.isEmpty()) {
-      return rows;
-    }
-    List<ObjectNode> out = new ArrayList<>();
-    outer:
-    for (ObjectNode r : rows) {
-      for (JsonNode f : filters) {
-        JsonNode at = r;
-        for (JsonNode p : f.path("path")) {
-          at = at.path(p.asText());
-        }
-        if (!at.equals(f.get("value"))) {
-          continue outer;
-        }
+      JsonNode f = Json.MAPPER.readTree(text);
+      if (f != null && f.isArray()) {
+        return f;
       }
-      out.add(r);
+    } catch (IOException e) {
+      // reported below
     }
-    return out;
+    throw HttpError.badRequest("'filters' must be a JSON array of path-lookup filters");
   }
 }

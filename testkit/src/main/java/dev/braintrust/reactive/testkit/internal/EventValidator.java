@@ -36,6 +36,7 @@ public final class EventValidator {
         }
       }
       mergePaths(at + "._merge_paths", e.get("_merge_paths"));
+      parentId(at, e);
       scores(at, e.get("scores"));
       object(at + ".metadata", e.get("metadata"));
       object(at + ".span_attributes", e.get("span_attributes"));
@@ -102,6 +103,24 @@ public final class EventValidator {
         throw HttpError.badRequest(
             at + ".scores." + s.getKey() + " must be a number between 0 and 1 or null");
       }
+    }
+  }
+
+  /**
+   * {@code _parent_id} is a non-empty string, and names the parent alone: it can't come with {@code
+   * span_parents} or {@code root_span_id}, which it sets.
+   */
+  private static void parentId(String at, JsonNode e) {
+    JsonNode p = e.get("_parent_id");
+    if (p == null || p.isNull()) {
+      return;
+    }
+    if (!p.isTextual() || p.asText().isEmpty()) {
+      throw HttpError.badRequest(at + "._parent_id must be a non-empty string");
+    }
+    if (e.hasNonNull("span_parents") || e.hasNonNull("root_span_id")) {
+      throw HttpError.badRequest(
+          at + "._parent_id can't be combined with span_parents or root_span_id");
     }
   }
 

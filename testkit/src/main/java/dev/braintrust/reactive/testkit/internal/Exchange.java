@@ -22,6 +22,22 @@ public record Exchange(String method, String path, String query, JsonNode body) 
     return all.isEmpty() ? null : all.get(0);
   }
 
+  /** The distinct names of the query parameters, in order of first appearance. */
+  public List<String> paramNames() {
+    List<String> out = new ArrayList<>();
+    if (query.isEmpty()) {
+      return out;
+    }
+    for (String kv : query.split("&")) {
+      int eq = kv.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
+      if (!key.isEmpty() && !out.contains(key)) {
+        out.add(key);
+      }
+    }
+    return out;
+  }
+
   /** Every value of a query parameter, in order; the API repeats a parameter to pass a list. */
   public List<String> params(String name) {
     List<String> out = new ArrayList<>();

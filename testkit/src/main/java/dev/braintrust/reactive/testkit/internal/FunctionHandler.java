@@ -3,16 +3,15 @@ package dev.braintrust.reactive.testkit.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@code /v1/function}: create (or get by project and slug), create-or-replace, list, get, patch,
- * delete, and {@code POST /v1/function/{id}/invoke}, answered by a fake that echoes its input so
- * tests can check what was sent.
+ * delete, and {@code POST /v1/function/{id}/invoke}, answered by a fake: a function echoes its
+ * input, except a {@code scorer}, which scores an {@code {output, expected}} input 1 when the two
+ * are equal and 0 otherwise. The same fake runs functions for {@code POST /v1/eval}.
  */
 public final class FunctionHandler {
   private static final Set<String> TYPES = Set.of("llm", "scorer", "task", "tool");
@@ -29,100 +28,91 @@ public final class FunctionHandler {
   public void register(Router.Builder routes) {
     routes.on("POST", "/v1/function", (ex, p) -> Reply.ok(create(ex.body(), false)));
     routes.on("PUT", "/v1/function", (ex, p) -> Reply.ok(create(ex.body(), true)));
-    routes.on("GET", "/v1/function", (ex, p) -> list(ex));
-    routes.on("GET", "/v1/function/([^/]+)", (ex, p) -> Reply.ok(existing(p.get(0))));
-    routes.on("PATCH", "/v1/function/([^/]+)", (ex, p) -> patch(p.get(0), ex.body()));
+    Listing.routes(
+        routes, objects, "function", Map.of("function_name", "name", "slug", "slug"), true, true);
+    routes.on("PATCH", "/v1/function/([^/]+)", (ex, p) -> patch(p.get(0), Fields.of(ex.body())));
     routes.on(
-        "DELETE",
-        "/v1/function/([^/]+)",
-        (ex, p) -> found(p.get(0), objects.delete("function", p.get(0))));
-    routes.on(
-        "POST", "/v1/function/([^/]+)/invoke", (ex, p) -> invoke(existing(p.get(0)), ex.body()));
+        "POST",
+        "/v1/function/([^/]+)/invoke",
+        (ex, p) -> invoke(Listing.existing(objects, "function", p.get(0)), ex.body()));
   }
 
   /**
    * Creates (or gets, or with {@code replace} replaces) the function a CreateFunction body
    * describes.
    */
-  public ObjectNode create(JsonNode body, boolean replace) {
-    Bodies.object(body);
-    String projectId = Bodies.required(body, "project_id");
-    Bodies.required(body, "name");
-    String slug = Bodies.required(body, "slug");
-    Bodies.requiredObject(body, "function_data");
-    Bodies.optional(body, "description");
-    Bodies.optionalObject(body, "prompt_data");
-    Bodies.optionalObject(body, "function_schema");
-    String type = Bodies.optional(body, "function_type");
-    if (type != null && !TYPES.contains(type)) {
-      throw HttpError.badRequest("'function_type' must be one of llm, scorer, task, tool");
-    }
-    if (objects.get("project", projectId) == null) {
-      throw HttpError.notFound("project '" + projectId + "' not found");
-    }
-    ObjectNode fields = body.deepCopy();
-    fields.put("log_id", "p");
+  public ObjectNode create(JsonNode json, boolean replace) {
+    Fields body = Fields.of(json);
+    String projectId = body.required("project_id");
+    body.required("name");
+    String slug = body.required("slug");
+    body.requiredObject("function_data");
+    body.string("description");
+    PromptHandler.checkPromptData(body);
+    body.object("function_schema");
+    body.oneOf("function_type", TYPES);
+    Listing.existing(objects, "project", projectId);
+    ObjectNode fields =
+        body.pick(
+            "name",
+            "description",
+            "function_type",
+            "function_data",
+            "prompt_data",
+            "function_schema");
     return replace
         ? objects.replace("function", "slug", slug, projectId, fields)
         : objects.getOrCreate("function", "slug", slug, projectId, fields);
   }
 
-  private Reply list(Exchange ex) {
-    Map<String, @Nullable String> where = new HashMap<>();
-    where.put("slug", ex.param("slug"));
-    where.put("name", ex.param("function_name"));
-    if (!ObjectHandler.projectFilter(objects, ex, where)) {
-      return Reply.ok(Pages.page(List.of(), ex));
+  private Reply patch(String id, Fields body) {
+    String name = body.string("name");
+    if (body.node().has("name") && (name == null || name.isBlank())) {
+      throw HttpError.badRequest("'name' must not be blank");
     }
-    return Reply.ok(Pages.page(objects.list("function", where), ex));
+    body.string("description");
+    body.object("function_data");
+    ObjectNode changes = body.pick("name", "description", "function_data");
+    if (changes.has("function_data") && changes.get("function_data").isNull()) {
+      throw HttpError.badRequest("'function_data' must be an object");
+    }
+    return Reply.ok(Listing.found("function", id, objects.patch("function", id, changes)));
   }
 
-  private Reply patch(String id, JsonNode body) {
-    Bodies.object(body);
-    Bodies.optional(body, "name");
-    Bodies.optional(body, "description");
-    Bodies.optionalObject(body, "function_data");
-    return found(id, objects.patch("function", id, body));
+  /** What the fake function returns for {@code input}. */
+  static JsonNode output(ObjectNode function, JsonNode input) {
+    if (!"scorer".equals(function.path("function_type").asText())) {
+      return input;
+    }
+    return Json.object()
+        .put("name", function.path("name").asText())
+        .put("score", score(input.path("output"), input.path("expected")));
   }
 
-  private ObjectNode existing(String id) {
-    ObjectNode f = objects.get("function", id);
-    if (f == null) {
-      throw HttpError.notFound("function '" + id + "' not found");
-    }
-    return f;
+  /** The fake scorer: 1 when {@code output} equals {@code expected}, else 0. */
+  static double score(JsonNode output, JsonNode expected) {
+    return output.equals(expected) ? 1 : 0;
   }
 
-  private static Reply found(String id, @Nullable ObjectNode function) {
-    if (function == null) {
-      throw HttpError.notFound("function '" + id + "' not found");
-    }
-    return Reply.ok(function);
-  }
-
-  private static Reply invoke(ObjectNode function, JsonNode body) {
-    Bodies.object(body);
-    JsonNode stream = body.get("stream");
-    if (stream != null && !stream.isNull() && !stream.isBoolean()) {
-      throw HttpError.badRequest("'stream' must be a boolean");
-    }
-    JsonNode messages = body.get("messages");
-    if (messages != null && !messages.isNull() && !messages.isArray()) {
-      throw HttpError.badRequest("'messages' must be an array");
-    }
-    String mode = Bodies.optional(body, "mode");
-    if (mode != null && !MODES.contains(mode)) {
-      throw HttpError.badRequest("'mode' must be one of auto, parallel");
+  private static Reply invoke(ObjectNode function, JsonNode json) {
+    Fields body = Fields.of(json);
+    Boolean stream = body.bool("stream");
+    JsonNode messages = body.array("messages");
+    body.oneOf("mode", MODES);
+    body.string("version");
+    JsonNode parent = body.node().get("parent");
+    if (parent != null && !parent.isNull() && !parent.isTextual() && !parent.isObject()) {
+      throw HttpError.badRequest("'parent' must be a string or an object");
     }
     ObjectNode out = Json.object();
     out.put("function", function.path("slug").asText());
     out.put("function_id", function.path("id").asText());
-    out.set(
-        "output",
-        body.has("input")
-            ? body.get("input")
-            : messages != null ? messages : NullNode.getInstance());
-    if (stream != null && stream.asBoolean()) {
+    JsonNode input =
+        json.has("input")
+            ? json.get("input")
+            : messages != null ? messages : NullNode.getInstance();
+    out.set("output", output(function, input));
+    if (stream != null && stream) {
       return Reply.events(List.of(out.toString(), "[DONE]"));
     }
     return Reply.ok(out);

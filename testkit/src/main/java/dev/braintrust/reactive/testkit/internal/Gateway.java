@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -38,15 +39,25 @@ public final class Gateway {
   private final FaultHandler faults;
   private final RequestLog log;
   private final EventStreams streams;
+  private final Predicate<String> temporaryKeys;
 
-  /** A gateway in front of {@code router}. */
+  /**
+   * A gateway in front of {@code router}; AI proxy requests may also authenticate with a key that
+   * {@code temporaryKeys} accepts (minted by {@code POST /v1/proxy/credentials}).
+   */
   public Gateway(
-      Settings settings, Router router, FaultHandler faults, RequestLog log, EventStreams streams) {
+      Settings settings,
+      Router router,
+      FaultHandler faults,
+      RequestLog log,
+      EventStreams streams,
+      Predicate<String> temporaryKeys) {
     this.settings = settings;
     this.router = router;
     this.faults = faults;
     this.log = log;
     this.streams = streams;
+    this.temporaryKeys = temporaryKeys;
   }
 
   /** The Reactor Netty handler. */
@@ -108,16 +119,21 @@ public final class Gateway {
     String apiKey = headers.get("x-api-key");
     // The AI proxy also takes the key as x-api-key, as Anthropic's Python, TypeScript and 2.x Java
     // clients send it (3.x Java sends a Bearer token).
+    // A temporary credential works for the proxy's model calls, but can't mint more.
+    boolean proxy = path.startsWith("/v1/proxy/") && !path.equals("/v1/proxy/credentials");
     if (auth == null && apiKey != null && path.startsWith("/v1/proxy/")) {
-      return apiKey.equals(settings.apiKey()) ? null : Reply.error(401, "invalid API key");
+      return apiKey.equals(settings.apiKey()) || (proxy && temporaryKeys.test(apiKey))
+          ? null
+          : Reply.error(401, "invalid API key");
     }
     if (auth == null) {
       return Reply.error(401, "missing Authorization header; expected 'Bearer <API key>'");
     }
-    if (!auth.equals("Bearer " + settings.apiKey())) {
-      return Reply.error(401, "invalid API key");
+    if (auth.equals("Bearer " + settings.apiKey())
+        || (proxy && auth.startsWith("Bearer ") && temporaryKeys.test(auth.substring(7)))) {
+      return null;
     }
-    return null;
+    return Reply.error(401, "invalid API key");
   }
 
   /** A body after content decoding, or the answer refusing it (then the body is the wire's). */
@@ -170,7 +186,9 @@ public final class Gateway {
     if (reply.events() != null) {
       return streams.send(res, reply.events());
     }
-    res.header("content-type", "application/json");
+    if (reply.headers().keySet().stream().noneMatch(k -> k.equalsIgnoreCase("content-type"))) {
+      res.header("content-type", "application/json");
+    }
     return res.sendByteArray(Mono.just(reply.body())).then();
   }
 

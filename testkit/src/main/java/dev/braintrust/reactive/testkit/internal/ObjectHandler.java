@@ -2,19 +2,15 @@ package dev.braintrust.reactive.testkit.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@code /v1/project}, {@code /v1/experiment}, {@code /v1/dataset}: create (or get by name), list,
  * get, patch, delete. Creates require exactly the spec's required fields: a project its name, an
- * experiment its project (the name is generated when missing), a dataset its name.
+ * experiment its project (the name is generated when missing), a dataset its name. Objects a body
+ * refers to (project, base experiment, dataset) must exist, else 404.
  */
 public final class ObjectHandler {
-  private static final String KINDS = "(project|experiment|dataset)";
-
   private final ObjectStore objects;
 
   /** A handler over {@code objects}. */
@@ -24,99 +20,88 @@ public final class ObjectHandler {
 
   /** Adds this handler's routes. */
   public void register(Router.Builder routes) {
+    routes.on("POST", "/v1/project", (ex, p) -> Reply.ok(createProject(Fields.of(ex.body()))));
     routes.on(
-        "POST", "/v1/" + KINDS, (ex, p) -> Reply.ok(create(p.get(0), Bodies.object(ex.body()))));
-    routes.on("GET", "/v1/" + KINDS, (ex, p) -> list(p.get(0), ex));
-    routes.on(
-        "GET", "/v1/" + KINDS + "/([^/]+)", (ex, p) -> found(p, objects.get(p.get(0), p.get(1))));
+        "POST", "/v1/experiment", (ex, p) -> Reply.ok(createExperiment(Fields.of(ex.body()))));
+    routes.on("POST", "/v1/dataset", (ex, p) -> Reply.ok(createDataset(Fields.of(ex.body()))));
+    Listing.routes(routes, objects, "project", Map.of("project_name", "name"), false, true);
+    Listing.routes(routes, objects, "experiment", Map.of("experiment_name", "name"), true, true);
+    Listing.routes(routes, objects, "dataset", Map.of("dataset_name", "name"), true, true);
     routes.on(
         "PATCH",
-        "/v1/" + KINDS + "/([^/]+)",
-        (ex, p) -> found(p, objects.patch(p.get(0), p.get(1), patch(Bodies.object(ex.body())))));
-    routes.on(
-        "DELETE",
-        "/v1/" + KINDS + "/([^/]+)",
-        (ex, p) -> found(p, objects.delete(p.get(0), p.get(1))));
+        "/v1/project/([^/]+)",
+        (ex, p) -> patch("project", p.get(0), Fields.of(ex.body()), "name", "settings"));
+    for (String kind : new String[] {"experiment", "dataset"}) {
+      routes.on(
+          "PATCH",
+          "/v1/" + kind + "/([^/]+)",
+          (ex, p) ->
+              patch(kind, p.get(0), Fields.of(ex.body()), "name", "description", "metadata"));
+    }
   }
 
-  private ObjectNode create(String kind, JsonNode body) {
-    Bodies.optional(body, "description");
-    Bodies.optionalObject(body, "metadata");
-    switch (kind) {
-      case "project":
-        return objects.getOrCreate(kind, "name", Bodies.required(body, "name"), null, body);
-      case "experiment":
-        {
-          String projectId = existingProject(Bodies.required(body, "project_id"));
-          String name = Bodies.optional(body, "name");
-          if (name != null && name.isBlank()) {
-            throw HttpError.badRequest("'name' must not be blank");
-          }
-          return objects.getOrCreate(kind, "name", name, projectId, body);
-        }
-      default:
-        {
-          String name = Bodies.required(body, "name");
-          String projectId = Bodies.optional(body, "project_id");
-          return objects.getOrCreate(
-              kind, "name", name, projectId == null ? null : existingProject(projectId), body);
-        }
+  private ObjectNode createProject(Fields body) {
+    String name = body.required("name");
+    Listing.checkOrg(body.string("org_name"));
+    return objects.getOrCreate("project", "name", name, null, Json.object());
+  }
+
+  private ObjectNode createExperiment(Fields body) {
+    String projectId = existingProject(body.required("project_id"));
+    String name = body.string("name");
+    if (name != null && name.isBlank()) {
+      throw HttpError.badRequest("'name' must not be blank");
     }
+    body.string("description");
+    body.string("dataset_version");
+    body.bool("public");
+    body.object("metadata");
+    body.object("repo_info");
+    String base = body.string("base_exp_id");
+    if (base != null) {
+      Listing.existing(objects, "experiment", base);
+    }
+    String dataset = body.string("dataset_id");
+    if (dataset != null) {
+      Listing.existing(objects, "dataset", dataset);
+    }
+    ObjectNode fields =
+        body.pick("description", "base_exp_id", "dataset_id", "public", "metadata", "repo_info");
+    return objects.getOrCreate("experiment", "name", name, projectId, fields);
+  }
+
+  private ObjectNode createDataset(Fields body) {
+    String name = body.required("name");
+    String projectId = body.string("project_id");
+    body.string("description");
+    body.object("metadata");
+    return objects.getOrCreate(
+        "dataset",
+        "name",
+        name,
+        projectId == null ? null : existingProject(projectId),
+        body.pick("description", "metadata"));
   }
 
   private String existingProject(String projectId) {
-    if (objects.get("project", projectId) == null) {
-      throw HttpError.notFound("project '" + projectId + "' not found");
-    }
-    return projectId;
+    return Listing.existing(objects, "project", projectId).get("id").asText();
   }
 
-  private static JsonNode patch(JsonNode body) {
-    Bodies.optional(body, "name");
-    Bodies.optional(body, "description");
-    Bodies.optionalObject(body, "metadata");
-    Bodies.optionalObject(body, "settings");
-    return body;
-  }
-
-  private Reply list(String kind, Exchange ex) {
-    Map<String, @Nullable String> where = new HashMap<>();
-    where.put("name", ex.param(kind + "_name"));
-    if (!kind.equals("project") && !projectFilter(objects, ex, where)) {
-      return Reply.ok(Pages.page(List.of(), ex));
-    }
-    return Reply.ok(Pages.page(objects.list(kind, where), ex));
-  }
-
-  /**
-   * Adds the {@code project_id} and {@code project_name} filters to {@code where}; false when the
-   * named project does not exist, so nothing can match.
-   */
-  static boolean projectFilter(
-      ObjectStore objects, Exchange ex, Map<String, @Nullable String> where) {
-    String projectId = ex.param("project_id");
-    String projectName = ex.param("project_name");
-    if (projectName != null) {
-      Map<String, @Nullable String> byName = new HashMap<>();
-      byName.put("name", projectName);
-      List<ObjectNode> named = objects.list("project", byName);
-      if (named.isEmpty()) {
-        return false;
+  /** Applies the spec's patchable fields of a body; other fields are ignored. */
+  private Reply patch(String kind, String id, Fields body, String... patchable) {
+    for (String f : patchable) {
+      if (f.equals("name")) {
+        String name = body.string(f);
+        if (body.node().has(f) && (name == null || name.isBlank())) {
+          throw HttpError.badRequest("'name' must not be blank");
+        }
+      } else if (f.equals("description")) {
+        body.string(f);
+      } else {
+        body.object(f);
       }
-      String namedId = named.get(0).get("id").asText();
-      if (projectId != null && !projectId.equals(namedId)) {
-        return false;
-      }
-      projectId = namedId;
     }
-    where.put("project_id", projectId);
-    return true;
-  }
-
-  private static Reply found(List<String> params, @Nullable ObjectNode object) {
-    if (object == null) {
-      throw HttpError.notFound(params.get(0) + " '" + params.get(1) + "' not found");
-    }
-    return Reply.ok(object);
+    JsonNode changes = body.pick(patchable);
+    return Reply.ok(Listing.found(kind, id, objects.patch(kind, id, changes)));
   }
 }

@@ -13,14 +13,37 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The API's objects (projects, experiments, datasets, functions), in creation order, with soft
- * delete. Every method holds the monitor: the store is a test fixture, and simple correctness beats
- * throughput. Callers get copies, never the stored nodes.
+ * The API's objects (projects, experiments, datasets, prompts, functions, ACLs, ...), in creation
+ * order, with soft delete. Every method holds the monitor: the store is a test fixture, and simple
+ * correctness beats throughput. Callers get copies in the schema's shape ({@link Shapes}), never
+ * the stored nodes; fields starting with {@code _} are the store's own and never shown.
  */
 public final class ObjectStore {
-  private static final String ORG_ID = "00000000-0000-4000-8000-000000000001";
-
   private final Map<String, ObjectNode> objects = new LinkedHashMap<>();
+
+  /** Stores an object with a fixed id (replacing any with that id), e.g. the seeded user. */
+  public synchronized void seed(String kind, String id, ObjectNode fields) {
+    ObjectNode o = Json.object();
+    o.put("_kind", kind);
+    o.put("id", id);
+    o.put("created", Instant.now().toString());
+    copyFields(o, fields);
+    objects.put(id, o);
+  }
+
+  /**
+   * Creates an object of this kind in this project named {@code name}, or if that name is taken
+   * {@code name-2}, {@code name-3}, ...: for objects that are always new, like an eval's
+   * experiment.
+   */
+  public synchronized ObjectNode createFresh(
+      String kind, String name, @Nullable String projectId, JsonNode fields) {
+    String fresh = name;
+    for (int n = 2; find(kind, "name", fresh, projectId) != null; n++) {
+      fresh = name + "-" + n;
+    }
+    return getOrCreate(kind, "name", fresh, projectId, fields);
+  }
 
   /**
    * Returns the live object of this kind in this project (none for {@code projectId} null) whose
@@ -50,9 +73,6 @@ public final class ObjectStore {
     }
     if (projectId != null) {
       o.put("project_id", projectId);
-    }
-    if (kind.equals("project")) {
-      o.put("org_id", ORG_ID);
     }
     o.put("created", Instant.now().toString());
     copyFields(o, fields);
@@ -149,9 +169,13 @@ public final class ObjectStore {
     return publicView(o);
   }
 
-  /** Whether a body may set this field; the store alone decides ids, kinds and deletion. */
+  /**
+   * Whether a caller's fields may set this field; the store alone decides ids, kinds and deletion.
+   * Handlers pass only the schema's fields of a body, plus hidden {@code _} fields of their own,
+   * which the store keeps but never shows.
+   */
   private static boolean settable(String field) {
-    return !field.equals("id") && !field.equals("deleted_at") && !field.startsWith("_");
+    return !field.equals("id") && !field.equals("deleted_at") && !field.equals("_kind");
   }
 
   private static boolean live(ObjectNode o, String kind) {
@@ -168,8 +192,6 @@ public final class ObjectStore {
   }
 
   private static ObjectNode publicView(ObjectNode o) {
-    ObjectNode copy = o.deepCopy();
-    copy.remove("_kind");
-    return copy;
+    return Shapes.view(o.path("_kind").asText(), o);
   }
 }

@@ -3,7 +3,6 @@ package dev.braintrust.reactive.testkit.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The API's list pagination: {@code limit} with a {@code starting_after} or {@code ending_before}
@@ -29,7 +28,8 @@ final class Pages {
     if (after != null && before != null) {
       throw HttpError.badRequest("only one of 'starting_after' and 'ending_before' may be given");
     }
-    int limit = limit(ex.param("limit"));
+    Integer given = Query.count(ex, "limit");
+    int limit = given == null ? Integer.MAX_VALUE : given;
     int from;
     int to;
     if (before != null) {
@@ -42,21 +42,6 @@ final class Pages {
     ObjectNode out = Json.object();
     out.putArray("objects").addAll(found.subList(from, to));
     return out;
-  }
-
-  private static int limit(@Nullable String limit) {
-    if (limit == null) {
-      return Integer.MAX_VALUE;
-    }
-    try {
-      int n = Integer.parseInt(limit);
-      if (n >= 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw HttpError.badRequest("'limit' must be a non-negative integer, got '" + limit + "'");
   }
 
   private static int indexOfId(List<ObjectNode> objects, String id) {

@@ -35,11 +35,22 @@ public final class ProxyHandler {
         throw HttpError.badRequest(
             "messages[" + i + "].role must be one of system, user, assistant, tool");
       }
+      // The spec types content as a string; OpenAI clients also send null (an assistant's tool
+      // calls) and arrays of content parts, which the proxy passes on.
+      JsonNode content = m.path("content");
+      if (!content.isMissingNode()
+          && !content.isNull()
+          && !content.isTextual()
+          && !content.isArray()) {
+        throw HttpError.badRequest(
+            "messages[" + i + "].content must be a string (or an array of content parts)");
+      }
     }
-    JsonNode stream = body.get("stream");
-    if (stream != null && !stream.isNull() && !stream.isBoolean()) {
-      throw HttpError.badRequest("'stream' must be a boolean");
-    }
+    Fields f = Fields.of(body);
+    f.bool("stream");
+    f.number("temperature");
+    f.integer("max_tokens");
+    f.objects("tools");
     boolean streamed = body.path("stream").asBoolean(false);
     FakeModel.ToolCall call = model.nextToolCall();
     if (call != null) {

@@ -51,6 +51,12 @@ public record Reply(
     return new Reply(status, body.getBytes(StandardCharsets.UTF_8), Map.of(), null);
   }
 
+  /** An answer with a body of another content type than JSON, e.g. JSON lines. */
+  public static Reply text(int status, String contentType, String body) {
+    return new Reply(
+        status, body.getBytes(StandardCharsets.UTF_8), Map.of("content-type", contentType), null);
+  }
+
   /** 200 with an event stream of these {@code data:} payloads, without event names. */
   public static Reply events(List<String> data) {
     return namedEvents(data.stream().map(d -> new Event(null, d)).toList());

@@ -1,5 +1,7 @@
 package dev.braintrust.reactive.testkit.internal;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -7,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Picks the handler for a request by method and path. A path that matches a route under another
- * method is answered 405, one that matches none 404, so clients see the API's statuses.
+ * method is answered 405, one that matches none 404, so clients see the API's statuses. Path
+ * parameters are single segments, handed to handlers percent-decoded.
  */
 public final class Router {
   /** Serves one route; {@code params} are the path pattern's capture groups in order. */
@@ -40,11 +43,11 @@ public final class Router {
       }
       pathKnown = true;
       if (r.method.equals(ex.method())) {
-        List<String> params = new ArrayList<>(m.groupCount());
-        for (int i = 1; i <= m.groupCount(); i++) {
-          params.add(m.group(i));
-        }
         try {
+          List<String> params = new ArrayList<>(m.groupCount());
+          for (int i = 1; i <= m.groupCount(); i++) {
+            params.add(decode(m.group(i)));
+          }
           return r.handler.handle(ex, params);
         } catch (HttpError e) {
           return Reply.error(e.status(), e.getMessage());
@@ -54,6 +57,34 @@ public final class Router {
     return pathKnown
         ? Reply.error(405, "method " + ex.method() + " not allowed on " + ex.path())
         : Reply.error(404, "no route for " + ex.method() + " " + ex.path());
+  }
+
+  /**
+   * A path segment with its percent-escapes decoded as UTF-8 ({@code +} stays a plus, as in any
+   * path); 400 for a malformed escape.
+   */
+  static String decode(String segment) {
+    if (segment.indexOf('%') < 0) {
+      return segment;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int i = 0;
+    while (i < segment.length()) {
+      int pct = segment.indexOf('%', i);
+      int end = pct < 0 ? segment.length() : pct;
+      out.writeBytes(segment.substring(i, end).getBytes(StandardCharsets.UTF_8));
+      if (pct < 0) {
+        break;
+      }
+      int hi = pct + 2 < segment.length() ? Character.digit(segment.charAt(pct + 1), 16) : -1;
+      int lo = hi < 0 ? -1 : Character.digit(segment.charAt(pct + 2), 16);
+      if (lo < 0) {
+        throw HttpError.badRequest("malformed percent-escape in path segment '" + segment + "'");
+      }
+      out.write(hi * 16 + lo);
+      i = pct + 3;
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   /** Collects routes; the router itself is immutable so event-loop threads can share it. */

@@ -2,40 +2,58 @@ package dev.braintrust.reactive.testkit.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /v1/experiment/{id}/summarize} (average scores, compared with another experiment, when
  * {@code summarize_scores=true}) and {@code GET /v1/dataset/{id}/summarize} (the record count when
- * {@code summarize_data=true}).
+ * {@code summarize_data=true}). Without {@code comparison_experiment_id} an experiment is compared
+ * with its {@code base_exp_id}, if it has one.
  */
 public final class SummaryHandler {
   private final ObjectStore objects;
   private final RowStore rows;
+  private final Supplier<String> baseUrl;
 
-  /** A handler summarizing rows of {@code rows}. */
-  public SummaryHandler(ObjectStore objects, RowStore rows) {
+  /** A handler summarizing rows of {@code rows}; URLs in summaries start with {@code baseUrl}. */
+  public SummaryHandler(ObjectStore objects, RowStore rows, Supplier<String> baseUrl) {
     this.objects = objects;
     this.rows = rows;
+    this.baseUrl = baseUrl;
   }
 
   /** Adds this handler's routes. */
   public void register(Router.Builder routes) {
-    routes.on("GET", "/v1/experiment/([^/]+)/summarize", (ex, p) -> experiment(p.get(0), ex));
+    routes.on(
+        "GET",
+        "/v1/experiment/([^/]+)/summarize",
+        (ex, p) -> {
+          Query.allow(ex, Set.of("summarize_scores", "comparison_experiment_id"));
+          return Reply.ok(
+              experiment(
+                  p.get(0),
+                  ex.param("comparison_experiment_id"),
+                  Query.flag(ex, "summarize_scores")));
+        });
     routes.on("GET", "/v1/dataset/([^/]+)/summarize", (ex, p) -> dataset(p.get(0), ex));
   }
 
   private Reply dataset(String datasetId, Exchange ex) {
+    Query.allow(ex, Set.of("summarize_data"));
     ObjectNode dataset = existing("dataset", datasetId);
     ObjectNode out = Json.object();
     // The spec types project_name as a string, so a dataset outside any project gets "".
     out.put("project_name", projectName(dataset));
     out.put("dataset_name", dataset.path("name").asText());
-    if (flag(ex, "summarize_data")) {
+    if (Query.flag(ex, "summarize_data")) {
       out.putObject("data_summary")
           .put("total_records", rows.ids(RowStore.key("dataset", datasetId)).size());
     } else {
@@ -49,25 +67,25 @@ public final class SummaryHandler {
     return project == null ? "" : project.path("name").asText();
   }
 
-  private static boolean flag(Exchange ex, String name) {
-    String v = ex.param(name);
-    if (v == null || v.equals("false")) {
-      return false;
-    }
-    if (v.equals("true")) {
-      return true;
-    }
-    throw HttpError.badRequest("'" + name + "' must be true or false, got '" + v + "'");
-  }
-
-  private Reply experiment(String experimentId, Exchange ex) {
+  /**
+   * The SummarizeExperimentResponse of an experiment: names and URLs, and with {@code scores} the
+   * average of each score, compared with {@code comparisonId} (else the base experiment, if any).
+   */
+  ObjectNode experiment(String experimentId, @Nullable String comparison, boolean scores) {
     ObjectNode exp = existing("experiment", experimentId);
     ObjectNode out = Json.object();
-    out.put("project_name", projectName(exp));
+    String projectName = projectName(exp);
+    String projectUrl =
+        baseUrl.get() + "/app/" + encode(Seeds.ORG_NAME) + "/p/" + encode(projectName);
+    out.put("project_name", projectName);
     out.put("experiment_name", exp.path("name").asText());
-    out.put("project_url", "http://testkit/project");
-    out.put("experiment_url", "http://testkit/experiment/" + experimentId);
-    String comparisonId = ex.param("comparison_experiment_id");
+    out.put("project_url", projectUrl);
+    out.put("experiment_url", projectUrl + "/experiments/" + encode(exp.path("name").asText()));
+    String comparisonId = comparison;
+    String base = exp.path("base_exp_id").textValue();
+    if (comparisonId == null && base != null && objects.get("experiment", base) != null) {
+      comparisonId = base;
+    }
     Map<String, double[]> theirs = Map.of();
     Map<String, Map<String, Double>> theirsByInput = Map.of();
     if (comparisonId != null) {
@@ -79,17 +97,17 @@ public final class SummaryHandler {
       out.putNull("comparison_experiment_name");
     }
     // Without summarize_scores the API answers with the names only.
-    if (!flag(ex, "summarize_scores")) {
+    if (!scores) {
       out.putNull("scores");
       out.putNull("metrics");
-      return Reply.ok(out);
+      return out;
     }
     Map<String, Map<String, Double>> mineByInput = scoresByInput(experimentId);
-    ObjectNode scores = out.putObject("scores");
+    ObjectNode byName = out.putObject("scores");
     for (Map.Entry<String, double[]> s : scoreTotals(experimentId).entrySet()) {
       String name = s.getKey();
       double avg = s.getValue()[0] / s.getValue()[1];
-      ObjectNode n = scores.putObject(name);
+      ObjectNode n = byName.putObject(name);
       n.put("name", name);
       n.put("score", avg);
       double @Nullable [] other = theirs.get(name);
@@ -118,7 +136,11 @@ public final class SummaryHandler {
       n.put("regressions", down);
     }
     out.putObject("metrics");
-    return Reply.ok(out);
+    return out;
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private ObjectNode existing(String kind, String id) {
