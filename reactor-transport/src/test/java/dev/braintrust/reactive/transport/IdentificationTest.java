@@ -25,7 +25,7 @@ class IdentificationTest {
         BraintrustClient.builder()
             .apiKey(server.apiKey())
             .baseUrl(server.baseUrl())
-            .orgName(" Acme Corp\n")
+            .orgName(" " + server.orgName() + "\n")
             .header("X-Gateway-Route", "eu-1")
             .header("x-gateway-route", "eu-2")
             .header("X-Team", "ml-platform")
@@ -48,14 +48,14 @@ class IdentificationTest {
         .allSatisfy(
             r -> {
               assertThat(r.header("User-Agent")).isEqualTo(USER_AGENT);
-              assertThat(r.header("x-bt-org-name")).isEqualTo("Acme Corp");
+              assertThat(r.header("x-bt-org-name")).isEqualTo(server.orgName());
               assertThat(r.header("X-Gateway-Route")).isEqualTo("eu-2");
               assertThat(r.header("X-Team")).isEqualTo("ml-platform");
               assertThat(r.header("x-bt-impersonate-user")).isNull();
             });
     // Spec, CreateProject: org_name picks the organisation for a key that spans several.
     assertThat(server.requests("/v1/project").get(0).json().path("org_name").asText())
-        .isEqualTo("Acme Corp");
+        .isEqualTo(server.orgName());
     client.close();
   }
 
