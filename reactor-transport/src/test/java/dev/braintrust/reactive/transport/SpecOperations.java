@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class SpecOperations {
   private static final Pattern PATH_OR_OP =
       Pattern.compile(
-          " (/v1/[A-Za-z_/{}]*|/btql): | (get|post|put|patch|delete): operationId: (\\w+)");
+          " (/v1/[A-Za-z_/{}]*|/btql): |\\b(get|post|put|patch|delete): operationId: (\\w+)");
 
   private SpecOperations() {}
 

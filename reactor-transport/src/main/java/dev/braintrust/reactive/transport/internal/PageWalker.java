@@ -52,8 +52,13 @@ public final class PageWalker {
       if (done) {
         return;
       }
-      while (sink.requestedFromDownstream() > 0 && !buffered.isEmpty()) {
+      // A cancel arriving from inside sink.next (take(n)) sets done: stop there, or the rest of the
+      // page would be drained into a cancelled sink and the next page fetched for nobody.
+      while (!done && sink.requestedFromDownstream() > 0 && !buffered.isEmpty()) {
         sink.next(buffered.poll());
+      }
+      if (done) {
+        return;
       }
       if (buffered.isEmpty() && exhausted) {
         done = true;
