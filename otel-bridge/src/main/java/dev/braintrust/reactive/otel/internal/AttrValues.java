@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.common.ValueType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Base64;
@@ -57,7 +58,9 @@ final class AttrValues {
       return parsed instanceof JsonNode ? (JsonNode) parsed : NODES.textNode((String) value);
     }
     if (value instanceof Value) {
-      return fromValue((Value<?>) value);
+      Value<?> v = (Value<?>) value;
+      // A string value may be JSON text; strings inside a structure are kept as they are.
+      return v.getType() == ValueType.STRING ? toJson(v.getValue()) : fromValue(v);
     }
     if (value instanceof Map) {
       ObjectNode o = NODES.objectNode();
@@ -75,7 +78,7 @@ final class AttrValues {
   private static JsonNode fromValue(Value<?> value) {
     switch (value.getType()) {
       case STRING:
-        return toJson(value.getValue());
+        return NODES.textNode((String) value.getValue());
       case BOOLEAN:
         return NODES.booleanNode((Boolean) value.getValue());
       case LONG:
