@@ -27,7 +27,7 @@ import java.util.Map;
  * Spans recorded from the conventions' documented examples ({@code src/test/resources/genai}),
  * replayed through a real OTel SDK and mapped as the processor maps them.
  */
-final class Fixtures {
+public final class Fixtures {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private Fixtures() {}
@@ -82,7 +82,8 @@ final class Fixtures {
     return row;
   }
 
-  static JsonNode read(String fixture) {
+  /** The fixture file. */
+  public static JsonNode read(String fixture) {
     try (InputStream in = Fixtures.class.getResourceAsStream("/genai/" + fixture + ".json")) {
       if (in == null) {
         throw new IllegalArgumentException("no fixture " + fixture);
@@ -97,7 +98,7 @@ final class Fixtures {
    * JSON values as attribute values: text, whole numbers, decimals, booleans and arrays of those as
    * themselves; objects and arrays of objects as JSON text, as Java instrumentation sets them.
    */
-  static Attributes attributes(JsonNode node) {
+  public static Attributes attributes(JsonNode node) {
     AttributesBuilder b = Attributes.builder();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
