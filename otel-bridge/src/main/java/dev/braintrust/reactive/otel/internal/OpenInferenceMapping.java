@@ -40,6 +40,10 @@ final class OpenInferenceMapping {
     documents(row);
     model(row);
     tokens(row);
+    Object tags = row.take("tag.tags");
+    if (tags instanceof java.util.List) {
+      ((java.util.List<?>) tags).forEach(t -> row.tags.add(String.valueOf(t)));
+    }
     Object metadata = row.get("metadata");
     JsonNode md = metadata == null ? null : AttrValues.toJson(metadata);
     if (md != null && md.isObject()) {

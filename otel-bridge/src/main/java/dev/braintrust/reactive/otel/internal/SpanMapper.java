@@ -159,7 +159,7 @@ public final class SpanMapper {
 
     String type = row.type != null ? row.type : ai ? "llm" : "task";
     Map<String, @Nullable Double> scores = new LinkedHashMap<>();
-    List<String> tags = new ArrayList<>();
+    List<String> tags = new ArrayList<>(row.tags);
     // Explicit braintrust.* attributes take precedence over anything inferred above.
     for (Map.Entry<AttributeKey<?>, Object> e : attrs.asMap().entrySet()) {
       String key = e.getKey().getKey();

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.otel.internal;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ final class SpanRow {
   final Set<String> consumed = new HashSet<>();
   final Map<String, Object> metadata = new TreeMap<>();
   final Map<String, Number> metrics = new LinkedHashMap<>();
+  final List<String> tags = new ArrayList<>();
   @Nullable Object input;
   @Nullable Object output;
   boolean hasInput;

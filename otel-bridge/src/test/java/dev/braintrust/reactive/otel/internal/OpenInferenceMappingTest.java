@@ -58,6 +58,7 @@ class OpenInferenceMappingTest {
     assertThat(row.at("/metadata/version").asInt()).isEqualTo(3);
     assertThat(row.at("/metadata/session.id").asText()).isEqualTo("session-42");
     assertThat(row.get("metadata").has("input.mime_type")).isFalse();
+    assertThat(row.get("tags")).extracting(JsonNode::asText).containsExactly("shared", "prod");
   }
 
   @Test
