@@ -5,6 +5,7 @@ import dev.braintrust.reactive.core.Tracing;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.otel.internal.BridgeConfig;
+import dev.braintrust.reactive.otel.internal.GenAiEvent;
 import dev.braintrust.reactive.otel.internal.OtelContextBridge;
 import dev.braintrust.reactive.otel.internal.ParentFormat;
 import dev.braintrust.reactive.otel.internal.ResultCodes;
@@ -21,6 +22,8 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,6 +51,9 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
   private static final LibraryLog LOG = LibraryLog.get(BraintrustSpanProcessor.class);
   private static final AttributeKey<String> PARENT = AttributeKey.stringKey(SpanMapper.PARENT);
 
+  /** The most log-record events kept for one span. */
+  static final int MAX_LOGGED_EVENTS = 1000;
+
   private final BraintrustExporter exporter;
   private final Destination destination;
   private final SpanFilter filter;
@@ -64,6 +70,8 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     final Destination destination;
     final @Nullable String keptParent;
     final boolean keptAtStart;
+    // GenAI events emitted as log records inside the span (see BraintrustLogRecordProcessor).
+    @Nullable List<GenAiEvent> logged;
 
     State(Destination destination, @Nullable String keptParent, boolean keptAtStart) {
       this.destination = destination;
@@ -103,6 +111,26 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
   @Nullable String parentOf(String spanId) {
     State s = inFlight.get(spanId);
     return s == null ? null : ParentFormat.of(s.destination);
+  }
+
+  /**
+   * Keeps a GenAI event emitted as a log record inside the unended span {@code spanId}, for its
+   * row. Events for spans this processor doesn't track, or past {@link #MAX_LOGGED_EVENTS}, are
+   * dropped.
+   */
+  void attach(String spanId, GenAiEvent event) {
+    State s = inFlight.get(spanId);
+    if (s == null) {
+      return;
+    }
+    synchronized (s) {
+      if (s.logged == null) {
+        s.logged = new ArrayList<>();
+      }
+      if (s.logged.size() < MAX_LOGGED_EVENTS) {
+        s.logged.add(event);
+      }
+    }
   }
 
   @Override
@@ -178,7 +206,16 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
       dest = parse(own, dest);
     }
     boolean reparent = !filter.keepsAll() && state != null;
-    exporter.accept(SpanMapper.toEvent(data, dest, reparent ? state.keptParent : null, reparent));
+    List<GenAiEvent> logged = List.of();
+    if (state != null) {
+      synchronized (state) {
+        if (state.logged != null) {
+          logged = List.copyOf(state.logged);
+        }
+      }
+    }
+    exporter.accept(
+        SpanMapper.toEvent(data, logged, dest, reparent ? state.keptParent : null, reparent));
   }
 
   @Override

@@ -146,7 +146,8 @@ class OtelBridgeTest {
     ObjectNode row = rows(server, "otel").get(0);
     assertThat(row.get("input").get(0).get("role").asText()).isEqualTo("system");
     assertThat(row.get("input").get(1).get("content").asText()).isEqualTo("hi");
-    assertThat(row.get("output").get("finish_reason").asText()).isEqualTo("stop");
+    assertThat(row.get("output").get(0).get("finish_reason").asText()).isEqualTo("stop");
+    assertThat(row.get("output").get(0).get("message").get("role").asText()).isEqualTo("assistant");
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.braintrust.reactive.otel.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.internal.Time;
@@ -11,8 +10,8 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,20 +23,16 @@ import org.jspecify.annotations.Nullable;
  * Turns finished OpenTelemetry spans into Braintrust rows.
  *
  * <p>Ids: {@code span_id} is the OTel span id, {@code root_span_id} the trace id, the row id the
- * span id. GenAI semantic conventions become input, output, model metadata and token metrics;
- * {@code braintrust.*} attributes, when present, win over anything inferred.
+ * span id. GenAI conventions become input, output, span type, model metadata and token metrics;
+ * when several are present the most specific wins, field by field, in this order: explicit {@code
+ * braintrust.*} attributes, Spring AI's {@code spring.ai.*} keys, the current OTel GenAI
+ * conventions ({@link GenAiLatestMapping}), OpenInference ({@link OpenInferenceMapping}), the older
+ * GenAI attributes and events ({@link LegacyGenAiMapping}). Attributes read into a field are left
+ * out of the metadata.
  */
 public final class SpanMapper {
   /** Attribute naming the destination of a trace: {@code project_id:...} and so on. */
   public static final String PARENT = "braintrust.parent";
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String[] TOKEN_IN = {
-    "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"
-  };
-  private static final String[] TOKEN_OUT = {
-    "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"
-  };
 
   private SpanMapper() {}
 
@@ -49,7 +44,8 @@ public final class SpanMapper {
           String key = k.getKey();
           if (key.startsWith("gen_ai.")
               || key.startsWith("braintrust.")
-              || key.startsWith("llm.")) {
+              || key.startsWith("llm.")
+              || key.startsWith("openinference.")) {
             found[0] = true;
           }
         });
@@ -62,6 +58,19 @@ public final class SpanMapper {
       Destination destination,
       @Nullable String parentOverride,
       boolean useOverride) {
+    return toEvent(span, List.of(), destination, parentOverride, useOverride);
+  }
+
+  /**
+   * The row for a finished span, reading also the GenAI events that were emitted as log records
+   * inside it ({@code logged}).
+   */
+  public static BraintrustEvent toEvent(
+      SpanData span,
+      List<GenAiEvent> logged,
+      Destination destination,
+      @Nullable String parentOverride,
+      boolean useOverride) {
     SpanContext ctx = span.getSpanContext();
     String spanId = ctx.getSpanId();
     List<String> parents;
@@ -71,77 +80,13 @@ public final class SpanMapper {
       parents = span.getParentSpanContext().isValid() ? List.of(span.getParentSpanId()) : List.of();
     }
     Attributes attrs = span.getAttributes();
-    Map<String, Object> metadata = new TreeMap<>();
     Map<String, Number> metrics = new LinkedHashMap<>();
     metrics.put("start", Time.epochSecondsFromNanos(span.getStartEpochNanos()));
     metrics.put("end", Time.epochSecondsFromNanos(span.getEndEpochNanos()));
 
-    Object input = null;
-    Object output = null;
-    boolean hasInput = false;
-    boolean hasOutput = false;
-    boolean ai = false;
-    Map<Integer, Map<String, Object>> promptParts = new TreeMap<>();
-    Map<Integer, Map<String, Object>> completionParts = new TreeMap<>();
-
-    for (Map.Entry<AttributeKey<?>, Object> e : attrs.asMap().entrySet()) {
-      String key = e.getKey().getKey();
-      Object value = e.getValue();
-      if (key.startsWith("braintrust.")) {
-        continue;
-      }
-      if (key.startsWith("gen_ai.")) {
-        ai = true;
-        if (indexed(key, "gen_ai.prompt.", promptParts, value)
-            || indexed(key, "gen_ai.completion.", completionParts, value)) {
-          continue;
-        }
-        switch (key) {
-          case "gen_ai.prompt":
-            input = parseIfJson(value);
-            hasInput = true;
-            continue;
-          case "gen_ai.completion":
-            output = parseIfJson(value);
-            hasOutput = true;
-            continue;
-          case "gen_ai.request.model":
-            metadata.put("model", value);
-            break;
-          case "gen_ai.system":
-          case "gen_ai.provider.name":
-            metadata.put("provider", value);
-            break;
-          default:
-            break;
-        }
-      }
-      metadata.put(key, value);
-    }
-    long in = firstLong(attrs, TOKEN_IN);
-    long out = firstLong(attrs, TOKEN_OUT);
-    if (in >= 0) {
-      metrics.put("prompt_tokens", in);
-    }
-    if (out >= 0) {
-      metrics.put("completion_tokens", out);
-    }
-    if (in >= 0 || out >= 0) {
-      metrics.put("tokens", Math.max(in, 0) + Math.max(out, 0));
-    }
-    if (!hasInput && !promptParts.isEmpty()) {
-      input = new ArrayList<>(promptParts.values());
-      hasInput = true;
-    }
-    if (!hasOutput && !completionParts.isEmpty()) {
-      output = new ArrayList<>(completionParts.values());
-      hasOutput = true;
-    }
-
     String error = null;
     List<Object> events = new ArrayList<>();
-    List<Object> messages = new ArrayList<>();
-    List<Object> choices = new ArrayList<>();
+    List<GenAiEvent> genAi = new ArrayList<>();
     for (EventData ev : span.getEvents()) {
       String n = ev.getName();
       if (n.equals("exception")) {
@@ -153,18 +98,8 @@ public final class SpanMapper {
         if (stack != null) {
           error = stack;
         }
-      } else if (n.startsWith("gen_ai.") && n.endsWith(".message")) {
-        ai = true;
-        Map<String, Object> msg = new LinkedHashMap<>();
-        msg.put("role", n.substring("gen_ai.".length(), n.length() - ".message".length()));
-        Object content = ev.getAttributes().get(AttributeKey.stringKey("content"));
-        msg.put("content", content == null ? "" : parseIfJson(content));
-        messages.add(msg);
-      } else if (n.equals("gen_ai.choice")) {
-        ai = true;
-        Map<String, Object> choice = new LinkedHashMap<>();
-        ev.getAttributes().forEach((k, v) -> choice.put(k.getKey(), parseIfJson(v)));
-        choices.add(choice);
+      } else if (GenAiEvent.isGenAi(n)) {
+        genAi.add(GenAiEvent.of(ev));
       } else {
         Map<String, Object> evm = new LinkedHashMap<>();
         evm.put("name", n);
@@ -177,14 +112,39 @@ public final class SpanMapper {
         events.add(evm);
       }
     }
-    if (!hasInput && !messages.isEmpty()) {
-      input = messages;
-      hasInput = true;
+    if (!logged.isEmpty()) {
+      genAi.addAll(logged);
+      genAi.sort(Comparator.comparingLong(GenAiEvent::epochNanos));
     }
-    if (!hasOutput && !choices.isEmpty()) {
-      output = choices.size() == 1 ? choices.get(0) : choices;
-      hasOutput = true;
+
+    SpanRow row = new SpanRow(GenAiEvent.byKey(attrs), genAi);
+    // Least specific first: each mapping overwrites what the ones before it set.
+    LegacyGenAiMapping.apply(row);
+    OpenInferenceMapping.apply(row);
+    GenAiLatestMapping.apply(row);
+    SpringAiMapping.apply(row);
+
+    Map<String, Object> metadata = new TreeMap<>();
+    boolean ai = row.ai || !genAi.isEmpty();
+    for (Map.Entry<String, Object> e : row.attrs.entrySet()) {
+      String key = e.getKey();
+      ai |= key.startsWith("gen_ai.");
+      if (!key.startsWith("braintrust.") && !row.consumed.contains(key)) {
+        metadata.put(key, e.getValue());
+      }
     }
+    metadata.putAll(row.metadata);
+    metrics.putAll(row.metrics);
+    Number in = row.metrics.get("prompt_tokens");
+    Number out = row.metrics.get("completion_tokens");
+    if (!metrics.containsKey("tokens") && (in != null || out != null)) {
+      metrics.put(
+          "tokens", (in == null ? 0L : in.longValue()) + (out == null ? 0L : out.longValue()));
+    }
+    Object input = row.input;
+    Object output = row.output;
+    boolean hasInput = row.hasInput;
+    boolean hasOutput = row.hasOutput;
     if (!events.isEmpty()) {
       metadata.put("events", events);
     }
@@ -197,9 +157,9 @@ public final class SpanMapper {
       error = null;
     }
 
-    String type = ai ? "llm" : "task";
+    String type = row.type != null ? row.type : ai ? "llm" : "task";
     Map<String, @Nullable Double> scores = new LinkedHashMap<>();
-    List<String> tags = new ArrayList<>();
+    List<String> tags = new ArrayList<>(row.tags);
     // Explicit braintrust.* attributes take precedence over anything inferred above.
     for (Map.Entry<AttributeKey<?>, Object> e : attrs.asMap().entrySet()) {
       String key = e.getKey().getKey();
@@ -304,49 +264,7 @@ public final class SpanMapper {
     return b.build();
   }
 
-  private static boolean indexed(
-      String key, String prefix, Map<Integer, Map<String, Object>> parts, Object value) {
-    if (!key.startsWith(prefix)) {
-      return false;
-    }
-    String rest = key.substring(prefix.length());
-    int dot = rest.indexOf('.');
-    if (dot <= 0) {
-      return false;
-    }
-    try {
-      int i = Integer.parseInt(rest.substring(0, dot));
-      parts
-          .computeIfAbsent(i, k -> new LinkedHashMap<>())
-          .put(rest.substring(dot + 1), parseIfJson(value));
-      return true;
-    } catch (NumberFormatException notIndexed) {
-      return false;
-    }
-  }
-
-  private static long firstLong(Attributes attrs, String[] keys) {
-    for (String k : keys) {
-      Long v = attrs.get(AttributeKey.longKey(k));
-      if (v != null) {
-        return v;
-      }
-    }
-    return -1;
-  }
-
-  /** Strings that look like JSON objects or arrays are parsed; anything else is kept. */
   static Object parseIfJson(Object value) {
-    if (value instanceof String) {
-      String s = ((String) value).trim();
-      if ((s.startsWith("{") && s.endsWith("}")) || (s.startsWith("[") && s.endsWith("]"))) {
-        try {
-          return MAPPER.readTree(s);
-        } catch (IOException notJson) {
-          return value;
-        }
-      }
-    }
-    return value;
+    return AttrValues.parseIfJson(value);
   }
 }

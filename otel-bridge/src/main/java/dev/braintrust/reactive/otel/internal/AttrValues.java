@@ -1,0 +1,195 @@
+package dev.braintrust.reactive.otel.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.api.common.KeyValue;
+import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.common.ValueType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reading attribute values the way instrumentation writes them: numbers as numbers or as strings
+ * (Micrometer key values are always strings), structures as JSON text, OTel {@link Value}s or
+ * flattened {@code prefix.N.field} keys.
+ */
+final class AttrValues {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private AttrValues() {}
+
+  /** Strings that look like JSON objects or arrays are parsed; anything else is kept. */
+  static Object parseIfJson(Object value) {
+    if (value instanceof String) {
+      String s = ((String) value).trim();
+      if ((s.startsWith("{") && s.endsWith("}")) || (s.startsWith("[") && s.endsWith("]"))) {
+        try {
+          return MAPPER.readTree(s);
+        } catch (IOException notJson) {
+          return value;
+        }
+      }
+    }
+    if (value instanceof Value) {
+      return toJson(value);
+    }
+    return value;
+  }
+
+  /** Any attribute, event-body or JSON value as a JSON tree; text that isn't JSON stays text. */
+  static JsonNode toJson(@Nullable Object value) {
+    if (value == null) {
+      return NODES.nullNode();
+    }
+    if (value instanceof JsonNode) {
+      return (JsonNode) value;
+    }
+    if (value instanceof String) {
+      Object parsed = parseIfJson(value);
+      return parsed instanceof JsonNode ? (JsonNode) parsed : NODES.textNode((String) value);
+    }
+    if (value instanceof Value) {
+      Value<?> v = (Value<?>) value;
+      // A string value may be JSON text; strings inside a structure are kept as they are.
+      return v.getType() == ValueType.STRING ? toJson(v.getValue()) : fromValue(v);
+    }
+    if (value instanceof Map) {
+      ObjectNode o = NODES.objectNode();
+      ((Map<?, ?>) value).forEach((k, v) -> o.set(String.valueOf(k), toJson(v)));
+      return o;
+    }
+    if (value instanceof List) {
+      ArrayNode a = NODES.arrayNode();
+      ((List<?>) value).forEach(v -> a.add(toJson(v)));
+      return a;
+    }
+    return MAPPER.valueToTree(value);
+  }
+
+  private static JsonNode fromValue(Value<?> value) {
+    switch (value.getType()) {
+      case STRING:
+        return NODES.textNode((String) value.getValue());
+      case BOOLEAN:
+        return NODES.booleanNode((Boolean) value.getValue());
+      case LONG:
+        return NODES.numberNode((Long) value.getValue());
+      case DOUBLE:
+        return NODES.numberNode((Double) value.getValue());
+      case ARRAY:
+        ArrayNode a = NODES.arrayNode();
+        for (Object v : (List<?>) value.getValue()) {
+          a.add(fromValue((Value<?>) v));
+        }
+        return a;
+      case KEY_VALUE_LIST:
+        ObjectNode o = NODES.objectNode();
+        for (Object kv : (List<?>) value.getValue()) {
+          o.set(((KeyValue) kv).getKey(), fromValue(((KeyValue) kv).getValue()));
+        }
+        return o;
+      case BYTES:
+        ByteBuffer b = ((ByteBuffer) value.getValue()).duplicate();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return NODES.textNode(Base64.getEncoder().encodeToString(bytes));
+    }
+    return NODES.textNode(value.asString());
+  }
+
+  /** A number, parsed from text if need be; null if it is neither. */
+  static @Nullable Number number(@Nullable Object value) {
+    if (value instanceof Number) {
+      return (Number) value;
+    }
+    if (value instanceof JsonNode && ((JsonNode) value).isNumber()) {
+      return ((JsonNode) value).numberValue();
+    }
+    String s =
+        value instanceof String
+            ? ((String) value).trim()
+            : value instanceof JsonNode && ((JsonNode) value).isTextual()
+                ? ((JsonNode) value).asText().trim()
+                : null;
+    if (s == null || s.isEmpty()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException notLong) {
+      try {
+        double d = Double.parseDouble(s);
+        return Double.isNaN(d) || Double.isInfinite(d) ? null : d;
+      } catch (NumberFormatException notNumber) {
+        return null;
+      }
+    }
+  }
+
+  /** For metadata: numbers written as text become numbers, JSON text becomes JSON. */
+  static Object plain(Object value) {
+    Number n = value instanceof String ? number(value) : null;
+    return n != null ? n : parseIfJson(value);
+  }
+
+  /** JSON text for a value that must be a string, such as a tool call's arguments. */
+  static String text(@Nullable JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return "";
+    }
+    return node.isTextual() ? node.asText() : node.toString();
+  }
+
+  /**
+   * Flattened list entries: {@code prefix0.a}, {@code prefix0.b.c}, {@code prefix1.a} become {0:
+   * {a, b.c}, 1: {a}}, in index order. Keys under {@code prefix} that aren't indexed are ignored.
+   */
+  static Map<Integer, Map<String, Object>> indexed(Map<String, Object> attrs, String prefix) {
+    Map<Integer, Map<String, Object>> parts = new TreeMap<>();
+    attrs.forEach(
+        (key, value) -> {
+          if (!key.startsWith(prefix)) {
+            return;
+          }
+          String rest = key.substring(prefix.length());
+          int dot = rest.indexOf('.');
+          if (dot <= 0) {
+            return;
+          }
+          try {
+            int i = Integer.parseInt(rest.substring(0, dot));
+            parts.computeIfAbsent(i, k -> new TreeMap<>()).put(rest.substring(dot + 1), value);
+          } catch (NumberFormatException notIndexed) {
+            // Not a list entry; left for metadata.
+          }
+        });
+    return parts;
+  }
+
+  /** Whether {@code key} is {@code prefix} followed by an index and a field. */
+  static boolean isIndexed(String key, String prefix) {
+    if (!key.startsWith(prefix)) {
+      return false;
+    }
+    String rest = key.substring(prefix.length());
+    int dot = rest.indexOf('.');
+    if (dot <= 0) {
+      return false;
+    }
+    for (int i = 0; i < dot; i++) {
+      if (!Character.isDigit(rest.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

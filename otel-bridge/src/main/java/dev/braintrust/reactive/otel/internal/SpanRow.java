@@ -1,0 +1,105 @@
+package dev.braintrust.reactive.otel.internal;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the convention mappings make of one span. They run from the least to the most specific
+ * convention and each overwrites what it sets, so the most specific convention present wins field
+ * by field. Attributes a mapping reads into a field are marked consumed and left out of the row's
+ * metadata, so a prompt is stored once, as the input.
+ */
+final class SpanRow {
+  final Map<String, Object> attrs;
+  final List<GenAiEvent> events;
+  final Set<String> consumed = new HashSet<>();
+  final Map<String, Object> metadata = new TreeMap<>();
+  final Map<String, Number> metrics = new LinkedHashMap<>();
+  final List<String> tags = new ArrayList<>();
+  @Nullable Object input;
+  @Nullable Object output;
+  boolean hasInput;
+  boolean hasOutput;
+  @Nullable String type;
+  boolean ai;
+
+  SpanRow(Map<String, Object> attrs, List<GenAiEvent> events) {
+    this.attrs = attrs;
+    this.events = events;
+  }
+
+  @Nullable Object get(String key) {
+    return attrs.get(key);
+  }
+
+  /** The attribute's value, marking it consumed if present. */
+  @Nullable Object take(String key) {
+    Object v = attrs.get(key);
+    if (v != null) {
+      consumed.add(key);
+    }
+    return v;
+  }
+
+  /** Marks every {@code prefix.N.*} attribute consumed. */
+  void takeIndexed(String prefix) {
+    for (String k : attrs.keySet()) {
+      if (AttrValues.isIndexed(k, prefix)) {
+        consumed.add(k);
+      }
+    }
+  }
+
+  void input(Object value) {
+    input = value;
+    hasInput = true;
+    ai = true;
+  }
+
+  void output(Object value) {
+    output = value;
+    hasOutput = true;
+    ai = true;
+  }
+
+  void type(String t) {
+    type = t;
+    ai = true;
+  }
+
+  /** Sets a metric from a number or numeric text; anything else is ignored. */
+  void metric(String name, @Nullable Object value) {
+    Number n = AttrValues.number(value);
+    if (n != null) {
+      metrics.put(name, n);
+    }
+  }
+
+  /** Reads {@code key} into metric {@code name}, consuming it when it is a number. */
+  void metricFrom(String key, String name) {
+    Object v = attrs.get(key);
+    if (v != null && AttrValues.number(v) != null) {
+      consumed.add(key);
+      metric(name, v);
+    }
+  }
+
+  /** Reads {@code key} into metadata {@code name}, consuming it. */
+  void metadataFrom(String key, String name) {
+    Object v = take(key);
+    if (v != null) {
+      metadata.put(name, AttrValues.plain(v));
+    }
+  }
+
+  /** The events with this name, in order. */
+  List<GenAiEvent> events(String name) {
+    return events.stream().filter(e -> e.name().equals(name)).toList();
+  }
+}
