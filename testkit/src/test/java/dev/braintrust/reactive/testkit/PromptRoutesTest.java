@@ -40,7 +40,8 @@ class PromptRoutesTest {
             "prompt_data",
             "tags",
             "function_type",
-            "log_id");
+            "log_id",
+            "_xact_id");
     assertThat(first.get("project_id")).isEqualTo(pid);
     assertThat(first.get("log_id")).isEqualTo("p");
     assertThat(first.json().get("prompt_data").get("options").get("model").asText())
@@ -48,6 +49,8 @@ class PromptRoutesTest {
     assertThat(first.json().get("tags").get(0).asText()).isEqualTo("t");
     assertThat(again.get("id")).isEqualTo(first.get("id"));
     assertThat(again.get("name")).isEqualTo("Greeter");
+    // Getting the existing prompt is no new revision.
+    assertThat(again.get("_xact_id")).isEqualTo(first.get("_xact_id"));
   }
 
   @Test

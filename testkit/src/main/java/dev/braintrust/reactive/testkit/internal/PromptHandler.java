@@ -25,7 +25,7 @@ public final class PromptHandler {
     routes.on(
         "POST",
         "/v1/prompt",
-        (ex, p) -> Reply.ok(versions.record(create(Fields.of(ex.body()), false))));
+        (ex, p) -> Reply.ok(versions.recordIfNew(create(Fields.of(ex.body()), false))));
     routes.on(
         "PUT",
         "/v1/prompt",

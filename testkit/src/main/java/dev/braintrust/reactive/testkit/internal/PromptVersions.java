@@ -25,6 +25,13 @@ final class PromptVersions {
     return copy.deepCopy();
   }
 
+  /**
+   * Records {@code prompt} unless it has revisions already (a create that got the existing one).
+   */
+  synchronized ObjectNode recordIfNew(ObjectNode prompt) {
+    return revisions.containsKey(prompt.path("id").asText()) ? latest(prompt) : record(prompt);
+  }
+
   /** {@code prompt} with the {@code _xact_id} of its latest revision. */
   synchronized ObjectNode latest(ObjectNode prompt) {
     TreeMap<Long, ObjectNode> r = revisions.get(prompt.path("id").asText());
