@@ -51,13 +51,15 @@ class ReliabilityTest {
           .everyNth(53, Fault.disconnect().onPathContaining("/insert"))
           .everyNth(97, Fault.status(400).onPathContaining("/insert"))
           .everyNth(
-              401, Fault.status(503).delayed(Duration.ofMillis(1500)).onPathContaining("/insert"));
+              401, Fault.status(503).delayed(Duration.ofMillis(3500)).onPathContaining("/insert"));
       BraintrustClient client =
           BraintrustClient.builder()
               .apiKey(server.apiKey())
               .baseUrl(server.baseUrl())
               .backoff(Duration.ofMillis(5), Duration.ofMillis(100))
-              .requestTimeout(Duration.ofSeconds(1))
+              // Above what a loaded 2-core machine takes to answer, below the delayed fault: a
+              // timeout here must be the fault's, never a slow answer whose rows were stored.
+              .requestTimeout(Duration.ofSeconds(3))
               .build();
       AtomicLong rejected = new AtomicLong();
       Transport counting =
