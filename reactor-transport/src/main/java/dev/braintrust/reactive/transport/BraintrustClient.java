@@ -74,7 +74,11 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     this.impersonating = config.impersonateUser() != null;
   }
 
-  /** A new builder; {@link BraintrustClientBuilder#apiKey} is required. */
+  /**
+   * A new builder; {@link BraintrustClientBuilder#apiKey} is required.
+   *
+   * @return a new builder; {@link BraintrustClientBuilder#apiKey} is required
+   */
   public static BraintrustClientBuilder builder() {
     return new BraintrustClientBuilder();
   }
@@ -83,6 +87,8 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * A client configured from {@code BRAINTRUST_API_KEY} and {@code BRAINTRUST_API_URL} (default
    * {@link #US_URL}).
    *
+   * @return a client configured from {@code BRAINTRUST_API_KEY} and {@code BRAINTRUST_API_URL}
+   *     (default {@link #US_URL})
    * @throws IllegalStateException when {@code BRAINTRUST_API_KEY} is not set
    */
   public static BraintrustClient fromEnvironment() {
@@ -94,13 +100,20 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     return builder().apiKey(key).baseUrl(url == null || url.isBlank() ? US_URL : url).build();
   }
 
-  /** The base URL requests go to. */
+  /**
+   * The base URL requests go to.
+   *
+   * @return the base URL requests go to
+   */
   public String baseUrl() {
     return http.baseUrl();
   }
 
   /**
    * The registry holding {@code braintrust.http.requests}, timed per attempt by method and outcome.
+   *
+   * @return the registry holding {@code braintrust.http.requests}, timed per attempt by method and
+   *     outcome
    */
   public MeterRegistry meterRegistry() {
     return http.registry();
@@ -159,6 +172,10 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   /**
    * The destination with its id, creating the project (and experiment or dataset) by name if
    * needed. Resolved once per destination and cached; a failure is not cached.
+   *
+   * @param destination the destination
+   * @return the destination with its id, creating the project (and experiment or dataset) by name
+   *     if needed
    */
   public Mono<Destination> resolve(Destination destination) {
     return ingest.resolve(destination);
@@ -166,12 +183,24 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   // ---------------------------------------------------------------- resources
 
-  /** Creates an object (create-or-get by name for projects and experiments). */
+  /**
+   * Creates an object (create-or-get by name for projects and experiments).
+   *
+   * @param resource the kind of object
+   * @param body the object's fields
+   * @return the created (or existing) object
+   */
   public Mono<JsonNode> create(Resource resource, Map<String, ?> body) {
     return post(resource.collectionPath(), Json.MAPPER.valueToTree(body));
   }
 
-  /** Gets an object by id. */
+  /**
+   * Gets an object by id.
+   *
+   * @param resource the kind of object
+   * @param id the object's id
+   * @return the object
+   */
   public Mono<JsonNode> get(Resource resource, String id) {
     return http.json(HttpMethod.GET, objectPath(resource, id), null);
   }
@@ -181,6 +210,10 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * Pages of 100 are requested lazily with {@code starting_after} as the subscriber asks for more;
    * a query that sets {@code limit}, {@code starting_after} or {@code ending_before} itself gets
    * exactly that one page.
+   *
+   * @param resource the kind of object
+   * @param query the query parameters
+   * @return the matching objects, page after page
    */
   public Flux<JsonNode> list(Resource resource, Map<String, String> query) {
     String base = UriParts.withQuery(resource.collectionPath(), query);
@@ -211,12 +244,25 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     return new PageWalker.Page(objects, last.equals(after) ? null : last);
   }
 
-  /** Patches an object; unspecified fields are unchanged. */
+  /**
+   * Patches an object; unspecified fields are unchanged.
+   *
+   * @param resource the kind of object
+   * @param id the object's id
+   * @param body the fields to change
+   * @return the patched object
+   */
   public Mono<JsonNode> patch(Resource resource, String id, Map<String, ?> body) {
     return http.json(HttpMethod.PATCH, objectPath(resource, id), Json.MAPPER.valueToTree(body));
   }
 
-  /** Deletes an object and returns it. */
+  /**
+   * Deletes an object and returns it.
+   *
+   * @param resource the kind of object
+   * @param id the object's id
+   * @return the deleted object
+   */
   public Mono<JsonNode> delete(Resource resource, String id) {
     return http.json(HttpMethod.DELETE, objectPath(resource, id), null);
   }
@@ -227,7 +273,13 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   // ---------------------------------------------------------------- rows
 
-  /** Logs feedback on rows of the destination. Completes when the server acknowledged it. */
+  /**
+   * Logs feedback on rows of the destination. Completes when the server acknowledged it.
+   *
+   * @param destination the object whose rows the feedback is about
+   * @param items the feedback items
+   * @return completes when the server has acknowledged the feedback
+   */
   public Mono<Void> feedback(Destination destination, List<Feedback> items) {
     Objects.requireNonNull(items, "items");
     if (items.isEmpty()) {
@@ -249,6 +301,8 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * BraintrustException} naming the cursor if the server sends a cursor again, or one with an empty
    * page, rather than asking for the same rows forever.
    *
+   * @param destination the destination
+   * @return the destination's rows, following the cursor page by page
    * @param pageSize rows per request
    * @param filters path-lookup filters, e.g. {@code
    *     {"type":"path_lookup","path":["metadata","k"],"value":1}}
@@ -261,7 +315,12 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     return resolve(destination).flatMapMany(d -> fetchFrom(rowsPath(d, "fetch"), pageSize, f));
   }
 
-  /** All rows of the destination, 100 per page. */
+  /**
+   * All rows of the destination, 100 per page.
+   *
+   * @param destination the destination
+   * @return all rows of the destination, 100 per page
+   */
   public Flux<JsonNode> fetch(Destination destination) {
     return fetch(destination, 100, List.of());
   }
@@ -306,7 +365,13 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     return new PageWalker.Page(events, next);
   }
 
-  /** Summarises an experiment's scores, compared with another experiment when one is given. */
+  /**
+   * Summarises an experiment's scores, compared with another experiment when one is given.
+   *
+   * @param experimentId the experiment to summarise
+   * @param comparisonExperimentId the experiment to compare with, or null
+   * @return the summary
+   */
   public Mono<JsonNode> summarize(String experimentId, @Nullable String comparisonExperimentId) {
     String path =
         "/v1/experiment/"
@@ -329,7 +394,13 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   // ---------------------------------------------------------------- functions and proxy
 
-  /** Invokes a function by id; {@code body} is an InvokeFunctionRequest ({@code input}, ...). */
+  /**
+   * Invokes a function by id; {@code body} is an InvokeFunctionRequest ({@code input}, ...).
+   *
+   * @param functionId the function's id
+   * @param body the invocation request
+   * @return the function's result
+   */
   public Mono<JsonNode> invoke(String functionId, Map<String, ?> body) {
     return post(invokePath(functionId), Json.MAPPER.valueToTree(body));
   }
@@ -338,19 +409,37 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * Invokes a function by project name and slug with this input. The id is looked up with {@code
    * GET /v1/function?project_name=..&slug=..} on first use and cached; the call fails with a {@link
    * BraintrustException} when no such function exists.
+   *
+   * @param projectName the name of the function's project
+   * @param slug the function's slug
+   * @param input the function's input
+   * @return the function's result
    */
   public Mono<JsonNode> invoke(String projectName, String slug, @Nullable Object input) {
     return functions.id(projectName, slug).flatMap(id -> post(invokePath(id), inputBody(input)));
   }
 
-  /** Invokes a function by project name and slug and streams its Server-Sent Events as JSON. */
+  /**
+   * Invokes a function by project name and slug and streams its Server-Sent Events as JSON.
+   *
+   * @param projectName the name of the function's project
+   * @param slug the function's slug
+   * @param input the function's input
+   * @return the function's events
+   */
   public Flux<JsonNode> invokeStream(String projectName, String slug, @Nullable Object input) {
     return functions
         .id(projectName, slug)
         .flatMapMany(id -> streamInvoke(invokePath(id), inputBody(input)));
   }
 
-  /** Invokes a function by id and streams its Server-Sent Events as JSON. */
+  /**
+   * Invokes a function by id and streams its Server-Sent Events as JSON.
+   *
+   * @param functionId the function's id
+   * @param body the invocation request
+   * @return the function's events
+   */
   public Flux<JsonNode> invokeStream(String functionId, Map<String, ?> body) {
     return streamInvoke(invokePath(functionId), Json.MAPPER.valueToTree(body));
   }
@@ -372,12 +461,21 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     return sse(path, body).map(this::parseEvent);
   }
 
-  /** The AI proxy without tracing. */
+  /**
+   * The AI proxy without tracing.
+   *
+   * @return the AI proxy without tracing
+   */
   public AiProxy proxy() {
     return new AiProxy(this, null);
   }
 
-  /** The AI proxy, each call traced as an {@code llm} span through {@code tracer}. */
+  /**
+   * The AI proxy, each call traced as an {@code llm} span through {@code tracer}.
+   *
+   * @param tracer the tracer
+   * @return the AI proxy, each call traced as an {@code llm} span through {@code tracer}
+   */
   public AiProxy proxy(Tracer tracer) {
     return new AiProxy(this, Objects.requireNonNull(tracer, "tracer"));
   }

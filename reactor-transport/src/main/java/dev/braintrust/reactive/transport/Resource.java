@@ -20,7 +20,11 @@ public enum Resource {
     this.path = path;
   }
 
-  /** The collection path, e.g. {@code /v1/project}. */
+  /**
+   * The collection path, e.g. {@code /v1/project}.
+   *
+   * @return the collection path
+   */
   public String collectionPath() {
     return "/v1/" + path;
   }
