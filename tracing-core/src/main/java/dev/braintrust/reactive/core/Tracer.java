@@ -342,7 +342,11 @@ public final class Tracer {
     return e;
   }
 
-  /** A body that receives its span and may throw. */
+  /**
+   * A body that receives its span and may throw.
+   *
+   * @param <T> the result type
+   */
   @FunctionalInterface
   public interface SpanFunction<T> {
     /**
