@@ -33,6 +33,9 @@ public final class BraintrustBaggage {
    * {@code context} with {@code parent} ({@code project_id:ID}, {@code project_name:NAME}, {@code
    * experiment_id:ID} or {@code dataset_id:ID}) in its baggage.
    *
+   * @param context the context to add to
+   * @param parent the parent, in one of those forms
+   * @return the context with the baggage entry
    * @throws IllegalArgumentException if {@code parent} is not one of those forms
    */
   public static Context withParent(Context context, String parent) {
@@ -47,6 +50,10 @@ public final class BraintrustBaggage {
    * destination, or the one the trace inherited. Extraction is unchanged. Baggage goes with every
    * outgoing call the propagator serves, third-party APIs included, so the destination's name or id
    * is visible to them.
+   *
+   * @param baggage the baggage propagator to wrap
+   * @param processor the processor whose destination fills in a missing parent
+   * @return the wrapping propagator
    */
   public static TextMapPropagator propagator(
       TextMapPropagator baggage, BraintrustSpanProcessor processor) {

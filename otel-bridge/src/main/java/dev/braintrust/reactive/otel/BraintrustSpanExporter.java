@@ -40,7 +40,12 @@ public final class BraintrustSpanExporter implements SpanExporter {
     this.shutdownTimeout = config.shutdownTimeout();
   }
 
-  /** A builder feeding {@code exporter}. */
+  /**
+   * A builder feeding {@code exporter}.
+   *
+   * @param exporter the exporter
+   * @return a builder feeding {@code exporter}
+   */
   public static BraintrustSpanExporterBuilder builder(BraintrustExporter exporter) {
     return new BraintrustSpanExporterBuilder(exporter);
   }

@@ -16,13 +16,23 @@ public final class BraintrustSpanExporterBuilder {
     this.config = new BridgeConfig.Builder(exporter);
   }
 
-  /** Where spans go unless they say otherwise (required). */
+  /**
+   * Where spans go unless they say otherwise (required).
+   *
+   * @param destination where spans go unless they say otherwise
+   * @return this builder
+   */
   public BraintrustSpanExporterBuilder destination(Destination destination) {
     config.destination(destination);
     return this;
   }
 
-  /** Which spans to send (default all). */
+  /**
+   * Which spans to send (default all).
+   *
+   * @param filter which spans to send
+   * @return this builder
+   */
   public BraintrustSpanExporterBuilder filter(SpanFilter filter) {
     config.filter(filter);
     return this;
@@ -32,6 +42,9 @@ public final class BraintrustSpanExporterBuilder {
    * The share of traces sent, from 0 to 1 (default 1). Decided by trace id as OTel's {@code
    * traceidratio} sampler does, so services with the same ratio keep the same, whole traces; spans
    * still reach any other exporter the SDK has.
+   *
+   * @param ratio the share of traces sent
+   * @return this builder
    */
   public BraintrustSpanExporterBuilder sampleRatio(double ratio) {
     config.sampleRatio(ratio);
@@ -41,6 +54,9 @@ public final class BraintrustSpanExporterBuilder {
   /**
    * How long {@link BraintrustSpanExporter#shutdown()} lets the exporter deliver (default 10 s;
    * must be positive).
+   *
+   * @param timeout how long {@link BraintrustSpanExporter#shutdown()} lets the exporter deliver
+   * @return this builder
    */
   public BraintrustSpanExporterBuilder shutdownTimeout(Duration timeout) {
     config.shutdownTimeout(timeout);
@@ -50,6 +66,7 @@ public final class BraintrustSpanExporterBuilder {
   /**
    * The exporter.
    *
+   * @return the exporter
    * @throws IllegalStateException if no destination was set
    */
   public BraintrustSpanExporter build() {

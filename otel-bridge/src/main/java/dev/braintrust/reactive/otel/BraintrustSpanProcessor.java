@@ -95,7 +95,12 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
     }
   }
 
-  /** A builder feeding {@code exporter}. */
+  /**
+   * A builder feeding {@code exporter}.
+   *
+   * @param exporter the exporter
+   * @return a builder feeding {@code exporter}
+   */
   public static BraintrustSpanProcessorBuilder builder(BraintrustExporter exporter) {
     return new BraintrustSpanProcessorBuilder(exporter);
   }

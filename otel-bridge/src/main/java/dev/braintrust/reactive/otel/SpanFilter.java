@@ -22,17 +22,31 @@ public final class SpanFilter {
     this.names = names;
   }
 
-  /** Every span. */
+  /**
+   * Every span.
+   *
+   * @return every span
+   */
   public static SpanFilter all() {
     return ALL;
   }
 
-  /** Spans with {@code gen_ai.*}, {@code llm.*} or {@code braintrust.*} attributes, and roots. */
+  /**
+   * Spans with {@code gen_ai.*}, {@code llm.*} or {@code braintrust.*} attributes, and roots.
+   *
+   * @return spans with {@code gen_ai.*}, {@code llm.*} or {@code braintrust.*} attributes, and
+   *     roots
+   */
   public static SpanFilter aiSpans() {
     return AI;
   }
 
-  /** This filter, also keeping spans whose name matches. */
+  /**
+   * This filter, also keeping spans whose name matches.
+   *
+   * @param predicate tested against each span name
+   * @return a filter keeping what this one keeps and spans whose name matches
+   */
   public SpanFilter orNameMatches(Predicate<String> predicate) {
     Objects.requireNonNull(predicate, "predicate");
     return new SpanFilter(true, names.or(predicate));
@@ -43,7 +57,14 @@ public final class SpanFilter {
     return !aiOnly;
   }
 
-  /** Whether a span with this name and these attributes is kept. */
+  /**
+   * Whether a span with this name and these attributes is kept.
+   *
+   * @param name the span's name
+   * @param attributes the span's attributes
+   * @param root whether the span is a root
+   * @return whether the span is kept
+   */
   public boolean keep(String name, Attributes attributes, boolean root) {
     return !aiOnly || root || names.test(name) || SpanMapper.isAiSpan(attributes, name);
   }

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -36,6 +37,9 @@ public final class AiProxy {
   /**
    * {@code POST /v1/proxy/chat/completions}; {@code request} needs {@code model} and {@code
    * messages}.
+   *
+   * @param request the request body
+   * @return the completion
    */
   public Mono<ChatCompletion> chatCompletion(Map<String, ?> request) {
     return chatCompletion(request, Map.of());
@@ -106,6 +110,9 @@ public final class AiProxy {
   /**
    * The same with {@code stream: true}: chunks parsed from Server-Sent Events until {@code [DONE]}.
    * Cancelling closes the connection. Traced, the span's output is the joined text.
+   *
+   * @param request the request body
+   * @return the chunks, as they arrive
    */
   public Flux<ChatCompletion> chatCompletionStream(Map<String, ?> request) {
     return chatCompletionStream(request, Map.of());
@@ -127,12 +134,16 @@ public final class AiProxy {
         span -> {
           logRequest(span, body, extra);
           StringBuilder text = new StringBuilder();
+          // A lock, not a monitor: recording may wait for room in the exporter's buffer, and a
+          // virtual thread must not pin its carrier while it does.
+          ReentrantLock lock = new ReentrantLock();
           long start = System.nanoTime();
           boolean[] first = {true};
           JsonNode[] lastUsage = {null};
           return call.doOnNext(
                   c -> {
-                    synchronized (text) {
+                    lock.lock();
+                    try {
                       if (first[0]) {
                         first[0] = false;
                         span.metric("time_to_first_token", (System.nanoTime() - start) / 1e9);
@@ -141,24 +152,36 @@ public final class AiProxy {
                       if (c.json().has("usage")) {
                         lastUsage[0] = c.json().get("usage");
                       }
+                    } finally {
+                      lock.unlock();
                     }
                   })
-              .doOnTerminate(() -> record(span, text, lastUsage[0]))
-              .doOnCancel(() -> record(span, text, lastUsage[0]));
+              .doOnTerminate(() -> record(span, lock, text, lastUsage[0]))
+              .doOnCancel(() -> record(span, lock, text, lastUsage[0]));
         });
   }
 
-  private static void record(Span span, StringBuilder text, @Nullable JsonNode usage) {
-    synchronized (text) {
+  private static void record(
+      Span span, ReentrantLock lock, StringBuilder text, @Nullable JsonNode usage) {
+    lock.lock();
+    try {
       Log.Builder b = Log.builder().output(Map.of("role", "assistant", "content", text.toString()));
       if (usage != null) {
         b.metrics(usage(usage));
       }
       span.log(b.build());
+    } finally {
+      lock.unlock();
     }
   }
 
-  /** {@code POST /v1/proxy/embeddings}. */
+  /**
+   * {@code POST /v1/proxy/embeddings}.
+   *
+   * @param model the embeddings model
+   * @param input the texts to embed
+   * @return the response body
+   */
   public Mono<JsonNode> embeddings(String model, List<String> input) {
     Objects.requireNonNull(model, "model");
     ObjectNode body = Json.MAPPER.createObjectNode().put("model", model);

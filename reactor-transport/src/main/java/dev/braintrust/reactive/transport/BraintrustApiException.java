@@ -14,12 +14,27 @@ import org.jspecify.annotations.Nullable;
 public class BraintrustApiException extends BraintrustException implements RetryHint {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status. */
   private final int status;
+
+  /** The server's error text. */
   private final String error;
+
+  /** The request id header, or null. */
   private final @Nullable String requestId;
+
   private final transient @Nullable Duration retryAfter;
 
-  /** An exception for {@code status} with the server's error text. */
+  /**
+   * An exception for {@code status} with the server's error text.
+   *
+   * @param method the request's HTTP method
+   * @param path the request's path
+   * @param status the HTTP status
+   * @param error the server's error text
+   * @param requestId the request id header, or null
+   * @param retryAfter the server's {@code Retry-After}, or null
+   */
   public BraintrustApiException(
       String method,
       String path,
@@ -42,17 +57,29 @@ public class BraintrustApiException extends BraintrustException implements Retry
     this.retryAfter = retryAfter;
   }
 
-  /** The HTTP status. */
+  /**
+   * The HTTP status.
+   *
+   * @return the HTTP status
+   */
   public int status() {
     return status;
   }
 
-  /** The server's error text ({@code error} field of the body, else the raw body). */
+  /**
+   * The server's error text ({@code error} field of the body, else the raw body).
+   *
+   * @return the server's error text ({@code error} field of the body, else the raw body)
+   */
   public String error() {
     return error;
   }
 
-  /** The request id header, if the server sent one. */
+  /**
+   * The request id header, if the server sent one.
+   *
+   * @return the request id header, if the server sent one
+   */
   public @Nullable String requestId() {
     return requestId;
   }

@@ -77,7 +77,11 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     this.impersonating = config.impersonateUser() != null;
   }
 
-  /** A new builder; {@link BraintrustClientBuilder#apiKey} is required. */
+  /**
+   * A new builder; {@link BraintrustClientBuilder#apiKey} is required.
+   *
+   * @return a new builder; {@link BraintrustClientBuilder#apiKey} is required
+   */
   public static BraintrustClientBuilder builder() {
     return new BraintrustClientBuilder();
   }
@@ -88,19 +92,28 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * HTTP_PROXY} for an http URL; lower case too) except for the hosts in {@code NO_PROXY}, else the
    * JVM's proxy settings.
    *
+   * @return a client configured from {@code BRAINTRUST_API_KEY} and {@code BRAINTRUST_API_URL}
+   *     (default {@link #US_URL})
    * @throws IllegalStateException when {@code BRAINTRUST_API_KEY} is not set
    */
   public static BraintrustClient fromEnvironment() {
     return builder().fromEnvironment(System.getenv()).build();
   }
 
-  /** The base URL requests go to. */
+  /**
+   * The base URL requests go to.
+   *
+   * @return the base URL requests go to
+   */
   public String baseUrl() {
     return http.baseUrl();
   }
 
   /**
    * The registry holding {@code braintrust.http.requests}, timed per attempt by method and outcome.
+   *
+   * @return the registry holding {@code braintrust.http.requests}, timed per attempt by method and
+   *     outcome
    */
   public MeterRegistry meterRegistry() {
     return http.registry();
@@ -159,6 +172,10 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   /**
    * The destination with its id, creating the project (and experiment or dataset) by name if
    * needed. Resolved once per destination and cached; a failure is not cached.
+   *
+   * @param destination the destination
+   * @return the destination with its id, creating the project (and experiment or dataset) by name
+   *     if needed
    */
   public Mono<Destination> resolve(Destination destination) {
     return ingest.resolve(destination);
@@ -329,7 +346,13 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   // ---------------------------------------------------------------- functions and proxy
 
-  /** Invokes a function by id; {@code body} is an InvokeFunctionRequest ({@code input}, ...). */
+  /**
+   * Invokes a function by id; {@code body} is an InvokeFunctionRequest ({@code input}, ...).
+   *
+   * @param functionId the function's id
+   * @param body the invocation request
+   * @return the function's result
+   */
   public Mono<JsonNode> invoke(String functionId, Map<String, ?> body) {
     return post(invokePath(functionId), Json.MAPPER.valueToTree(body));
   }
@@ -338,19 +361,37 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * Invokes a function by project name and slug with this input. The id is looked up with {@code
    * GET /v1/function?project_name=..&slug=..} on first use and cached; the call fails with a {@link
    * BraintrustException} when no such function exists.
+   *
+   * @param projectName the name of the function's project
+   * @param slug the function's slug
+   * @param input the function's input
+   * @return the function's result
    */
   public Mono<JsonNode> invoke(String projectName, String slug, @Nullable Object input) {
     return functions.id(projectName, slug).flatMap(id -> post(invokePath(id), inputBody(input)));
   }
 
-  /** Invokes a function by project name and slug and streams its Server-Sent Events as JSON. */
+  /**
+   * Invokes a function by project name and slug and streams its Server-Sent Events as JSON.
+   *
+   * @param projectName the name of the function's project
+   * @param slug the function's slug
+   * @param input the function's input
+   * @return the function's events
+   */
   public Flux<JsonNode> invokeStream(String projectName, String slug, @Nullable Object input) {
     return functions
         .id(projectName, slug)
         .flatMapMany(id -> streamInvoke(invokePath(id), inputBody(input)));
   }
 
-  /** Invokes a function by id and streams its Server-Sent Events as JSON. */
+  /**
+   * Invokes a function by id and streams its Server-Sent Events as JSON.
+   *
+   * @param functionId the function's id
+   * @param body the invocation request
+   * @return the function's events
+   */
   public Flux<JsonNode> invokeStream(String functionId, Map<String, ?> body) {
     return streamInvoke(invokePath(functionId), Json.MAPPER.valueToTree(body));
   }
@@ -372,12 +413,21 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     return sse(path, body).map(this::parseEvent);
   }
 
-  /** The AI proxy without tracing. */
+  /**
+   * The AI proxy without tracing.
+   *
+   * @return the AI proxy without tracing
+   */
   public AiProxy proxy() {
     return new AiProxy(this, null);
   }
 
-  /** The AI proxy, each call traced as an {@code llm} span through {@code tracer}. */
+  /**
+   * The AI proxy, each call traced as an {@code llm} span through {@code tracer}.
+   *
+   * @param tracer the tracer
+   * @return the AI proxy, each call traced as an {@code llm} span through {@code tracer}
+   */
   public AiProxy proxy(Tracer tracer) {
     return new AiProxy(this, Objects.requireNonNull(tracer, "tracer"));
   }

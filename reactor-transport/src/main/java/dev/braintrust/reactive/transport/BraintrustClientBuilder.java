@@ -75,6 +75,9 @@ public final class BraintrustClientBuilder {
    * The API key (required). Surrounding whitespace is trimmed, so a key read from a file works;
    * control characters inside are refused. It is sent as a Bearer token, and never logged or put in
    * an exception message.
+   *
+   * @param apiKey the API key
+   * @return this builder
    */
   public BraintrustClientBuilder apiKey(String apiKey) {
     this.apiKey = ClientChecks.headerValue("apiKey", apiKey);
@@ -85,6 +88,9 @@ public final class BraintrustClientBuilder {
    * The API URL: {@link BraintrustClient#US_URL} (default), {@link BraintrustClient#EU_URL} or a
    * self-hosted one. Plain http is accepted only for {@code localhost}, 127.0.0.0/8 and {@code
    * [::1]}, unless {@link #allowInsecureHttp} is set.
+   *
+   * @param baseUrl the API URL
+   * @return this builder
    */
   public BraintrustClientBuilder baseUrl(String baseUrl) {
     this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -93,6 +99,9 @@ public final class BraintrustClientBuilder {
 
   /**
    * Sends {@code x-bt-impersonate-user} with every request; trimmed, control characters refused.
+   *
+   * @param userIdOrEmail the user to act as, by id or email
+   * @return this builder
    */
   public BraintrustClientBuilder impersonateUser(String userIdOrEmail) {
     this.impersonateUser = ClientChecks.headerValue("impersonateUser", userIdOrEmail);
@@ -129,7 +138,12 @@ public final class BraintrustClientBuilder {
     return this;
   }
 
-  /** gzip level 1 (fastest, default) to 9 (smallest). */
+  /**
+   * gzip level 1 (fastest, default) to 9 (smallest).
+   *
+   * @param level the gzip level, 1 to 9
+   * @return this builder
+   */
   public BraintrustClientBuilder gzipLevel(int level) {
     if (level < 1 || level > 9) {
       throw new IllegalArgumentException("gzipLevel must be between 1 and 9, got " + level);
@@ -142,6 +156,9 @@ public final class BraintrustClientBuilder {
    * Largest uncompressed insert body (default 5 MiB), reported as {@link
    * BraintrustClient#maxRequestBytes()}: the exporter cuts its batches to fit. The client sends
    * what it is given, and halves a request only when the server answers 413.
+   *
+   * @param bytes largest uncompressed insert body
+   * @return this builder
    */
   public BraintrustClientBuilder maxRequestBytes(long bytes) {
     if (bytes < 64) {
@@ -151,7 +168,12 @@ public final class BraintrustClientBuilder {
     return this;
   }
 
-  /** Retries after the first attempt (default 5); 0 disables retries. */
+  /**
+   * Retries after the first attempt (default 5); 0 disables retries.
+   *
+   * @param n retries after the first attempt
+   * @return this builder
+   */
   public BraintrustClientBuilder maxRetries(int n) {
     if (n < 0) {
       throw new IllegalArgumentException("maxRetries must not be negative, got " + n);
@@ -160,7 +182,13 @@ public final class BraintrustClientBuilder {
     return this;
   }
 
-  /** Backoff bounds (default 200 ms to 10 s); both must be positive. */
+  /**
+   * Backoff bounds (default 200 ms to 10 s); both must be positive.
+   *
+   * @param min the first, shortest backoff
+   * @param max the longest backoff
+   * @return this builder
+   */
   public BraintrustClientBuilder backoff(Duration min, Duration max) {
     Objects.requireNonNull(min, "backoff min");
     Objects.requireNonNull(max, "backoff max");
@@ -172,7 +200,12 @@ public final class BraintrustClientBuilder {
     return this;
   }
 
-  /** Longest Retry-After honoured (default 60 s); longer ones are cut to this. */
+  /**
+   * Longest Retry-After honoured (default 60 s); longer ones are cut to this.
+   *
+   * @param max longest Retry-After honoured
+   * @return this builder
+   */
   public BraintrustClientBuilder maxRetryAfter(Duration max) {
     this.maxRetryAfter = Validation.positive("maxRetryAfter", max);
     return this;
@@ -275,7 +308,12 @@ public final class BraintrustClientBuilder {
     return this;
   }
 
-  /** Allows plain http to non-loopback hosts (default false: https only, but for loopback). */
+  /**
+   * Allows plain http to non-loopback hosts (default false: https only, but for loopback).
+   *
+   * @param allow whether plain http may go to non-loopback hosts
+   * @return this builder
+   */
   public BraintrustClientBuilder allowInsecureHttp(boolean allow) {
     this.allowInsecureHttp = allow;
     return this;
@@ -284,13 +322,21 @@ public final class BraintrustClientBuilder {
   /**
    * The scheduler for retry delays (default {@code Schedulers.parallel()}); a virtual-time one in
    * tests.
+   *
+   * @param scheduler the scheduler for retry delays
+   * @return this builder
    */
   public BraintrustClientBuilder timerScheduler(Scheduler scheduler) {
     this.timer = Objects.requireNonNull(scheduler, "timerScheduler");
     return this;
   }
 
-  /** Where to time HTTP attempts (default: a private {@code SimpleMeterRegistry}). */
+  /**
+   * Where to time HTTP attempts (default: a private {@code SimpleMeterRegistry}).
+   *
+   * @param registry where to time HTTP attempts
+   * @return this builder
+   */
   public BraintrustClientBuilder meterRegistry(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "meterRegistry");
     return this;
@@ -301,6 +347,9 @@ public final class BraintrustClientBuilder {
    * alone. By default the client creates two daemon threads named {@code braintrust-http-*} and
    * disposes them on shutdown, so it doesn't depend on Reactor Netty's global loops, which an
    * application may dispose before the last batches are out.
+   *
+   * @param loops event loops to run on
+   * @return this builder
    */
   public BraintrustClientBuilder loopResources(LoopResources loops) {
     this.loopResources = Objects.requireNonNull(loops, "loopResources");
@@ -310,6 +359,9 @@ public final class BraintrustClientBuilder {
   /**
    * A connection pool owned by the caller, left alone on shutdown; {@link #maxConnections} then
    * doesn't apply. By default the client creates its own and disposes it on shutdown.
+   *
+   * @param provider a connection pool owned by the caller
+   * @return this builder
    */
   public BraintrustClientBuilder connectionProvider(ConnectionProvider provider) {
     this.connectionProvider = Objects.requireNonNull(provider, "connectionProvider");

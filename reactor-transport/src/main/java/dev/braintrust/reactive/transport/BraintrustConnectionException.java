@@ -10,7 +10,12 @@ import dev.braintrust.reactive.core.export.RetryHint;
 public class BraintrustConnectionException extends BraintrustException implements RetryHint {
   private static final long serialVersionUID = 1L;
 
-  /** An exception for a request to {@code path} that failed with {@code cause}. */
+  /**
+   * An exception for a request to {@code path} that failed with {@code cause}.
+   *
+   * @param path the request's path
+   * @param cause why it failed
+   */
   public BraintrustConnectionException(String path, Throwable cause) {
     super("POST " + path + " got no answer: " + cause, cause);
   }

@@ -39,7 +39,12 @@ public final class Feedback {
     this.source = b.source;
   }
 
-  /** Feedback for the row with this id. */
+  /**
+   * Feedback for the row with this id.
+   *
+   * @param id the id
+   * @return feedback for the row with this id
+   */
   public static Builder forRow(String id) {
     return new Builder(id);
   }
@@ -77,38 +82,69 @@ public final class Feedback {
       this.id = id;
     }
 
-    /** A score between 0 and 1, or null. */
+    /**
+     * A score between 0 and 1, or null.
+     *
+     * @param name the score's name
+     * @param value the score, or null
+     * @return this builder
+     */
     public Builder score(String name, @Nullable Number value) {
       scores.put(name, Validation.score(name, value));
       return this;
     }
 
-    /** The expected value. */
+    /**
+     * The expected value.
+     *
+     * @param expected the expected value
+     * @return this builder
+     */
     public Builder expected(@Nullable Object expected) {
       this.expected = expected;
       this.hasExpected = true;
       return this;
     }
 
-    /** A free-text comment. */
+    /**
+     * A free-text comment.
+     *
+     * @param comment a free-text comment
+     * @return this builder
+     */
     public Builder comment(String comment) {
       this.comment = Objects.requireNonNull(comment, "comment");
       return this;
     }
 
-    /** A metadata entry. */
+    /**
+     * A metadata entry.
+     *
+     * @param key the entry's key
+     * @param value the entry's value
+     * @return this builder
+     */
     public Builder metadata(String key, @Nullable Object value) {
       metadata.put(Validation.key("metadata", key), value);
       return this;
     }
 
-    /** The source (default {@link Source#API}). */
+    /**
+     * The source (default {@link Source#API}).
+     *
+     * @param source the source
+     * @return this builder
+     */
     public Builder source(Source source) {
       this.source = Objects.requireNonNull(source, "source");
       return this;
     }
 
-    /** The feedback. */
+    /**
+     * The feedback.
+     *
+     * @return the feedback
+     */
     public Feedback build() {
       return new Feedback(this);
     }

@@ -164,7 +164,11 @@ public enum Resource {
     return EnumSet.of(first, rest);
   }
 
-  /** The collection path, e.g. {@code /v1/project}. */
+  /**
+   * The collection path, e.g. {@code /v1/project}.
+   *
+   * @return the collection path
+   */
   public String collectionPath() {
     return "/v1/" + path;
   }

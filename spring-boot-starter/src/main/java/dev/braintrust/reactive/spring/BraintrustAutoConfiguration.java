@@ -43,7 +43,14 @@ import org.springframework.core.env.Environment;
 public class BraintrustAutoConfiguration {
   private static final Log LOG = LogFactory.getLog(BraintrustAutoConfiguration.class);
 
-  /** The tracer everything else uses; it discards spans when tracing is off or has no API key. */
+  /**
+   * The tracer everything else uses; it discards spans when tracing is off or has no API key.
+   *
+   * @param exporter the exporter, if there is one
+   * @param properties the starter's properties
+   * @param environment the environment, for the application name
+   * @return the tracer
+   */
   @Bean
   @ConditionalOnMissingBean
   public Tracer braintrustTracer(
@@ -88,7 +95,13 @@ public class BraintrustAutoConfiguration {
     return Destination.projectLogsByName(project);
   }
 
-  /** Flushes and closes every exporter once the web server has stopped taking requests. */
+  /**
+   * Flushes and closes every exporter once the web server has stopped taking requests.
+   *
+   * @param exporters the exporters to flush and close
+   * @param properties the starter's properties
+   * @return the lifecycle bean
+   */
   @Bean
   public ExporterLifecycle braintrustExporterLifecycle(
       ObjectProvider<BraintrustExporter> exporters, BraintrustProperties properties) {

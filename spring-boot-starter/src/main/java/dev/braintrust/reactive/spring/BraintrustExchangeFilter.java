@@ -35,7 +35,11 @@ public final class BraintrustExchangeFilter implements ExchangeFilterFunction {
 
   private final Tracer tracer;
 
-  /** A filter starting spans with {@code tracer}. */
+  /**
+   * A filter starting spans with {@code tracer}.
+   *
+   * @param tracer the tracer to start spans with
+   */
   public BraintrustExchangeFilter(Tracer tracer) {
     this.tracer = Objects.requireNonNull(tracer, "tracer");
   }

@@ -19,7 +19,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnEnabledHealthIndicator("braintrust")
 public class BraintrustHealthAutoConfiguration {
 
-  /** Reports the exporter's queue and last delivery error. */
+  /**
+   * Reports the exporter's queue and last delivery error.
+   *
+   * @param exporter the exporter to report on
+   * @return the health indicator
+   */
   @Bean
   @ConditionalOnMissingBean(name = "braintrustHealthIndicator")
   public BraintrustHealthIndicator braintrustHealthIndicator(BraintrustExporter exporter) {

@@ -15,7 +15,11 @@ import org.springframework.boot.actuate.health.Health;
 public final class BraintrustHealthIndicator extends AbstractHealthIndicator {
   private final BraintrustExporter exporter;
 
-  /** An indicator for {@code exporter}. */
+  /**
+   * An indicator for {@code exporter}.
+   *
+   * @param exporter the exporter to report on
+   */
   public BraintrustHealthIndicator(BraintrustExporter exporter) {
     super("Braintrust exporter health check failed");
     this.exporter = Objects.requireNonNull(exporter, "exporter");

@@ -52,62 +52,107 @@ public class BraintrustProperties {
   private final WebClient webClient = new WebClient();
   private final Traced traced = new Traced();
 
+  /** {@return {@code enabled}: whether to trace at all} */
   public boolean isEnabled() {
     return enabled;
   }
 
+  /**
+   * Sets {@code enabled}: whether to trace at all.
+   *
+   * @param enabled the new value
+   */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
   }
 
+  /** {@return {@code api-key}: API key, sent as a Bearer token and never logged} */
   public @Nullable String getApiKey() {
     return apiKey;
   }
 
+  /**
+   * Sets {@code api-key}: API key, sent as a Bearer token and never logged.
+   *
+   * @param apiKey the new value
+   */
   public void setApiKey(@Nullable String apiKey) {
     this.apiKey = apiKey;
   }
 
+  /**
+   * {@return {@code api-url}: API URL: https://api.braintrust.dev (US),
+   * https://api-eu.braintrust.dev (EU) or a self-hosted one}
+   */
   public String getApiUrl() {
     return apiUrl;
   }
 
+  /**
+   * Sets {@code api-url}: API URL: https://api.braintrust.dev (US), https://api-eu.braintrust.dev
+   * (EU) or a self-hosted one.
+   *
+   * @param apiUrl the new value
+   */
   public void setApiUrl(String apiUrl) {
     this.apiUrl = apiUrl;
   }
 
+  /**
+   * {@return {@code project}: project whose logs receive the spans, by name (created if missing)}
+   */
   public @Nullable String getProject() {
     return project;
   }
 
+  /**
+   * Sets {@code project}: project whose logs receive the spans, by name (created if missing).
+   *
+   * @param project the new value
+   */
   public void setProject(@Nullable String project) {
     this.project = project;
   }
 
+  /**
+   * {@return {@code destination}: where spans go instead of a project's logs, in the form the SDKs
+   * use: project_id:ID, project_name:NAME, experiment_id:ID or dataset_id:ID}
+   */
   public @Nullable String getDestination() {
     return destination;
   }
 
+  /**
+   * Sets {@code destination}: where spans go instead of a project's logs, in the form the SDKs use:
+   * project_id:ID, project_name:NAME, experiment_id:ID or dataset_id:ID.
+   *
+   * @param destination the new value
+   */
   public void setDestination(@Nullable String destination) {
     this.destination = destination;
   }
 
+  /** {@return the {@code exporter} settings} */
   public Exporter getExporter() {
     return exporter;
   }
 
+  /** {@return the {@code client} settings} */
   public Client getClient() {
     return client;
   }
 
+  /** {@return the {@code web} settings} */
   public Web getWeb() {
     return web;
   }
 
+  /** {@return the {@code web-client} settings} */
   public WebClient getWebClient() {
     return webClient;
   }
 
+  /** {@return the {@code traced} settings} */
   public Traced getTraced() {
     return traced;
   }
@@ -146,66 +191,126 @@ public class BraintrustProperties {
      */
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 
+    /** {@return {@code capacity}: most events buffered before the overflow policy applies} */
     public int getCapacity() {
       return capacity;
     }
 
+    /**
+     * Sets {@code capacity}: most events buffered before the overflow policy applies.
+     *
+     * @param capacity the new value
+     */
     public void setCapacity(int capacity) {
       this.capacity = capacity;
     }
 
+    /**
+     * {@return {@code overflow-policy}: what to do when the buffer is full: drop-newest,
+     * drop-oldest or block (up to block-timeout)}
+     */
     public OverflowPolicy.Kind getOverflowPolicy() {
       return overflowPolicy;
     }
 
+    /**
+     * Sets {@code overflow-policy}: what to do when the buffer is full: drop-newest, drop-oldest or
+     * block (up to block-timeout).
+     *
+     * @param overflowPolicy the new value
+     */
     public void setOverflowPolicy(OverflowPolicy.Kind overflowPolicy) {
       this.overflowPolicy = overflowPolicy;
     }
 
+    /**
+     * {@return {@code block-timeout}: how long a producer waits for room under the block policy
+     * (never on event-loop threads)}
+     */
     public Duration getBlockTimeout() {
       return blockTimeout;
     }
 
+    /**
+     * Sets {@code block-timeout}: how long a producer waits for room under the block policy (never
+     * on event-loop threads).
+     *
+     * @param blockTimeout the new value
+     */
     public void setBlockTimeout(Duration blockTimeout) {
       this.blockTimeout = blockTimeout;
     }
 
+    /** {@return {@code max-batch-events}: most events in one batch} */
     public int getMaxBatchEvents() {
       return maxBatchEvents;
     }
 
+    /**
+     * Sets {@code max-batch-events}: most events in one batch.
+     *
+     * @param maxBatchEvents the new value
+     */
     public void setMaxBatchEvents(int maxBatchEvents) {
       this.maxBatchEvents = maxBatchEvents;
     }
 
+    /** {@return {@code max-batch-bytes}: most uncompressed bytes in one request body} */
     public DataSize getMaxBatchBytes() {
       return maxBatchBytes;
     }
 
+    /**
+     * Sets {@code max-batch-bytes}: most uncompressed bytes in one request body.
+     *
+     * @param maxBatchBytes the new value
+     */
     public void setMaxBatchBytes(DataSize maxBatchBytes) {
       this.maxBatchBytes = maxBatchBytes;
     }
 
+    /** {@return {@code flush-interval}: how long a partial batch may wait before it is sent} */
     public Duration getFlushInterval() {
       return flushInterval;
     }
 
+    /**
+     * Sets {@code flush-interval}: how long a partial batch may wait before it is sent.
+     *
+     * @param flushInterval the new value
+     */
     public void setFlushInterval(Duration flushInterval) {
       this.flushInterval = flushInterval;
     }
 
+    /** {@return {@code max-concurrent-requests}: most insert requests in flight at once} */
     public int getMaxConcurrentRequests() {
       return maxConcurrentRequests;
     }
 
+    /**
+     * Sets {@code max-concurrent-requests}: most insert requests in flight at once.
+     *
+     * @param maxConcurrentRequests the new value
+     */
     public void setMaxConcurrentRequests(int maxConcurrentRequests) {
       this.maxConcurrentRequests = maxConcurrentRequests;
     }
 
+    /**
+     * {@return {@code shutdown-timeout}: how long shutdown waits for the last spans to be
+     * delivered, once the web server has stopped taking requests}
+     */
     public Duration getShutdownTimeout() {
       return shutdownTimeout;
     }
 
+    /**
+     * Sets {@code shutdown-timeout}: how long shutdown waits for the last spans to be delivered,
+     * once the web server has stopped taking requests.
+     *
+     * @param shutdownTimeout the new value
+     */
     public void setShutdownTimeout(Duration shutdownTimeout) {
       this.shutdownTimeout = shutdownTimeout;
     }
@@ -231,50 +336,94 @@ public class BraintrustProperties {
     /** Allows plain http to non-loopback hosts (https is required otherwise). */
     private boolean allowInsecureHttp;
 
+    /** {@return {@code request-timeout}: time to wait for a response; a timeout is retried} */
     public Duration getRequestTimeout() {
       return requestTimeout;
     }
 
+    /**
+     * Sets {@code request-timeout}: time to wait for a response; a timeout is retried.
+     *
+     * @param requestTimeout the new value
+     */
     public void setRequestTimeout(Duration requestTimeout) {
       this.requestTimeout = requestTimeout;
     }
 
+    /**
+     * {@return {@code max-retries}: retries after the first attempt for connection errors, 408, 429
+     * and 5xx}
+     */
     public int getMaxRetries() {
       return maxRetries;
     }
 
+    /**
+     * Sets {@code max-retries}: retries after the first attempt for connection errors, 408, 429 and
+     * 5xx.
+     *
+     * @param maxRetries the new value
+     */
     public void setMaxRetries(int maxRetries) {
       this.maxRetries = maxRetries;
     }
 
+    /** {@return {@code max-connections}: most pooled connections} */
     public int getMaxConnections() {
       return maxConnections;
     }
 
+    /**
+     * Sets {@code max-connections}: most pooled connections.
+     *
+     * @param maxConnections the new value
+     */
     public void setMaxConnections(int maxConnections) {
       this.maxConnections = maxConnections;
     }
 
+    /** {@return {@code gzip}: whether insert bodies are gzip-compressed} */
     public boolean isGzip() {
       return gzip;
     }
 
+    /**
+     * Sets {@code gzip}: whether insert bodies are gzip-compressed.
+     *
+     * @param gzip the new value
+     */
     public void setGzip(boolean gzip) {
       this.gzip = gzip;
     }
 
+    /** {@return {@code impersonate-user}: user id or email sent as x-bt-impersonate-user} */
     public @Nullable String getImpersonateUser() {
       return impersonateUser;
     }
 
+    /**
+     * Sets {@code impersonate-user}: user id or email sent as x-bt-impersonate-user.
+     *
+     * @param impersonateUser the new value
+     */
     public void setImpersonateUser(@Nullable String impersonateUser) {
       this.impersonateUser = impersonateUser;
     }
 
+    /**
+     * {@return {@code allow-insecure-http}: allows plain http to non-loopback hosts (https is
+     * required otherwise)}
+     */
     public boolean isAllowInsecureHttp() {
       return allowInsecureHttp;
     }
 
+    /**
+     * Sets {@code allow-insecure-http}: allows plain http to non-loopback hosts (https is required
+     * otherwise).
+     *
+     * @param allowInsecureHttp the new value
+     */
     public void setAllowInsecureHttp(boolean allowInsecureHttp) {
       this.allowInsecureHttp = allowInsecureHttp;
     }
@@ -297,34 +446,66 @@ public class BraintrustProperties {
      */
     private boolean acceptTraceparent = true;
 
+    /** {@return {@code enabled}: whether each request gets a root span named after its route} */
     public boolean isEnabled() {
       return enabled;
     }
 
+    /**
+     * Sets {@code enabled}: whether each request gets a root span named after its route.
+     *
+     * @param enabled the new value
+     */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
 
+    /** {@return {@code exclude-paths}: path patterns (within the application) that get no span} */
     public List<String> getExcludePaths() {
       return excludePaths;
     }
 
+    /**
+     * Sets {@code exclude-paths}: path patterns (within the application) that get no span.
+     *
+     * @param excludePaths the new value
+     */
     public void setExcludePaths(List<String> excludePaths) {
       this.excludePaths = excludePaths;
     }
 
+    /**
+     * {@return {@code trace-static-resources}: whether requests served by static resource handlers
+     * get a span (errors always do)}
+     */
     public boolean isTraceStaticResources() {
       return traceStaticResources;
     }
 
+    /**
+     * Sets {@code trace-static-resources}: whether requests served by static resource handlers get
+     * a span (errors always do).
+     *
+     * @param traceStaticResources the new value
+     */
     public void setTraceStaticResources(boolean traceStaticResources) {
       this.traceStaticResources = traceStaticResources;
     }
 
+    /**
+     * {@return {@code accept-traceparent}: whether an inbound W3C traceparent header makes the
+     * request span a child of the caller's span}
+     */
     public boolean isAcceptTraceparent() {
       return acceptTraceparent;
     }
 
+    /**
+     * Sets {@code accept-traceparent}: whether an inbound W3C traceparent header makes the request
+     * span a child of the caller's span.
+     *
+     * @param acceptTraceparent the new value
+     */
     public void setAcceptTraceparent(boolean acceptTraceparent) {
       this.acceptTraceparent = acceptTraceparent;
     }
@@ -338,28 +519,46 @@ public class BraintrustProperties {
      */
     private boolean enabled = true;
 
+    /**
+     * {@return {@code enabled}: whether outgoing WebClient calls inside a traced request become
+     * child spans and carry traceparent}
+     */
     public boolean isEnabled() {
       return enabled;
     }
 
+    /**
+     * Sets {@code enabled}: whether outgoing WebClient calls inside a traced request become child
+     * spans and carry traceparent.
+     *
+     * @param enabled the new value
+     */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
   }
 
-  /**
-   * @Traced on Spring beans.
-   */
+  /** {@code @Traced} on Spring beans. */
   public static class Traced {
     /**
      * Whether beans with @Traced methods (or classes) are proxied so those methods run in spans.
      */
     private boolean enabled = true;
 
+    /**
+     * {@return {@code enabled}: whether beans with @Traced methods (or classes) are proxied so
+     * those methods run in spans}
+     */
     public boolean isEnabled() {
       return enabled;
     }
 
+    /**
+     * Sets {@code enabled}: whether beans with @Traced methods (or classes) are proxied so those
+     * methods run in spans.
+     *
+     * @param enabled the new value
+     */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }

@@ -23,6 +23,9 @@ public class BraintrustTracedAutoConfiguration {
 
   /**
    * Static, as bean post-processors must be, so it doesn't instantiate this configuration early.
+   *
+   * @param tracer the tracer, looked up when first needed
+   * @return the post-processor that traces {@code @Traced} beans
    */
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)

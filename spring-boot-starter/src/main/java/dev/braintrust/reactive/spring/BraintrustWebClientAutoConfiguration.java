@@ -21,7 +21,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 @ConditionalOnBean(Tracer.class)
 public class BraintrustWebClientAutoConfiguration {
 
-  /** Installs the span filter on each builder. */
+  /**
+   * Installs the span filter on each builder.
+   *
+   * @param tracer the tracer the filter starts spans with
+   * @return the customizer
+   */
   @Bean
   public WebClientCustomizer braintrustWebClientCustomizer(Tracer tracer) {
     BraintrustExchangeFilter filter = new BraintrustExchangeFilter(tracer);

@@ -45,8 +45,14 @@ public final class BraintrustWebFilter implements WebFilter, Ordered {
   private final boolean traceStaticResources;
 
   /**
-   * A filter starting spans with {@code tracer}, skipping paths that match {@code excludePaths}
-   * (patterns such as {@code /actuator/**}, within the application's base path).
+   * A filter starting spans with {@code tracer}, skipping paths that match {@code excludePaths} /**
+   * patterns such as {@code /actuator/**}, within the application's base path).
+   *
+   * @param tracer the tracer to start spans with
+   * @param excludePaths paths not traced
+   * @param acceptTraceparent whether to continue a caller's trace from its {@code traceparent}
+   *     header
+   * @param traceStaticResources whether requests for static resources are traced
    */
   public BraintrustWebFilter(
       Tracer tracer,

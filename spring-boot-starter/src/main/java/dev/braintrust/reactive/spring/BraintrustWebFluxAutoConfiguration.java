@@ -20,7 +20,13 @@ import org.springframework.web.server.WebFilter;
 @ConditionalOnBean(Tracer.class)
 public class BraintrustWebFluxAutoConfiguration {
 
-  /** One root span per request, named after its route. */
+  /**
+   * One root span per request, named after its route.
+   *
+   * @param tracer the tracer to start spans with
+   * @param properties the starter's properties
+   * @return the web filter
+   */
   @Bean
   @ConditionalOnMissingBean
   public BraintrustWebFilter braintrustWebFilter(Tracer tracer, BraintrustProperties properties) {

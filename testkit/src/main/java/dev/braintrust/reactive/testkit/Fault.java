@@ -33,45 +33,85 @@ public final class Fault {
     this.pathContains = pathContains;
   }
 
-  /** Answer with this status and a JSON error body, without processing the request. */
+  /**
+   * Answer with this status and a JSON error body, without processing the request.
+   *
+   * @param status the HTTP status
+   * @return the fault
+   */
   public static Fault status(int status) {
     return new Fault(status, Map.of(), null, Duration.ZERO, false, "");
   }
 
-  /** Answer 429 with {@code Retry-After: seconds}. */
+  /**
+   * Answer 429 with {@code Retry-After: seconds}.
+   *
+   * @param retryAfterSeconds the {@code Retry-After} value, in seconds
+   * @return the fault
+   */
   public static Fault rateLimited(int retryAfterSeconds) {
     return status(429).header("Retry-After", Integer.toString(retryAfterSeconds));
   }
 
-  /** Wait this long, then process the request normally. */
+  /**
+   * Wait this long, then process the request normally.
+   *
+   * @param delay how long to wait
+   * @return the fault
+   */
   public static Fault delay(Duration delay) {
     return new Fault(0, Map.of(), null, Objects.requireNonNull(delay), false, "");
   }
 
-  /** Close the connection without answering (the request is read, not processed). */
+  /**
+   * Close the connection without answering (the request is read, not processed).
+   *
+   * @return the fault
+   */
   public static Fault disconnect() {
     return new Fault(0, Map.of(), null, Duration.ZERO, true, "");
   }
 
-  /** This fault with an extra response header. */
+  /**
+   * This fault with an extra response header.
+   *
+   * @param name the header's name
+   * @param value the header's value
+   * @return the new fault
+   */
   public Fault header(String name, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
     return new Fault(status, h, body, delay, disconnect, pathContains);
   }
 
-  /** This fault answered only after {@code delay}, e.g. a 503 slower than the client's timeout. */
+  /**
+   * This fault answered only after {@code delay}, e.g. a 503 slower than the client's timeout.
+   *
+   * @param delay how long to wait before answering
+   * @return the new fault
+   */
   public Fault delayed(Duration delay) {
     return new Fault(
         status, headers, body, Objects.requireNonNull(delay), disconnect, pathContains);
   }
 
-  /** This fault with a custom response body. */
+  /**
+   * This fault with a custom response body.
+   *
+   * @param body the response body
+   * @return the new fault
+   */
   public Fault body(String body) {
     return new Fault(status, headers, body, delay, disconnect, pathContains);
   }
 
-  /** This fault applied only to requests whose path contains {@code fragment}. */
+  /**
+   * This fault applied only to requests whose path contains {@code fragment}.
+   *
+   * @param fragment the path fragment to match
+   * @return the new fault
+   */
   public Fault onPathContaining(String fragment) {
     return new Fault(status, headers, body, delay, disconnect, Objects.requireNonNull(fragment));
   }

@@ -63,7 +63,12 @@ public final class FaultInjector {
 
   FaultInjector() {}
 
-  /** Queues faults for the next matching requests. */
+  /**
+   * Queues faults for the next matching requests.
+   *
+   * @param faults the faults, in order
+   * @return this injector
+   */
   public FaultInjector enqueue(Fault... faults) {
     for (Fault f : faults) {
       queue.add(f);
@@ -71,7 +76,13 @@ public final class FaultInjector {
     return this;
   }
 
-  /** Queues the same fault for the next {@code times} matching requests. */
+  /**
+   * Queues the same fault for the next {@code times} matching requests.
+   *
+   * @param fault the fault
+   * @param times how many requests it applies to
+   * @return this injector
+   */
   public FaultInjector enqueue(Fault fault, int times) {
     for (int i = 0; i < times; i++) {
       queue.add(fault);
@@ -79,7 +90,13 @@ public final class FaultInjector {
     return this;
   }
 
-  /** Applies {@code fault} to every {@code n}-th request it matches, for as long as it is set. */
+  /**
+   * Applies {@code fault} to every {@code n}-th request it matches, for as long as it is set.
+   *
+   * @param n the period, in matching requests
+   * @param fault the fault
+   * @return this injector
+   */
   public FaultInjector everyNth(int n, Fault fault) {
     if (n <= 0) {
       throw new IllegalArgumentException("n must be positive, got " + n);
@@ -88,7 +105,13 @@ public final class FaultInjector {
     return this;
   }
 
-  /** Answers a random share of requests (0..1) with {@code status}. */
+  /**
+   * Answers a random share of requests (0..1) with {@code status}.
+   *
+   * @param rate the share of requests, from 0 to 1
+   * @param status the HTTP status to answer with
+   * @return this injector
+   */
   public FaultInjector randomErrors(double rate, int status) {
     if (rate < 0 || rate > 1) {
       throw new IllegalArgumentException("rate must be between 0 and 1, got " + rate);
@@ -102,6 +125,11 @@ public final class FaultInjector {
    * Limits requests whose path contains {@code pathFragment} to {@code perSecond} across all
    * clients (a token bucket holding up to {@code burst}); the rest are answered 429 with {@code
    * Retry-After: 1}. {@link #clear()} lifts it.
+   *
+   * @param perSecond the sustained rate
+   * @param burst the bucket size
+   * @param pathFragment the path fragment to match
+   * @return this injector
    */
   public FaultInjector rateLimit(double perSecond, int burst, String pathFragment) {
     if (perSecond <= 0 || burst <= 0) {
@@ -120,7 +148,11 @@ public final class FaultInjector {
     limit = null;
   }
 
-  /** Faults still queued. */
+  /**
+   * Faults still queued.
+   *
+   * @return the number of queued faults
+   */
   public int pending() {
     return queue.size();
   }

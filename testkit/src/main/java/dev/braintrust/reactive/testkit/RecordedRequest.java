@@ -31,29 +31,56 @@ public record RecordedRequest(
     int status) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** Copies headers and body, so a record can't be changed from outside. */
+  /**
+   * Copies headers and body, so a record can't be changed from outside.
+   *
+   * @param body the body after content decoding (gunzipped); empty when the server keeps no rows
+   * @param headers headers by lower-case name (last value wins)
+   * @param method HTTP method
+   * @param path path without the query
+   * @param query raw query string, empty when none
+   * @param status the status the server answered with, -1 when it dropped the connection
+   * @param wireBytes bytes on the wire, before decoding
+   */
   public RecordedRequest {
     headers = Map.copyOf(headers);
     body = body.clone();
   }
 
-  /** A header by case-insensitive name, or null. */
+  /**
+   * A header by case-insensitive name, or null.
+   *
+   * @param name the header name
+   * @return the header value, or null
+   */
   public @Nullable String header(String name) {
     return headers.get(name.toLowerCase(Locale.ROOT));
   }
 
-  /** The body after content decoding (gunzipped); a copy. */
+  /**
+   * The body after content decoding (gunzipped); a copy.
+   *
+   * @return the body after content decoding (gunzipped); a copy
+   */
   @Override
   public byte[] body() {
     return body.clone();
   }
 
-  /** The body as UTF-8 text. */
+  /**
+   * The body as UTF-8 text.
+   *
+   * @return the body as UTF-8 text
+   */
   public String bodyText() {
     return new String(body, StandardCharsets.UTF_8);
   }
 
-  /** The body parsed as JSON. */
+  /**
+   * The body parsed as JSON.
+   *
+   * @return the body parsed as JSON
+   */
   public JsonNode json() {
     try {
       return MAPPER.readTree(body);

@@ -8,12 +8,21 @@ package dev.braintrust.reactive.core;
 public class BraintrustException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** An exception with this message. */
+  /**
+   * An exception with this message.
+   *
+   * @param message the message
+   */
   public BraintrustException(String message) {
     super(message);
   }
 
-  /** An exception with this message and cause. */
+  /**
+   * An exception with this message and cause.
+   *
+   * @param message the message
+   * @param cause the cause
+   */
   public BraintrustException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -27,7 +27,11 @@ public final class Destination {
       this.path = path;
     }
 
-    /** The path segment used in the REST API, e.g. {@code project_logs}. */
+    /**
+     * The path segment used in the REST API, e.g. {@code project_logs}.
+     *
+     * @return the path segment used in the REST API
+     */
     public String pathSegment() {
       return path;
     }
@@ -46,22 +50,43 @@ public final class Destination {
     this.objectName = objectName;
   }
 
-  /** The logs of the project with this id. */
+  /**
+   * The logs of the project with this id.
+   *
+   * @param projectId the project id
+   * @return the logs of the project with this id
+   */
   public static Destination projectLogs(String projectId) {
     return new Destination(Kind.PROJECT_LOGS, requireText(projectId, "projectId"), null, null);
   }
 
-  /** The logs of the project with this name; the project is created if it does not exist. */
+  /**
+   * The logs of the project with this name; the project is created if it does not exist.
+   *
+   * @param projectName the project name
+   * @return the logs of the project with this name; the project is created if it does not exist
+   */
   public static Destination projectLogsByName(String projectName) {
     return new Destination(Kind.PROJECT_LOGS, null, requireText(projectName, "projectName"), null);
   }
 
-  /** The experiment with this id. */
+  /**
+   * The experiment with this id.
+   *
+   * @param experimentId the experiment id
+   * @return the experiment with this id
+   */
   public static Destination experiment(String experimentId) {
     return new Destination(Kind.EXPERIMENT, requireText(experimentId, "experimentId"), null, null);
   }
 
-  /** The experiment with this name in the named project; both are created if missing. */
+  /**
+   * The experiment with this name in the named project; both are created if missing.
+   *
+   * @param projectName the project name
+   * @param experimentName the experiment name
+   * @return the experiment with this name in the named project; both are created if missing
+   */
   public static Destination experimentByName(String projectName, String experimentName) {
     return new Destination(
         Kind.EXPERIMENT,
@@ -70,12 +95,23 @@ public final class Destination {
         requireText(experimentName, "experimentName"));
   }
 
-  /** The dataset with this id. */
+  /**
+   * The dataset with this id.
+   *
+   * @param datasetId the dataset id
+   * @return the dataset with this id
+   */
   public static Destination dataset(String datasetId) {
     return new Destination(Kind.DATASET, requireText(datasetId, "datasetId"), null, null);
   }
 
-  /** The dataset with this name in the named project; both are created if missing. */
+  /**
+   * The dataset with this name in the named project; both are created if missing.
+   *
+   * @param projectName the project name
+   * @param datasetName the dataset name
+   * @return the dataset with this name in the named project; both are created if missing
+   */
   public static Destination datasetByName(String projectName, String datasetName) {
     return new Destination(
         Kind.DATASET,
@@ -88,6 +124,8 @@ public final class Destination {
    * Parses the {@code braintrust.parent} form used by the official SDKs: {@code project_id:ID},
    * {@code project_name:NAME}, {@code experiment_id:ID} or {@code dataset_id:ID}.
    *
+   * @param parent the parent, in one of those forms
+   * @return the destination
    * @throws IllegalArgumentException for any other form
    */
   public static Destination parse(String parent) {
@@ -117,32 +155,57 @@ public final class Destination {
             + "'; expected project_id:ID, project_name:NAME, experiment_id:ID or dataset_id:ID");
   }
 
-  /** The kind of object. */
+  /**
+   * The kind of object.
+   *
+   * @return the kind of object
+   */
   public Kind kind() {
     return kind;
   }
 
-  /** The object's id, or null when it is named by name and not yet resolved. */
+  /**
+   * The object's id, or null when it is named by name and not yet resolved.
+   *
+   * @return the object's id, or null when it is named by name and not yet resolved
+   */
   public @Nullable String id() {
     return id;
   }
 
-  /** The project name, for destinations named by name. */
+  /**
+   * The project name, for destinations named by name.
+   *
+   * @return the project name, for destinations named by name
+   */
   public @Nullable String projectName() {
     return projectName;
   }
 
-  /** The experiment or dataset name, for those named by name. */
+  /**
+   * The experiment or dataset name, for those named by name.
+   *
+   * @return the experiment or dataset name, for those named by name
+   */
   public @Nullable String objectName() {
     return objectName;
   }
 
-  /** Whether this destination still needs its id resolved by name. */
+  /**
+   * Whether this destination still needs its id resolved by name.
+   *
+   * @return whether this destination still needs its id resolved by name
+   */
   public boolean needsResolution() {
     return id == null;
   }
 
-  /** This destination's kind with a resolved id. */
+  /**
+   * This destination's kind with a resolved id.
+   *
+   * @param resolvedId the id resolved by name
+   * @return the destination with that id
+   */
   public Destination withId(String resolvedId) {
     return new Destination(kind, requireText(resolvedId, "resolvedId"), null, null);
   }

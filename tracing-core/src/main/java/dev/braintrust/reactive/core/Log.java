@@ -39,7 +39,11 @@ public final class Log {
     this.tags = b.tags == null ? List.of() : Collections.unmodifiableList(b.tags);
   }
 
-  /** A new, empty builder. */
+  /**
+   * A new, empty builder.
+   *
+   * @return a new, empty builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -58,31 +62,57 @@ public final class Log {
 
     private Builder() {}
 
-    /** The span's input: any value Jackson can write; null clears it. */
+    /**
+     * The span's input: any value Jackson can write; null clears it.
+     *
+     * @param input the span's input
+     * @return this builder
+     */
     public Builder input(@Nullable Object input) {
       this.input = input;
       return this;
     }
 
-    /** The span's output. */
+    /**
+     * The span's output.
+     *
+     * @param output the span's output
+     * @return this builder
+     */
     public Builder output(@Nullable Object output) {
       this.output = output;
       return this;
     }
 
-    /** The expected (ground-truth) output. */
+    /**
+     * The expected (ground-truth) output.
+     *
+     * @param expected the expected output
+     * @return this builder
+     */
     public Builder expected(@Nullable Object expected) {
       this.expected = expected;
       return this;
     }
 
-    /** The error: a {@link Throwable} is written as its class, message and stack. */
+    /**
+     * The error: a {@link Throwable} is written as its class, message and stack.
+     *
+     * @param error the error
+     * @return this builder
+     */
     public Builder error(@Nullable Object error) {
       this.error = error;
       return this;
     }
 
-    /** A score between 0 and 1, or null to record that it was not scored. */
+    /**
+     * A score between 0 and 1, or null to record that it was not scored.
+     *
+     * @param name the score's name
+     * @param value the score, or null
+     * @return this builder
+     */
     public Builder score(String name, @Nullable Number value) {
       Double v = Validation.score(name, value);
       if (scores == null) {
@@ -92,13 +122,24 @@ public final class Log {
       return this;
     }
 
-    /** Several scores; each is checked like {@link #score}. */
+    /**
+     * Several scores; each is checked like {@link #score}.
+     *
+     * @param values several scores
+     * @return this builder
+     */
     public Builder scores(Map<String, ? extends @Nullable Number> values) {
       values.forEach(this::score);
       return this;
     }
 
-    /** A metadata entry. */
+    /**
+     * A metadata entry.
+     *
+     * @param key the entry's key
+     * @param value the entry's value
+     * @return this builder
+     */
     public Builder metadata(String key, @Nullable Object value) {
       String k = Validation.key("metadata", key);
       if (metadata == null) {
@@ -108,13 +149,24 @@ public final class Log {
       return this;
     }
 
-    /** Several metadata entries. */
+    /**
+     * Several metadata entries.
+     *
+     * @param values the entries
+     * @return this builder
+     */
     public Builder metadata(Map<String, ?> values) {
       values.forEach(this::metadata);
       return this;
     }
 
-    /** A numeric metric such as {@code prompt_tokens}; must be finite. */
+    /**
+     * A numeric metric such as {@code prompt_tokens}; must be finite.
+     *
+     * @param name the metric's name
+     * @param value the metric's value
+     * @return this builder
+     */
     public Builder metric(String name, Number value) {
       Number v = Validation.metric(name, value);
       if (metrics == null) {
@@ -124,13 +176,23 @@ public final class Log {
       return this;
     }
 
-    /** Several metrics. */
+    /**
+     * Several metrics.
+     *
+     * @param values several metrics
+     * @return this builder
+     */
     public Builder metrics(Map<String, ? extends Number> values) {
       values.forEach(this::metric);
       return this;
     }
 
-    /** A tag. */
+    /**
+     * A tag.
+     *
+     * @param tag a tag
+     * @return this builder
+     */
     public Builder tag(String tag) {
       String t = Validation.tag(tag);
       if (tags == null) {
@@ -140,13 +202,22 @@ public final class Log {
       return this;
     }
 
-    /** Several tags. */
+    /**
+     * Several tags.
+     *
+     * @param values several tags
+     * @return this builder
+     */
     public Builder tags(List<String> values) {
       values.forEach(this::tag);
       return this;
     }
 
-    /** The immutable log; the builder starts empty-handed again for its collections. */
+    /**
+     * The immutable log; the builder starts empty-handed again for its collections.
+     *
+     * @return the immutable log; the builder starts empty-handed again for its collections
+     */
     public Log build() {
       Log log = new Log(this);
       // The log wraps these collections, so later builder calls must not reach them.

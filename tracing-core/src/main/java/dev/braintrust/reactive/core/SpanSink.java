@@ -9,10 +9,18 @@ package dev.braintrust.reactive.core;
  */
 @FunctionalInterface
 public interface SpanSink {
-  /** Takes one event; never throws. */
+  /**
+   * Takes one event; never throws.
+   *
+   * @param event the event
+   */
   void accept(BraintrustEvent event);
 
-  /** A sink that discards everything, for tracing switched off. */
+  /**
+   * A sink that discards everything, for tracing switched off.
+   *
+   * @return a sink that discards everything, for tracing switched off
+   */
   static SpanSink noop() {
     return event -> {};
   }

@@ -21,7 +21,11 @@ public enum SpanType {
     this.wireName = wireName;
   }
 
-  /** The lower-case name Braintrust expects on the wire. */
+  /**
+   * The lower-case name Braintrust expects on the wire.
+   *
+   * @return the lower-case name Braintrust expects on the wire
+   */
   public String wireName() {
     return wireName;
   }
@@ -29,6 +33,8 @@ public enum SpanType {
   /**
    * Looks up a type by its wire name, case-insensitively.
    *
+   * @param name the wire name
+   * @return the type
    * @throws IllegalArgumentException when the name is not one of the known types
    */
   public static SpanType fromWireName(String name) {

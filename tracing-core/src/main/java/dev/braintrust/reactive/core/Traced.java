@@ -19,16 +19,32 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface Traced {
-  /** The span name; defaults to {@code SimpleInterfaceName.method}. */
+  /**
+   * The span name; defaults to {@code SimpleInterfaceName.method}.
+   *
+   * @return the span name; defaults to {@code SimpleInterfaceName.method}
+   */
   String name() default "";
 
-  /** The span type. */
+  /**
+   * The span type.
+   *
+   * @return the span type
+   */
   SpanType type() default SpanType.TASK;
 
-  /** Whether arguments are logged as input. */
+  /**
+   * Whether arguments are logged as input.
+   *
+   * @return whether arguments are logged as input
+   */
   boolean captureArguments() default true;
 
-  /** Whether the result is logged as output. */
+  /**
+   * Whether the result is logged as output.
+   *
+   * @return whether the result is logged as output
+   */
   boolean captureResult() default true;
 
   /** Keeps a parameter (a password, a token) out of the logged input. */

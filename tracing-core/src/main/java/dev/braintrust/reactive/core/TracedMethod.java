@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -107,6 +108,11 @@ public final class TracedMethod {
    * defaultName} unless {@link Traced#name()} is set. Parameter names are read from {@code method},
    * so pass the implementation's method; {@link Traced.Exclude} counts on it or on any method it
    * overrides or implements.
+   *
+   * @param method the method, from the implementation class
+   * @param traced the method's annotation
+   * @param defaultName the span name unless the annotation gives one
+   * @return the plan
    */
   public static TracedMethod of(Method method, Traced traced, String defaultName) {
     Objects.requireNonNull(method, "method");
@@ -115,12 +121,20 @@ public final class TracedMethod {
     return new TracedMethod(method, traced, defaultName);
   }
 
-  /** The span name. */
+  /**
+   * The span name.
+   *
+   * @return the span name
+   */
   public String spanName() {
     return name;
   }
 
-  /** The span type. */
+  /**
+   * The span type.
+   *
+   * @return the span type
+   */
   public SpanType spanType() {
     return type;
   }
@@ -131,6 +145,13 @@ public final class TracedMethod {
    * subscription, so it must be callable more than once; a checked exception it throws then reaches
    * the subscriber wrapped in an {@link IllegalStateException}. Otherwise the call's exception is
    * recorded and rethrown as it is.
+   *
+   * @param tracer the tracer to start the span with
+   * @param args the call's arguments, logged as input unless excluded
+   * @param invocation the call itself
+   * @return what the call returned (for a {@code Mono} or {@code Flux}, one that traces each
+   *     subscription)
+   * @throws Throwable what the call threw
    */
   public @Nullable Object invoke(Tracer tracer, Object @Nullable [] args, Invocation invocation)
       throws Throwable {
@@ -200,21 +221,30 @@ public final class TracedMethod {
   private static <T> Flux<T> captureElements(Flux<T> flux, Span span) {
     List<T> seen = new ArrayList<>();
     long[] count = new long[1];
+    // A lock, not a monitor: recording may wait for room in the exporter's buffer, and a virtual
+    // thread must not pin its carrier while it does.
+    ReentrantLock lock = new ReentrantLock();
     Runnable record =
         () -> {
-          synchronized (seen) {
+          lock.lock();
+          try {
             span.output(new ArrayList<>(seen));
             span.metric("elements", count[0]);
+          } finally {
+            lock.unlock();
           }
         };
     // Recorded on terminate/cancel, before the span itself ends downstream of here.
     return flux.doOnNext(
             v -> {
-              synchronized (seen) {
+              lock.lock();
+              try {
                 count[0]++;
                 if (seen.size() < MAX_CAPTURED_ELEMENTS) {
                   seen.add(v);
                 }
+              } finally {
+                lock.unlock();
               }
             })
         .doOnTerminate(record)
@@ -252,7 +282,12 @@ public final class TracedMethod {
   /** The intercepted call, as the interceptor proceeds with it. */
   @FunctionalInterface
   public interface Invocation {
-    /** Calls the target method and returns its result, throwing what it throws. */
+    /**
+     * Calls the target method and returns its result, throwing what it throws.
+     *
+     * @return the target method's result
+     * @throws Throwable what the target method threw
+     */
     @Nullable Object proceed() throws Throwable;
   }
 }

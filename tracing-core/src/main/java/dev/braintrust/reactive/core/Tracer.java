@@ -40,37 +40,75 @@ public final class Tracer {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** A tracer writing root spans to {@code destination}. */
+  /**
+   * A tracer writing root spans to {@code destination}.
+   *
+   * @param sink where finished spans go
+   * @param destination where root spans go
+   * @return the tracer
+   */
   public static Tracer create(SpanSink sink, Destination destination) {
     return new Tracer(sink, destination, SYSTEM_CLOCK);
   }
 
-  /** A tracer like this one with another clock, for tests that pin span times. */
+  /**
+   * A tracer like this one with another clock, for tests that pin span times.
+   *
+   * @param clock the clock
+   * @return the new tracer
+   */
   public Tracer withClock(Clock clock) {
     return new Tracer(sink, destination, clock);
   }
 
-  /** A tracer like this one whose root spans go to another destination. */
+  /**
+   * A tracer like this one whose root spans go to another destination.
+   *
+   * @param destination where root spans go
+   * @return the new tracer
+   */
   public Tracer withDestination(Destination destination) {
     return new Tracer(sink, destination, clock);
   }
 
-  /** The destination of root spans. */
+  /**
+   * The destination of root spans.
+   *
+   * @return the destination of root spans
+   */
   public Destination destination() {
     return destination;
   }
 
-  /** Starts a task span, child of the current thread's span if there is one. */
+  /**
+   * Starts a task span, child of the current thread's span if there is one.
+   *
+   * @param name the span's name
+   * @return the span, started
+   */
   public Span startSpan(String name) {
     return startSpan(name, SpanType.TASK);
   }
 
-  /** Starts a span, child of the current thread's span if there is one. */
+  /**
+   * Starts a span, child of the current thread's span if there is one.
+   *
+   * @param name the span's name
+   * @param type the span's type
+   * @return the span, started
+   */
   public Span startSpan(String name, SpanType type) {
     return startSpan(name, type, Tracing.currentSpan());
   }
 
-  /** Starts a span under {@code parent}, or a root span when it is null. */
+  /**
+   * Starts a span under {@code parent}, or a root span when it is null.
+   *
+   * @param name the span's name
+   * @param type the span's type
+   * @param parent the parent span, or null for a root span
+   * @return the span, started
+   */
   public Span startSpan(String name, SpanType type, @Nullable Span parent) {
     Objects.requireNonNull(name, "span name must not be null");
     Objects.requireNonNull(type, "span type must not be null");
@@ -81,6 +119,14 @@ public final class Tracer {
    * A Mono that, on each subscription, opens a span (child of the span in the subscriber's
    * context), runs {@code body} with it current, and ends it when the result completes, errors
    * (recording the error) or is cancelled.
+   *
+   * @param name the span's name
+   * @param type the span's type
+   * @param body builds the Mono, given the span
+   * @param <T> the value type
+   * @return a Mono that, on each subscription, opens a span (child of the span in the subscriber's
+   *     context), runs {@code body} with it current, and ends it when the result completes, errors
+   *     (recording the error) or is cancelled
    */
   public <T> Mono<T> mono(
       String name, SpanType type, Function<? super Span, ? extends Mono<T>> body) {
@@ -103,12 +149,27 @@ public final class Tracer {
                         .contextWrite(c -> Tracing.withSpan(c, span))));
   }
 
-  /** Like {@link #mono(String, SpanType, Function)} around an existing Mono. */
+  /**
+   * Like {@link #mono(String, SpanType, Function)} around an existing Mono.
+   *
+   * @param name the span's name
+   * @param type the span's type
+   * @param source the Mono to trace
+   * @param <T> the value type
+   * @return like {@link #mono(String, SpanType, Function)} around an existing Mono
+   */
   public <T> Mono<T> mono(String name, SpanType type, Mono<T> source) {
     return mono(name, type, span -> source);
   }
 
-  /** A task span around an existing Mono. */
+  /**
+   * A task span around an existing Mono.
+   *
+   * @param name the span's name
+   * @param source the Mono to trace
+   * @param <T> the value type
+   * @return a task span around an existing Mono
+   */
   public <T> Mono<T> mono(String name, Mono<T> source) {
     return mono(name, SpanType.TASK, span -> source);
   }
@@ -116,6 +177,13 @@ public final class Tracer {
   /**
    * A Flux that opens a span per subscription and ends it on complete, error or cancel; see {@link
    * #mono(String, SpanType, Function)}.
+   *
+   * @param name the span's name
+   * @param type the span's type
+   * @param body builds the Flux, given the span
+   * @param <T> the element type
+   * @return a Flux that opens a span per subscription and ends it on complete, error or cancel; see
+   *     {@link #mono(String, SpanType, Function)}
    */
   public <T> Flux<T> flux(
       String name, SpanType type, Function<? super Span, ? extends Flux<T>> body) {
@@ -164,12 +232,27 @@ public final class Tracer {
     span.end();
   }
 
-  /** Like {@link #flux(String, SpanType, Function)} around an existing Flux. */
+  /**
+   * Like {@link #flux(String, SpanType, Function)} around an existing Flux.
+   *
+   * @param name the span's name
+   * @param type the span's type
+   * @param source the Flux to trace
+   * @param <T> the element type
+   * @return like {@link #flux(String, SpanType, Function)} around an existing Flux
+   */
   public <T> Flux<T> flux(String name, SpanType type, Flux<T> source) {
     return flux(name, type, span -> source);
   }
 
-  /** A task span around an existing Flux. */
+  /**
+   * A task span around an existing Flux.
+   *
+   * @param name the span's name
+   * @param source the Flux to trace
+   * @param <T> the element type
+   * @return a task span around an existing Flux
+   */
   public <T> Flux<T> flux(String name, Flux<T> source) {
     return flux(name, SpanType.TASK, span -> source);
   }
@@ -178,6 +261,12 @@ public final class Tracer {
    * Runs {@code body} now with a new span current and ends the span when the returned future
    * completes. Use {@link Tracing#wrap(java.util.concurrent.Executor)} for async stages that start
    * child spans on other threads.
+   *
+   * @param <T> the future's result type
+   * @param name the span's name
+   * @param type the span's type
+   * @param body starts the work, given the span
+   * @return the future {@code body} returned
    */
   public <T> CompletableFuture<T> future(
       String name, SpanType type, Function<? super Span, ? extends CompletableFuture<T>> body) {
@@ -199,7 +288,16 @@ public final class Tracer {
         });
   }
 
-  /** Runs blocking {@code body} in a new current span, recording any exception, and returns. */
+  /**
+   * Runs blocking {@code body} in a new current span, recording any exception, and returns.
+   *
+   * @param <T> the result type
+   * @param name the span's name
+   * @param type the span's type
+   * @param body the work, given the span
+   * @return what {@code body} returned
+   * @throws Exception what {@code body} threw
+   */
   public <T> T call(String name, SpanType type, SpanFunction<T> body) throws Exception {
     Span span = startSpan(name, type);
     try (Scope ignored = span.makeCurrent()) {
@@ -216,6 +314,10 @@ public final class Tracer {
    * Returns a proxy of {@code target} that traces the methods marked {@link Traced} (on the
    * interface, or on the whole interface type). Other methods pass straight through.
    *
+   * @param <T> the interface type
+   * @param iface the interface to proxy
+   * @param target the implementation to call
+   * @return the tracing proxy
    * @throws IllegalArgumentException when {@code iface} is not an interface
    */
   public <T> T instrument(Class<T> iface, T target) {
@@ -240,10 +342,20 @@ public final class Tracer {
     return e;
   }
 
-  /** A body that receives its span and may throw. */
+  /**
+   * A body that receives its span and may throw.
+   *
+   * @param <T> the result type
+   */
   @FunctionalInterface
   public interface SpanFunction<T> {
-    /** Runs with the span current. */
+    /**
+     * Runs with the span current.
+     *
+     * @param span the current span
+     * @return the result
+     * @throws Exception to fail the span and the call
+     */
     T apply(Span span) throws Exception;
   }
 }

@@ -27,12 +27,18 @@ public final class Tracing {
   /**
    * Installs the bridge to another tracing system, replacing any earlier one; null removes it.
    * Meant for integrations such as the OpenTelemetry bridge, installed once at startup.
+   *
+   * @param contextBridge the context bridge
    */
   public static void installBridge(@Nullable ContextBridge contextBridge) {
     bridge = contextBridge;
   }
 
-  /** The span current on this thread (through the installed bridge if any), or null. */
+  /**
+   * The span current on this thread (through the installed bridge if any), or null.
+   *
+   * @return the span current on this thread (through the installed bridge if any), or null
+   */
   public static @Nullable Span currentSpan() {
     ContextBridge b = bridge;
     if (b != null) {
@@ -44,23 +50,44 @@ public final class Tracing {
     return CURRENT.get();
   }
 
-  /** The span in this Reactor context, else the one current on this thread, else null. */
+  /**
+   * The span in this Reactor context, else the one current on this thread, else null.
+   *
+   * @param context the Reactor context
+   * @return the span, or null
+   */
   public static @Nullable Span currentSpan(ContextView context) {
     Object s = context.getOrDefault(CONTEXT_KEY, null);
     return s instanceof Span ? (Span) s : currentSpan();
   }
 
-  /** A context with {@code span} as the current span. */
+  /**
+   * A context with {@code span} as the current span.
+   *
+   * @param context the Reactor context
+   * @param span the span
+   * @return the new context
+   */
   public static Context withSpan(Context context, Span span) {
     return context.put(CONTEXT_KEY, span);
   }
 
-  /** Wraps an executor so each task runs with the span that was current when it was submitted. */
+  /**
+   * Wraps an executor so each task runs with the span that was current when it was submitted.
+   *
+   * @param executor the executor to wrap
+   * @return the wrapping executor
+   */
   public static Executor wrap(Executor executor) {
     return command -> executor.execute(wrap(command));
   }
 
-  /** Wraps a task so it runs with the span current now. */
+  /**
+   * Wraps a task so it runs with the span current now.
+   *
+   * @param task the task to wrap
+   * @return the wrapping task
+   */
   public static Runnable wrap(Runnable task) {
     Span captured = currentSpan();
     if (captured == null) {
@@ -73,7 +100,13 @@ public final class Tracing {
     };
   }
 
-  /** Wraps a callable so it runs with the span current now. */
+  /**
+   * Wraps a callable so it runs with the span current now.
+   *
+   * @param <T> the result type
+   * @param task the callable to wrap
+   * @return the wrapping callable
+   */
   public static <T> Callable<T> wrap(Callable<T> task) {
     Span captured = currentSpan();
     if (captured == null) {
@@ -90,6 +123,12 @@ public final class Tracing {
    * A Mono that runs blocking {@code task} with the subscriber context's span current on the
    * thread, so spans the task starts (directly or through {@link Traced} proxies) become its
    * children. Use it instead of {@code Mono.fromCallable} inside traced reactive chains.
+   *
+   * @param task the blocking task
+   * @param <T> the value type
+   * @return a Mono that runs blocking {@code task} with the subscriber context's span current on
+   *     the thread, so spans the task starts (directly or through {@link Traced} proxies) become
+   *     its children
    */
   public static <T> Mono<T> fromCallable(Callable<? extends @Nullable T> task) {
     return Mono.deferContextual(

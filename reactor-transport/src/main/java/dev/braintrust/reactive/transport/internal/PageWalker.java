@@ -2,6 +2,7 @@ package dev.braintrust.reactive.transport.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayDeque;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -23,6 +24,9 @@ public final class PageWalker {
   private boolean inFlight;
   private boolean done;
   private @Nullable Disposable current;
+  // A lock, not a monitor: rows go downstream while it is held, and a subscriber that blocks on a
+  // virtual thread must not pin its carrier.
+  private final ReentrantLock lock = new ReentrantLock();
 
   private PageWalker(FluxSink<JsonNode> sink, Function<@Nullable String, Mono<Page>> fetchPage) {
     this.sink = sink;
@@ -48,7 +52,8 @@ public final class PageWalker {
 
   private void drain() {
     boolean fetch = false;
-    synchronized (this) {
+    lock.lock();
+    try {
       if (done) {
         return;
       }
@@ -66,6 +71,8 @@ public final class PageWalker {
         inFlight = true;
         fetch = true;
       }
+    } finally {
+      lock.unlock();
     }
     if (done && !fetch) {
       sink.complete();
@@ -73,19 +80,26 @@ public final class PageWalker {
     }
     if (fetch) {
       String c;
-      synchronized (this) {
+      lock.lock();
+      try {
         c = started ? cursor : null;
         started = true;
+      } finally {
+        lock.unlock();
       }
       Disposable d = fetchPage.apply(c).subscribe(this::onPage, this::onError);
-      synchronized (this) {
+      lock.lock();
+      try {
         current = d;
+      } finally {
+        lock.unlock();
       }
     }
   }
 
   private void onPage(Page page) {
-    synchronized (this) {
+    lock.lock();
+    try {
       inFlight = false;
       page.items().forEach(buffered::add);
       String next = page.next();
@@ -94,21 +108,31 @@ public final class PageWalker {
       } else {
         exhausted = true;
       }
+    } finally {
+      lock.unlock();
     }
     drain();
   }
 
   private void onError(Throwable e) {
-    synchronized (this) {
+    lock.lock();
+    try {
       done = true;
+    } finally {
+      lock.unlock();
     }
     sink.error(e);
   }
 
-  private synchronized void dispose() {
-    done = true;
-    if (current != null) {
-      current.dispose();
+  private void dispose() {
+    lock.lock();
+    try {
+      done = true;
+      if (current != null) {
+        current.dispose();
+      }
+    } finally {
+      lock.unlock();
     }
   }
 }

@@ -152,7 +152,12 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     }
   }
 
-  /** A builder sending through {@code transport}. */
+  /**
+   * A builder sending through {@code transport}.
+   *
+   * @param transport the transport
+   * @return a builder sending through {@code transport}
+   */
   public static BraintrustExporterBuilder builder(Transport transport) {
     return new BraintrustExporterBuilder(transport);
   }
@@ -168,6 +173,8 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
    * with {@link BraintrustExportException} if some of them failed for good. Never blocks. Once a
    * shutdown has begun it completes no later than the shutdown's deadline, and after shutdown it
    * completes at once with the shutdown's outcome.
+   *
+   * @return completes when the flush is done
    */
   public Mono<Void> flush() {
     return Mono.defer(
@@ -194,6 +201,9 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
    * shutdown_deadline}, and one line is logged. Completes normally even then, no later than the
    * deadline. Only the first call shuts down: later calls, whatever their timeout, complete with
    * the first one.
+   *
+   * @param timeout how long delivery may take
+   * @return completes when the exporter is shut down
    */
   public Mono<Void> shutdown(Duration timeout) {
     Validation.positive("timeout", timeout);
@@ -312,33 +322,58 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
 
   /**
    * A snapshot of the counters: {@code submitted == delivered + failed + droppedTotal + pending}.
+   *
+   * @return a snapshot of the counters: {@code submitted == delivered + failed + droppedTotal +
+   *     pending}
    */
   public ExporterStats stats() {
     return metrics.stats();
   }
 
-  /** The buffer's capacity in events. */
+  /**
+   * The buffer's capacity in events.
+   *
+   * @return the buffer's capacity in events
+   */
   public int capacity() {
     return capacity;
   }
 
-  /** Events waiting in the buffer now (not yet taken into a batch). */
+  /**
+   * Events waiting in the buffer now (not yet taken into a batch).
+   *
+   * @return events waiting in the buffer now (not yet taken into a batch)
+   */
   public int queued() {
     return queued.get();
   }
 
-  /** Why events last failed for good (a batch or a row), or null if none has; for health checks. */
+  /**
+   * Why events last failed for good (a batch or a row), or null if none has; for health checks.
+   *
+   * @return why events last failed for good (a batch or a row), or null if none has; for health
+   *     checks
+   */
   public @Nullable String lastFailure() {
     String f = metrics.lastFailure();
     return "none".equals(f) ? null : f;
   }
 
-  /** Whether {@link #shutdown} (or {@link #close}) has begun: new events are dropped as closed. */
+  /**
+   * Whether {@link #shutdown} (or {@link #close}) has begun: new events are dropped as closed.
+   *
+   * @return whether {@link #shutdown} (or {@link #close}) has begun: new events are dropped as
+   *     closed
+   */
   public boolean isShutdown() {
     return shutdown.get() != null;
   }
 
-  /** The registry holding this exporter's meters. */
+  /**
+   * The registry holding this exporter's meters.
+   *
+   * @return the registry holding this exporter's meters
+   */
   public MeterRegistry meterRegistry() {
     return metrics.registry();
   }

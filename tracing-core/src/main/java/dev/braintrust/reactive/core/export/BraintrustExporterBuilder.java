@@ -32,13 +32,23 @@ public final class BraintrustExporterBuilder {
     this.transport = Objects.requireNonNull(transport, "transport");
   }
 
-  /** Most events buffered before the overflow policy applies (default 10,000). */
+  /**
+   * Most events buffered before the overflow policy applies (default 10,000).
+   *
+   * @param capacity most events buffered before the overflow policy applies
+   * @return this builder
+   */
   public BraintrustExporterBuilder capacity(int capacity) {
     this.capacity = Validation.positive("capacity", capacity);
     return this;
   }
 
-  /** Most events in one batch (default 1,000). */
+  /**
+   * Most events in one batch (default 1,000).
+   *
+   * @param n most events in one batch
+   * @return this builder
+   */
   public BraintrustExporterBuilder maxBatchEvents(int n) {
     this.maxBatchEvents = Validation.positive("maxBatchEvents", n);
     return this;
@@ -47,6 +57,9 @@ public final class BraintrustExporterBuilder {
   /**
    * Most uncompressed bytes in one request body (default 5 MiB; the transport's own limit applies
    * too). An event whose JSON alone is larger is dropped with reason {@code oversized}.
+   *
+   * @param bytes most uncompressed bytes in one request body
+   * @return this builder
    */
   public BraintrustExporterBuilder maxBatchBytes(long bytes) {
     if (bytes < 64) {
@@ -56,25 +69,45 @@ public final class BraintrustExporterBuilder {
     return this;
   }
 
-  /** How long a partial batch may wait before it is sent (default 1 s). */
+  /**
+   * How long a partial batch may wait before it is sent (default 1 s).
+   *
+   * @param interval how long a partial batch may wait before it is sent
+   * @return this builder
+   */
   public BraintrustExporterBuilder flushInterval(Duration interval) {
     this.flushInterval = Validation.positive("flushInterval", interval);
     return this;
   }
 
-  /** Most insert requests in flight at once (default 4). */
+  /**
+   * Most insert requests in flight at once (default 4).
+   *
+   * @param n most insert requests in flight at once
+   * @return this builder
+   */
   public BraintrustExporterBuilder maxConcurrentRequests(int n) {
     this.maxConcurrentRequests = Validation.positive("maxConcurrentRequests", n);
     return this;
   }
 
-  /** What to do when the buffer is full (default {@link OverflowPolicy#dropNewest()}). */
+  /**
+   * What to do when the buffer is full (default {@link OverflowPolicy#dropNewest()}).
+   *
+   * @param policy what to do when the buffer is full
+   * @return this builder
+   */
   public BraintrustExporterBuilder overflowPolicy(OverflowPolicy policy) {
     this.policy = Objects.requireNonNull(policy, "overflowPolicy");
     return this;
   }
 
-  /** How long {@link BraintrustExporter#close()} waits for delivery (default 10 s). */
+  /**
+   * How long {@link BraintrustExporter#close()} waits for delivery (default 10 s).
+   *
+   * @param timeout how long {@link BraintrustExporter#close()} waits for delivery
+   * @return this builder
+   */
   public BraintrustExporterBuilder shutdownTimeout(Duration timeout) {
     this.shutdownTimeout = Validation.positive("shutdownTimeout", timeout);
     return this;
@@ -84,6 +117,10 @@ public final class BraintrustExporterBuilder {
    * How long an event may wait for a throttling or failing server before it is given up and counted
    * as {@code max_age} (default 10 minutes). Until then it is retried, as long as the buffer has
    * room.
+   *
+   * @param age how long an event may wait for a throttling or failing server before it is given up
+   *     and counted as {@code max_age}
+   * @return this builder
    */
   public BraintrustExporterBuilder maxEventAge(Duration age) {
     this.maxEventAge = Validation.positive("maxEventAge", age);
@@ -96,7 +133,12 @@ public final class BraintrustExporterBuilder {
     return this;
   }
 
-  /** The scheduler for the drain worker, the flush timer and deadlines; a virtual one in tests. */
+  /**
+   * The scheduler for the drain worker, the flush timer and deadlines; a virtual one in tests.
+   *
+   * @param scheduler the scheduler for the drain worker
+   * @return this builder
+   */
   public BraintrustExporterBuilder scheduler(Scheduler scheduler) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     return this;
@@ -105,13 +147,21 @@ public final class BraintrustExporterBuilder {
   /**
    * Where batches are written to JSON (default: a private daemon pool of up to 4 threads, or the
    * {@link #scheduler} when one is given).
+   *
+   * @param scheduler where batches are written to JSON
+   * @return this builder
    */
   public BraintrustExporterBuilder encodeScheduler(Scheduler scheduler) {
     this.encodeScheduler = Objects.requireNonNull(scheduler, "encodeScheduler");
     return this;
   }
 
-  /** Where to register meters (default: a private {@code SimpleMeterRegistry}). */
+  /**
+   * Where to register meters (default: a private {@code SimpleMeterRegistry}).
+   *
+   * @param registry where to register meters
+   * @return this builder
+   */
   public BraintrustExporterBuilder meterRegistry(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "meterRegistry");
     return this;
@@ -120,19 +170,31 @@ public final class BraintrustExporterBuilder {
   /**
    * The Jackson mapper that writes user values (input, output, metadata...), e.g. the application's
    * own with its modules; the row's envelope is always written the same way.
+   *
+   * @param mapper the Jackson mapper that writes user values
+   * @return this builder
    */
   public BraintrustExporterBuilder objectMapper(ObjectMapper mapper) {
     this.mapper = Objects.requireNonNull(mapper, "objectMapper");
     return this;
   }
 
-  /** Whether to close (and so flush) on JVM shutdown (default false). */
+  /**
+   * Whether to close (and so flush) on JVM shutdown (default false).
+   *
+   * @param register whether to close on JVM shutdown
+   * @return this builder
+   */
   public BraintrustExporterBuilder registerShutdownHook(boolean register) {
     this.shutdownHook = register;
     return this;
   }
 
-  /** The exporter, started. */
+  /**
+   * The exporter, started.
+   *
+   * @return the exporter, started
+   */
   public BraintrustExporter build() {
     return new BraintrustExporter(this);
   }

@@ -35,7 +35,11 @@ public enum DropReason {
     this.tag = tag;
   }
 
-  /** The metric tag value. */
+  /**
+   * The metric tag value.
+   *
+   * @return the metric tag value
+   */
   public String tag() {
     return tag;
   }

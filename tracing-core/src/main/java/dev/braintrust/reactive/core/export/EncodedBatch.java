@@ -37,7 +37,12 @@ public final class EncodedBatch {
     this.rowBytes = n;
   }
 
-  /** A batch of these rows, each a complete JSON object. */
+  /**
+   * A batch of these rows, each a complete JSON object.
+   *
+   * @param rows the rows, each a complete JSON object
+   * @return the batch
+   */
   public static EncodedBatch of(List<byte[]> rows) {
     int total = 0;
     for (byte[] r : rows) {
@@ -65,7 +70,11 @@ public final class EncodedBatch {
     return new EncodedBatch(data, starts, lengths, 0, count);
   }
 
-  /** Copies of the rows, for inspection. */
+  /**
+   * Copies of the rows, for inspection.
+   *
+   * @return the rows, each a copy
+   */
   public List<byte[]> rows() {
     List<byte[]> out = new ArrayList<>(size());
     for (int i = from; i < to; i++) {
@@ -78,27 +87,50 @@ public final class EncodedBatch {
    * The index of this batch's first row in the batch it was split from by {@link #halves()} (0 for
    * a batch that was not split), so a part's row {@code i} is row {@code offset() + i} of the
    * whole.
+   *
+   * @return the index of this batch's first row in the batch it was split from by {@link #halves()}
+   *     (0 for a batch that was not split), so a part's row {@code i} is row {@code offset() + i}
+   *     of the whole
    */
   public int offset() {
     return from;
   }
 
-  /** Number of rows. */
+  /**
+   * Number of rows.
+   *
+   * @return number of rows
+   */
   public int size() {
     return to - from;
   }
 
-  /** Size of the uncompressed request body in bytes. */
+  /**
+   * Size of the uncompressed request body in bytes.
+   *
+   * @return size of the uncompressed request body in bytes
+   */
   public long bodyBytes() {
     return bodyBytesFor(rowBytes, size());
   }
 
-  /** The body size of {@code count} rows totalling {@code rowBytes}. */
+  /**
+   * The body size of {@code count} rows totalling {@code rowBytes}.
+   *
+   * @param rowBytes the rows' total size in bytes
+   * @param count the number of rows
+   * @return the body size in bytes
+   */
   public static long bodyBytesFor(long rowBytes, int count) {
     return HEAD.length + TAIL.length + rowBytes + Math.max(0, count - 1);
   }
 
-  /** Writes the request body. */
+  /**
+   * Writes the request body.
+   *
+   * @param out where to write
+   * @throws java.io.IOException if writing fails
+   */
   public void writeBody(OutputStream out) throws IOException {
     out.write(HEAD);
     for (int i = from; i < to; i++) {
@@ -110,7 +142,11 @@ public final class EncodedBatch {
     out.write(TAIL);
   }
 
-  /** The request body as bytes. */
+  /**
+   * The request body as bytes.
+   *
+   * @return the request body as bytes
+   */
   public byte[] body() {
     ByteArrayOutputStream out =
         new ByteArrayOutputStream((int) Math.min(bodyBytes(), Integer.MAX_VALUE - 8));
@@ -122,7 +158,11 @@ public final class EncodedBatch {
     return out.toByteArray();
   }
 
-  /** The two halves of this batch, for splitting a request the server found too large. */
+  /**
+   * The two halves of this batch, for splitting a request the server found too large.
+   *
+   * @return the two halves of this batch, for splitting a request the server found too large
+   */
   public List<EncodedBatch> halves() {
     if (size() < 2) {
       throw new IllegalStateException("a batch of one row can't be split");

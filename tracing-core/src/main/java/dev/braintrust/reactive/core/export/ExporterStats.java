@@ -28,7 +28,19 @@ public record ExporterStats(
     long pending,
     long serializationErrors) {
 
-  /** Copies {@code dropped}, filling in every reason. */
+  /**
+   * Copies {@code dropped}, filling in every reason.
+   *
+   * @param accepted events taken into the buffer
+   * @param delivered events the server acknowledged
+   * @param dropped dropped events by reason (every reason present, zero when none)
+   * @param failed events whose batch, or whose own row, failed for good (non-retryable status,
+   *     retries exhausted, row refused)
+   * @param pending events accepted but not yet delivered, failed or dropped
+   * @param serializationErrors events sent with one or more values replaced because they could not
+   *     be serialised
+   * @param submitted events handed to the exporter
+   */
   public ExporterStats {
     EnumMap<DropReason, Long> all = new EnumMap<>(DropReason.class);
     for (DropReason r : DropReason.values()) {
@@ -37,12 +49,21 @@ public record ExporterStats(
     dropped = Collections.unmodifiableMap(all);
   }
 
-  /** Dropped events for one reason. */
+  /**
+   * Dropped events for one reason.
+   *
+   * @param reason the reason
+   * @return how many events were dropped for it
+   */
   public long dropped(DropReason reason) {
     return dropped.getOrDefault(reason, 0L);
   }
 
-  /** All dropped events. */
+  /**
+   * All dropped events.
+   *
+   * @return all dropped events
+   */
   public long droppedTotal() {
     long n = 0;
     for (long v : dropped.values()) {

@@ -23,7 +23,16 @@ public record InsertResult(
     int retries,
     List<Rejected> rejected) {
 
-  /** Checks the counts and copies {@code rejected}. */
+  /**
+   * Checks the counts and copies {@code rejected}.
+   *
+   * @param rejected rows the server refused while accepting the rest of their batch
+   * @param requests HTTP requests made, including retries and splits
+   * @param retries retries made
+   * @param rows rows the server acknowledged
+   * @param sentBytes request body bytes on the wire
+   * @param uncompressedBytes request body bytes before compression
+   */
   public InsertResult {
     if (rows < 0 || uncompressedBytes < 0 || sentBytes < 0 || requests < 0 || retries < 0) {
       throw new IllegalArgumentException("InsertResult counts must not be negative");
@@ -31,20 +40,42 @@ public record InsertResult(
     rejected = List.copyOf(rejected);
   }
 
-  /** A result with no rejected rows; all counts must be non-negative. */
+  /**
+   * A result with no rejected rows; all counts must be non-negative.
+   *
+   * @param rows rows delivered
+   * @param uncompressedBytes request body bytes before compression
+   * @param sentBytes request body bytes sent
+   * @param requests requests made
+   * @param retries retries made
+   * @return the result
+   */
   public static InsertResult of(
       int rows, long uncompressedBytes, long sentBytes, int requests, int retries) {
     return new InsertResult(rows, uncompressedBytes, sentBytes, requests, retries, List.of());
   }
 
-  /** A result for a request that made {@code requests} attempts and delivered nothing. */
+  /**
+   * A result for a request that made {@code requests} attempts and delivered nothing.
+   *
+   * @param row the refused row
+   * @param requests requests made
+   * @param uncompressedBytes request body bytes before compression
+   * @param sentBytes request body bytes sent
+   * @return the result
+   */
   public static InsertResult rejected(
       Rejected row, int requests, long uncompressedBytes, long sentBytes) {
     return new InsertResult(
         0, uncompressedBytes, sentBytes, requests, Math.max(0, requests - 1), List.of(row));
   }
 
-  /** Adds two results, for a batch sent in parts. */
+  /**
+   * Adds two results, for a batch sent in parts.
+   *
+   * @param o the other result
+   * @return the sum of both
+   */
   public InsertResult plus(InsertResult o) {
     List<Rejected> r = rejected;
     if (!o.rejected.isEmpty()) {
@@ -68,7 +99,13 @@ public record InsertResult(
    * @param reason the server's reason, safe to log
    */
   public record Rejected(int index, String reason) {
-    /** Checks the index and reason. */
+    /**
+     * Checks the index and reason.
+     *
+     * @param index the row's index in the {@link EncodedBatch} handed to {@link Transport#insert},
+     *     that is {@link EncodedBatch#offset()} plus its index in the part that was refused
+     * @param reason the server's reason, safe to log
+     */
     public Rejected {
       if (index < 0) {
         throw new IllegalArgumentException("index must not be negative, got " + index);

@@ -29,12 +29,20 @@ public final class OverflowPolicy {
     this.timeout = timeout;
   }
 
-  /** Drop the incoming event; the default, since it never slows the caller. */
+  /**
+   * Drop the incoming event; the default, since it never slows the caller.
+   *
+   * @return the policy
+   */
   public static OverflowPolicy dropNewest() {
     return NEWEST;
   }
 
-  /** Drop the oldest buffered event, keeping the most recent ones. */
+  /**
+   * Drop the oldest buffered event, keeping the most recent ones.
+   *
+   * @return the policy
+   */
   public static OverflowPolicy dropOldest() {
     return OLDEST;
   }
@@ -42,6 +50,9 @@ public final class OverflowPolicy {
   /**
    * Wait up to {@code timeout} for room. On Reactor non-blocking threads (event loops, parallel
    * scheduler) it never waits and drops at once with reason {@code queue_full}.
+   *
+   * @param timeout how long to wait for room
+   * @return the policy
    */
   public static OverflowPolicy block(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
@@ -51,12 +62,20 @@ public final class OverflowPolicy {
     return new OverflowPolicy(Kind.BLOCK, timeout);
   }
 
-  /** The kind. */
+  /**
+   * The kind.
+   *
+   * @return the kind
+   */
   public Kind kind() {
     return kind;
   }
 
-  /** The wait, for {@link Kind#BLOCK}. */
+  /**
+   * The wait, for {@link Kind#BLOCK}.
+   *
+   * @return the wait, for {@link Kind#BLOCK}
+   */
   public Duration timeout() {
     return timeout;
   }

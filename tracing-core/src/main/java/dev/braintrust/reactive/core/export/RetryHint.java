@@ -9,16 +9,27 @@ import org.jspecify.annotations.Nullable;
  * never work" (400, 401, 403, 404) and honour the server's {@code Retry-After}.
  */
 public interface RetryHint {
-  /** Whether the same request may succeed later. */
+  /**
+   * Whether the same request may succeed later.
+   *
+   * @return whether the same request may succeed later
+   */
   boolean isRetryable();
 
-  /** The server's {@code Retry-After}, if it sent one. */
+  /**
+   * The server's {@code Retry-After}, if it sent one.
+   *
+   * @return the server's {@code Retry-After}, if it sent one
+   */
   default @Nullable Duration retryAfter() {
     return null;
   }
 
   /**
    * Whether the server said it is overloaded or limiting us (429, 503), not merely that it failed.
+   *
+   * @return whether the server said it is overloaded or limiting us (429, 503), not merely that it
+   *     failed
    */
   default boolean isThrottling() {
     return false;

@@ -14,7 +14,13 @@ import reactor.core.publisher.Mono;
  */
 @FunctionalInterface
 public interface Transport {
-  /** Inserts the batch into the destination (resolving names to ids as needed). */
+  /**
+   * Inserts the batch into the destination (resolving names to ids as needed).
+   *
+   * @param destination where the rows go
+   * @param batch the rows
+   * @return what the insert did
+   */
   Mono<InsertResult> insert(Destination destination, EncodedBatch batch);
 
   /**
@@ -22,6 +28,10 @@ public interface Transport {
    * off as a whole when the server throttles, so a fleet of exporters sends less under 429/503
    * instead of multiplying requests. Failures worth retrying implement {@link RetryHint}. The
    * default delegates to {@link #insert}, for transports that retry by themselves.
+   *
+   * @param destination where the rows go
+   * @param batch the rows
+   * @return what the insert did
    */
   default Mono<InsertResult> insertOnce(Destination destination, EncodedBatch batch) {
     return insert(destination, batch);
@@ -31,12 +41,19 @@ public interface Transport {
    * The largest uncompressed request body this transport sends in one request; the exporter cuts
    * batches into chunks no larger (and never larger than its own {@code maxBatchBytes}). A
    * transport may still split further when the server answers 413.
+   *
+   * @return the largest uncompressed request body this transport sends in one request; the exporter
+   *     cuts batches into chunks no larger (and never larger than its own {@code maxBatchBytes})
    */
   default long maxRequestBytes() {
     return Long.MAX_VALUE;
   }
 
-  /** Releases connections; called once by the exporter on close. */
+  /**
+   * Releases connections; called once by the exporter on close.
+   *
+   * @return completes when the connections are released
+   */
   default Mono<Void> shutdown() {
     return Mono.empty();
   }

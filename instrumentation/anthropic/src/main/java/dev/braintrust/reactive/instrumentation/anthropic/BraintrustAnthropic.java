@@ -33,14 +33,26 @@ import java.util.Objects;
 public final class BraintrustAnthropic {
   private BraintrustAnthropic() {}
 
-  /** A client that traces Messages calls through {@code tracer}; wrapping twice traces once. */
+  /**
+   * A client that traces Messages calls through {@code tracer}; wrapping twice traces once.
+   *
+   * @param client the client to wrap
+   * @param tracer the tracer to record spans with
+   * @return the tracing client
+   */
   public static AnthropicClient wrap(AnthropicClient client, Tracer tracer) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(tracer, "tracer");
     return TracingProxy.wrap(AnthropicClient.class, client, tracer);
   }
 
-  /** The same for an asynchronous client. */
+  /**
+   * The same for an asynchronous client.
+   *
+   * @param client the client to wrap
+   * @param tracer the tracer to record spans with
+   * @return the tracing client
+   */
   public static AnthropicClientAsync wrap(AnthropicClientAsync client, Tracer tracer) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(tracer, "tracer");

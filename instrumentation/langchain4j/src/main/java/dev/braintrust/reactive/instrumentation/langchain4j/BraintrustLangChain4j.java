@@ -33,12 +33,20 @@ public final class BraintrustLangChain4j {
    * when the stream completes or fails; LangChain4j doesn't tell listeners about partial responses
    * or cancellation, so use {@link #wrap(StreamingChatModel, Tracer)} for {@code
    * time_to_first_token} and for spans of cancelled streams.
+   *
+   * @param tracer the tracer to record spans with
+   * @return the listener
    */
   public static ChatModelListener chatModelListener(Tracer tracer) {
     return new ChatSpanListener(Objects.requireNonNull(tracer, "tracer"));
   }
 
-  /** A listener that traces every embeddings call of the models it is registered on. */
+  /**
+   * A listener that traces every embeddings call of the models it is registered on.
+   *
+   * @param tracer the tracer to record spans with
+   * @return the listener
+   */
   public static EmbeddingModelListener embeddingModelListener(Tracer tracer) {
     return new EmbeddingSpanListener(Objects.requireNonNull(tracer, "tracer"));
   }
@@ -49,6 +57,10 @@ public final class BraintrustLangChain4j {
    * fails, and what arrived when the caller cancels through the handle LangChain4j passes to the
    * handler. The model's own listeners still run; a {@link #chatModelListener} among them steps
    * aside so the call is traced once. Wrapping a wrapped model returns it unchanged.
+   *
+   * @param model the model to wrap
+   * @param tracer the tracer to record spans with
+   * @return the tracing model
    */
   public static StreamingChatModel wrap(StreamingChatModel model, Tracer tracer) {
     Objects.requireNonNull(model, "model");

@@ -26,6 +26,10 @@ public final class BraintrustOpenAI {
    * {@code embeddings().create}, including through {@code async()} and {@code withOptions}. Other
    * services, and {@code withRawResponse()}, pass through untraced. Wrapping a wrapped client
    * returns it unchanged.
+   *
+   * @param client the client to wrap
+   * @param tracer the tracer to record spans with
+   * @return the tracing client
    */
   public static OpenAIClient wrap(OpenAIClient client, Tracer tracer) {
     return ServiceProxy.wrap(
@@ -34,7 +38,13 @@ public final class BraintrustOpenAI {
         Objects.requireNonNull(tracer, "tracer"));
   }
 
-  /** The same for an asynchronous client. */
+  /**
+   * The same for an asynchronous client.
+   *
+   * @param client the client to wrap
+   * @param tracer the tracer to record spans with
+   * @return the tracing client
+   */
   public static OpenAIClientAsync wrap(OpenAIClientAsync client, Tracer tracer) {
     return ServiceProxy.wrap(
         OpenAIClientAsync.class,

@@ -4,6 +4,7 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.internal.LibraryLog;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +22,9 @@ final class StreamRecorder {
   private final MessageAssembler assembler = new MessageAssembler();
   private double timeToFirstToken = -1;
   private boolean done;
+  // A lock, not a monitor: finishing may wait for room in the exporter's buffer, and a virtual
+  // thread must not pin its carrier while it does.
+  private final ReentrantLock lock = new ReentrantLock();
 
   /**
    * Records into {@code span}, a call started at {@code startNanos} ({@link System#nanoTime()}).
@@ -31,23 +35,28 @@ final class StreamRecorder {
   }
 
   /** Folds in an event the caller is about to receive. */
-  synchronized void onEvent(RawMessageStreamEvent event) {
-    if (done) {
-      return;
-    }
-    String type;
+  void onEvent(RawMessageStreamEvent event) {
+    lock.lock();
     try {
-      type = assembler.add(event);
-    } catch (RuntimeException e) {
-      LOG.warn("could not record an Anthropic stream event; the span's output may be partial", e);
-      return;
-    }
-    // The first generated token, text or tool arguments, not the message_start envelope.
-    if (timeToFirstToken < 0 && type.equals("content_block_delta")) {
-      timeToFirstToken = (System.nanoTime() - startNanos) / 1e9;
-    }
-    if (type.equals("message_stop")) {
-      finish(null, false);
+      if (done) {
+        return;
+      }
+      String type;
+      try {
+        type = assembler.add(event);
+      } catch (RuntimeException e) {
+        LOG.warn("could not record an Anthropic stream event; the span's output may be partial", e);
+        return;
+      }
+      // The first generated token, text or tool arguments, not the message_start envelope.
+      if (timeToFirstToken < 0 && type.equals("content_block_delta")) {
+        timeToFirstToken = (System.nanoTime() - startNanos) / 1e9;
+      }
+      if (type.equals("message_stop")) {
+        finish(null, false);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -66,28 +75,33 @@ final class StreamRecorder {
     finish(null, true);
   }
 
-  private synchronized void finish(@Nullable Throwable error, boolean cancelled) {
-    if (done) {
-      return;
-    }
-    done = true;
+  private void finish(@Nullable Throwable error, boolean cancelled) {
+    lock.lock();
     try {
-      Log.Builder log =
-          assembler.isEmpty() ? Log.builder() : MessageRows.output(assembler.snapshot());
-      if (timeToFirstToken >= 0) {
-        log.metric("time_to_first_token", timeToFirstToken);
+      if (done) {
+        return;
       }
-      if (cancelled) {
-        log.metadata("cancelled", true);
+      done = true;
+      try {
+        Log.Builder log =
+            assembler.isEmpty() ? Log.builder() : MessageRows.output(assembler.snapshot());
+        if (timeToFirstToken >= 0) {
+          log.metric("time_to_first_token", timeToFirstToken);
+        }
+        if (cancelled) {
+          log.metadata("cancelled", true);
+        }
+        if (error != null) {
+          log.error(error);
+        }
+        span.log(log.build());
+      } catch (RuntimeException e) {
+        LOG.warn("could not record an Anthropic stream's output", e);
+      } finally {
+        span.end();
       }
-      if (error != null) {
-        log.error(error);
-      }
-      span.log(log.build());
-    } catch (RuntimeException e) {
-      LOG.warn("could not record an Anthropic stream's output", e);
     } finally {
-      span.end();
+      lock.unlock();
     }
   }
 }

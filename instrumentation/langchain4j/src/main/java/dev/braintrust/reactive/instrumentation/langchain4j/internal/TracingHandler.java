@@ -12,6 +12,7 @@ import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +23,10 @@ import org.jspecify.annotations.Nullable;
 final class TracingHandler implements StreamingChatResponseHandler {
   private final StreamingChatResponseHandler handler;
   private final CallSpan span;
-  // Guarded by this: partial responses arrive on the model's thread, cancel on any.
+  // Guarded by lock: partial responses arrive on the model's thread, cancel on any. A lock, not a
+  // monitor: cancelling ends the span, which may wait for room in the exporter's buffer, and a
+  // virtual thread must not pin its carrier while it does.
+  private final ReentrantLock lock = new ReentrantLock();
   private final StringBuilder text = new StringBuilder();
   private double timeToFirstToken = -1;
 
@@ -31,24 +35,39 @@ final class TracingHandler implements StreamingChatResponseHandler {
     this.span = span;
   }
 
-  private synchronized void arrived(@Nullable String partial) {
-    if (timeToFirstToken < 0) {
-      timeToFirstToken = span.elapsedSeconds();
-    }
-    if (partial != null) {
-      text.append(partial);
+  private void arrived(@Nullable String partial) {
+    lock.lock();
+    try {
+      if (timeToFirstToken < 0) {
+        timeToFirstToken = span.elapsedSeconds();
+      }
+      if (partial != null) {
+        text.append(partial);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
-  private synchronized Log.Builder withFirstToken(Log.Builder b) {
-    if (timeToFirstToken >= 0) {
-      b.metric("time_to_first_token", timeToFirstToken);
+  private Log.Builder withFirstToken(Log.Builder b) {
+    lock.lock();
+    try {
+      if (timeToFirstToken >= 0) {
+        b.metric("time_to_first_token", timeToFirstToken);
+      }
+      return b;
+    } finally {
+      lock.unlock();
     }
-    return b;
   }
 
-  private synchronized void cancelled() {
-    span.cancel(withFirstToken(Rows.partial(text.toString())));
+  private void cancelled() {
+    lock.lock();
+    try {
+      span.cancel(withFirstToken(Rows.partial(text.toString())));
+    } finally {
+      lock.unlock();
+    }
   }
 
   private StreamingHandle traced(StreamingHandle handle) {
