@@ -20,6 +20,8 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,11 +41,25 @@ import java.util.zip.GZIPOutputStream;
  * serialise+gzip limit with no network. {@link EndToEndSuite} runs them in interleaved rounds.
  */
 final class EndToEndBenchmark {
-  /** One measured run: events acknowledged, seconds, bytes the sink received, requests, drops. */
+  /**
+   * One measured run: events acknowledged, seconds, bytes the sink received, requests, drops, and
+   * CPU seconds (the whole process for a pipeline: producer, pipeline and sink; the workers' own
+   * threads for the limit).
+   */
   record Result(
-      String name, long events, double seconds, long wireBytes, long requests, long dropped) {
+      String name,
+      long events,
+      double seconds,
+      long wireBytes,
+      long requests,
+      long dropped,
+      double cpuSeconds) {
     double eventsPerSecond() {
       return events / seconds;
+    }
+
+    double cpuMicrosPerEvent() {
+      return cpuSeconds * 1e6 / Math.max(1, events);
     }
 
     double wireBytesPerEvent() {
@@ -54,9 +70,10 @@ final class EndToEndBenchmark {
     public String toString() {
       return String.format(
           java.util.Locale.ROOT,
-          "%,.0f events/s, %.1f B/event, %d requests, %d dropped",
+          "%,.0f events/s, %.1f B/event, %.2f CPU µs/event, %d requests, %d dropped",
           eventsPerSecond(),
           wireBytesPerEvent(),
+          cpuMicrosPerEvent(),
           requests,
           dropped);
     }
@@ -64,6 +81,10 @@ final class EndToEndBenchmark {
 
   private static final byte[] HEAD = "{\"events\":[".getBytes(StandardCharsets.UTF_8);
   private static final byte[] TAIL = "]}".getBytes(StandardCharsets.UTF_8);
+
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private EndToEndBenchmark() {}
 
@@ -95,6 +116,7 @@ final class EndToEndBenchmark {
     }
     EventEncoder encoder = new EventEncoder();
     AtomicLong wire = new AtomicLong();
+    AtomicLong cpu = new AtomicLong();
     int batches = Math.max(1, events / rows.size());
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -105,6 +127,7 @@ final class EndToEndBenchmark {
         work.add(
             pool.submit(
                 () -> {
+                  long cpu0 = THREADS.getCurrentThreadCpuTime();
                   int hint = 64 * 1024;
                   for (int b = 0; b < share; b++) {
                     // As the exporter does: every row straight into one buffer per request body.
@@ -120,6 +143,7 @@ final class EndToEndBenchmark {
                     hint = body.length() + 1024;
                     wire.addAndGet(gzip(body.array(), body.length(), level));
                   }
+                  cpu.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
                   return null;
                 }));
       }
@@ -133,7 +157,8 @@ final class EndToEndBenchmark {
           s,
           wire.get(),
           0,
-          0);
+          0,
+          cpu.get() / 1e9);
     } finally {
       pool.shutdown();
     }
@@ -167,12 +192,14 @@ final class EndToEndBenchmark {
             .overflowPolicy(OverflowPolicy.block(Duration.ofSeconds(60)))
             .build();
     Tracer tracer = Tracer.create(exporter, Destination.projectLogs("bench"));
+    long cpu0 = OS.getProcessCpuTime();
     long start = System.nanoTime();
     for (int i = 0; i < events; i++) {
       recordOurs(tracer);
     }
     exporter.flush().block(Duration.ofMinutes(5));
     double s = (System.nanoTime() - start) / 1e9;
+    double cpu = (OS.getProcessCpuTime() - cpu0) / 1e9;
     ExporterStats st = exporter.stats();
     exporter.close();
     return new Result(
@@ -181,7 +208,8 @@ final class EndToEndBenchmark {
         s,
         sink.bytes.get(),
         sink.requests.get(),
-        st.droppedTotal() + st.failed());
+        st.droppedTotal() + st.failed(),
+        cpu);
   }
 
   /** Records the workload's span on an OpenTelemetry tracer, the content as string attributes. */
@@ -242,12 +270,14 @@ final class EndToEndBenchmark {
                     .build())
             .build();
     io.opentelemetry.api.trace.Tracer t = provider.get("bench");
+    long cpu0 = OS.getProcessCpuTime();
     long start = System.nanoTime();
     for (int i = 0; i < events; i++) {
       otelSpan(t).end();
     }
     provider.forceFlush().join(5, TimeUnit.MINUTES);
     double s = (System.nanoTime() - start) / 1e9;
+    double cpu = (OS.getProcessCpuTime() - cpu0) / 1e9;
     provider.shutdown().join(30, TimeUnit.SECONDS);
     return new Result(
         "OTel SDK + BatchSpanProcessor + OTLP/HTTP, gzip (JDK default level 6)",
@@ -255,6 +285,7 @@ final class EndToEndBenchmark {
         s,
         sink.bytes.get(),
         sink.requests.get(),
-        events - exported.get());
+        events - exported.get(),
+        cpu);
   }
 }

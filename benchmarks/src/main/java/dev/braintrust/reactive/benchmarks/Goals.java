@@ -108,8 +108,9 @@ final class Goals {
           .append(
               String.format(
                   Locale.ROOT,
-                  "%s: %.0f MiB over baseline (budget %.0f)%s",
+                  "%s: %.0f MiB over baseline, max %.0f (budget %.0f)%s",
                   r.name(),
+                  r.steadyMiB(),
                   r.overBaselineMiB(),
                   r.budgetMiB(),
                   r.bounded() ? "" : r.flat() ? ", over budget" : ", grows"));
