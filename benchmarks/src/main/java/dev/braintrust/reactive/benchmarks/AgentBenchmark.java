@@ -30,14 +30,14 @@ import java.util.stream.Stream;
  *
  * <p>System properties: {@code agent.jar}, {@code extension.jar}, {@code app.lib} (a folder with
  * the application's jars), {@code bench.agent.seconds} (measured, default 10), {@code
- * bench.agent.warmup} (default 10), {@code bench.agent.rounds} (default 2), {@code
+ * bench.agent.warmup} (default 10), {@code bench.agent.rounds} (default 3), {@code
  * bench.agent.threads} (concurrent callers, default 8), {@code bench.agent.jvm} (extra JVM options
  * for the application, space-separated, e.g. to profile it). The first argument is the report path.
  */
 public final class AgentBenchmark {
   private AgentBenchmark() {}
 
-  /** One pipeline's best round. */
+  /** One pipeline's round. */
   record Run(
       String name,
       double requestsPerSecond,
@@ -57,7 +57,7 @@ public final class AgentBenchmark {
     }
     Duration measure = Duration.ofSeconds(Integer.getInteger("bench.agent.seconds", 10));
     Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.agent.warmup", 10));
-    int rounds = Integer.getInteger("bench.agent.rounds", 2);
+    int rounds = Integer.getInteger("bench.agent.rounds", 3);
     int threads = Integer.getInteger("bench.agent.threads", 8);
     List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
     String extra = System.getProperty("bench.agent.jvm", "").trim();
@@ -158,55 +158,45 @@ public final class AgentBenchmark {
         .append(
             String.format(
                 Locale.ROOT,
-                "%d closed-loop callers, %d s measured after warm-up, %d interleaved rounds"
-                    + " (best round by throughput shown); 4 spans per request.%n%n",
+                "%d closed-loop callers, %d s measured after warm-up, %d interleaved rounds; median"
+                    + " (min–max) of the rounds, ratios per round; 4 spans per request.%n%n",
                 threads,
                 measure.toSeconds(),
                 rounds))
         .append(
-            "| pipeline | requests/s | spans/s | p50 ms | p99 ms | app CPU µs/request | sink requests | sink KiB |"
-                + " rounds (requests/s) |\n")
-        .append("|---|---|---|---|---|---|---|---|---|\n");
-    List<Run> best = new ArrayList<>();
+            "| pipeline | requests/s | spans/s | p50 ms | p99 ms | app CPU µs/request | sink requests | sink KiB |\n")
+        .append("|---|---|---|---|---|---|---|---|\n");
     for (List<Run> runs : all) {
-      Run b =
-          runs.stream()
-              .max((x, y) -> Double.compare(x.requestsPerSecond(), y.requestsPerSecond()))
-              .orElseThrow();
-      best.add(b);
-      String each =
-          runs.stream()
-              .map(r -> String.format(Locale.ROOT, "%,.0f", r.requestsPerSecond()))
-              .collect(Collectors.joining(", "));
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %,.0f | %,.0f | %.2f | %.2f | %,.0f | %,d | %,d | %s |%n",
-              b.name(),
-              b.requestsPerSecond(),
-              b.requestsPerSecond() * 4,
-              b.p50Millis(),
-              b.p99Millis(),
-              b.cpuMicrosPerRequest(),
-              b.sinkRequests(),
-              b.sinkBytes() / 1024,
-              each));
+              "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+              runs.get(0).name(),
+              Stats.of(runs, Run::requestsPerSecond).format("%,.0f"),
+              Stats.of(runs, r -> r.requestsPerSecond() * 4).med("%,.0f"),
+              Stats.of(runs, Run::p50Millis).format("%.2f"),
+              Stats.of(runs, Run::p99Millis).format("%.2f"),
+              Stats.of(runs, Run::cpuMicrosPerRequest).format("%,.0f"),
+              Stats.of(runs, r -> (double) r.sinkRequests()).med("%,.0f"),
+              Stats.of(runs, r -> r.sinkBytes() / 1024.0).med("%,.0f")));
     }
-    Run ours = best.get(0);
-    Run otlp = best.get(1);
-    Run floor = best.get(2);
+    List<Run> ours = all.get(0);
+    List<Run> otlp = all.get(1);
+    List<Run> floor = all.get(2);
     md.append(
         String.format(
             Locale.ROOT,
-            "%n- throughput, extension / OTLP: **%.2f** (higher is better)%n"
-                + "- p99 latency, extension / OTLP: **%.2f** (lower is better)%n"
-                + "- application CPU per request, extension / OTLP: **%.2f** (lower is better)%n"
-                + "- throughput relative to the agent with no exporter: extension %.2f, OTLP %.2f%n",
-            ours.requestsPerSecond() / otlp.requestsPerSecond(),
-            ours.p99Millis() / otlp.p99Millis(),
-            ours.cpuMicrosPerRequest() / otlp.cpuMicrosPerRequest(),
-            ours.requestsPerSecond() / floor.requestsPerSecond(),
-            otlp.requestsPerSecond() / floor.requestsPerSecond()));
+            "%n- throughput, extension / OTLP: %s (higher is better)%n"
+                + "- p99 latency, extension / OTLP: %s (lower is better)%n"
+                + "- application CPU per request, extension / OTLP: %s (lower is better)%n"
+                + "- throughput relative to the agent with no exporter: extension %s, OTLP %s%n",
+            Stats.ratio(ours, Run::requestsPerSecond, otlp, Run::requestsPerSecond).bold("%.2f"),
+            Stats.ratio(ours, Run::p99Millis, otlp, Run::p99Millis).bold("%.2f"),
+            Stats.ratio(ours, Run::cpuMicrosPerRequest, otlp, Run::cpuMicrosPerRequest)
+                .bold("%.2f"),
+            Stats.ratio(ours, Run::requestsPerSecond, floor, Run::requestsPerSecond).format("%.2f"),
+            Stats.ratio(otlp, Run::requestsPerSecond, floor, Run::requestsPerSecond)
+                .format("%.2f")));
     return md.toString();
   }
 

@@ -2,7 +2,6 @@ package dev.braintrust.reactive.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -18,7 +17,7 @@ final class OpenAIInterleaved {
 
   /**
    * Medians per call, unwrapped and wrapped: wall µs, process CPU µs, the calling thread's CPU µs
-   * and allocated bytes; and the wall and process CPU ratios.
+   * and allocated bytes; and the wall and process CPU ratios per pair (median and range).
    */
   record Result(
       double wallPlain,
@@ -29,18 +28,18 @@ final class OpenAIInterleaved {
       double callerWrapped,
       double allocPlain,
       double allocWrapped,
-      double wallRatio,
-      double cpuRatio,
+      Stats wallRatio,
+      Stats cpuRatio,
       int pairs,
       int callsPerBlock) {}
 
-  static Result run(int pairs, int callsPerBlock) {
+  static Result run(int pairs, int callsPerBlock, int warmup) {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     OpenAIWrapperBenchmark b = new OpenAIWrapperBenchmark();
     b.setUp();
     try {
-      for (int i = 0; i < 20_000; i++) {
+      for (int i = 0; i < warmup; i++) {
         if ((i & 1) == 0) {
           b.unwrapped();
         } else {
@@ -87,8 +86,8 @@ final class OpenAIInterleaved {
           median(callerWrapped),
           median(allocPlain),
           median(allocWrapped),
-          median(wallRatio),
-          median(cpuRatio),
+          Stats.of(wallRatio),
+          Stats.of(cpuRatio),
           pairs,
           callsPerBlock);
     } finally {
@@ -200,9 +199,6 @@ final class OpenAIInterleaved {
   }
 
   private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    return Stats.of(values).median();
   }
 }

@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.SpringApplication;
@@ -31,12 +34,13 @@ import reactor.netty.resources.LoopResources;
  *
  * <p>Settings: {@code -Dbench.web.concurrency=16}, {@code -Dbench.web.seconds=10}, {@code
  * -Dbench.web.warmup=15} (shorter leaves the JIT compiling during the measurement), {@code
- * -Dbench.web.rounds=3}; {@code -Dbench.web.jfr=DIR} records each run with Flight Recorder into
+ * -Dbench.web.rounds=5}; {@code -Dbench.web.jfr=DIR} records each run with Flight Recorder into
  * {@code DIR/MODE.jfr} ({@code -Dbench.web.jfc=FILE} for other settings).
  */
 public final class WebFluxBenchmark {
   private WebFluxBenchmark() {}
 
+  /** How the application is traced. */
   enum Mode {
     UNTRACED,
     STARTER,
@@ -70,80 +74,113 @@ public final class WebFluxBenchmark {
   }
 
   static String report() throws Exception {
-    int concurrency = Integer.getInteger("bench.web.concurrency", 16);
-    int seconds = Integer.getInteger("bench.web.seconds", 10);
-    int warmup = Integer.getInteger("bench.web.warmup", 15);
-    int rounds = Integer.getInteger("bench.web.rounds", 3);
-    List<List<Run>> runs = new ArrayList<>();
-    for (int i = 0; i < Mode.values().length; i++) {
-      runs.add(new ArrayList<>());
-    }
+    return section(runAll());
+  }
+
+  /** Every mode in {@code bench.web.rounds} interleaved rounds, each run a fresh JVM. */
+  static Map<Mode, List<Run>> runAll() throws Exception {
+    int concurrency = Settings.integer("bench.web.concurrency");
+    int seconds = Settings.integer("bench.web.seconds");
+    int warmup = Settings.integer("bench.web.warmup");
+    Map<String, Rounds.Measurement<Run>> all = new LinkedHashMap<>();
+    Map<Mode, List<Run>> out = new EnumMap<>(Mode.class);
     LoopResources sinkLoops = LoopResources.create("bench-sink", 1, true);
     try (SinkServer sink = new SinkServer(Duration.ZERO, sinkLoops)) {
-      for (int round = 0; round < rounds; round++) {
-        for (Mode mode : Mode.values()) {
-          runs.get(mode.ordinal()).add(fork(mode, sink.url(), concurrency, warmup, seconds));
-        }
+      for (Mode mode : Mode.values()) {
+        all.put(mode.name(), () -> fork(mode, sink.url(), concurrency, warmup, seconds));
+      }
+      Map<String, List<Run>> runs =
+          Rounds.run("webflux", Settings.integer("bench.web.rounds"), all);
+      for (Mode mode : Mode.values()) {
+        out.put(mode, runs.get(mode.name()));
       }
     } finally {
       sinkLoops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
     }
+    return out;
+  }
+
+  /**
+   * The throughput lost to tracing, as a share of the untraced run of the same round: {@code 1 -
+   * traced / untraced}.
+   */
+  static double cost(Run traced, Run untraced) {
+    return 1 - traced.requestsPerSecond() / untraced.requestsPerSecond();
+  }
+
+  /**
+   * The starter's throughput cost over the OTel SDK's, per round (infinite when only the starter
+   * costs anything), summarised.
+   */
+  static Stats overheadRatio(Map<Mode, List<Run>> runs) {
+    List<Run> base = runs.get(Mode.UNTRACED);
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < base.size(); i++) {
+      double ours = cost(runs.get(Mode.STARTER).get(i), base.get(i));
+      double otel = cost(runs.get(Mode.OTEL_SDK).get(i), base.get(i));
+      ratios.add(ours <= 0 ? 0 : otel <= 0 ? Double.POSITIVE_INFINITY : ours / otel);
+    }
+    return Stats.of(ratios);
+  }
+
+  static String section(Map<Mode, List<Run>> runs) {
+    List<Run> base = runs.get(Mode.UNTRACED);
     StringBuilder md = new StringBuilder();
     md.append(
-        "| mode | requests/s | p50 µs | p99 µs | errors | rounds (requests/s) |\n|---|---|---|---|---|---|\n");
-    Run[] best = new Run[Mode.values().length];
+            "## WebFlux app: the same app untraced, traced by the starter, traced by the OTel SDK\n\n")
+        .append(
+            String.format(
+                Locale.ROOT,
+                "Two spans per request (the request and one `@Traced` service call) into a loopback "
+                    + "sink; the OTel SDK with BatchSpanProcessor and OTLP/HTTP (gzip), instrumented "
+                    + "equivalently. Closed loop, %s concurrent connections, %s s measured after %s s "
+                    + "warm-up, each run a fresh JVM; median of %d interleaved rounds (min–max), "
+                    + "ratios to the untraced run of the same round.%n%n",
+                Settings.get("bench.web.concurrency"),
+                Settings.get("bench.web.seconds"),
+                Settings.get("bench.web.warmup"),
+                base.size()))
+        .append("| mode | requests/s | p50 µs | p99 µs | errors |\n|---|---|---|---|---|\n");
     for (Mode mode : Mode.values()) {
-      List<Run> rs = runs.get(mode.ordinal());
-      Run b = rs.get(0);
-      StringBuilder each = new StringBuilder();
-      for (Run r : rs) {
-        if (r.requestsPerSecond() > b.requestsPerSecond()) {
-          b = r;
-        }
-        each.append(each.length() == 0 ? "" : ", ")
-            .append(String.format(Locale.ROOT, "%,.0f", r.requestsPerSecond()));
-      }
-      best[mode.ordinal()] = b;
+      List<Run> rs = runs.get(mode);
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %,.0f | %.0f | %.0f | %d | %s |%n",
+              "| %s | %s | %s | %s | %s |%n",
               mode.name().toLowerCase(Locale.ROOT),
-              b.requestsPerSecond(),
-              b.p50Micros(),
-              b.p99Micros(),
-              b.errors(),
-              each));
+              Stats.of(rs, Run::requestsPerSecond).format("%,.0f"),
+              Stats.of(rs, Run::p50Micros).format("%.0f"),
+              Stats.of(rs, Run::p99Micros).format("%.0f"),
+              Stats.of(rs, r -> (double) r.errors()).med("%.0f")));
     }
-    Run base = best[0];
-    Run ours = best[1];
-    Run otel = best[2];
+    md.append("\n| ratio to untraced (per round) | throughput | p50 | p99 | throughput cost |\n")
+        .append("|---|---|---|---|---|\n");
+    for (Mode mode : List.of(Mode.STARTER, Mode.OTEL_SDK)) {
+      List<Run> rs = runs.get(mode);
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s | %s |%n",
+              mode == Mode.STARTER ? "starter" : "OTel SDK",
+              Stats.ratio(rs, Run::requestsPerSecond, base, Run::requestsPerSecond).format("%.3f"),
+              Stats.ratio(rs, Run::p50Micros, base, Run::p50Micros).format("%.3f"),
+              Stats.ratio(rs, Run::p99Micros, base, Run::p99Micros).format("%.3f"),
+              costs(rs, base).format("%.1f%%")));
+    }
     md.append(
         String.format(
             Locale.ROOT,
-            "%n| ratio to untraced | throughput | p50 | p99 |%n|---|---|---|---|%n"
-                + "| starter | %.3f | %.3f | %.3f |%n| OTel SDK | %.3f | %.3f | %.3f |%n",
-            ours.requestsPerSecond() / base.requestsPerSecond(),
-            ours.p50Micros() / base.p50Micros(),
-            ours.p99Micros() / base.p99Micros(),
-            otel.requestsPerSecond() / base.requestsPerSecond(),
-            otel.p50Micros() / base.p50Micros(),
-            otel.p99Micros() / base.p99Micros()));
-    double ourCost = 1 - ours.requestsPerSecond() / base.requestsPerSecond();
-    double otelCost = 1 - otel.requestsPerSecond() / base.requestsPerSecond();
-    md.append(
-        String.format(
-            Locale.ROOT,
-            "%nThroughput overhead: starter %.1f%%, OTel SDK %.1f%% (ours / OTel's: %.2f). "
-                + "Closed loop, %d concurrent connections, %d s measured after %d s warm-up, best of %d rounds.%n",
-            100 * ourCost,
-            100 * otelCost,
-            otelCost <= 0 ? Double.NaN : ourCost / otelCost,
-            concurrency,
-            seconds,
-            warmup,
-            rounds));
+            "%nStarter's throughput cost / OTel SDK's, per round: %s.%n",
+            overheadRatio(runs).bold("%.2f")));
     return md.toString();
+  }
+
+  private static Stats costs(List<Run> traced, List<Run> base) {
+    List<Double> v = new ArrayList<>();
+    for (int i = 0; i < Math.min(traced.size(), base.size()); i++) {
+      v.add(100 * cost(traced.get(i), base.get(i)));
+    }
+    return Stats.of(v);
   }
 
   /**
@@ -302,6 +339,7 @@ public final class WebFluxBenchmark {
     }
   }
 
+  /** Receives each measured request's latency and outcome. */
   interface Sample {
     void record(long nanos, boolean ok);
   }

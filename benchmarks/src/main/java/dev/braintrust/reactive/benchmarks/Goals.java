@@ -1,0 +1,142 @@
+package dev.braintrust.reactive.benchmarks;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The goals of issue 20, checked by the harness against this run's figures (medians of per-round
+ * ratios where there are rounds); a goal whose benchmark did not run says so.
+ */
+final class Goals {
+  /** A goal's state in this run. */
+  enum Status {
+    MET("met"),
+    NOT_MET("**not met**"),
+    NOT_RUN("not run");
+
+    final String text;
+
+    Status(String text) {
+      this.text = text;
+    }
+  }
+
+  /** One row of the table. */
+  record Goal(String target, String result, Status status) {}
+
+  private final Map<String, Goal> goals = new LinkedHashMap<>();
+
+  Goals() {
+    notRun(
+        "hotpath", "Hot path: ours/OTel <= 0.7 at 1 and 2 threads, with at most half OTel's B/op");
+    notRun(
+        "e2e-otel",
+        "End to end >= 3x OTel SDK + BatchSpanProcessor + OTLP/HTTP at equal compression (gzip 6)");
+    notRun("e2e-limit", "End to end >= 0.9 of the serialise+gzip limit on all cores (same level)");
+    notRun(
+        "heap",
+        "Live heap bounded by the capacity (events or bytes), flat whatever the spans produced");
+    notRun("webflux", "WebFlux: starter's throughput cost <= half of the OTel SDK's (issue 16)");
+  }
+
+  private void notRun(String key, String target) {
+    goals.put(key, new Goal(target, "-", Status.NOT_RUN));
+  }
+
+  private void set(String key, String result, boolean met) {
+    goals.put(key, new Goal(goals.get(key).target(), result, met ? Status.MET : Status.NOT_MET));
+  }
+
+  void hotPath(List<HotPathSuite.Row> rows) {
+    boolean met = !rows.isEmpty();
+    StringBuilder result = new StringBuilder();
+    for (HotPathSuite.Row r : rows) {
+      met &= r.ratio() <= 0.7 && r.bytesRatio() <= 0.5;
+      result
+          .append(result.length() == 0 ? "" : "; ")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "%d thread%s: %.2f, B/op %.2f",
+                  r.threads(),
+                  r.threads() == 1 ? "" : "s",
+                  r.ratio(),
+                  r.bytesRatio()));
+    }
+    boolean both =
+        rows.stream().anyMatch(r -> r.threads() == 1)
+            && rows.stream().anyMatch(r -> r.threads() == 2);
+    set("hotpath", result + (both ? "" : " (not at both 1 and 2 threads)"), met && both);
+  }
+
+  void endToEnd(EndToEndSuite suite) {
+    if (suite.e2eLevels().contains(6)) {
+      Stats r = suite.ratio(EndToEndSuite.ours(6), EndToEndSuite.OTEL);
+      set("e2e-otel", "ours at level 6 / OTel: " + r.format("%.2f") + "x", r.median() >= 3);
+    }
+    StringBuilder result = new StringBuilder();
+    boolean met = true;
+    boolean any = false;
+    for (int level : suite.e2eLevels()) {
+      if (suite.limitLevels().contains(level)) {
+        Stats r = suite.ratio(EndToEndSuite.ours(level), EndToEndSuite.limit(suite.cores(), level));
+        any = true;
+        met &= r.median() >= 0.9;
+        result
+            .append(result.length() == 0 ? "" : "; ")
+            .append("level ")
+            .append(level)
+            .append(": ")
+            .append(r.format("%.2f"))
+            .append(r.median() >= 0.9 ? "" : " (not met)");
+      }
+    }
+    if (any) {
+      set("e2e-limit", result.toString(), met);
+    }
+  }
+
+  void heap(List<LiveHeapBenchmark.Result> runs) {
+    boolean met = !runs.isEmpty();
+    StringBuilder result = new StringBuilder();
+    for (LiveHeapBenchmark.Result r : runs) {
+      met &= r.bounded();
+      result
+          .append(result.length() == 0 ? "" : "; ")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "%s: %.0f MiB over baseline, max %.0f (budget %.0f)%s",
+                  r.name(),
+                  r.steadyMiB(),
+                  r.overBaselineMiB(),
+                  r.budgetMiB(),
+                  r.bounded() ? "" : r.flat() ? ", over budget" : ", grows"));
+    }
+    set("heap", result.toString(), met);
+  }
+
+  void webflux(Stats overheadRatio) {
+    set(
+        "webflux",
+        "starter's cost / OTel's: " + overheadRatio.format("%.2f"),
+        overheadRatio.median() <= 0.5);
+  }
+
+  String table() {
+    StringBuilder md =
+        new StringBuilder("| goal | this run (median, (min–max)) | |\n|---|---|---|\n");
+    for (Goal g : goals.values()) {
+      md.append("| ")
+          .append(g.target())
+          .append(" | ")
+          .append(g.result())
+          .append(" | ")
+          .append(g.status().text)
+          .append(" |\n");
+    }
+    return md.toString();
+  }
+}
