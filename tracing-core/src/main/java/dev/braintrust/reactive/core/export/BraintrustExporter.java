@@ -150,10 +150,12 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     SpoolFeed feed =
         spoolLog == null
             ? null
+            // Rows read back for sending: about a batch per request in flight, plus one.
             : new SpoolFeed(
                 admission,
-                (b.maxConcurrentRequests + 1) * b.maxBatchEvents,
-                Math.min(b.capacityBytes, (b.maxConcurrentRequests + 1) * maxBytes),
+                (int)
+                    Math.min(Integer.MAX_VALUE, (b.maxConcurrentRequests + 1L) * b.maxBatchEvents),
+                Math.min(b.capacityBytes, saturatedTimes(b.maxConcurrentRequests + 1L, maxBytes)),
                 b.maxBatchEvents,
                 sealBytes);
     Duration maxAge =
@@ -221,6 +223,12 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     } else {
       this.shutdownHook = null;
     }
+  }
+
+  private static long saturatedTimes(long a, long b) {
+    long high = Math.multiplyHigh(a, b);
+    long low = a * b;
+    return high != 0 || low < 0 ? Long.MAX_VALUE : low;
   }
 
   /** A builder sending through {@code transport}. */
