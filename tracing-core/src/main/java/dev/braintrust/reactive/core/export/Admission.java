@@ -1,26 +1,41 @@
 package dev.braintrust.reactive.core.export;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.export.internal.EventMasking;
+import dev.braintrust.reactive.core.export.internal.SizeEstimate;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The producer side of the buffer: capacity and the overflow policy. Application threads call
- * {@link #offer} (one CAS and one queue offer when there is room); the drain worker polls. The
- * worker is woken through a callback, so admission knows nothing of batching.
+ * The producer side of the buffer: masking, the event and byte capacities, and the overflow policy.
+ * Application threads call {@link #offer} (a CAS or two and one queue offer when there is room);
+ * the drain worker (or, with a spool, the spool writer) polls. The consumer is woken through a
+ * callback, so admission knows nothing of batching.
+ *
+ * <p>The byte budget is charged with an estimate of each event's JSON ({@link SizeEstimate}): the
+ * event is encoded only later, off the caller's thread. The reservation travels with the event and
+ * exactly that amount is released when the event leaves memory: when its batch settles (memory
+ * only) or when it is written to the spool.
  */
-final class Admission {
+final class Admission implements Source {
   private final ConcurrentLinkedQueue<QueueItem> queue = new ConcurrentLinkedQueue<>();
-  // Shared with the buffer gauge.
+  // Shared with the buffer gauges.
   private final AtomicInteger queued;
+  private final AtomicLong heldBytes;
+  // Bytes of the events still in the queue: wakes the consumer before the budget fills.
+  private final AtomicLong queuedBytes = new AtomicLong();
   private final int capacity;
+  private final long capacityBytes;
   private final int wakeAt;
+  private final long wakeAtBytes;
   private final OverflowPolicy policy;
   private final ExporterMetrics metrics;
+  private final @Nullable EventMasking masking;
   private final Runnable wake;
   private final BooleanSupplier throttled;
   private volatile boolean closed;
@@ -33,12 +48,42 @@ final class Admission {
       AtomicInteger queued,
       Runnable wake,
       BooleanSupplier throttled) {
+    this(
+        capacity,
+        Long.MAX_VALUE,
+        wakeAt,
+        Long.MAX_VALUE,
+        policy,
+        metrics,
+        queued,
+        new AtomicLong(),
+        null,
+        wake,
+        throttled);
+  }
+
+  Admission(
+      int capacity,
+      long capacityBytes,
+      int wakeAt,
+      long wakeAtBytes,
+      OverflowPolicy policy,
+      ExporterMetrics metrics,
+      AtomicInteger queued,
+      AtomicLong heldBytes,
+      @Nullable EventMasking masking,
+      Runnable wake,
+      BooleanSupplier throttled) {
     this.capacity = capacity;
+    this.capacityBytes = capacityBytes;
     this.wakeAt = wakeAt;
+    this.wakeAtBytes = wakeAtBytes;
     this.policy = policy;
     this.metrics = metrics;
-    this.wake = wake;
     this.queued = queued;
+    this.heldBytes = heldBytes;
+    this.masking = masking;
+    this.wake = wake;
     this.throttled = throttled;
   }
 
@@ -49,7 +94,7 @@ final class Admission {
 
   /**
    * Takes the event if there is room (or the policy makes some) and counts it either way; wakes the
-   * worker once a batch's worth is waiting.
+   * consumer once a batch's worth is waiting.
    */
   void offer(@Nullable BraintrustEvent event) {
     metrics.submitted();
@@ -61,58 +106,111 @@ final class Admission {
       metrics.dropped(DropReason.CLOSED, 1, "the exporter is closed");
       return;
     }
-    if (!tryReserve() && !makeRoom()) {
+    if (masking != null) {
+      event = masking.apply(event);
+    }
+    long bytes = capacityBytes == Long.MAX_VALUE ? 0 : SizeEstimate.of(event);
+    if (bytes > capacityBytes) {
+      metrics.dropped(
+          DropReason.OVERSIZED,
+          1,
+          "event " + event.id() + " is about " + bytes + " bytes, over capacityBytes");
       return;
     }
-    queue.offer(new QueueItem.Event(event));
-    metrics.accepted();
-    if (queued.get() >= wakeAt) {
+    if (!tryReserve(bytes) && !makeRoom(bytes)) {
+      return;
+    }
+    queue.offer(new QueueItem.Event(event, bytes));
+    metrics.enqueued();
+    if (queued.get() >= wakeAt || (bytes > 0 && queuedBytes.addAndGet(bytes) >= wakeAtBytes)) {
       wake.run();
     }
   }
 
-  /** Places a flush marker behind every event offered so far. */
-  void mark(FlushMarker marker) {
+  @Override
+  public void mark(FlushMarker marker) {
     queue.offer(marker);
   }
 
-  /** The next item for the drain worker, or null. */
-  @Nullable QueueItem poll() {
+  /** The next item for the consumer, or null; its bytes stay reserved until {@link #release}. */
+  @Override
+  public @Nullable QueueItem poll() {
     QueueItem item = queue.poll();
-    if (item instanceof QueueItem.Event) {
+    if (item instanceof QueueItem.Event e) {
       queued.decrementAndGet();
+      if (e.bytes() > 0) {
+        queuedBytes.addAndGet(-e.bytes());
+      }
     }
     return item;
   }
 
-  private boolean tryReserve() {
+  /** Whether nothing (no event, no marker) is waiting. */
+  boolean isEmpty() {
+    return queue.isEmpty();
+  }
+
+  /** Gives back bytes reserved by events that left memory. */
+  void release(long bytes) {
+    if (bytes > 0) {
+      heldBytes.addAndGet(-bytes);
+    }
+  }
+
+  @Override
+  public void settled(PendingBatch batch) {
+    release(batch.bytes);
+  }
+
+  @Override
+  public void abandoned(PendingBatch batch) {
+    release(batch.bytes);
+  }
+
+  private boolean tryReserve(long bytes) {
     for (; ; ) {
       int n = queued.get();
       if (n >= capacity) {
         return false;
       }
       if (queued.compareAndSet(n, n + 1)) {
+        break;
+      }
+    }
+    if (bytes == 0) {
+      return true;
+    }
+    for (; ; ) {
+      long held = heldBytes.get();
+      if (held + bytes > capacityBytes) {
+        queued.decrementAndGet();
+        return false;
+      }
+      if (heldBytes.compareAndSet(held, held + bytes)) {
         return true;
       }
     }
   }
 
-  /** Applies the overflow policy; true when a slot was reserved for the new event. */
-  private boolean makeRoom() {
+  /** Applies the overflow policy; true when room was reserved for the new event. */
+  private boolean makeRoom(long bytes) {
     switch (policy.kind()) {
       case DROP_OLDEST:
+        // A large event may need several smaller ones evicted; bounded, and given up once the
+        // queue has nothing left to evict (the rest of the budget is held by batches in flight).
         for (int attempt = 0; attempt < 16; attempt++) {
-          if (evictOldest() && tryReserve()) {
+          boolean evicted = evictOldest();
+          if (tryReserve(bytes)) {
             return true;
           }
-          if (tryReserve()) {
-            return true;
+          if (!evicted) {
+            break;
           }
         }
         full();
         return false;
       case BLOCK:
-        return waitForRoom();
+        return waitForRoom(bytes);
       default:
         full();
         return false;
@@ -128,7 +226,7 @@ final class Admission {
     }
   }
 
-  private boolean waitForRoom() {
+  private boolean waitForRoom(long bytes) {
     if (Schedulers.isInNonBlockingThread()) {
       metrics.dropped(
           DropReason.QUEUE_FULL, 1, "the buffer is full (no waiting on a non-blocking thread)");
@@ -137,14 +235,14 @@ final class Admission {
     long deadline = System.nanoTime() + policy.timeout().toNanos();
     long park = 1_000;
     while (System.nanoTime() - deadline < 0 && !closed) {
-      if (tryReserve()) {
+      if (tryReserve(bytes)) {
         return true;
       }
       wake.run();
       LockSupport.parkNanos(park);
       park = Math.min(park * 2, 1_000_000);
     }
-    if (tryReserve()) {
+    if (tryReserve(bytes)) {
       return true;
     }
     metrics.dropped(DropReason.TIMEOUT, 1, "the buffer stayed full for " + policy.timeout());
@@ -154,10 +252,13 @@ final class Admission {
   private boolean evictOldest() {
     for (QueueItem item : queue) {
       // remove(item) is atomic per node, so a race with the drain never counts an event twice.
-      if (item instanceof QueueItem.Event && queue.remove(item)) {
+      if (item instanceof QueueItem.Event e && queue.remove(item)) {
         queued.decrementAndGet();
-        metrics.droppedAfterAccept(
-            DropReason.EVICTED, 1, "the buffer is full; the oldest event was evicted");
+        if (e.bytes() > 0) {
+          queuedBytes.addAndGet(-e.bytes());
+          release(e.bytes());
+        }
+        metrics.evicted("the buffer is full; the oldest event was evicted");
         return true;
       }
     }

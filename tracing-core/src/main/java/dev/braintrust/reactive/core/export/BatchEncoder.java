@@ -1,6 +1,5 @@
 package dev.braintrust.reactive.core.export;
 
-import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.internal.EventEncoder;
 import dev.braintrust.reactive.core.internal.RowBuffer;
 import java.util.Arrays;
@@ -58,7 +57,7 @@ final class BatchEncoder {
 
     /** The next chunk, or null when the batch is done. */
     @Nullable Chunk next() {
-      List<BraintrustEvent> events = batch.events;
+      List<QueueItem.Entry> events = batch.entries;
       while (next < events.size()) {
         Chunk c = encodeFrom(events);
         if (c != null) {
@@ -68,7 +67,7 @@ final class BatchEncoder {
       return null;
     }
 
-    private @Nullable Chunk encodeFrom(List<BraintrustEvent> events) {
+    private @Nullable Chunk encodeFrom(List<QueueItem.Entry> events) {
       int from = next;
       RowBuffer buffer =
           new RowBuffer((int) Math.min(maxBytes, lastChunkBytes + lastChunkBytes / 8 + 1024));
@@ -83,12 +82,12 @@ final class BatchEncoder {
           next++;
           continue;
         }
-        BraintrustEvent event = events.get(next);
+        QueueItem.Entry event = events.get(next);
         int w = batch.weights[next];
         int start = buffer.length();
         List<String> errors;
         try {
-          errors = encoder.encodeTo(event, buffer);
+          errors = write(event, buffer);
         } catch (RuntimeException e) {
           // The encoder isolates bad values itself; this is the last guard so nothing vanishes
           // uncounted.
@@ -138,6 +137,15 @@ final class BatchEncoder {
       lastChunkBytes = buffer.length();
       return new Chunk(
           EncodedBatch.wrap(buffer.array(), starts, lengths, rows), weights, weight, from, next);
+    }
+
+    /** Encodes an event, or copies a row already written as JSON (from the spool). */
+    private List<String> write(QueueItem.Entry entry, RowBuffer buffer) {
+      if (entry instanceof QueueItem.Row row) {
+        buffer.write(row.data(), row.offset(), row.length());
+        return List.of();
+      }
+      return encoder.encodeTo(((QueueItem.Event) entry).event(), buffer);
     }
 
     private void skip(int weight, DropReason reason, String why) {

@@ -1,6 +1,5 @@
 package dev.braintrust.reactive.core.export;
 
-import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.Destination;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -20,19 +19,22 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The drain worker: groups queued events per destination into batches closed by count or by the
- * flush interval, folds updates of the same row, and keeps at most {@code maxInFlight} batches in
- * requests. Everything but {@link #wake}, {@link #requestSeal} and {@link #abandon} runs on the
- * worker, so the open batches and the ready queue need no locks.
+ * The drain worker: groups queued events per destination into batches closed by count, by size or
+ * by the flush interval, folds updates of the same row, and keeps at most {@code maxInFlight}
+ * batches in requests. It takes rows from a {@link Source} (the admission queue, or the spool feed)
+ * and tells it when each batch is settled. Everything but {@link #wake}, {@link #requestSeal} and
+ * {@link #abandon} runs on the worker, so the open batches and the ready queue need no locks.
  */
 final class Batcher {
-  private final Admission admission;
+  private final Source source;
   private final Transport transport;
   private final BatchEncoder encoder;
   private final ExporterMetrics metrics;
   private final Scheduler.Worker worker;
   private final Scheduler encodeScheduler;
   private final int maxBatchEvents;
+  // A batch is also sealed once its rows hold this many bytes (of the budget, or of JSON).
+  private final long sealBytes;
   private final int maxInFlight;
   private final long maxAgeNanos;
   // The worker's scheduler, whose clock is virtual in tests.
@@ -63,7 +65,7 @@ final class Batcher {
   private final Set<FlushMarker> markers = ConcurrentHashMap.newKeySet();
 
   Batcher(
-      Admission admission,
+      Source source,
       Transport transport,
       BatchEncoder encoder,
       ExporterMetrics metrics,
@@ -71,10 +73,12 @@ final class Batcher {
       Scheduler.Worker worker,
       Scheduler encodeScheduler,
       int maxBatchEvents,
+      long sealBytes,
       int maxInFlight,
       Duration maxAge,
       DoubleSupplier random) {
-    this.admission = admission;
+    this.source = source;
+    this.sealBytes = sealBytes;
     this.transport = transport;
     this.encoder = encoder;
     this.metrics = metrics;
@@ -130,7 +134,7 @@ final class Batcher {
       }
       return marker;
     }
-    admission.mark(marker);
+    source.mark(marker);
     drain();
     return marker;
   }
@@ -159,7 +163,7 @@ final class Batcher {
 
   private void drainOnce() {
     while (ready.size() < maxInFlight && !terminated) {
-      QueueItem item = admission.poll();
+      QueueItem item = source.poll();
       if (item == null) {
         break;
       }
@@ -167,7 +171,7 @@ final class Batcher {
         sealAll();
         marker.await(new ArrayList<>(outstanding));
       } else {
-        add(((QueueItem.Event) item).event());
+        add((QueueItem.Entry) item);
       }
     }
     long now = now();
@@ -232,20 +236,22 @@ final class Batcher {
         DropReason.MAX_AGE,
         lost,
         "the server did not take it within maxEventAge of " + Duration.ofNanos(maxAgeNanos));
+    // Released (and acknowledged on disk) before anyone waiting on the batch hears of it.
+    source.settled(batch);
     batch.finish(lost + batch.rejected);
   }
 
-  private void add(BraintrustEvent event) {
-    OpenBatch batch = open.get(event.destination());
+  private void add(QueueItem.Entry entry) {
+    OpenBatch batch = open.get(entry.destination());
     if (batch == null) {
-      batch = new OpenBatch(event.destination(), now());
-      open.put(event.destination(), batch);
+      batch = new OpenBatch(entry.destination(), now());
+      open.put(entry.destination(), batch);
     }
-    if (!batch.foldInto(event)) {
-      batch.append(event);
-      if (batch.count() >= maxBatchEvents) {
-        seal(batch);
-      }
+    if (!(entry instanceof QueueItem.Event e) || !batch.foldInto(e)) {
+      batch.append(entry);
+    }
+    if (batch.count() >= maxBatchEvents || batch.bytes >= sealBytes) {
+      seal(batch);
     }
   }
 
@@ -276,7 +282,7 @@ final class Batcher {
     if (batch.count() == 0) {
       return;
     }
-    PendingBatch p = new PendingBatch(batch.destination, batch.events, batch.weights, now());
+    PendingBatch p = new PendingBatch(batch.destination, batch.entries, batch.weights, now());
     ready.add(p);
     outstanding.add(p);
   }
@@ -386,6 +392,7 @@ final class Batcher {
         && lost > 0) {
       metrics.batchFailed(lost - batch.rejected, batch.destination, String.valueOf(failure));
     }
+    source.settled(batch);
     batch.finish(lost);
     drain();
   }
@@ -431,6 +438,7 @@ final class Batcher {
     long total = metrics.settleAtDeadline(delivered, refused, inFlightEvents);
     for (PendingBatch p : abandoned) {
       p.finish(p.unresolved() + p.rejected);
+      source.abandoned(p);
     }
     end(total);
     for (FlushMarker m : markers) {

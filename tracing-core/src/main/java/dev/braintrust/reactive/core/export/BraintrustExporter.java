@@ -2,6 +2,9 @@ package dev.braintrust.reactive.core.export;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.SpanSink;
+import dev.braintrust.reactive.core.export.internal.EventMasking;
+import dev.braintrust.reactive.core.export.internal.SpoolLog;
+import dev.braintrust.reactive.core.export.internal.SpoolMeters;
 import dev.braintrust.reactive.core.internal.EventEncoder;
 import dev.braintrust.reactive.core.internal.Validation;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -27,6 +31,11 @@ import reactor.core.scheduler.Schedulers;
  * encode scheduler (all cores) and sent as requests of at most {@code maxBatchBytes}, at most
  * {@code maxConcurrentRequests} batches at a time. When sending falls behind, the buffer fills and
  * the {@link OverflowPolicy} applies; every event that is not delivered is counted with a reason.
+ *
+ * <p>Optionally, {@link BraintrustExporterBuilder#capacityBytes} bounds the memory events hold,
+ * {@link BraintrustExporterBuilder#masker} rewrites user values before they are buffered, and
+ * {@link BraintrustExporterBuilder#spool} keeps accepted events in a write-ahead log on disk (on
+ * its own thread) until the server acknowledges them, so they survive a crash or a long outage.
  *
  * <pre>{@code
  * BraintrustExporter exporter = BraintrustExporter.builder(transport)
@@ -57,10 +66,18 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   /** Default time {@link #close()} waits for delivery. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
+  /** Default {@code maxEventAge} with a spool: memory no longer limits how long events wait. */
+  public static final Duration DEFAULT_SPOOLED_MAX_EVENT_AGE = Duration.ofHours(24);
+
+  // How long a shutdown past its deadline still waits for the spool to close its files.
+  private static final Duration SPOOL_CLOSE_GRACE = Duration.ofSeconds(1);
+
   private final Transport transport;
   private final Duration shutdownTimeout;
   private final int capacity;
   private final AtomicInteger queued;
+  private final AtomicLong heldBytes = new AtomicLong();
+  private final @Nullable SpoolPump spool;
   private final Scheduler scheduler;
   private final boolean ownsScheduler;
   private final Scheduler.Worker worker;
@@ -80,6 +97,13 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   private volatile String shutdownReason = "";
 
   BraintrustExporter(BraintrustExporterBuilder b) {
+    MeterRegistry registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
+    // The spool's lock is taken first, so a refusal leaves no threads behind.
+    SpoolMeters spoolMeters = b.spool != null ? new SpoolMeters(registry) : null;
+    SpoolLog spoolLog =
+        b.spool != null
+            ? SpoolPump.open(b.spool, java.util.Objects.requireNonNull(spoolMeters))
+            : null;
     this.transport = b.transport;
     this.shutdownTimeout = b.shutdownTimeout;
     this.ownsScheduler = b.scheduler == null;
@@ -101,23 +125,46 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     }
     this.capacity = b.capacity;
     this.queued = new AtomicInteger();
-    this.metrics =
-        new ExporterMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry(), queued);
+    this.metrics = new ExporterMetrics(registry, queued, heldBytes, spoolLog != null);
     long maxBytes = Math.min(b.maxBatchBytes, b.transport.maxRequestBytes());
+    // A batch is sealed at a request's worth of bytes, or sooner when a quarter of the byte budget
+    // is in it, so batches waiting for the flush interval never hold the whole budget.
+    long sealBytes = Math.min(maxBytes, b.capacityBytes / 4);
     EventEncoder encoder = b.mapper != null ? new EventEncoder(b.mapper) : new EventEncoder();
     Batcher[] self = new Batcher[1];
+    SpoolPump[] pump = new SpoolPump[1];
     this.admission =
         new Admission(
             b.capacity,
-            b.maxBatchEvents,
+            b.capacityBytes,
+            // With a spool, its thread writes each event as soon as it can.
+            spoolLog != null ? 1 : b.maxBatchEvents,
+            sealBytes,
             b.policy,
             metrics,
             queued,
-            () -> self[0].wake(),
+            heldBytes,
+            b.masker != null ? new EventMasking(b.masker, metrics::maskingFailed) : null,
+            spoolLog != null ? () -> pump[0].signal() : () -> self[0].wake(),
             () -> self[0].isThrottled());
+    SpoolFeed feed =
+        spoolLog == null
+            ? null
+            // Rows read back for sending: about a batch per request in flight, plus one.
+            : new SpoolFeed(
+                admission,
+                (int)
+                    Math.min(Integer.MAX_VALUE, (b.maxConcurrentRequests + 1L) * b.maxBatchEvents),
+                Math.min(b.capacityBytes, saturatedTimes(b.maxConcurrentRequests + 1L, maxBytes)),
+                b.maxBatchEvents,
+                sealBytes);
+    Duration maxAge =
+        b.maxEventAge != null
+            ? b.maxEventAge
+            : spoolLog != null ? DEFAULT_SPOOLED_MAX_EVENT_AGE : DEFAULT_MAX_EVENT_AGE;
     this.batcher =
         new Batcher(
-            admission,
+            feed != null ? feed : admission,
             transport,
             new BatchEncoder(encoder, maxBytes, metrics),
             metrics,
@@ -125,10 +172,36 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
             worker,
             encodeScheduler,
             b.maxBatchEvents,
+            sealBytes,
             b.maxConcurrentRequests,
-            b.maxEventAge,
+            maxAge,
             b.random);
     self[0] = batcher;
+    if (spoolLog != null && feed != null && b.spool != null && spoolMeters != null) {
+      SpoolPump p =
+          new SpoolPump(
+              spoolLog,
+              spoolMeters,
+              b.spool,
+              admission,
+              feed,
+              metrics,
+              encoder,
+              maxBytes,
+              b.policy);
+      feed.connect(p::signal, batcher::wake, batcher::drain);
+      pump[0] = p;
+      this.spool = p;
+      FsyncPolicy fsync = b.spool.fsync();
+      if (fsync.kind() == FsyncPolicy.Kind.INTERVAL) {
+        long every = fsync.interval().toNanos();
+        worker.schedulePeriodically(p::fsyncTick, every, every, TimeUnit.NANOSECONDS);
+      }
+      // Starts replaying what an earlier run left.
+      p.signal();
+    } else {
+      this.spool = null;
+    }
 
     long interval = b.flushInterval.toNanos();
     // The first tick is jittered (half to all of the interval), so exporters started together do
@@ -152,12 +225,13 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     }
   }
 
-  /**
-   * A builder sending through {@code transport}.
-   *
-   * @param transport the transport
-   * @return a builder sending through {@code transport}
-   */
+  private static long saturatedTimes(long a, long b) {
+    long high = Math.multiplyHigh(a, b);
+    long low = a * b;
+    return high != 0 || low < 0 ? Long.MAX_VALUE : low;
+  }
+
+  /** A builder sending through {@code transport}. */
   public static BraintrustExporterBuilder builder(Transport transport) {
     return new BraintrustExporterBuilder(transport);
   }
@@ -200,10 +274,9 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
    * events counted under {@code in_flight_at_deadline}, everything else undelivered under {@code
    * shutdown_deadline}, and one line is logged. Completes normally even then, no later than the
    * deadline. Only the first call shuts down: later calls, whatever their timeout, complete with
-   * the first one.
-   *
-   * @param timeout how long delivery may take
-   * @return completes when the exporter is shut down
+   * the first one. With a spool, undelivered events stay on disk (counted as {@code left_in_spool})
+   * and it also waits, at most a second past the deadline, for the spool's files to be closed and
+   * its directory released.
    */
   public Mono<Void> shutdown(Duration timeout) {
     Validation.positive("timeout", timeout);
@@ -261,13 +334,15 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
             if (abandoned > 0) {
               ExporterStats s = metrics.stats();
               ExporterMetrics.LOG.warn(
-                  "Braintrust exporter: {}; {} event(s) not delivered ({} {}, {} {})",
+                  "Braintrust exporter: {}; {} event(s) not delivered ({} {}, {} {}, {} {})",
                   why,
                   abandoned,
                   s.dropped(DropReason.IN_FLIGHT_AT_DEADLINE),
                   DropReason.IN_FLIGHT_AT_DEADLINE.tag(),
                   s.dropped(DropReason.SHUTDOWN_DEADLINE),
-                  DropReason.SHUTDOWN_DEADLINE.tag());
+                  DropReason.SHUTDOWN_DEADLINE.tag(),
+                  s.dropped(DropReason.LEFT_IN_SPOOL),
+                  DropReason.LEFT_IN_SPOOL.tag());
             }
             release(result, abandoned, deadline, timer);
           }
@@ -307,6 +382,12 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
       closing = transport.shutdown().onErrorResume(e -> Mono.empty());
     } catch (RuntimeException e) {
       closing = Mono.empty();
+    }
+    if (spool != null) {
+      // Forces the spool's files and releases its directory for the next exporter; waited for
+      // even at the deadline, for at most SPOOL_CLOSE_GRACE (closing files takes milliseconds).
+      closing = Mono.when(closing, Mono.fromFuture(spool.close(), false));
+      left = Math.max(left, SPOOL_CLOSE_GRACE.toNanos());
     }
     if (left <= 0) {
       closing.subscribe();
@@ -349,11 +430,14 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   }
 
   /**
-   * Why events last failed for good (a batch or a row), or null if none has; for health checks.
-   *
-   * @return why events last failed for good (a batch or a row), or null if none has; for health
-   *     checks
+   * Estimated bytes of events held in memory against {@code capacityBytes} (0 without a byte
+   * budget): from acceptance until their batch settles, or with a spool until they are written.
    */
+  public long bufferedBytes() {
+    return heldBytes.get();
+  }
+
+  /** Why events last failed for good (a batch or a row), or null if none has; for health checks. */
   public @Nullable String lastFailure() {
     String f = metrics.lastFailure();
     return "none".equals(f) ? null : f;

@@ -3,10 +3,12 @@ package dev.braintrust.reactive.core.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braintrust.reactive.core.internal.Validation;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 
@@ -14,6 +16,9 @@ import reactor.core.scheduler.Scheduler;
 public final class BraintrustExporterBuilder {
   final Transport transport;
   int capacity = BraintrustExporter.DEFAULT_CAPACITY;
+  long capacityBytes = Long.MAX_VALUE;
+  @Nullable Masker masker;
+  @Nullable SpoolOptions spool;
   int maxBatchEvents = BraintrustExporter.DEFAULT_MAX_BATCH_EVENTS;
   long maxBatchBytes = BraintrustExporter.DEFAULT_MAX_BATCH_BYTES;
   Duration flushInterval = BraintrustExporter.DEFAULT_FLUSH_INTERVAL;
@@ -25,7 +30,7 @@ public final class BraintrustExporterBuilder {
   @Nullable MeterRegistry registry;
   @Nullable ObjectMapper mapper;
   boolean shutdownHook;
-  Duration maxEventAge = BraintrustExporter.DEFAULT_MAX_EVENT_AGE;
+  @Nullable Duration maxEventAge;
   DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
   BraintrustExporterBuilder(Transport transport) {
@@ -44,11 +49,55 @@ public final class BraintrustExporterBuilder {
   }
 
   /**
-   * Most events in one batch (default 1,000).
-   *
-   * @param n most events in one batch
-   * @return this builder
+   * Most bytes of events held in memory before the overflow policy applies (default: no byte limit,
+   * only {@link #capacity}), so a few huge rows can't exhaust the heap. Each event is charged an
+   * estimate of its JSON size when it is accepted (strings count a byte per character, beans a flat
+   * 64 bytes; see the README) and holds it until its batch is settled, or with a {@link #spool}
+   * until it is written to disk. An event larger than the whole budget is dropped as {@code
+   * oversized}.
    */
+  public BraintrustExporterBuilder capacityBytes(long bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException("capacityBytes must be at least 1024, got " + bytes);
+    }
+    this.capacityBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Masks every event's input, output, expected and metadata values with {@code masker} before it
+   * is buffered (and before it reaches a spool); see {@link Masker}.
+   */
+  public BraintrustExporterBuilder masker(Masker masker) {
+    this.masker = Objects.requireNonNull(masker, "masker");
+    return this;
+  }
+
+  /** Masks every user value with {@code function}; shorthand for {@link Masker#of}. */
+  public BraintrustExporterBuilder mask(Function<Object, @Nullable Object> function) {
+    Objects.requireNonNull(function, "mask");
+    return masker(Masker.of(function));
+  }
+
+  /** Keeps accepted events in a disk spool in {@code directory}, with default limits. */
+  public BraintrustExporterBuilder spool(Path directory) {
+    return spool(SpoolOptions.of(Objects.requireNonNull(directory, "spool")));
+  }
+
+  /**
+   * Keeps accepted events in a disk spool (off by default): each is appended to a write-ahead log
+   * before it counts as accepted, batches are sent from it, and what was not acknowledged when the
+   * process stopped (or crashed) is sent by the next exporter opened on the same directory. Only
+   * one exporter may use a directory at a time: {@link #build()} throws {@link
+   * dev.braintrust.reactive.core.BraintrustException} when another holds it. With a spool, {@link
+   * #maxEventAge} defaults to 24 hours.
+   */
+  public BraintrustExporterBuilder spool(SpoolOptions options) {
+    this.spool = Objects.requireNonNull(options, "spool");
+    return this;
+  }
+
+  /** Most events in one batch (default 1,000). */
   public BraintrustExporterBuilder maxBatchEvents(int n) {
     this.maxBatchEvents = Validation.positive("maxBatchEvents", n);
     return this;
@@ -115,12 +164,8 @@ public final class BraintrustExporterBuilder {
 
   /**
    * How long an event may wait for a throttling or failing server before it is given up and counted
-   * as {@code max_age} (default 10 minutes). Until then it is retried, as long as the buffer has
-   * room.
-   *
-   * @param age how long an event may wait for a throttling or failing server before it is given up
-   *     and counted as {@code max_age}
-   * @return this builder
+   * as {@code max_age} (default 10 minutes, or 24 hours with a spool). Until then it is retried, as
+   * long as the buffer has room.
    */
   public BraintrustExporterBuilder maxEventAge(Duration age) {
     this.maxEventAge = Validation.positive("maxEventAge", age);

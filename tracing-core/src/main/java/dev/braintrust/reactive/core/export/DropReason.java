@@ -27,7 +27,12 @@ public enum DropReason {
    * Shutdown's deadline passed while the event's request was in flight: the server may or may not
    * have stored it.
    */
-  IN_FLIGHT_AT_DEADLINE("in_flight_at_deadline");
+  IN_FLIGHT_AT_DEADLINE("in_flight_at_deadline"),
+  /**
+   * Shutdown's deadline passed before the event was delivered, but it is in the disk spool: an
+   * exporter opened on the same directory sends it. Not lost.
+   */
+  LEFT_IN_SPOOL("left_in_spool");
 
   private final String tag;
 

@@ -35,6 +35,11 @@ final class ExporterMetrics {
   private final AtomicLong serializationErrors = new AtomicLong();
   private final EnumMap<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
   private final LongAdder droppedAfterAccept = new LongAdder();
+  // With a spool: events taken into memory but not yet written to disk (so not yet accepted).
+  private final LongAdder staged = new LongAdder();
+  private final LongAdder maskingFailures = new LongAdder();
+  private volatile boolean maskingLogged;
+  private final boolean spooling;
   // Written once per reason; a racy double log on the very first drop is harmless.
   private final boolean[] warned = new boolean[DropReason.values().length];
   private final Map<String, Boolean> loggedRejects = new ConcurrentHashMap<>();
@@ -62,7 +67,17 @@ final class ExporterMetrics {
   private final Timer batchLatency;
 
   ExporterMetrics(MeterRegistry registry, AtomicInteger queued) {
+    this(registry, queued, new AtomicLong(), false);
+  }
+
+  /**
+   * Meters in {@code registry}; with {@code spooling}, events count as accepted once written to the
+   * spool, and until then as staged (still pending).
+   */
+  ExporterMetrics(
+      MeterRegistry registry, AtomicInteger queued, AtomicLong heldBytes, boolean spooling) {
     this.registry = registry;
+    this.spooling = spooling;
     for (DropReason r : DropReason.values()) {
       LongAdder adder = new LongAdder();
       dropped.put(r, adder);
@@ -90,6 +105,13 @@ final class ExporterMetrics {
     Gauge.builder("braintrust.buffer.queued", queued, AtomicInteger::get)
         .description("Events waiting in the buffer")
         .register(registry);
+    Gauge.builder("braintrust.buffer.bytes", heldBytes, AtomicLong::get)
+        .description("Estimated bytes of events held in memory against capacityBytes")
+        .baseUnit("bytes")
+        .register(registry);
+    FunctionCounter.builder("braintrust.events.masking_failures", maskingFailures, LongAdder::sum)
+        .description("Values replaced by the masking-failed marker because the masker threw")
+        .register(registry);
     this.batchesSent = Counter.builder("braintrust.batches.sent").register(registry);
     this.bytesUncompressed =
         Counter.builder("braintrust.bytes.uncompressed").baseUnit("bytes").register(registry);
@@ -110,8 +132,71 @@ final class ExporterMetrics {
     submitted.increment();
   }
 
-  void accepted() {
-    accepted.increment();
+  /** An event was taken into memory: accepted, or with a spool staged until it is written. */
+  void enqueued() {
+    if (spooling) {
+      staged.increment();
+    } else {
+      accepted.increment();
+    }
+  }
+
+  /** An event waiting in memory was evicted to make room. */
+  void evicted(String why) {
+    if (spooling) {
+      staged.decrement();
+      dropped(DropReason.EVICTED, 1, why);
+    } else {
+      droppedAfterAccept(DropReason.EVICTED, 1, why);
+    }
+  }
+
+  /**
+   * Staged events were written to the spool: they are accepted. After a shutdown deadline counted
+   * them as {@code shutdown_deadline}, they move to {@code left_in_spool}, where they are.
+   */
+  synchronized void spooled(long n) {
+    accepted.add(n);
+    if (settled) {
+      droppedAfterAccept.add(n);
+      dropped.get(DropReason.SHUTDOWN_DEADLINE).add(-n);
+      dropped.get(DropReason.LEFT_IN_SPOOL).add(n);
+    } else {
+      staged.add(-n);
+    }
+  }
+
+  /** Staged events the spool writer dropped (too large, unencodable) before writing them. */
+  synchronized void droppedStaged(DropReason reason, long n, String why) {
+    if (!settled) {
+      staged.add(-n);
+      dropped(reason, n, why);
+    }
+  }
+
+  /** Rows of an earlier run read back from the spool: submitted and accepted again here. */
+  void replayed(long n) {
+    submitted.add(n);
+    accepted.add(n);
+  }
+
+  /** Whether a shutdown has frozen the counts. */
+  boolean isSettled() {
+    return settled;
+  }
+
+  /** A masker threw on {@code field}; logged once (without the value), then only counted. */
+  void maskingFailed(String field, Throwable error) {
+    maskingFailures.increment();
+    if (!maskingLogged) {
+      maskingLogged = true;
+      LOG.warn(
+          "Braintrust masker failed on {} ({}); the value was replaced by {} (further failures are"
+              + " only counted in braintrust.events.masking_failures)",
+          field,
+          error.getClass().getName(),
+          dev.braintrust.reactive.core.export.Masker.FAILED);
+    }
   }
 
   /** Counts events dropped before they were accepted (full buffer, closed, null). */
@@ -243,6 +328,19 @@ final class ExporterMetrics {
     }
     delivered.addAndGet(deliveredEvents);
     failed.addAndGet(refusedEvents);
+    if (spooling) {
+      // Everything accepted is on disk, in flight or not: the next exporter on the directory
+      // sends it. Only what never reached the disk is lost.
+      long onDisk =
+          Math.max(0, accepted.sum() - delivered.get() - failed.get() - droppedAfterAccept.sum());
+      droppedAfterAccept.add(onDisk);
+      dropped.get(DropReason.LEFT_IN_SPOOL).add(onDisk);
+      long notWritten = staged.sum();
+      staged.add(-notWritten);
+      dropped.get(DropReason.SHUTDOWN_DEADLINE).add(notWritten);
+      settled = true;
+      return onDisk + notWritten;
+    }
     // Counted without the first-drop log: the exporter logs one line for the whole deadline.
     droppedAfterAccept.add(inFlightEvents);
     dropped.get(DropReason.IN_FLIGHT_AT_DEADLINE).add(inFlightEvents);
@@ -263,7 +361,9 @@ final class ExporterMetrics {
   }
 
   long pending() {
-    return Math.max(0, accepted.sum() - delivered.get() - failed.get() - droppedAfterAccept.sum());
+    return Math.max(
+        0,
+        accepted.sum() - delivered.get() - failed.get() - droppedAfterAccept.sum() + staged.sum());
   }
 
   ExporterStats stats() {

@@ -10,12 +10,14 @@ import java.util.Map;
  * pending}.
  *
  * @param submitted events handed to the exporter
- * @param accepted events taken into the buffer
+ * @param accepted events taken into the buffer (with a spool: written to it; rows an earlier run
+ *     left in the spool count as submitted and accepted when read back)
  * @param delivered events the server acknowledged
  * @param failed events whose batch, or whose own row, failed for good (non-retryable status,
  *     retries exhausted, row refused)
  * @param dropped dropped events by reason (every reason present, zero when none)
- * @param pending events accepted but not yet delivered, failed or dropped
+ * @param pending events accepted (or, with a spool, on their way to it) but not yet delivered,
+ *     failed or dropped
  * @param serializationErrors events sent with one or more values replaced because they could not be
  *     serialised
  */

@@ -8,13 +8,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Events collected for one destination, folding updates of the same id where safe. */
+/** Rows collected for one destination, folding updates of the same id where safe. */
 final class OpenBatch {
   final Destination destination;
-  final List<BraintrustEvent> events = new ArrayList<>();
+  final List<QueueItem.Entry> entries = new ArrayList<>();
   int[] weights = new int[16];
   final Map<String, Integer> indexById = new HashMap<>();
   final long openedAt;
+  // What the entries hold against the byte budget (or their JSON size, for spooled rows).
+  long bytes;
 
   OpenBatch(Destination destination, long openedAt) {
     this.destination = destination;
@@ -22,33 +24,38 @@ final class OpenBatch {
   }
 
   int count() {
-    return events.size();
+    return entries.size();
   }
 
-  void append(BraintrustEvent event) {
-    int i = events.size();
+  void append(QueueItem.Entry entry) {
+    int i = entries.size();
     if (i == weights.length) {
       weights = Arrays.copyOf(weights, i * 2);
     }
-    indexById.put(event.id(), i);
-    events.add(event);
+    if (entry instanceof QueueItem.Event e) {
+      indexById.put(e.event().id(), i);
+    }
+    entries.add(entry);
     weights[i] = 1;
+    bytes += entry.bytes();
   }
 
   /**
    * Folds an update into an earlier row of the same id when the result is what the server would
-   * store.
+   * store. Rows already written as JSON (from a spool) are never folded.
    */
-  boolean foldInto(BraintrustEvent event) {
-    Integer at = indexById.get(event.id());
-    if (at == null) {
+  boolean foldInto(QueueItem.Event update) {
+    Integer at = indexById.get(update.event().id());
+    if (at == null || !(entries.get(at) instanceof QueueItem.Event earlier)) {
       return false;
     }
-    BraintrustEvent folded = EventMerge.fold(events.get(at), event);
+    BraintrustEvent folded = EventMerge.fold(earlier.event(), update.event());
     if (folded == null) {
       return false;
     }
-    events.set(at, folded);
+    // The folded row keeps both reservations: they are released together when it settles.
+    entries.set(at, new QueueItem.Event(folded, earlier.bytes() + update.bytes()));
+    bytes += update.bytes();
     // The folded-away update is delivered with the row it joined, so it still counts.
     weights[at]++;
     return true;

@@ -1,6 +1,5 @@
 package dev.braintrust.reactive.core.export;
 
-import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.Destination;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,9 +14,11 @@ import reactor.core.Disposable;
  */
 final class PendingBatch {
   final Destination destination;
-  final List<BraintrustEvent> events;
+  final List<QueueItem.Entry> entries;
   final int[] weights;
   final long totalWeight;
+  // What the rows hold against the byte budget (or the spool feed's bound), released on settling.
+  final long bytes;
 
   /** Completes with how many of its events were not delivered. */
   final CompletableFuture<Long> done = new CompletableFuture<>();
@@ -41,17 +42,20 @@ final class PendingBatch {
   long sendSeq;
 
   PendingBatch(
-      Destination destination, List<BraintrustEvent> events, int[] weights, long sealedAt) {
+      Destination destination, List<QueueItem.Entry> entries, int[] weights, long sealedAt) {
     this.destination = destination;
-    this.events = events;
+    this.entries = entries;
     this.weights = weights;
-    this.skipped = new boolean[events.size()];
+    this.skipped = new boolean[entries.size()];
     this.sealedAt = sealedAt;
     long w = 0;
-    for (int i = 0; i < events.size(); i++) {
+    long b = 0;
+    for (int i = 0; i < entries.size(); i++) {
       w += weights[i];
+      b += entries.get(i).bytes();
     }
     this.totalWeight = w;
+    this.bytes = b;
   }
 
   /** True for the one caller that settles this batch. */

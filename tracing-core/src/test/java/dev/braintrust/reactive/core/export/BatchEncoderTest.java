@@ -25,7 +25,11 @@ class BatchEncoderTest {
     for (int i = 0; i < events.size(); i++) {
       w[i] = i < weights.length ? weights[i] : 1;
     }
-    return new PendingBatch(DEST, events, w, 0);
+    List<QueueItem.Entry> entries = new ArrayList<>();
+    for (BraintrustEvent e : events) {
+      entries.add(new QueueItem.Event(e, 0));
+    }
+    return new PendingBatch(DEST, entries, w, 0);
   }
 
   static BraintrustEvent event(String id, int payloadChars) {

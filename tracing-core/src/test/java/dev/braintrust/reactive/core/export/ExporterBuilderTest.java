@@ -2,6 +2,7 @@ package dev.braintrust.reactive.core.export;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -26,7 +27,23 @@ class ExporterBuilderTest {
         bad("scheduler", b -> b.scheduler(null)),
         bad("encodeScheduler", b -> b.encodeScheduler(null)),
         bad("meterRegistry", b -> b.meterRegistry(null)),
-        bad("objectMapper", b -> b.objectMapper(null)));
+        bad("objectMapper", b -> b.objectMapper(null)),
+        bad("capacityBytes", b -> b.capacityBytes(100)),
+        bad("masker", b -> b.masker(null)),
+        bad("mask", b -> b.mask(null)),
+        bad("spool", b -> b.spool((java.nio.file.Path) null)),
+        bad("spool", b -> b.spool((SpoolOptions) null)),
+        bad("maxDiskBytes", b -> SpoolOptions.builder(Path.of("x")).maxDiskBytes(1024)),
+        bad("segmentBytes", b -> SpoolOptions.builder(Path.of("x")).segmentBytes(10)),
+        bad(
+            "segmentBytes",
+            b ->
+                SpoolOptions.builder(Path.of("x"))
+                    .maxDiskBytes(64 * 1024)
+                    .segmentBytes(48 * 1024)
+                    .build()),
+        bad("fsync", b -> SpoolOptions.builder(Path.of("x")).fsync(null)),
+        bad("interval", b -> FsyncPolicy.interval(Duration.ZERO)));
   }
 
   static Arguments bad(String option, Consumer<BraintrustExporterBuilder> set) {

@@ -1,0 +1,67 @@
+package dev.braintrust.reactive.core.export.internal;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The disk spool's meters: {@code braintrust.spool.bytes} and {@code .segments} (gauges), {@code
+ * .replayed} (rows of an earlier run sent again), {@code .corrupt} and {@code .corrupt.bytes} (torn
+ * or corrupt tails skipped), {@code .write_errors} and {@code .fsyncs}.
+ */
+public final class SpoolMeters {
+  private final LongAdder replayed = new LongAdder();
+  private final LongAdder corrupt = new LongAdder();
+  private final LongAdder corruptBytes = new LongAdder();
+  private final LongAdder writeErrors = new LongAdder();
+  private final LongAdder fsyncs = new LongAdder();
+
+  private final MeterRegistry registry;
+
+  /** Registers the counters; {@link #gauges} adds the gauges once the log is open. */
+  public SpoolMeters(MeterRegistry registry) {
+    this.registry = registry;
+    counter(registry, "braintrust.spool.replayed", replayed, "Rows of an earlier run read back");
+    counter(registry, "braintrust.spool.corrupt", corrupt, "Torn or corrupt segment tails skipped");
+    FunctionCounter.builder("braintrust.spool.corrupt.bytes", corruptBytes, LongAdder::sum)
+        .description("Bytes of torn or corrupt segment tails skipped")
+        .baseUnit("bytes")
+        .register(registry);
+    counter(registry, "braintrust.spool.write_errors", writeErrors, "Failed spool writes");
+    counter(registry, "braintrust.spool.fsyncs", fsyncs, "Spool writes forced to the device");
+  }
+
+  /** Registers the gauges reading {@code log}. */
+  public void gauges(SpoolLog log) {
+    Gauge.builder("braintrust.spool.bytes", log, SpoolLog::diskBytes)
+        .description("Bytes of the spool's segment files")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("braintrust.spool.segments", log, SpoolLog::segmentCount)
+        .description("Segment files in the spool")
+        .register(registry);
+  }
+
+  private static void counter(MeterRegistry r, String name, LongAdder a, String description) {
+    FunctionCounter.builder(name, a, LongAdder::sum).description(description).register(r);
+  }
+
+  void replayed() {
+    replayed.increment();
+  }
+
+  void corrupt(long bytes) {
+    corrupt.increment();
+    corruptBytes.add(bytes);
+  }
+
+  /** A write or its sync failed. */
+  public void writeError() {
+    writeErrors.increment();
+  }
+
+  void fsync() {
+    fsyncs.increment();
+  }
+}
