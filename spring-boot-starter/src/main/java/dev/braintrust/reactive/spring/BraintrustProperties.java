@@ -57,11 +57,7 @@ public class BraintrustProperties {
     return enabled;
   }
 
-  /**
-   * Sets {@code enabled}: whether to trace at all.
-   *
-   * @param enabled the new value
-   */
+  /** Sets {@code enabled}: whether to trace at all. */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
   }
@@ -71,11 +67,7 @@ public class BraintrustProperties {
     return apiKey;
   }
 
-  /**
-   * Sets {@code api-key}: API key, sent as a Bearer token and never logged.
-   *
-   * @param apiKey the new value
-   */
+  /** Sets {@code api-key}: API key, sent as a Bearer token and never logged. */
   public void setApiKey(@Nullable String apiKey) {
     this.apiKey = apiKey;
   }
@@ -91,8 +83,6 @@ public class BraintrustProperties {
   /**
    * Sets {@code api-url}: API URL: https://api.braintrust.dev (US), https://api-eu.braintrust.dev
    * (EU) or a self-hosted one.
-   *
-   * @param apiUrl the new value
    */
   public void setApiUrl(String apiUrl) {
     this.apiUrl = apiUrl;
@@ -105,11 +95,7 @@ public class BraintrustProperties {
     return project;
   }
 
-  /**
-   * Sets {@code project}: project whose logs receive the spans, by name (created if missing).
-   *
-   * @param project the new value
-   */
+  /** Sets {@code project}: project whose logs receive the spans, by name (created if missing). */
   public void setProject(@Nullable String project) {
     this.project = project;
   }
@@ -125,8 +111,6 @@ public class BraintrustProperties {
   /**
    * Sets {@code destination}: where spans go instead of a project's logs, in the form the SDKs use:
    * project_id:ID, project_name:NAME, experiment_id:ID or dataset_id:ID.
-   *
-   * @param destination the new value
    */
   public void setDestination(@Nullable String destination) {
     this.destination = destination;
@@ -196,11 +180,7 @@ public class BraintrustProperties {
       return capacity;
     }
 
-    /**
-     * Sets {@code capacity}: most events buffered before the overflow policy applies.
-     *
-     * @param capacity the new value
-     */
+    /** Sets {@code capacity}: most events buffered before the overflow policy applies. */
     public void setCapacity(int capacity) {
       this.capacity = capacity;
     }
@@ -216,8 +196,6 @@ public class BraintrustProperties {
     /**
      * Sets {@code overflow-policy}: what to do when the buffer is full: drop-newest, drop-oldest or
      * block (up to block-timeout).
-     *
-     * @param overflowPolicy the new value
      */
     public void setOverflowPolicy(OverflowPolicy.Kind overflowPolicy) {
       this.overflowPolicy = overflowPolicy;
@@ -234,8 +212,6 @@ public class BraintrustProperties {
     /**
      * Sets {@code block-timeout}: how long a producer waits for room under the block policy (never
      * on event-loop threads).
-     *
-     * @param blockTimeout the new value
      */
     public void setBlockTimeout(Duration blockTimeout) {
       this.blockTimeout = blockTimeout;
@@ -246,11 +222,7 @@ public class BraintrustProperties {
       return maxBatchEvents;
     }
 
-    /**
-     * Sets {@code max-batch-events}: most events in one batch.
-     *
-     * @param maxBatchEvents the new value
-     */
+    /** Sets {@code max-batch-events}: most events in one batch. */
     public void setMaxBatchEvents(int maxBatchEvents) {
       this.maxBatchEvents = maxBatchEvents;
     }
@@ -260,11 +232,7 @@ public class BraintrustProperties {
       return maxBatchBytes;
     }
 
-    /**
-     * Sets {@code max-batch-bytes}: most uncompressed bytes in one request body.
-     *
-     * @param maxBatchBytes the new value
-     */
+    /** Sets {@code max-batch-bytes}: most uncompressed bytes in one request body. */
     public void setMaxBatchBytes(DataSize maxBatchBytes) {
       this.maxBatchBytes = maxBatchBytes;
     }
@@ -274,11 +242,7 @@ public class BraintrustProperties {
       return flushInterval;
     }
 
-    /**
-     * Sets {@code flush-interval}: how long a partial batch may wait before it is sent.
-     *
-     * @param flushInterval the new value
-     */
+    /** Sets {@code flush-interval}: how long a partial batch may wait before it is sent. */
     public void setFlushInterval(Duration flushInterval) {
       this.flushInterval = flushInterval;
     }
@@ -288,11 +252,7 @@ public class BraintrustProperties {
       return maxConcurrentRequests;
     }
 
-    /**
-     * Sets {@code max-concurrent-requests}: most insert requests in flight at once.
-     *
-     * @param maxConcurrentRequests the new value
-     */
+    /** Sets {@code max-concurrent-requests}: most insert requests in flight at once. */
     public void setMaxConcurrentRequests(int maxConcurrentRequests) {
       this.maxConcurrentRequests = maxConcurrentRequests;
     }
@@ -308,8 +268,6 @@ public class BraintrustProperties {
     /**
      * Sets {@code shutdown-timeout}: how long shutdown waits for the last spans to be delivered,
      * once the web server has stopped taking requests.
-     *
-     * @param shutdownTimeout the new value
      */
     public void setShutdownTimeout(Duration shutdownTimeout) {
       this.shutdownTimeout = shutdownTimeout;
@@ -341,11 +299,7 @@ public class BraintrustProperties {
       return requestTimeout;
     }
 
-    /**
-     * Sets {@code request-timeout}: time to wait for a response; a timeout is retried.
-     *
-     * @param requestTimeout the new value
-     */
+    /** Sets {@code request-timeout}: time to wait for a response; a timeout is retried. */
     public void setRequestTimeout(Duration requestTimeout) {
       this.requestTimeout = requestTimeout;
     }
@@ -361,8 +315,6 @@ public class BraintrustProperties {
     /**
      * Sets {@code max-retries}: retries after the first attempt for connection errors, 408, 429 and
      * 5xx.
-     *
-     * @param maxRetries the new value
      */
     public void setMaxRetries(int maxRetries) {
       this.maxRetries = maxRetries;
@@ -373,11 +325,7 @@ public class BraintrustProperties {
       return maxConnections;
     }
 
-    /**
-     * Sets {@code max-connections}: most pooled connections.
-     *
-     * @param maxConnections the new value
-     */
+    /** Sets {@code max-connections}: most pooled connections. */
     public void setMaxConnections(int maxConnections) {
       this.maxConnections = maxConnections;
     }
@@ -387,11 +335,7 @@ public class BraintrustProperties {
       return gzip;
     }
 
-    /**
-     * Sets {@code gzip}: whether insert bodies are gzip-compressed.
-     *
-     * @param gzip the new value
-     */
+    /** Sets {@code gzip}: whether insert bodies are gzip-compressed. */
     public void setGzip(boolean gzip) {
       this.gzip = gzip;
     }
@@ -401,11 +345,7 @@ public class BraintrustProperties {
       return impersonateUser;
     }
 
-    /**
-     * Sets {@code impersonate-user}: user id or email sent as x-bt-impersonate-user.
-     *
-     * @param impersonateUser the new value
-     */
+    /** Sets {@code impersonate-user}: user id or email sent as x-bt-impersonate-user. */
     public void setImpersonateUser(@Nullable String impersonateUser) {
       this.impersonateUser = impersonateUser;
     }
@@ -421,8 +361,6 @@ public class BraintrustProperties {
     /**
      * Sets {@code allow-insecure-http}: allows plain http to non-loopback hosts (https is required
      * otherwise).
-     *
-     * @param allowInsecureHttp the new value
      */
     public void setAllowInsecureHttp(boolean allowInsecureHttp) {
       this.allowInsecureHttp = allowInsecureHttp;
@@ -451,11 +389,7 @@ public class BraintrustProperties {
       return enabled;
     }
 
-    /**
-     * Sets {@code enabled}: whether each request gets a root span named after its route.
-     *
-     * @param enabled the new value
-     */
+    /** Sets {@code enabled}: whether each request gets a root span named after its route. */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
@@ -465,11 +399,7 @@ public class BraintrustProperties {
       return excludePaths;
     }
 
-    /**
-     * Sets {@code exclude-paths}: path patterns (within the application) that get no span.
-     *
-     * @param excludePaths the new value
-     */
+    /** Sets {@code exclude-paths}: path patterns (within the application) that get no span. */
     public void setExcludePaths(List<String> excludePaths) {
       this.excludePaths = excludePaths;
     }
@@ -485,8 +415,6 @@ public class BraintrustProperties {
     /**
      * Sets {@code trace-static-resources}: whether requests served by static resource handlers get
      * a span (errors always do).
-     *
-     * @param traceStaticResources the new value
      */
     public void setTraceStaticResources(boolean traceStaticResources) {
       this.traceStaticResources = traceStaticResources;
@@ -503,8 +431,6 @@ public class BraintrustProperties {
     /**
      * Sets {@code accept-traceparent}: whether an inbound W3C traceparent header makes the request
      * span a child of the caller's span.
-     *
-     * @param acceptTraceparent the new value
      */
     public void setAcceptTraceparent(boolean acceptTraceparent) {
       this.acceptTraceparent = acceptTraceparent;
@@ -530,8 +456,6 @@ public class BraintrustProperties {
     /**
      * Sets {@code enabled}: whether outgoing WebClient calls inside a traced request become child
      * spans and carry traceparent.
-     *
-     * @param enabled the new value
      */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
@@ -556,8 +480,6 @@ public class BraintrustProperties {
     /**
      * Sets {@code enabled}: whether beans with @Traced methods (or classes) are proxied so those
      * methods run in spans.
-     *
-     * @param enabled the new value
      */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;

@@ -101,20 +101,12 @@ public final class BraintrustTestServer implements AutoCloseable {
             api.credentials()::isTemporaryKey);
   }
 
-  /**
-   * A builder with defaults: loopback, a free port, key {@value #DEFAULT_API_KEY}.
-   *
-   * @return a builder with defaults: loopback, a free port, key {@value #DEFAULT_API_KEY}
-   */
+  /** A builder with defaults: loopback, a free port, key {@value #DEFAULT_API_KEY}. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * Binds and starts serving; after {@link #stop()} it binds the same port again.
-   *
-   * @return this server
-   */
+  /** Binds and starts serving; after {@link #stop()} it binds the same port again. */
   public synchronized BraintrustTestServer start() {
     if (server == null) {
       int port = boundPort != 0 ? boundPort : requestedPort;
@@ -154,11 +146,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     rows.close();
   }
 
-  /**
-   * The bound port (kept while stopped).
-   *
-   * @return the bound port (kept while stopped)
-   */
+  /** The bound port (kept while stopped). */
   public int port() {
     if (boundPort == 0) {
       throw new IllegalStateException("the test server was never started");
@@ -171,11 +159,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     return (tls == null ? "http://" : "https://") + host + ":" + port();
   }
 
-  /**
-   * The accepted API key.
-   *
-   * @return the accepted API key
-   */
+  /** The accepted API key. */
   public String apiKey() {
     return apiKey;
   }
@@ -202,12 +186,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     return faults;
   }
 
-  /**
-   * Queues a scripted reply for the fake model; unscripted calls echo the last user message.
-   *
-   * @param reply the reply text
-   * @return this server
-   */
+  /** Queues a scripted reply for the fake model; unscripted calls echo the last user message. */
   public BraintrustTestServer scriptModelReply(String reply) {
     model.script(reply);
     return this;
@@ -217,10 +196,6 @@ public final class BraintrustTestServer implements AutoCloseable {
    * Queues a tool call as the fake model's next answer: an assistant message with one {@code
    * function} tool call ({@code arguments} is a JSON text) and finish reason {@code tool_calls};
    * streamed, the arguments arrive in fragments as OpenAI sends them.
-   *
-   * @param name the function's name
-   * @param arguments the call's arguments, as JSON text
-   * @return this server
    */
   public BraintrustTestServer scriptModelToolCall(String name, String arguments) {
     model.scriptToolCall(
@@ -228,31 +203,18 @@ public final class BraintrustTestServer implements AutoCloseable {
     return this;
   }
 
-  /**
-   * Pauses between Server-Sent Events, so tests can cancel a stream half way (default none).
-   *
-   * @param delay the pause
-   * @return this server
-   */
+  /** Pauses between Server-Sent Events, so tests can cancel a stream half way (default none). */
   public BraintrustTestServer sseEventDelay(Duration delay) {
     streams.pause(Objects.requireNonNull(delay));
     return this;
   }
 
-  /**
-   * Event streams sent to the end.
-   *
-   * @return event streams sent to the end
-   */
+  /** Event streams sent to the end. */
   public int streamsCompleted() {
     return streams.completed();
   }
 
-  /**
-   * Event streams cut short because the client went away.
-   *
-   * @return event streams cut short because the client went away
-   */
+  /** Event streams cut short because the client went away. */
   public int streamsAborted() {
     return streams.aborted();
   }
@@ -271,42 +233,22 @@ public final class BraintrustTestServer implements AutoCloseable {
 
   // ---------------------------------------------------------------- read back
 
-  /**
-   * Every request received, in order of answer.
-   *
-   * @return every request received, in order of answer
-   */
+  /** Every request received, in order of answer. */
   public List<RecordedRequest> requests() {
     return requests.all();
   }
 
-  /**
-   * Requests whose path contains {@code fragment}.
-   *
-   * @param fragment the path fragment to match
-   * @return the matching requests
-   */
+  /** Requests whose path contains {@code fragment}. */
   public List<RecordedRequest> requests(String fragment) {
     return requests.pathContaining(fragment);
   }
 
-  /**
-   * Creates (or gets) a project and returns its id.
-   *
-   * @param name the project's name
-   * @return the project's id
-   */
+  /** Creates (or gets) a project and returns its id. */
   public String createProject(String name) {
     return objects.getOrCreate("project", "name", name, null, Json.object()).get("id").asText();
   }
 
-  /**
-   * Creates (or gets) an experiment in a project and returns its id.
-   *
-   * @param projectId the project's id
-   * @param name the experiment's name
-   * @return the experiment's id
-   */
+  /** Creates (or gets) an experiment in a project and returns its id. */
   public String createExperiment(String projectId, String name) {
     return objects
         .getOrCreate("experiment", "name", name, projectId, Json.object())
@@ -314,13 +256,7 @@ public final class BraintrustTestServer implements AutoCloseable {
         .asText();
   }
 
-  /**
-   * Creates (or gets) a dataset in a project and returns its id.
-   *
-   * @param projectId the project's id
-   * @param name the dataset's name
-   * @return the dataset's id
-   */
+  /** Creates (or gets) a dataset in a project and returns its id. */
   public String createDataset(String projectId, String name) {
     return objects
         .getOrCreate("dataset", "name", name, projectId, Json.object())
@@ -332,10 +268,6 @@ public final class BraintrustTestServer implements AutoCloseable {
    * Creates (or gets) a function with this slug in the named project, creating the project too, and
    * returns its id. Invoked through {@code POST /v1/function/{id}/invoke}, it echoes its input:
    * {@code {"function": slug, "function_id": id, "output": input}}.
-   *
-   * @param projectName the project's name
-   * @param slug the function's slug
-   * @return the function's id
    */
   public String createFunction(String projectName, String slug) {
     ObjectNode body =
@@ -368,45 +300,24 @@ public final class BraintrustTestServer implements AutoCloseable {
     return found.isEmpty() ? null : found.get(0).get("id").asText();
   }
 
-  /**
-   * The id of the experiment with this name in the project, or null.
-   *
-   * @param projectId the project's id
-   * @param name the experiment's name
-   * @return the experiment's id, or null
-   */
+  /** The id of the experiment with this name in the project, or null. */
   public @Nullable String experimentId(String projectId, String name) {
     List<ObjectNode> found =
         objects.list("experiment", where("name", name, "project_id", projectId));
     return found.isEmpty() ? null : found.get(0).get("id").asText();
   }
 
-  /**
-   * Stored rows of a project's logs, in transaction order; deleted rows are gone.
-   *
-   * @param projectId the project's id
-   * @return the rows
-   */
+  /** Stored rows of a project's logs, in transaction order; deleted rows are gone. */
   public List<ObjectNode> projectLogs(String projectId) {
     return rows.rows(RowStore.key("project_logs", projectId));
   }
 
-  /**
-   * Stored rows of an experiment, in transaction order; deleted rows are gone.
-   *
-   * @param experimentId the experiment's id
-   * @return the rows
-   */
+  /** Stored rows of an experiment, in transaction order; deleted rows are gone. */
   public List<ObjectNode> experimentRows(String experimentId) {
     return rows.rows(RowStore.key("experiment", experimentId));
   }
 
-  /**
-   * Stored rows of a dataset, in transaction order; deleted rows are gone.
-   *
-   * @param datasetId the dataset's id
-   * @return the rows
-   */
+  /** Stored rows of a dataset, in transaction order; deleted rows are gone. */
   public List<ObjectNode> datasetRows(String datasetId) {
     return rows.rows(RowStore.key("dataset", datasetId));
   }
@@ -414,20 +325,12 @@ public final class BraintrustTestServer implements AutoCloseable {
   /**
    * Ids of an object's rows, without deleted ones ({@code kind} is {@code project_logs}, {@code
    * experiment} or {@code dataset}); works whether or not rows are retained.
-   *
-   * @param kind the object kind
-   * @param id the object's id
-   * @return the row ids
    */
   public Set<String> rowIds(String kind, String id) {
     return rows.ids(RowStore.key(kind, id));
   }
 
-  /**
-   * Every stored row across all objects; deleted rows are gone.
-   *
-   * @return every stored row across all objects; deleted rows are gone
-   */
+  /** Every stored row across all objects; deleted rows are gone. */
   public List<ObjectNode> allRows() {
     List<ObjectNode> out = new ArrayList<>();
     for (String k : rows.objectKeys()) {
@@ -436,13 +339,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Feedback items received for {@code kind} ({@code project_logs}, ...) and id.
-   *
-   * @param kind the object kind
-   * @param id the object's id
-   * @return the feedback items
-   */
+  /** Feedback items received for {@code kind} ({@code project_logs}, ...) and id. */
   public List<ObjectNode> feedback(String kind, String id) {
     return rows.feedbackItems(RowStore.key(kind, id));
   }
@@ -459,7 +356,6 @@ public final class BraintrustTestServer implements AutoCloseable {
    * Runs the server standalone until interrupted: {@code --port N} (default 8787), {@code --api-key
    * KEY}, {@code --persist rows.jsonl} (append every stored row as a JSON line).
    *
-   * @param args the command-line options
    * @throws InterruptedException when interrupted, which stops the server
    */
   public static void main(String[] args) throws InterruptedException {
@@ -514,12 +410,7 @@ public final class BraintrustTestServer implements AutoCloseable {
 
     private Builder() {}
 
-    /**
-     * The API key to accept.
-     *
-     * @param apiKey the API key to accept
-     * @return this builder
-     */
+    /** The API key to accept. */
     public Builder apiKey(String apiKey) {
       Objects.requireNonNull(apiKey, "apiKey");
       if (apiKey.isBlank()) {
@@ -529,23 +420,13 @@ public final class BraintrustTestServer implements AutoCloseable {
       return this;
     }
 
-    /**
-     * The address to bind (default 127.0.0.1).
-     *
-     * @param host the address to bind
-     * @return this builder
-     */
+    /** The address to bind (default 127.0.0.1). */
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");
       return this;
     }
 
-    /**
-     * The port (default 0: a free one).
-     *
-     * @param port the port
-     * @return this builder
-     */
+    /** The port (default 0: a free one). */
     public Builder port(int port) {
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
@@ -554,23 +435,13 @@ public final class BraintrustTestServer implements AutoCloseable {
       return this;
     }
 
-    /**
-     * Whether gzip bodies are accepted (default true); false answers them 415.
-     *
-     * @param accept whether gzip bodies are accepted
-     * @return this builder
-     */
+    /** Whether gzip bodies are accepted (default true); false answers them 415. */
     public Builder acceptGzip(boolean accept) {
       this.acceptGzip = accept;
       return this;
     }
 
-    /**
-     * Largest decoded body accepted before answering 413 (default 16 MiB).
-     *
-     * @param bytes largest decoded body accepted before answering 413
-     * @return this builder
-     */
+    /** Largest decoded body accepted before answering 413 (default 16 MiB). */
     public Builder maxBodyBytes(long bytes) {
       if (bytes <= 0) {
         throw new IllegalArgumentException("maxBodyBytes must be positive, got " + bytes);
@@ -582,9 +453,6 @@ public final class BraintrustTestServer implements AutoCloseable {
     /**
      * Whether rows and request bodies are kept (default true). Off, the server still validates
      * everything but keeps only row ids ({@link #rowIds}), for soak tests of millions of events.
-     *
-     * @param retain whether rows and request bodies are kept
-     * @return this builder
      */
     public Builder retainRows(boolean retain) {
       this.retainRows = retain;
@@ -594,9 +462,6 @@ public final class BraintrustTestServer implements AutoCloseable {
     /**
      * Appends every stored row to this JSONL file as {@code {"object": "KIND/ID", "row": {...}}}; a
      * deleted row appears as {@code {"id": ..., "_object_delete": true}}.
-     *
-     * @param file the JSONL file
-     * @return this builder
      */
     public Builder persistTo(Path file) {
       this.persistTo = Objects.requireNonNull(file, "persistTo");

@@ -129,139 +129,77 @@ public final class BraintrustEvent {
     return m instanceof ArrayMap ? m : Collections.unmodifiableMap(m);
   }
 
-  /**
-   * A builder for a row in {@code destination} with this {@code id}.
-   *
-   * @param destination where the row goes
-   * @param id the row id
-   * @return the builder
-   */
+  /** A builder for a row in {@code destination} with this {@code id}. */
   public static Builder builder(Destination destination, String id) {
     return new Builder(destination, id);
   }
 
-  /**
-   * Where the row goes.
-   *
-   * @return where the row goes
-   */
+  /** Where the row goes. */
   public Destination destination() {
     return destination;
   }
 
-  /**
-   * The row id (upsert key).
-   *
-   * @return the row id (upsert key)
-   */
+  /** The row id (upsert key). */
   public String id() {
     return id != null ? id : Objects.requireNonNull(ids).rowId();
   }
 
-  /**
-   * Whether the row merges into an existing one ({@code _is_merge}).
-   *
-   * @return whether the row merges into an existing one ({@code _is_merge})
-   */
+  /** Whether the row merges into an existing one ({@code _is_merge}). */
   public boolean isMerge() {
     return merge;
   }
 
-  /**
-   * The input, or null. Use {@link #hasInput()} to tell null from absent.
-   *
-   * @return the input, or null
-   */
+  /** The input, or null. Use {@link #hasInput()} to tell null from absent. */
   public @Nullable Object input() {
     return input;
   }
 
-  /**
-   * The output, or null.
-   *
-   * @return the output, or null
-   */
+  /** The output, or null. */
   public @Nullable Object output() {
     return output;
   }
 
-  /**
-   * The expected value, or null.
-   *
-   * @return the expected value, or null
-   */
+  /** The expected value, or null. */
   public @Nullable Object expected() {
     return expected;
   }
 
-  /**
-   * The error, or null.
-   *
-   * @return the error, or null
-   */
+  /** The error, or null. */
   public @Nullable Object error() {
     return error;
   }
 
-  /**
-   * Whether an input was set, even to null.
-   *
-   * @return whether an input was set, even to null
-   */
+  /** Whether an input was set, even to null. */
   public boolean hasInput() {
     return hasInput;
   }
 
-  /**
-   * Whether an output was set.
-   *
-   * @return whether an output was set
-   */
+  /** Whether an output was set. */
   public boolean hasOutput() {
     return hasOutput;
   }
 
-  /**
-   * Whether an expected value was set.
-   *
-   * @return whether an expected value was set
-   */
+  /** Whether an expected value was set. */
   public boolean hasExpected() {
     return hasExpected;
   }
 
-  /**
-   * Whether an error was set.
-   *
-   * @return whether an error was set
-   */
+  /** Whether an error was set. */
   public boolean hasError() {
     return hasError;
   }
 
-  /**
-   * Scores by name, each null or in [0, 1].
-   *
-   * @return scores by name, each null or in [0, 1]
-   */
+  /** Scores by name, each null or in [0, 1]. */
   public Map<String, @Nullable Double> scores() {
     return scores;
   }
 
-  /**
-   * Metadata.
-   *
-   * @return metadata
-   */
+  /** Metadata. */
   public Map<String, @Nullable Object> metadata() {
     return metadata;
   }
 
-  /**
-   * Metrics such as {@code start}, {@code end}, {@code prompt_tokens}.
-   *
-   * @return metrics such as {@code start}, {@code end}, {@code prompt_tokens}
-   */
+  /** Metrics such as {@code start}, {@code end}, {@code prompt_tokens}. */
   public Map<String, Number> metrics() {
     if (Double.isNaN(start) && Double.isNaN(end)) {
       return metrics;
@@ -277,92 +215,52 @@ public final class BraintrustEvent {
     return Collections.unmodifiableMap(all);
   }
 
-  /**
-   * Metrics other than {@code start} and {@code end}, without copying.
-   *
-   * @return metrics other than {@code start} and {@code end}, without copying
-   */
+  /** Metrics other than {@code start} and {@code end}, without copying. */
   public Map<String, Number> otherMetrics() {
     return metrics;
   }
 
-  /**
-   * {@code metrics.start} in epoch seconds, NaN when absent.
-   *
-   * @return {@code metrics.start} in epoch seconds, NaN when absent
-   */
+  /** {@code metrics.start} in epoch seconds, NaN when absent. */
   public double startTime() {
     return start;
   }
 
-  /**
-   * {@code metrics.end} in epoch seconds, NaN when absent.
-   *
-   * @return {@code metrics.end} in epoch seconds, NaN when absent
-   */
+  /** {@code metrics.end} in epoch seconds, NaN when absent. */
   public double endTime() {
     return end;
   }
 
-  /**
-   * Tags.
-   *
-   * @return tags
-   */
+  /** Tags. */
   public List<String> tags() {
     return tags;
   }
 
-  /**
-   * The span id, or null for rows that are not spans.
-   *
-   * @return the span id, or null for rows that are not spans
-   */
+  /** The span id, or null for rows that are not spans. */
   public @Nullable String spanId() {
     return ids != null ? ids.spanId() : spanId;
   }
 
-  /**
-   * The root span id of the trace.
-   *
-   * @return the root span id of the trace
-   */
+  /** The root span id of the trace. */
   public @Nullable String rootSpanId() {
     return ids != null ? ids.traceId() : rootSpanId;
   }
 
-  /**
-   * The parent span ids, empty for a root span.
-   *
-   * @return the parent span ids, empty for a root span
-   */
+  /** The parent span ids, empty for a root span. */
   public List<String> spanParents() {
     return ids != null ? ids.parents() : spanParents;
   }
 
-  /**
-   * {@code span_attributes.name}.
-   *
-   * @return {@code span_attributes.name}
-   */
+  /** {@code span_attributes.name}. */
   public @Nullable String spanName() {
     return spanName;
   }
 
-  /**
-   * {@code span_attributes.type}.
-   *
-   * @return {@code span_attributes.type}
-   */
+  /** {@code span_attributes.type}. */
   public @Nullable String spanType() {
     return spanType;
   }
 
-  /**
-   * ISO-8601 creation time.
-   *
-   * @return ISO-8601 creation time
-   */
+  /** ISO-8601 creation time. */
   public @Nullable String created() {
     // Formatting an Instant costs more than the rest of a span; it happens here, off the caller.
     return created != null
@@ -409,72 +307,41 @@ public final class BraintrustEvent {
       this.id = Validation.id(id);
     }
 
-    /**
-     * Marks the row as a merge into an existing row.
-     *
-     * @param merge whether the row merges into an existing one
-     * @return this builder
-     */
+    /** Marks the row as a merge into an existing row. */
     public Builder merge(boolean merge) {
       this.merge = merge;
       return this;
     }
 
-    /**
-     * The input.
-     *
-     * @param v the input
-     * @return this builder
-     */
+    /** The input. */
     public Builder input(@Nullable Object v) {
       input = v;
       hasInput = true;
       return this;
     }
 
-    /**
-     * The output.
-     *
-     * @param v the output
-     * @return this builder
-     */
+    /** The output. */
     public Builder output(@Nullable Object v) {
       output = v;
       hasOutput = true;
       return this;
     }
 
-    /**
-     * The expected value.
-     *
-     * @param v the expected value
-     * @return this builder
-     */
+    /** The expected value. */
     public Builder expected(@Nullable Object v) {
       expected = v;
       hasExpected = true;
       return this;
     }
 
-    /**
-     * The error.
-     *
-     * @param v the error
-     * @return this builder
-     */
+    /** The error. */
     public Builder error(@Nullable Object v) {
       error = v;
       hasError = true;
       return this;
     }
 
-    /**
-     * A score, checked to be null or finite in [0, 1].
-     *
-     * @param name the score's name
-     * @param value the score, or null
-     * @return this builder
-     */
+    /** A score, checked to be null or finite in [0, 1]. */
     public Builder score(String name, @Nullable Number value) {
       if (scores == null) {
         scores = new LinkedHashMap<>();
@@ -483,13 +350,7 @@ public final class BraintrustEvent {
       return this;
     }
 
-    /**
-     * A metadata entry.
-     *
-     * @param key the entry's key
-     * @param value the entry's value
-     * @return this builder
-     */
+    /** A metadata entry. */
     public Builder metadata(String key, @Nullable Object value) {
       if (metadata == null) {
         metadata = new LinkedHashMap<>();
@@ -498,13 +359,7 @@ public final class BraintrustEvent {
       return this;
     }
 
-    /**
-     * A metric, checked to be finite.
-     *
-     * @param name the metric's name
-     * @param value the metric's value
-     * @return this builder
-     */
+    /** A metric, checked to be finite. */
     public Builder metric(String name, Number value) {
       Number v = Validation.metric(name, value);
       if (name.equals("start")) {
@@ -520,12 +375,7 @@ public final class BraintrustEvent {
       return this;
     }
 
-    /**
-     * A tag.
-     *
-     * @param tag a tag
-     * @return this builder
-     */
+    /** A tag. */
     public Builder tag(String tag) {
       if (tags.isEmpty()) {
         tags = new ArrayList<>();
@@ -534,14 +384,7 @@ public final class BraintrustEvent {
       return this;
     }
 
-    /**
-     * Span identity: its id, its trace's root span id and its parents (nearest first).
-     *
-     * @param spanId the span id
-     * @param rootSpanId the root span id of its trace
-     * @param parents the parent span ids, nearest first
-     * @return this builder
-     */
+    /** Span identity: its id, its trace's root span id and its parents (nearest first). */
     public Builder span(String spanId, String rootSpanId, List<String> parents) {
       this.spanId = Validation.id(spanId);
       this.rootSpanId = Validation.id(rootSpanId);
@@ -549,25 +392,14 @@ public final class BraintrustEvent {
       return this;
     }
 
-    /**
-     * {@code span_attributes}: name and type.
-     *
-     * @param name the span name, or null
-     * @param type the span type, or null
-     * @return this builder
-     */
+    /** {@code span_attributes}: name and type. */
     public Builder spanAttributes(@Nullable String name, @Nullable String type) {
       this.spanName = name;
       this.spanType = type;
       return this;
     }
 
-    /**
-     * ISO-8601 creation time.
-     *
-     * @param created ISO-8601 creation time
-     * @return this builder
-     */
+    /** ISO-8601 creation time. */
     public Builder created(@Nullable String created) {
       this.created = created;
       return this;
@@ -606,11 +438,7 @@ public final class BraintrustEvent {
       return this;
     }
 
-    /**
-     * The immutable event.
-     *
-     * @return the immutable event
-     */
+    /** The immutable event. */
     public BraintrustEvent build() {
       return new BraintrustEvent(this);
     }
