@@ -38,6 +38,9 @@ public final class BenchmarkMain {
       report.section(suite.compressionSection());
       goals.endToEnd(suite);
     }
+    if (selected.contains("spool")) {
+      report.section(SpoolBenchmark.section(SpoolBenchmark.runAll()));
+    }
     if (selected.contains("heap")) {
       List<LiveHeapBenchmark.Result> runs = LiveHeapBenchmark.runAll();
       report.section(LiveHeapBenchmark.section(runs));

@@ -108,11 +108,12 @@ final class Goals {
           .append(
               String.format(
                   Locale.ROOT,
-                  "%s: %.0f MiB over baseline, max %.0f (budget %.0f)%s",
+                  "%s: %.0f MiB over baseline, max %.0f (budget %.0f = %s)%s",
                   r.name(),
                   r.steadyMiB(),
                   r.overBaselineMiB(),
                   r.budgetMiB(),
+                  r.budgetRule(),
                   r.bounded() ? "" : r.flat() ? ", over budget" : ", grows"));
     }
     set("heap", result.toString(), met);

@@ -7,6 +7,7 @@ import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.core.export.BraintrustExporterBuilder;
 import dev.braintrust.reactive.core.export.ExporterStats;
 import dev.braintrust.reactive.core.internal.EventEncoder;
 import dev.braintrust.reactive.transport.BraintrustClient;
@@ -41,6 +42,20 @@ final class LiveHeapBenchmark {
    */
   static final double FIXED_MIB = 32;
 
+  /**
+   * The byte-capped run's budget in units of its {@code capacityBytes}: the events as objects (at
+   * most {@code capacityBytes} as the exporter estimates them), their JSON in the batches being
+   * encoded and sent (they keep their charge until settled), and the gzip buffers.
+   */
+  static final double BYTES_FACTOR = 3;
+
+  /**
+   * The byte-capped run's event capacity, in multiples of the rows its {@code capacityBytes} holds:
+   * high enough that only the byte budget can bind, low enough that the heap survives if it did
+   * not.
+   */
+  static final int EVENT_HEADROOM = 10;
+
   /** Growth from the first half of a run to the second that still counts as flat, at least. */
   static final double FLAT_SLACK_MIB = 8;
 
@@ -50,10 +65,12 @@ final class LiveHeapBenchmark {
   record Result(
       String name,
       int capacity,
+      long capacityBytes,
       long produced,
       long accepted,
       long dropped,
       long maxHeld,
+      long maxHeldBytes,
       long rowBytes,
       double baselineMiB,
       double maxLiveMiB,
@@ -71,9 +88,26 @@ final class LiveHeapBenchmark {
       return medianLiveMiB - baselineMiB;
     }
 
-    /** The capacity's rows, twice (as objects and as encoded JSON), plus {@link #FIXED_MIB}. */
+    /**
+     * With a byte capacity, {@link #BYTES_FACTOR} times it; otherwise the capacity's rows twice (as
+     * objects and as encoded JSON); plus {@link #FIXED_MIB} either way.
+     */
     double budgetMiB() {
-      return 2.0 * capacity * rowBytes / MIB + FIXED_MIB;
+      return byteCapped()
+          ? BYTES_FACTOR * capacityBytes / MIB + FIXED_MIB
+          : 2.0 * capacity * rowBytes / MIB + FIXED_MIB;
+    }
+
+    /** Whether the run's capacity is {@code capacityBytes} rather than events. */
+    boolean byteCapped() {
+      return capacityBytes > 0;
+    }
+
+    /** How {@link #budgetMiB} is made up, for the report. */
+    String budgetRule() {
+      return byteCapped()
+          ? String.format(Locale.ROOT, "%.0f x capacityBytes + %.0f", BYTES_FACTOR, FIXED_MIB)
+          : String.format(Locale.ROOT, "2 x capacity x row + %.0f", FIXED_MIB);
     }
 
     /** The second half's median live heap over the first half's, in MiB. */
@@ -100,7 +134,7 @@ final class LiveHeapBenchmark {
       return String.format(
           Locale.ROOT,
           "%s: live over baseline median %.1f MiB, max %.1f (baseline %.1f), halves %.1f/%.1f,"
-              + " produced %d, accepted %d, dropped %d, held at most %d",
+              + " produced %d, accepted %d, dropped %d, held at most %d (%.1f MiB), budget %.1f",
           name,
           steadyMiB(),
           overBaselineMiB(),
@@ -110,7 +144,9 @@ final class LiveHeapBenchmark {
           produced,
           accepted,
           dropped,
-          maxHeld);
+          maxHeld,
+          maxHeldBytes / MIB,
+          budgetMiB());
     }
   }
 
@@ -157,13 +193,14 @@ final class LiveHeapBenchmark {
     List<Result> out = new ArrayList<>();
     int samples = Settings.integer("bench.heap.samples");
     Duration seconds = Duration.ofSeconds(Settings.integer("bench.heap.seconds"));
-    run("warm-up", Duration.ofMillis(500), 500, 2, LiveHeapBenchmark::recordDistinct, 0);
+    run("warm-up", Duration.ofMillis(500), 500, 0, 2, LiveHeapBenchmark::recordDistinct, 0);
     for (int capacity : Settings.integers("bench.heap.capacities")) {
       out.add(
           run(
               "capacity " + String.format(Locale.ROOT, "%,d", capacity) + " events, LLM spans",
               seconds,
               capacity,
+              0,
               samples,
               LiveHeapBenchmark::recordDistinct,
               sampleRowBytes(LiveHeapBenchmark::recordDistinct)));
@@ -172,33 +209,39 @@ final class LiveHeapBenchmark {
     if (rowKiB > 0) {
       String base = big(rowKiB * 1024);
       ObjIntConsumer<Tracer> big = (tracer, i) -> recordBig(tracer, base, i);
-      int capacity = Settings.integer("bench.heap.rowCapacity");
+      long capacityBytes = Settings.integer("bench.heap.rowCapacityMiB") * 1024L * 1024L;
+      long rowBytes = sampleRowBytes(big);
+      int capacity =
+          (int) Math.min(Integer.MAX_VALUE, EVENT_HEADROOM * Math.max(1, capacityBytes / rowBytes));
       out.add(
           run(
               String.format(
                   Locale.ROOT,
-                  "capacity %,d rows of %d KiB (%,.0f MiB of rows)",
-                  capacity,
+                  "capacityBytes %s MiB, rows of %d KiB (event capacity %,d)",
+                  Settings.get("bench.heap.rowCapacityMiB"),
                   rowKiB,
-                  capacity * rowKiB / 1024.0),
+                  capacity),
               seconds,
               capacity,
+              capacityBytes,
               samples,
               big,
-              sampleRowBytes(big)));
+              rowBytes));
     }
     return out;
   }
 
   /**
    * Produces as fast as one thread can for {@code duration} into an exporter of {@code capacity}
-   * (otherwise defaults) whose sink is slow, sampling the live heap and the events the exporter
-   * holds ({@code pending}) {@code samples} times at even intervals.
+   * events and, when positive, {@code capacityBytes} (otherwise defaults) whose sink is slow,
+   * sampling the live heap, the events the exporter holds ({@code pending}) and the bytes it
+   * charges them ({@code bufferedBytes}) {@code samples} times at even intervals.
    */
   static Result run(
       String name,
       Duration duration,
       int capacity,
+      long capacityBytes,
       int samples,
       ObjIntConsumer<Tracer> produce,
       long rowBytes)
@@ -209,10 +252,15 @@ final class LiveHeapBenchmark {
     double baseline = liveMiB();
     List<Double> live = new ArrayList<>();
     long held = 0;
+    long heldBytes = 0;
     try (SinkServer slow = new SinkServer(delay)) {
       BraintrustClient client =
           BraintrustClient.builder().apiKey("bench").baseUrl(slow.url()).build();
-      BraintrustExporter exporter = BraintrustExporter.builder(client).capacity(capacity).build();
+      BraintrustExporterBuilder builder = BraintrustExporter.builder(client).capacity(capacity);
+      if (capacityBytes > 0) {
+        builder.capacityBytes(capacityBytes);
+      }
+      BraintrustExporter exporter = builder.build();
       Tracer tracer = Tracer.create(exporter, Destination.projectLogs("bench"));
       long start = System.nanoTime();
       long step = duration.toNanos() / Math.max(1, samples);
@@ -223,6 +271,7 @@ final class LiveHeapBenchmark {
         if ((produced & 63) == 0 && System.nanoTime() >= next) {
           live.add(liveMiB());
           held = Math.max(held, exporter.stats().pending());
+          heldBytes = Math.max(heldBytes, exporter.bufferedBytes());
           next += step;
         }
       }
@@ -232,10 +281,12 @@ final class LiveHeapBenchmark {
       return new Result(
           name,
           capacity,
+          capacityBytes,
           produced,
           st.accepted(),
           st.droppedTotal(),
           held,
+          heldBytes,
           rowBytes,
           baseline,
           Stats.of(live).max(),
@@ -312,14 +363,21 @@ final class LiveHeapBenchmark {
                         + "is what the run holds steadily, the max includes requests caught in flight. "
                         + "Flat: the second half's median is at most %.0f MiB (or a quarter) over the "
                         + "first's. Bounded: flat, and the median within the budget = 2 x capacity x "
-                        + "encoded row size + %.0f MiB.",
+                        + "encoded row size + %.0f MiB for an event capacity; for the run capped by "
+                        + "`capacityBytes` (its event capacity set %dx above what the bytes allow, so "
+                        + "only they bind), %.0f x capacityBytes + %.0f MiB: the events as objects, "
+                        + "their JSON in batches being sent (charged until settled) and gzip buffers.",
                     Settings.get("bench.heap.seconds"),
                     Settings.get("bench.heap.delayMs"),
                     Settings.get("bench.heap.samples"),
                     FLAT_SLACK_MIB,
+                    FIXED_MIB,
+                    EVENT_HEADROOM,
+                    BYTES_FACTOR,
                     FIXED_MIB)
                 + " Events held = the exporter's `pending` (accepted, not yet delivered or dropped)"
-                + ", sampled with the heap.\n\n")
+                + " and, for the byte-capped run, the largest `bufferedBytes` (its estimate of what"
+                + " it holds), sampled with the heap.\n\n")
         .append(
             "| run | spans produced | accepted | dropped (counted) | events held at most | row bytes | live over baseline MiB, median (max) | 1st half / 2nd half median MiB | budget MiB | bounded |\n")
         .append("|---|---|---|---|---|---|---|---|---|---|\n");
@@ -327,13 +385,20 @@ final class LiveHeapBenchmark {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %,d | %,d | %,d | %,d (%.1fx capacity) | %,d | **%.1f** (%.1f) | %.1f / %.1f | %.1f | %s |%n",
+              "| %s | %,d | %,d | %,d | %,d (%s) | %,d | **%.1f** (%.1f) | %.1f / %.1f | %.1f | %s |%n",
               r.name(),
               r.produced(),
               r.accepted(),
               r.dropped(),
               r.maxHeld(),
-              (double) r.maxHeld() / r.capacity(),
+              r.byteCapped()
+                  ? String.format(
+                      Locale.ROOT,
+                      "%.1f of %.0f MiB",
+                      r.maxHeldBytes() / MIB,
+                      r.capacityBytes() / MIB)
+                  : String.format(
+                      Locale.ROOT, "%.1fx capacity", (double) r.maxHeld() / r.capacity()),
               r.rowBytes(),
               r.steadyMiB(),
               r.overBaselineMiB(),
@@ -345,7 +410,7 @@ final class LiveHeapBenchmark {
     Result small = null;
     Result large = null;
     for (Result r : results) {
-      if (r.rowBytes() < 10_000) {
+      if (!r.byteCapped() && r.rowBytes() < 10_000) {
         small = small == null || r.capacity() < small.capacity() ? r : small;
         large = large == null || r.capacity() > large.capacity() ? r : large;
       }

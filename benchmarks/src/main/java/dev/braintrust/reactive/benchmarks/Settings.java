@@ -19,13 +19,22 @@ final class Settings {
     {
       "bench.only",
       "all",
-      "comma list of hotpath, e2e, limit, compression, heap, latency, webflux, openai (or all)"
+      "comma list of hotpath, e2e, limit, compression, spool, heap, latency, webflux, openai (or"
+          + " all)"
     },
     {"bench.rounds", "5", "interleaved rounds of the end-to-end, limit and compression runs"},
     {"bench.events", "200000", "spans per end-to-end, limit and compression run"},
     {"bench.e2e.levels", "1,6", "gzip levels our pipeline runs at in the end-to-end table"},
     {"bench.limit.levels", "1,6", "gzip levels of the serialise+gzip limit"},
     {"bench.compression.levels", "1,3,6,9", "gzip levels of the compression-level table"},
+    {"bench.spool.events", "100000", "spans per run of the disk-spool benchmark"},
+    {"bench.spool.rounds", "3", "interleaved rounds of the disk-spool benchmark"},
+    {"bench.spool.replay", "true", "whether the disk-spool benchmark also times a replay"},
+    {
+      "bench.spool.dir",
+      "",
+      "parent of the spool directories (empty: benchmarks/target/spool-bench; not a tmpfs)"
+    },
     {"bench.jmh.threads", "1,2", "JMH thread counts of the hot path"},
     {"bench.jmh.warmup", "5", "JMH warm-up iterations"},
     {"bench.iterations", "5", "JMH measurement iterations"},
@@ -34,7 +43,11 @@ final class Settings {
     {"bench.heap.seconds", "8", "seconds one thread produces spans in each bounded-heap run"},
     {"bench.heap.capacities", "2000,20000", "exporter capacities of the bounded-heap runs"},
     {"bench.heap.rowKiB", "100", "row size of the byte-sized bounded-heap run (0 skips it)"},
-    {"bench.heap.rowCapacity", "200", "exporter capacity of the byte-sized run, in rows"},
+    {
+      "bench.heap.rowCapacityMiB",
+      "20",
+      "exporter capacityBytes of the byte-sized run, in MiB (its event capacity 10x above that)"
+    },
     {"bench.heap.samples", "20", "live-heap samples (System.gc() then heap used) per run"},
     {"bench.heap.delayMs", "100", "how long the slow sink waits before answering"},
     {"bench.latency.rate", "10000", "offered load of the latency runs, spans/s"},
@@ -54,7 +67,16 @@ final class Settings {
   };
 
   private static final Set<String> NAMES =
-      Set.of("hotpath", "e2e", "limit", "compression", "heap", "latency", "webflux", "openai");
+      Set.of(
+          "hotpath",
+          "e2e",
+          "limit",
+          "compression",
+          "spool",
+          "heap",
+          "latency",
+          "webflux",
+          "openai");
 
   private Settings() {}
 
@@ -94,7 +116,8 @@ final class Settings {
       String name = s.trim();
       if (name.equals("all")) {
         out.addAll(
-            List.of("hotpath", "e2e", "compression", "heap", "latency", "webflux", "openai"));
+            List.of(
+                "hotpath", "e2e", "compression", "spool", "heap", "latency", "webflux", "openai"));
       } else if (NAMES.contains(name)) {
         out.add(name);
       } else if (!name.isEmpty()) {
