@@ -202,12 +202,22 @@ class EvalRunTest {
             .build()
             .run();
     var result = run.toFuture();
-    for (int i = 0; i < 12; i++) {
+    // Hold the first three: the runner must start exactly three and no fourth.
+    List<Sinks.One<String>> held = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      held.add(running.poll(T.toSeconds(), TimeUnit.SECONDS));
+    }
+    assertThat(held).doesNotContainNull();
+    assertThat(active.get()).isEqualTo(3);
+    // Then one in, one out: every release lets exactly one more start.
+    for (int i = 3; i < 12; i++) {
+      held.remove(0).tryEmitValue("done");
       Sinks.One<String> next = running.poll(T.toSeconds(), TimeUnit.SECONDS);
       assertThat(next).as("case %d started", i).isNotNull();
       assertThat(active.get()).isLessThanOrEqualTo(3);
-      next.tryEmitValue("done");
+      held.add(next);
     }
+    held.forEach(h -> h.tryEmitValue("done"));
     EvalResult r = result.get(T.toSeconds(), TimeUnit.SECONDS);
     assertThat(r.cases()).isEqualTo(12);
     assertThat(peak.get()).isEqualTo(3);
