@@ -93,10 +93,6 @@ public final class Acls {
   }
 
   private static Acl read(JsonNode n) {
-    try {
-      return Json.MAPPER.treeToValue(n, Acl.class);
-    } catch (Exception e) {
-      throw new dev.braintrust.reactive.core.BraintrustException("could not read an ACL", e);
-    }
+    return Json.read(n, Acl.class, "/v1/acl");
   }
 }

@@ -295,7 +295,8 @@ public final class BraintrustClient implements Transport, AutoCloseable {
             + (comparisonExperimentId == null
                 ? ""
                 : "&comparison_experiment_id=" + UriParts.query(comparisonExperimentId));
-    return http.json(HttpMethod.GET, path, null).map(n -> read(n, ExperimentSummary.class));
+    return http.json(HttpMethod.GET, path, null)
+        .map(n -> Json.read(n, ExperimentSummary.class, "the summary"));
   }
 
   /** Summarises a dataset: its project and name and, in {@code data_summary}, its record count. */
@@ -324,7 +325,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
               }
               return post("/v1/eval", Json.MAPPER.valueToTree(request));
             })
-        .map(n -> read(n, ExperimentSummary.class));
+        .map(n -> Json.read(n, ExperimentSummary.class, "the summary"));
   }
 
   /**
@@ -334,14 +335,6 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    */
   public Flux<JsonNode> btql(Object query) {
     return Btql.rows(http, query);
-  }
-
-  private <T> T read(JsonNode n, Class<T> type) {
-    try {
-      return Json.MAPPER.treeToValue(n, type);
-    } catch (IOException e) {
-      throw new BraintrustException("could not read a " + type.getSimpleName(), e);
-    }
   }
 
   // ---------------------------------------------------------------- functions and proxy

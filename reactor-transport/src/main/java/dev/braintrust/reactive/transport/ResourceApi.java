@@ -2,7 +2,6 @@ package dev.braintrust.reactive.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.transport.internal.HttpCore;
 import dev.braintrust.reactive.transport.internal.Json;
 import dev.braintrust.reactive.transport.internal.PageWalker;
@@ -168,11 +167,6 @@ public final class ResourceApi<T> {
     if (type == JsonNode.class) {
       return type.cast(node);
     }
-    try {
-      return Json.MAPPER.treeToValue(node, type);
-    } catch (Exception e) {
-      throw new BraintrustException(
-          "could not read a " + type.getSimpleName() + " from " + resource.collectionPath(), e);
-    }
+    return Json.read(node, type, resource.collectionPath());
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.transport.internal.HttpCore;
+import dev.braintrust.reactive.transport.internal.IngestTransport;
 import dev.braintrust.reactive.transport.internal.Json;
 import dev.braintrust.reactive.transport.internal.PageWalker;
 import dev.braintrust.reactive.transport.internal.UriParts;
@@ -238,12 +239,7 @@ public final class Rows {
     return new InsertResponse(out);
   }
 
-  static String path(Destination d, String op) {
-    return "/v1/"
-        + d.kind().pathSegment()
-        + "/"
-        + UriParts.segment(Objects.requireNonNull(d.id()))
-        + "/"
-        + op;
+  private static String path(Destination d, String op) {
+    return IngestTransport.rowsPath(d, op);
   }
 }

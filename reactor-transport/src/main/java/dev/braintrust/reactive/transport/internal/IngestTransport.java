@@ -135,11 +135,17 @@ public final class IngestTransport {
   }
 
   private static String insertPath(Destination d) {
+    return rowsPath(d, "insert");
+  }
+
+  /** {@code /v1/{kind}/{id}/{op}} for a resolved destination: its rows' insert, fetch, feedback. */
+  public static String rowsPath(Destination d, String op) {
     return "/v1/"
         + d.kind().pathSegment()
         + "/"
-        + UriParts.segment(Objects.requireNonNull(d.id()))
-        + "/insert";
+        + UriParts.segment(Objects.requireNonNull(d.id(), "destination id"))
+        + "/"
+        + op;
   }
 
   private Mono<InsertResult> send(String path, EncodedBatch part, int depth, Isolation iso) {
