@@ -13,9 +13,7 @@ import dev.braintrust.reactive.core.internal.RowBuffer;
 import dev.braintrust.reactive.transport.BraintrustClient;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +23,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -236,30 +233,7 @@ final class EndToEndBenchmark {
             .setEndpoint(sink.url() + "/v1/traces")
             .setCompression("gzip")
             .build();
-    SpanExporter counting =
-        new SpanExporter() {
-          @Override
-          public CompletableResultCode export(Collection<SpanData> spans) {
-            CompletableResultCode r = otlp.export(spans);
-            r.whenComplete(
-                () -> {
-                  if (r.isSuccess()) {
-                    exported.addAndGet(spans.size());
-                  }
-                });
-            return r;
-          }
-
-          @Override
-          public CompletableResultCode flush() {
-            return otlp.flush();
-          }
-
-          @Override
-          public CompletableResultCode shutdown() {
-            return otlp.shutdown();
-          }
-        };
+    SpanExporter counting = new AckedSpanExporter(otlp, spans -> exported.addAndGet(spans.size()));
     // The BatchSpanProcessor can't push back, so its queue holds the whole run: no drops.
     SdkTracerProvider provider =
         SdkTracerProvider.builder()

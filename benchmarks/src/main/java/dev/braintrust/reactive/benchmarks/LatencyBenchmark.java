@@ -12,7 +12,6 @@ import dev.braintrust.reactive.transport.BraintrustClient;
 import dev.braintrust.reactive.transport.BraintrustClientBuilder;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -20,7 +19,6 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -184,47 +182,28 @@ final class LatencyBenchmark {
             .setCompression("gzip")
             .build();
     SpanExporter timed =
-        new SpanExporter() {
-          @Override
-          public CompletableResultCode export(Collection<SpanData> spans) {
-            CompletableResultCode r = otlp.export(spans);
-            r.whenComplete(
-                () -> {
-                  long ack = System.nanoTime();
-                  if (r.isSuccess()) {
-                    // The processor reuses its batch once the export completes: copy the end
-                    // times now (this runs before the processor's own wait returns).
-                    long[] ends = new long[spans.size()];
-                    int n = 0;
-                    for (SpanData s : spans) {
-                      Long t = s.getAttributes().get(ATTRIBUTE);
-                      if (t != null) {
-                        ends[n++] = t;
-                      }
+        new AckedSpanExporter(
+            otlp,
+            spans -> {
+              long ack = System.nanoTime();
+              // The processor reuses its batch once the export completes: copy the end times now.
+              long[] ends = new long[spans.size()];
+              int n = 0;
+              for (SpanData s : spans) {
+                Long t = s.getAttributes().get(ATTRIBUTE);
+                if (t != null) {
+                  ends[n++] = t;
+                }
+              }
+              int count = n;
+              w.recorder.acked(
+                  ack,
+                  each -> {
+                    for (int i = 0; i < count; i++) {
+                      each.accept(ends[i]);
                     }
-                    int count = n;
-                    w.recorder.acked(
-                        ack,
-                        each -> {
-                          for (int i = 0; i < count; i++) {
-                            each.accept(ends[i]);
-                          }
-                        });
-                  }
-                });
-            return r;
-          }
-
-          @Override
-          public CompletableResultCode flush() {
-            return otlp.flush();
-          }
-
-          @Override
-          public CompletableResultCode shutdown() {
-            return otlp.shutdown();
-          }
-        };
+                  });
+            });
     SdkTracerProvider provider =
         SdkTracerProvider.builder()
             .addSpanProcessor(BatchSpanProcessor.builder(timed).build())
