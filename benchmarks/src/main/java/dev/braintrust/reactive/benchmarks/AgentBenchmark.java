@@ -3,6 +3,7 @@ package dev.braintrust.reactive.benchmarks;
 import dev.braintrust.reactive.agentit.AgentProcess;
 import dev.braintrust.reactive.agentit.DemoApp;
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -28,11 +30,18 @@ import java.util.stream.Stream;
  * agent's own OTLP/HTTP exporter (protobuf, gzip), and no exporter (the agent's instrumentation
  * alone, the floor). Both exporters send to one loopback sink that reads and discards bodies.
  *
+ * <p>Each run warms up for at least {@code bench.agent.warmup} seconds, then in 5 s slices until
+ * the application's JVM spends under 5% of a slice JIT compiling (read with {@code jcmd}; at most
+ * 120 s in all): on two cores the agent's instrumented code keeps C2 busy for tens of seconds under
+ * load, and measuring before then weighs the compiler's backlog, not the steady state. The
+ * warm-up's length and the JIT time left in the measured window are reported with each run.
+ *
  * <p>System properties: {@code agent.jar}, {@code extension.jar}, {@code app.lib} (a folder with
  * the application's jars), {@code bench.agent.seconds} (measured, default 10), {@code
- * bench.agent.warmup} (default 10), {@code bench.agent.rounds} (default 3), {@code
- * bench.agent.threads} (concurrent callers, default 8), {@code bench.agent.jvm} (extra JVM options
- * for the application, space-separated, e.g. to profile it). The first argument is the report path.
+ * bench.agent.warmup} (the least warm-up, default 10), {@code bench.agent.rounds} (default 3),
+ * {@code bench.agent.threads} (concurrent callers, default 8), {@code bench.agent.jvm} (extra JVM
+ * options for the application, space-separated, e.g. to profile it). The first argument is the
+ * report path.
  */
 public final class AgentBenchmark {
   private AgentBenchmark() {}
@@ -45,7 +54,13 @@ public final class AgentBenchmark {
       double p99Millis,
       double cpuMicrosPerRequest,
       long sinkRequests,
-      long sinkBytes) {}
+      long sinkBytes,
+      double warmupSeconds,
+      double jitMillis) {}
+
+  private static final Duration WARMUP_SLICE = Duration.ofSeconds(5);
+  private static final double QUIET_JIT_SHARE = 0.05;
+  private static final Duration MAX_WARMUP = Duration.ofSeconds(120);
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "BENCHMARKS-agent-run.md");
@@ -111,39 +126,58 @@ public final class AgentBenchmark {
                   agent, p == 0 ? extension : null, classPath, DemoApp.class.getName(), jvm);
           sink.reset();
           try (AgentProcess app = AgentProcess.start(cmd, envs.get(p), Duration.ofSeconds(60))) {
-            drive(app.port(), threads, warmup);
+            double warmedUp = warmUp(app, threads, warmup);
+            // Read before the window's other figures, so jcmd's own start-up is outside them.
+            double jitBefore = jitMillis(app.pid());
             long requestsBefore = sink.requests.get();
             long bytesBefore = sink.bytes.get();
             Duration cpuBefore = app.cpuTime();
             long[] latencies = drive(app.port(), threads, measure);
             double cpuPerRequest =
                 app.cpuTime().minus(cpuBefore).toNanos() / 1e3 / Math.max(1, latencies.length);
+            long sinkRequests = sink.requests.get() - requestsBefore;
+            long sinkBytes = sink.bytes.get() - bytesBefore;
+            double jit = jitMillis(app.pid()) - jitBefore;
             if (!app.isAlive()) {
               throw new IllegalStateException(names[p] + " exited:\n" + app.output());
             }
             Arrays.sort(latencies);
-            all.get(p)
-                .add(
-                    new Run(
-                        names[p],
-                        latencies.length / (double) measure.toNanos() * 1e9,
-                        percentile(latencies, 0.50) / 1e6,
-                        percentile(latencies, 0.99) / 1e6,
-                        cpuPerRequest,
-                        sink.requests.get() - requestsBefore,
-                        sink.bytes.get() - bytesBefore));
+            Run run =
+                new Run(
+                    names[p],
+                    latencies.length / (double) measure.toNanos() * 1e9,
+                    percentile(latencies, 0.50) / 1e6,
+                    percentile(latencies, 0.99) / 1e6,
+                    cpuPerRequest,
+                    sinkRequests,
+                    sinkBytes,
+                    warmedUp,
+                    jit);
+            all.get(p).add(run);
+            System.out.printf(
+                Locale.ROOT,
+                "%s, round %d: %,.0f req/s, p99 %.2f ms, app CPU %,.0f µs/request,"
+                    + " warm-up %.0f s, app JIT %.0f ms while measured%n",
+                run.name(),
+                round + 1,
+                run.requestsPerSecond(),
+                run.p99Millis(),
+                run.cpuMicrosPerRequest(),
+                run.warmupSeconds(),
+                run.jitMillis());
           }
         }
       }
     }
-    String md = report(all, threads, measure, rounds);
+    String md = report(all, threads, warmup, measure, rounds);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md);
     System.out.println(md);
     System.out.println("Written to " + out.toAbsolutePath());
   }
 
-  private static String report(List<List<Run>> all, int threads, Duration measure, int rounds) {
+  private static String report(
+      List<List<Run>> all, int threads, Duration warmup, Duration measure, int rounds) {
     StringBuilder md = new StringBuilder();
     md.append("Run on ")
         .append(LocalDate.now())
@@ -158,19 +192,26 @@ public final class AgentBenchmark {
         .append(
             String.format(
                 Locale.ROOT,
-                "%d closed-loop callers, %d s measured after warm-up, %d interleaved rounds; median"
-                    + " (min–max) of the rounds, ratios per round; 4 spans per request.%n%n",
+                "%d closed-loop callers, %d s measured after a warm-up of at least %d s that goes on"
+                    + " in %d s slices until the application's JVM spends under %.0f%% of a slice"
+                    + " JIT compiling (at most %d s), %d interleaved rounds; median (min–max) of the"
+                    + " rounds, ratios per round; 4 spans per request.%n%n",
                 threads,
                 measure.toSeconds(),
+                warmup.toSeconds(),
+                WARMUP_SLICE.toSeconds(),
+                QUIET_JIT_SHARE * 100,
+                MAX_WARMUP.toSeconds(),
                 rounds))
         .append(
-            "| pipeline | requests/s | spans/s | p50 ms | p99 ms | app CPU µs/request | sink requests | sink KiB |\n")
-        .append("|---|---|---|---|---|---|---|---|\n");
+            "| pipeline | requests/s | spans/s | p50 ms | p99 ms | app CPU µs/request | sink requests"
+                + " | sink KiB | warm-up s | app JIT ms while measured |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (List<Run> runs : all) {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+              "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
               runs.get(0).name(),
               Stats.of(runs, Run::requestsPerSecond).format("%,.0f"),
               Stats.of(runs, r -> r.requestsPerSecond() * 4).med("%,.0f"),
@@ -178,7 +219,9 @@ public final class AgentBenchmark {
               Stats.of(runs, Run::p99Millis).format("%.2f"),
               Stats.of(runs, Run::cpuMicrosPerRequest).format("%,.0f"),
               Stats.of(runs, r -> (double) r.sinkRequests()).med("%,.0f"),
-              Stats.of(runs, r -> r.sinkBytes() / 1024.0).med("%,.0f")));
+              Stats.of(runs, r -> r.sinkBytes() / 1024.0).med("%,.0f"),
+              Stats.of(runs, Run::warmupSeconds).format("%.0f"),
+              Stats.of(runs, Run::jitMillis).format("%,.0f")));
     }
     List<Run> ours = all.get(0);
     List<Run> otlp = all.get(1);
@@ -198,6 +241,88 @@ public final class AgentBenchmark {
             Stats.ratio(otlp, Run::requestsPerSecond, floor, Run::requestsPerSecond)
                 .format("%.2f")));
     return md.toString();
+  }
+
+  /**
+   * Loads the app for at least {@code min}, then in slices until its JIT compiler is quiet; only
+   * {@code min} when jcmd cannot read the app's JIT time.
+   *
+   * @return the warm-up's length in seconds
+   */
+  private static double warmUp(AgentProcess app, int threads, Duration min)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    drive(app.port(), threads, min);
+    double jit = jitMillis(app.pid());
+    long sliceStart = System.nanoTime();
+    if (Double.isNaN(jit)) {
+      System.err.println("jcmd could not read the app's JIT time: fixed warm-up, JIT not reported");
+    }
+    while (!Double.isNaN(jit)) {
+      long left = start + MAX_WARMUP.toNanos() - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      drive(app.port(), threads, Duration.ofNanos(Math.min(WARMUP_SLICE.toNanos(), left)));
+      double now = jitMillis(app.pid());
+      long sliceEnd = System.nanoTime();
+      // Against the wall time between the two reads: the compiler works on while jcmd starts.
+      if (Double.isNaN(now) || now - jit < (sliceEnd - sliceStart) / 1e6 * QUIET_JIT_SHARE) {
+        break;
+      }
+      jit = now;
+      sliceStart = sliceEnd;
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /**
+   * The time the JVM {@code pid} has spent JIT compiling, in milliseconds, from {@code jcmd
+   * PerfCounter.print} of this JDK; NaN when that fails, so the benchmark goes on without it.
+   */
+  private static double jitMillis(long pid) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Path out = null;
+    Process p = null;
+    try {
+      out = Files.createTempFile("jcmd-perf", ".txt");
+      // To a file, not a pipe, so a jcmd that hangs cannot block the read past the timeout.
+      p =
+          new ProcessBuilder(jcmd.toString(), Long.toString(pid), "PerfCounter.print")
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        return Double.NaN;
+      }
+      double ticks = Double.NaN;
+      double ticksPerSecond = Double.NaN;
+      for (String line : Files.readAllLines(out)) {
+        // java.ci.totalTime is what CompilationMXBean reports; HotSpot has no sun.ci.totalTime.
+        if (line.startsWith("java.ci.totalTime=")) {
+          ticks = Double.parseDouble(line.substring(line.indexOf('=') + 1).trim());
+        } else if (line.startsWith("sun.os.hrt.frequency=")) {
+          ticksPerSecond = Double.parseDouble(line.substring(line.indexOf('=') + 1).trim());
+        }
+      }
+      return ticksPerSecond > 0 ? ticks / ticksPerSecond * 1e3 : Double.NaN;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Double.NaN;
+    } finally {
+      if (p != null) {
+        p.destroyForcibly();
+      }
+      if (out != null) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException e) {
+          // A temporary file left behind is harmless.
+        }
+      }
+    }
   }
 
   /**
@@ -233,7 +358,7 @@ public final class AgentBenchmark {
                         failures.incrementAndGet();
                         continue;
                       }
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                       failures.incrementAndGet();
                       continue;
                     }

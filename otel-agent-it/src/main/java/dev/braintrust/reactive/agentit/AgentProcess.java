@@ -104,6 +104,11 @@ public final class AgentProcess implements AutoCloseable {
     return port.getNow(-1);
   }
 
+  /** The process id, so tools such as {@code jcmd} can attach to the application's JVM. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** CPU time the process has used so far (all its threads), or zero where the OS does not say. */
   public Duration cpuTime() {
     return process.info().totalCpuDuration().orElse(Duration.ZERO);
