@@ -51,8 +51,8 @@ public final class BenchmarkMain {
     }
     if (selected.contains("webflux")) {
       Map<WebFluxBenchmark.Mode, List<WebFluxBenchmark.Run>> runs = WebFluxBenchmark.runAll();
-      report.section(WebFluxBenchmark.section(runs));
-      goals.webflux(WebFluxBenchmark.overheadRatio(runs));
+      report.section(WebFluxReport.section(runs));
+      goals.webflux(runs);
     }
     if (selected.contains("openai")) {
       report.section(OpenAIReport.run());

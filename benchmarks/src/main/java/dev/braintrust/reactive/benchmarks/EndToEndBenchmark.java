@@ -79,7 +79,7 @@ final class EndToEndBenchmark {
   private static final byte[] HEAD = "{\"events\":[".getBytes(StandardCharsets.UTF_8);
   private static final byte[] TAIL = "]}".getBytes(StandardCharsets.UTF_8);
 
-  private static final com.sun.management.OperatingSystemMXBean OS =
+  static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 

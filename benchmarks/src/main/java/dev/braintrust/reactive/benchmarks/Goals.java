@@ -119,11 +119,20 @@ final class Goals {
     set("heap", result.toString(), met);
   }
 
-  void webflux(Stats overheadRatio) {
+  void webflux(Map<WebFluxBenchmark.Mode, List<WebFluxBenchmark.Run>> runs) {
+    Stats throughput = WebFluxReport.overheadRatio(runs, WebFluxReport::throughputCost);
+    Stats cpu = WebFluxReport.overheadRatio(runs, WebFluxReport::cpuCost);
     set(
         "webflux",
-        "starter's cost / OTel's: " + overheadRatio.format("%.2f"),
-        overheadRatio.median() <= 0.5);
+        "starter's cost / OTel's: throughput "
+            + throughput.format("%.2f")
+            + ", CPU per request "
+            + cpu.format("%.2f")
+            + "; spans delivered: starter "
+            + WebFluxReport.delivered(runs, WebFluxBenchmark.Mode.STARTER)
+            + ", OTel SDK "
+            + WebFluxReport.delivered(runs, WebFluxBenchmark.Mode.OTEL_SDK),
+        throughput.median() <= 0.5);
   }
 
   String table() {

@@ -1,10 +1,13 @@
 package dev.braintrust.reactive.benchmarks;
 
+import dev.braintrust.reactive.core.export.BraintrustExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,9 +36,14 @@ import reactor.netty.resources.LoopResources;
  * then measures requests per second and latency percentiles; rounds interleave the modes.
  *
  * <p>Settings: {@code -Dbench.web.concurrency=16}, {@code -Dbench.web.seconds=10}, {@code
- * -Dbench.web.warmup=15} (shorter leaves the JIT compiling during the measurement), {@code
+ * -Dbench.web.warmup=15} (the least warm-up; it goes on until the JIT compiler is quiet), {@code
  * -Dbench.web.rounds=5}; {@code -Dbench.web.jfr=DIR} records each run with Flight Recorder into
- * {@code DIR/MODE.jfr} ({@code -Dbench.web.jfc=FILE} for other settings).
+ * {@code DIR/MODE.jfr} ({@code -Dbench.web.jfc=FILE} for other settings); {@code
+ * -Dbench.web.jvm="OPTIONS"} adds options to each run's JVM (a profiler agent, say), with {@code
+ * MODE} replaced by the mode's name; {@code -Dbench.web.hook.start="COMMAND"} and {@code
+ * -Dbench.web.hook.stop="COMMAND"} run a shell command (PID and MODE replaced) as the measured
+ * window opens and closes, to profile the steady state only, e.g. {@code jcmd PID JVMTI.agent_load
+ * /path/libasyncProfiler.so "\"start,event=cpu\""}.
  */
 public final class WebFluxBenchmark {
   private WebFluxBenchmark() {}
@@ -49,7 +57,16 @@ public final class WebFluxBenchmark {
 
   /** One measured run. */
   record Run(
-      Mode mode, double requestsPerSecond, double p50Micros, double p99Micros, long errors) {}
+      Mode mode,
+      double requestsPerSecond,
+      double p50Micros,
+      double p99Micros,
+      long errors,
+      double cpuMicrosPerRequest,
+      double cpuUse,
+      double warmupSeconds,
+      double jitMillis,
+      double delivered) {}
 
   /** Runs the modes in interleaved rounds and writes the markdown section to stdout. */
   public static void main(String[] args) throws Exception {
@@ -63,18 +80,23 @@ public final class WebFluxBenchmark {
               Integer.parseInt(args[5]));
       System.out.printf(
           Locale.ROOT,
-          "RESULT %f %f %f %d%n",
+          "RESULT %f %f %f %d %f %f %f %f %f%n",
           r.requestsPerSecond(),
           r.p50Micros(),
           r.p99Micros(),
-          r.errors());
+          r.errors(),
+          r.cpuMicrosPerRequest(),
+          r.cpuUse(),
+          r.warmupSeconds(),
+          r.jitMillis(),
+          r.delivered());
       System.exit(0);
     }
     System.out.println(report());
   }
 
   static String report() throws Exception {
-    return section(runAll());
+    return WebFluxReport.section(runAll());
   }
 
   /** Every mode in {@code bench.web.rounds} interleaved rounds, each run a fresh JVM. */
@@ -87,7 +109,22 @@ public final class WebFluxBenchmark {
     LoopResources sinkLoops = LoopResources.create("bench-sink", 1, true);
     try (SinkServer sink = new SinkServer(Duration.ZERO, sinkLoops)) {
       for (Mode mode : Mode.values()) {
-        all.put(mode.name(), () -> fork(mode, sink.url(), concurrency, warmup, seconds));
+        all.put(
+            mode.name(),
+            () -> {
+              long requests = sink.requests.get();
+              long bytes = sink.bytes.get();
+              long cpu = EndToEndBenchmark.OS.getProcessCpuTime();
+              Run r = fork(mode, sink.url(), concurrency, warmup, seconds);
+              System.out.printf(
+                  Locale.ROOT,
+                  "%s: sink took %,d requests, %,d bytes; this process used %.1f s CPU%n",
+                  mode,
+                  sink.requests.get() - requests,
+                  sink.bytes.get() - bytes,
+                  (EndToEndBenchmark.OS.getProcessCpuTime() - cpu) / 1e9);
+              return r;
+            });
       }
       Map<String, List<Run>> runs =
           Rounds.run("webflux", Settings.integer("bench.web.rounds"), all);
@@ -101,89 +138,6 @@ public final class WebFluxBenchmark {
   }
 
   /**
-   * The throughput lost to tracing, as a share of the untraced run of the same round: {@code 1 -
-   * traced / untraced}.
-   */
-  static double cost(Run traced, Run untraced) {
-    return 1 - traced.requestsPerSecond() / untraced.requestsPerSecond();
-  }
-
-  /**
-   * The starter's throughput cost over the OTel SDK's, per round (infinite when only the starter
-   * costs anything), summarised.
-   */
-  static Stats overheadRatio(Map<Mode, List<Run>> runs) {
-    List<Run> base = runs.get(Mode.UNTRACED);
-    List<Double> ratios = new ArrayList<>();
-    for (int i = 0; i < base.size(); i++) {
-      double ours = cost(runs.get(Mode.STARTER).get(i), base.get(i));
-      double otel = cost(runs.get(Mode.OTEL_SDK).get(i), base.get(i));
-      ratios.add(ours <= 0 ? 0 : otel <= 0 ? Double.POSITIVE_INFINITY : ours / otel);
-    }
-    return Stats.of(ratios);
-  }
-
-  static String section(Map<Mode, List<Run>> runs) {
-    List<Run> base = runs.get(Mode.UNTRACED);
-    StringBuilder md = new StringBuilder();
-    md.append(
-            "## WebFlux app: the same app untraced, traced by the starter, traced by the OTel SDK\n\n")
-        .append(
-            String.format(
-                Locale.ROOT,
-                "Two spans per request (the request and one `@Traced` service call) into a loopback "
-                    + "sink; the OTel SDK with BatchSpanProcessor and OTLP/HTTP (gzip), instrumented "
-                    + "equivalently. Closed loop, %s concurrent connections, %s s measured after %s s "
-                    + "warm-up, each run a fresh JVM; median of %d interleaved rounds (min–max), "
-                    + "ratios to the untraced run of the same round.%n%n",
-                Settings.get("bench.web.concurrency"),
-                Settings.get("bench.web.seconds"),
-                Settings.get("bench.web.warmup"),
-                base.size()))
-        .append("| mode | requests/s | p50 µs | p99 µs | errors |\n|---|---|---|---|---|\n");
-    for (Mode mode : Mode.values()) {
-      List<Run> rs = runs.get(mode);
-      md.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %s | %s | %s | %s |%n",
-              mode.name().toLowerCase(Locale.ROOT),
-              Stats.of(rs, Run::requestsPerSecond).format("%,.0f"),
-              Stats.of(rs, Run::p50Micros).format("%.0f"),
-              Stats.of(rs, Run::p99Micros).format("%.0f"),
-              Stats.of(rs, r -> (double) r.errors()).med("%.0f")));
-    }
-    md.append("\n| ratio to untraced (per round) | throughput | p50 | p99 | throughput cost |\n")
-        .append("|---|---|---|---|---|\n");
-    for (Mode mode : List.of(Mode.STARTER, Mode.OTEL_SDK)) {
-      List<Run> rs = runs.get(mode);
-      md.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %s | %s | %s | %s |%n",
-              mode == Mode.STARTER ? "starter" : "OTel SDK",
-              Stats.ratio(rs, Run::requestsPerSecond, base, Run::requestsPerSecond).format("%.3f"),
-              Stats.ratio(rs, Run::p50Micros, base, Run::p50Micros).format("%.3f"),
-              Stats.ratio(rs, Run::p99Micros, base, Run::p99Micros).format("%.3f"),
-              costs(rs, base).format("%.1f%%")));
-    }
-    md.append(
-        String.format(
-            Locale.ROOT,
-            "%nStarter's throughput cost / OTel SDK's, per round: %s.%n",
-            overheadRatio(runs).bold("%.2f")));
-    return md.toString();
-  }
-
-  private static Stats costs(List<Run> traced, List<Run> base) {
-    List<Double> v = new ArrayList<>();
-    for (int i = 0; i < Math.min(traced.size(), base.size()); i++) {
-      v.add(100 * cost(traced.get(i), base.get(i)));
-    }
-    return Stats.of(v);
-  }
-
-  /**
    * Runs one mode in a fresh JVM, so no mode profits from code another one compiled; the sink stays
    * in this process.
    */
@@ -192,6 +146,13 @@ public final class WebFluxBenchmark {
     List<String> command =
         new ArrayList<>(
             List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+    String jvm = System.getProperty("bench.web.jvm");
+    if (jvm != null && !jvm.isBlank()) {
+      // A profiler agent, say; MODE in an option becomes the mode's name.
+      for (String option : jvm.trim().split("\\s+")) {
+        command.add(option.replace("MODE", mode.name()));
+      }
+    }
     String jfr = System.getProperty("bench.web.jfr");
     if (jfr != null) {
       command.add(
@@ -199,6 +160,9 @@ public final class WebFluxBenchmark {
               + System.getProperty("bench.web.jfc", "profile")
               + ",filename="
               + Path.of(jfr, mode.name() + ".jfr"));
+    }
+    for (String k : List.of("bench.web.hook.start", "bench.web.hook.stop")) {
+      if (System.getProperty(k) != null) command.add("-D" + k + "=" + System.getProperty(k));
     }
     command.addAll(
         List.of(
@@ -231,20 +195,32 @@ public final class WebFluxBenchmark {
             Double.parseDouble(f[1]),
             Double.parseDouble(f[2]),
             Double.parseDouble(f[3]),
-            Long.parseLong(f[4]));
+            Long.parseLong(f[4]),
+            Double.parseDouble(f[5]),
+            Double.parseDouble(f[6]),
+            Double.parseDouble(f[7]),
+            Double.parseDouble(f[8]),
+            Double.parseDouble(f[9]));
     System.out.printf(
         Locale.ROOT,
-        "%s: %,.0f req/s, p50 %.0f µs, p99 %.0f µs, errors %d%n",
+        "%s: %,.0f req/s, p50 %.0f µs, p99 %.0f µs, errors %d, CPU %.1f µs/request, %.2f cores,"
+            + " warm-up %.0f s, JIT %.0f ms while measured, %.1f%% of spans delivered%n",
         mode,
         r.requestsPerSecond(),
         r.p50Micros(),
         r.p99Micros(),
-        r.errors());
+        r.errors(),
+        r.cpuMicrosPerRequest(),
+        r.cpuUse(),
+        r.warmupSeconds(),
+        r.jitMillis(),
+        100 * r.delivered());
     return r;
   }
 
   static Run run(Mode mode, String sinkUrl, int concurrency, int warmup, int seconds) {
     SdkTracerProvider otel = null;
+    AtomicLong otelDelivered = new AtomicLong();
     SpringApplication application = new SpringApplication(WebFluxBenchApp.class);
     List<String> args =
         new ArrayList<>(
@@ -267,10 +243,16 @@ public final class WebFluxBenchmark {
           SdkTracerProvider.builder()
               .addSpanProcessor(
                   BatchSpanProcessor.builder(
-                          OtlpHttpSpanExporter.builder()
-                              .setEndpoint(sinkUrl + "/v1/traces")
-                              .setCompression("gzip")
-                              .build())
+                          new AckedSpanExporter(
+                              OtlpHttpSpanExporter.builder()
+                                  .setEndpoint(sinkUrl + "/v1/traces")
+                                  .setCompression("gzip")
+                                  .build(),
+                              spans -> otelDelivered.addAndGet(spans.size())))
+                      // The starter's exporter defaults: the same queue, batch and interval.
+                      .setMaxQueueSize(BraintrustExporter.DEFAULT_CAPACITY)
+                      .setMaxExportBatchSize(BraintrustExporter.DEFAULT_MAX_BATCH_EVENTS)
+                      .setScheduleDelay(BraintrustExporter.DEFAULT_FLUSH_INTERVAL)
                       .build())
               .build();
       io.opentelemetry.api.trace.Tracer tracer = provider.get("bench");
@@ -293,6 +275,8 @@ public final class WebFluxBenchmark {
                       WebFluxBenchApp.WorkService.class, WebFluxBenchApp.WorkService::new));
     }
     ConfigurableApplicationContext app = application.run(args.toArray(String[]::new));
+    BraintrustExporter exporter = app.getBeanProvider(BraintrustExporter.class).getIfAvailable();
+    Run measured = null;
     // The load generator has loops of its own, so the app's shutdown doesn't touch it.
     LoopResources loops = LoopResources.create("bench-load", 1, true);
     ConnectionProvider pool =
@@ -305,11 +289,14 @@ public final class WebFluxBenchmark {
           HttpClient.create(pool)
               .runOn(loops)
               .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"));
-      load(client, concurrency, Duration.ofSeconds(warmup), null);
+      double warmedUp = warmUp(client, concurrency, warmup);
       long[] latencies = new long[4_000_000];
       AtomicInteger count = new AtomicInteger();
       AtomicLong errors = new AtomicLong();
       long start = System.nanoTime();
+      long cpu0 = EndToEndBenchmark.OS.getProcessCpuTime();
+      long jit0 = JIT.getTotalCompilationTime();
+      hook("bench.web.hook.start", mode);
       load(
           client,
           concurrency,
@@ -324,11 +311,24 @@ public final class WebFluxBenchmark {
             }
           });
       double elapsed = (System.nanoTime() - start) / 1e9;
+      double cpu = (EndToEndBenchmark.OS.getProcessCpuTime() - cpu0) / 1e9;
+      long jit = JIT.getTotalCompilationTime() - jit0;
+      hook("bench.web.hook.stop", mode);
       int n = Math.min(count.get(), latencies.length);
       long[] sorted = Arrays.copyOf(latencies, n);
       Arrays.sort(sorted);
-      return new Run(
-          mode, n / elapsed, sorted[n / 2] / 1e3, sorted[(int) (n * 0.99)] / 1e3, errors.get());
+      measured =
+          new Run(
+              mode,
+              n / elapsed,
+              sorted[n / 2] / 1e3,
+              sorted[(int) (n * 0.99)] / 1e3,
+              errors.get(),
+              cpu * 1e6 / count.get(),
+              cpu / elapsed,
+              warmedUp,
+              jit,
+              Double.NaN);
     } finally {
       app.close();
       if (otel != null) {
@@ -337,7 +337,77 @@ public final class WebFluxBenchmark {
       pool.disposeLater().block(Duration.ofSeconds(5));
       loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
     }
+    // Closing the app (or the SDK) flushed what was still buffered: a tracer that dropped spans
+    // under the load did less work, so the share delivered goes next to its cost.
+    long made = 2 * SENT.get();
+    long delivered =
+        mode == Mode.STARTER
+            ? exporter.stats().delivered()
+            : mode == Mode.OTEL_SDK ? otelDelivered.get() : made;
+    return new Run(
+        mode,
+        measured.requestsPerSecond(),
+        measured.p50Micros(),
+        measured.p99Micros(),
+        measured.errors(),
+        measured.cpuMicrosPerRequest(),
+        measured.cpuUse(),
+        measured.warmupSeconds(),
+        measured.jitMillis(),
+        made == 0 ? 0 : (double) delivered / made);
   }
+
+  /** Requests sent to the app in this JVM, warm-up included. */
+  private static final AtomicLong SENT = new AtomicLong();
+
+  /** Runs the shell command set in {@code key}, if any, and waits for it. */
+  static void hook(String key, Mode mode) {
+    String cmd = System.getProperty(key);
+    if (cmd == null) {
+      return;
+    }
+    try {
+      new ProcessBuilder(
+              "bash",
+              "-c",
+              cmd.replace("PID", Long.toString(ProcessHandle.current().pid()))
+                  .replace("MODE", mode.name()))
+          .inheritIO()
+          .start()
+          .waitFor();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+
+  /**
+   * Loads the app until the JIT compiler is quiet: at least {@code minSeconds}, then in slices
+   * until one spends under {@value #QUIET_JIT_SHARE} of its time compiling, or {@value
+   * #MAX_WARMUP_SECONDS} s have passed. On two cores a traced app's extra code keeps C2 busy for
+   * tens of seconds under load; measuring before then weighs the compiler's backlog, not the steady
+   * state a service runs in.
+   *
+   * @return the warm-up's length in seconds
+   */
+  private static double warmUp(HttpClient client, int concurrency, int minSeconds) {
+    long start = System.nanoTime();
+    load(client, concurrency, Duration.ofSeconds(minSeconds), null);
+    while ((System.nanoTime() - start) / 1e9 < MAX_WARMUP_SECONDS) {
+      long jit0 = JIT.getTotalCompilationTime();
+      load(client, concurrency, WARMUP_SLICE, null);
+      long jit = JIT.getTotalCompilationTime() - jit0;
+      if (jit < WARMUP_SLICE.toMillis() * QUIET_JIT_SHARE) {
+        break;
+      }
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static final Duration WARMUP_SLICE = Duration.ofSeconds(5);
+  private static final double QUIET_JIT_SHARE = 0.05;
+  private static final int MAX_WARMUP_SECONDS = 120;
 
   /** Receives each measured request's latency and outcome. */
   interface Sample {
@@ -354,6 +424,7 @@ public final class WebFluxBenchmark {
                 Mono.defer(
                         () -> {
                           long t0 = System.nanoTime();
+                          SENT.incrementAndGet();
                           return client
                               .get()
                               .uri("/work/" + ids.incrementAndGet())
