@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.PathContainer;
@@ -22,7 +23,12 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
+import reactor.core.observability.DefaultSignalListener;
+import reactor.core.observability.SignalListener;
+import reactor.core.observability.SignalListenerFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * Opens a root {@code task} span per request and puts it in the Reactor {@code Context}, so every
@@ -41,6 +47,8 @@ public final class BraintrustWebFilter implements WebFilter, Ordered {
 
   private final Tracer tracer;
   private final List<PathPattern> excluded;
+  // The literal start of each excluded pattern: most requests fail this cheap test.
+  private final String[] excludedPrefixes;
   private final boolean acceptTraceparent;
   private final boolean traceStaticResources;
 
@@ -64,6 +72,8 @@ public final class BraintrustWebFilter implements WebFilter, Ordered {
         excludePaths.stream()
             .map(p -> PathPatternParser.defaultInstance.parse(p))
             .collect(Collectors.toUnmodifiableList());
+    this.excludedPrefixes =
+        excluded.stream().map(p -> literalPrefix(p.getPatternString())).toArray(String[]::new);
     this.acceptTraceparent = acceptTraceparent;
     this.traceStaticResources = traceStaticResources;
   }
@@ -76,35 +86,97 @@ public final class BraintrustWebFilter implements WebFilter, Ordered {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     ServerHttpRequest request = exchange.getRequest();
-    PathContainer path = request.getPath().pathWithinApplication();
-    for (PathPattern p : excluded) {
-      if (p.matches(path)) {
-        return chain.filter(exchange);
+    if (excludedPrefixes.length > 0) {
+      PathContainer path = request.getPath().pathWithinApplication();
+      String value = path.value();
+      for (int i = 0; i < excludedPrefixes.length; i++) {
+        if (value.startsWith(excludedPrefixes[i]) && excluded.get(i).matches(path)) {
+          return chain.filter(exchange);
+        }
       }
     }
-    return Mono.deferContextual(
-        ctx -> {
-          String method = request.getMethod().name();
-          Span parent =
-              acceptTraceparent
-                  ? Traceparent.parse(
-                      request.getHeaders().getFirst(Traceparent.HEADER), tracer.destination())
-                  : null;
-          if (parent == null) {
-            parent = Tracing.currentSpan(ctx);
-          }
-          Span span = tracer.startSpan(method, SpanType.TASK, parent);
-          return chain
-              .filter(exchange)
-              .doOnSuccess(v -> finish(exchange, span, null))
-              .doOnError(e -> finish(exchange, span, e))
-              .doOnCancel(
-                  () -> {
-                    span.metadata("cancelled", true);
-                    finish(exchange, span, null);
-                  })
-              .contextWrite(c -> Tracing.withSpan(c, span));
-        });
+    return chain.filter(exchange).tap(new RequestSpan(exchange));
+  }
+
+  /**
+   * The request's span, opened as the response is subscribed to, in one {@code tap} operator that
+   * also ends it and puts it in the context: a request pays for one operator instead of five.
+   */
+  private final class RequestSpan implements SignalListenerFactory<Void, @Nullable Void> {
+    private final ServerWebExchange exchange;
+
+    RequestSpan(ServerWebExchange exchange) {
+      this.exchange = exchange;
+    }
+
+    @Override
+    public @Nullable Void initializePublisherState(Publisher<? extends Void> source) {
+      return null;
+    }
+
+    @Override
+    public SignalListener<Void> createListener(
+        Publisher<? extends Void> source, ContextView ctx, @Nullable Void state) {
+      ServerHttpRequest request = exchange.getRequest();
+      Span parent =
+          acceptTraceparent
+              ? Traceparent.parse(
+                  request.getHeaders().getFirst(Traceparent.HEADER), tracer.destination())
+              : null;
+      if (parent == null) {
+        parent = Tracing.currentSpan(ctx);
+      }
+      Span span = tracer.startSpan(request.getMethod().name(), SpanType.TASK, parent);
+      return new DefaultSignalListener<>() {
+        @Override
+        public void doOnComplete() {
+          finish(exchange, span, null);
+        }
+
+        @Override
+        public void doOnError(Throwable error) {
+          finish(exchange, span, error);
+        }
+
+        @Override
+        public void doOnCancel() {
+          span.metadata("cancelled", true);
+          finish(exchange, span, null);
+        }
+
+        @Override
+        public Context addToContext(Context original) {
+          return Tracing.withSpan(original, span);
+        }
+      };
+    }
+  }
+
+  /**
+   * What every path {@code pattern} matches starts with: the text before its first variable or
+   * wildcard, less a trailing slash ({@code /actuator/**} matches {@code /actuator} too); empty
+   * when the pattern's text could be spelt differently in a raw path.
+   */
+  static String literalPrefix(String pattern) {
+    int end = pattern.length();
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '{' || c == '*' || c == '?') {
+        end = i;
+        break;
+      }
+    }
+    String prefix = pattern.substring(0, end);
+    // A request's raw path is percent-encoded where the pattern is not: only a prefix the two
+    // spell alike can rule a path out.
+    if (!prefix
+        .chars()
+        .allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || "/-._~".indexOf(c) >= 0))) {
+      return "";
+    }
+    return end < pattern.length() && prefix.endsWith("/")
+        ? prefix.substring(0, prefix.length() - 1)
+        : prefix;
   }
 
   private void finish(ServerWebExchange exchange, Span span, @Nullable Throwable error) {

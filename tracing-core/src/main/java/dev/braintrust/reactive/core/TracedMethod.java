@@ -164,8 +164,9 @@ public final class TracedMethod {
               logArgs(span, args);
               @SuppressWarnings("unchecked")
               Mono<Object> result = (Mono<Object>) proceedUnchecked(invocation);
-              return captureResult ? result.doOnNext(span::output) : result;
-            });
+              return result;
+            },
+            captureResult);
       case FLUX:
         return tracer.<Object>flux(
             name,

@@ -130,6 +130,15 @@ public final class Tracer {
    */
   public <T> Mono<T> mono(
       String name, SpanType type, Function<? super Span, ? extends Mono<T>> body) {
+    return mono(name, type, body, false);
+  }
+
+  /** {@link #mono(String, SpanType, Function)}, recording the value as output when asked to. */
+  <T> Mono<T> mono(
+      String name,
+      SpanType type,
+      Function<? super Span, ? extends Mono<T>> body,
+      boolean captureValue) {
     return Mono.deferContextual(
         ctx ->
             traced(
@@ -138,15 +147,7 @@ public final class Tracer {
                 type,
                 body,
                 Mono::error,
-                (source, span) ->
-                    source
-                        .doOnError(span::error)
-                        // End before the terminal signal reaches the subscriber, so whoever waits
-                        // on the
-                        // result and then flushes always finds the span in the buffer.
-                        .doOnTerminate(span::end)
-                        .doOnCancel(() -> endCancelled(span))
-                        .contextWrite(c -> Tracing.withSpan(c, span))));
+                (source, span) -> source.tap(SpanSignals.mono(span, captureValue))));
   }
 
   /**
@@ -195,12 +196,7 @@ public final class Tracer {
                 type,
                 body,
                 Flux::error,
-                (source, span) ->
-                    source
-                        .doOnError(span::error)
-                        .doOnTerminate(span::end)
-                        .doOnCancel(() -> endCancelled(span))
-                        .contextWrite(c -> Tracing.withSpan(c, span))));
+                (source, span) -> source.tap(SpanSignals.flux(span))));
   }
 
   /**
@@ -225,11 +221,6 @@ public final class Tracer {
       return failed.apply(t);
     }
     return watch.apply(source, span);
-  }
-
-  private static void endCancelled(Span span) {
-    span.metadata("cancelled", true);
-    span.end();
   }
 
   /**

@@ -154,11 +154,8 @@ public final class Tracing {
    * SpanThreadLocalAccessor}.
    */
   static void setLocalSpan(@Nullable Span span) {
-    if (span == null) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(span);
-    }
+    // set(null), not remove(): see RestoringScope.close.
+    CURRENT.set(span);
   }
 
   static Scope makeCurrent(@Nullable Span span) {
@@ -198,11 +195,10 @@ public final class Tracing {
     public void close() {
       if (!closed) {
         closed = true;
-        if (previous == null) {
-          CURRENT.remove();
-        } else {
-          CURRENT.set(previous);
-        }
+        // set(null), not remove(): a request thread opens and closes scopes all the time, and
+        // remove() clears the entry's weak reference (a native call) only for the next get() to
+        // create the entry again. The entry holds no span once it is null.
+        CURRENT.set(previous);
       }
     }
   }

@@ -247,9 +247,7 @@ final class Batcher {
       batch = new OpenBatch(entry.destination(), now());
       open.put(entry.destination(), batch);
     }
-    if (!(entry instanceof QueueItem.Event e) || !batch.foldInto(e)) {
-      batch.append(entry);
-    }
+    batch.add(entry);
     if (batch.count() >= maxBatchEvents || batch.bytes >= sealBytes) {
       seal(batch);
     }

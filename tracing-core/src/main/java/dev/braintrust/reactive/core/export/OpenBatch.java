@@ -27,26 +27,33 @@ final class OpenBatch {
     return entries.size();
   }
 
-  void append(QueueItem.Entry entry) {
+  /**
+   * Adds the entry, folding an update into an earlier row of the same id when the result is what
+   * the server would store; rows already written as JSON (from a spool) are never folded. One hash
+   * lookup per event: this runs for every event the exporter takes.
+   */
+  void add(QueueItem.Entry entry) {
     int i = entries.size();
+    if (entry instanceof QueueItem.Event e) {
+      Integer earlier = indexById.putIfAbsent(e.event().id(), i);
+      if (earlier != null) {
+        if (foldInto(earlier, e)) {
+          return;
+        }
+        // Later updates of this id fold into the newest row.
+        indexById.put(e.event().id(), i);
+      }
+    }
     if (i == weights.length) {
       weights = Arrays.copyOf(weights, i * 2);
-    }
-    if (entry instanceof QueueItem.Event e) {
-      indexById.put(e.event().id(), i);
     }
     entries.add(entry);
     weights[i] = 1;
     bytes += entry.bytes();
   }
 
-  /**
-   * Folds an update into an earlier row of the same id when the result is what the server would
-   * store. Rows already written as JSON (from a spool) are never folded.
-   */
-  boolean foldInto(QueueItem.Event update) {
-    Integer at = indexById.get(update.event().id());
-    if (at == null || !(entries.get(at) instanceof QueueItem.Event earlier)) {
+  private boolean foldInto(int at, QueueItem.Event update) {
+    if (!(entries.get(at) instanceof QueueItem.Event earlier)) {
       return false;
     }
     BraintrustEvent folded = EventMerge.fold(earlier.event(), update.event());
