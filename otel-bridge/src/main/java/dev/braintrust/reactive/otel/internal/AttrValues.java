@@ -120,22 +120,47 @@ final class AttrValues {
             : value instanceof JsonNode && ((JsonNode) value).isTextual()
                 ? ((JsonNode) value).asText().trim()
                 : null;
-    if (s == null || s.isEmpty()) {
+    if (s == null || !looksNumeric(s)) {
       return null;
     }
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException notLong) {
+    if (s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0) {
       try {
-        double d = Double.parseDouble(s);
-        return Double.isNaN(d) || Double.isInfinite(d) ? null : d;
-      } catch (NumberFormatException notNumber) {
-        return null;
+        return Long.parseLong(s);
+      } catch (NumberFormatException tooLongOrSigns) {
+        // Parsed as a double below.
       }
+    }
+    try {
+      double d = Double.parseDouble(s);
+      return Double.isNaN(d) || Double.isInfinite(d) ? null : d;
+    } catch (NumberFormatException notNumber) {
+      return null;
     }
   }
 
-  /** For metadata: numbers written as text become numbers, JSON text becomes JSON. */
+  /**
+   * Whether {@code s} can be a decimal number. Checked before parsing because most strings aren't,
+   * and a failed parse throws: two exceptions, stack traces filled, for every text attribute of
+   * every span was a fifth of an agent's request thread.
+   */
+  static boolean looksNumeric(String s) {
+    int n = s.length();
+    if (n == 0 || n > 64) {
+      return false;
+    }
+    char first = s.charAt(0);
+    if (!(first >= '0' && first <= '9') && first != '-' && first != '+' && first != '.') {
+      return false;
+    }
+    for (int i = 1; i < n; i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9') && c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static Object plain(Object value) {
     Number n = value instanceof String ? number(value) : null;
     return n != null ? n : parseIfJson(value);
@@ -165,8 +190,12 @@ final class AttrValues {
           if (dot <= 0) {
             return;
           }
+          String index = rest.substring(0, dot);
+          if (!looksNumeric(index) || !index.chars().allMatch(Character::isDigit)) {
+            return;
+          }
           try {
-            int i = Integer.parseInt(rest.substring(0, dot));
+            int i = Integer.parseInt(index);
             parts.computeIfAbsent(i, k -> new TreeMap<>()).put(rest.substring(dot + 1), value);
           } catch (NumberFormatException notIndexed) {
             // Not a list entry; left for metadata.
