@@ -7,11 +7,13 @@ import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.export.BraintrustExporterBuilder;
 import dev.braintrust.reactive.core.export.OverflowPolicy;
+import dev.braintrust.reactive.core.export.SpoolOptions;
 import dev.braintrust.reactive.core.export.Transport;
 import dev.braintrust.reactive.spring.internal.ApiKeyCondition;
 import dev.braintrust.reactive.spring.internal.ExporterLifecycle;
 import dev.braintrust.reactive.transport.AiProxy;
 import dev.braintrust.reactive.transport.BraintrustClient;
+import dev.braintrust.reactive.transport.ProxyOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -126,21 +128,38 @@ public class BraintrustAutoConfiguration {
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     BraintrustClient braintrustClient(
-        BraintrustProperties properties, ObjectProvider<MeterRegistry> registry) {
-      BraintrustProperties.Client c = properties.getClient();
+        BraintrustProperties properties,
+        ObjectProvider<MeterRegistry> registry,
+        ObjectProvider<BraintrustClientCustomizer> customizers) {
+      BraintrustClientProperties c = properties.getClient();
       var builder =
           BraintrustClient.builder()
               .apiKey(properties.getApiKey())
               .baseUrl(properties.getApiUrl())
               .requestTimeout(c.getRequestTimeout())
+              .connectTimeout(c.getConnectTimeout())
+              .maxIdleTime(c.getMaxIdleTime())
               .maxRetries(c.getMaxRetries())
               .maxConnections(c.getMaxConnections())
               .gzip(c.isGzip())
+              .gzipLevel(c.getGzipLevel())
               .allowInsecureHttp(c.isAllowInsecureHttp());
       if (c.getImpersonateUser() != null && !c.getImpersonateUser().isBlank()) {
         builder.impersonateUser(c.getImpersonateUser());
       }
+      if (c.getOrgName() != null && !c.getOrgName().isBlank()) {
+        builder.orgName(c.getOrgName());
+      }
+      c.getHeaders().forEach(builder::header);
+      if (c.getTrustedCertificates() != null) {
+        builder.trustedCertificates(c.getTrustedCertificates());
+      }
+      ProxyOptions proxy = c.getProxy().options();
+      if (proxy != null) {
+        builder.proxy(proxy);
+      }
       registry.ifUnique(builder::meterRegistry);
+      customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
       return builder.build();
     }
 
@@ -166,8 +185,9 @@ public class BraintrustAutoConfiguration {
         Transport transport,
         BraintrustProperties properties,
         ObjectProvider<MeterRegistry> registry,
-        ObjectProvider<ObjectMapper> objectMapper) {
-      BraintrustProperties.Exporter e = properties.getExporter();
+        ObjectProvider<ObjectMapper> objectMapper,
+        ObjectProvider<BraintrustExporterCustomizer> customizers) {
+      BraintrustExporterProperties e = properties.getExporter();
       BraintrustExporterBuilder builder =
           BraintrustExporter.builder(transport)
               .capacity(e.getCapacity())
@@ -177,12 +197,23 @@ public class BraintrustAutoConfiguration {
               .flushInterval(e.getFlushInterval())
               .maxConcurrentRequests(e.getMaxConcurrentRequests())
               .shutdownTimeout(e.getShutdownTimeout());
+      if (e.getCapacityBytes() != null) {
+        builder.capacityBytes(e.getCapacityBytes().toBytes());
+      }
+      if (e.getMaxEventAge() != null) {
+        builder.maxEventAge(e.getMaxEventAge());
+      }
+      SpoolOptions spool = e.getSpool().options();
+      if (spool != null) {
+        builder.spool(spool);
+      }
       registry.ifUnique(builder::meterRegistry);
       objectMapper.ifUnique(builder::objectMapper);
+      customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
       return builder.build();
     }
 
-    private static OverflowPolicy policy(BraintrustProperties.Exporter e) {
+    private static OverflowPolicy policy(BraintrustExporterProperties e) {
       switch (e.getOverflowPolicy()) {
         case DROP_OLDEST:
           return OverflowPolicy.dropOldest();

@@ -1,12 +1,10 @@
 package dev.braintrust.reactive.spring;
 
-import dev.braintrust.reactive.core.export.OverflowPolicy;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.unit.DataSize;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * The {@code braintrust.*} properties. Only {@code braintrust.api-key} and {@code
@@ -46,8 +44,12 @@ public class BraintrustProperties {
    */
   private @Nullable String destination;
 
-  private final Exporter exporter = new Exporter();
-  private final Client client = new Client();
+  @NestedConfigurationProperty
+  private final BraintrustExporterProperties exporter = new BraintrustExporterProperties();
+
+  @NestedConfigurationProperty
+  private final BraintrustClientProperties client = new BraintrustClientProperties();
+
   private final Web web = new Web();
   private final WebClient webClient = new WebClient();
   private final Traced traced = new Traced();
@@ -117,12 +119,12 @@ public class BraintrustProperties {
   }
 
   /** {@return the {@code exporter} settings} */
-  public Exporter getExporter() {
+  public BraintrustExporterProperties getExporter() {
     return exporter;
   }
 
   /** {@return the {@code client} settings} */
-  public Client getClient() {
+  public BraintrustClientProperties getClient() {
     return client;
   }
 
@@ -139,232 +141,6 @@ public class BraintrustProperties {
   /** {@return the {@code traced} settings} */
   public Traced getTraced() {
     return traced;
-  }
-
-  /**
-   * The bounded buffer between the application and the API. Defaults are the exporter's own,
-   * written out so the configuration processor can show them.
-   */
-  public static class Exporter {
-    /** Most events buffered before the overflow policy applies. */
-    private int capacity = 10_000;
-
-    /**
-     * What to do when the buffer is full: drop-newest, drop-oldest or block (up to block-timeout).
-     */
-    private OverflowPolicy.Kind overflowPolicy = OverflowPolicy.Kind.DROP_NEWEST;
-
-    /** How long a producer waits for room under the block policy (never on event-loop threads). */
-    private Duration blockTimeout = Duration.ofMillis(100);
-
-    /** Most events in one batch. */
-    private int maxBatchEvents = 1_000;
-
-    /** Most uncompressed bytes in one request body. */
-    private DataSize maxBatchBytes = DataSize.ofMegabytes(5);
-
-    /** How long a partial batch may wait before it is sent. */
-    private Duration flushInterval = Duration.ofSeconds(1);
-
-    /** Most insert requests in flight at once. */
-    private int maxConcurrentRequests = 4;
-
-    /**
-     * How long shutdown waits for the last spans to be delivered, once the web server has stopped
-     * taking requests. Keep it below spring.lifecycle.timeout-per-shutdown-phase.
-     */
-    private Duration shutdownTimeout = Duration.ofSeconds(10);
-
-    /** {@return {@code capacity}: most events buffered before the overflow policy applies} */
-    public int getCapacity() {
-      return capacity;
-    }
-
-    /** Sets {@code capacity}: most events buffered before the overflow policy applies. */
-    public void setCapacity(int capacity) {
-      this.capacity = capacity;
-    }
-
-    /**
-     * {@return {@code overflow-policy}: what to do when the buffer is full: drop-newest,
-     * drop-oldest or block (up to block-timeout)}
-     */
-    public OverflowPolicy.Kind getOverflowPolicy() {
-      return overflowPolicy;
-    }
-
-    /**
-     * Sets {@code overflow-policy}: what to do when the buffer is full: drop-newest, drop-oldest or
-     * block (up to block-timeout).
-     */
-    public void setOverflowPolicy(OverflowPolicy.Kind overflowPolicy) {
-      this.overflowPolicy = overflowPolicy;
-    }
-
-    /**
-     * {@return {@code block-timeout}: how long a producer waits for room under the block policy
-     * (never on event-loop threads)}
-     */
-    public Duration getBlockTimeout() {
-      return blockTimeout;
-    }
-
-    /**
-     * Sets {@code block-timeout}: how long a producer waits for room under the block policy (never
-     * on event-loop threads).
-     */
-    public void setBlockTimeout(Duration blockTimeout) {
-      this.blockTimeout = blockTimeout;
-    }
-
-    /** {@return {@code max-batch-events}: most events in one batch} */
-    public int getMaxBatchEvents() {
-      return maxBatchEvents;
-    }
-
-    /** Sets {@code max-batch-events}: most events in one batch. */
-    public void setMaxBatchEvents(int maxBatchEvents) {
-      this.maxBatchEvents = maxBatchEvents;
-    }
-
-    /** {@return {@code max-batch-bytes}: most uncompressed bytes in one request body} */
-    public DataSize getMaxBatchBytes() {
-      return maxBatchBytes;
-    }
-
-    /** Sets {@code max-batch-bytes}: most uncompressed bytes in one request body. */
-    public void setMaxBatchBytes(DataSize maxBatchBytes) {
-      this.maxBatchBytes = maxBatchBytes;
-    }
-
-    /** {@return {@code flush-interval}: how long a partial batch may wait before it is sent} */
-    public Duration getFlushInterval() {
-      return flushInterval;
-    }
-
-    /** Sets {@code flush-interval}: how long a partial batch may wait before it is sent. */
-    public void setFlushInterval(Duration flushInterval) {
-      this.flushInterval = flushInterval;
-    }
-
-    /** {@return {@code max-concurrent-requests}: most insert requests in flight at once} */
-    public int getMaxConcurrentRequests() {
-      return maxConcurrentRequests;
-    }
-
-    /** Sets {@code max-concurrent-requests}: most insert requests in flight at once. */
-    public void setMaxConcurrentRequests(int maxConcurrentRequests) {
-      this.maxConcurrentRequests = maxConcurrentRequests;
-    }
-
-    /**
-     * {@return {@code shutdown-timeout}: how long shutdown waits for the last spans to be
-     * delivered, once the web server has stopped taking requests}
-     */
-    public Duration getShutdownTimeout() {
-      return shutdownTimeout;
-    }
-
-    /**
-     * Sets {@code shutdown-timeout}: how long shutdown waits for the last spans to be delivered,
-     * once the web server has stopped taking requests.
-     */
-    public void setShutdownTimeout(Duration shutdownTimeout) {
-      this.shutdownTimeout = shutdownTimeout;
-    }
-  }
-
-  /** The HTTP client for the Braintrust API. */
-  public static class Client {
-    /** Time to wait for a response; a timeout is retried. */
-    private Duration requestTimeout = Duration.ofSeconds(30);
-
-    /** Retries after the first attempt for connection errors, 408, 429 and 5xx. */
-    private int maxRetries = 5;
-
-    /** Most pooled connections. */
-    private int maxConnections = 16;
-
-    /** Whether insert bodies are gzip-compressed. */
-    private boolean gzip = true;
-
-    /** User id or email sent as x-bt-impersonate-user. */
-    private @Nullable String impersonateUser;
-
-    /** Allows plain http to non-loopback hosts (https is required otherwise). */
-    private boolean allowInsecureHttp;
-
-    /** {@return {@code request-timeout}: time to wait for a response; a timeout is retried} */
-    public Duration getRequestTimeout() {
-      return requestTimeout;
-    }
-
-    /** Sets {@code request-timeout}: time to wait for a response; a timeout is retried. */
-    public void setRequestTimeout(Duration requestTimeout) {
-      this.requestTimeout = requestTimeout;
-    }
-
-    /**
-     * {@return {@code max-retries}: retries after the first attempt for connection errors, 408, 429
-     * and 5xx}
-     */
-    public int getMaxRetries() {
-      return maxRetries;
-    }
-
-    /**
-     * Sets {@code max-retries}: retries after the first attempt for connection errors, 408, 429 and
-     * 5xx.
-     */
-    public void setMaxRetries(int maxRetries) {
-      this.maxRetries = maxRetries;
-    }
-
-    /** {@return {@code max-connections}: most pooled connections} */
-    public int getMaxConnections() {
-      return maxConnections;
-    }
-
-    /** Sets {@code max-connections}: most pooled connections. */
-    public void setMaxConnections(int maxConnections) {
-      this.maxConnections = maxConnections;
-    }
-
-    /** {@return {@code gzip}: whether insert bodies are gzip-compressed} */
-    public boolean isGzip() {
-      return gzip;
-    }
-
-    /** Sets {@code gzip}: whether insert bodies are gzip-compressed. */
-    public void setGzip(boolean gzip) {
-      this.gzip = gzip;
-    }
-
-    /** {@return {@code impersonate-user}: user id or email sent as x-bt-impersonate-user} */
-    public @Nullable String getImpersonateUser() {
-      return impersonateUser;
-    }
-
-    /** Sets {@code impersonate-user}: user id or email sent as x-bt-impersonate-user. */
-    public void setImpersonateUser(@Nullable String impersonateUser) {
-      this.impersonateUser = impersonateUser;
-    }
-
-    /**
-     * {@return {@code allow-insecure-http}: allows plain http to non-loopback hosts (https is
-     * required otherwise)}
-     */
-    public boolean isAllowInsecureHttp() {
-      return allowInsecureHttp;
-    }
-
-    /**
-     * Sets {@code allow-insecure-http}: allows plain http to non-loopback hosts (https is required
-     * otherwise).
-     */
-    public void setAllowInsecureHttp(boolean allowInsecureHttp) {
-      this.allowInsecureHttp = allowInsecureHttp;
-    }
   }
 
   /** The request span of WebFlux applications. */

@@ -174,7 +174,7 @@ class AutoConfigurationTest {
 
   @Test
   void propertyDefaultsAreTheExportersOwn() {
-    BraintrustProperties.Exporter e = new BraintrustProperties().getExporter();
+    BraintrustExporterProperties e = new BraintrustProperties().getExporter();
     assertThat(e.getCapacity()).isEqualTo(BraintrustExporter.DEFAULT_CAPACITY);
     assertThat(e.getMaxBatchEvents()).isEqualTo(BraintrustExporter.DEFAULT_MAX_BATCH_EVENTS);
     assertThat(e.getMaxBatchBytes().toBytes())

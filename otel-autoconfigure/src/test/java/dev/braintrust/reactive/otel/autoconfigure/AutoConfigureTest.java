@@ -19,16 +19,20 @@ import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The SDK configured by properties alone, as {@code OTEL_*}/{@code BRAINTRUST_*} variables would.
@@ -156,6 +160,42 @@ class AutoConfigureTest {
     assertThat(rows.get("chat").get("span_parents").get(0).asText())
         .isEqualTo(root.getSpanContext().getSpanId());
     assertThat(server.projectId("ignored")).isNull();
+  }
+
+  @Test
+  void clientAndBufferOptionsReachTheRequestsAndTheSpool(
+      BraintrustTestServer server, @TempDir Path spool) throws Exception {
+    OpenTelemetrySdk sdk =
+        sdk(
+            props(
+                server,
+                "braintrust.project",
+                "options",
+                "braintrust.org.name",
+                server.orgName(),
+                "otel.exporter.braintrust.headers",
+                "X-Team=ml-platform,X-Route=eu-1",
+                "braintrust.gzip.level",
+                "6",
+                "braintrust.capacity.bytes",
+                "8000000",
+                "braintrust.spool.directory",
+                spool.toString()));
+    sdk.getTracer("test").spanBuilder("with options").startSpan().end();
+    flush(sdk);
+
+    assertThat(rows(server, "options")).containsOnlyKeys("with options");
+    assertThat(server.requests().stream().filter(r -> r.path().endsWith("/insert")))
+        .isNotEmpty()
+        .allSatisfy(
+            r -> {
+              assertThat(r.header("x-bt-org-name")).isEqualTo(server.orgName());
+              assertThat(r.header("X-Team")).isEqualTo("ml-platform");
+              assertThat(r.header("X-Route")).isEqualTo("eu-1");
+            });
+    try (Stream<Path> files = Files.list(spool)) {
+      assertThat(files).as("the spool's files").isNotEmpty();
+    }
   }
 
   @Test

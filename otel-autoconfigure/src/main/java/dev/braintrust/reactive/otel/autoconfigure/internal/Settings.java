@@ -9,10 +9,13 @@ import dev.braintrust.reactive.otel.BraintrustSpanExporter;
 import dev.braintrust.reactive.otel.BraintrustSpanProcessor;
 import dev.braintrust.reactive.otel.SpanFilter;
 import dev.braintrust.reactive.transport.BraintrustClient;
+import dev.braintrust.reactive.transport.BraintrustClientBuilder;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -129,9 +132,15 @@ public final class Settings {
 
   /** A new client and buffer with the configured options; the caller owns (and shuts) them. */
   public BraintrustExporter newBuffer() {
-    BraintrustClient client = BraintrustClient.builder().apiKey(apiKey).baseUrl(apiUrl).build();
+    BraintrustClient client = newClient();
     try {
       BraintrustExporterBuilder b = BraintrustExporter.builder(client);
+      option("capacity.bytes", config::getLong, b::capacityBytes);
+      option("max.event.age", config::getDuration, b::maxEventAge);
+      String spool = string("spool.directory");
+      if (spool != null && !spool.isBlank()) {
+        apply("spool.directory", Path.of(spool.trim()), b::spool);
+      }
       option("capacity", config::getInt, b::capacity);
       option("max.batch.events", config::getInt, b::maxBatchEvents);
       option("max.batch.bytes", config::getLong, b::maxBatchBytes);
@@ -148,6 +157,25 @@ public final class Settings {
       client.shutdown().subscribe(null, ignored -> {});
       throw e;
     }
+  }
+
+  /** The client, with the identification, compression and TLS options set. */
+  private BraintrustClient newClient() {
+    BraintrustClientBuilder b = BraintrustClient.builder().apiKey(apiKey).baseUrl(apiUrl);
+    String org = string("org.name");
+    if (org != null && !org.isBlank()) {
+      b.orgName(org);
+    }
+    Map<String, String> headers = typed("headers", config::getMap);
+    if (headers != null) {
+      headers.forEach((name, value) -> apply("headers", value, v -> b.header(name, v)));
+    }
+    option("gzip.level", config::getInt, b::gzipLevel);
+    String pem = string("trusted.certificates");
+    if (pem != null && !pem.isBlank()) {
+      apply("trusted.certificates", Path.of(pem.trim()), b::trustedCertificates);
+    }
+    return b.build();
   }
 
   /** The span processor over {@code buffer}, the normal path: one queue. */
