@@ -405,6 +405,16 @@ public final class BraintrustEvent {
       return this;
     }
 
+    /**
+     * Creation time as an instant, written as ISO-8601 with microseconds when the row is encoded,
+     * off the caller's thread: formatting costs more than the rest of a small row.
+     */
+    public Builder created(java.time.Instant at) {
+      this.createdAt = java.util.Objects.requireNonNull(at, "created");
+      this.created = null;
+      return this;
+    }
+
     // Package-private bulk setters let a span hand over maps it owns without copying.
     Builder scoresMap(Map<String, @Nullable Double> m) {
       scores = m;

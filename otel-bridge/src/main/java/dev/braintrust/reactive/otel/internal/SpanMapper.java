@@ -228,7 +228,7 @@ public final class SpanMapper {
         BraintrustEvent.builder(destination, spanId)
             .span(spanId, ctx.getTraceId(), parents)
             .spanAttributes(span.getName(), type)
-            .created(java.time.Instant.ofEpochSecond(0, span.getStartEpochNanos()).toString());
+            .created(java.time.Instant.ofEpochSecond(0, span.getStartEpochNanos()));
     if (hasInput) {
       b.input(input);
     }
