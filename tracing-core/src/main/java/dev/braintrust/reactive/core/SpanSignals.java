@@ -4,7 +4,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.observability.DefaultSignalListener;
 import reactor.core.observability.SignalListener;
 import reactor.core.observability.SignalListenerFactory;
-import reactor.core.publisher.SignalType;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
@@ -87,9 +86,6 @@ final class SpanSignals<T> implements SignalListenerFactory<T, Void> {
         span.end();
       }
     }
-
-    @Override
-    public void doFinally(SignalType terminationType) {}
 
     @Override
     public Context addToContext(Context originalContext) {
