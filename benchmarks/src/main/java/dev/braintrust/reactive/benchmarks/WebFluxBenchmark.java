@@ -66,7 +66,23 @@ public final class WebFluxBenchmark {
       double cpuUse,
       double warmupSeconds,
       double jitMillis,
-      double delivered) {}
+      double delivered) {
+
+    /** This run with the share of spans delivered, known only once the app has shut down. */
+    Run withDelivered(double share) {
+      return new Run(
+          mode,
+          requestsPerSecond,
+          p50Micros,
+          p99Micros,
+          errors,
+          cpuMicrosPerRequest,
+          cpuUse,
+          warmupSeconds,
+          jitMillis,
+          share);
+    }
+  }
 
   /** Runs the modes in interleaved rounds and writes the markdown section to stdout. */
   public static void main(String[] args) throws Exception {
@@ -344,17 +360,7 @@ public final class WebFluxBenchmark {
         mode == Mode.STARTER
             ? exporter.stats().delivered()
             : mode == Mode.OTEL_SDK ? otelDelivered.get() : made;
-    return new Run(
-        mode,
-        measured.requestsPerSecond(),
-        measured.p50Micros(),
-        measured.p99Micros(),
-        measured.errors(),
-        measured.cpuMicrosPerRequest(),
-        measured.cpuUse(),
-        measured.warmupSeconds(),
-        measured.jitMillis(),
-        made == 0 ? 0 : (double) delivered / made);
+    return measured.withDelivered(made == 0 ? 0 : (double) delivered / made);
   }
 
   /** Requests sent to the app in this JVM, warm-up included. */

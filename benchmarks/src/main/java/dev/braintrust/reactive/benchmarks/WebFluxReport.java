@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 
 /** The WebFlux benchmark's markdown section and the figures its goal is judged on. */
 final class WebFluxReport {
@@ -120,8 +119,7 @@ final class WebFluxReport {
   }
 
   static String delivered(Map<Mode, List<Run>> runs, Mode mode) {
-    return Stats.of(runs.get(mode), (ToDoubleFunction<Run>) r -> 100 * r.delivered())
-        .format("%.1f%%");
+    return Stats.of(runs.get(mode), r -> 100 * r.delivered()).format("%.1f%%");
   }
 
   private static Stats costs(List<Run> traced, List<Run> base, CostFunction cost) {

@@ -191,7 +191,8 @@ final class AttrValues {
             return;
           }
           String index = rest.substring(0, dot);
-          if (!looksNumeric(index) || !index.chars().allMatch(Character::isDigit)) {
+          // Checked first: most keys under a prefix aren't list entries, and a failed parse throws.
+          if (!index.chars().allMatch(Character::isDigit)) {
             return;
           }
           try {
