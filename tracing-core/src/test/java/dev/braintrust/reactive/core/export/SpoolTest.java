@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,6 +117,24 @@ class SpoolTest {
     // Released with the first one's shutdown.
     BraintrustExporter again = exporter(new SpoolFixture.Acking()).build();
     again.shutdown(Duration.ofSeconds(5)).block(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void aShutdownWhoseClockRunsFarPastTheDeadlineStillReleasesTheDirectoryFirst() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      BraintrustExporter first = exporter(NEVER).build();
+      first.accept(event("held-" + i));
+      Await.until("the spool to write the event", () -> first.stats().accepted() == 1);
+      CompletableFuture<Void> done = first.shutdown(Duration.ofSeconds(1)).toFuture();
+      // Virtual time jumps past the deadline and any grace at once: the spool's close is real
+      // work on its own thread, so shutdown must wait for it, not for the virtual clock.
+      vts.advanceTimeBy(Duration.ofMinutes(1));
+      done.get(20, TimeUnit.SECONDS);
+      BraintrustExporter next = exporter(new SpoolFixture.Acking()).build();
+      StepVerifier.create(next.shutdown(Duration.ofSeconds(5)))
+          .expectComplete()
+          .verify(Duration.ofSeconds(20));
+    }
   }
 
   @Test
