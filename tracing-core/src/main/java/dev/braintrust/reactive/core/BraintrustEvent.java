@@ -1,6 +1,8 @@
 package dev.braintrust.reactive.core;
 
 import dev.braintrust.reactive.core.internal.ArrayMap;
+import dev.braintrust.reactive.core.internal.EventAccess;
+import dev.braintrust.reactive.core.internal.SpanBits;
 import dev.braintrust.reactive.core.internal.Validation;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +20,21 @@ import org.jspecify.annotations.Nullable;
  * and written to JSON later, off the caller's thread: don't mutate them after logging.
  */
 public final class BraintrustEvent {
+  static {
+    EventAccess.install(
+        new EventAccess() {
+          @Override
+          public java.time.@Nullable Instant createdAt(BraintrustEvent e) {
+            return e.created == null ? e.createdAt : null;
+          }
+
+          @Override
+          public @Nullable SpanBits spanBits(BraintrustEvent e) {
+            return e.id == null ? e.ids : null;
+          }
+        });
+  }
+
   private final Destination destination;
   private final @Nullable String id;
   private final @Nullable SpanIds ids;

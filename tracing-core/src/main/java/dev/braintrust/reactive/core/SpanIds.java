@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.core;
 
 import dev.braintrust.reactive.core.internal.Ids;
+import dev.braintrust.reactive.core.internal.SpanBits;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -9,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * A span's ids as random bits, formatted to strings only when someone asks: normally the encoder,
  * on the drain thread, so the caller's thread never pays for hex formatting.
  */
-final class SpanIds {
+final class SpanIds implements SpanBits {
   private final long rowHi;
   private final long rowLo;
   private final long span;
@@ -61,6 +62,46 @@ final class SpanIds {
       return new SpanIds(rowHi, rowLo, span, 0, 0, p.span, p.foreignTrace, null);
     }
     return new SpanIds(rowHi, rowLo, span, 0, 0, 0, parent.rootSpanId(), parent.spanId());
+  }
+
+  @Override
+  public long rowHi() {
+    return rowHi;
+  }
+
+  @Override
+  public long rowLo() {
+    return rowLo;
+  }
+
+  @Override
+  public long span() {
+    return span;
+  }
+
+  @Override
+  public long traceHi() {
+    return traceHi;
+  }
+
+  @Override
+  public long traceLo() {
+    return traceLo;
+  }
+
+  @Override
+  public long parentSpan() {
+    return parentSpan;
+  }
+
+  @Override
+  public @Nullable String foreignTrace() {
+    return foreignTrace;
+  }
+
+  @Override
+  public @Nullable String foreignParent() {
+    return foreignParent;
   }
 
   private static long nonZero(long v) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braintrust.reactive.core.internal.EventEncoder;
+import dev.braintrust.reactive.core.internal.ParentReference;
+import dev.braintrust.reactive.core.internal.RowBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,54 @@ class SpanRowRulesTest {
     assertThat(json(sink.byName("child")).get("span_parents").get(0).asText())
         .isEqualTo(root.spanId());
   }
+
+  @Test
+  void rowsWrittenOneAfterAnotherCarryTheIdsAndTimeTheirSpansReport() throws Exception {
+    Span root = tracer.startSpan("root", SpanType.TASK);
+    Span child = root.startChild("child", SpanType.LLM);
+    Span remote =
+        new ParentReference(
+            "0af7651916cd43dd8448eb211c80319c",
+            "b7ad6b7169203331",
+            Destination.projectLogs("p"),
+            "remote caller") {
+          @Override
+          public Scope makeCurrent() {
+            throw new UnsupportedOperationException();
+          }
+        };
+    Span underRemote = tracer.startSpan("under-remote", SpanType.TASK, remote);
+    underRemote.end();
+    child.end();
+    root.end();
+
+    // One buffer for all rows, as a batch is encoded: each row must stand alone.
+    RowBuffer buffer = new RowBuffer(64);
+    List<int[]> bounds = new java.util.ArrayList<>();
+    for (BraintrustEvent e : sink.events) {
+      int start = buffer.length();
+      assertThat(encoder.encodeTo(e, buffer)).isEmpty();
+      bounds.add(new int[] {start, buffer.length() - start});
+    }
+    for (int i = 0; i < sink.events.size(); i++) {
+      BraintrustEvent e = sink.events.get(i);
+      JsonNode row = M.readTree(buffer.array(), bounds.get(i)[0], bounds.get(i)[1]);
+      assertThat(row.get("id").asText()).isEqualTo(e.id()).matches(UUID_V4);
+      assertThat(row.get("span_id").asText()).isEqualTo(e.spanId());
+      assertThat(row.get("root_span_id").asText()).isEqualTo(e.rootSpanId());
+      assertThat(row.get("created").asText()).isEqualTo(e.created());
+      List<String> parents = new java.util.ArrayList<>();
+      row.path("span_parents").forEach(p -> parents.add(p.asText()));
+      assertThat(parents).isEqualTo(e.spanParents());
+    }
+    assertThat(sink.byName("child").spanParents()).containsExactly(root.spanId());
+    assertThat(sink.byName("under-remote").rootSpanId())
+        .isEqualTo("0af7651916cd43dd8448eb211c80319c");
+    assertThat(sink.byName("under-remote").spanParents()).containsExactly("b7ad6b7169203331");
+  }
+
+  static final String UUID_V4 =
+      "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
 
   @Test
   void aLateMergeCarriesEveryTagTheSpanHasBecauseAMergeReplacesArrays() throws Exception {

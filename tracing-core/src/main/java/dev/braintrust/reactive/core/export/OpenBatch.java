@@ -2,18 +2,22 @@ package dev.braintrust.reactive.core.export;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.internal.EventAccess;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Rows collected for one destination, folding updates of the same id where safe. */
 final class OpenBatch {
   final Destination destination;
   final List<QueueItem.Entry> entries = new ArrayList<>();
   int[] weights = new int[16];
-  final Map<String, Integer> indexById = new HashMap<>();
+  // Built when the first row that may share an id arrives: a span's own row has a fresh random id,
+  // so a batch of only those (the usual case) never formats or hashes an id here.
+  private @Nullable Map<String, Integer> indexById;
   final long openedAt;
   // What the entries hold against the byte budget (or their JSON size, for spooled rows).
   long bytes;
@@ -29,12 +33,21 @@ final class OpenBatch {
 
   /**
    * Adds the entry, folding an update into an earlier row of the same id when the result is what
-   * the server would store; rows already written as JSON (from a spool) are never folded. One hash
-   * lookup per event: this runs for every event the exporter takes.
+   * the server would store; rows already written as JSON (from a spool) are never folded. At most
+   * one hash lookup per event, none for a span's own row until a row that may share an id arrives:
+   * this runs for every event the exporter takes.
    */
   void add(QueueItem.Entry entry) {
     int i = entries.size();
     if (entry instanceof QueueItem.Event e) {
+      Map<String, Integer> indexById = this.indexById;
+      if (indexById == null) {
+        if (EventAccess.isSpanRow(e.event())) {
+          append(entry, i);
+          return;
+        }
+        indexById = index();
+      }
       Integer earlier = indexById.putIfAbsent(e.event().id(), i);
       if (earlier != null) {
         if (foldInto(earlier, e)) {
@@ -44,12 +57,28 @@ final class OpenBatch {
         indexById.put(e.event().id(), i);
       }
     }
+    append(entry, i);
+  }
+
+  private void append(QueueItem.Entry entry, int i) {
     if (i == weights.length) {
       weights = Arrays.copyOf(weights, i * 2);
     }
     entries.add(entry);
     weights[i] = 1;
     bytes += entry.bytes();
+  }
+
+  /** Indexes the rows so far; each has a distinct id, none having been folded. */
+  private Map<String, Integer> index() {
+    Map<String, Integer> index = new HashMap<>();
+    for (int j = 0; j < entries.size(); j++) {
+      if (entries.get(j) instanceof QueueItem.Event e) {
+        index.put(e.event().id(), j);
+      }
+    }
+    indexById = index;
+    return index;
   }
 
   private boolean foldInto(int at, QueueItem.Event update) {

@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.core.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.braintrust.reactive.core.BraintrustEvent;
 import java.io.IOException;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.TemporalAccessor;
 import java.time.temporal.TemporalAmount;
@@ -101,6 +103,8 @@ public final class EventEncoder {
       writeFast(event, out);
       return List.of();
     } catch (IOException | RuntimeException | StackOverflowError e) {
+      // The generator stopped mid-row and may still hold some of it: never reuse it.
+      out.generator = null;
       out.truncate(start);
       Encoded safe = writeSafe(event);
       out.write(safe.json(), 0, safe.json().length);
@@ -109,36 +113,77 @@ public final class EventEncoder {
   }
 
   private void writeFast(BraintrustEvent e, RowBuffer out) throws IOException {
-    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+    JsonGenerator g = generator(out);
+    g.writeStartObject();
+    writeHeader(g, e, out.scratch);
+    if (e.hasInput()) {
+      writeUser(g, INPUT, e.input());
+    }
+    if (e.hasOutput()) {
+      writeUser(g, OUTPUT, e.output());
+    }
+    if (e.hasExpected()) {
+      writeUser(g, EXPECTED, e.expected());
+    }
+    if (e.hasError()) {
+      writeUser(g, ERROR, e.error());
+    }
+    writeScores(g, e.scores());
+    if (!e.metadata().isEmpty()) {
+      g.writeFieldName(METADATA);
       g.writeStartObject();
-      writeHeader(g, e);
-      if (e.hasInput()) {
-        writeUser(g, "input", e.input());
+      for (Map.Entry<String, @Nullable Object> m : e.metadata().entrySet()) {
+        writeUser(g, m.getKey(), m.getValue());
       }
-      if (e.hasOutput()) {
-        writeUser(g, "output", e.output());
-      }
-      if (e.hasExpected()) {
-        writeUser(g, "expected", e.expected());
-      }
-      if (e.hasError()) {
-        writeUser(g, "error", e.error());
-      }
-      writeScores(g, e.scores());
-      if (!e.metadata().isEmpty()) {
-        g.writeObjectFieldStart("metadata");
-        for (Map.Entry<String, @Nullable Object> m : e.metadata().entrySet()) {
-          writeUser(g, m.getKey(), m.getValue());
-        }
-        g.writeEndObject();
-      }
-      writeTail(g, e);
       g.writeEndObject();
     }
+    writeTail(g, e);
+    g.writeEndObject();
+    g.flush();
+  }
+
+  /** The buffer's generator, made on its first row (one per row was a fifth of encoding). */
+  private JsonGenerator generator(RowBuffer out) throws IOException {
+    JsonGenerator g = out.generator;
+    if (g == null || out.generatorOwner != this) {
+      g = mapper.getFactory().createGenerator(out);
+      // Rows follow each other in the buffer with nothing between them.
+      g.setRootValueSeparator(null);
+      out.generator = g;
+      out.generatorOwner = this;
+    }
+    return g;
+  }
+
+  private static final SerializedString ID = new SerializedString("id");
+  private static final SerializedString CREATED = new SerializedString("created");
+  private static final SerializedString SPAN_ID = new SerializedString("span_id");
+  private static final SerializedString ROOT_SPAN_ID = new SerializedString("root_span_id");
+  private static final SerializedString SPAN_PARENTS = new SerializedString("span_parents");
+  private static final SerializedString SPAN_ATTRIBUTES = new SerializedString("span_attributes");
+  private static final SerializedString NAME = new SerializedString("name");
+  private static final SerializedString TYPE = new SerializedString("type");
+  private static final SerializedString INPUT = new SerializedString("input");
+  private static final SerializedString OUTPUT = new SerializedString("output");
+  private static final SerializedString EXPECTED = new SerializedString("expected");
+  private static final SerializedString ERROR = new SerializedString("error");
+  private static final SerializedString METADATA = new SerializedString("metadata");
+  private static final SerializedString METRICS = new SerializedString("metrics");
+  private static final SerializedString START = new SerializedString("start");
+  private static final SerializedString END = new SerializedString("end");
+
+  private void writeUser(JsonGenerator g, SerializedString field, @Nullable Object value)
+      throws IOException {
+    g.writeFieldName(field);
+    writeUserValue(g, value);
   }
 
   private void writeUser(JsonGenerator g, String field, @Nullable Object value) throws IOException {
     g.writeFieldName(field);
+    writeUserValue(g, value);
+  }
+
+  private void writeUserValue(JsonGenerator g, @Nullable Object value) throws IOException {
     if (value == null) {
       g.writeNull();
     } else if (value instanceof String) {
@@ -148,21 +193,42 @@ public final class EventEncoder {
     }
   }
 
-  private static void writeHeader(JsonGenerator g, BraintrustEvent e) throws IOException {
-    g.writeStringField("id", e.id());
+  private static void writeHeader(JsonGenerator g, BraintrustEvent e, byte[] scratch)
+      throws IOException {
+    EventAccess access = EventAccess.get();
+    SpanBits bits = access.spanBits(e);
+    g.writeFieldName(ID);
+    if (bits != null) {
+      // A span's ids and time are hex and digits: written as bytes, never formatted to strings or
+      // scanned for escapes.
+      Ids.uuidTo(bits.rowHi(), bits.rowLo(), scratch);
+      g.writeRawUTF8String(scratch, 0, 36);
+    } else {
+      g.writeString(e.id());
+    }
     if (e.isMerge()) {
       g.writeBooleanField("_is_merge", true);
     }
-    if (e.created() != null) {
-      g.writeStringField("created", e.created());
+    Instant createdAt = access.createdAt(e);
+    if (createdAt != null) {
+      g.writeFieldName(CREATED);
+      g.writeRawUTF8String(scratch, 0, IsoTime.formatTo(createdAt, scratch));
+    } else if (e.created() != null) {
+      g.writeFieldName(CREATED);
+      g.writeString(e.created());
     }
-    if (e.spanId() != null) {
-      g.writeStringField("span_id", e.spanId());
-      g.writeStringField("root_span_id", e.rootSpanId());
+    if (bits != null) {
+      writeSpanIds(g, bits, scratch);
+    } else if (e.spanId() != null) {
+      g.writeFieldName(SPAN_ID);
+      g.writeString(e.spanId());
+      g.writeFieldName(ROOT_SPAN_ID);
+      g.writeString(e.rootSpanId());
       // A root row leaves span_parents out, as the official SDKs do: a parents key (even empty)
       // can make the server treat the row as a non-root. Merges never restate it.
       if (!e.isMerge() && !e.spanParents().isEmpty()) {
-        g.writeArrayFieldStart("span_parents");
+        g.writeFieldName(SPAN_PARENTS);
+        g.writeStartArray();
         for (String p : e.spanParents()) {
           g.writeString(p);
         }
@@ -170,14 +236,46 @@ public final class EventEncoder {
       }
     }
     if (e.spanName() != null || e.spanType() != null) {
-      g.writeObjectFieldStart("span_attributes");
+      g.writeFieldName(SPAN_ATTRIBUTES);
+      g.writeStartObject();
       if (e.spanName() != null) {
-        g.writeStringField("name", e.spanName());
+        g.writeFieldName(NAME);
+        g.writeString(e.spanName());
       }
       if (e.spanType() != null) {
-        g.writeStringField("type", e.spanType());
+        g.writeFieldName(TYPE);
+        g.writeString(e.spanType());
       }
       g.writeEndObject();
+    }
+  }
+
+  /** A span row's ids from its bits: the same text as its id accessors give. */
+  private static void writeSpanIds(JsonGenerator g, SpanBits bits, byte[] scratch)
+      throws IOException {
+    g.writeFieldName(SPAN_ID);
+    Ids.hexTo(bits.span(), scratch, 0);
+    g.writeRawUTF8String(scratch, 0, 16);
+    g.writeFieldName(ROOT_SPAN_ID);
+    String foreignTrace = bits.foreignTrace();
+    if (foreignTrace != null) {
+      g.writeString(foreignTrace);
+    } else {
+      Ids.hexTo(bits.traceHi(), scratch, 0);
+      Ids.hexTo(bits.traceLo(), scratch, 16);
+      g.writeRawUTF8String(scratch, 0, 32);
+    }
+    String foreignParent = bits.foreignParent();
+    if (foreignParent != null || bits.parentSpan() != 0) {
+      g.writeFieldName(SPAN_PARENTS);
+      g.writeStartArray();
+      if (foreignParent != null) {
+        g.writeString(foreignParent);
+      } else {
+        Ids.hexTo(bits.parentSpan(), scratch, 0);
+        g.writeRawUTF8String(scratch, 0, 16);
+      }
+      g.writeEndArray();
     }
   }
 
@@ -202,9 +300,10 @@ public final class EventEncoder {
     double start = e.startTime();
     double end = e.endTime();
     if (!other.isEmpty() || !Double.isNaN(start) || !Double.isNaN(end)) {
-      g.writeObjectFieldStart("metrics");
+      g.writeFieldName(METRICS);
+      g.writeStartObject();
       if (!Double.isNaN(start)) {
-        g.writeFieldName("start");
+        g.writeFieldName(START);
         writeSeconds(g, start);
       }
       for (Map.Entry<String, Number> m : other.entrySet()) {
@@ -212,7 +311,7 @@ public final class EventEncoder {
         writeNumber(g, m.getValue());
       }
       if (!Double.isNaN(end)) {
-        g.writeFieldName("end");
+        g.writeFieldName(END);
         writeSeconds(g, end);
       }
       g.writeEndObject();
@@ -283,7 +382,7 @@ public final class EventEncoder {
     ByteArrayBuilder out = new ByteArrayBuilder(512);
     try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
       g.writeStartObject();
-      writeHeader(g, e);
+      writeHeader(g, e, new byte[64]);
       for (String f : new String[] {"input", "output", "expected", "error"}) {
         JsonNode v = row.get(f);
         if (v != null) {

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.core.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -64,6 +65,35 @@ public final class Ids {
     hex(hi, out, 0);
     hex(lo, out, 16);
     return new String(out);
+  }
+
+  private static final byte[] HEX_BYTES = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  /** Writes 16 lowercase hex digits of {@code v} into {@code out} at {@code at}. */
+  public static void hexTo(long v, byte[] out, int at) {
+    for (int i = 15; i >= 0; i--) {
+      out[at + i] = HEX_BYTES[(int) (v & 0xf)];
+      v >>>= 4;
+    }
+  }
+
+  /** Writes the 36-byte 8-4-4-4-12 UUID form of two longs into {@code out} from 0. */
+  public static void uuidTo(long msb, long lsb, byte[] out) {
+    for (int i = 35, n = 0; i >= 19; i--) {
+      if (i == 23) {
+        out[i] = '-';
+        continue;
+      }
+      out[i] = HEX_BYTES[(int) ((lsb >>> (4 * n++)) & 0xf)];
+    }
+    out[18] = '-';
+    for (int i = 17, n = 0; i >= 0; i--) {
+      if (i == 13 || i == 8) {
+        out[i] = '-';
+        continue;
+      }
+      out[i] = HEX_BYTES[(int) ((msb >>> (4 * n++)) & 0xf)];
+    }
   }
 
   /** The 8-4-4-4-12 UUID form of two longs. */

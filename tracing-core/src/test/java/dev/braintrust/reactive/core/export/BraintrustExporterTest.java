@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.Span;
+import dev.braintrust.reactive.core.SpanType;
+import dev.braintrust.reactive.core.Tracer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,6 +117,30 @@ class BraintrustExporterTest {
         .contains("\"input\":\"in\"", "\"q\":0.5", "\"a\":1", "\"b\":2")
         .doesNotContain("_is_merge");
     assertThat(ex.stats().delivered()).isEqualTo(2);
+  }
+
+  @Test
+  void aLateLogOnAnEndedSpanFoldsIntoItsRowInTheSameBatch() {
+    BraintrustExporter ex = exporter(acking).build();
+    Tracer tracer = Tracer.create(ex, DEST);
+    Span other = tracer.startSpan("other", SpanType.TASK);
+    other.end();
+    Span span = tracer.startSpan("s", SpanType.TASK);
+    span.log(Log.builder().input("in").build());
+    span.end();
+    // Logged after the end: a merge row of the same id, which must not overwrite the span's row.
+    span.log(Log.builder().score("q", 0.5).build());
+    StepVerifier.create(ex.flush()).verifyComplete();
+
+    assertThat(sent).hasSize(1);
+    List<String> rows = new ArrayList<>();
+    sent.get(0).rows().forEach(r -> rows.add(new String(r, StandardCharsets.UTF_8)));
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(1))
+        .contains("\"id\":\"" + span.id() + "\"", "\"input\":\"in\"", "\"q\":0.5")
+        .doesNotContain("_is_merge");
+    assertThat(rows.get(0)).contains("\"id\":\"" + other.id() + "\"");
+    assertThat(ex.stats().delivered()).isEqualTo(3);
   }
 
   @Test

@@ -113,6 +113,37 @@ class EventEncoderTest {
   }
 
   @Test
+  void aRowThatFailsHalfWrittenLeavesTheRowsAroundItInOneBufferIntact() throws Exception {
+    RowBuffer buffer = new RowBuffer(64);
+    String big = "x".repeat(20_000); // past the generator's own buffer, so part of it is flushed
+    BraintrustEvent before = event().input(big).build();
+    BraintrustEvent bad =
+        BraintrustEvent.builder(Destination.projectLogs("p"), "bad")
+            .input(big)
+            .metadata("boom", new Throwing())
+            .build();
+    BraintrustEvent after = event().output("fine").build();
+
+    int[] starts = new int[4];
+    assertThat(encoder.encodeTo(before, buffer)).isEmpty();
+    starts[1] = buffer.length();
+    assertThat(encoder.encodeTo(bad, buffer)).singleElement().asString().contains("boom");
+    starts[2] = buffer.length();
+    assertThat(encoder.encodeTo(after, buffer)).isEmpty();
+    starts[3] = buffer.length();
+
+    JsonNode first = M.readTree(buffer.array(), 0, starts[1]);
+    JsonNode second = M.readTree(buffer.array(), starts[1], starts[2] - starts[1]);
+    JsonNode third = M.readTree(buffer.array(), starts[2], starts[3] - starts[2]);
+    assertThat(first.get("input").asText()).isEqualTo(big);
+    assertThat(second.get("id").asText()).isEqualTo("bad");
+    assertThat(second.get("input").asText()).isEqualTo(big);
+    assertThat(second.at("/metadata/boom").asText()).contains("getter exploded");
+    assertThat(third.get("output").asText()).isEqualTo("fine");
+    assertThat(third.has("input")).isFalse();
+  }
+
+  @Test
   void nonFiniteNumbersInsideUserValuesBecomeStringsSoTheJsonStaysValid() throws Exception {
     EventEncoder.Encoded e =
         encoder.encode(
