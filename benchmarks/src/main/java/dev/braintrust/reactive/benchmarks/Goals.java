@@ -38,7 +38,9 @@ final class Goals {
     notRun(
         "heap",
         "Live heap bounded by the capacity (events or bytes), flat whatever the spans produced");
-    notRun("webflux", "WebFlux: starter's throughput cost <= half of the OTel SDK's (issue 16)");
+    notRun(
+        "webflux",
+        "WebFlux: starter's cost <= half of the OTel SDK's, at the limit and at a fixed load (issue 16)");
   }
 
   private void notRun(String key, String target) {
@@ -122,17 +124,20 @@ final class Goals {
   void webflux(Map<WebFluxBenchmark.Mode, List<WebFluxBenchmark.Run>> runs) {
     Stats throughput = WebFluxReport.overheadRatio(runs, WebFluxReport::throughputCost);
     Stats cpu = WebFluxReport.overheadRatio(runs, WebFluxReport::cpuCost);
+    boolean fixedRan = !WebFluxReport.fixedSection(runs).isEmpty();
+    Stats fixed = fixedRan ? WebFluxReport.overheadRatio(runs, WebFluxReport::fixedCpuCost) : null;
     set(
         "webflux",
         "starter's cost / OTel's: throughput "
             + throughput.format("%.2f")
             + ", CPU per request "
             + cpu.format("%.2f")
-            + "; spans delivered: starter "
+            + (fixed == null ? "" : ", CPU per request at a fixed load " + fixed.format("%.2f"))
+            + "; spans delivered at the limit: starter "
             + WebFluxReport.delivered(runs, WebFluxBenchmark.Mode.STARTER)
             + ", OTel SDK "
             + WebFluxReport.delivered(runs, WebFluxBenchmark.Mode.OTEL_SDK),
-        throughput.median() <= 0.5);
+        throughput.median() <= 0.5 && (fixed == null || fixed.median() <= 0.5));
   }
 
   String table() {

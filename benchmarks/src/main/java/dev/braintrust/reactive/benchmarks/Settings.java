@@ -60,6 +60,7 @@ final class Settings {
     {"bench.web.seconds", "10", "WebFlux measured seconds"},
     {"bench.web.warmup", "15", "WebFlux warm-up seconds"},
     {"bench.web.concurrency", "16", "WebFlux concurrent connections"},
+    {"bench.web.rate", "8000", "WebFlux fixed-load phase, requests/s (0: none)"},
     {"bench.openai.pairs", "10", "OpenAI interleaved ABBA pairs"},
     {"bench.openai.calls", "4000", "OpenAI calls per interleaved block"},
     {"bench.openai.warmup", "20000", "OpenAI warm-up calls before the interleaved blocks"},

@@ -6,8 +6,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -41,9 +37,9 @@ import reactor.netty.resources.LoopResources;
  * {@code DIR/MODE.jfr} ({@code -Dbench.web.jfc=FILE} for other settings); {@code
  * -Dbench.web.jvm="OPTIONS"} adds options to each run's JVM (a profiler agent, say), with {@code
  * MODE} replaced by the mode's name; {@code -Dbench.web.hook.start="COMMAND"} and {@code
- * -Dbench.web.hook.stop="COMMAND"} run a shell command (PID and MODE replaced) as the measured
- * window opens and closes, to profile the steady state only, e.g. {@code jcmd PID JVMTI.agent_load
- * /path/libasyncProfiler.so "\"start,event=cpu\""}.
+ * -Dbench.web.hook.stop="COMMAND"} run a shell command (PID, MODE and PHASE, {@code fixed} or
+ * {@code closed}, replaced) as each measured window opens and closes, to profile the steady state
+ * only, e.g. {@code jcmd PID JVMTI.agent_load /path/libasyncProfiler.so "\"start,event=cpu\""}.
  */
 public final class WebFluxBenchmark {
   private WebFluxBenchmark() {}
@@ -66,7 +62,8 @@ public final class WebFluxBenchmark {
       double cpuUse,
       double warmupSeconds,
       double jitMillis,
-      double delivered) {
+      double delivered,
+      Fixed fixed) {
 
     /** This run with the share of spans delivered, known only once the app has shut down. */
     Run withDelivered(double share) {
@@ -80,8 +77,40 @@ public final class WebFluxBenchmark {
           cpuUse,
           warmupSeconds,
           jitMillis,
-          share);
+          share,
+          fixed);
     }
+  }
+
+  /**
+   * The same app at a fixed rate of requests, below what it can take: what a service pays for
+   * tracing at the load it runs at, with every span delivered by both tracers.
+   *
+   * @param rate requests per second achieved
+   * @param delivered the share of this phase's spans acknowledged once the tracer had flushed
+   * @param serverMicros CPU per request on the server's event loops
+   * @param tracerMicros CPU per request on the tracer's own threads
+   * @param otherMicros the rest of the app's CPU per request (GC mostly)
+   */
+  record Fixed(
+      double rate,
+      double p50Micros,
+      double p99Micros,
+      double cpuMicrosPerRequest,
+      double delivered,
+      double serverMicros,
+      double tracerMicros,
+      double otherMicros) {
+    static final Fixed NONE =
+        new Fixed(
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN);
   }
 
   /** Runs the modes in interleaved rounds and writes the markdown section to stdout. */
@@ -93,10 +122,11 @@ public final class WebFluxBenchmark {
               args[2],
               Integer.parseInt(args[3]),
               Integer.parseInt(args[4]),
-              Integer.parseInt(args[5]));
+              Integer.parseInt(args[5]),
+              Integer.parseInt(args[6]));
       System.out.printf(
           Locale.ROOT,
-          "RESULT %f %f %f %d %f %f %f %f %f%n",
+          "RESULT %f %f %f %d %f %f %f %f %f %f %f %f %f %f %f %f %f%n",
           r.requestsPerSecond(),
           r.p50Micros(),
           r.p99Micros(),
@@ -105,7 +135,15 @@ public final class WebFluxBenchmark {
           r.cpuUse(),
           r.warmupSeconds(),
           r.jitMillis(),
-          r.delivered());
+          r.delivered(),
+          r.fixed().rate(),
+          r.fixed().p50Micros(),
+          r.fixed().p99Micros(),
+          r.fixed().cpuMicrosPerRequest(),
+          r.fixed().delivered(),
+          r.fixed().serverMicros(),
+          r.fixed().tracerMicros(),
+          r.fixed().otherMicros());
       System.exit(0);
     }
     System.out.println(report());
@@ -120,6 +158,7 @@ public final class WebFluxBenchmark {
     int concurrency = Settings.integer("bench.web.concurrency");
     int seconds = Settings.integer("bench.web.seconds");
     int warmup = Settings.integer("bench.web.warmup");
+    int rate = Settings.integer("bench.web.rate");
     Map<String, Rounds.Measurement<Run>> all = new LinkedHashMap<>();
     Map<Mode, List<Run>> out = new EnumMap<>(Mode.class);
     LoopResources sinkLoops = LoopResources.create("bench-sink", 1, true);
@@ -131,7 +170,7 @@ public final class WebFluxBenchmark {
               long requests = sink.requests.get();
               long bytes = sink.bytes.get();
               long cpu = EndToEndBenchmark.OS.getProcessCpuTime();
-              Run r = fork(mode, sink.url(), concurrency, warmup, seconds);
+              Run r = fork(mode, sink.url(), concurrency, warmup, seconds, rate);
               System.out.printf(
                   Locale.ROOT,
                   "%s: sink took %,d requests, %,d bytes; this process used %.1f s CPU%n",
@@ -157,7 +196,7 @@ public final class WebFluxBenchmark {
    * Runs one mode in a fresh JVM, so no mode profits from code another one compiled; the sink stays
    * in this process.
    */
-  static Run fork(Mode mode, String sinkUrl, int concurrency, int warmup, int seconds)
+  static Run fork(Mode mode, String sinkUrl, int concurrency, int warmup, int seconds, int rate)
       throws Exception {
     List<String> command =
         new ArrayList<>(
@@ -190,7 +229,8 @@ public final class WebFluxBenchmark {
             sinkUrl,
             Integer.toString(concurrency),
             Integer.toString(warmup),
-            Integer.toString(seconds)));
+            Integer.toString(seconds),
+            Integer.toString(rate)));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String result = null;
     try (BufferedReader out =
@@ -216,11 +256,21 @@ public final class WebFluxBenchmark {
             Double.parseDouble(f[6]),
             Double.parseDouble(f[7]),
             Double.parseDouble(f[8]),
-            Double.parseDouble(f[9]));
+            Double.parseDouble(f[9]),
+            new Fixed(
+                Double.parseDouble(f[10]),
+                Double.parseDouble(f[11]),
+                Double.parseDouble(f[12]),
+                Double.parseDouble(f[13]),
+                Double.parseDouble(f[14]),
+                Double.parseDouble(f[15]),
+                Double.parseDouble(f[16]),
+                Double.parseDouble(f[17])));
     System.out.printf(
         Locale.ROOT,
         "%s: %,.0f req/s, p50 %.0f µs, p99 %.0f µs, errors %d, CPU %.1f µs/request, %.2f cores,"
-            + " warm-up %.0f s, JIT %.0f ms while measured, %.1f%% of spans delivered%n",
+            + " warm-up %.0f s, JIT %.0f ms while measured, %.1f%% of spans delivered; at %,.0f"
+            + " req/s: p50 %.0f µs, p99 %.0f µs, CPU %.1f µs/request, %.1f%% delivered%n",
         mode,
         r.requestsPerSecond(),
         r.p50Micros(),
@@ -230,11 +280,16 @@ public final class WebFluxBenchmark {
         r.cpuUse(),
         r.warmupSeconds(),
         r.jitMillis(),
-        100 * r.delivered());
+        100 * r.delivered(),
+        r.fixed().rate(),
+        r.fixed().p50Micros(),
+        r.fixed().p99Micros(),
+        r.fixed().cpuMicrosPerRequest(),
+        100 * r.fixed().delivered());
     return r;
   }
 
-  static Run run(Mode mode, String sinkUrl, int concurrency, int warmup, int seconds) {
+  static Run run(Mode mode, String sinkUrl, int concurrency, int warmup, int seconds, int rate) {
     SdkTracerProvider otel = null;
     AtomicLong otelDelivered = new AtomicLong();
     SpringApplication application = new SpringApplication(WebFluxBenchApp.class);
@@ -294,7 +349,7 @@ public final class WebFluxBenchmark {
     BraintrustExporter exporter = app.getBeanProvider(BraintrustExporter.class).getIfAvailable();
     Run measured = null;
     // The load generator has loops of its own, so the app's shutdown doesn't touch it.
-    LoopResources loops = LoopResources.create("bench-load", 1, true);
+    LoopResources loops = LoopResources.create(WebLoad.LOAD_THREADS, 1, true);
     ConnectionProvider pool =
         ConnectionProvider.builder("bench-load")
             .maxConnections(concurrency)
@@ -305,15 +360,29 @@ public final class WebFluxBenchmark {
           HttpClient.create(pool)
               .runOn(loops)
               .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"));
-      double warmedUp = warmUp(client, concurrency, warmup);
+      double warmedUp = WebLoad.warmUp(client, concurrency, warmup);
+      SdkTracerProvider sdk = otel;
+      Flusher flush =
+          () -> {
+            if (exporter != null) {
+              exporter.flush().block(Duration.ofSeconds(60));
+            }
+            if (sdk != null) {
+              sdk.forceFlush().join(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            return exporter != null
+                ? exporter.stats().delivered()
+                : sdk != null ? otelDelivered.get() : 0;
+          };
+      Fixed fixed = fixedRate(mode, client, rate, seconds, flush);
       long[] latencies = new long[4_000_000];
       AtomicInteger count = new AtomicInteger();
       AtomicLong errors = new AtomicLong();
       long start = System.nanoTime();
-      long cpu0 = EndToEndBenchmark.OS.getProcessCpuTime();
-      long jit0 = JIT.getTotalCompilationTime();
-      hook("bench.web.hook.start", mode);
-      load(
+      long cpu0 = WebLoad.appCpuNanos();
+      long jit0 = WebLoad.jitMillis();
+      hook("bench.web.hook.start", mode, "closed");
+      WebLoad.closed(
           client,
           concurrency,
           Duration.ofSeconds(seconds),
@@ -327,9 +396,9 @@ public final class WebFluxBenchmark {
             }
           });
       double elapsed = (System.nanoTime() - start) / 1e9;
-      double cpu = (EndToEndBenchmark.OS.getProcessCpuTime() - cpu0) / 1e9;
-      long jit = JIT.getTotalCompilationTime() - jit0;
-      hook("bench.web.hook.stop", mode);
+      double cpu = (WebLoad.appCpuNanos() - cpu0) / 1e9;
+      long jit = WebLoad.jitMillis() - jit0;
+      hook("bench.web.hook.stop", mode, "closed");
       int n = Math.min(count.get(), latencies.length);
       long[] sorted = Arrays.copyOf(latencies, n);
       Arrays.sort(sorted);
@@ -344,7 +413,8 @@ public final class WebFluxBenchmark {
               cpu / elapsed,
               warmedUp,
               jit,
-              Double.NaN);
+              Double.NaN,
+              fixed);
     } finally {
       app.close();
       if (otel != null) {
@@ -355,7 +425,7 @@ public final class WebFluxBenchmark {
     }
     // Closing the app (or the SDK) flushed what was still buffered: a tracer that dropped spans
     // under the load did less work, so the share delivered goes next to its cost.
-    long made = 2 * SENT.get();
+    long made = 2 * WebLoad.SENT.get();
     long delivered =
         mode == Mode.STARTER
             ? exporter.stats().delivered()
@@ -363,11 +433,59 @@ public final class WebFluxBenchmark {
     return measured.withDelivered(made == 0 ? 0 : (double) delivered / made);
   }
 
-  /** Requests sent to the app in this JVM, warm-up included. */
-  private static final AtomicLong SENT = new AtomicLong();
+  /** Flushes the tracer and returns the spans it has delivered so far. */
+  interface Flusher {
+    long flushAndCount();
+  }
+
+  /**
+   * The fixed-rate phase: the tracer flushed before and after, so its spans delivered are this
+   * phase's alone, and the CPU measured is what the load itself cost.
+   */
+  private static Fixed fixedRate(
+      Mode mode, HttpClient client, int rate, int seconds, Flusher flush) {
+    if (rate <= 0) {
+      return Fixed.NONE;
+    }
+    long delivered0 = flush.flushAndCount();
+    long[] latencies = new long[rate * seconds];
+    AtomicInteger count = new AtomicInteger();
+    hook("bench.web.hook.start", mode, "fixed");
+    Map<String, Long> groups0 = WebLoad.cpuByGroup();
+    long cpu0 = WebLoad.appCpuNanos();
+    long start = System.nanoTime();
+    int sent =
+        WebLoad.atRate(
+            client,
+            rate,
+            Duration.ofSeconds(seconds),
+            (nanos, ok) -> {
+              int i = count.getAndIncrement();
+              if (i < latencies.length) {
+                latencies[i] = ok ? nanos : Long.MAX_VALUE;
+              }
+            });
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    double cpu = (WebLoad.appCpuNanos() - cpu0) / 1e9;
+    Map<String, Long> groups1 = WebLoad.cpuByGroup();
+    hook("bench.web.hook.stop", mode, "fixed");
+    long delivered = flush.flushAndCount() - delivered0;
+    int n = Math.min(count.get(), latencies.length);
+    long[] sorted = Arrays.copyOf(latencies, n);
+    Arrays.sort(sorted);
+    return new Fixed(
+        sent / elapsed,
+        sorted[n / 2] / 1e3,
+        sorted[(int) (n * 0.99)] / 1e3,
+        cpu * 1e6 / sent,
+        mode == Mode.UNTRACED ? 1 : (double) delivered / (2L * sent),
+        (groups1.get("server") - groups0.get("server")) / 1e3 / sent,
+        (groups1.get("tracer") - groups0.get("tracer")) / 1e3 / sent,
+        (groups1.get("other") - groups0.get("other")) / 1e3 / sent);
+  }
 
   /** Runs the shell command set in {@code key}, if any, and waits for it. */
-  static void hook(String key, Mode mode) {
+  static void hook(String key, Mode mode, String phase) {
     String cmd = System.getProperty(key);
     if (cmd == null) {
       return;
@@ -377,79 +495,13 @@ public final class WebFluxBenchmark {
               "bash",
               "-c",
               cmd.replace("PID", Long.toString(ProcessHandle.current().pid()))
-                  .replace("MODE", mode.name()))
+                  .replace("MODE", mode.name())
+                  .replace("PHASE", phase))
           .inheritIO()
           .start()
           .waitFor();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
-
-  /**
-   * Loads the app until the JIT compiler is quiet: at least {@code minSeconds}, then in slices
-   * until one spends under {@value #QUIET_JIT_SHARE} of its time compiling, or {@value
-   * #MAX_WARMUP_SECONDS} s have passed. On two cores a traced app's extra code keeps C2 busy for
-   * tens of seconds under load; measuring before then weighs the compiler's backlog, not the steady
-   * state a service runs in.
-   *
-   * @return the warm-up's length in seconds
-   */
-  private static double warmUp(HttpClient client, int concurrency, int minSeconds) {
-    long start = System.nanoTime();
-    load(client, concurrency, Duration.ofSeconds(minSeconds), null);
-    while ((System.nanoTime() - start) / 1e9 < MAX_WARMUP_SECONDS) {
-      long jit0 = JIT.getTotalCompilationTime();
-      load(client, concurrency, WARMUP_SLICE, null);
-      long jit = JIT.getTotalCompilationTime() - jit0;
-      if (jit < WARMUP_SLICE.toMillis() * QUIET_JIT_SHARE) {
-        break;
-      }
-    }
-    return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static final Duration WARMUP_SLICE = Duration.ofSeconds(5);
-  private static final double QUIET_JIT_SHARE = 0.05;
-  private static final int MAX_WARMUP_SECONDS = 120;
-
-  /** Receives each measured request's latency and outcome. */
-  interface Sample {
-    void record(long nanos, boolean ok);
-  }
-
-  /** {@code concurrency} loops each sending one request after the other until the time is up. */
-  private static void load(HttpClient client, int concurrency, Duration duration, Sample sample) {
-    long deadline = System.nanoTime() + duration.toNanos();
-    AtomicLong ids = new AtomicLong();
-    Flux.range(0, concurrency)
-        .flatMap(
-            w ->
-                Mono.defer(
-                        () -> {
-                          long t0 = System.nanoTime();
-                          SENT.incrementAndGet();
-                          return client
-                              .get()
-                              .uri("/work/" + ids.incrementAndGet())
-                              .responseSingle(
-                                  (res, body) ->
-                                      body.asString()
-                                          .defaultIfEmpty("")
-                                          .map(b -> res.status().code()))
-                              .map(status -> status == 200)
-                              .onErrorReturn(false)
-                              .doOnNext(
-                                  ok -> {
-                                    if (sample != null) {
-                                      sample.record(System.nanoTime() - t0, ok);
-                                    }
-                                  });
-                        })
-                    .repeat(() -> System.nanoTime() < deadline),
-            concurrency)
-        .blockLast(duration.plusSeconds(30));
   }
 }

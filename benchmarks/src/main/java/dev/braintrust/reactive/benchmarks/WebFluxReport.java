@@ -25,6 +25,14 @@ final class WebFluxReport {
   }
 
   /**
+   * The CPU tracing adds to a request at the fixed rate, as a share of the untraced run's at the
+   * same rate in the same round.
+   */
+  static double fixedCpuCost(Run traced, Run untraced) {
+    return traced.fixed().cpuMicrosPerRequest() / untraced.fixed().cpuMicrosPerRequest() - 1;
+  }
+
+  /**
    * The starter's cost over the OTel SDK's by {@code cost}, per round (infinite when only the
    * starter costs anything), summarised.
    */
@@ -59,8 +67,10 @@ final class WebFluxReport {
                     + "fresh JVM that warms up for at least %s s and then until the JIT compiler "
                     + "spends under 5%% of a 5 s slice compiling (a fixed 15 s left C2 compiling "
                     + "through the measurement, which weighed the compiler's backlog, not tracing), "
-                    + "then measures %s s. CPU is the app's process (server, tracer and the load "
-                    + "generator, the same in every mode) per request; delivered is the share of the "
+                    + "then measures %s s. CPU is the app's per request: the process's, less the load "
+                    + "generator's threads and the JIT compiler (the same work in every mode, and "
+                    + "the compiler's share of a window varied by more than the costs compared); "
+                    + "delivered is the share of the "
                     + "spans made over the whole run that the sink acknowledged, after the app's "
                     + "shutdown flushed. Median of %d interleaved rounds (min–max); ratios and costs "
                     + "against the untraced run of the same round.%n%n",
@@ -115,6 +125,64 @@ final class WebFluxReport {
             overheadRatio(runs, WebFluxReport::cpuCost).bold("%.2f"),
             delivered(runs, Mode.OTEL_SDK),
             delivered(runs, Mode.STARTER)));
+    md.append(fixedSection(runs));
+    return md.toString();
+  }
+
+  /** The fixed-rate phase's table and ratio; empty when it was not run. */
+  static String fixedSection(Map<Mode, List<Run>> runs) {
+    List<Run> base = runs.get(Mode.UNTRACED);
+    if (base.isEmpty() || Double.isNaN(base.get(0).fixed().rate())) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder();
+    md.append(
+            String.format(
+                Locale.ROOT,
+                "%n### At a fixed %,d requests/s%n%nThe load a service runs at rather than its "
+                    + "limit: in the same JVM after the warm-up, an open loop sends %,d requests/s "
+                    + "for %s s, each at its appointed time whatever the earlier ones are doing, and "
+                    + "latency counts from that time (a stall is charged to every request it "
+                    + "delays). The tracer is flushed before and after, so spans delivered are this "
+                    + "phase's alone: both tracers deliver everything here, so their costs are for "
+                    + "the same work. CPU is counted as above, and split (medians, per request) "
+                    + "into the server's event loops (the request path, the tracer's part of it "
+                    + "included), the tracer's own threads (batching, encoding, gzip, HTTP) and "
+                    + "the rest (GC mostly).%n%n",
+                Settings.integer("bench.web.rate"),
+                Settings.integer("bench.web.rate"),
+                Settings.get("bench.web.seconds")))
+        .append(
+            "| mode | requests/s | p50 µs | p99 µs | CPU µs/request | CPU per request cost |"
+                + " spans delivered | server threads µs | tracer threads µs | other µs |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Mode mode : Mode.values()) {
+      List<Run> rs = runs.get(mode);
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+              mode.name().toLowerCase(Locale.ROOT),
+              Stats.of(rs, r -> r.fixed().rate()).format("%,.0f"),
+              Stats.of(rs, r -> r.fixed().p50Micros()).format("%.0f"),
+              Stats.of(rs, r -> r.fixed().p99Micros()).format("%.0f"),
+              Stats.of(rs, r -> r.fixed().cpuMicrosPerRequest()).format("%.1f"),
+              mode == Mode.UNTRACED
+                  ? "-"
+                  : costs(rs, base, WebFluxReport::fixedCpuCost).format("%.1f%%"),
+              mode == Mode.UNTRACED
+                  ? "-"
+                  : Stats.of(rs, r -> 100 * r.fixed().delivered()).format("%.1f%%"),
+              Stats.of(rs, r -> r.fixed().serverMicros()).med("%.1f"),
+              Stats.of(rs, r -> r.fixed().tracerMicros()).med("%.1f"),
+              Stats.of(rs, r -> r.fixed().otherMicros()).med("%.1f")));
+    }
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nStarter's CPU per request cost / OTel SDK's at %,d requests/s, per round: %s.%n",
+            Settings.integer("bench.web.rate"),
+            overheadRatio(runs, WebFluxReport::fixedCpuCost).bold("%.2f")));
     return md.toString();
   }
 
