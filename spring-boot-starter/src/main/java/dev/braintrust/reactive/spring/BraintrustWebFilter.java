@@ -5,12 +5,12 @@ import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.Tracing;
+import dev.braintrust.reactive.core.internal.SignalWatch;
 import dev.braintrust.reactive.spring.internal.Traceparent;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.PathContainer;
@@ -23,11 +23,7 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
-import reactor.core.observability.DefaultSignalListener;
-import reactor.core.observability.SignalListener;
-import reactor.core.observability.SignalListenerFactory;
 import reactor.core.publisher.Mono;
-import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
@@ -95,60 +91,53 @@ public final class BraintrustWebFilter implements WebFilter, Ordered {
         }
       }
     }
-    return chain.filter(exchange).tap(new RequestSpan(exchange));
+    return SignalWatch.mono(chain.filter(exchange), ctx -> new RequestWatch(exchange, ctx))
+        .contextWrite(ctx -> Tracing.withSpan(ctx, openSpan(exchange, ctx)));
+  }
+
+  /** The request's span, opened as the response is subscribed to. */
+  private Span openSpan(ServerWebExchange exchange, ContextView ctx) {
+    ServerHttpRequest request = exchange.getRequest();
+    Span parent =
+        acceptTraceparent
+            ? Traceparent.parse(
+                request.getHeaders().getFirst(Traceparent.HEADER), tracer.destination())
+            : null;
+    if (parent == null) {
+      parent = Tracing.currentSpan(ctx);
+    }
+    return tracer.startSpan(request.getMethod().name(), SpanType.TASK, parent);
   }
 
   /**
-   * The request's span, opened as the response is subscribed to, in one {@code tap} operator that
-   * also ends it and puts it in the context: a request pays for one operator instead of five.
+   * Ends the request's span (which {@link #openSpan} put in the context it is given) as the
+   * response completes, fails or is cancelled: one light operator and a {@code contextWrite}
+   * instead of five operators, and no {@code tap}, which Reactor wraps in a thread-local restore on
+   * every signal once context-propagation is on the class path.
    */
-  private final class RequestSpan implements SignalListenerFactory<Void, @Nullable Void> {
+  private final class RequestWatch extends SignalWatch<Void> {
     private final ServerWebExchange exchange;
+    private final Span span;
 
-    RequestSpan(ServerWebExchange exchange) {
+    RequestWatch(ServerWebExchange exchange, ContextView ctx) {
       this.exchange = exchange;
+      this.span = Objects.requireNonNull(Tracing.currentSpan(ctx), "request span");
     }
 
     @Override
-    public @Nullable Void initializePublisherState(Publisher<? extends Void> source) {
-      return null;
+    public void onComplete() {
+      finish(exchange, span, null);
     }
 
     @Override
-    public SignalListener<Void> createListener(
-        Publisher<? extends Void> source, ContextView ctx, @Nullable Void state) {
-      ServerHttpRequest request = exchange.getRequest();
-      Span parent =
-          acceptTraceparent
-              ? Traceparent.parse(
-                  request.getHeaders().getFirst(Traceparent.HEADER), tracer.destination())
-              : null;
-      if (parent == null) {
-        parent = Tracing.currentSpan(ctx);
-      }
-      Span span = tracer.startSpan(request.getMethod().name(), SpanType.TASK, parent);
-      return new DefaultSignalListener<>() {
-        @Override
-        public void doOnComplete() {
-          finish(exchange, span, null);
-        }
+    public void onError(Throwable error) {
+      finish(exchange, span, error);
+    }
 
-        @Override
-        public void doOnError(Throwable error) {
-          finish(exchange, span, error);
-        }
-
-        @Override
-        public void doOnCancel() {
-          span.metadata("cancelled", true);
-          finish(exchange, span, null);
-        }
-
-        @Override
-        public Context addToContext(Context original) {
-          return Tracing.withSpan(original, span);
-        }
-      };
+    @Override
+    public void onCancel() {
+      span.metadata("cancelled", true);
+      finish(exchange, span, null);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.core;
 
+import dev.braintrust.reactive.core.internal.SignalWatch;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.util.Objects;
@@ -147,7 +148,9 @@ public final class Tracer {
                 type,
                 body,
                 Mono::error,
-                (source, span) -> source.tap(SpanSignals.mono(span, captureValue))));
+                (source, span) ->
+                    SignalWatch.mono(source, sub -> SpanSignals.<T>mono(span, captureValue))
+                        .contextWrite(c -> Tracing.withSpan(c, span))));
   }
 
   /**
@@ -196,7 +199,9 @@ public final class Tracer {
                 type,
                 body,
                 Flux::error,
-                (source, span) -> source.tap(SpanSignals.flux(span))));
+                (source, span) ->
+                    SignalWatch.flux(source, sub -> SpanSignals.<T>flux(span))
+                        .contextWrite(c -> Tracing.withSpan(c, span))));
   }
 
   /**
