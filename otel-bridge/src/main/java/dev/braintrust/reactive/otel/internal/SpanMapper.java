@@ -118,11 +118,7 @@ public final class SpanMapper {
     }
 
     SpanRow row = new SpanRow(GenAiEvent.byKey(attrs), genAi);
-    // Least specific first: each mapping overwrites what the ones before it set.
-    LegacyGenAiMapping.apply(row);
-    OpenInferenceMapping.apply(row);
-    GenAiLatestMapping.apply(row);
-    SpringAiMapping.apply(row);
+    row.map();
 
     Map<String, Object> metadata = new TreeMap<>();
     boolean ai = row.ai || !genAi.isEmpty();

@@ -34,6 +34,55 @@ final class SpanRow {
     this.events = events;
   }
 
+  /**
+   * Where every attribute a convention mapping reads lives: a span with none of these and no GenAI
+   * events (an HTTP or database span, most of what an agent records) is left alone by all of them,
+   * so they are not run for it. {@code SpanRowTest} checks the mappings change nothing then.
+   */
+  static final String[] MAPPED_PREFIXES = {
+    "gen_ai.",
+    "llm.",
+    "input.",
+    "output.",
+    "embedding.",
+    "retrieval.",
+    "openinference.",
+    "tag.",
+    "spring.ai."
+  };
+
+  /** The one attribute a mapping reads outside {@link #MAPPED_PREFIXES}: OpenInference's. */
+  static final String MAPPED_KEY = "metadata";
+
+  /** Whether any convention mapping may find something in this span. */
+  boolean mayMap() {
+    if (!events.isEmpty()) {
+      return true;
+    }
+    for (String key : attrs.keySet()) {
+      if (key.equals(MAPPED_KEY)) {
+        return true;
+      }
+      for (String prefix : MAPPED_PREFIXES) {
+        if (key.startsWith(prefix)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Runs the convention mappings, least specific first: each overwrites what those before set. */
+  void map() {
+    if (!mayMap()) {
+      return;
+    }
+    LegacyGenAiMapping.apply(this);
+    OpenInferenceMapping.apply(this);
+    GenAiLatestMapping.apply(this);
+    SpringAiMapping.apply(this);
+  }
+
   @Nullable Object get(String key) {
     return attrs.get(key);
   }
