@@ -7,10 +7,11 @@ import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 
 /**
- * Reports the exporter under {@code /actuator/health/braintrust}: queue fill, counters and the last
- * delivery error. Export trouble never makes the application unhealthy (the status stays {@code
- * UP}, a load balancer must not pull an instance because tracing is behind); only a shut down
- * exporter is {@code OUT_OF_SERVICE}. Watch the details, or the {@code braintrust.*} meters.
+ * Reports the exporter under {@code /actuator/health/braintrust}: queue fill, counters, why sending
+ * is paused (the server throttling or failing, while events wait) and the last delivery error.
+ * Export trouble never makes the application unhealthy (the status stays {@code UP}, a load
+ * balancer must not pull an instance because tracing is behind); only a shut down exporter is
+ * {@code OUT_OF_SERVICE}. Watch the details, or the {@code braintrust.*} meters.
  */
 public final class BraintrustHealthIndicator extends AbstractHealthIndicator {
   private final BraintrustExporter exporter;
@@ -44,6 +45,10 @@ public final class BraintrustHealthIndicator extends AbstractHealthIndicator {
         .withDetail("delivered", s.delivered())
         .withDetail("failed", s.failed())
         .withDetail("dropped", s.droppedTotal());
+    String backoff = exporter.backoffReason();
+    if (backoff != null) {
+      builder.withDetail("backingOff", backoff);
+    }
     String lastFailure = exporter.lastFailure();
     if (lastFailure != null) {
       builder.withDetail("lastError", lastFailure);

@@ -447,6 +447,18 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   }
 
   /**
+   * Why sending is paused now, the server throttling or failing (its answer, e.g. {@code
+   * "throttled: HTTP 429 ..."}), or null when it is not: set when a batch is held back for a retry,
+   * cleared when one is delivered again. Unlike {@link #lastFailure()} nothing is lost yet: events
+   * wait in the buffer meanwhile. For health checks.
+   *
+   * @return why sending is paused now, or null
+   */
+  public @Nullable String backoffReason() {
+    return metrics.backoff();
+  }
+
+  /**
    * Whether {@link #shutdown} (or {@link #close}) has begun: new events are dropped as closed.
    *
    * @return whether {@link #shutdown} (or {@link #close}) has begun: new events are dropped as

@@ -47,6 +47,8 @@ final class ExporterMetrics {
   private final long[] reportedDrops = new long[DropReason.values().length];
   private long lastDropReport = System.nanoTime();
   private volatile String lastFailure = "none";
+  // Why sending is paused now; cleared when a batch goes through again.
+  private volatile @Nullable String backoff;
   // Throttles and failed batches are logged once, then summarised by the ticker with counts.
   private final LongAdder throttles = new LongAdder();
   private final LongAdder failedBatches = new LongAdder();
@@ -240,6 +242,9 @@ final class ExporterMetrics {
     retries.increment();
     lastWindow = window;
     lastPauseMillis = TimeUnit.NANOSECONDS.toMillis(pauseNanos);
+    String why =
+        hint instanceof Throwable t && t.getMessage() != null ? t.getMessage() : hint.toString();
+    backoff = (hint.isThrottling() ? "throttled: " : "server failing: ") + why;
     if (!throttleLogged) {
       throttleLogged = true;
       LOG.warn(
@@ -289,6 +294,9 @@ final class ExporterMetrics {
     }
     batchLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     delivered.addAndGet(deliveredEvents);
+    if (deliveredEvents > 0) {
+      backoff = null;
+    }
     if (result != null) {
       batchesSent.increment();
       bytesUncompressed.increment(result.uncompressedBytes());
@@ -358,6 +366,10 @@ final class ExporterMetrics {
 
   String lastFailure() {
     return lastFailure;
+  }
+
+  @Nullable String backoff() {
+    return backoff;
   }
 
   long pending() {
