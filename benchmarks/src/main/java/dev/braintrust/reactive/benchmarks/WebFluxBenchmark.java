@@ -10,13 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -375,41 +373,25 @@ public final class WebFluxBenchmark {
                 : sdk != null ? otelDelivered.get() : 0;
           };
       Fixed fixed = fixedRate(mode, client, rate, seconds, flush);
-      long[] latencies = new long[4_000_000];
-      AtomicInteger count = new AtomicInteger();
-      AtomicLong errors = new AtomicLong();
+      WebLoad.Latencies latencies = new WebLoad.Latencies(4_000_000);
       long start = System.nanoTime();
       long cpu0 = WebLoad.appCpuNanos();
       long jit0 = WebLoad.jitMillis();
       hook("bench.web.hook.start", mode, "closed");
-      WebLoad.closed(
-          client,
-          concurrency,
-          Duration.ofSeconds(seconds),
-          (nanos, ok) -> {
-            int i = count.getAndIncrement();
-            if (i < latencies.length) {
-              latencies[i] = nanos;
-            }
-            if (!ok) {
-              errors.incrementAndGet();
-            }
-          });
+      WebLoad.closed(client, concurrency, Duration.ofSeconds(seconds), latencies);
       double elapsed = (System.nanoTime() - start) / 1e9;
       double cpu = (WebLoad.appCpuNanos() - cpu0) / 1e9;
       long jit = WebLoad.jitMillis() - jit0;
       hook("bench.web.hook.stop", mode, "closed");
-      int n = Math.min(count.get(), latencies.length);
-      long[] sorted = Arrays.copyOf(latencies, n);
-      Arrays.sort(sorted);
+      int n = latencies.count();
       measured =
           new Run(
               mode,
               n / elapsed,
-              sorted[n / 2] / 1e3,
-              sorted[(int) (n * 0.99)] / 1e3,
-              errors.get(),
-              cpu * 1e6 / count.get(),
+              latencies.micros(0.5),
+              latencies.micros(0.99),
+              latencies.errors(),
+              cpu * 1e6 / n,
               cpu / elapsed,
               warmedUp,
               jit,
@@ -448,35 +430,21 @@ public final class WebFluxBenchmark {
       return Fixed.NONE;
     }
     long delivered0 = flush.flushAndCount();
-    long[] latencies = new long[rate * seconds];
-    AtomicInteger count = new AtomicInteger();
+    WebLoad.Latencies latencies = new WebLoad.Latencies(rate * seconds);
     hook("bench.web.hook.start", mode, "fixed");
     Map<String, Long> groups0 = WebLoad.cpuByGroup();
     long cpu0 = WebLoad.appCpuNanos();
     long start = System.nanoTime();
-    int sent =
-        WebLoad.atRate(
-            client,
-            rate,
-            Duration.ofSeconds(seconds),
-            (nanos, ok) -> {
-              int i = count.getAndIncrement();
-              if (i < latencies.length) {
-                latencies[i] = ok ? nanos : Long.MAX_VALUE;
-              }
-            });
+    int sent = WebLoad.atRate(client, rate, Duration.ofSeconds(seconds), latencies);
     double elapsed = (System.nanoTime() - start) / 1e9;
     double cpu = (WebLoad.appCpuNanos() - cpu0) / 1e9;
     Map<String, Long> groups1 = WebLoad.cpuByGroup();
     hook("bench.web.hook.stop", mode, "fixed");
     long delivered = flush.flushAndCount() - delivered0;
-    int n = Math.min(count.get(), latencies.length);
-    long[] sorted = Arrays.copyOf(latencies, n);
-    Arrays.sort(sorted);
     return new Fixed(
         sent / elapsed,
-        sorted[n / 2] / 1e3,
-        sorted[(int) (n * 0.99)] / 1e3,
+        latencies.micros(0.5),
+        latencies.micros(0.99),
         cpu * 1e6 / sent,
         mode == Mode.UNTRACED ? 1 : (double) delivered / (2L * sent),
         (groups1.get("server") - groups0.get("server")) / 1e3 / sent,

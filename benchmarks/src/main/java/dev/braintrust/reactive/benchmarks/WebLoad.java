@@ -36,6 +36,48 @@ final class WebLoad {
     void record(long nanos, boolean ok);
   }
 
+  /** A measured window's latencies and failures; a failed request counts as the slowest. */
+  static final class Latencies implements Sample {
+    private final long[] nanos;
+    private final java.util.concurrent.atomic.AtomicInteger count =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicLong errors = new AtomicLong();
+    private long @Nullable [] sorted;
+
+    Latencies(int capacity) {
+      nanos = new long[capacity];
+    }
+
+    @Override
+    public void record(long latency, boolean ok) {
+      int i = count.getAndIncrement();
+      if (i < nanos.length) {
+        nanos[i] = ok ? latency : Long.MAX_VALUE;
+      }
+      if (!ok) {
+        errors.incrementAndGet();
+      }
+    }
+
+    /** Requests answered. */
+    int count() {
+      return count.get();
+    }
+
+    long errors() {
+      return errors.get();
+    }
+
+    /** The latency at quantile {@code q}, in microseconds (call once the window is over). */
+    double micros(double q) {
+      if (sorted == null) {
+        sorted = java.util.Arrays.copyOf(nanos, Math.min(count.get(), nanos.length));
+        java.util.Arrays.sort(sorted);
+      }
+      return sorted.length == 0 ? Double.NaN : sorted[(int) (sorted.length * q)] / 1e3;
+    }
+  }
+
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /**
