@@ -249,7 +249,11 @@ public final class Destination {
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, id, projectName, objectName);
+    // Without Objects.hash's varargs array: the batcher looks a destination up for every event.
+    int h = kind.hashCode();
+    h = 31 * h + Objects.hashCode(id);
+    h = 31 * h + Objects.hashCode(projectName);
+    return 31 * h + Objects.hashCode(objectName);
   }
 
   @Override

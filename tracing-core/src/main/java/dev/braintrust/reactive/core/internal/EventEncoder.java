@@ -137,7 +137,7 @@ public final class EventEncoder {
       }
       g.writeEndObject();
     }
-    writeTail(g, e);
+    writeTail(g, e, out.chars);
     g.writeEndObject();
     g.flush();
   }
@@ -295,7 +295,8 @@ public final class EventEncoder {
     g.writeEndObject();
   }
 
-  private static void writeTail(JsonGenerator g, BraintrustEvent e) throws IOException {
+  private static void writeTail(JsonGenerator g, BraintrustEvent e, char[] chars)
+      throws IOException {
     Map<String, Number> other = e.otherMetrics();
     double start = e.startTime();
     double end = e.endTime();
@@ -304,7 +305,7 @@ public final class EventEncoder {
       g.writeStartObject();
       if (!Double.isNaN(start)) {
         g.writeFieldName(START);
-        writeSeconds(g, start);
+        writeSeconds(g, start, chars);
       }
       for (Map.Entry<String, Number> m : other.entrySet()) {
         g.writeFieldName(m.getKey());
@@ -312,7 +313,7 @@ public final class EventEncoder {
       }
       if (!Double.isNaN(end)) {
         g.writeFieldName(END);
-        writeSeconds(g, end);
+        writeSeconds(g, end, chars);
       }
       g.writeEndObject();
     }
@@ -326,10 +327,11 @@ public final class EventEncoder {
   }
 
   /**
-   * Epoch seconds with microseconds, written by hand: {@code Double.toString} was a measurable
-   * share of encoding, and microseconds are all a span time carries.
+   * Epoch seconds with microseconds, written by hand into {@code buf} (at least 18 chars; whole
+   * seconds below 1e11 have at most 11 digits): {@code Double.toString} was a measurable share of
+   * encoding, and microseconds are all a span time carries.
    */
-  static void writeSeconds(JsonGenerator g, double seconds) throws IOException {
+  static void writeSeconds(JsonGenerator g, double seconds, char[] buf) throws IOException {
     if (seconds < 0 || seconds > 1e11) {
       g.writeNumber(seconds);
       return;
@@ -337,10 +339,15 @@ public final class EventEncoder {
     long micros = Math.round(seconds * 1_000_000.0);
     long whole = micros / 1_000_000;
     int frac = (int) (micros % 1_000_000);
-    char[] buf = new char[20 + 7];
-    String w = Long.toString(whole);
-    w.getChars(0, w.length(), buf, 0);
-    int at = w.length();
+    int digits = 1;
+    for (long w = whole / 10; w > 0; w /= 10) {
+      digits++;
+    }
+    for (int i = digits - 1; i >= 0; i--) {
+      buf[i] = (char) ('0' + whole % 10);
+      whole /= 10;
+    }
+    int at = digits;
     buf[at++] = '.';
     for (int div = 100_000; div > 0; div /= 10) {
       buf[at++] = (char) ('0' + (frac / div) % 10);
@@ -395,7 +402,7 @@ public final class EventEncoder {
         g.writeFieldName("metadata");
         mapper.writeTree(g, metadata);
       }
-      writeTail(g, e);
+      writeTail(g, e, new char[32]);
       g.writeEndObject();
     } catch (IOException ex) {
       // Only library-built trees are written here, so this means a bug, not bad input.

@@ -20,6 +20,7 @@ public final class RowBuffer extends OutputStream {
   @Nullable Object generatorOwner;
   // Room for an id or a timestamp being written as bytes.
   final byte[] scratch = new byte[64];
+  final char[] chars = new char[32];
 
   /** A buffer with this much room before it grows. */
   public RowBuffer(int capacity) {

@@ -144,6 +144,34 @@ class EventEncoderTest {
   }
 
   @Test
+  void spanTimesAreWrittenAsSecondsWithMicroseconds() throws Exception {
+    RowBuffer buffer = new RowBuffer(64);
+    double[][] cases = {
+      {1795789024.50835, 1795789024.509995}, {0.5, 7}, {99_999_999_999.0, 1e12}, {-1.25, 0}
+    };
+    String[][] expected = {
+      {"1795789024.508350", "1795789024.509995"},
+      {"0.500000", "7.000000"},
+      {"99999999999.000000", "1.0E12"},
+      {"-1.25", "0.000000"}
+    };
+    for (int i = 0; i < cases.length; i++) {
+      int start = buffer.length();
+      encoder.encodeTo(
+          BraintrustEvent.builder(Destination.projectLogs("p"), "t" + i)
+              .metric("start", cases[i][0])
+              .metric("end", cases[i][1])
+              .build(),
+          buffer);
+      String row = new String(buffer.array(), start, buffer.length() - start, "UTF-8");
+      assertThat(row)
+          .contains(
+              "\"metrics\":{\"start\":" + expected[i][0] + ",\"end\":" + expected[i][1] + "}");
+      assertThat(M.readTree(row).at("/metrics/start").asDouble()).isEqualTo(cases[i][0]);
+    }
+  }
+
+  @Test
   void nonFiniteNumbersInsideUserValuesBecomeStringsSoTheJsonStaysValid() throws Exception {
     EventEncoder.Encoded e =
         encoder.encode(
