@@ -9,20 +9,20 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A small insertion-ordered map on two arrays, for the handful of scores, metrics or metadata a log
- * call carries: far cheaper to build than a LinkedHashMap on the caller's thread. Mutable only
- * through {@link #put} until {@link #freeze()}; a frozen map rejects changes.
+ * A small insertion-ordered map on one array of keys and values side by side, for the handful of
+ * scores, metrics or metadata a log call carries: far cheaper to build than a LinkedHashMap on the
+ * caller's thread. Mutable only through {@link #put} until {@link #freeze()}; a frozen map rejects
+ * changes.
  */
 public final class ArrayMap<V> extends AbstractMap<String, V> {
-  private String[] keys;
-  private @Nullable Object[] values;
+  // Key i at 2i, its value at 2i + 1: one array per map, not two, on the caller's thread.
+  private @Nullable Object[] slots;
   private int size;
   private boolean frozen;
 
   /** An empty map with room for {@code capacity} entries before growing. */
   public ArrayMap(int capacity) {
-    keys = new String[capacity];
-    values = new Object[capacity];
+    slots = new Object[2 * capacity];
   }
 
   /** Sets {@code key} to {@code value}, replacing an earlier value in place. */
@@ -31,21 +31,17 @@ public final class ArrayMap<V> extends AbstractMap<String, V> {
     if (frozen) {
       throw new UnsupportedOperationException("frozen");
     }
-    for (int i = 0; i < size; i++) {
-      if (keys[i].equals(key)) {
-        @SuppressWarnings("unchecked")
-        V old = (V) values[i];
-        values[i] = value;
-        return old;
-      }
+    int i = indexOf(key);
+    if (i >= 0) {
+      V old = valueAt(i);
+      slots[2 * i + 1] = value;
+      return old;
     }
-    if (size == keys.length) {
-      int n = Math.max(4, size * 2);
-      keys = Arrays.copyOf(keys, n);
-      values = Arrays.copyOf(values, n);
+    if (2 * size == slots.length) {
+      slots = Arrays.copyOf(slots, 2 * Math.max(4, size * 2));
     }
-    keys[size] = key;
-    values[size] = value;
+    slots[2 * size] = key;
+    slots[2 * size + 1] = value;
     size++;
     return null;
   }
@@ -63,33 +59,33 @@ public final class ArrayMap<V> extends AbstractMap<String, V> {
 
   /** The key at {@code i}, in insertion order. */
   public String keyAt(int i) {
-    return keys[i];
+    return (String) java.util.Objects.requireNonNull(slots[2 * i]);
   }
 
   /** The value at {@code i}. */
   @SuppressWarnings("unchecked")
   public V valueAt(int i) {
-    return (V) values[i];
+    return (V) slots[2 * i + 1];
+  }
+
+  private int indexOf(@Nullable Object key) {
+    for (int i = 0; i < size; i++) {
+      if (java.util.Objects.requireNonNull(slots[2 * i]).equals(key)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Override
   public @Nullable V get(@Nullable Object key) {
-    for (int i = 0; i < size; i++) {
-      if (keys[i].equals(key)) {
-        return valueAt(i);
-      }
-    }
-    return null;
+    int i = indexOf(key);
+    return i < 0 ? null : valueAt(i);
   }
 
   @Override
   public boolean containsKey(@Nullable Object key) {
-    for (int i = 0; i < size; i++) {
-      if (keys[i].equals(key)) {
-        return true;
-      }
-    }
-    return false;
+    return indexOf(key) >= 0;
   }
 
   @Override
@@ -110,7 +106,7 @@ public final class ArrayMap<V> extends AbstractMap<String, V> {
             if (i >= size) {
               throw new NoSuchElementException();
             }
-            Entry<String, V> e = new SimpleImmutableEntry<>(keys[i], valueAt(i));
+            Entry<String, V> e = new SimpleImmutableEntry<>(keyAt(i), valueAt(i));
             i++;
             return e;
           }
