@@ -48,7 +48,7 @@ public abstract class SignalWatch<T> {
    */
   public void onError(Throwable error) {}
 
-  /** The subscriber cancelled. */
+  /** The subscriber cancelled before the publisher ended. */
   public void onCancel() {}
 
   /**
@@ -112,7 +112,8 @@ public abstract class SignalWatch<T> {
     private final CoreSubscriber<? super T> actual;
     private final SignalWatch<T> watch;
     private @Nullable Subscription upstream;
-    private boolean done;
+    // Read by cancel(), which may come from another thread than the signals.
+    private volatile boolean done;
 
     Watcher(CoreSubscriber<? super T> actual, SignalWatch<T> watch) {
       this.actual = actual;
@@ -182,10 +183,14 @@ public abstract class SignalWatch<T> {
 
     @Override
     public void cancel() {
-      try {
-        watch.onCancel();
-      } catch (Throwable t) {
-        hookFailed(t);
+      // A cancel after the end (a Mono's subscriber cancelling once it has its value) is not a
+      // cancellation of the work watched.
+      if (!done) {
+        try {
+          watch.onCancel();
+        } catch (Throwable t) {
+          hookFailed(t);
+        }
       }
       java.util.Objects.requireNonNull(upstream).cancel();
     }

@@ -69,6 +69,33 @@ class SignalWatchTest {
   }
 
   @Test
+  void aCancelAfterTheEndIsNotACancellation() {
+    Flux<Object> watched = SignalWatch.flux(Flux.just(1), ctx -> recording());
+    watched.subscribe(
+        new reactor.core.CoreSubscriber<Object>() {
+          org.reactivestreams.@org.jspecify.annotations.Nullable Subscription s;
+
+          @Override
+          public void onSubscribe(org.reactivestreams.Subscription s) {
+            this.s = s;
+            s.request(Long.MAX_VALUE);
+          }
+
+          @Override
+          public void onNext(Object value) {}
+
+          @Override
+          public void onError(Throwable error) {}
+
+          @Override
+          public void onComplete() {
+            java.util.Objects.requireNonNull(s).cancel();
+          }
+        });
+    assertThat(seen).containsExactly("next 1", "complete");
+  }
+
+  @Test
   void eachSubscriptionGetsItsOwnWatchMadeFromTheSubscribersContext() {
     Mono<Object> watched =
         SignalWatch.mono(
