@@ -10,17 +10,13 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Ids {
   private Ids() {}
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
   /** A 16-hex-digit span id, the W3C/OpenTelemetry form, never all zeros. */
   public static String newSpanId() {
     long v;
     do {
       v = ThreadLocalRandom.current().nextLong();
     } while (v == 0);
-    char[] out = new char[16];
-    hex(v, out, 0);
-    return new String(out);
+    return hex16(v);
   }
 
   /** A 32-hex-digit trace id, the W3C/OpenTelemetry form, never all zeros. */
@@ -31,17 +27,7 @@ public final class Ids {
     if (hi == 0 && lo == 0) {
       lo = 1;
     }
-    char[] out = new char[32];
-    hex(hi, out, 0);
-    hex(lo, out, 16);
-    return new String(out);
-  }
-
-  private static void hex(long v, char[] out, int at) {
-    for (int i = 15; i >= 0; i--) {
-      out[at + i] = HEX[(int) (v & 0xf)];
-      v >>>= 4;
-    }
+    return hex32(hi, lo);
   }
 
   /** A new random UUIDv4 string, formatted without going through {@link UUID}. */
@@ -54,17 +40,28 @@ public final class Ids {
 
   /** 16 lowercase hex digits. */
   public static String hex16(long v) {
-    char[] out = new char[16];
-    hex(v, out, 0);
-    return new String(out);
+    byte[] out = new byte[16];
+    hexTo(v, out, 0);
+    return ascii(out);
   }
 
   /** 32 lowercase hex digits. */
   public static String hex32(long hi, long lo) {
-    char[] out = new char[32];
-    hex(hi, out, 0);
-    hex(lo, out, 16);
-    return new String(out);
+    byte[] out = new byte[32];
+    hexTo(hi, out, 0);
+    hexTo(lo, out, 16);
+    return ascii(out);
+  }
+
+  /** The 8-4-4-4-12 UUID form of two longs. */
+  public static String uuid(long msb, long lsb) {
+    byte[] out = new byte[36];
+    uuidTo(msb, lsb, out);
+    return ascii(out);
+  }
+
+  private static String ascii(byte[] text) {
+    return new String(text, StandardCharsets.US_ASCII);
   }
 
   private static final byte[] HEX_BYTES = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -94,23 +91,5 @@ public final class Ids {
       }
       out[i] = HEX_BYTES[(int) ((msb >>> (4 * n++)) & 0xf)];
     }
-  }
-
-  /** The 8-4-4-4-12 UUID form of two longs. */
-  public static String uuid(long msb, long lsb) {
-    char[] hex = new char[32];
-    hex(msb, hex, 0);
-    hex(lsb, hex, 16);
-    char[] out = new char[36];
-    System.arraycopy(hex, 0, out, 0, 8);
-    out[8] = '-';
-    System.arraycopy(hex, 8, out, 9, 4);
-    out[13] = '-';
-    System.arraycopy(hex, 12, out, 14, 4);
-    out[18] = '-';
-    System.arraycopy(hex, 16, out, 19, 4);
-    out[23] = '-';
-    System.arraycopy(hex, 20, out, 24, 12);
-    return new String(out);
   }
 }

@@ -15,9 +15,9 @@ public final class IsoTime {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
   /** The last second formatted, and its text; replaced together, so reads see a matching pair. */
-  private record Cached(long second, String text, byte[] bytes) {}
+  private record Cached(long second, byte[] bytes) {}
 
-  private static volatile Cached last = new Cached(Long.MIN_VALUE, "", new byte[0]);
+  private static volatile Cached last = new Cached(Long.MIN_VALUE, new byte[0]);
 
   /** The most bytes {@link #formatTo} writes (Instant's largest year has ten digits and a sign). */
   public static final int MAX_BYTES = 40;
@@ -26,8 +26,7 @@ public final class IsoTime {
     long second = instant.getEpochSecond();
     Cached c = last;
     if (c.second != second) {
-      String text = SECONDS.format(instant);
-      c = new Cached(second, text, text.getBytes(StandardCharsets.US_ASCII));
+      c = new Cached(second, SECONDS.format(instant).getBytes(StandardCharsets.US_ASCII));
       last = c;
     }
     return c;
@@ -56,16 +55,7 @@ public final class IsoTime {
 
   /** Formats {@code instant} with microsecond precision. */
   public static String format(Instant instant) {
-    Cached c = cached(instant);
-    int micros = instant.getNano() / 1000;
-    char[] out = new char[c.text.length() + 8];
-    c.text.getChars(0, c.text.length(), out, 0);
-    int at = c.text.length();
-    out[at++] = '.';
-    for (int div = 100_000; div > 0; div /= 10) {
-      out[at++] = (char) ('0' + (micros / div) % 10);
-    }
-    out[at] = 'Z';
-    return new String(out);
+    byte[] out = new byte[MAX_BYTES];
+    return new String(out, 0, formatTo(instant, out), StandardCharsets.US_ASCII);
   }
 }
