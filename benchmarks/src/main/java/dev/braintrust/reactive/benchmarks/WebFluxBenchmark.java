@@ -433,12 +433,12 @@ public final class WebFluxBenchmark {
     WebLoad.Latencies latencies = new WebLoad.Latencies(rate * seconds);
     hook("bench.web.hook.start", mode, "fixed");
     Map<String, Long> groups0 = WebLoad.cpuByGroup();
-    long cpu0 = WebLoad.appCpuNanos();
     long start = System.nanoTime();
     int sent = WebLoad.atRate(client, rate, Duration.ofSeconds(seconds), latencies);
     double elapsed = (System.nanoTime() - start) / 1e9;
-    double cpu = (WebLoad.appCpuNanos() - cpu0) / 1e9;
     Map<String, Long> groups1 = WebLoad.cpuByGroup();
+    // The groups add up to the app's CPU: read once, not twice, at each end of the window.
+    double cpu = (total(groups1) - total(groups0)) / 1e9;
     hook("bench.web.hook.stop", mode, "fixed");
     long delivered = flush.flushAndCount() - delivered0;
     return new Fixed(
@@ -450,6 +450,10 @@ public final class WebFluxBenchmark {
         (groups1.get("server") - groups0.get("server")) / 1e3 / sent,
         (groups1.get("tracer") - groups0.get("tracer")) / 1e3 / sent,
         (groups1.get("other") - groups0.get("other")) / 1e3 / sent);
+  }
+
+  private static long total(Map<String, Long> groups) {
+    return groups.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** Runs the shell command set in {@code key}, if any, and waits for it. */
