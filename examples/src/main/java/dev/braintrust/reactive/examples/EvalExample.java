@@ -38,7 +38,7 @@ public final class EvalExample {
               .task(
                   country ->
                       client
-                          .proxy()
+                          .aiProxy()
                           .chatCompletion(
                               Map.of(
                                   "model",

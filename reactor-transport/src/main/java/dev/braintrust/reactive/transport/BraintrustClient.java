@@ -8,6 +8,7 @@ import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.export.Transport;
+import dev.braintrust.reactive.core.internal.BraintrustEnv;
 import dev.braintrust.reactive.transport.internal.Btql;
 import dev.braintrust.reactive.transport.internal.ClientConfig;
 import dev.braintrust.reactive.transport.internal.FunctionIds;
@@ -19,6 +20,7 @@ import dev.braintrust.reactive.transport.model.BraintrustFunction;
 import dev.braintrust.reactive.transport.model.Dataset;
 import dev.braintrust.reactive.transport.model.Experiment;
 import dev.braintrust.reactive.transport.model.ExperimentSummary;
+import dev.braintrust.reactive.transport.model.LoginInfo;
 import dev.braintrust.reactive.transport.model.Project;
 import dev.braintrust.reactive.transport.model.ProjectScore;
 import dev.braintrust.reactive.transport.model.Prompt;
@@ -68,8 +70,11 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   private final FunctionIds functions;
   private final long maxRequestBytes;
   private final boolean impersonating;
+  // For the login body only; never printed (toString leaves it out).
+  private final String apiKey;
 
   BraintrustClient(ClientConfig config) {
+    this.apiKey = config.apiKey();
     this.http = new HttpCore(config);
     this.ingest = new IngestTransport(http, config.gzip(), config.gzipLevel());
     this.functions = new FunctionIds(http);
@@ -88,7 +93,8 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   /**
    * A client configured from {@code BRAINTRUST_API_KEY}, {@code BRAINTRUST_API_URL} (default {@link
-   * #US_URL}) and {@code BRAINTRUST_ORG_NAME}, through the proxy in {@code HTTPS_PROXY} ({@code
+   * #US_URL}) and {@code BRAINTRUST_ORG_NAME} (each from the process environment, else from the
+   * nearest {@code .env.braintrust} file), through the proxy in {@code HTTPS_PROXY} ({@code
    * HTTP_PROXY} for an http URL; lower case too) except for the hosts in {@code NO_PROXY}, else the
    * JVM's proxy settings.
    *
@@ -97,7 +103,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * @throws IllegalStateException when {@code BRAINTRUST_API_KEY} is not set
    */
   public static BraintrustClient fromEnvironment() {
-    return builder().fromEnvironment(System.getenv()).build();
+    return builder().fromEnvironment(BraintrustEnv.system()).build();
   }
 
   /**
@@ -411,7 +417,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    *
    * @return the AI proxy without tracing
    */
-  public AiProxy proxy() {
+  public AiProxy aiProxy() {
     return new AiProxy(this, null);
   }
 
@@ -421,8 +427,44 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * @param tracer the tracer
    * @return the AI proxy, each call traced as an {@code llm} span through {@code tracer}
    */
-  public AiProxy proxy(Tracer tracer) {
+  public AiProxy aiProxy(Tracer tracer) {
     return new AiProxy(this, Objects.requireNonNull(tracer, "tracer"));
+  }
+
+  /**
+   * The AI proxy without tracing.
+   *
+   * @return the AI proxy without tracing
+   * @deprecated renamed {@link #aiProxy()}, so it is not mistaken for the HTTP proxy setting of
+   *     {@link BraintrustClientBuilder#proxy}; this alias goes in the next release
+   */
+  @Deprecated(forRemoval = true)
+  public AiProxy proxy() {
+    return aiProxy();
+  }
+
+  /**
+   * The AI proxy, traced through {@code tracer}.
+   *
+   * @param tracer the tracer
+   * @return the AI proxy, each call traced as an {@code llm} span through {@code tracer}
+   * @deprecated renamed {@link #aiProxy(Tracer)}; this alias goes in the next release
+   */
+  @Deprecated(forRemoval = true)
+  public AiProxy proxy(Tracer tracer) {
+    return aiProxy(tracer);
+  }
+
+  /**
+   * Asks the API which organizations the key belongs to ({@code POST /api/apikey/login}, as the
+   * official SDKs do), for links into the Braintrust app.
+   *
+   * @return the key's organizations
+   */
+  public Mono<LoginInfo> login() {
+    ObjectNode body = Json.MAPPER.createObjectNode().put("token", apiKey);
+    return http.json(HttpMethod.POST, "/api/apikey/login", body)
+        .map(node -> Json.read(node, LoginInfo.class, "POST /api/apikey/login"));
   }
 
   // ---------------------------------------------------------------- for AiProxy

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.transport;
 
+import dev.braintrust.reactive.core.internal.BraintrustEnv;
 import dev.braintrust.reactive.core.internal.Validation;
 import dev.braintrust.reactive.transport.internal.ClientChecks;
 import dev.braintrust.reactive.transport.internal.ClientConfig;
@@ -369,25 +370,44 @@ public final class BraintrustClientBuilder {
   }
 
   /**
-   * Reads {@code BRAINTRUST_API_KEY} (required), {@code BRAINTRUST_API_URL}, {@code
-   * BRAINTRUST_ORG_NAME}, and the proxy variables {@code HTTPS_PROXY} ({@code HTTP_PROXY} for an
-   * http URL) and {@code NO_PROXY}, either case; the proxy is picked when the client is built, so a
+   * Reads {@code BRAINTRUST_API_KEY} (required), {@code BRAINTRUST_API_URL} and {@code
+   * BRAINTRUST_ORG_NAME} (each from the process environment, else from the nearest {@code
+   * .env.braintrust}), and the proxy variables {@code HTTPS_PROXY} ({@code HTTP_PROXY} for an http
+   * URL) and {@code NO_PROXY}, either case; the proxy is picked when the client is built, so a
    * later {@link #proxy} wins.
    */
-  BraintrustClientBuilder fromEnvironment(Map<String, String> env) {
+  BraintrustClientBuilder fromEnvironment(BraintrustEnv env) {
     String key = env.get("BRAINTRUST_API_KEY");
-    if (key == null || key.isBlank()) {
-      throw new IllegalStateException("BRAINTRUST_API_KEY is not set");
+    if (key == null) {
+      throw new IllegalStateException(
+          "BRAINTRUST_API_KEY is not set (in the environment or a .env.braintrust file)");
     }
     apiKey(key);
     String url = env.get("BRAINTRUST_API_URL");
-    if (url != null && !url.isBlank()) {
+    if (url != null) {
       baseUrl(url);
     }
     String org = env.get("BRAINTRUST_ORG_NAME");
-    if (org != null && !org.isBlank()) {
+    if (org != null) {
       orgName(org);
     }
+    return proxyFromEnvironment(env.processEnvironment());
+  }
+
+  /** {@link #fromEnvironment(BraintrustEnv)} over a map alone, with no file fallback (tests). */
+  BraintrustClientBuilder fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(BraintrustEnv.of(env, null));
+  }
+
+  /**
+   * Routes through the proxy that {@code env} names, as curl does: {@code HTTPS_PROXY} ({@code
+   * HTTP_PROXY} for an http base URL) unless the host is listed in {@code NO_PROXY}; either case.
+   * Picked when the client is built, so a later {@link #proxy} wins.
+   *
+   * @param env environment variables, usually {@code System.getenv()}
+   * @return this builder
+   */
+  public BraintrustClientBuilder proxyFromEnvironment(Map<String, String> env) {
     Map<String, String> vars = new HashMap<>();
     for (String name : PROXY_VARIABLES) {
       String v = env.get(name);

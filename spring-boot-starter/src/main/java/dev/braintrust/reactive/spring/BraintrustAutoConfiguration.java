@@ -168,7 +168,7 @@ public class BraintrustAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(BraintrustClient.class)
     AiProxy braintrustAiProxy(BraintrustClient client, Tracer tracer) {
-      return client.proxy(tracer);
+      return client.aiProxy(tracer);
     }
   }
 

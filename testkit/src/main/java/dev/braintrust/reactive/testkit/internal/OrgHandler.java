@@ -8,20 +8,27 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The organization and its members: {@code GET /v1/organization} (the one seeded organization),
  * {@code GET /v1/user} (its members, the key's owner first) and {@code PATCH
  * /v1/organization/members}, which invites users by id or email (an unknown email makes a new
- * user), optionally into groups, and removes users by id or email.
+ * user), optionally into groups, and removes users by id or email; and {@code POST
+ * /api/apikey/login}, which the SDKs call to learn the key's organization.
  */
 public final class OrgHandler {
   private final ObjectStore objects;
+  private final Supplier<String> baseUrl;
 
-  /** A handler over the organization, users and groups in {@code objects}. */
-  public OrgHandler(ObjectStore objects) {
+  /**
+   * A handler over the organization, users and groups in {@code objects}; the login answer names
+   * {@code baseUrl} as the organization's API and proxy URL.
+   */
+  public OrgHandler(ObjectStore objects, Supplier<String> baseUrl) {
     this.objects = objects;
+    this.baseUrl = baseUrl;
   }
 
   /** Adds this handler's routes. */
@@ -35,6 +42,23 @@ public final class OrgHandler {
           members(Fields.of(ex.body()));
           return Reply.ok(Json.object());
         });
+    // Not in the OpenAPI file; the official SDKs call it to learn the key's organizations
+    // (the gateway has already checked the key in the Authorization header).
+    routes.on("POST", "/api/apikey/login", (ex, p) -> Reply.ok(login()));
+  }
+
+  private ObjectNode login() {
+    ObjectNode org =
+        Json.object()
+            .put("id", Seeds.ORG_ID)
+            .put("name", Seeds.ORG_NAME)
+            .put("api_url", baseUrl.get())
+            .put("proxy_url", baseUrl.get())
+            .put("is_universal_api", true);
+    org.putNull("git_metadata");
+    ObjectNode out = Json.object();
+    out.putArray("org_info").add(org);
+    return out;
   }
 
   private void members(Fields body) {

@@ -331,19 +331,6 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
             String why = "shutdown deadline of " + timeout + " passed";
             shutdownReason = why;
             long abandoned = batcher.abandon();
-            if (abandoned > 0) {
-              ExporterStats s = metrics.stats();
-              ExporterMetrics.LOG.warn(
-                  "Braintrust exporter: {}; {} event(s) not delivered ({} {}, {} {}, {} {})",
-                  why,
-                  abandoned,
-                  s.dropped(DropReason.IN_FLIGHT_AT_DEADLINE),
-                  DropReason.IN_FLIGHT_AT_DEADLINE.tag(),
-                  s.dropped(DropReason.SHUTDOWN_DEADLINE),
-                  DropReason.SHUTDOWN_DEADLINE.tag(),
-                  s.dropped(DropReason.LEFT_IN_SPOOL),
-                  DropReason.LEFT_IN_SPOOL.tag());
-            }
             release(result, abandoned, deadline, timer);
           }
         };
@@ -401,7 +388,13 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
               .onErrorResume(e -> Mono.empty());
       closing = Mono.when(closing, spoolClosed);
     }
-    closing.doFinally(s -> result.complete(undelivered)).subscribe();
+    closing
+        .doFinally(
+            s -> {
+              ShutdownReport.print(metrics.stats(), shutdownReason, metrics.lastFailure());
+              result.complete(undelivered);
+            })
+        .subscribe();
   }
 
   /**

@@ -1,17 +1,24 @@
 package dev.braintrust.reactive.core.internal;
 
 import java.lang.System.Logger.Level;
+import org.jspecify.annotations.Nullable;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
 /**
- * Where the library logs: SLF4J when it is on the class path (through Reactor's {@link Loggers}),
- * so messages reach the host's logs even while a Spring app is stopping; otherwise {@link
- * System.Logger}, which a plain JVM sends to java.util.logging. Messages use SLF4J's {@code {}}
- * placeholders either way.
+ * Where the library logs: SLF4J when it is on the class path with a provider (through Reactor's
+ * {@link Loggers}), so messages reach the host's logs even while a Spring app is stopping;
+ * otherwise {@link System.Logger}, which a plain JVM sends to java.util.logging. SLF4J without a
+ * provider (its no-operation fallback, as when a client library brings {@code slf4j-api} alone)
+ * counts as absent, so a warning such as a refused API key still reaches the console. Messages use
+ * SLF4J's {@code {}} placeholders either way.
+ *
+ * <p>{@code BRAINTRUST_DEBUG=true} (or the system property {@code braintrust.debug=true}) logs the
+ * library's debug messages at the backend's info level, so they show without configuring it.
  */
 public abstract class LibraryLog {
-  private static final boolean SLF4J = present("org.slf4j.LoggerFactory");
+  private static final boolean SLF4J = slf4jWithProvider();
+  static final boolean DEBUG = debugRequested();
 
   LibraryLog() {}
 
@@ -29,11 +36,54 @@ public abstract class LibraryLog {
   /** Logs at debug level. */
   public abstract void debug(String format, Object... args);
 
-  private static boolean present(String className) {
+  private static boolean present(String className, @Nullable ClassLoader loader) {
     try {
-      Class.forName(className, false, LibraryLog.class.getClassLoader());
+      Class.forName(className, false, loader);
       return true;
     } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** Whether messages go to SLF4J (a backend is present), rather than to {@link System.Logger}. */
+  public static boolean usesSlf4j() {
+    return SLF4J;
+  }
+
+  /** Whether {@code BRAINTRUST_DEBUG} asks for debug output. */
+  public static boolean debugEnabled() {
+    return DEBUG;
+  }
+
+  private static boolean debugRequested() {
+    String v = System.getProperty("braintrust.debug");
+    if (v == null) {
+      // The process environment only: this runs while logging itself is being set up.
+      v = System.getenv("BRAINTRUST_DEBUG");
+    }
+    return v != null && (v.trim().equalsIgnoreCase("true") || v.trim().equals("1"));
+  }
+
+  /**
+   * SLF4J is usable when its API is present and it found a provider. Without one, SLF4J 2 falls
+   * back to {@code NOP_FallbackServiceProvider} and 1.7 to {@code NOPLoggerFactory}: both discard
+   * everything. Reflection keeps SLF4J an optional dependency.
+   */
+  static boolean slf4jWithProvider() {
+    try {
+      ClassLoader loader = LibraryLog.class.getClassLoader();
+      Class<?> factory = Class.forName("org.slf4j.LoggerFactory", true, loader);
+      Object loggers = factory.getMethod("getILoggerFactory").invoke(null);
+      if (loggers == null) {
+        return false;
+      }
+      if (!loggers.getClass().getName().startsWith("org.slf4j.helpers.NOP")) {
+        return true;
+      }
+      // A NOP factory the application chose (slf4j-nop, 2.x or 1.7) is respected: silence.
+      return present("org.slf4j.nop.NOPServiceProvider", loader)
+          || present("org.slf4j.impl.StaticLoggerBinder", loader);
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       return false;
     }
   }
@@ -57,7 +107,11 @@ public abstract class LibraryLog {
 
     @Override
     public void debug(String format, Object... args) {
-      logger.debug(format, args);
+      if (DEBUG) {
+        logger.info(format, args);
+      } else {
+        logger.debug(format, args);
+      }
     }
   }
 
@@ -89,8 +143,9 @@ public abstract class LibraryLog {
 
     @Override
     public void debug(String format, Object... args) {
-      if (logger.isLoggable(Level.DEBUG)) {
-        logger.log(Level.DEBUG, format(format, args));
+      Level level = DEBUG ? Level.INFO : Level.DEBUG;
+      if (logger.isLoggable(level)) {
+        logger.log(level, format(format, args));
       }
     }
 

@@ -51,6 +51,14 @@ public final class Validation {
     return key;
   }
 
+  /** Checks that a configured text is not null or blank, naming the option when it is. */
+  public static String nonBlank(String option, @Nullable String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(option + " must not be null or blank");
+    }
+    return value;
+  }
+
   /** Checks a tag. */
   public static String tag(@Nullable String tag) {
     if (tag == null || tag.isEmpty()) {

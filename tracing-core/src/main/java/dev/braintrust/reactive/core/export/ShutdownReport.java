@@ -1,0 +1,65 @@
+package dev.braintrust.reactive.core.export;
+
+import dev.braintrust.reactive.core.internal.LibraryLog;
+import java.io.PrintStream;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one line an exporter prints when it shuts down having not delivered everything it was given.
+ * It goes to {@code System.err} directly, not only to a logger: at JVM exit (a shutdown hook, or
+ * OpenTelemetry's own) the logging system may already be shut down, and this is the last chance to
+ * say that events were lost. With an SLF4J backend it is logged as a warning too, for log files.
+ */
+final class ShutdownReport {
+  private static final LibraryLog LOG = LibraryLog.get(BraintrustExporter.class);
+
+  private ShutdownReport() {}
+
+  /** Prints the line when any event failed or was dropped; prints nothing otherwise. */
+  static void print(ExporterStats stats, String shutdownReason, String lastFailure) {
+    String line = line(stats, shutdownReason, lastFailure);
+    if (line == null) {
+      return;
+    }
+    PrintStream err = System.err;
+    err.println(line);
+    err.flush();
+    if (LibraryLog.usesSlf4j()) {
+      LOG.warn(line);
+    }
+  }
+
+  /** The line, or null when everything submitted was delivered. */
+  static @Nullable String line(ExporterStats stats, String shutdownReason, String lastFailure) {
+    long lost = stats.failed() + stats.droppedTotal();
+    if (lost == 0) {
+      return null;
+    }
+    StringBuilder b =
+        new StringBuilder("braintrust-reactive: exporter shut down with ")
+            .append(lost)
+            .append(" of ")
+            .append(stats.submitted())
+            .append(" event(s) not delivered (");
+    String sep = "";
+    if (stats.failed() > 0) {
+      b.append(stats.failed()).append(" failed");
+      sep = ", ";
+    }
+    for (Map.Entry<DropReason, Long> e : stats.dropped().entrySet()) {
+      if (e.getValue() > 0) {
+        b.append(sep).append(e.getValue()).append(' ').append(e.getKey().tag());
+        sep = ", ";
+      }
+    }
+    b.append(')');
+    if (!shutdownReason.isEmpty()) {
+      b.append("; ").append(shutdownReason);
+    }
+    if (stats.failed() > 0 && !lastFailure.isEmpty() && !lastFailure.equals("none")) {
+      b.append("; last failure: ").append(lastFailure);
+    }
+    return b.toString();
+  }
+}
