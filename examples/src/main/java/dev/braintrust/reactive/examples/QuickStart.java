@@ -1,15 +1,13 @@
 package dev.braintrust.reactive.examples;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.Braintrust;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
-import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.export.ExporterStats;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
-import dev.braintrust.reactive.transport.BraintrustClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +16,8 @@ import java.util.Map;
  * The quick start: traces a request with one LLM call, flushes it, and shows what arrived.
  *
  * <p>Without {@code BRAINTRUST_API_KEY} it starts the embedded testkit server and prints the rows
- * it stored; with one it sends to {@code BRAINTRUST_API_URL} (default https://api.braintrust.dev).
+ * it stored; with one it sends to {@code BRAINTRUST_API_URL} (default https://api.braintrust.dev)
+ * and prints a link to the trace in the Braintrust app.
  */
 public final class QuickStart {
   private QuickStart() {}
@@ -27,22 +26,24 @@ public final class QuickStart {
   public static void main(String[] args) {
     String key = System.getenv("BRAINTRUST_API_KEY");
     BraintrustTestServer embedded = null;
-    BraintrustClient client;
+    Braintrust braintrust;
     if (key == null || key.isBlank()) {
       embedded = BraintrustTestServer.builder().build().start();
       System.out.println(
           "No BRAINTRUST_API_KEY set: using the embedded testkit server at " + embedded.baseUrl());
-      client =
-          BraintrustClient.builder().apiKey(embedded.apiKey()).baseUrl(embedded.baseUrl()).build();
+      braintrust =
+          Braintrust.builder()
+              .apiKey(embedded.apiKey())
+              .apiUrl(embedded.baseUrl())
+              .projectName("java-quickstart")
+              .build();
     } else {
-      client = BraintrustClient.fromEnvironment();
-      System.out.println("Sending to " + client.baseUrl());
+      // BRAINTRUST_API_URL, BRAINTRUST_PROJECT, BRAINTRUST_ORG_NAME... as the official SDKs read.
+      braintrust = Braintrust.fromEnvironment();
+      System.out.println("Sending to " + braintrust.client().baseUrl());
     }
-
-    String project = System.getenv().getOrDefault("BRAINTRUST_PROJECT", "java-quickstart");
-    try (BraintrustExporter exporter = BraintrustExporter.builder(client).build()) {
-      Tracer tracer = Tracer.create(exporter, Destination.projectLogsByName(project));
-
+    try {
+      Tracer tracer = braintrust.tracer();
       Span root = tracer.startSpan("answer-question", SpanType.TASK);
       root.input(Map.of("question", "What is the capital of France?"));
 
@@ -55,6 +56,7 @@ public final class QuickStart {
                       Map.of("role", "user", "content", "What is the capital of France?")))
               .output(Map.of("role", "assistant", "content", "Paris"))
               .metadata("model", "gpt-4o-mini")
+              .metadata("provider", "openai")
               .metric("prompt_tokens", 21)
               .metric("completion_tokens", 1)
               .metric("tokens", 22)
@@ -65,8 +67,8 @@ public final class QuickStart {
       root.output("Paris");
       root.end();
 
-      exporter.flush().block(Duration.ofSeconds(30));
-      ExporterStats stats = exporter.stats();
+      braintrust.flush().block(Duration.ofSeconds(30));
+      ExporterStats stats = braintrust.exporter().stats();
       System.out.println(
           "Delivered "
               + stats.delivered()
@@ -77,15 +79,19 @@ public final class QuickStart {
               + ".");
 
       if (embedded != null) {
-        String projectId = embedded.projectId(project);
+        String projectId = embedded.projectId("java-quickstart");
         System.out.println(
-            "The server stored these rows in project '" + project + "' (" + projectId + "):");
+            "The server stored these rows in project 'java-quickstart' (" + projectId + "):");
         for (ObjectNode row : embedded.projectLogs(projectId)) {
           System.out.println(row.toPrettyString());
         }
         printTree(embedded.projectLogs(projectId), root.spanId(), "");
+      } else {
+        System.out.println(
+            "See your trace at " + braintrust.permalink(root).block(Duration.ofSeconds(30)));
       }
     } finally {
+      braintrust.close();
       if (embedded != null) {
         embedded.close();
       }
