@@ -61,14 +61,17 @@ final class SnippetCompiler {
       return List.of();
     }
     // One compilation for all (a compiler task per block costs seconds each on a busy machine);
-    // only when it fails, each block again on its own, so one block's errors never hide or cause
-    // another's.
+    // then each failing block again on its own, so its message can't come from another block.
     List<String> all = run(sources);
     if (all.isEmpty()) {
       return all;
     }
     List<String> failures = new ArrayList<>();
     for (Source source : sources) {
+      if (all.stream().noneMatch(m -> m.startsWith(source.snippet().file() + ":")
+          && m.contains("(block at line " + source.snippet().line() + ")"))) {
+        continue;
+      }
       List<String> errors = run(List.of(source));
       // The first errors say what is wrong; the rest of a block without imports only repeats it.
       failures.addAll(errors.subList(0, Math.min(errors.size(), MAX_ERRORS_PER_BLOCK)));
@@ -94,7 +97,12 @@ final class SnippetCompiler {
       }
       try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
         List<String> options =
-            List.of("-classpath", classPath, "-d", out.toString(), "-proc:none", "-parameters", "-Xlint:none", "-nowarn");
+            List.of(
+                "-classpath", classPath, "-d", out.toString(), "-proc:none", "-parameters",
+                "-Xlint:none", "-nowarn", "-Xmaxerrs", "10000",
+                // Attribute every file even after a syntax error in one, so all failing blocks
+                // are reported in one run.
+                "-XDshould-stop.ifError=FLOW");
         Boolean ok = javac.getTask(null, files, diagnostics, options, null, byFile.keySet()).call();
         List<String> messages = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
