@@ -25,7 +25,8 @@ class DocSnippetsCompileTest {
     List<Snippet> snippets = new ArrayList<>();
     try (Stream<Path> pages = Files.list(docs)) {
       for (Path page : pages.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
-        snippets.addAll(MarkdownSnippets.extract("docs/" + page.getFileName(), Files.readString(page)));
+        snippets.addAll(
+            MarkdownSnippets.extract("docs/" + page.getFileName(), Files.readString(page)));
       }
     }
 
@@ -47,7 +48,9 @@ class DocSnippetsCompileTest {
   private static void assertCompile(List<Snippet> snippets) {
     List<String> failures = SnippetCompiler.forTestClassPath().compile(snippets);
     if (!failures.isEmpty()) {
-      fail("```java blocks that do not compile (file:line of the error):\n" + String.join("\n", failures));
+      fail(
+          "```java blocks that do not compile (file:line of the error):\n"
+              + String.join("\n", failures));
     }
   }
 

@@ -8,11 +8,11 @@ import java.util.regex.Pattern;
 /**
  * Finds the {@code ```java} blocks of a markdown text and turns each into a Java source file.
  *
- * <p>Conventions: a block that declares a top-level class, record, interface or enum compiles as
- * it is (named after its first public top-level type); a block of imports and statements is wrapped
- * into a class with a method {@code void snippet() throws Exception}, imports hoisted; a block whose
- * nearest non-blank line before the fence is an HTML comment {@code <!-- snippet: skip ... -->} is
- * skipped.
+ * <p>Conventions: a block that declares a top-level class, record, interface or enum compiles as it
+ * is (named after its first public top-level type); a block of imports and statements is wrapped
+ * into a class with a method {@code void snippet() throws Exception}, imports hoisted; a block
+ * whose nearest non-blank line before the fence is an HTML comment {@code <!-- snippet: skip ...
+ * -->} is skipped.
  */
 final class MarkdownSnippets {
 
@@ -29,7 +29,8 @@ final class MarkdownSnippets {
    * A snippet made into a compilation unit. {@code markdownLines[i]} is the markdown line of source
    * line {@code i + 1}, or 0 for a line we added.
    */
-  record Source(Snippet snippet, String packageName, String typeName, String text, int[] markdownLines) {
+  record Source(
+      Snippet snippet, String packageName, String typeName, String text, int[] markdownLines) {
 
     /** The markdown line for a compiler's line number, or the block's first line if we added it. */
     int markdownLine(long sourceLine) {
@@ -49,11 +50,14 @@ final class MarkdownSnippets {
       Pattern.compile(
           "^(?:@\\w+(?:\\([^)]*\\))?\\s+)*((?:public|abstract|final|sealed|non-sealed|strictfp)\\s+)*"
               + "(class|record|interface|enum|@interface)\\s+([A-Za-z_$][\\w$]*)");
-  private static final Pattern IMPORT = Pattern.compile("^import\\s+(static\\s+)?[\\w.]+(\\.\\*)?\\s*;\\s*$");
+  private static final Pattern IMPORT =
+      Pattern.compile("^import\\s+(static\\s+)?[\\w.]+(\\.\\*)?\\s*;\\s*$");
 
   private MarkdownSnippets() {}
 
-  /** Every {@code ```java} block of {@code markdown}, in order; {@code file} names it in messages. */
+  /**
+   * Every {@code ```java} block of {@code markdown}, in order; {@code file} names it in messages.
+   */
   static List<Snippet> extract(String file, String markdown) {
     List<Snippet> snippets = new ArrayList<>();
     String[] lines = markdown.split("\r?\n", -1);

@@ -58,13 +58,16 @@ class MarkdownSnippetsTest {
     List<Snippet> snippets = MarkdownSnippets.extract("doc.md", MARKDOWN);
 
     assertThat(snippets).extracting(Snippet::line).containsExactly(4, 12, 21, 27, 35);
-    assertThat(snippets).extracting(Snippet::skip).containsExactly(false, false, true, false, false);
+    assertThat(snippets)
+        .extracting(Snippet::skip)
+        .containsExactly(false, false, true, false, false);
     assertThat(snippets.get(3).lines()).containsExactly("int three = 1 + 2;");
   }
 
   @Test
   void aBlockDeclaringATypeCompilesAsItIsNamedAfterItsPublicType() {
-    Source source = MarkdownSnippets.toSource(MarkdownSnippets.extract("doc.md", MARKDOWN).get(0), "p0");
+    Source source =
+        MarkdownSnippets.toSource(MarkdownSnippets.extract("doc.md", MARKDOWN).get(0), "p0");
 
     assertThat(source.typeName()).isEqualTo("Greeter");
     assertThat(source.text()).startsWith("package p0; import java.util.List;\n");
@@ -73,7 +76,8 @@ class MarkdownSnippetsTest {
 
   @Test
   void aBlockOfStatementsIsWrappedInAMethodWithItsImportsHoisted() {
-    Source source = MarkdownSnippets.toSource(MarkdownSnippets.extract("doc.md", MARKDOWN).get(1), "p1");
+    Source source =
+        MarkdownSnippets.toSource(MarkdownSnippets.extract("doc.md", MARKDOWN).get(1), "p1");
 
     String[] lines = source.text().split("\n");
     assertThat(lines[0]).isEqualTo("package p1; import java.util.Map;");
@@ -98,6 +102,29 @@ class MarkdownSnippetsTest {
   }
 
   @Test
+  void aSyntaxErrorInOneBlockDoesNotHideATypeErrorInAnother() {
+    String markdown =
+        String.join(
+            "\n",
+            "```java", // 1
+            "int a = ;", // 2: a syntax error
+            "```",
+            "",
+            "```java", // 5
+            "String b = 1;", // 6: a type error
+            "```");
+
+    List<String> failures =
+        SnippetCompiler.forTestClassPath().compile(MarkdownSnippets.extract("two.md", markdown));
+
+    assertThat(failures).hasSize(2);
+    assertThat(failures.get(0)).startsWith("two.md:2 (block at line 2): ");
+    assertThat(failures.get(1))
+        .startsWith("two.md:6 (block at line 6): ")
+        .contains("incompatible types");
+  }
+
+  @Test
   void aBlockOfTheLibrarysApiCompilesAgainstTheTestClassPath() {
     String markdown =
         String.join(
@@ -107,7 +134,9 @@ class MarkdownSnippetsTest {
             "Destination d = Destination.projectLogsByName(\"my-app\");",
             "```");
 
-    assertThat(SnippetCompiler.forTestClassPath().compile(MarkdownSnippets.extract("api.md", markdown)))
+    assertThat(
+            SnippetCompiler.forTestClassPath()
+                .compile(MarkdownSnippets.extract("api.md", markdown)))
         .isEmpty();
   }
 

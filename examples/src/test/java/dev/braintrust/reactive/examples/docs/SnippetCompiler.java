@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -22,6 +24,7 @@ import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
+import org.jspecify.annotations.Nullable;
 
 /** Compiles snippets with the JDK's compiler against a class path and says where each one fails. */
 final class SnippetCompiler {
@@ -47,8 +50,8 @@ final class SnippetCompiler {
   }
 
   /**
-   * Compiles every snippet that is not skipped; returns one message per failing snippet, naming
-   * the file, the markdown line and the compiler's message (empty when all compile).
+   * Compiles every snippet that is not skipped; returns one message per failing snippet, naming the
+   * file, the markdown line and the compiler's message (empty when all compile).
    */
   List<String> compile(List<Snippet> snippets) {
     List<Source> sources = new ArrayList<>();
@@ -61,29 +64,39 @@ final class SnippetCompiler {
       return List.of();
     }
     // One compilation for all (a compiler task per block costs seconds each on a busy machine);
-    // then each failing block again on its own, so its message can't come from another block.
-    List<String> all = run(sources);
-    if (all.isEmpty()) {
-      return all;
+    // then each failing block again on its own, so its messages can't come from another block.
+    List<Problem> all = run(sources);
+    Set<Source> failing = new LinkedHashSet<>();
+    for (Problem e : all) {
+      if (e.source() == null) {
+        return List.of(e.message());
+      }
+      failing.add(e.source());
     }
     List<String> failures = new ArrayList<>();
-    for (Source source : sources) {
-      if (all.stream().noneMatch(m -> m.startsWith(source.snippet().file() + ":")
-          && m.contains("(block at line " + source.snippet().line() + ")"))) {
-        continue;
+    for (Source source : failing) {
+      List<Problem> errors = run(List.of(source));
+      if (errors.isEmpty()) {
+        // Fails only beside the others: report what the shared run said.
+        all.stream().filter(e -> e.source() == source).forEach(e -> errors.add(e));
       }
-      List<String> errors = run(List.of(source));
       // The first errors say what is wrong; the rest of a block without imports only repeats it.
-      failures.addAll(errors.subList(0, Math.min(errors.size(), MAX_ERRORS_PER_BLOCK)));
+      errors.stream().limit(MAX_ERRORS_PER_BLOCK).forEach(e -> failures.add(e.message()));
       if (errors.size() > MAX_ERRORS_PER_BLOCK) {
         failures.add(
-            source.snippet().where() + ": ... and " + (errors.size() - MAX_ERRORS_PER_BLOCK) + " more errors");
+            source.snippet().where()
+                + ": ... and "
+                + (errors.size() - MAX_ERRORS_PER_BLOCK)
+                + " more errors");
       }
     }
-    return failures.isEmpty() ? all : failures;
+    return failures;
   }
 
-  private List<String> run(List<Source> sources) {
+  /** A compiler error, with the snippet it is in ({@code null}: in none). */
+  private record Problem(@Nullable Source source, String message) {}
+
+  private List<Problem> run(List<Source> sources) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
       throw new IllegalStateException("no Java compiler in this runtime (a JRE, not a JDK?)");
@@ -95,32 +108,45 @@ final class SnippetCompiler {
       for (Source s : sources) {
         byFile.put(new InMemorySource(s), s);
       }
-      try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
+      try (StandardJavaFileManager files =
+          javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
         List<String> options =
             List.of(
-                "-classpath", classPath, "-d", out.toString(), "-proc:none", "-parameters",
-                "-Xlint:none", "-nowarn", "-Xmaxerrs", "10000",
+                "-classpath",
+                classPath,
+                "-d",
+                out.toString(),
+                "-proc:none",
+                "-parameters",
+                "-Xlint:none",
+                "-nowarn",
+                "-Xmaxerrs",
+                "10000",
                 // Attribute every file even after a syntax error in one, so all failing blocks
                 // are reported in one run.
                 "-XDshould-stop.ifError=FLOW");
         Boolean ok = javac.getTask(null, files, diagnostics, options, null, byFile.keySet()).call();
-        List<String> messages = new ArrayList<>();
+        List<Problem> messages = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
           if (d.getKind() != Diagnostic.Kind.ERROR) {
             continue;
           }
           Source s = d.getSource() == null ? null : byFile.get(d.getSource());
           String where =
-              s == null ? "(no source)" : s.snippet().file() + ":" + s.markdownLine(d.getLineNumber());
+              s == null
+                  ? "(no source)"
+                  : s.snippet().file() + ":" + s.markdownLine(d.getLineNumber());
           messages.add(
-              where
-                  + " (block at line "
-                  + (s == null ? "?" : s.snippet().line())
-                  + "): "
-                  + d.getMessage(Locale.ROOT));
+              new Problem(
+                  s,
+                  where
+                      + " (block at line "
+                      + (s == null ? "?" : s.snippet().line())
+                      + "): "
+                      + d.getMessage(Locale.ROOT)));
         }
         if (!ok && messages.isEmpty()) {
-          messages.add("the compiler failed without an error message");
+          messages.add(new Problem(null, "the compiler failed without an error message"));
         }
         return messages;
       }
