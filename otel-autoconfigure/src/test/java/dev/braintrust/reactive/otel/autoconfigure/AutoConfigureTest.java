@@ -335,6 +335,17 @@ class AutoConfigureTest {
   }
 
   @Test
+  void aProjectIdWinsOverAProjectNameAsTheOfficialVariablesSay(BraintrustTestServer server) {
+    String id = server.createProject("by-id");
+    OpenTelemetrySdk sdk =
+        sdk(props(server, "braintrust.project.id", id, "braintrust.project", "by-name"));
+    sdk.getTracer("t").spanBuilder("work").startSpan().end();
+    flush(sdk);
+    assertThat(rows(server, "by-id")).containsOnlyKeys("work");
+    assertThat(server.projectId("by-name")).isNull();
+  }
+
+  @Test
   void unsetProjectFallsBackToTheServiceName(BraintrustTestServer server) {
     OpenTelemetrySdk sdk = sdk(props(server, "otel.service.name", "checkout"));
     sdk.getTracer("t").spanBuilder("work").startSpan().end();

@@ -4,6 +4,7 @@ import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.export.BraintrustExporterBuilder;
 import dev.braintrust.reactive.core.export.OverflowPolicy;
+import dev.braintrust.reactive.core.internal.BraintrustEnv;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.otel.BraintrustSpanExporter;
 import dev.braintrust.reactive.otel.BraintrustSpanProcessor;
@@ -24,9 +25,11 @@ import org.jspecify.annotations.Nullable;
  * The exporter's settings, read from autoconfigure properties. Each option {@code x.y} is read from
  * {@code otel.exporter.braintrust.x.y} or else {@code braintrust.x.y}, which is where autoconfigure
  * puts the variable {@code BRAINTRUST_X_Y}; so the Braintrust SDKs' usual {@code
- * BRAINTRUST_API_KEY}, {@code BRAINTRUST_API_URL}, {@code BRAINTRUST_PROJECT} and {@code
- * BRAINTRUST_PARENT} work unchanged. A bad value fails the SDK's configuration with an exception
- * naming the property, as OTel's own options do.
+ * BRAINTRUST_API_KEY}, {@code BRAINTRUST_API_URL}, {@code BRAINTRUST_PROJECT_ID}, {@code
+ * BRAINTRUST_PROJECT} and {@code BRAINTRUST_PARENT} work unchanged, and (as in the official SDKs)
+ * the variables braintrust-spec allows there also come from the nearest {@code .env.braintrust}. A
+ * bad value fails the SDK's configuration with an exception naming the property, as OTel's own
+ * options do.
  */
 public final class Settings {
   static final String PREFIX = "otel.exporter.braintrust.";
@@ -109,6 +112,10 @@ public final class Settings {
     if (parent != null && !parent.isBlank()) {
       return apply("parent", parent, Destination::parse);
     }
+    String projectId = string("project.id");
+    if (projectId != null && !projectId.isBlank()) {
+      return apply("project.id", projectId, Destination::projectLogs);
+    }
     String project = string("project");
     if (project != null && !project.isBlank()) {
       return apply("project", project, Destination::projectLogsByName);
@@ -116,7 +123,8 @@ public final class Settings {
     String service = config.getString("otel.service.name");
     String name = service == null || service.isBlank() ? DEFAULT_PROJECT : service;
     LOG.warn(
-        "Neither BRAINTRUST_PARENT nor BRAINTRUST_PROJECT is set; sending traces to project '{}'",
+        "None of BRAINTRUST_PARENT, BRAINTRUST_PROJECT_ID or BRAINTRUST_PROJECT is set; sending"
+            + " traces to project '{}'",
         name);
     return Destination.projectLogsByName(name);
   }
@@ -231,7 +239,21 @@ public final class Settings {
 
   private @Nullable String string(String option) {
     String v = config.getString(PREFIX + option);
-    return v != null ? v : config.getString(SHORT_PREFIX + option);
+    if (v == null) {
+      v = config.getString(SHORT_PREFIX + option);
+    }
+    if (v == null || v.isBlank()) {
+      // The official SDKs' fallback for their own variables: the nearest .env.braintrust.
+      String fromFile = BraintrustEnv.system().get(variable(option));
+      if (fromFile != null) {
+        return fromFile;
+      }
+    }
+    return v;
+  }
+
+  private static String variable(String option) {
+    return "BRAINTRUST_" + option.replace('.', '_').toUpperCase(Locale.ROOT);
   }
 
   /** The property a value came from, for messages. */
