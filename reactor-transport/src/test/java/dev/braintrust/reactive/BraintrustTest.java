@@ -47,6 +47,30 @@ class BraintrustTest {
   }
 
   @Test
+  void braintrustDebugShowsTheLibrarysDebugMessagesWithoutConfiguringLogging() {
+    try (BraintrustTestServer server = BraintrustTestServer.builder().build().start()) {
+      Map<String, String> env =
+          Map.of(
+              "BRAINTRUST_API_KEY", server.apiKey(),
+              "BRAINTRUST_API_URL", server.baseUrl(),
+              "BRAINTRUST_PROJECT", "debugged");
+      ChildJvm.Result quiet =
+          ChildJvm.run(ChildJvm.classPath(), ExitProbe.class, env, CHILD_DEADLINE, "q", "PT30S");
+      assertThat(quiet.stderrLinesContaining("sending spans to")).as(quiet.stderr()).isEmpty();
+
+      Map<String, String> debug = new java.util.HashMap<>(env);
+      debug.put("BRAINTRUST_DEBUG", "true");
+      ChildJvm.Result loud =
+          ChildJvm.run(ChildJvm.classPath(), ExitProbe.class, debug, CHILD_DEADLINE, "d", "PT30S");
+      assertThat(loud.stderrLinesContaining("sending spans to"))
+          .as(loud.stderr())
+          .singleElement()
+          .asString()
+          .contains("project_logs");
+    }
+  }
+
+  @Test
   void anUnreachableServerAtExitPrintsOneStderrLineWithTheCount() throws IOException {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
