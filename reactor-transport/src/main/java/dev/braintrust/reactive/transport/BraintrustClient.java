@@ -72,9 +72,11 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   private final boolean impersonating;
   // For the login body only; never printed (toString leaves it out).
   private final String apiKey;
+  private final Duration maxRetryAfter;
 
   BraintrustClient(ClientConfig config) {
     this.apiKey = config.apiKey();
+    this.maxRetryAfter = config.maxRetryAfter();
     this.http = new HttpCore(config);
     this.ingest = new IngestTransport(http, config.gzip(), config.gzipLevel());
     this.functions = new FunctionIds(http);
@@ -134,6 +136,15 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   @Override
   public Mono<InsertResult> insert(Destination destination, EncodedBatch batch) {
     return ingest.insert(destination, batch);
+  }
+
+  /**
+   * The cap on a server's {@code Retry-After} ({@link BraintrustClientBuilder#maxRetryAfter}),
+   * which the exporter's own back-off honours too.
+   */
+  @Override
+  public Duration maxRetryAfter() {
+    return maxRetryAfter;
   }
 
   /**

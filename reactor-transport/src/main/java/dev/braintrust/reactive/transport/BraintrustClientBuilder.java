@@ -202,7 +202,8 @@ public final class BraintrustClientBuilder {
   }
 
   /**
-   * Longest Retry-After honoured (default 60 s); longer ones are cut to this.
+   * Longest Retry-After honoured (default 60 s), by the client's own retries and by an exporter's
+   * back-off alike; longer ones are cut to this.
    *
    * @param max longest Retry-After honoured
    * @return this builder

@@ -88,7 +88,7 @@ final class Batcher {
     this.maxInFlight = maxInFlight;
     this.maxAgeNanos = maxAge.toNanos();
     this.clock = clock;
-    this.control = new SendController(maxInFlight, random, now());
+    this.control = new SendController(maxInFlight, random, now(), transport.maxRetryAfter());
     metrics.sendGauges(control::window, control::throttledSeconds, this::oldestWaitingSeconds);
   }
 

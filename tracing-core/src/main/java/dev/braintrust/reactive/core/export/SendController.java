@@ -26,6 +26,7 @@ final class SendController {
   private static final double UNLIMITED_RATE = 20;
 
   private final int maxWindow;
+  private final long maxRetryAfterNanos;
   private final DoubleSupplier random;
   private double window;
   private int consecutiveThrottles;
@@ -43,6 +44,15 @@ final class SendController {
   private volatile long throttledNanos;
 
   SendController(int maxWindow, DoubleSupplier random, long now) {
+    this(maxWindow, random, now, Transport.DEFAULT_MAX_RETRY_AFTER);
+  }
+
+  /**
+   * A controller that honours a server's {@code Retry-After} up to {@code maxRetryAfter}: a longer
+   * one (a misconfigured proxy's {@code 3600}) would hold every batch until it expired.
+   */
+  SendController(int maxWindow, DoubleSupplier random, long now, Duration maxRetryAfter) {
+    this.maxRetryAfterNanos = maxRetryAfter.toNanos();
     this.maxWindow = maxWindow;
     this.pausedUntil = now;
     this.lastSend = now;
@@ -134,7 +144,10 @@ final class SendController {
     long backoff =
         Math.min(
             MAX_BACKOFF.toNanos(), MIN_BACKOFF.toNanos() << Math.min(consecutiveThrottles - 1, 16));
-    long floor = retryAfter == null ? backoff : Math.max(retryAfter.toNanos(), backoff / 2);
+    long floor =
+        retryAfter == null
+            ? backoff
+            : Math.max(Math.min(retryAfter.toNanos(), maxRetryAfterNanos), backoff / 2);
     // Retry-After is a floor; the jitter (up to half of it again) spreads a fleet's returns.
     long pause = floor + (long) (floor * 0.5 * random.getAsDouble());
     long until = now + pause;

@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.core.export;
 
 import dev.braintrust.reactive.core.Destination;
+import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,6 +15,9 @@ import reactor.core.publisher.Mono;
  */
 @FunctionalInterface
 public interface Transport {
+  /** The default for {@link #maxRetryAfter()}: a minute. */
+  Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
   /**
    * Inserts the batch into the destination (resolving names to ids as needed).
    *
@@ -47,6 +51,16 @@ public interface Transport {
    */
   default long maxRequestBytes() {
     return Long.MAX_VALUE;
+  }
+
+  /**
+   * The longest pause a server's {@code Retry-After} may impose: the exporter honours a longer one
+   * only up to this (plus its jitter), so a bad header can't hold batches until they expire.
+   *
+   * @return the cap on {@code Retry-After}
+   */
+  default Duration maxRetryAfter() {
+    return DEFAULT_MAX_RETRY_AFTER;
   }
 
   /**
