@@ -10,7 +10,6 @@ import dev.braintrust.reactive.core.internal.BraintrustEnv;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.internal.ChildJvm;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,11 +70,8 @@ class BraintrustTest {
   }
 
   @Test
-  void anUnreachableServerAtExitPrintsOneStderrLineWithTheCount() throws IOException {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+  void anUnreachableServerAtExitPrintsOneStderrLineWithTheCount() {
+    int closedPort = ChildJvm.closedPort();
     ChildJvm.Result r =
         ChildJvm.run(
             ChildJvm.classPath(),

@@ -3,8 +3,6 @@ package dev.braintrust.reactive.otel.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braintrust.reactive.testkit.internal.ChildJvm;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,11 +14,8 @@ import org.junit.jupiter.api.Test;
 class ExitReportTest {
 
   @Test
-  void spansLostAtExitUnderAutoconfigureAreCountedOnStandardError() throws IOException {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+  void spansLostAtExitUnderAutoconfigureAreCountedOnStandardError() {
+    int closedPort = ChildJvm.closedPort();
     ChildJvm.Result r =
         ChildJvm.run(
             ChildJvm.classPath(),
