@@ -163,18 +163,14 @@ public final class ServerCommandLine {
     if (silent && delay != null) {
       throw new IllegalArgumentException("--silent never answers; --delay adds nothing to it");
     }
-    boolean fault = kinds > 0 || delay != null;
-    if (!fault) {
-      for (String[] needsFault :
-          new String[][] {
-            {"--fail-count", failCount > 0 ? "x" : ""},
-            {"--fail-every", failEvery > 0 ? "x" : ""},
-            {"--fail-path", failPath}
-          }) {
-        if (!needsFault[1].isEmpty()) {
-          throw new IllegalArgumentException(
-              needsFault[0] + " needs a fault: --fail-status, --disconnect, --silent or --delay");
-        }
+    if (kinds == 0 && delay == null) {
+      @Nullable String selector =
+          failCount > 0
+              ? "--fail-count"
+              : failEvery > 0 ? "--fail-every" : !failPath.isEmpty() ? "--fail-path" : null;
+      if (selector != null) {
+        throw new IllegalArgumentException(
+            selector + " needs a fault: --fail-status, --disconnect, --silent or --delay");
       }
     }
     if (failCount > 0 && failEvery > 0) {
