@@ -57,6 +57,17 @@ class ServerCommandLineTest {
   }
 
   @Test
+  void failBodyReplacesTheGeneratedErrorBody() {
+    try (BraintrustTestServer server =
+        serve("--fail-status", "503", "--fail-body", "{\"error\":\"down for maintenance\"}")) {
+      JdkHttp.Res res = new JdkHttp(server).get("/v1/project");
+
+      assertThat(res.status()).isEqualTo(503);
+      assertThat(res.text()).isEqualTo("{\"error\":\"down for maintenance\"}");
+    }
+  }
+
+  @Test
   void failStatusWithoutACountAnswersEveryRequest() {
     try (BraintrustTestServer server = serve("--fail-status", "401")) {
       JdkHttp http = new JdkHttp(server);
@@ -160,6 +171,7 @@ class ServerCommandLineTest {
         "--fail-path /insert       | --fail-path needs a fault",
         "--fail-status 500 --fail-count 1 --fail-every 2 | --fail-count and --fail-every exclude",
         "--retry-after 1           | --retry-after needs --fail-status",
+        "--fail-body oops          | --fail-body needs --fail-status",
         "--rate-limit-burst 3      | --rate-limit-burst and --rate-limit-path need --rate-limit",
         "--outage-after 3          | --outage-after needs --outage-seconds",
         "--outage-seconds 0        | --outage-seconds needs a positive number, got '0'",

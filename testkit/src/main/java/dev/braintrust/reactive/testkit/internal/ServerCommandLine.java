@@ -44,6 +44,7 @@ public final class ServerCommandLine {
           "--fail-every says otherwise):",
           "  --fail-status CODE       answer CODE (e.g. 503, 500, 429, 401) instead of serving",
           "  --retry-after SECONDS    with --fail-status: add a Retry-After header",
+          "  --fail-body TEXT         with --fail-status: TEXT as the body, not the JSON error",
           "  --disconnect             read the request, then close the connection unanswered",
           "  --silent                 read the request and never answer (a hung server)",
           "  --delay DURATION         wait, then serve normally; with --fail-status or",
@@ -86,6 +87,7 @@ public final class ServerCommandLine {
   boolean retainRows = true;
   int failStatus;
   int retryAfter = -1;
+  @Nullable String failBody;
   boolean disconnect;
   boolean silent;
   @Nullable Duration delay;
@@ -126,6 +128,7 @@ public final class ServerCommandLine {
         case "--keep-ids-only" -> o.retainRows = false;
         case "--fail-status" -> o.failStatus = in.intValue(name, 100, 599);
         case "--retry-after" -> o.retryAfter = in.intValue(name, 0, Integer.MAX_VALUE);
+        case "--fail-body" -> o.failBody = in.text(name);
         case "--disconnect" -> o.disconnect = true;
         case "--silent" -> o.silent = true;
         case "--delay" -> o.delay = in.duration(name);
@@ -178,6 +181,9 @@ public final class ServerCommandLine {
     }
     if (retryAfter >= 0 && failStatus == 0) {
       throw new IllegalArgumentException("--retry-after needs --fail-status (e.g. 429 or 503)");
+    }
+    if (failBody != null && failStatus == 0) {
+      throw new IllegalArgumentException("--fail-body needs --fail-status");
     }
     if ((rateLimitBurst > 0 || !rateLimitPath.isEmpty()) && rateLimit == 0) {
       throw new IllegalArgumentException(
@@ -250,6 +256,9 @@ public final class ServerCommandLine {
       f = Fault.status(failStatus);
       if (retryAfter >= 0) {
         f = f.header("Retry-After", Integer.toString(retryAfter));
+      }
+      if (failBody != null) {
+        f = f.body(failBody);
       }
       if (delay != null) {
         f = f.delayed(delay);
