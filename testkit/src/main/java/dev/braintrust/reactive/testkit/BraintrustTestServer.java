@@ -13,6 +13,7 @@ import dev.braintrust.reactive.testkit.internal.ProjectConfigHandler;
 import dev.braintrust.reactive.testkit.internal.RequestLog;
 import dev.braintrust.reactive.testkit.internal.RowStore;
 import dev.braintrust.reactive.testkit.internal.Seeds;
+import dev.braintrust.reactive.testkit.internal.ServerCommand;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -353,48 +353,19 @@ public final class BraintrustTestServer implements AutoCloseable {
   }
 
   /**
-   * Runs the server standalone until interrupted: {@code --port N} (default 8787), {@code --api-key
-   * KEY}, {@code --persist rows.jsonl} (append every stored row as a JSON line).
+   * Runs the server standalone until the process is stopped: {@code --port N} (default 8787),
+   * {@code --api-key KEY}, {@code --persist rows.jsonl}, faults such as {@code --fail-status 503
+   * --fail-count 3}, {@code --silent} or {@code --outage-seconds 5}; {@code --help} lists them all.
+   * A bad option exits with status 2, a server that cannot start with 1.
    *
-   * @throws InterruptedException when interrupted, which stops the server
+   * @param args the command line
+   * @throws InterruptedException when interrupted while serving
    */
   public static void main(String[] args) throws InterruptedException {
-    Builder b = builder().port(8787);
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--port":
-          b.port(Integer.parseInt(args[i + 1]));
-          break;
-        case "--api-key":
-          b.apiKey(args[i + 1]);
-          break;
-        case "--persist":
-          b.persistTo(Path.of(args[i + 1]));
-          break;
-        case "--host":
-          b.host(args[i + 1]);
-          break;
-        default:
-          throw new IllegalArgumentException(
-              "unknown option " + args[i] + "; expected --port, --api-key, --persist or --host");
-      }
+    int exitCode = ServerCommand.run(args, System.out, System.err);
+    if (exitCode != 0) {
+      System.exit(exitCode);
     }
-    BraintrustTestServer server = b.build().start();
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stop.countDown();
-                }));
-    System.out.println(
-        "Braintrust testkit server listening on "
-            + server.baseUrl()
-            + " (API key '"
-            + server.apiKey()
-            + "')");
-    stop.await();
   }
 
   /** Configures a {@link BraintrustTestServer}. */
