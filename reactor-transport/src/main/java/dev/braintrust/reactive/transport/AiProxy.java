@@ -26,6 +26,7 @@ import reactor.core.publisher.Mono;
  * input, the reply as output and token counts as metrics.
  */
 public final class AiProxy {
+  private static final String CHAT = "/v1/proxy/chat/completions";
   private final BraintrustClient client;
   private final @Nullable Tracer tracer;
 
@@ -88,7 +89,13 @@ public final class AiProxy {
     ObjectNode body = body(request);
     body.put("stream", false);
     Mono<ChatCompletion> call =
-        client.post("/v1/proxy/chat/completions", body).map(j -> new ChatCompletion(j, false));
+        client
+            .postReply(CHAT, body)
+            .map(
+                r -> {
+                  r.array("choices");
+                  return new ChatCompletion(r.json(), false);
+                });
     if (tracer == null) {
       return call;
     }
@@ -123,8 +130,15 @@ public final class AiProxy {
     body.put("stream", true);
     Flux<ChatCompletion> call =
         client
-            .sse("/v1/proxy/chat/completions", body)
-            .map(d -> new ChatCompletion(client.parseEvent(d), true));
+            .sse(CHAT, body)
+            .map(
+                d -> {
+                  JsonNode j = client.parseEvent(CHAT, d);
+                  if (!j.isObject() || (j.has("choices") && !j.get("choices").isArray())) {
+                    throw client.malformedEvent(CHAT, d, "chunks with a 'choices' array");
+                  }
+                  return new ChatCompletion(j, true);
+                });
     if (tracer == null) {
       return call;
     }

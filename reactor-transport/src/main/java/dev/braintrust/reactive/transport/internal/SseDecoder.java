@@ -8,12 +8,14 @@ import java.util.List;
 /**
  * Incremental Server-Sent Events decoder. Works on bytes, so an event (or a multi-byte UTF-8
  * character) split across TCP packets is reassembled before it is decoded. Returns the {@code data}
- * payload of each complete event; multi-line data is joined with newlines.
+ * payload of each complete event; multi-line data is joined with newlines. An {@code event: done}
+ * (how Braintrust's function streams end) reads as {@code [DONE]} (how OpenAI's end).
  */
 public final class SseDecoder {
   private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
   private final StringBuilder data = new StringBuilder();
   private boolean hasData;
+  private boolean doneEvent;
   private boolean lastWasCr;
 
   /** Feeds the next chunk; returns the events it completed. */
@@ -38,11 +40,14 @@ public final class SseDecoder {
     String l = line.toString(StandardCharsets.UTF_8);
     line.reset();
     if (l.isEmpty()) {
-      if (hasData) {
+      if (doneEvent) {
+        out.add("[DONE]");
+      } else if (hasData) {
         out.add(data.toString());
       }
       data.setLength(0);
       hasData = false;
+      doneEvent = false;
       return;
     }
     if (l.startsWith(":")) {
@@ -54,7 +59,9 @@ public final class SseDecoder {
     if (value.startsWith(" ")) {
       value = value.substring(1);
     }
-    if (field.equals("data")) {
+    if (field.equals("event")) {
+      doneEvent = value.equals("done");
+    } else if (field.equals("data")) {
       if (hasData) {
         data.append('\n');
       }
