@@ -253,17 +253,30 @@ public final class BraintrustClient implements Transport, AutoCloseable {
         // Only an exact slug counts, should a server ignore the filter.
         .filter(p -> slug.equals(p.slug()))
         .next()
-        .switchIfEmpty(
-            Mono.error(
-                () ->
+        .switchIfEmpty(Mono.defer(() -> missingPrompt(projectName, slug, version)));
+  }
+
+  /**
+   * Says which is missing, the project or the prompt: a second request, made only when the first
+   * found nothing.
+   */
+  private Mono<Prompt> missingPrompt(String projectName, String slug, @Nullable String version) {
+    return projects()
+        .list(ListQuery.all().name(projectName))
+        .filter(p -> projectName.equals(p.name()))
+        .hasElements()
+        .flatMap(
+            found ->
+                Mono.error(
                     new BraintrustException(
-                        "no prompt '"
-                            + slug
-                            + "' in project '"
-                            + projectName
-                            + "'"
-                            + (version == null ? "" : " at version " + version)
-                            + " (or no such project)")));
+                        found
+                            ? "no prompt '"
+                                + slug
+                                + "' in project '"
+                                + projectName
+                                + "'"
+                                + (version == null ? "" : " at version " + version)
+                            : "no project named '" + projectName + "'")));
   }
 
   /** The latest version of the prompt with this slug in the named project. */

@@ -126,7 +126,8 @@ public final class ListQuery {
     Objects.requireNonNull(value, key);
     Map<String, String> f = new LinkedHashMap<>(filters);
     f.put(Objects.requireNonNull(key, "filter name"), value);
-    return new ListQuery(Map.copyOf(f), name, pageSize, ids);
+    // In the caller's order, so requests read as written (and as the SDKs send them).
+    return new ListQuery(java.util.Collections.unmodifiableMap(f), name, pageSize, ids);
   }
 
   /** The filters as query parameters for {@code resource} ({@code ids} aside). */

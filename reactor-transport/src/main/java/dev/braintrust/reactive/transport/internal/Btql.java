@@ -50,7 +50,7 @@ public final class Btql {
         body.put("cursor", cursor);
       }
     }
-    body.put("fmt", "json");
+    // No fmt: json is the default, and the official SDKs send none.
     return body;
   }
 
