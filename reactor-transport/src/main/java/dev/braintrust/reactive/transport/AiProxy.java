@@ -2,7 +2,6 @@ package dev.braintrust.reactive.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
@@ -74,12 +73,12 @@ public final class AiProxy {
       body.put("model", model);
     }
     return client
-        .post("/v1/proxy/credentials", body)
+        .postReply("/v1/proxy/credentials", body)
         .map(
             r -> {
-              String key = r.path("key").textValue();
-              if (key == null || key.isEmpty()) {
-                throw new BraintrustException("the proxy answered no temporary credential");
+              String key = r.text("key");
+              if (key.isEmpty()) {
+                throw r.malformed("a non-empty temporary credential in 'key'");
               }
               return key;
             });

@@ -357,7 +357,8 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    */
   public Mono<JsonNode> invoke(String functionId, Map<String, ?> body) {
     return Mono.defer(
-        () -> http.jsonValue(HttpMethod.POST, invokePath(functionId), Json.MAPPER.valueToTree(body)));
+        () ->
+            http.jsonValue(HttpMethod.POST, invokePath(functionId), Json.MAPPER.valueToTree(body)));
   }
 
   /**

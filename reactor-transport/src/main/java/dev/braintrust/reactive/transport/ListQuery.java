@@ -112,8 +112,8 @@ public final class ListQuery {
 
   /**
    * Objects per request ({@code limit}). Unset, no limit is sent and the API answers every object
-   * in one response; set, projects and experiments are walked page by page ({@code
-   * starting_after}) and the other lists return at most this many.
+   * in one response; set, projects and experiments are walked page by page ({@code starting_after})
+   * and the other lists return at most this many.
    */
   public ListQuery pageSize(int pageSize) {
     if (pageSize <= 0) {

@@ -6,10 +6,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The API's object collections, each with its operations and the list filters the real API takes
- * (a superset of the spec file's; docs/api-compatibility.md has the evidence). A call the API does
- * not define fails at once with {@link UnsupportedOperationException}; a filter not listed here is
- * sent anyway, with a one-time debug log, since the API may well take it.
+ * The API's object collections, each with its operations and the list filters the real API takes (a
+ * superset of the spec file's; docs/api-compatibility.md has the evidence). A call the API does not
+ * define fails at once with {@link UnsupportedOperationException}; a filter not listed here is sent
+ * anyway, with a one-time debug log, since the API may well take it.
  */
 public enum Resource {
   /** {@code /v1/project}; creating one returns the existing project of that name. */
@@ -53,8 +53,7 @@ public enum Resource {
       "function_name",
       false,
       EnumSet.allOf(Operation.class),
-      List.of(
-          "ids", "org_name", "project_id", "project_name", "function_name", "slug", "version"),
+      List.of("ids", "org_name", "project_id", "project_name", "function_name", "slug", "version"),
       List.of("project_id", "name", "slug", "function_data")),
   /** {@code /v1/project_score}: the scores configured on a project. */
   PROJECT_SCORE(

@@ -31,8 +31,8 @@ class MalformedAnswerTest {
   }
 
   /** The failure of {@code call} against a server answering every request with {@code reply}. */
-  static Throwable failure(
-      StubServer.Reply reply, Function<BraintrustClient, Publisher<?>> call) throws Exception {
+  static Throwable failure(StubServer.Reply reply, Function<BraintrustClient, Publisher<?>> call)
+      throws Exception {
     try (StubServer server = new StubServer(r -> reply);
         BraintrustClient client = client(server)) {
       Throwable e = Flux.from(call.apply(client)).then().materialize().block(T).getThrowable();
@@ -62,15 +62,13 @@ class MalformedAnswerTest {
 
   @Test
   void eventsThatAreNotAnArrayFailTheFetch() throws Exception {
-    Throwable e =
-        failure(StubServer.Reply.json(200, "{\"events\":\"x\"}"), c -> c.rows(D).fetch());
+    Throwable e = failure(StubServer.Reply.json(200, "{\"events\":\"x\"}"), c -> c.rows(D).fetch());
     assertMalformed(e, "POST /v1/project_logs/p/fetch", 200, "{\"events\":\"x\"}");
   }
 
   @Test
   void eventsThatAreNotObjectsFailTheFetchInsteadOfBecomingBlankRows() throws Exception {
-    Throwable e =
-        failure(StubServer.Reply.json(200, "{\"events\":[1,2]}"), c -> c.rows(D).fetch());
+    Throwable e = failure(StubServer.Reply.json(200, "{\"events\":[1,2]}"), c -> c.rows(D).fetch());
     assertMalformed(e, "POST /v1/project_logs/p/fetch", 200, "{\"events\":[1,2]}");
   }
 

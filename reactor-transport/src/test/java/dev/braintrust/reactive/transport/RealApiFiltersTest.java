@@ -80,8 +80,7 @@ class RealApiFiltersTest {
   void loadPromptAsksByProjectNameInOneRequestAsTheSdksDo(BraintrustTestServer server) {
     String pid = server.createProject("one-request");
     try (BraintrustClient client = client(server)) {
-      Prompt created =
-          client.prompts().create(PromptsTest.prompt(pid, "Q: {{q}}", 0.1)).block(T);
+      Prompt created = client.prompts().create(PromptsTest.prompt(pid, "Q: {{q}}", 0.1)).block(T);
       int before = server.requests().size();
 
       Prompt latest = client.loadPrompt("one-request", "support").block(T);
@@ -94,8 +93,7 @@ class RealApiFiltersTest {
           .extracting(r -> r.method() + " " + r.path() + "?" + r.query())
           .containsExactly(
               "GET /v1/prompt?slug=support&project_name=one-request",
-              "GET /v1/prompt?slug=support&project_name=one-request&version="
-                  + created.version());
+              "GET /v1/prompt?slug=support&project_name=one-request&version=" + created.version());
     }
   }
 

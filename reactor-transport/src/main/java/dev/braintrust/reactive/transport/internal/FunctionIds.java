@@ -14,10 +14,10 @@ import reactor.core.publisher.Mono;
 /**
  * Function ids by project name and slug. The API invokes functions by id ({@code POST
  * /v1/function/{id}/invoke}), so a slug is looked up first with {@code GET
- * /v1/function?slug=..&project_name=..}, as the official Java SDK does. Found ids are cached for the
- * client's life, keyed by the identity the lookup ran as (a call's impersonated user, from its
- * {@link CallContext}), so one user's lookup never answers another's; failures are not cached, so
- * a function created later is found.
+ * /v1/function?slug=..&project_name=..}, as the official Java SDK does. Found ids are cached for
+ * the client's life, keyed by the identity the lookup ran as (a call's impersonated user, from its
+ * {@link CallContext}), so one user's lookup never answers another's; failures are not cached, so a
+ * function created later is found.
  */
 public final class FunctionIds {
   private record Key(String projectName, String slug, @Nullable String user) {}

@@ -1,8 +1,8 @@
 package dev.braintrust.reactive.transport.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.core.export.RetryHint;
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.transport.BraintrustApiException;
 import dev.braintrust.reactive.transport.BraintrustConnectionException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -342,37 +342,21 @@ public final class HttpCore {
   }
 
   /**
-   * The events' payloads, failing when the response ends before {@code [DONE]} (or an {@code
-   * event: done}): a stream cut short by a proxy or a crashed server must not look complete.
+   * The events' payloads, failing when the response ends before {@code [DONE]} (or an {@code event:
+   * done}): a stream cut short by a proxy or a crashed server must not look complete.
    */
   private Flux<String> events(
       String path, int status, @Nullable String contentType, Flux<byte[]> chunks) {
-    SseDecoder decoder = new SseDecoder();
-    AtomicBoolean ended = new AtomicBoolean();
-    String[] last = {""};
-    return chunks
-        .concatMapIterable(decoder::feed)
-        .doOnNext(
-            d -> {
-              if (d.equals("[DONE]")) {
-                ended.set(true);
-              } else {
-                last[0] = d;
-              }
-            })
-        .concatWith(
-            Flux.defer(
-                () ->
-                    ended.get()
-                        ? Flux.empty()
-                        : Flux.error(
-                            errors.unexpected(
-                                "POST",
-                                path,
-                                status,
-                                contentType,
-                                ("last event: " + last[0]).getBytes(StandardCharsets.UTF_8),
-                                "a stream ending with [DONE]"))));
+    return SseDecoder.untilDone(
+        chunks,
+        last ->
+            errors.unexpected(
+                "POST",
+                path,
+                status,
+                contentType,
+                ("last event: " + last).getBytes(StandardCharsets.UTF_8),
+                "a stream ending with [DONE]"));
   }
 
   /** {@code call} retried on retryable failures with the client's backoff. */

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A 2xx JSON answer with what it answered (method, path, status), so a field of the wrong shape is
- * reported as a {@link BraintrustApiException} naming the request and showing the body, rather
- * than read as empty: {@code {"objects":"x"}} is not an empty list.
+ * reported as a {@link BraintrustApiException} naming the request and showing the body, rather than
+ * read as empty: {@code {"objects":"x"}} is not an empty list.
  */
 public final class JsonReply {
   private final String method;
@@ -72,7 +72,9 @@ public final class JsonReply {
     return n;
   }
 
-  /** The text in {@code field}, or null when it is missing or null; any other value is malformed. */
+  /**
+   * The text in {@code field}, or null when it is missing or null; any other value is malformed.
+   */
   public @Nullable String optionalText(String field) {
     JsonNode n = json.get(field);
     if (n == null || n.isNull()) {

@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
 
 /**
  * Incremental Server-Sent Events decoder. Works on bytes, so an event (or a multi-byte UTF-8
@@ -17,6 +20,32 @@ public final class SseDecoder {
   private boolean hasData;
   private boolean doneEvent;
   private boolean lastWasCr;
+
+  /**
+   * The payloads of the events in {@code chunks}, up to and including {@code [DONE]}; when the
+   * chunks end before it, fails with {@code cut} applied to the last payload.
+   */
+  public static Flux<String> untilDone(
+      Flux<byte[]> chunks, Function<String, ? extends RuntimeException> cut) {
+    return Flux.defer(
+        () -> {
+          SseDecoder decoder = new SseDecoder();
+          AtomicBoolean ended = new AtomicBoolean();
+          String[] last = {""};
+          return chunks
+              .concatMapIterable(decoder::feed)
+              .doOnNext(
+                  d -> {
+                    if (d.equals("[DONE]")) {
+                      ended.set(true);
+                    } else {
+                      last[0] = d;
+                    }
+                  })
+              .concatWith(
+                  Flux.defer(() -> ended.get() ? Flux.empty() : Flux.error(cut.apply(last[0]))));
+        });
+  }
 
   /** Feeds the next chunk; returns the events it completed. */
   public List<String> feed(byte[] chunk) {

@@ -44,7 +44,8 @@ public final class PromptHandler {
             return Reply.ok(versions.latest(prompt));
           }
           return Reply.ok(
-              Listing.found("prompt version " + version + " of", p.get(0), versions.at(prompt, version)));
+              Listing.found(
+                  "prompt version " + version + " of", p.get(0), versions.at(prompt, version)));
         });
     Listing.routes(routes, objects, "prompt", FILTERS, true, true);
     routes.on("PATCH", "/v1/prompt/([^/]+)", (ex, p) -> patch(p.get(0), Fields.of(ex.body())));
