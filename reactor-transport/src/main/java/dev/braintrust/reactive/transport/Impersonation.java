@@ -14,9 +14,9 @@ import reactor.util.context.Context;
  * client.get(Resource.PROJECT, id).contextWrite(Impersonation.as("alice@example.com"));
  * }</pre>
  *
- * <p>Applies to every request the call makes: JSON calls, inserts and streams, each page of a
- * paged call ({@code list}, {@code rows(..).fetch()}, {@code btql}), and the lookups behind a call
- * (a destination's ids, a function's id by slug, {@code loadPrompt}). Lookups the client caches are
+ * <p>Applies to every request the call makes: JSON calls, inserts and streams, each page of a paged
+ * call ({@code list}, {@code rows(..).fetch()}, {@code btql}), and the lookups behind a call (a
+ * destination's ids, a function's id by slug, {@code loadPrompt}). Lookups the client caches are
  * cached per identity: one made as Ann is reused only for Ann's later calls.
  */
 public final class Impersonation {
