@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 class NoAnswerTest {
   static final Duration T = Duration.ofSeconds(30);
 
-  /** Reads each request's head, then either holds the connection silently or closes it. */
+  /**
+   * Reads each request's head, then holds the connection silently, or closes it after writing
+   * {@code partial} (perhaps nothing).
+   */
   static final class RawServer implements AutoCloseable {
     final ServerSocket socket;
     final AtomicInteger requests = new AtomicInteger();
@@ -30,6 +33,10 @@ class NoAnswerTest {
     private final Thread acceptor;
 
     RawServer(boolean close) throws IOException {
+      this(close, "");
+    }
+
+    RawServer(boolean close, String partial) throws IOException {
       socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       acceptor =
           new Thread(
@@ -40,6 +47,9 @@ class NoAnswerTest {
                     readHead(s.getInputStream());
                     requests.incrementAndGet();
                     if (close) {
+                      s.getOutputStream()
+                          .write(partial.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                      s.getOutputStream().flush();
                       s.close();
                     } else {
                       held.add(s);
@@ -121,6 +131,20 @@ class NoAnswerTest {
               .getThrowable();
 
       assertNoAnswer(e, "POST /v1/project_logs/p/fetch");
+      assertThat(server.requests.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aBodyCutShortByAClosedConnectionIsARetriedConnectionFailureNamingTheRequest()
+      throws Exception {
+    String head =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+    try (RawServer server = new RawServer(true, head + "{\"objects\":[{\"id\":");
+        BraintrustClient client = client(server, 1)) {
+      Throwable e = client.projects().list().then().materialize().block(T).getThrowable();
+
+      assertNoAnswer(e, "GET /v1/project");
       assertThat(server.requests.get()).isEqualTo(2);
     }
   }
