@@ -45,8 +45,8 @@ public record EvalResult(
       double mean,
       int count,
       @Nullable Double diff,
-      @Nullable Integer improvements,
-      @Nullable Integer regressions) {}
+      @Nullable Long improvements,
+      @Nullable Long regressions) {}
 
   /** The summary as a console table, one row per score. */
   public String toTable() {

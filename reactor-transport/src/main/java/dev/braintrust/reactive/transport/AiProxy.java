@@ -2,7 +2,6 @@ package dev.braintrust.reactive.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
@@ -26,6 +25,7 @@ import reactor.core.publisher.Mono;
  * input, the reply as output and token counts as metrics.
  */
 public final class AiProxy {
+  private static final String CHAT = "/v1/proxy/chat/completions";
   private final BraintrustClient client;
   private final @Nullable Tracer tracer;
 
@@ -73,12 +73,12 @@ public final class AiProxy {
       body.put("model", model);
     }
     return client
-        .post("/v1/proxy/credentials", body)
+        .postReply("/v1/proxy/credentials", body)
         .map(
             r -> {
-              String key = r.path("key").textValue();
-              if (key == null || key.isEmpty()) {
-                throw new BraintrustException("the proxy answered no temporary credential");
+              String key = r.text("key");
+              if (key.isEmpty()) {
+                throw r.malformed("a non-empty temporary credential in 'key'");
               }
               return key;
             });
@@ -88,7 +88,13 @@ public final class AiProxy {
     ObjectNode body = body(request);
     body.put("stream", false);
     Mono<ChatCompletion> call =
-        client.post("/v1/proxy/chat/completions", body).map(j -> new ChatCompletion(j, false));
+        client
+            .postReply(CHAT, body)
+            .map(
+                r -> {
+                  r.array("choices");
+                  return new ChatCompletion(r.json(), false);
+                });
     if (tracer == null) {
       return call;
     }
@@ -123,8 +129,15 @@ public final class AiProxy {
     body.put("stream", true);
     Flux<ChatCompletion> call =
         client
-            .sse("/v1/proxy/chat/completions", body)
-            .map(d -> new ChatCompletion(client.parseEvent(d), true));
+            .sse(CHAT, body)
+            .map(
+                d -> {
+                  JsonNode j = client.parseEvent(CHAT, d);
+                  if (!j.isObject() || (j.has("choices") && !j.get("choices").isArray())) {
+                    throw client.malformedEvent(CHAT, d, "chunks with a 'choices' array");
+                  }
+                  return new ChatCompletion(j, true);
+                });
     if (tracer == null) {
       return call;
     }

@@ -15,6 +15,7 @@ import dev.braintrust.reactive.transport.internal.FunctionIds;
 import dev.braintrust.reactive.transport.internal.HttpCore;
 import dev.braintrust.reactive.transport.internal.IngestTransport;
 import dev.braintrust.reactive.transport.internal.Json;
+import dev.braintrust.reactive.transport.internal.JsonReply;
 import dev.braintrust.reactive.transport.internal.UriParts;
 import dev.braintrust.reactive.transport.model.BraintrustFunction;
 import dev.braintrust.reactive.transport.model.Dataset;
@@ -262,28 +263,37 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   public Mono<Prompt> loadPrompt(String projectName, String slug, @Nullable String version) {
     Objects.requireNonNull(projectName, "projectName");
     Objects.requireNonNull(slug, "slug");
+    // As the official SDKs: one GET /v1/prompt?slug=..&project_name=..[&version=..].
+    ListQuery q = ListQuery.all().slug(slug).projectName(projectName);
+    return prompts()
+        .list(version == null ? q : q.version(version))
+        // Only an exact slug counts, should a server ignore the filter.
+        .filter(p -> slug.equals(p.slug()))
+        .next()
+        .switchIfEmpty(Mono.defer(() -> missingPrompt(projectName, slug, version)));
+  }
+
+  /**
+   * Says which is missing, the project or the prompt: a second request, made only when the first
+   * found nothing.
+   */
+  private Mono<Prompt> missingPrompt(String projectName, String slug, @Nullable String version) {
     return projects()
         .list(ListQuery.all().name(projectName))
-        .next()
-        .switchIfEmpty(
-            Mono.error(() -> new BraintrustException("no project named '" + projectName + "'")))
+        .filter(p -> projectName.equals(p.name()))
+        .hasElements()
         .flatMap(
-            p -> {
-              ListQuery q = ListQuery.all().projectId(p.id()).slug(slug);
-              return prompts()
-                  .list(version == null ? q : q.filter("version", version))
-                  .next()
-                  .switchIfEmpty(
-                      Mono.error(
-                          () ->
-                              new BraintrustException(
-                                  "no prompt '"
-                                      + slug
-                                      + "' in project '"
-                                      + projectName
-                                      + "'"
-                                      + (version == null ? "" : " at version " + version))));
-            });
+            found ->
+                Mono.error(
+                    new BraintrustException(
+                        found
+                            ? "no prompt '"
+                                + slug
+                                + "' in project '"
+                                + projectName
+                                + "'"
+                                + (version == null ? "" : " at version " + version)
+                            : "no project named '" + projectName + "'")));
   }
 
   /** The latest version of the prompt with this slug in the named project. */
@@ -312,8 +322,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
             + (comparisonExperimentId == null
                 ? ""
                 : "&comparison_experiment_id=" + UriParts.query(comparisonExperimentId));
-    return http.json(HttpMethod.GET, path, null)
-        .map(n -> Json.read(n, ExperimentSummary.class, "the summary"));
+    return http.jsonReply(HttpMethod.GET, path, null).map(r -> r.read(ExperimentSummary.class));
   }
 
   /** Summarises a dataset: its project and name and, in {@code data_summary}, its record count. */
@@ -340,9 +349,9 @@ public final class BraintrustClient implements Transport, AutoCloseable {
                   throw new IllegalArgumentException("an eval needs '" + field + "'");
                 }
               }
-              return post("/v1/eval", Json.MAPPER.valueToTree(request));
+              return http.jsonReply(HttpMethod.POST, "/v1/eval", Json.MAPPER.valueToTree(request));
             })
-        .map(n -> Json.read(n, ExperimentSummary.class, "the summary"));
+        .map(r -> r.read(ExperimentSummary.class));
   }
 
   /**
@@ -364,7 +373,9 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * @return the function's result
    */
   public Mono<JsonNode> invoke(String functionId, Map<String, ?> body) {
-    return post(invokePath(functionId), Json.MAPPER.valueToTree(body));
+    return Mono.defer(
+        () ->
+            http.jsonValue(HttpMethod.POST, invokePath(functionId), Json.MAPPER.valueToTree(body)));
   }
 
   /**
@@ -378,7 +389,9 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * @return the function's result
    */
   public Mono<JsonNode> invoke(String projectName, String slug, @Nullable Object input) {
-    return functions.id(projectName, slug).flatMap(id -> post(invokePath(id), inputBody(input)));
+    return functions
+        .id(projectName, slug)
+        .flatMap(id -> http.jsonValue(HttpMethod.POST, invokePath(id), inputBody(input)));
   }
 
   /**
@@ -420,7 +433,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   private Flux<JsonNode> streamInvoke(String path, ObjectNode body) {
     body.put("stream", true);
-    return sse(path, body).map(this::parseEvent);
+    return sse(path, body).map(d -> parseEvent(path, d));
   }
 
   /**
@@ -484,17 +497,36 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     return http.json(HttpMethod.POST, path, body);
   }
 
+  Mono<JsonReply> postReply(String path, JsonNode body) {
+    return http.jsonReply(HttpMethod.POST, path, body);
+  }
+
+  /** A streamed event that is JSON but not of the shape expected, as the API failure it is. */
+  BraintrustApiException malformedEvent(String path, String data, String expected) {
+    return http.errors()
+        .unexpected(
+            "POST",
+            path,
+            200,
+            "text/event-stream",
+            data.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            expected);
+  }
+
   Flux<String> sse(String path, JsonNode body) {
     return http.sse(path, body);
   }
 
-  JsonNode parseEvent(String data) {
+  JsonNode parseEvent(String path, String data) {
     try {
-      return Json.MAPPER.readTree(data);
-    } catch (IOException e) {
-      String shown = data.length() > 300 ? data.substring(0, 300) + "..." : data;
-      throw new BraintrustException(http.errors().redact("a streamed event is not JSON: " + shown));
+      JsonNode n = Json.MAPPER.readTree(data);
+      if (n != null && !n.isMissingNode()) {
+        return n;
+      }
+    } catch (IOException notJson) {
+      // Reported below.
     }
+    throw malformedEvent(path, data, "JSON events");
   }
 
   @Override

@@ -4,8 +4,9 @@ import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.export.RetryHint;
 
 /**
- * An insert that got no answer: the connection was refused or lost, or the response did not come in
- * time. Worth retrying later; the exporter pauses and sends the batch again.
+ * A request that got no answer: the connection was refused or lost, or the response did not come in
+ * time. The message names the request. Worth retrying later: the client retries it with backoff,
+ * and the exporter pauses and sends the batch again.
  */
 public class BraintrustConnectionException extends BraintrustException implements RetryHint {
   private static final long serialVersionUID = 1L;
@@ -17,7 +18,26 @@ public class BraintrustConnectionException extends BraintrustException implement
    * @param cause why it failed
    */
   public BraintrustConnectionException(String path, Throwable cause) {
-    super("POST " + path + " got no answer: " + cause, cause);
+    this("POST", path, cause);
+  }
+
+  /**
+   * An exception for a {@code method} request to {@code path} that failed with {@code cause}.
+   *
+   * @param method the request's method
+   * @param path the request's path
+   * @param cause why it failed
+   */
+  public BraintrustConnectionException(String method, String path, Throwable cause) {
+    super(method + " " + path + " got no answer: " + describe(cause), cause);
+  }
+
+  private static String describe(Throwable cause) {
+    if (cause instanceof io.netty.handler.timeout.ReadTimeoutException) {
+      // Netty's is a message-less singleton.
+      return "no response within the request timeout (" + cause.getClass().getSimpleName() + ")";
+    }
+    return String.valueOf(cause);
   }
 
   @Override

@@ -14,9 +14,10 @@ import reactor.util.context.Context;
  * client.get(Resource.PROJECT, id).contextWrite(Impersonation.as("alice@example.com"));
  * }</pre>
  *
- * <p>Applies to JSON calls, inserts and streams alike. Lookups the client caches for everyone (a
- * destination's project and experiment ids, a function's id by slug) are made as the client itself,
- * so their outcome doesn't depend on which user happened to ask first.
+ * <p>Applies to every request the call makes: JSON calls, inserts and streams, each page of a paged
+ * call ({@code list}, {@code rows(..).fetch()}, {@code btql}), and the lookups behind a call (a
+ * destination's ids, a function's id by slug, {@code loadPrompt}). Lookups the client caches are
+ * cached per identity: one made as Ann is reused only for Ann's later calls.
  */
 public final class Impersonation {
   private Impersonation() {}

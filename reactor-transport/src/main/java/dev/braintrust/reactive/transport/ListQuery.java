@@ -1,30 +1,40 @@
 package dev.braintrust.reactive.transport;
 
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Filters for listing a {@link Resource}, immutable: each method returns a new query. Which filters
- * a resource takes is the spec's to say ({@link Resource#listFilters()}); a list call with any
- * other fails before sending.
+ * Filters for listing a {@link Resource}, immutable: each method returns a new query. {@link
+ * Resource#listFilters()} names the filters the real API takes for each list; any other is still
+ * sent (the API may know it), with a debug log the first time.
  *
  * <pre>{@code
  * client.experiments().list(ListQuery.all().projectId(pid).name("nightly"))
  * }</pre>
  */
 public final class ListQuery {
-  private static final ListQuery ALL = new ListQuery(Map.of(), null, 0);
+  private static final LibraryLog LOG = LibraryLog.get(ListQuery.class);
+  private static final ListQuery ALL = new ListQuery(Map.of(), null, 0, List.of());
+  // Resource path + filter name, logged once each.
+  private static final Set<String> UNKNOWN_LOGGED = ConcurrentHashMap.newKeySet();
 
   private final Map<String, String> filters;
   private final @Nullable String name;
   private final int pageSize;
+  private final List<String> ids;
 
-  private ListQuery(Map<String, String> filters, @Nullable String name, int pageSize) {
+  private ListQuery(
+      Map<String, String> filters, @Nullable String name, int pageSize, List<String> ids) {
     this.filters = filters;
     this.name = name;
     this.pageSize = pageSize;
+    this.ids = ids;
   }
 
   /** No filter: every object. */
@@ -47,7 +57,7 @@ public final class ListQuery {
    * prompt_name}, ...).
    */
   public ListQuery name(String name) {
-    return new ListQuery(filters, Objects.requireNonNull(name, "name"), pageSize);
+    return new ListQuery(filters, Objects.requireNonNull(name, "name"), pageSize, ids);
   }
 
   /** Prompts and functions with this slug. */
@@ -75,30 +85,52 @@ public final class ListQuery {
     return with("object_id", objectId);
   }
 
-  /** Any filter by its API name, for those this class does not name. */
+  /** Only the objects with these ids ({@code ids}, sent once per id). */
+  public ListQuery ids(List<String> ids) {
+    Objects.requireNonNull(ids, "ids");
+    for (String id : ids) {
+      Objects.requireNonNull(id, "an id in ids");
+    }
+    return new ListQuery(filters, name, pageSize, List.copyOf(ids));
+  }
+
+  /**
+   * Prompts and functions as they were at this version (a transaction id), as the official SDKs
+   * load a pinned prompt or function.
+   */
+  public ListQuery version(String version) {
+    return with("version", version);
+  }
+
+  /**
+   * Any filter by its API name, for those this class does not name. A filter the resource is not
+   * known to take is sent all the same, and logged at debug level once.
+   */
   public ListQuery filter(String name, String value) {
     return with(name, value);
   }
 
   /**
-   * Objects per request ({@code limit}), 100 by default for resources that page; for those the spec
-   * gives no cursor, the most objects the list returns.
+   * Objects per request ({@code limit}). Unset, no limit is sent and the API answers every object
+   * in one response; set, projects and experiments are walked page by page ({@code starting_after})
+   * and the other lists return at most this many.
    */
   public ListQuery pageSize(int pageSize) {
     if (pageSize <= 0) {
       throw new IllegalArgumentException("pageSize must be positive, got " + pageSize);
     }
-    return new ListQuery(filters, name, pageSize);
+    return new ListQuery(filters, name, pageSize, ids);
   }
 
   private ListQuery with(String key, String value) {
     Objects.requireNonNull(value, key);
     Map<String, String> f = new LinkedHashMap<>(filters);
     f.put(Objects.requireNonNull(key, "filter name"), value);
-    return new ListQuery(Map.copyOf(f), name, pageSize);
+    // In the caller's order, so requests read as written (and as the SDKs send them).
+    return new ListQuery(java.util.Collections.unmodifiableMap(f), name, pageSize, ids);
   }
 
-  /** The filters as query parameters for {@code resource}, checked against the spec's list. */
+  /** The filters as query parameters for {@code resource} ({@code ids} aside). */
   Map<String, String> params(Resource resource) {
     Map<String, String> out = new LinkedHashMap<>();
     if (name != null) {
@@ -109,13 +141,13 @@ public final class ListQuery {
       out.put(key, name);
     }
     for (Map.Entry<String, String> f : filters.entrySet()) {
-      if (!resource.listFilters().contains(f.getKey())) {
-        throw new IllegalArgumentException(
-            resource.collectionPath()
-                + " has no filter '"
-                + f.getKey()
-                + "'; it takes "
-                + String.join(", ", resource.listFilters()));
+      if (!resource.listFilters().contains(f.getKey())
+          && UNKNOWN_LOGGED.add(resource.collectionPath() + " " + f.getKey())) {
+        LOG.debug(
+            "{} is not known to take the filter '{}' (it takes {}); sending it anyway",
+            resource.collectionPath(),
+            f.getKey(),
+            String.join(", ", resource.listFilters()));
       }
       out.merge(
           f.getKey(),
@@ -127,6 +159,11 @@ public final class ListQuery {
     return out;
   }
 
+  /** The ids to list, empty for all. */
+  List<String> ids() {
+    return ids;
+  }
+
   /** The page size, or 0 when not set. */
   int pageSize() {
     return pageSize;
@@ -134,6 +171,9 @@ public final class ListQuery {
 
   @Override
   public String toString() {
-    return "ListQuery" + filters + (name == null ? "" : " name=" + name);
+    return "ListQuery"
+        + filters
+        + (name == null ? "" : " name=" + name)
+        + (ids.isEmpty() ? "" : " ids=" + ids);
   }
 }

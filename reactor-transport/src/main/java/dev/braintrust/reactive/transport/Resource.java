@@ -6,9 +6,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The API's object collections, each with the operations and list filters the spec gives it. A call
- * the spec does not define fails at once with {@link UnsupportedOperationException}, and a filter
- * it does not list with {@link IllegalArgumentException}, before anything is sent.
+ * The API's object collections, each with its operations and the list filters the real API takes (a
+ * superset of the spec file's; docs/api-compatibility.md has the evidence). A call the API does not
+ * define fails at once with {@link UnsupportedOperationException}; a filter not listed here is sent
+ * anyway, with a one-time debug log, since the API may well take it.
  */
 public enum Resource {
   /** {@code /v1/project}; creating one returns the existing project of that name. */
@@ -17,7 +18,7 @@ public enum Resource {
       "project_name",
       true,
       ops(Operation.LIST, Operation.CREATE, Operation.GET, Operation.PATCH, Operation.DELETE),
-      List.of("org_name", "project_name"),
+      List.of("ids", "org_name", "project_name"),
       List.of("name")),
   /** {@code /v1/experiment}. */
   EXPERIMENT(
@@ -25,7 +26,7 @@ public enum Resource {
       "experiment_name",
       true,
       ops(Operation.LIST, Operation.CREATE, Operation.GET, Operation.PATCH, Operation.DELETE),
-      List.of("project_id", "experiment_name"),
+      List.of("ids", "org_name", "project_id", "project_name", "experiment_name"),
       List.of("project_id")),
   /** {@code /v1/dataset}. */
   DATASET(
@@ -33,7 +34,7 @@ public enum Resource {
       "dataset_name",
       false,
       ops(Operation.LIST, Operation.CREATE, Operation.GET, Operation.PATCH, Operation.DELETE),
-      List.of("project_id", "dataset_name"),
+      List.of("ids", "org_name", "project_id", "project_name", "dataset_name"),
       List.of("name")),
   /** {@code /v1/prompt}; {@link Operation#REPLACE} creates or replaces by slug. */
   PROMPT(
@@ -41,8 +42,7 @@ public enum Resource {
       "prompt_name",
       false,
       EnumSet.allOf(Operation.class),
-      // version: the real API's parameter for loading a past revision, beyond the spec.
-      List.of("project_id", "prompt_name", "slug", "version"),
+      List.of("ids", "org_name", "project_id", "project_name", "prompt_name", "slug", "version"),
       List.of("project_id", "name", "slug")),
   /**
    * {@code /v1/function}: prompts, tools, scorers and tasks; {@link Operation#REPLACE} creates or
@@ -53,46 +53,63 @@ public enum Resource {
       "function_name",
       false,
       EnumSet.allOf(Operation.class),
-      List.of("project_id", "function_name", "slug"),
+      List.of("ids", "org_name", "project_id", "project_name", "function_name", "slug", "version"),
       List.of("project_id", "name", "slug", "function_data")),
   /** {@code /v1/project_score}: the scores configured on a project. */
   PROJECT_SCORE(
       "project_score",
-      null,
+      "project_score_name",
       false,
       ops(Operation.LIST, Operation.CREATE, Operation.GET, Operation.DELETE),
-      List.of("project_id"),
+      List.of("ids", "org_name", "project_id", "project_name", "project_score_name", "score_type"),
       List.of("project_id", "name", "score_type")),
   /** {@code /v1/project_tag}. */
   PROJECT_TAG(
       "project_tag",
-      null,
+      "project_tag_name",
       false,
       ops(Operation.LIST, Operation.CREATE),
-      List.of("project_id"),
+      List.of("ids", "org_name", "project_id", "project_name", "project_tag_name"),
       List.of("project_id", "name")),
   /** {@code /v1/view}: saved views, listed by {@code object_type} and {@code object_id}. */
-  VIEW("view", null, false, ops(Operation.LIST), List.of("object_type", "object_id"), List.of()),
+  VIEW(
+      "view",
+      "view_name",
+      false,
+      ops(Operation.LIST),
+      List.of("ids", "object_type", "object_id", "view_name", "view_type"),
+      List.of()),
   /** {@code /v1/organization}. */
   ORGANIZATION(
-      "organization", "org_name", false, ops(Operation.LIST), List.of("org_name"), List.of()),
+      "organization",
+      "org_name",
+      false,
+      ops(Operation.LIST),
+      List.of("ids", "org_name"),
+      List.of()),
   /** {@code /v1/user}. */
-  USER("user", null, false, ops(Operation.LIST), List.of("email", "org_name"), List.of()),
+  USER(
+      "user",
+      null,
+      false,
+      ops(Operation.LIST),
+      List.of("ids", "email", "given_name", "family_name", "org_name"),
+      List.of()),
   /** {@code /v1/role}. */
   ROLE(
       "role",
-      null,
+      "role_name",
       false,
       ops(Operation.LIST, Operation.CREATE),
-      List.of("org_name"),
+      List.of("ids", "org_name", "role_name"),
       List.of("name")),
   /** {@code /v1/group}. */
   GROUP(
       "group",
-      null,
+      "group_name",
       false,
       ops(Operation.LIST, Operation.CREATE),
-      List.of("org_name"),
+      List.of("ids", "org_name", "group_name"),
       List.of("name")),
   /**
    * {@code /v1/acl}: listed by {@code object_type} and {@code object_id} (both required); deleted
@@ -103,23 +120,23 @@ public enum Resource {
       null,
       false,
       ops(Operation.LIST, Operation.CREATE),
-      List.of("object_type", "object_id"),
+      List.of("ids", "object_type", "object_id"),
       List.of("object_type", "object_id")),
   /** {@code /v1/api_key}: keys without their secret values. */
   API_KEY(
       "api_key",
-      null,
+      "api_key_name",
       false,
       ops(Operation.LIST, Operation.GET, Operation.DELETE),
-      List.of("org_name"),
+      List.of("ids", "org_name", "api_key_name"),
       List.of()),
   /** {@code /v1/ai_secret}: provider keys, listed without their values. */
   AI_SECRET(
       "ai_secret",
-      null,
+      "ai_secret_name",
       false,
       ops(Operation.LIST, Operation.CREATE),
-      List.of("org_name"),
+      List.of("ids", "org_name", "ai_secret_name", "ai_secret_type"),
       List.of("name"));
 
   /** What can be done with a resource, as HTTP operations on its paths. */
@@ -178,7 +195,11 @@ public enum Resource {
     return operations.contains(operation);
   }
 
-  /** The query filters a list takes besides {@code limit}, as the spec names them. */
+  /**
+   * The query filters a list takes besides {@code limit} and its cursor: the spec's, plus those the
+   * real API answers and the official SDKs send ({@code ids}, {@code project_name}, {@code
+   * version}, ...).
+   */
   public List<String> listFilters() {
     return listFilters;
   }

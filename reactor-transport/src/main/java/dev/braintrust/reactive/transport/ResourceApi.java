@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.transport.internal.HttpCore;
 import dev.braintrust.reactive.transport.internal.Json;
+import dev.braintrust.reactive.transport.internal.JsonReply;
 import dev.braintrust.reactive.transport.internal.PageWalker;
 import dev.braintrust.reactive.transport.internal.UriParts;
 import io.netty.handler.codec.http.HttpMethod;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -25,8 +28,6 @@ import reactor.core.publisher.Mono;
  * @param <T> what each object is read as
  */
 public final class ResourceApi<T> {
-  private static final int PAGE_SIZE = 100;
-
   private final HttpCore http;
   private final Resource resource;
   private final Class<T> type;
@@ -57,6 +58,26 @@ public final class ResourceApi<T> {
     return send(Resource.Operation.GET, HttpMethod.GET, objectPath(id), null, false);
   }
 
+  /**
+   * {@code GET} by id at a version (a transaction id), for prompts and functions, whose past
+   * versions the API serves ({@code ?version=}, as the official SDKs load a pinned prompt).
+   *
+   * @throws UnsupportedOperationException for other resources
+   */
+  public Mono<T> get(String id, String version) {
+    Objects.requireNonNull(version, "version");
+    if (resource != Resource.PROMPT && resource != Resource.FUNCTION) {
+      throw new UnsupportedOperationException(
+          "the API serves no versions of " + resource.collectionPath() + " objects");
+    }
+    return send(
+        Resource.Operation.GET,
+        HttpMethod.GET,
+        UriParts.withQuery(objectPath(id), Map.of("version", version)),
+        null,
+        false);
+  }
+
   /** {@code PATCH} by id: sets the fields given, leaves the rest. */
   public Mono<T> patch(String id, Object body) {
     return send(Resource.Operation.PATCH, HttpMethod.PATCH, objectPath(id), body, false);
@@ -73,43 +94,56 @@ public final class ResourceApi<T> {
   }
 
   /**
-   * The objects matching {@code query}, lazily: for resources the spec pages ({@code
-   * starting_after}: projects, experiments) the next page is requested only once the subscriber has
-   * used up the last; the others come in one response, emitted as the subscriber asks.
+   * The objects matching {@code query}. Without {@link ListQuery#pageSize} no {@code limit} is sent
+   * (as the official SDKs do) and the API answers every object at once. With one, resources the API
+   * pages by {@code starting_after} (projects, experiments) are walked lazily: the next page is
+   * requested only once the subscriber has used up the last. A reply whose {@code objects} is not
+   * an array of objects fails with {@link BraintrustApiException}.
    */
   public Flux<T> list(ListQuery query) {
     return Flux.defer(
-            () -> {
-              unsupported(Resource.Operation.LIST);
-              Map<String, String> params = new LinkedHashMap<>(query.params(resource));
-              if (!resource.pagesByCursor()) {
-                if (query.pageSize() > 0) {
-                  params.put("limit", Integer.toString(query.pageSize()));
-                }
-                return objects(UriParts.withQuery(resource.collectionPath(), params));
-              }
-              int size = query.pageSize() > 0 ? query.pageSize() : PAGE_SIZE;
-              params.put("limit", Integer.toString(size));
-              String first = UriParts.withQuery(resource.collectionPath(), params);
-              return PageWalker.walk(
+        () -> {
+          unsupported(Resource.Operation.LIST);
+          Map<String, String> params = new LinkedHashMap<>(query.params(resource));
+          // Like the official SDKs, no limit unless asked for: the API then answers every object.
+          if (query.pageSize() > 0) {
+            params.put("limit", Integer.toString(query.pageSize()));
+          }
+          String first =
+              UriParts.withRepeated(
+                  UriParts.withQuery(resource.collectionPath(), params), "ids", query.ids());
+          if (query.pageSize() == 0 || !resource.pagesByCursor()) {
+            return http.jsonReply(HttpMethod.GET, first, null).flatMapIterable(this::readAll);
+          }
+          int size = query.pageSize();
+          return PageWalker.walk(
                   after ->
-                      http.json(
+                      http.jsonReply(
                               HttpMethod.GET,
                               after == null
                                   ? first
                                   : UriParts.withQuery(first, Map.of("starting_after", after)),
                               null)
-                          .map(page -> page(page.path("objects"), after, size)));
-            })
-        .map(this::read);
+                          .map(reply -> page(reply, after, size)))
+              .map(this::read);
+        });
   }
 
-  private Flux<JsonNode> objects(String path) {
-    return http.json(HttpMethod.GET, path, null).flatMapIterable(n -> n.path("objects"));
+  private List<T> readAll(JsonReply reply) {
+    JsonNode objects = reply.objects("objects");
+    List<T> out = new ArrayList<>(objects.size());
+    for (JsonNode o : objects) {
+      out.add(read(reply, o));
+    }
+    return out;
   }
 
   /** A full page continues after its last object's id; a short one is the last. */
-  private static PageWalker.Page page(JsonNode objects, @Nullable String after, int size) {
+  private PageWalker.Page page(JsonReply reply, @Nullable String after, int size) {
+    JsonNode objects = reply.objects("objects");
+    for (JsonNode o : objects) {
+      read(reply, o);
+    }
     if (objects.size() < size) {
       return new PageWalker.Page(objects, null);
     }
@@ -128,7 +162,7 @@ public final class ResourceApi<T> {
         () -> {
           unsupported(op);
           ObjectNode json = body == null ? null : object(body, checkRequired);
-          return http.json(method, path, json).map(this::read);
+          return http.jsonReply(method, path, json).map(r -> read(r, r.json()));
         });
   }
 
@@ -168,5 +202,16 @@ public final class ResourceApi<T> {
       return type.cast(node);
     }
     return Json.read(node, type, resource.collectionPath());
+  }
+
+  /** {@code node} as a {@code T}, a malformed answer of {@code reply} if it is not one. */
+  private T read(JsonReply reply, JsonNode node) {
+    if (type == JsonNode.class) {
+      if (!node.isObject()) {
+        throw reply.malformed("a JSON object");
+      }
+      return type.cast(node);
+    }
+    return reply.read(node, type);
   }
 }

@@ -8,6 +8,7 @@ import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.transport.internal.HttpCore;
 import dev.braintrust.reactive.transport.internal.IngestTransport;
 import dev.braintrust.reactive.transport.internal.Json;
+import dev.braintrust.reactive.transport.internal.JsonReply;
 import dev.braintrust.reactive.transport.internal.PageWalker;
 import dev.braintrust.reactive.transport.internal.UriParts;
 import dev.braintrust.reactive.transport.model.FetchedEvent;
@@ -62,7 +63,7 @@ public final class Rows {
           ObjectNode body = Json.MAPPER.createObjectNode();
           body.set("events", array);
           return destination
-              .flatMap(d -> http.json(HttpMethod.POST, path(d, "insert"), body))
+              .flatMap(d -> http.jsonReply(HttpMethod.POST, path(d, "insert"), body))
               .map(Rows::insertResponse);
         });
   }
@@ -129,7 +130,7 @@ public final class Rows {
               Set<String> seen = ConcurrentHashMap.newKeySet();
               return PageWalker.walk(
                   cursor ->
-                      http.json(HttpMethod.POST, path, fetchBody(query, cursor))
+                      http.jsonReply(HttpMethod.POST, path, fetchBody(query, cursor))
                           .map(page -> fetchPage(path, page, seen)));
             })
         .map(FetchedEvent::of);
@@ -156,8 +157,9 @@ public final class Rows {
               }
               putIfSet(params, "max_xact_id", query.maxXactId());
               putIfSet(params, "max_root_span_id", query.maxRootSpanId());
-              return http.json(HttpMethod.GET, UriParts.withQuery(path(d, "fetch"), params), null)
-                  .flatMapIterable(page -> page.path("events"));
+              return http.jsonReply(
+                      HttpMethod.GET, UriParts.withQuery(path(d, "fetch"), params), null)
+                  .flatMapIterable(page -> page.objects("events"));
             })
         .map(FetchedEvent::of);
   }
@@ -188,9 +190,9 @@ public final class Rows {
     return body;
   }
 
-  private PageWalker.Page fetchPage(String path, JsonNode page, Set<String> seen) {
-    JsonNode events = page.path("events");
-    String next = page.path("cursor").textValue();
+  private PageWalker.Page fetchPage(String path, JsonReply page, Set<String> seen) {
+    JsonNode events = page.objects("events");
+    String next = page.optionalText("cursor");
     if (next == null || next.isEmpty()) {
       return new PageWalker.Page(events, null);
     }
@@ -229,13 +231,15 @@ public final class Rows {
         });
   }
 
-  private static InsertResponse insertResponse(JsonNode reply) {
-    JsonNode ids = reply.path("row_ids");
-    if (!ids.isArray()) {
-      throw new BraintrustException("insert answered without row_ids: " + reply);
-    }
+  private static InsertResponse insertResponse(JsonReply reply) {
+    JsonNode ids = reply.array("row_ids");
     List<String> out = new ArrayList<>(ids.size());
-    ids.forEach(n -> out.add(n.asText()));
+    for (JsonNode n : ids) {
+      if (!n.isTextual()) {
+        throw reply.malformed("an object with a 'row_ids' array of strings");
+      }
+      out.add(n.asText());
+    }
     return new InsertResponse(out);
   }
 

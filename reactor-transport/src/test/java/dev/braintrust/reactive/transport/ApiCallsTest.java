@@ -133,7 +133,11 @@ class ApiCallsTest {
 
     List<String> names = new ArrayList<>();
     StepVerifier.create(
-            client.experiments().list(ListQuery.all().projectId(pid)).map(Experiment::name), 0)
+            client
+                .experiments()
+                .list(ListQuery.all().projectId(pid).pageSize(100))
+                .map(Experiment::name),
+            0)
         .expectSubscription()
         .then(() -> assertThat(server.requests("/v1/experiment")).isEmpty())
         .thenRequest(100)
@@ -440,15 +444,12 @@ class ApiCallsTest {
         .extracting(r -> r.method() + " " + r.path())
         .containsExactly(
             "POST /v1/function/" + fid + "/invoke",
-            "GET /v1/project",
             "GET /v1/function",
             "POST /v1/function/" + fid + "/invoke",
             "POST /v1/function/" + fid + "/invoke",
             "POST /v1/function/" + fid + "/invoke");
-    assertThat(server.requests().get(1).query()).isEqualTo("project_name=proj");
-    assertThat(server.requests().get(2).query())
-        .isEqualTo("project_id=" + pid + "&slug=summarizer");
-    JsonNode slugStream = server.requests().get(5).json();
+    assertThat(server.requests().get(1).query()).isEqualTo("slug=summarizer&project_name=proj");
+    JsonNode slugStream = server.requests().get(4).json();
     assertThat(slugStream.get("stream").asBoolean()).isTrue();
     assertThat(slugStream.get("input").asText()).isEqualTo("y");
   }

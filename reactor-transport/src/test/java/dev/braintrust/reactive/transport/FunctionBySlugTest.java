@@ -17,18 +17,13 @@ import reactor.test.StepVerifier;
  */
 class FunctionBySlugTest {
   static final Duration T = Duration.ofSeconds(10);
-  static final String PROJECT = "GET /v1/project?project_name=My%20Project";
-  static final String LOOKUP = "GET /v1/function?project_id=p1&slug=sum";
+  static final String LOOKUP = "GET /v1/function?slug=sum&project_name=My%20Project";
 
   /** One function, {@code sum} in "My Project", echoing its input; anything else is not found. */
   static StubServer server() throws Exception {
     return new StubServer(
         r -> {
-          if (r.rawUri().equals("/v1/project?project_name=My%20Project")) {
-            return StubServer.Reply.json(
-                200, "{\"objects\":[{\"id\":\"p1\",\"name\":\"My Project\"}]}");
-          }
-          if (r.rawUri().equals("/v1/function?project_id=p1&slug=sum")) {
+          if (r.rawUri().equals("/v1/function?slug=sum&project_name=My%20Project")) {
             return StubServer.Reply.json(
                 200, "{\"objects\":[{\"id\":\"fn-9\",\"slug\":\"sum\",\"project_id\":\"p1\"}]}");
           }
@@ -72,13 +67,12 @@ class FunctionBySlugTest {
       assertThat(server.requests)
           .extracting(StubServer.Request::toString)
           .containsExactly(
-              PROJECT,
               LOOKUP,
               "POST /v1/function/fn-9/invoke",
               "POST /v1/function/fn-9/invoke",
               "POST /v1/function/fn-9/invoke");
-      assertThat(server.requests.get(2).json()).hasToString("{\"input\":{\"text\":\"a\"}}");
-      assertThat(server.requests.get(4).json()).hasToString("{\"input\":\"c\",\"stream\":true}");
+      assertThat(server.requests.get(1).json()).hasToString("{\"input\":{\"text\":\"a\"}}");
+      assertThat(server.requests.get(3).json()).hasToString("{\"input\":\"c\",\"stream\":true}");
       client.close();
     }
   }
@@ -103,8 +97,8 @@ class FunctionBySlugTest {
 
       assertThat(server.requests)
           .extracting(StubServer.Request::toString)
-          .containsOnly(PROJECT, "GET /v1/function?project_id=p1&slug=missing")
-          .hasSize(6);
+          .containsOnly("GET /v1/function?slug=missing&project_name=My%20Project")
+          .hasSize(3);
       client.close();
     }
   }

@@ -119,6 +119,7 @@ class PromptsTest {
     assertThatThrownBy(() -> client.loadPrompt("support-bad", "nope").block(T))
         .isInstanceOf(BraintrustException.class)
         .hasMessage("no prompt 'nope' in project 'support-bad'");
+    // One request when the prompt exists; only a miss asks which of the two is missing.
     assertThatThrownBy(() -> client.loadPrompt("no-project", "nope").block(T))
         .hasMessage("no project named 'no-project'");
     Prompt p = client.prompts().create(prompt(pid, "Q: {{#open}}", 0.2)).block(T);

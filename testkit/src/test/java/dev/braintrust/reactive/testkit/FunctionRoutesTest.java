@@ -67,6 +67,24 @@ class FunctionRoutesTest {
     assertThat(http.post("/v1/function", function("nope", "s", "n")).status()).isEqualTo(404);
   }
 
+  @Test
+  void listsAndReadsTakeTheRealApisProjectNameAndVersion(BraintrustTestServer server) {
+    String fid = server.createFunction("by-name", "echo");
+    server.createFunction("other", "echo");
+    RawHttp http = new RawHttp(server);
+
+    assertThat(slugs(http.get("/v1/function?slug=echo&project_name=by-name&version=12345")))
+        .containsExactly("echo");
+    assertThat(http.get("/v1/function?slug=echo&project_name=by-name").json().get("objects"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.get("id").asText()).isEqualTo(fid));
+    assertThat(http.get("/v1/function/" + fid + "?version=12345").json().get("id").asText())
+        .isEqualTo(fid);
+    assertThat(error(http.get("/v1/function?version=latest")))
+        .isEqualTo("'version' must be a transaction id, got 'latest'");
+    assertThat(error(http.get("/v1/function/" + fid + "?colour=red"))).contains("colour");
+  }
+
   private static String error(RawHttp.Response r) {
     assertThat(r.status()).isEqualTo(400);
     return r.json().get("error").asText();

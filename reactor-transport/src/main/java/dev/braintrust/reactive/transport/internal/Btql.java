@@ -50,18 +50,18 @@ public final class Btql {
         body.put("cursor", cursor);
       }
     }
-    body.put("fmt", "json");
+    // No fmt: json is the default, and the official SDKs send none.
     return body;
   }
 
-  private static PageWalker.Page page(HttpCore.JsonReply reply, @Nullable String previous) {
-    JsonNode rows = reply.json().path("data");
+  private static PageWalker.Page page(JsonReply reply, @Nullable String previous) {
+    JsonNode rows = reply.objects("data");
     String next = reply.headers().get("x-bt-cursor");
     if (next == null) {
       next = reply.headers().get("x-amz-meta-bt_cursor");
     }
     if (next == null) {
-      next = reply.json().path("cursor").textValue();
+      next = reply.optionalText("cursor");
     }
     if (next == null || next.isEmpty() || next.equals(previous) || rows.size() == 0) {
       return new PageWalker.Page(rows, null);

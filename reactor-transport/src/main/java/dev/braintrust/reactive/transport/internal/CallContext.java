@@ -23,13 +23,4 @@ public final class CallContext {
   public static @Nullable String impersonatedUser(ContextView context) {
     return context.getOrDefault(IMPERSONATE_USER, null);
   }
-
-  /**
-   * {@code context} without per-call settings: for lookups whose result is cached and shared by
-   * every later call (ids of projects, experiments, functions), so what they do doesn't depend on
-   * which caller came first.
-   */
-  public static Context shared(Context context) {
-    return context.delete(IMPERSONATE_USER);
-  }
 }

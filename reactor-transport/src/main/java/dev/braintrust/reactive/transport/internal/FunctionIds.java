@@ -8,17 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Function ids by project name and slug. The API invokes functions by id only ({@code POST
- * /v1/function} creates one), so a slug is looked up with {@code GET /v1/project} and {@code GET
- * /v1/function} first. Found ids are cached for the client's life; failures are not, so a function
- * created later is found. Being shared, a lookup is made as the client, without a call's {@link
- * CallContext} settings.
+ * Function ids by project name and slug. The API invokes functions by id ({@code POST
+ * /v1/function/{id}/invoke}), so a slug is looked up first with {@code GET
+ * /v1/function?slug=..&project_name=..}, as the official Java SDK does. Found ids are cached for
+ * the client's life, keyed by the identity the lookup ran as (a call's impersonated user, from its
+ * {@link CallContext}), so one user's lookup never answers another's; failures are not cached, so a
+ * function created later is found.
  */
 public final class FunctionIds {
-  private record Key(String projectName, String slug) {}
+  private record Key(String projectName, String slug, @Nullable String user) {}
 
   private final HttpCore http;
   private final Map<Key, Mono<String>> ids = new ConcurrentHashMap<>();
@@ -28,56 +30,33 @@ public final class FunctionIds {
     this.http = http;
   }
 
-  /** The id of the function with this slug in the named project. */
+  /** The id of the function with this slug in the named project, looked up as the caller. */
   public Mono<String> id(String projectName, String slug) {
-    Key key =
-        new Key(
-            Objects.requireNonNull(projectName, "projectName"),
-            Objects.requireNonNull(slug, "slug"));
-    return ids.computeIfAbsent(
-        key,
-        k ->
-            lookup(k)
-                .contextWrite(CallContext::shared)
-                .cache(
-                    v -> Duration.ofMillis(Long.MAX_VALUE),
-                    e -> Duration.ZERO,
-                    () -> Duration.ZERO));
+    Objects.requireNonNull(projectName, "projectName");
+    Objects.requireNonNull(slug, "slug");
+    return Mono.deferContextual(
+        ctx ->
+            ids.computeIfAbsent(
+                new Key(projectName, slug, CallContext.impersonatedUser(ctx)),
+                k ->
+                    lookup(k)
+                        .cache(
+                            v -> Duration.ofMillis(Long.MAX_VALUE),
+                            e -> Duration.ZERO,
+                            () -> Duration.ZERO)));
   }
 
-  /**
-   * The spec lists functions by {@code project_id} and {@code slug} only, so the project is found
-   * by name first.
-   */
   private Mono<String> lookup(Key k) {
-    return http.json(
-            HttpMethod.GET,
-            UriParts.withQuery("/v1/project", Map.of("project_name", k.projectName())),
-            null)
-        .map(page -> projectId(page, k))
-        .flatMap(
-            projectId -> {
-              Map<String, String> query = new LinkedHashMap<>();
-              query.put("project_id", projectId);
-              query.put("slug", k.slug());
-              return http.json(HttpMethod.GET, UriParts.withQuery("/v1/function", query), null);
-            })
-        .map(page -> pick(page, k));
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("slug", k.slug());
+    query.put("project_name", k.projectName());
+    return http.jsonReply(HttpMethod.GET, UriParts.withQuery("/v1/function", query), null)
+        .map(reply -> pick(reply, k));
   }
 
-  private static String projectId(JsonNode page, Key k) {
-    for (JsonNode p : page.path("objects")) {
-      // Only an exact name counts, should a server ignore the filter.
-      if (k.projectName().equals(p.path("name").asText(null)) && p.path("id").isTextual()) {
-        return p.get("id").asText();
-      }
-    }
-    throw new BraintrustException("no project named '" + k.projectName() + "'");
-  }
-
-  private static String pick(JsonNode page, Key k) {
+  private static String pick(JsonReply reply, Key k) {
     String found = null;
-    for (JsonNode f : page.path("objects")) {
+    for (JsonNode f : reply.objects("objects")) {
       // A server that ignored a filter would list other functions; only an exact slug counts.
       if (!k.slug().equals(f.path("slug").asText(null)) || !f.path("id").isTextual()) {
         continue;

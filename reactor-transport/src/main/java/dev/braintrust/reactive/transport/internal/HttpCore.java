@@ -1,8 +1,10 @@
 package dev.braintrust.reactive.transport.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.braintrust.reactive.core.export.RetryHint;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.transport.BraintrustApiException;
+import dev.braintrust.reactive.transport.BraintrustConnectionException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.resolver.AddressResolverGroup;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -123,16 +126,30 @@ public final class HttpCore {
     return config.orgName();
   }
 
-  /** Sends JSON (or nothing) with retries and reads a JSON answer; an empty body reads as {}. */
+  /**
+   * Sends JSON (or nothing) with retries and reads a JSON object; an empty body reads as {}. Any
+   * other answer (a JSON {@code null}, an array, a truncated or non-JSON body) is a {@link
+   * BraintrustApiException}.
+   */
   public Mono<JsonNode> json(HttpMethod method, String path, @Nullable JsonNode body) {
     return jsonReply(method, path, body).map(JsonReply::json);
   }
 
-  /** A JSON answer with the response headers it came with. */
-  public record JsonReply(JsonNode json, io.netty.handler.codec.http.HttpHeaders headers) {}
-
-  /** {@link #json}, keeping the response headers (for cursors sent in a header). */
+  /** {@link #json}, keeping the status and headers, to check the answer's fields. */
   public Mono<JsonReply> jsonReply(HttpMethod method, String path, @Nullable JsonNode body) {
+    return jsonAttempts(method, path, body, true);
+  }
+
+  /**
+   * {@link #json} for answers that may be any JSON value (a function's output): {@code null} reads
+   * as a {@code NullNode}, never as a Java null.
+   */
+  public Mono<JsonNode> jsonValue(HttpMethod method, String path, @Nullable JsonNode body) {
+    return jsonAttempts(method, path, body, false).map(JsonReply::json);
+  }
+
+  private Mono<JsonReply> jsonAttempts(
+      HttpMethod method, String path, @Nullable JsonNode body, boolean object) {
     byte[] bytes;
     try {
       bytes = body == null ? null : Json.MAPPER.writeValueAsBytes(body);
@@ -140,24 +157,38 @@ public final class HttpCore {
       return Mono.error(e);
     }
     return withRetry(exchange(method, path, bytes, false))
-        .map(reply -> new JsonReply(parse(method, path, reply), reply.headers()))
+        .map(
+            reply ->
+                new JsonReply(
+                    method.name(),
+                    path,
+                    reply.status(),
+                    reply.contentType(),
+                    parse(method, path, reply, object),
+                    reply.headers(),
+                    errors))
         .onErrorMap(errors::scrub);
   }
 
-  private JsonNode parse(HttpMethod method, String path, Reply reply) {
+  private JsonNode parse(HttpMethod method, String path, Reply reply, boolean object) {
     if (reply.body().length == 0) {
       return Json.MAPPER.createObjectNode();
     }
     try {
       JsonNode n = Json.MAPPER.readTree(reply.body());
-      if (n != null) {
+      if (n != null && !n.isMissingNode() && (!object || n.isObject())) {
         return n;
       }
     } catch (IOException notJson) {
-      // Reported below with what came back instead.
+      // Truncated or not JSON: reported below with what came back instead.
     }
     throw errors.unexpected(
-        method.name(), path, reply.status(), reply.contentType(), reply.body(), "a JSON body");
+        method.name(),
+        path,
+        reply.status(),
+        reply.contentType(),
+        reply.body(),
+        object ? "a JSON object" : "a JSON body");
   }
 
   /**
@@ -174,6 +205,7 @@ public final class HttpCore {
           long start = System.nanoTime();
           return send(method, path, body, gzipped, CallContext.impersonatedUser(ctx))
               .onErrorMap(network::explain)
+              .onErrorMap(e -> noAnswer(method.name(), path, e))
               .doOnSuccess(r -> record(method, "2xx", start))
               .doOnError(e -> record(method, outcome(e), start));
         });
@@ -272,10 +304,23 @@ public final class HttpCore {
                                           errors.status(
                                               "POST", path, status, res.responseHeaders(), b)));
                         }
-                        SseDecoder decoder = new SseDecoder();
-                        return content.asByteArray().concatMapIterable(decoder::feed);
+                        String type = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+                        if (type != null && !isEventStream(type)) {
+                          // An error object (or a proxy's page) with a 2xx is not an empty stream.
+                          return content
+                              .aggregate()
+                              .asByteArray()
+                              .defaultIfEmpty(new byte[0])
+                              .flatMapMany(
+                                  b ->
+                                      Flux.<String>error(
+                                          errors.unexpected(
+                                              "POST", path, status, type, b, "text/event-stream")));
+                        }
+                        return events(path, status, type, content.asByteArray());
                       })
-                  .onErrorMap(network::explain);
+                  .onErrorMap(network::explain)
+                  .onErrorMap(e -> noAnswer("POST", path, e));
             });
     // Retrying after an event reached the subscriber would replay the stream into it, so a stream
     // is retried only while nothing has been emitted (refused connection, 429, 5xx before data).
@@ -290,6 +335,28 @@ public final class HttpCore {
                   .retryWhen(retry(() -> !emitted.get()));
             })
         .onErrorMap(errors::scrub);
+  }
+
+  private static boolean isEventStream(String contentType) {
+    return contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
+  }
+
+  /**
+   * The events' payloads, failing when the response ends before {@code [DONE]} (or an {@code event:
+   * done}): a stream cut short by a proxy or a crashed server must not look complete.
+   */
+  private Flux<String> events(
+      String path, int status, @Nullable String contentType, Flux<byte[]> chunks) {
+    return SseDecoder.untilDone(
+        chunks,
+        last ->
+            errors.unexpected(
+                "POST",
+                path,
+                status,
+                contentType,
+                ("last event: " + last).getBytes(StandardCharsets.UTF_8),
+                "a stream ending with [DONE]"));
   }
 
   /** {@code call} retried on retryable failures with the client's backoff. */
@@ -324,10 +391,22 @@ public final class HttpCore {
                 }));
   }
 
+  /**
+   * A lost connection or a response that did not come in time, as a {@link
+   * BraintrustConnectionException} naming the request: Netty's own exceptions carry no message or
+   * path. Retryable as they were; anything else passes through.
+   */
+  static Throwable noAnswer(String method, String path, Throwable e) {
+    if (e instanceof RetryHint || !isRetryable(e)) {
+      return e;
+    }
+    return new BraintrustConnectionException(method, path, e);
+  }
+
   /** Whether a failed attempt may succeed if sent again. */
   public static boolean isRetryable(Throwable e) {
-    if (e instanceof BraintrustApiException) {
-      return ((BraintrustApiException) e).isRetryable();
+    if (e instanceof RetryHint) {
+      return ((RetryHint) e).isRetryable();
     }
     return e instanceof IOException
         || e instanceof TimeoutException

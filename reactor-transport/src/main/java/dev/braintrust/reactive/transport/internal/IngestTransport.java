@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
+import dev.braintrust.reactive.core.export.RetryHint;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.transport.BraintrustApiException;
 import dev.braintrust.reactive.transport.BraintrustConnectionException;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -32,7 +34,7 @@ public final class IngestTransport {
   private final HttpCore http;
   private final AtomicBoolean gzip;
   private final int gzipLevel;
-  private final Map<Destination, Mono<Destination>> resolved = new ConcurrentHashMap<>();
+  private final Map<Resolution, Mono<Destination>> resolved = new ConcurrentHashMap<>();
 
   /** Inserts through {@code http}. */
   public IngestTransport(HttpCore http, boolean gzip, int gzipLevel) {
@@ -43,23 +45,28 @@ public final class IngestTransport {
 
   /**
    * The destination with its id, creating the project (and experiment or dataset) by name if
-   * needed. Resolved once per destination and cached; a failure is not cached. The lookup is made
-   * as the client, without a call's {@link CallContext} settings, since every caller shares it.
+   * needed. Resolved once per destination and identity, and cached; a failure is not cached. The
+   * lookup runs as the caller (a call's impersonated user, from its {@link CallContext}), and its
+   * result is cached for that identity only, so one user's lookup never answers another's.
    */
   public Mono<Destination> resolve(Destination destination) {
     if (!destination.needsResolution()) {
       return Mono.just(destination);
     }
-    return resolved.computeIfAbsent(
-        destination,
-        d ->
-            lookup(d)
-                .contextWrite(CallContext::shared)
-                .cache(
-                    v -> Duration.ofMillis(Long.MAX_VALUE),
-                    e -> Duration.ZERO,
-                    () -> Duration.ZERO));
+    return Mono.deferContextual(
+        ctx ->
+            resolved.computeIfAbsent(
+                new Resolution(destination, CallContext.impersonatedUser(ctx)),
+                r ->
+                    lookup(r.destination())
+                        .cache(
+                            v -> Duration.ofMillis(Long.MAX_VALUE),
+                            e -> Duration.ZERO,
+                            () -> Duration.ZERO)));
   }
+
+  /** A destination as resolved by one identity (null: the client's own). */
+  private record Resolution(Destination destination, @Nullable String user) {}
 
   private Mono<Destination> lookup(Destination d) {
     ObjectNode project = Json.MAPPER.createObjectNode().put("name", d.projectName());
@@ -166,7 +173,8 @@ public final class IngestTransport {
               return (iso.retry()
                       ? http.withRetry(once)
                       : once.onErrorMap(
-                          e -> !(e instanceof BraintrustApiException) && HttpCore.isRetryable(e),
+                          // HttpCore names lost connections already; this catches the rest.
+                          e -> !(e instanceof RetryHint) && HttpCore.isRetryable(e),
                           e -> new BraintrustConnectionException(path, e)))
                   .map(
                       reply -> {

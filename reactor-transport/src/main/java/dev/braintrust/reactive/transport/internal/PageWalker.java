@@ -9,6 +9,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * Walks a cursor-paginated endpoint under backpressure: the next page is requested only when the
@@ -87,7 +88,11 @@ public final class PageWalker {
       } finally {
         lock.unlock();
       }
-      Disposable d = fetchPage.apply(c).subscribe(this::onPage, this::onError);
+      // The caller's context (impersonation, ...) goes to every page's request, not just the first.
+      Disposable d =
+          fetchPage
+              .apply(c)
+              .subscribe(this::onPage, this::onError, null, Context.of(sink.contextView()));
       lock.lock();
       try {
         current = d;

@@ -37,6 +37,17 @@ public final class UriParts {
     return b.toString();
   }
 
+  /** {@code path} with {@code name=value} once per value, as the API takes a list filter. */
+  public static String withRepeated(String path, String name, java.util.List<String> values) {
+    StringBuilder b = new StringBuilder(path);
+    char sep = path.indexOf('?') < 0 ? '?' : '&';
+    for (String v : values) {
+      b.append(sep).append(query(name)).append('=').append(query(v));
+      sep = '&';
+    }
+    return b.toString();
+  }
+
   private static String encode(String value) {
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     StringBuilder b = new StringBuilder(bytes.length + 8);

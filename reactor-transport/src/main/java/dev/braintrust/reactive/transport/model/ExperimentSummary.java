@@ -28,6 +28,6 @@ public record ExperimentSummary(
       String name,
       double score,
       @Nullable Double diff,
-      @Nullable Integer improvements,
-      @Nullable Integer regressions) {}
+      @Nullable Long improvements,
+      @Nullable Long regressions) {}
 }

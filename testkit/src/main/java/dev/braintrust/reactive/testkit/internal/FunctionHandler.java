@@ -24,12 +24,48 @@ public final class FunctionHandler {
     this.objects = objects;
   }
 
+  private static final Map<String, String> FILTERS =
+      Map.of("function_name", "name", "slug", "slug");
+
+  /** {@code ex} without its {@code version} parameter, which must be a transaction id. */
+  private static Exchange withoutVersion(Exchange ex) {
+    String version = ex.param("version");
+    if (version == null) {
+      return ex;
+    }
+    try {
+      Long.parseLong(version);
+    } catch (NumberFormatException e) {
+      throw HttpError.badRequest("'version' must be a transaction id, got '" + version + "'");
+    }
+    StringBuilder q = new StringBuilder();
+    for (String kv : ex.query().split("&")) {
+      if (!kv.startsWith("version=")) {
+        q.append(q.length() == 0 ? "" : "&").append(kv);
+      }
+    }
+    return new Exchange(ex.method(), ex.path(), q.toString(), ex.body());
+  }
+
   /** Adds this handler's routes. */
   public void register(Router.Builder routes) {
     routes.on("POST", "/v1/function", (ex, p) -> Reply.ok(create(ex.body(), false)));
     routes.on("PUT", "/v1/function", (ex, p) -> Reply.ok(create(ex.body(), true)));
-    Listing.routes(
-        routes, objects, "function", Map.of("function_name", "name", "slug", "slug"), true, true);
+    // version (the real API's and the SDKs', beyond the spec): functions keep no revisions here,
+    // so any transaction id reads the function as it is now.
+    routes.on(
+        "GET",
+        "/v1/function",
+        (ex, p) -> Listing.list(objects, withoutVersion(ex), "function", FILTERS, true));
+    routes.on(
+        "GET",
+        "/v1/function/([^/]+)",
+        (ex, p) -> {
+          Query.allow(ex, java.util.Set.of("version"));
+          withoutVersion(ex);
+          return Reply.ok(Listing.existing(objects, "function", p.get(0)));
+        });
+    Listing.routes(routes, objects, "function", FILTERS, true, true);
     routes.on("PATCH", "/v1/function/([^/]+)", (ex, p) -> patch(p.get(0), Fields.of(ex.body())));
     routes.on(
         "POST",

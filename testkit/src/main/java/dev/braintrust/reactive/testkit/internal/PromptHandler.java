@@ -36,8 +36,16 @@ public final class PromptHandler {
         "GET",
         "/v1/prompt/([^/]+)",
         (ex, p) -> {
-          Query.none(ex);
-          return Reply.ok(versions.latest(Listing.existing(objects, "prompt", p.get(0))));
+          // version: the real API's (and the SDKs'), beyond the spec, as for the list.
+          Query.allow(ex, java.util.Set.of("version"));
+          ObjectNode prompt = Listing.existing(objects, "prompt", p.get(0));
+          String version = ex.param("version");
+          if (version == null) {
+            return Reply.ok(versions.latest(prompt));
+          }
+          return Reply.ok(
+              Listing.found(
+                  "prompt version " + version + " of", p.get(0), versions.at(prompt, version)));
         });
     Listing.routes(routes, objects, "prompt", FILTERS, true, true);
     routes.on("PATCH", "/v1/prompt/([^/]+)", (ex, p) -> patch(p.get(0), Fields.of(ex.body())));
