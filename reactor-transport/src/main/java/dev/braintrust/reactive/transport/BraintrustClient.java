@@ -14,6 +14,7 @@ import dev.braintrust.reactive.transport.internal.ClientConfig;
 import dev.braintrust.reactive.transport.internal.FunctionIds;
 import dev.braintrust.reactive.transport.internal.HttpCore;
 import dev.braintrust.reactive.transport.internal.IngestTransport;
+import dev.braintrust.reactive.transport.internal.Invocations;
 import dev.braintrust.reactive.transport.internal.Json;
 import dev.braintrust.reactive.transport.internal.JsonReply;
 import dev.braintrust.reactive.transport.internal.UriParts;
@@ -27,7 +28,6 @@ import dev.braintrust.reactive.transport.model.ProjectScore;
 import dev.braintrust.reactive.transport.model.Prompt;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.HttpMethod;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +68,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   private final HttpCore http;
   private final IngestTransport ingest;
-  private final FunctionIds functions;
+  private final Invocations invocations;
   private final long maxRequestBytes;
   private final boolean impersonating;
   // For the login body only; never printed (toString leaves it out).
@@ -80,7 +80,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     this.maxRetryAfter = config.maxRetryAfter();
     this.http = new HttpCore(config);
     this.ingest = new IngestTransport(http, config.gzip(), config.gzipLevel());
-    this.functions = new FunctionIds(http);
+    this.invocations = new Invocations(http, new FunctionIds(http));
     this.maxRequestBytes = config.maxRequestBytes();
     this.impersonating = config.impersonateUser() != null;
   }
@@ -373,9 +373,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * @return the function's result
    */
   public Mono<JsonNode> invoke(String functionId, Map<String, ?> body) {
-    return Mono.defer(
-        () ->
-            http.jsonValue(HttpMethod.POST, invokePath(functionId), Json.MAPPER.valueToTree(body)));
+    return Mono.defer(() -> invocations.invoke(functionId, Json.MAPPER.valueToTree(body)));
   }
 
   /**
@@ -389,9 +387,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * @return the function's result
    */
   public Mono<JsonNode> invoke(String projectName, String slug, @Nullable Object input) {
-    return functions
-        .id(projectName, slug)
-        .flatMap(id -> http.jsonValue(HttpMethod.POST, invokePath(id), inputBody(input)));
+    return invocations.invoke(projectName, slug, input);
   }
 
   /**
@@ -403,9 +399,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * @return the function's events
    */
   public Flux<JsonNode> invokeStream(String projectName, String slug, @Nullable Object input) {
-    return functions
-        .id(projectName, slug)
-        .flatMapMany(id -> streamInvoke(invokePath(id), inputBody(input)));
+    return invocations.invokeStream(projectName, slug, input);
   }
 
   /**
@@ -416,24 +410,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * @return the function's events
    */
   public Flux<JsonNode> invokeStream(String functionId, Map<String, ?> body) {
-    return streamInvoke(invokePath(functionId), Json.MAPPER.valueToTree(body));
-  }
-
-  private static String invokePath(String functionId) {
-    return "/v1/function/"
-        + UriParts.segment(Objects.requireNonNull(functionId, "functionId"))
-        + "/invoke";
-  }
-
-  private static ObjectNode inputBody(@Nullable Object input) {
-    ObjectNode b = Json.MAPPER.createObjectNode();
-    b.set("input", Json.MAPPER.valueToTree(input));
-    return b;
-  }
-
-  private Flux<JsonNode> streamInvoke(String path, ObjectNode body) {
-    body.put("stream", true);
-    return sse(path, body).map(d -> parseEvent(path, d));
+    return Flux.defer(() -> invocations.invokeStream(functionId, Json.MAPPER.valueToTree(body)));
   }
 
   /**
@@ -503,14 +480,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   /** A streamed event that is JSON but not of the shape expected, as the API failure it is. */
   BraintrustApiException malformedEvent(String path, String data, String expected) {
-    return http.errors()
-        .unexpected(
-            "POST",
-            path,
-            200,
-            "text/event-stream",
-            data.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            expected);
+    return invocations.malformedEvent(path, data, expected);
   }
 
   Flux<String> sse(String path, JsonNode body) {
@@ -518,15 +488,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   }
 
   JsonNode parseEvent(String path, String data) {
-    try {
-      JsonNode n = Json.MAPPER.readTree(data);
-      if (n != null && !n.isMissingNode()) {
-        return n;
-      }
-    } catch (IOException notJson) {
-      // Reported below.
-    }
-    throw malformedEvent(path, data, "JSON events");
+    return invocations.parseEvent(path, data);
   }
 
   @Override
