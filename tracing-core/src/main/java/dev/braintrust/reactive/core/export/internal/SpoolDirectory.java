@@ -14,22 +14,36 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A spool directory held by this process: {@link FileChannel#tryLock()} on its lock file, which
  * also records the holder's process id for the error another process gets. The operating system
  * releases the lock when the process dies, however it dies.
+ *
+ * <p>A process-wide registry of held directories refuses a second open in this process before the
+ * lock file is opened again: POSIX record locks belong to the process, so closing <em>any</em>
+ * descriptor of the lock file (as a refused second open would) releases the lock the first holder
+ * still relies on, and another process could then take the directory while this one writes.
  */
 final class SpoolDirectory implements AutoCloseable {
+  // Directories (real paths) held by an exporter of this process.
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
   private final Path path;
+  private final Path key;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  // Closed once: a second close must not unregister a later holder of the same directory.
+  private boolean closed;
 
   /** A segment file found on opening. */
   record Found(long id, Path path, long size) {}
 
-  private SpoolDirectory(Path path, FileChannel lockChannel, FileLock lock) {
+  private SpoolDirectory(Path path, Path key, FileChannel lockChannel, FileLock lock) {
     this.path = path;
+    this.key = key;
     this.lockChannel = lockChannel;
     this.lock = lock;
   }
@@ -43,36 +57,53 @@ final class SpoolDirectory implements AutoCloseable {
     Path path = dir.toAbsolutePath();
     Files.createDirectories(path);
     Path lockFile = path.resolve(SpoolFormat.LOCK_FILE);
-    FileChannel ch =
-        FileChannel.open(
-            lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    FileLock lock;
+    // The real path, so two spellings of one directory (a symlink, "a/../b") are one entry.
+    Path key = path.toRealPath();
+    if (!HELD.add(key)) {
+      // Refused without touching the lock file: closing a descriptor of it would drop our lock.
+      throw inUse(path, lockFile, Long.toString(ProcessHandle.current().pid()));
+    }
+    FileChannel ch = null;
     try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException sameProcess) {
-      lock = null;
+      ch =
+          FileChannel.open(
+              lockFile,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (OverlappingFileLockException sameProcess) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw inUse(path, lockFile, holder(ch));
+      }
+      ch.truncate(0);
+      ch.write(
+          ByteBuffer.wrap(
+              Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)),
+          0);
+      return new SpoolDirectory(path, key, ch, lock);
     } catch (IOException | RuntimeException e) {
-      ch.close();
+      if (ch != null) {
+        ch.close();
+      }
+      HELD.remove(key);
       throw e;
     }
-    if (lock == null) {
-      String holder = holder(ch);
-      ch.close();
-      throw new BraintrustException(
-          "the spool directory "
-              + path
-              + " is in use by another exporter"
-              + (holder.isEmpty() ? "" : " (process " + holder + ")")
-              + "; it holds the lock on "
-              + lockFile
-              + ". Give each exporter its own directory.");
-    }
-    ch.truncate(0);
-    ch.write(
-        ByteBuffer.wrap(
-            Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)),
-        0);
-    return new SpoolDirectory(path, ch, lock);
+  }
+
+  private static BraintrustException inUse(Path path, Path lockFile, String holder) {
+    return new BraintrustException(
+        "the spool directory "
+            + path
+            + " is in use by another exporter"
+            + (holder.isEmpty() ? "" : " (process " + holder + ")")
+            + "; it holds the lock on "
+            + lockFile
+            + ". Give each exporter its own directory.");
   }
 
   private static String holder(FileChannel ch) {
@@ -133,6 +164,10 @@ final class SpoolDirectory implements AutoCloseable {
   /** Releases the lock. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       lock.release();
     } catch (IOException ignored) {
@@ -142,6 +177,8 @@ final class SpoolDirectory implements AutoCloseable {
       lockChannel.close();
     } catch (IOException ignored) {
       // Nothing more to do.
+    } finally {
+      HELD.remove(key);
     }
   }
 }

@@ -150,6 +150,7 @@ public final class SpoolLog {
     s.size = SpoolFormat.SEGMENT_HEADER;
     s.fileSize = s.size;
     segments.add(s);
+    segmentCount = segments.size();
     writeSeg = s;
     charge(s.size);
     if (readSeg == null) {
