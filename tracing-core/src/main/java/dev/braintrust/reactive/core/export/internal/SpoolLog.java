@@ -35,7 +35,9 @@ public final class SpoolLog {
   private @Nullable Segment writeSeg;
   private @Nullable Segment readSeg;
   private long readOffset;
-  private ByteBuffer pending = ByteBuffer.allocate(64 * 1024);
+  private static final int PENDING_START = 64 * 1024;
+  private static final int PENDING_KEPT = 256 * 1024;
+  private ByteBuffer pending = ByteBuffer.allocate(PENDING_START);
   private int pendingRecords;
   private boolean dirty;
   private int lostAccepted;
@@ -226,6 +228,10 @@ public final class SpoolLog {
       throw e;
     } finally {
       pending.clear();
+      if (pending.capacity() > PENDING_KEPT) {
+        // A group of large rows grew it; it is not kept at that size between groups.
+        pending = ByteBuffer.allocate(PENDING_START);
+      }
     }
     s.size += n;
     s.fileSize += n;
