@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A spool directory held by this process: {@link FileChannel#tryLock()} on its lock file, which
@@ -37,9 +38,13 @@ final class SpoolDirectory implements AutoCloseable {
   private final FileLock lock;
   // Closed once: a second close must not unregister a later holder of the same directory.
   private boolean closed;
+  private @Nullable FileChannel ackedChannel;
 
   /** A segment file found on opening. */
   record Found(long id, Path path, long size) {}
+
+  /** What an earlier run left: its segments, oldest first, their bytes, and the next id. */
+  record Recovered(List<Segment> segments, long bytes, long nextId) {}
 
   private SpoolDirectory(Path path, Path key, FileChannel lockChannel, FileLock lock) {
     this.path = path;
@@ -136,6 +141,41 @@ final class SpoolDirectory implements AutoCloseable {
     return found;
   }
 
+  /**
+   * The segments an earlier run left, to be read first, starting past what it saved as
+   * acknowledged; segments wholly before that are deleted (their deletion was all it missed).
+   */
+  Recovered recover() throws IOException {
+    List<Found> found = segments();
+    long[] acked = loadAcked();
+    // Applied only when its segment is here: otherwise it may predate what is on disk.
+    boolean applies = false;
+    for (Found f : found) {
+      applies |= acked != null && f.id() == acked[0] && acked[1] <= f.size();
+    }
+    List<Segment> out = new ArrayList<>();
+    long last = 0;
+    long bytes = 0;
+    for (Found f : found) {
+      if (applies && f.id() < acked[0]) {
+        delete(f.path());
+        continue;
+      }
+      Segment s = new Segment(f.id(), f.path(), true);
+      s.size = f.size();
+      s.fileSize = f.size();
+      s.sealed = true;
+      if (applies && f.id() == acked[0]) {
+        s.start = acked[1];
+      }
+      out.add(s);
+      bytes += f.size();
+      last = f.id();
+    }
+    // Ids never go back, so a saved position can't name a segment of a later run.
+    return new Recovered(out, bytes, Math.max(last, acked != null ? acked[0] : 0) + 1);
+  }
+
   /** Forces the directory's entries (a new segment's name) to the device, where supported. */
   void sync() {
     try (FileChannel d = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -161,6 +201,45 @@ final class SpoolDirectory implements AutoCloseable {
     }
   }
 
+  /**
+   * The position an earlier run saved in {@link SpoolFormat#ACKED_FILE} (segment id and offset)
+   * before which every record was acknowledged; null when there is none or it does not check out.
+   */
+  long @Nullable [] loadAcked() {
+    Path f = path.resolve(SpoolFormat.ACKED_FILE);
+    try {
+      if (!Files.isRegularFile(f)) {
+        return null;
+      }
+      return SpoolFormat.decodeAcked(Files.readAllBytes(f));
+    } catch (IOException e) {
+      SpoolLog.LOG.warn("Braintrust spool: could not read {}: {}", f, e.toString());
+      return null;
+    }
+  }
+
+  /**
+   * Saves the acknowledged position, overwriting the last one in place. Not forced to the device:
+   * after a power loss an older position (or none) only means rows sent again, which the server's
+   * upsert by id absorbs; a torn write fails its checksum and counts as none.
+   */
+  void saveAcked(long segment, long offset) {
+    try {
+      FileChannel ch = ackedChannel;
+      if (ch == null) {
+        ch =
+            FileChannel.open(
+                path.resolve(SpoolFormat.ACKED_FILE),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        ackedChannel = ch;
+      }
+      Segment.writeFully(ch, ByteBuffer.wrap(SpoolFormat.encodeAcked(segment, offset)), 0);
+    } catch (IOException e) {
+      SpoolLog.LOG.warn("Braintrust spool: could not save the acknowledged position: {}", e.toString());
+    }
+  }
+
   /** Releases the lock. */
   @Override
   public void close() {
@@ -168,6 +247,14 @@ final class SpoolDirectory implements AutoCloseable {
       return;
     }
     closed = true;
+    FileChannel acked = ackedChannel;
+    if (acked != null) {
+      try {
+        acked.close();
+      } catch (IOException ignored) {
+        // Written in place already; nothing to flush.
+      }
+    }
     try {
       lock.release();
     } catch (IOException ignored) {
