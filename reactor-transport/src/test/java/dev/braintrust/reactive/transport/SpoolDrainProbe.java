@@ -52,7 +52,8 @@ public final class SpoolDrainProbe {
     }
     Random random = new Random(42);
     for (int i = 0; i < events; i++) {
-      exporter.accept(BraintrustEvent.builder(dest, "d-" + i).input(text(random, rowBytes)).build());
+      exporter.accept(
+          BraintrustEvent.builder(dest, "d-" + i).input(text(random, rowBytes)).build());
     }
     while (exporter.stats().accepted() < events) {
       LockSupport.parkNanos(10_000_000);

@@ -58,8 +58,7 @@ class SpoolReplayTest {
                   new File(System.getProperty("java.io.tmpdir"), "braintrust-spool-replay.log"))
               .start();
       BlockingQueue<Long> accepted = new LinkedBlockingQueue<>();
-      Thread reader =
-          new Thread(() -> SpoolKillTest.readCounts(child, accepted), "probe-output");
+      Thread reader = new Thread(() -> SpoolKillTest.readCounts(child, accepted), "probe-output");
       reader.setDaemon(true);
       reader.start();
       // Killed mid-run, with thousands of rows acknowledged and more on their way.
@@ -104,7 +103,9 @@ class SpoolReplayTest {
           "spool replay: %d rows on the server at the kill, %d replayed, %d received twice"
               + " (bound %d)%n",
           deliveredBefore, replayed, duplicates, IN_FLIGHT_BOUND);
-      assertThat(duplicates).as("rows sent again after the kill").isLessThanOrEqualTo(IN_FLIGHT_BOUND);
+      assertThat(duplicates)
+          .as("rows sent again after the kill")
+          .isLessThanOrEqualTo(IN_FLIGHT_BOUND);
       assertThat(distinct).hasSize(server.rowIds("project_logs", pid).size());
 
       // Every request after the kill with a replayed row comes before any with a new one.

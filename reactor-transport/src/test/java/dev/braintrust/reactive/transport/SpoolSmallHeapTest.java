@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 64 MiB heap, gzip on, a byte budget of 8 MiB and rows of about 1 MB: an outage fills the spool, and
- * the drain once the server is back delivers every row without an {@code OutOfMemoryError}, run
+ * A 64 MiB heap, gzip on, a byte budget of 8 MiB and rows of about 1 MB: an outage fills the spool,
+ * and the drain once the server is back delivers every row without an {@code OutOfMemoryError}, run
  * after run, with the live heap (after a collection) within the bound docs/spool.md states.
  */
 class SpoolSmallHeapTest {

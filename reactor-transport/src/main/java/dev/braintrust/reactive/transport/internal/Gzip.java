@@ -15,13 +15,13 @@ import java.util.zip.Deflater;
 /**
  * gzip (RFC 1952) of request bodies at a chosen level, from a small pool of {@link Deflater}s.
  *
- * <p>The deflater only ever sees slices of at most {@link #SLICE} bytes, copied into its own
- * input array. {@code Deflater.deflate} on heap arrays pins them through JNI's critical sections,
- * which on G1 before JDK 22 hold the GC locker for the whole call: fed a body of several MiB at
- * once, concurrent compressions held it long enough that small heaps died with "Retried waiting
- * for GCLocker too often". A 64 KiB slice bounds every such section to well under a millisecond.
- * The output is kept in chunks and copied once into an array of the exact size, so compressing
- * holds about twice the compressed size at most, never a doubling buffer's slack.
+ * <p>The deflater only ever sees slices of at most {@link #SLICE} bytes, copied into its own input
+ * array. {@code Deflater.deflate} on heap arrays pins them through JNI's critical sections, which
+ * on G1 before JDK 22 hold the GC locker for the whole call: fed a body of several MiB at once,
+ * concurrent compressions held it long enough that small heaps died with "Retried waiting for
+ * GCLocker too often". A 64 KiB slice bounds every such section to well under a millisecond. The
+ * output is kept in chunks and copied once into an array of the exact size, so compressing holds
+ * about twice the compressed size at most, never a doubling buffer's slack.
  */
 public final class Gzip {
   /** Most bytes handed to the deflater in one call, and the size of its output chunks. */

@@ -352,13 +352,7 @@ final class SpoolPump {
         int ordinal = log.handedOn(seg, w.end());
         feed.push(
             new QueueItem.Row(
-                s.destination(),
-                s.payload(),
-                s.rowOffset(),
-                s.rowLength(),
-                seg,
-                ordinal,
-                w.end()));
+                s.destination(), s.payload(), s.rowOffset(), s.rowLength(), seg, ordinal, w.end()));
       } else {
         direct = false;
       }

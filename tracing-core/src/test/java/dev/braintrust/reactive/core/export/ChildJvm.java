@@ -30,7 +30,8 @@ final class ChildJvm {
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("the child JVM did not end: " + new String(out, StandardCharsets.UTF_8));
+      throw new AssertionError(
+          "the child JVM did not end: " + new String(out, StandardCharsets.UTF_8));
     }
     return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }

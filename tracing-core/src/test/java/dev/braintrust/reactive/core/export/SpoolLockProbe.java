@@ -17,7 +17,11 @@ public final class SpoolLockProbe {
     try {
       SpoolLog log =
           SpoolLog.open(
-              Path.of(args[0]), 8 * 1024, 1 << 20, false, new SpoolMeters(new SimpleMeterRegistry()));
+              Path.of(args[0]),
+              8 * 1024,
+              1 << 20,
+              false,
+              new SpoolMeters(new SimpleMeterRegistry()));
       System.out.println("opened");
       log.close();
     } catch (BraintrustException e) {

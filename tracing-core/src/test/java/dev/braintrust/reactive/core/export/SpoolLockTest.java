@@ -27,7 +27,8 @@ class SpoolLockTest {
   BraintrustExporterBuilder exporter(Path directory) {
     return BraintrustExporter.builder(NEVER)
         .scheduler(vts)
-        .spool(SpoolOptions.builder(directory).segmentBytes(8 * 1024).maxDiskBytes(1 << 20).build());
+        .spool(
+            SpoolOptions.builder(directory).segmentBytes(8 * 1024).maxDiskBytes(1 << 20).build());
   }
 
   @Test

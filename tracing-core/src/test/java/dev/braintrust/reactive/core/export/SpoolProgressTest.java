@@ -123,7 +123,9 @@ class SpoolProgressTest {
     Await.until("the replayed rows sent", () -> requests.size() == 3);
     // Three batches of replayed rows are in flight, with room for more: none of the new rows go.
     vts.advanceTimeBy(Duration.ofSeconds(5));
-    assertThat(requests).hasSize(3).allMatch(ids -> ids.stream().allMatch(i -> i.startsWith("old-")));
+    assertThat(requests)
+        .hasSize(3)
+        .allMatch(ids -> ids.stream().allMatch(i -> i.startsWith("old-")));
 
     answerAll(held, requests);
     Await.until(

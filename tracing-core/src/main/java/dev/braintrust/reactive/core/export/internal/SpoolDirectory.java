@@ -236,7 +236,8 @@ final class SpoolDirectory implements AutoCloseable {
       }
       Segment.writeFully(ch, ByteBuffer.wrap(SpoolFormat.encodeAcked(segment, offset)), 0);
     } catch (IOException e) {
-      SpoolLog.LOG.warn("Braintrust spool: could not save the acknowledged position: {}", e.toString());
+      SpoolLog.LOG.warn(
+          "Braintrust spool: could not save the acknowledged position: {}", e.toString());
     }
   }
 

@@ -83,7 +83,8 @@ public final class SpoolFormat {
   /** The {segment id, offset} of an acknowledged-position file, or null when it is not one. */
   public static long @Nullable [] decodeAcked(byte[] bytes) {
     if (bytes.length != ACKED_BYTES
-        || !java.util.Arrays.equals(bytes, 0, ACKED_MAGIC.length, ACKED_MAGIC, 0, ACKED_MAGIC.length)
+        || !java.util.Arrays.equals(
+            bytes, 0, ACKED_MAGIC.length, ACKED_MAGIC, 0, ACKED_MAGIC.length)
         || crc(bytes, 0, ACKED_BYTES - 4) != ByteBuffer.wrap(bytes).getInt(ACKED_BYTES - 4)) {
       return null;
     }

@@ -256,10 +256,7 @@ public final class SpoolLog {
     return r == null || (r == writeSeg && readOffset >= r.size);
   }
 
-  /**
-   * Moves the cursor over a record handed on directly after writing; it must be the next one.
-   * Returns its ordinal in the segment.
-   */
+  /** Moves the cursor over a record handed on directly after writing; returns its ordinal. */
   public int handedOn(Segment s, long end) {
     if (readSeg != s || end <= readOffset) {
       throw new IllegalStateException("records must be handed on in order");
@@ -268,10 +265,7 @@ public final class SpoolLog {
     return s.read++;
   }
 
-  /**
-   * Whether rows of an earlier run are still unresolved: rows of this run wait behind them, so
-   * replay ends before new rows are sent.
-   */
+  /** Whether rows of an earlier run are unresolved: rows of this run wait until none are. */
   public boolean replaying() {
     return !segments.isEmpty() && segments.get(0).recovered;
   }
@@ -348,9 +342,9 @@ public final class SpoolLog {
   }
 
   /**
-   * Saves the position before which every record is resolved, when it moved: a process killed
-   * after this sends again only what was handed on past it (the batches in flight), not the whole
-   * open segment.
+   * Saves the position before which every record is resolved, when it moved: a process killed after
+   * this sends again only what was handed on past it (the batches in flight), not the whole open
+   * segment.
    */
   public void saveProgress() {
     if (segments.isEmpty()) {
