@@ -106,7 +106,7 @@ public final class SpoolDrainProbe {
             () -> {
               for (; ; ) {
                 peak.accumulateAndGet(liveHeap(), Math::max);
-                LockSupport.parkNanos(20_000_000);
+                LockSupport.parkNanos(50_000_000);
               }
             },
             "live-heap-sampler");

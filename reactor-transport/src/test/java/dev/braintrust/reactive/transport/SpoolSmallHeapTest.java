@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SpoolSmallHeapTest {
   // Side by side, so the test takes about as long as one run; more runs are in docs/spool.md.
   static final int RUNS = 3;
-  static final int EVENTS = 24;
+  static final int EVENTS = 16;
   // Rows of about 1 MB: each fits one G1 region of a 64 MiB heap, so the live heap measured (in
   // regions) is close to the bytes of the objects held.
   static final int ROW_BYTES = 1_000_000;
