@@ -25,16 +25,19 @@ public final class SpoolKillProbe {
     Destination dest = Destination.projectLogs(args[2]);
     Path dir = Path.of(args[3]);
     int events = Integer.parseInt(args[4]);
+    long segmentBytes = args.length > 5 ? Long.parseLong(args[5]) : 256 * 1024;
     BraintrustExporter exporter =
         BraintrustExporter.builder(BraintrustClient.builder().apiKey(key).baseUrl(url).build())
             .capacity(1_000)
             .maxBatchEvents(200)
             .flushInterval(Duration.ofMillis(100))
             .overflowPolicy(OverflowPolicy.block(Duration.ofMinutes(5)))
-            // Small segments, so acknowledged ones are deleted while it runs.
+            // Small segments by default, so acknowledged ones are deleted while it runs; a
+            // sixth argument of 0 keeps the default size (one open segment in a short run).
             .spool(
-                SpoolOptions.builder(dir)
-                    .segmentBytes(256 * 1024)
+                (segmentBytes > 0
+                        ? SpoolOptions.builder(dir).segmentBytes(segmentBytes)
+                        : SpoolOptions.builder(dir))
                     .fsync(FsyncPolicy.never())
                     .build())
             .build();

@@ -150,12 +150,15 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     SpoolFeed feed =
         spoolLog == null
             ? null
-            // Rows read back for sending: about a batch per request in flight, plus one.
+            // Rows read back for sending: about a batch per request in flight, plus one. Each row
+            // is held up to three times while sent (as read, in the request body, compressed), so
+            // a byte budget allows them a third of it: all three fit in capacityBytes.
             : new SpoolFeed(
                 admission,
                 (int)
                     Math.min(Integer.MAX_VALUE, (b.maxConcurrentRequests + 1L) * b.maxBatchEvents),
-                Math.min(b.capacityBytes, saturatedTimes(b.maxConcurrentRequests + 1L, maxBytes)),
+                Math.min(
+                    b.capacityBytes / 3, saturatedTimes(b.maxConcurrentRequests + 1L, maxBytes)),
                 b.maxBatchEvents,
                 sealBytes);
     Duration maxAge =

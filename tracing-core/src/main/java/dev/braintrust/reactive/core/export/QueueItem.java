@@ -37,9 +37,17 @@ sealed interface QueueItem permits QueueItem.Entry, FlushMarker {
 
   /**
    * A row read from (or just written to) the disk spool: its JSON is {@code length} bytes of {@code
-   * data} at {@code offset}; {@code segment} is acknowledged once the row is settled.
+   * data} at {@code offset}; its record in {@code segment} (the {@code ordinal}-th handed on from
+   * it, ending at {@code end}) is acknowledged once the row is settled.
    */
-  record Row(Destination destination, byte[] data, int offset, int length, Segment segment)
+  record Row(
+      Destination destination,
+      byte[] data,
+      int offset,
+      int length,
+      Segment segment,
+      int ordinal,
+      long end)
       implements Entry {
     @Override
     public long bytes() {

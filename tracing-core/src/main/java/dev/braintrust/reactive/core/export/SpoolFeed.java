@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * which deletes segments once all their rows are.
  */
 final class SpoolFeed implements Source {
-  /** Rows of one segment that were settled. */
-  record Ack(Segment segment, int count) {}
+  /** Records {@code first} to {@code last} (ordinals) of a segment were settled. */
+  record Ack(Segment segment, int first, int last, long lastEnd) {}
 
   private final ConcurrentLinkedQueue<QueueItem> queue = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
@@ -100,22 +100,24 @@ final class SpoolFeed implements Source {
   public void settled(PendingBatch batch) {
     release(batch);
     List<QueueItem.Entry> entries = batch.entries;
-    Segment run = null;
-    int n = 0;
+    // Runs of consecutive records of one segment, each acknowledged as one.
+    QueueItem.Row first = null;
+    QueueItem.Row prev = null;
     for (QueueItem.Entry e : entries) {
       if (e instanceof QueueItem.Row row) {
-        if (row.segment() != run) {
-          if (run != null) {
-            acks.add(new Ack(run, n));
-          }
-          run = row.segment();
-          n = 0;
+        if (prev != null
+            && (row.segment() != prev.segment() || row.ordinal() != prev.ordinal() + 1)) {
+          acks.add(new Ack(prev.segment(), first.ordinal(), prev.ordinal(), prev.end()));
+          first = null;
         }
-        n++;
+        if (first == null) {
+          first = row;
+        }
+        prev = row;
       }
     }
-    if (run != null) {
-      acks.add(new Ack(run, n));
+    if (first != null && prev != null) {
+      acks.add(new Ack(prev.segment(), first.ordinal(), prev.ordinal(), prev.end()));
     }
     pump.run();
   }

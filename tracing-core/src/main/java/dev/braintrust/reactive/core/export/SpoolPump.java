@@ -77,6 +77,7 @@ final class SpoolPump {
   private final RowBuffer buffer = new RowBuffer(64 * 1024);
   private long retryAt;
   private boolean failing;
+  private boolean replaySealed;
 
   SpoolPump(
       SpoolLog log,
@@ -192,6 +193,7 @@ final class SpoolPump {
     }
     fill();
     boolean more = write();
+    sealReplayForFlush();
     if (fsyncDue) {
       fsyncDue = false;
       try {
@@ -205,14 +207,20 @@ final class SpoolPump {
   }
 
   private void acknowledge() {
+    boolean any = false;
     for (SpoolFeed.Ack a = feed.pollAck(); a != null; a = feed.pollAck()) {
-      log.resolve(a.segment(), a.count());
+      log.resolve(a.segment(), a.first(), a.last(), a.lastEnd());
+      any = true;
+    }
+    if (any) {
+      log.saveProgress();
     }
   }
 
   /** Reads rows back from disk while sending is behind and the feed has room. */
   private void fill() {
-    while (!closing && feed.hasRoom()) {
+    // Rows of this run wait until every replayed row is resolved: replay ends before they go.
+    while (!closing && feed.hasRoom() && !log.heldForReplay()) {
       SpoolLog.Record r = log.read();
       if (r == null) {
         break;
@@ -222,17 +230,36 @@ final class SpoolPump {
       }
       SpoolFormat.Decoded d = SpoolFormat.decode(r.payload());
       if (d == null) {
-        log.resolve(r.segment(), 1);
+        log.resolve(r.segment(), r.ordinal(), r.ordinal(), r.end());
         metrics.droppedAfterAccept(
             DropReason.INVALID, 1, "a spooled row could not be read back (" + r.segment() + ")");
       } else {
         feed.push(
             new QueueItem.Row(
-                d.destination(), r.payload(), d.rowOffset(), d.rowLength(), r.segment()));
+                d.destination(),
+                r.payload(),
+                d.rowOffset(),
+                d.rowLength(),
+                r.segment(),
+                r.ordinal(),
+                r.end()));
       }
       releaseMarks();
     }
     releaseMarks();
+  }
+
+  /**
+   * When a flush waits behind rows held until replay ends, the replayed rows are sealed into
+   * batches now rather than at the next interval, so the flush does not wait on itself.
+   */
+  private void sealReplayForFlush() {
+    if (!log.heldForReplay()) {
+      replaySealed = false;
+    } else if (!marks.isEmpty() && !replaySealed) {
+      replaySealed = true;
+      feed.pushMarker(new FlushMarker());
+    }
   }
 
   /** Writes one group from admission; true when it was full (so more may be waiting). */
@@ -255,7 +282,7 @@ final class SpoolPump {
     if (seg == null) {
       return false;
     }
-    boolean direct = log.caughtUp();
+    boolean direct = log.caughtUp() && !log.replaying();
     List<Object> items = new ArrayList<>();
     int rows = 0;
     boolean diskFull = false;
@@ -322,9 +349,10 @@ final class SpoolPump {
       // Handed on without reading it back while sending keeps up; otherwise read back later.
       if (direct && feed.hasRoom()) {
         Staged s = w.staged();
-        log.handedOn(seg, w.end());
+        int ordinal = log.handedOn(seg, w.end());
         feed.push(
-            new QueueItem.Row(s.destination(), s.payload(), s.rowOffset(), s.rowLength(), seg));
+            new QueueItem.Row(
+                s.destination(), s.payload(), s.rowOffset(), s.rowLength(), seg, ordinal, w.end()));
       } else {
         direct = false;
       }

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +29,16 @@ public final class Segment {
   // No more appends; the read cursor has passed it.
   boolean sealed;
   boolean readDone;
+  // Where its records start: after the header, or after what an earlier run had acknowledged.
+  long start = SpoolFormat.SEGMENT_HEADER;
+  // Records handed on in this run are numbered 0, 1, ... in order; done marks those resolved.
+  // Records 0 to prefix-1 are all resolved, the last of them ending at prefixEnd: the position
+  // up to which nothing needs sending again. runEnds keeps, by ordinal, where the last record
+  // of each run of resolved records ends, for runs past the prefix.
+  private final BitSet done = new BitSet();
+  private final TreeMap<Integer, Long> runEnds = new TreeMap<>();
+  private int prefix;
+  private long prefixEnd = -1;
 
   Segment(long id, Path path, boolean recovered) {
     this.id = id;
@@ -42,6 +54,32 @@ public final class Segment {
   /** Whether it was left by an earlier run. */
   public boolean recovered() {
     return recovered;
+  }
+
+  /**
+   * Records {@code first} to {@code last} (ordinals, in the order handed on) are resolved; the last
+   * ends at {@code lastEnd}.
+   */
+  void resolved(int first, int last, long lastEnd) {
+    done.set(first, last + 1);
+    resolved += last - first + 1;
+    runEnds.put(last, lastEnd);
+    int p = done.nextClearBit(prefix);
+    if (p > prefix) {
+      // The record before the first unresolved one ends a run: a run ending later would have
+      // resolved that one too.
+      Long end = runEnds.get(p - 1);
+      if (end != null) {
+        prefixEnd = end;
+        prefix = p;
+        runEnds.headMap(p, false).clear();
+      }
+    }
+  }
+
+  /** The offset before which every record is resolved (acknowledged or given up for good). */
+  long resolvedEnd() {
+    return prefix == 0 || prefixEnd < 0 ? start : prefixEnd;
   }
 
   /** The open channel, opened for reading and writing when first needed. */

@@ -56,7 +56,7 @@ final class SegmentReader {
   int count(Segment s) {
     int n = 0;
     try {
-      long at = SpoolFormat.SEGMENT_HEADER;
+      long at = Math.max(SpoolFormat.SEGMENT_HEADER, s.start);
       ByteBuffer h = ByteBuffer.allocate(SpoolFormat.RECORD_HEADER);
       while (s.size - at >= SpoolFormat.RECORD_HEADER) {
         h.clear();

@@ -14,22 +14,41 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A spool directory held by this process: {@link FileChannel#tryLock()} on its lock file, which
  * also records the holder's process id for the error another process gets. The operating system
  * releases the lock when the process dies, however it dies.
+ *
+ * <p>A process-wide registry of held directories refuses a second open in this process before the
+ * lock file is opened again: POSIX record locks belong to the process, so closing <em>any</em>
+ * descriptor of the lock file (as a refused second open would) releases the lock the first holder
+ * still relies on, and another process could then take the directory while this one writes.
  */
 final class SpoolDirectory implements AutoCloseable {
+  // Directories (real paths) held by an exporter of this process.
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
   private final Path path;
+  private final Path key;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  // Closed once: a second close must not unregister a later holder of the same directory.
+  private boolean closed;
+  private @Nullable FileChannel ackedChannel;
 
   /** A segment file found on opening. */
   record Found(long id, Path path, long size) {}
 
-  private SpoolDirectory(Path path, FileChannel lockChannel, FileLock lock) {
+  /** What an earlier run left: its segments, oldest first, their bytes, and the next id. */
+  record Recovered(List<Segment> segments, long bytes, long nextId) {}
+
+  private SpoolDirectory(Path path, Path key, FileChannel lockChannel, FileLock lock) {
     this.path = path;
+    this.key = key;
     this.lockChannel = lockChannel;
     this.lock = lock;
   }
@@ -43,36 +62,53 @@ final class SpoolDirectory implements AutoCloseable {
     Path path = dir.toAbsolutePath();
     Files.createDirectories(path);
     Path lockFile = path.resolve(SpoolFormat.LOCK_FILE);
-    FileChannel ch =
-        FileChannel.open(
-            lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    FileLock lock;
+    // The real path, so two spellings of one directory (a symlink, "a/../b") are one entry.
+    Path key = path.toRealPath();
+    if (!HELD.add(key)) {
+      // Refused without touching the lock file: closing a descriptor of it would drop our lock.
+      throw inUse(path, lockFile, Long.toString(ProcessHandle.current().pid()));
+    }
+    FileChannel ch = null;
     try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException sameProcess) {
-      lock = null;
+      ch =
+          FileChannel.open(
+              lockFile,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (OverlappingFileLockException sameProcess) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw inUse(path, lockFile, holder(ch));
+      }
+      ch.truncate(0);
+      ch.write(
+          ByteBuffer.wrap(
+              Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)),
+          0);
+      return new SpoolDirectory(path, key, ch, lock);
     } catch (IOException | RuntimeException e) {
-      ch.close();
+      if (ch != null) {
+        ch.close();
+      }
+      HELD.remove(key);
       throw e;
     }
-    if (lock == null) {
-      String holder = holder(ch);
-      ch.close();
-      throw new BraintrustException(
-          "the spool directory "
-              + path
-              + " is in use by another exporter"
-              + (holder.isEmpty() ? "" : " (process " + holder + ")")
-              + "; it holds the lock on "
-              + lockFile
-              + ". Give each exporter its own directory.");
-    }
-    ch.truncate(0);
-    ch.write(
-        ByteBuffer.wrap(
-            Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)),
-        0);
-    return new SpoolDirectory(path, ch, lock);
+  }
+
+  private static BraintrustException inUse(Path path, Path lockFile, String holder) {
+    return new BraintrustException(
+        "the spool directory "
+            + path
+            + " is in use by another exporter"
+            + (holder.isEmpty() ? "" : " (process " + holder + ")")
+            + "; it holds the lock on "
+            + lockFile
+            + ". Give each exporter its own directory.");
   }
 
   private static String holder(FileChannel ch) {
@@ -105,6 +141,41 @@ final class SpoolDirectory implements AutoCloseable {
     return found;
   }
 
+  /**
+   * The segments an earlier run left, to be read first, starting past what it saved as
+   * acknowledged; segments wholly before that are deleted (their deletion was all it missed).
+   */
+  Recovered recover() throws IOException {
+    List<Found> found = segments();
+    long[] acked = loadAcked();
+    // Applied only when its segment is here: otherwise it may predate what is on disk.
+    boolean applies = false;
+    for (Found f : found) {
+      applies |= acked != null && f.id() == acked[0] && acked[1] <= f.size();
+    }
+    List<Segment> out = new ArrayList<>();
+    long last = 0;
+    long bytes = 0;
+    for (Found f : found) {
+      if (applies && f.id() < acked[0]) {
+        delete(f.path());
+        continue;
+      }
+      Segment s = new Segment(f.id(), f.path(), true);
+      s.size = f.size();
+      s.fileSize = f.size();
+      s.sealed = true;
+      if (applies && f.id() == acked[0]) {
+        s.start = acked[1];
+      }
+      out.add(s);
+      bytes += f.size();
+      last = f.id();
+    }
+    // Ids never go back, so a saved position can't name a segment of a later run.
+    return new Recovered(out, bytes, Math.max(last, acked != null ? acked[0] : 0) + 1);
+  }
+
   /** Forces the directory's entries (a new segment's name) to the device, where supported. */
   void sync() {
     try (FileChannel d = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -130,9 +201,61 @@ final class SpoolDirectory implements AutoCloseable {
     }
   }
 
+  /**
+   * The position an earlier run saved in {@link SpoolFormat#ACKED_FILE} (segment id and offset)
+   * before which every record was acknowledged; null when there is none or it does not check out.
+   */
+  long @Nullable [] loadAcked() {
+    Path f = path.resolve(SpoolFormat.ACKED_FILE);
+    try {
+      if (!Files.isRegularFile(f)) {
+        return null;
+      }
+      return SpoolFormat.decodeAcked(Files.readAllBytes(f));
+    } catch (IOException e) {
+      SpoolLog.LOG.warn("Braintrust spool: could not read {}: {}", f, e.toString());
+      return null;
+    }
+  }
+
+  /**
+   * Saves the acknowledged position, overwriting the last one in place. Not forced to the device:
+   * after a power loss an older position (or none) only means rows sent again, which the server's
+   * upsert by id absorbs; a torn write fails its checksum and counts as none.
+   */
+  void saveAcked(long segment, long offset) {
+    try {
+      FileChannel ch = ackedChannel;
+      if (ch == null) {
+        ch =
+            FileChannel.open(
+                path.resolve(SpoolFormat.ACKED_FILE),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        ackedChannel = ch;
+      }
+      Segment.writeFully(ch, ByteBuffer.wrap(SpoolFormat.encodeAcked(segment, offset)), 0);
+    } catch (IOException e) {
+      SpoolLog.LOG.warn(
+          "Braintrust spool: could not save the acknowledged position: {}", e.toString());
+    }
+  }
+
   /** Releases the lock. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    FileChannel acked = ackedChannel;
+    if (acked != null) {
+      try {
+        acked.close();
+      } catch (IOException ignored) {
+        // Written in place already; nothing to flush.
+      }
+    }
     try {
       lock.release();
     } catch (IOException ignored) {
@@ -142,6 +265,8 @@ final class SpoolDirectory implements AutoCloseable {
       lockChannel.close();
     } catch (IOException ignored) {
       // Nothing more to do.
+    } finally {
+      HELD.remove(key);
     }
   }
 }

@@ -31,6 +31,15 @@ public final class SpoolFormat {
   /** The lock file held by the exporter using the directory. */
   public static final String LOCK_FILE = "spool.lock";
 
+  /**
+   * The file holding the position (segment id and offset) before which every record was
+   * acknowledged, so a restart does not send those again.
+   */
+  public static final String ACKED_FILE = "spool.acked";
+
+  private static final byte[] ACKED_MAGIC = "BTACKED1".getBytes(StandardCharsets.US_ASCII);
+  private static final int ACKED_BYTES = ACKED_MAGIC.length + 8 + 8 + 4;
+
   private static final String PREFIX = "segment-";
   private static final String SUFFIX = ".log";
   private static final JsonFactory JSON = new JsonFactory();
@@ -61,6 +70,28 @@ public final class SpoolFormat {
     CRC32C c = new CRC32C();
     c.update(b, off, len);
     return (int) c.getValue();
+  }
+
+  /** The acknowledged position as its file holds it: magic, segment id, offset, CRC32C. */
+  public static byte[] encodeAcked(long segment, long offset) {
+    ByteBuffer b = ByteBuffer.allocate(ACKED_BYTES);
+    b.put(ACKED_MAGIC).putLong(segment).putLong(offset);
+    b.putInt(crc(b.array(), 0, ACKED_BYTES - 4));
+    return b.array();
+  }
+
+  /** The {segment id, offset} of an acknowledged-position file, or null when it is not one. */
+  public static long @Nullable [] decodeAcked(byte[] bytes) {
+    if (bytes.length != ACKED_BYTES
+        || !java.util.Arrays.equals(
+            bytes, 0, ACKED_MAGIC.length, ACKED_MAGIC, 0, ACKED_MAGIC.length)
+        || crc(bytes, 0, ACKED_BYTES - 4) != ByteBuffer.wrap(bytes).getInt(ACKED_BYTES - 4)) {
+      return null;
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes, ACKED_MAGIC.length, 16);
+    long segment = b.getLong();
+    long offset = b.getLong();
+    return segment < 0 || offset < SEGMENT_HEADER ? null : new long[] {segment, offset};
   }
 
   /** Appends one record (header and payload) to {@code out}, which must have room. */

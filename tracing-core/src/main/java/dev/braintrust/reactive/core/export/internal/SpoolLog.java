@@ -22,8 +22,11 @@ import org.jspecify.annotations.Nullable;
 public final class SpoolLog {
   static final LibraryLog LOG = LibraryLog.get(SpoolLog.class);
 
-  /** A record read back: its segment, its payload, and the offset just after it. */
-  public record Record(Segment segment, byte[] payload, long end) {}
+  /**
+   * A record read back: its segment, its payload, the offset just after it, and its ordinal among
+   * the records of the segment handed on in this run.
+   */
+  public record Record(Segment segment, byte[] payload, long end, int ordinal) {}
 
   private final SpoolDirectory dir;
   private final long segmentBytes;
@@ -35,13 +38,18 @@ public final class SpoolLog {
   private @Nullable Segment writeSeg;
   private @Nullable Segment readSeg;
   private long readOffset;
-  private ByteBuffer pending = ByteBuffer.allocate(64 * 1024);
+  private static final int PENDING_START = 64 * 1024;
+  private static final int PENDING_KEPT = 256 * 1024;
+  private ByteBuffer pending = ByteBuffer.allocate(PENDING_START);
   private int pendingRecords;
   private boolean dirty;
   private int lostAccepted;
   private final SegmentReader reader = new SegmentReader();
   private volatile long diskBytes;
   private volatile int segmentCount;
+  // The acknowledged position last saved: segment id and offset.
+  private long savedSegment = -1;
+  private long savedOffset = -1;
 
   /**
    * Opens (creating it if needed) the log in {@code directory}: takes the lock, and lists the
@@ -69,19 +77,10 @@ public final class SpoolLog {
     this.durable = durable;
     this.meters = meters;
     this.segments = new ArrayList<>();
-    long last = 0;
-    long bytes = 0;
-    for (SpoolDirectory.Found f : dir.segments()) {
-      Segment s = new Segment(f.id(), f.path(), true);
-      s.size = f.size();
-      s.fileSize = f.size();
-      s.sealed = true;
-      segments.add(s);
-      bytes += f.size();
-      last = f.id();
-    }
-    this.nextId = last + 1;
-    this.diskBytes = bytes;
+    SpoolDirectory.Recovered found = dir.recover();
+    segments.addAll(found.segments());
+    this.nextId = found.nextId();
+    this.diskBytes = found.bytes();
     this.segmentCount = segments.size();
     if (!segments.isEmpty()) {
       readSeg = segments.get(0);
@@ -150,6 +149,7 @@ public final class SpoolLog {
     s.size = SpoolFormat.SEGMENT_HEADER;
     s.fileSize = s.size;
     segments.add(s);
+    segmentCount = segments.size();
     writeSeg = s;
     charge(s.size);
     if (readSeg == null) {
@@ -225,6 +225,10 @@ public final class SpoolLog {
       throw e;
     } finally {
       pending.clear();
+      if (pending.capacity() > PENDING_KEPT) {
+        // A group of large rows grew it; it is not kept at that size between groups.
+        pending = ByteBuffer.allocate(PENDING_START);
+      }
     }
     s.size += n;
     s.fileSize += n;
@@ -252,13 +256,25 @@ public final class SpoolLog {
     return r == null || (r == writeSeg && readOffset >= r.size);
   }
 
-  /** Moves the cursor over a record handed on directly after writing; it must be the next one. */
-  public void handedOn(Segment s, long end) {
+  /** Moves the cursor over a record handed on directly after writing; returns its ordinal. */
+  public int handedOn(Segment s, long end) {
     if (readSeg != s || end <= readOffset) {
       throw new IllegalStateException("records must be handed on in order");
     }
     readOffset = end;
-    s.read++;
+    return s.read++;
+  }
+
+  /** Whether rows of an earlier run are unresolved: rows of this run wait until none are. */
+  public boolean replaying() {
+    return !segments.isEmpty() && segments.get(0).recovered;
+  }
+
+  /** Whether the cursor is at rows of this run while rows of an earlier run are unresolved. */
+  public boolean heldForReplay() {
+    normalize();
+    Segment r = readSeg;
+    return r != null && !r.recovered && replaying();
   }
 
   /** Whether the cursor has passed position {@code offset} of segment {@code segmentId}. */
@@ -297,7 +313,7 @@ public final class SpoolLog {
         if (problem != null) {
           corrupt(s, 0, problem);
         } else {
-          readOffset = SpoolFormat.SEGMENT_HEADER;
+          readOffset = Math.max(SpoolFormat.SEGMENT_HEADER, Math.min(s.start, s.size));
         }
         continue;
       }
@@ -308,18 +324,39 @@ public final class SpoolLog {
         continue;
       }
       readOffset = r.end();
-      s.read++;
+      int ordinal = s.read++;
       if (s.recovered) {
         meters.replayed();
       }
-      return new Record(s, payload, readOffset);
+      return new Record(s, payload, readOffset, ordinal);
     }
   }
 
-  /** Records of {@code s} handed on earlier are now resolved; deletes it once all are. */
-  public void resolve(Segment s, int n) {
-    s.resolved += n;
+  /**
+   * Records {@code first} to {@code last} of {@code s} (ordinals) are resolved, the last ending at
+   * {@code lastEnd}; deletes the segment once all of its records are.
+   */
+  public void resolve(Segment s, int first, int last, long lastEnd) {
+    s.resolved(first, last, lastEnd);
     maybeDelete(s);
+  }
+
+  /**
+   * Saves the position before which every record is resolved, when it moved: a process killed after
+   * this sends again only what was handed on past it (the batches in flight), not the whole open
+   * segment.
+   */
+  public void saveProgress() {
+    if (segments.isEmpty()) {
+      return;
+    }
+    Segment oldest = segments.get(0);
+    long offset = oldest.resolvedEnd();
+    if (oldest.id != savedSegment || offset != savedOffset) {
+      dir.saveAcked(oldest.id, offset);
+      savedSegment = oldest.id;
+      savedOffset = offset;
+    }
   }
 
   /**
@@ -332,7 +369,10 @@ public final class SpoolLog {
     if (r == null) {
       return null;
     }
-    if (r.read == 0 && r.sealed && r != writeSeg && readOffset <= SpoolFormat.SEGMENT_HEADER) {
+    if (r.read == 0
+        && r.sealed
+        && r != writeSeg
+        && readOffset <= Math.max(SpoolFormat.SEGMENT_HEADER, r.start)) {
       return r;
     }
     for (int i = segments.indexOf(r) + 1; i < segments.size(); i++) {
@@ -376,6 +416,7 @@ public final class SpoolLog {
       maybeDelete(s);
       s.close();
     }
+    saveProgress();
     dir.close();
   }
 

@@ -7,7 +7,16 @@
  * <p>A spool directory holds a lock file, {@code spool.lock} (locked with {@code
  * FileChannel.tryLock} by the one exporter using the directory; it contains that process's id), and
  * segment files named {@code segment-NNNNNNNNNNNNNNNNNNNN.log}, the number zero-padded to 20 digits
- * and increasing with age. Segments are read in that order.
+ * and increasing with age. Segments are read in that order. A third file, {@code spool.acked},
+ * holds the position before which every record was acknowledged (or given up), overwritten in place
+ * as acknowledgements arrive:
+ *
+ * <pre>
+ * acked   := "BTACKED1" segment offset crc   28 bytes
+ * segment := int64, big-endian               the id of the oldest segment not yet deleted
+ * offset  := int64, big-endian               a record boundary in it (at least 8)
+ * crc     := uint32, big-endian              CRC32C of the 24 bytes before it
+ * </pre>
  *
  * <pre>
  * segment := magic record*
@@ -26,8 +35,11 @@
  * length, or fails its checksum: the rest of that segment is skipped and counted ({@code
  * braintrust.spool.corrupt}), and reading goes on with the next segment. A segment is deleted once
  * every record in it was acknowledged by the server or given up for good; segments left when a
- * process stops (or dies) are sent again, in order, by the next exporter opened on the directory.
- * Rows keep their ids, so the server's upsert makes a row sent twice appear once.
+ * process stops (or dies) are sent again, in order and from the saved position on, by the next
+ * exporter opened on the directory, before any row of its own. A saved position is ignored when its
+ * checksum fails or its segment is missing (then every segment is read in full), and segments with
+ * smaller ids are deleted unread; new segment ids are always above the saved one. Rows keep their
+ * ids, so the server's upsert makes a row sent twice appear once.
  */
 @NullMarked
 package dev.braintrust.reactive.core.export.internal;

@@ -1,0 +1,141 @@
+package dev.braintrust.reactive.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.core.export.ExporterStats;
+import dev.braintrust.reactive.core.export.SpoolOptions;
+import dev.braintrust.reactive.testkit.BraintrustTestServer;
+import dev.braintrust.reactive.testkit.RecordedRequest;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A producer with one open segment (the default segment size, a short run) is killed with SIGKILL
+ * while sending; the next exporter on its directory sends again only what was in flight, not what
+ * the server had acknowledged, and finishes the replay before it sends rows of its own.
+ */
+class SpoolReplayTest {
+  static final int PRODUCED = 100_000;
+  // SpoolKillProbe's settings: 200 events a batch, the default 4 requests at a time; the spool
+  // hands on at most a batch per request plus one before acknowledgements.
+  static final int IN_FLIGHT_BOUND = (BraintrustExporter.DEFAULT_MAX_CONCURRENT_REQUESTS + 1) * 200;
+  static final int NEW_EVENTS = 500;
+  @TempDir Path dir;
+
+  @Test
+  void aKilledProducersRestartResendsAtMostTheBatchesInFlightAndReplaysBeforeItsOwnRows()
+      throws Exception {
+    try (BraintrustTestServer server = BraintrustTestServer.builder().build().start()) {
+      String pid = server.createProject("replay");
+      Process child =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx256m",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  SpoolKillProbe.class.getName(),
+                  server.baseUrl(),
+                  server.apiKey(),
+                  pid,
+                  dir.toString(),
+                  Integer.toString(PRODUCED),
+                  "0")
+              .redirectError(
+                  new File(System.getProperty("java.io.tmpdir"), "braintrust-spool-replay.log"))
+              .start();
+      BlockingQueue<Long> accepted = new LinkedBlockingQueue<>();
+      Thread reader = new Thread(() -> SpoolKillTest.readCounts(child, accepted), "probe-output");
+      reader.setDaemon(true);
+      reader.start();
+      // Killed mid-run, with thousands of rows acknowledged and more on their way.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (server.rowIds("project_logs", pid).size() < 4_000) {
+        assertThat(System.nanoTime() - deadline).as("the child's progress").isNegative();
+        assertThat(child.isAlive()).as("the child runs").isTrue();
+        accepted.poll(100, TimeUnit.MILLISECONDS);
+      }
+      child.destroyForcibly();
+      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      int requestsBefore = inserts(server).size();
+      int deliveredBefore = server.rowIds("project_logs", pid).size();
+
+      BraintrustClient client =
+          BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build();
+      BraintrustExporter replay =
+          BraintrustExporter.builder(client).spool(SpoolOptions.of(dir)).build();
+      Destination dest = Destination.projectLogs(pid);
+      for (int i = 0; i < NEW_EVENTS; i++) {
+        replay.accept(BraintrustEvent.builder(dest, "new-" + i).input("q" + i).build());
+      }
+      replay.flush().block(Duration.ofSeconds(90));
+      ExporterStats s = replay.stats();
+      replay.shutdown(Duration.ofSeconds(10)).block(Duration.ofSeconds(30));
+      assertThat(s.failed()).isZero();
+      assertThat(s.droppedTotal()).isZero();
+
+      // Duplicates: rows the server received more than once (the upsert stores them once).
+      List<RecordedRequest> all = inserts(server);
+      long received = 0;
+      Set<String> distinct = new HashSet<>();
+      for (RecordedRequest r : all) {
+        for (JsonNode e : r.json().get("events")) {
+          received++;
+          distinct.add(e.get("id").asText());
+        }
+      }
+      long duplicates = received - distinct.size();
+      long replayed = s.submitted() - NEW_EVENTS;
+      System.out.printf(
+          "spool replay: %d rows on the server at the kill, %d replayed, %d received twice"
+              + " (bound %d)%n",
+          deliveredBefore, replayed, duplicates, IN_FLIGHT_BOUND);
+      assertThat(duplicates)
+          .as("rows sent again after the kill")
+          .isLessThanOrEqualTo(IN_FLIGHT_BOUND);
+      assertThat(distinct).hasSize(server.rowIds("project_logs", pid).size());
+
+      // Every request after the kill with a replayed row comes before any with a new one.
+      List<RecordedRequest> after = all.subList(requestsBefore, all.size());
+      int lastReplayed = -1;
+      int firstNew = Integer.MAX_VALUE;
+      for (int i = 0; i < after.size(); i++) {
+        for (JsonNode e : after.get(i).json().get("events")) {
+          String id = e.get("id").asText();
+          if (id.startsWith("new-")) {
+            firstNew = Math.min(firstNew, i);
+          } else {
+            lastReplayed = i;
+          }
+        }
+      }
+      assertThat(firstNew).as("the first request with a new row").isNotEqualTo(Integer.MAX_VALUE);
+      assertThat(lastReplayed)
+          .as("the last request with a replayed row, before the first with a new one")
+          .isLessThan(firstNew);
+    }
+  }
+
+  static List<RecordedRequest> inserts(BraintrustTestServer server) {
+    List<RecordedRequest> out = new ArrayList<>();
+    for (RecordedRequest r : server.requests("/insert")) {
+      if (r.status() >= 200 && r.status() < 300) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+}
