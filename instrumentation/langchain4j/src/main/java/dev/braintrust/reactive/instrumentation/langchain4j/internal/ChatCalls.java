@@ -59,6 +59,7 @@ public final class ChatCalls implements ChatModel {
     } catch (RuntimeException e) {
       LOG.warn("could not record a chat request: {}", e.toString());
     }
+    Rows.prompt(span);
     boolean outer = ModelCalls.enter();
     ChatResponse response;
     try {

@@ -47,6 +47,7 @@ public final class ChatSpanListener implements ChatModelListener {
                   SPAN_NAME, SpanType.LLM, ModelCalls.parentFor(ctx.chatRequest().messages())));
       ctx.attributes().put(SPAN, span);
       span.log(Rows.request(ctx.chatRequest(), Rows.provider(ctx.modelProvider(), null)));
+      Rows.prompt(span);
     } catch (RuntimeException e) {
       LOG.warn("could not start a span for a chat request: {}", e.toString());
     }

@@ -1,6 +1,8 @@
 package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.PromptMetadata;
+import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -120,6 +122,17 @@ final class Rows {
     {"mistral", "mistral"},
     {"ollama", "ollama"}
   };
+
+  /**
+   * The {@link PromptMetadata} attached on this thread as {@code metadata.prompt}, logged after the
+   * request so none of its fields can overwrite it.
+   */
+  static void prompt(CallSpan span) {
+    PromptMetadata prompt = PromptMetadata.current();
+    if (prompt != null) {
+      span.log(Log.builder().metadata("prompt", prompt.toMap()));
+    }
+  }
 
   private static void put(Log.Builder b, String key, @Nullable Object value) {
     if (value != null) {

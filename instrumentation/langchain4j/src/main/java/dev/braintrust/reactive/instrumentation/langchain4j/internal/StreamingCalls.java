@@ -60,6 +60,7 @@ public final class StreamingCalls implements StreamingChatModel {
     } catch (RuntimeException e) {
       LOG.warn("could not record a streaming chat request: {}", e.toString());
     }
+    Rows.prompt(span);
     boolean outer = ModelCalls.enter();
     try {
       delegate.chat(request, options, new TracingHandler(handler, span, parent));
