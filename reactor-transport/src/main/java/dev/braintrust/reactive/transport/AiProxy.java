@@ -27,6 +27,12 @@ import reactor.core.publisher.Mono;
  * the whole request.
  */
 public final class AiProxy {
+  /**
+   * Names this client as the creator of its spans, for {@code context.span_origin.instrumentation}
+   * once the core records span origins.
+   */
+  static final String INSTRUMENTATION_NAME = "dev.braintrust.reactive.transport.AiProxy";
+
   private final BraintrustClient client;
   private final @Nullable Tracer tracer;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.PromptMetadata;
 import dev.braintrust.reactive.core.Scope;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
@@ -16,6 +17,7 @@ import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,11 @@ class AgentRunTest {
 
   /** The task, its two model calls and its tool call, checked as one tree in execution order. */
   private static void assertAgentTree(List<ObjectNode> rows, String method, String rootSpanId) {
+    assertAgentTree(rows, method, rootSpanId, false);
+  }
+
+  private static void assertAgentTree(
+      List<ObjectNode> rows, String method, String rootSpanId, boolean concurrentTools) {
     ObjectNode task =
         typed(rows, "task").stream()
             .filter(r -> r.path("span_attributes").path("name").asText().equals(method))
@@ -83,8 +90,9 @@ class AgentRunTest {
       assertThat(child.get("root_span_id").asText()).isEqualTo(rootSpanId);
     }
     assertThat(task.get("root_span_id").asText()).isEqualTo(rootSpanId);
-    // Execution order: the model asks, the tool runs, the model answers.
-    assertThat(llms.get(0).at("/metrics/end").asDouble())
+    // Execution order: the model asks, the tool runs, the model answers. A tool run on an
+    // executor starts as soon as its call has streamed in, before the model's stream ends.
+    assertThat(llms.get(0).at(concurrentTools ? "/metrics/start" : "/metrics/end").asDouble())
         .isLessThanOrEqualTo(tools.get(0).at("/metrics/start").asDouble());
     assertThat(tools.get(0).at("/metrics/end").asDouble())
         .isLessThanOrEqualTo(llms.get(1).at("/metrics/start").asDouble());
@@ -168,6 +176,91 @@ class AgentRunTest {
       for (ObjectNode llm : typed(rows, "llm")) {
         assertThat(llm.at("/metrics/time_to_first_token").isNumber()).isTrue();
       }
+    }
+  }
+
+  /** A tool that fails. */
+  static final class Atlas {
+    @Tool("The population of a city")
+    String population(@P(name = "city", value = "the city") String city) {
+      throw new IllegalStateException("no data for " + city);
+    }
+  }
+
+  @Test
+  void aToolThatThrowsIsAToolSpanWithTheErrorAndTheRunGoesOn(BraintrustTestServer server)
+      throws Exception {
+    server.scriptModelToolCall("population", "{\"city\":\"Atlantis\"}");
+    server.scriptModelReply("I could not find it.");
+    try (Fixture f = new Fixture(server)) {
+      Assistant assistant =
+          BraintrustLangChain4j.aiServices(Assistant.class, f.tracer)
+              .chatModel(f.chatModel().build())
+              .tools(new Atlas())
+              .build();
+
+      assertThat(assistant.chat("how many live in Atlantis?")).isEqualTo("I could not find it.");
+
+      List<ObjectNode> rows = f.rows();
+      ObjectNode tool = typed(rows, "tool").get(0);
+      assertThat(tool.at("/span_attributes/name").asText()).isEqualTo("population");
+      assertThat(tool.get("error").asText()).contains("no data for Atlantis");
+      ObjectNode task = f.row("chat");
+      assertThat(task.has("error")).isFalse();
+      assertThat(tool.get("span_parents")).containsExactly(task.get("span_id"));
+      assertThat(typed(rows, "llm")).hasSize(2);
+    }
+  }
+
+  @Test
+  void toolsRunOnAnExecutorAreStillChildrenOfTheirRun(BraintrustTestServer server)
+      throws Exception {
+    server.scriptModelToolCall("weather", "{\"city\":\"Paris\"}");
+    server.scriptModelReply("It is sunny in Paris.");
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (Fixture f = new Fixture(server)) {
+      StreamingAssistant assistant =
+          BraintrustLangChain4j.aiServices(StreamingAssistant.class, f.tracer)
+              .streamingChatModel(f.streamingModel().build())
+              .tools(new Weather())
+              .executeToolsConcurrently(pool)
+              .build();
+
+      assertThat(streamed(assistant.chat("weather in Paris?"))).isEqualTo("It is sunny in Paris.");
+
+      List<ObjectNode> rows = f.rows();
+      ObjectNode task = f.row("chat");
+      assertThat(task.get("span_parents")).isNullOrEmpty();
+      assertAgentTree(rows, "chat", task.get("root_span_id").asText(), true);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aPromptAttachedAroundAServiceCallIsOnItsModelSpansOnly(BraintrustTestServer server)
+      throws Exception {
+    server.scriptModelToolCall("weather", "{\"city\":\"Paris\"}");
+    server.scriptModelReply("It is sunny in Paris.");
+    try (Fixture f = new Fixture(server)) {
+      Assistant assistant =
+          BraintrustLangChain4j.aiServices(Assistant.class, f.tracer)
+              .chatModel(f.chatModel().build())
+              .tools(new Weather())
+              .build();
+      PromptMetadata prompt = PromptMetadata.of("p-1", "proj-1", "42", Map.of("city", "Paris"));
+      try (Scope s = prompt.attach()) {
+        assistant.chat("weather in Paris?");
+      }
+
+      List<ObjectNode> rows = f.rows();
+      for (ObjectNode llm : typed(rows, "llm")) {
+        assertThat(llm.at("/metadata/prompt/id").asText()).isEqualTo("p-1");
+        assertThat(llm.at("/metadata/prompt/variables/city").asText()).isEqualTo("Paris");
+      }
+      assertThat(f.row("chat").path("metadata").has("prompt")).isFalse();
+      assertThat(typed(rows, "tool").get(0).path("metadata").has("prompt")).isFalse();
     }
   }
 
