@@ -265,6 +265,38 @@ class AgentRunTest {
   }
 
   @Test
+  void aStreamingRunTheCallerCancelsEndsWithItsModelCallAsCancelled(BraintrustTestServer server)
+      throws Exception {
+    server.scriptModelReply("one two three four five six seven eight");
+    // Slow events, so the stream is certainly still going when it is cancelled.
+    server.sseEventDelay(java.time.Duration.ofMillis(200));
+    try (Fixture f = new Fixture(server)) {
+      StreamingAssistant assistant =
+          BraintrustLangChain4j.aiServices(StreamingAssistant.class, f.tracer)
+              .streamingChatModel(f.streamingModel().build())
+              .build();
+      CompletableFuture<String> cancelledAfter = new CompletableFuture<>();
+      assistant
+          .chat("count")
+          .onPartialResponseWithContext(
+              (partial, context) -> {
+                context.streamingHandle().cancel();
+                cancelledAfter.complete(partial.text());
+              })
+          .onError(cancelledAfter::completeExceptionally)
+          .start();
+
+      assertThat(cancelledAfter.get(30, TimeUnit.SECONDS)).isEqualTo("one ");
+      ObjectNode task = f.row("chat");
+      ObjectNode llm = f.row("Chat Completion");
+      assertThat(task.at("/metadata/cancelled").asBoolean()).isTrue();
+      assertThat(llm.at("/metadata/cancelled").asBoolean()).isTrue();
+      assertThat(llm.get("span_parents")).containsExactly(task.get("span_id"));
+      assertThat(llm.at("/output/0/message/content").asText()).isEqualTo("one ");
+    }
+  }
+
+  @Test
   void aStreamingToolLoopThroughAWrappedModelStaysInTheCallersTrace(BraintrustTestServer server)
       throws Exception {
     server.scriptModelToolCall("weather", "{\"city\":\"Paris\"}");

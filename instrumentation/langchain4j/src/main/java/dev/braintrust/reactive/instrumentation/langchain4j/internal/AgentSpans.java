@@ -100,7 +100,10 @@ final class AgentSpans {
     Span span =
         tracer.startSpan(e.invocationContext().methodName(), SpanType.TASK, Tracing.currentSpan());
     Run run = new Run(span);
-    runs.put(e.invocationContext().invocationId(), run);
+    UUID id = e.invocationContext().invocationId();
+    runs.put(id, run);
+    // A streaming run the caller cancels gets no completed or error event: it ends with its call.
+    ModelCalls.onCancel(span, () -> cancelled(id));
     List<ChatMessage> input = new ArrayList<>(2);
     e.systemMessage().ifPresent(input::add);
     if (e.userMessage() != null) {
@@ -132,7 +135,11 @@ final class AgentSpans {
 
   private void completed(AiServiceCompletedEvent e) {
     Run run = runs.remove(e.invocationContext().invocationId());
-    if (run == null || !run.call.claimEnd()) {
+    if (run == null) {
+      return;
+    }
+    ModelCalls.forget(run.span);
+    if (!run.call.claimEnd()) {
       return;
     }
     Log.Builder b = Log.builder();
@@ -148,9 +155,18 @@ final class AgentSpans {
     run.call.end(b);
   }
 
+  private void cancelled(UUID id) {
+    Run run = runs.remove(id);
+    if (run != null) {
+      endTools(run, null);
+      run.call.cancel();
+    }
+  }
+
   private void failed(AiServiceErrorEvent e) {
     Run run = runs.remove(e.invocationContext().invocationId());
     if (run != null) {
+      ModelCalls.forget(run.span);
       endTools(run, e.error());
       run.call.fail(e.error());
     }

@@ -3,7 +3,10 @@ package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.Tracing;
 import dev.langchain4j.data.message.ChatMessage;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +25,30 @@ final class ModelCalls {
   private static final ThreadLocal<Boolean> INSIDE = new ThreadLocal<>();
   private static final ThreadLocal<@Nullable Hint> HINT = new ThreadLocal<>();
 
+  // What to do when a model call under a span (an agent run's) is cancelled by the caller: the run
+  // ends too, since LangChain4j reports no end for it then. Keys are compared by identity.
+  private static final Map<Span, Runnable> ON_CANCEL =
+      Collections.synchronizedMap(new IdentityHashMap<>());
+
   private ModelCalls() {}
+
+  /** Runs {@code action} when a model call whose parent is {@code span} is cancelled. */
+  static void onCancel(Span span, Runnable action) {
+    ON_CANCEL.put(span, action);
+  }
+
+  /** Forgets {@code span}'s cancel action (its run ended). */
+  static void forget(Span span) {
+    ON_CANCEL.remove(span);
+  }
+
+  /** A model call under {@code parent} was cancelled by its caller. */
+  static void cancelled(@Nullable Span parent) {
+    Runnable action = parent == null ? null : ON_CANCEL.remove(parent);
+    if (action != null) {
+      action.run();
+    }
+  }
 
   private record Hint(Span parent, List<ChatMessage> messages) {}
 

@@ -54,7 +54,9 @@ final class TracingHandler implements StreamingChatResponseHandler {
   private void arrived(@Nullable String partial) {
     lock.lock();
     try {
-      if (timeToFirstToken < 0) {
+      // The first token is the first content: an empty text fragment is none (thinking and tool
+      // call fragments, passed as null, are).
+      if (timeToFirstToken < 0 && (partial == null || !partial.isEmpty())) {
         timeToFirstToken = span.elapsedSeconds();
       }
       if (partial != null) {
@@ -92,6 +94,7 @@ final class TracingHandler implements StreamingChatResponseHandler {
       public void cancel() {
         cancelled();
         handle.cancel();
+        ModelCalls.cancelled(parent);
       }
 
       @Override
