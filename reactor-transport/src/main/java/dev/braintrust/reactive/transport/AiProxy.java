@@ -9,7 +9,6 @@ import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.transport.internal.Json;
 import dev.braintrust.reactive.transport.model.RenderedPrompt;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,12 +19,21 @@ import reactor.core.publisher.Mono;
 
 /**
  * The Braintrust AI proxy: OpenAI-compatible chat completions (whole or streamed) and embeddings.
- * Obtained from {@link BraintrustClient#proxy()} or, traced, {@link
- * BraintrustClient#proxy(Tracer)}: then every call is an {@code llm} span with the messages as
- * input, the reply as output and token counts as metrics.
+ * Obtained from {@link BraintrustClient#aiProxy()} or, traced, {@link
+ * BraintrustClient#aiProxy(Tracer)}: then every call is an {@code llm} span with the messages as
+ * input, the reply as output (choices) and token counts as metrics; its metadata is the model, the
+ * provider the model name identifies and the request parameters the cross-SDK guide allows, never
+ * the whole request.
  */
 public final class AiProxy {
   private static final String CHAT = "/v1/proxy/chat/completions";
+
+  /**
+   * Names this client as the creator of its spans, for {@code context.span_origin.instrumentation}
+   * once the core records span origins.
+   */
+  static final String INSTRUMENTATION_NAME = "dev.braintrust.reactive.transport.AiProxy";
+
   private final BraintrustClient client;
   private final @Nullable Tracer tracer;
 
@@ -102,20 +110,24 @@ public final class AiProxy {
         "Chat Completion",
         SpanType.LLM,
         span -> {
-          logRequest(span, body, extra);
+          span.log(ProxyRows.request(body, extra).build());
           return call.doOnNext(
-              c ->
-                  span.log(
-                      Log.builder()
-                          .output(c.json().path("choices"))
-                          .metrics(usage(c.json().path("usage")))
-                          .build()));
+              c -> {
+                Log.Builder b =
+                    Log.builder()
+                        .output(c.json().path("choices"))
+                        .metrics(usage(c.json().path("usage")));
+                ProxyRows.resolvedModel(b, body, c.json());
+                span.log(b.build());
+              });
         });
   }
 
   /**
    * The same with {@code stream: true}: chunks parsed from Server-Sent Events until {@code [DONE]}.
-   * Cancelling closes the connection. Traced, the span's output is the joined text.
+   * Cancelling closes the connection. Traced, the span's output is the chunks assembled into the
+   * {@code choices} a whole completion has (text joined, tool calls joined from their fragments),
+   * and {@code time_to_first_token} is taken at the first chunk with content.
    *
    * @param request the request body
    * @return the chunks, as they arrive
@@ -145,42 +157,54 @@ public final class AiProxy {
         "Chat Completion",
         SpanType.LLM,
         span -> {
-          logRequest(span, body, extra);
-          StringBuilder text = new StringBuilder();
+          span.log(ProxyRows.request(body, extra).build());
+          ProxyRows.Assembly assembly = new ProxyRows.Assembly();
           // A lock, not a monitor: recording may wait for room in the exporter's buffer, and a
           // virtual thread must not pin its carrier while it does.
           ReentrantLock lock = new ReentrantLock();
           long start = System.nanoTime();
           boolean[] first = {true};
-          JsonNode[] lastUsage = {null};
+          JsonNode[] last = {null, null}; // the last usage and model seen
           return call.doOnNext(
                   c -> {
                     lock.lock();
                     try {
-                      if (first[0]) {
+                      // The first token is the first chunk with content: OpenAI-style streams
+                      // open with a role-only delta, which is no token.
+                      if (first[0] && ProxyRows.contentBearing(c.json())) {
                         first[0] = false;
                         span.metric("time_to_first_token", (System.nanoTime() - start) / 1e9);
                       }
-                      text.append(c.content());
-                      if (c.json().has("usage")) {
-                        lastUsage[0] = c.json().get("usage");
+                      assembly.add(c.json());
+                      if (c.json().has("usage") && !c.json().get("usage").isNull()) {
+                        last[0] = c.json().get("usage");
+                      }
+                      if (c.json().path("model").isTextual()) {
+                        last[1] = c.json().get("model");
                       }
                     } finally {
                       lock.unlock();
                     }
                   })
-              .doOnTerminate(() -> record(span, lock, text, lastUsage[0]))
-              .doOnCancel(() -> record(span, lock, text, lastUsage[0]));
+              .doOnTerminate(() -> record(span, lock, body, assembly, last))
+              .doOnCancel(() -> record(span, lock, body, assembly, last));
         });
   }
 
   private static void record(
-      Span span, ReentrantLock lock, StringBuilder text, @Nullable JsonNode usage) {
+      Span span,
+      ReentrantLock lock,
+      ObjectNode body,
+      ProxyRows.Assembly assembly,
+      @Nullable JsonNode[] last) {
     lock.lock();
     try {
-      Log.Builder b = Log.builder().output(Map.of("role", "assistant", "content", text.toString()));
-      if (usage != null) {
-        b.metrics(usage(usage));
+      Log.Builder b = Log.builder().output(assembly.output());
+      if (last[0] != null) {
+        b.metrics(usage(last[0]));
+      }
+      if (last[1] != null) {
+        ProxyRows.resolvedModel(b, body, Json.MAPPER.createObjectNode().set("model", last[1]));
       }
       span.log(b.build());
     } finally {
@@ -207,7 +231,12 @@ public final class AiProxy {
         "Embedding",
         SpanType.LLM,
         span -> {
-          span.log(Log.builder().input(input).metadata("model", model).build());
+          Log.Builder b = Log.builder().input(input).metadata("model", model);
+          String provider = ProxyRows.provider(model);
+          if (provider != null) {
+            b.metadata("provider", provider);
+          }
+          span.log(b.build());
           return call.doOnNext(
               r ->
                   span.log(
@@ -228,17 +257,6 @@ public final class AiProxy {
     return body;
   }
 
-  private static void logRequest(Span span, ObjectNode body, Map<String, ?> extra) {
-    Log.Builder b = Log.builder().input(body.get("messages")).metadata(extra);
-    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
-      if (!f.getKey().equals("messages") && !f.getKey().equals("stream")) {
-        b.metadata(f.getKey(), f.getValue());
-      }
-    }
-    span.log(b.build());
-  }
-
   private static Map<String, Number> usage(JsonNode usage) {
     Map<String, Number> m = new java.util.LinkedHashMap<>();
     if (usage.has("prompt_tokens")) {
@@ -249,6 +267,14 @@ public final class AiProxy {
     }
     if (usage.has("total_tokens")) {
       m.put("tokens", usage.get("total_tokens").asLong());
+    }
+    JsonNode cached = usage.path("prompt_tokens_details").path("cached_tokens");
+    if (cached.isNumber()) {
+      m.put("prompt_cached_tokens", cached.asLong());
+    }
+    JsonNode reasoning = usage.path("completion_tokens_details").path("reasoning_tokens");
+    if (reasoning.isNumber()) {
+      m.put("completion_reasoning_tokens", reasoning.asLong());
     }
     return m;
   }

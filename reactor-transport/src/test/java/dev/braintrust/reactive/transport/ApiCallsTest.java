@@ -355,7 +355,9 @@ class ApiCallsTest {
       ex.flush().block(T);
     }
     ObjectNode row = server.projectLogs(server.projectId("stream")).get(0);
-    assertThat(row.get("output").get("content").asText()).isEqualTo("naïve café — ünïcödé 🚀 done");
+    assertThat(row.at("/output/0/message/content").asText())
+        .isEqualTo("naïve café — ünïcödé 🚀 done");
+    assertThat(row.at("/output/0/finish_reason").asText()).isEqualTo("stop");
     assertThat(row.get("metrics").get("completion_tokens").asInt()).isEqualTo(6);
     assertThat(row.get("metrics").has("time_to_first_token")).isTrue();
     // The client may read [DONE] before the server's send completes on its own thread.

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.transport.model;
 
+import dev.braintrust.reactive.core.PromptMetadata;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,5 +50,17 @@ public record RenderedPrompt(
    */
   public Map<String, Object> spanMetadata() {
     return Map.of("prompt", origin);
+  }
+
+  /**
+   * The prompt's provenance, to {@linkplain PromptMetadata#attach() attach} around a call made
+   * through the OpenAI, Anthropic or LangChain4j wrappers with this prompt's messages, so their
+   * span records {@code metadata.prompt} as the AI proxy's does.
+   *
+   * @return the prompt metadata
+   * @throws IllegalArgumentException when the prompt lacks its id, project id or version
+   */
+  public PromptMetadata promptMetadata() {
+    return PromptMetadata.fromMap(origin);
   }
 }

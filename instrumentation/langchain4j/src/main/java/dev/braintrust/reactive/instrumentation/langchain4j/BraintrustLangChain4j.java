@@ -1,12 +1,16 @@
 package dev.braintrust.reactive.instrumentation.langchain4j;
 
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.instrumentation.langchain4j.internal.ChatCalls;
 import dev.braintrust.reactive.instrumentation.langchain4j.internal.ChatSpanListener;
 import dev.braintrust.reactive.instrumentation.langchain4j.internal.EmbeddingSpanListener;
 import dev.braintrust.reactive.instrumentation.langchain4j.internal.StreamingCalls;
+import dev.braintrust.reactive.instrumentation.langchain4j.internal.TracedAiServices;
+import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
+import dev.langchain4j.service.AiServices;
 import java.util.Objects;
 
 /**
@@ -19,6 +23,11 @@ import java.util.Objects;
  *     .listeners(List.of(BraintrustLangChain4j.chatModelListener(tracer)))
  *     .build();
  * StreamingChatModel streaming = BraintrustLangChain4j.wrap(OpenAiStreamingChatModel.builder()...build(), tracer);
+ *
+ * // An AI Service: each call a task span, with llm and tool children, sync or streaming.
+ * Assistant assistant = BraintrustLangChain4j.aiServices(Assistant.class, tracer)
+ *     .chatModel(model).tools(new Calculator())
+ *     .build();
  * }</pre>
  *
  * <p>Nothing here changes what the model returns or throws, or blocks: the listeners only read the
@@ -49,6 +58,42 @@ public final class BraintrustLangChain4j {
    */
   public static EmbeddingModelListener embeddingModelListener(Tracer tracer) {
     return new EmbeddingSpanListener(Objects.requireNonNull(tracer, "tracer"));
+  }
+
+  /**
+   * An AI Service builder, as {@link AiServices#builder(Class)} returns, whose services trace every
+   * call as an agent run: a {@code task} span named after the method (input: the system and user
+   * messages; output: what the method returned; token counts summed over the run), with an {@code
+   * llm} child per model call and a {@code tool} child per tool execution, in the order they ran.
+   * This holds for streaming services too, whose tool loop continues on the HTTP client's threads:
+   * the run is found by LangChain4j's invocation id, not by the thread. The models given to the
+   * builder are traced as {@link #wrap(ChatModel, Tracer)} does; tool hooks the application sets
+   * still run.
+   *
+   * @param serviceInterface the AI Service interface
+   * @param tracer the tracer to record spans with
+   * @param <T> the service interface
+   * @return the builder
+   */
+  public static <T> AiServices<T> aiServices(Class<T> serviceInterface, Tracer tracer) {
+    Objects.requireNonNull(serviceInterface, "serviceInterface");
+    Objects.requireNonNull(tracer, "tracer");
+    return new TracedAiServices<>(serviceInterface, tracer);
+  }
+
+  /**
+   * A chat model that traces each call as an {@code llm} span, for a model built without {@link
+   * #chatModelListener}. The model's own listeners still run; a {@link #chatModelListener} among
+   * them steps aside so the call is traced once. Wrapping a wrapped model returns it unchanged.
+   *
+   * @param model the model to wrap
+   * @param tracer the tracer to record spans with
+   * @return the tracing model
+   */
+  public static ChatModel wrap(ChatModel model, Tracer tracer) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(tracer, "tracer");
+    return model instanceof ChatCalls ? model : new ChatCalls(model, tracer);
   }
 
   /**

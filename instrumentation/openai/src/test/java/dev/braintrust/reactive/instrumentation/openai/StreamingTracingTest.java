@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -131,6 +132,33 @@ class StreamingTracingTest {
       assertThat(llm.get("metrics").has("time_to_first_token")).isTrue();
       assertThat(llm.get("metrics").has("end")).isTrue();
       assertThat(llm.get("metrics").has("tokens")).isFalse();
+    }
+  }
+
+  @Test
+  void closingTheJavaStreamHalfWayEndsTheSpanAsCancelledWithoutClosingTheResponse(
+      BraintrustTestServer server) {
+    try (Fixture f = new Fixture(server)) {
+      server.scriptModelReply("one two three four five six seven eight");
+      server.sseEventDelay(Duration.ofMillis(200));
+
+      StreamResponse<ChatCompletionChunk> response =
+          f.traced.chat().completions().createStreaming(chat("count").build());
+      try {
+        String first;
+        try (Stream<ChatCompletionChunk> chunks = response.stream()) {
+          first = chunks.iterator().next().choices().get(0).delta().content().orElseThrow();
+        }
+
+        assertThat(first).isEqualTo("one ");
+        // Only the Stream was closed: the row is there before the response is.
+        ObjectNode llm = f.row("Chat Completion");
+        assertThat(llm.get("metadata").get("cancelled").asBoolean()).isTrue();
+        assertThat(llm.at("/output/0/message/content").asText()).isEqualTo("one ");
+        assertThat(llm.get("metrics").has("end")).isTrue();
+      } finally {
+        response.close();
+      }
     }
   }
 

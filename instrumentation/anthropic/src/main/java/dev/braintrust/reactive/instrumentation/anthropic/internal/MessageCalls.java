@@ -8,6 +8,7 @@ import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.services.async.MessageServiceAsync;
 import com.anthropic.services.blocking.MessageService;
+import dev.braintrust.reactive.core.PromptMetadata;
 import dev.braintrust.reactive.core.Scope;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
@@ -121,6 +122,15 @@ final class MessageCalls {
       span.log(MessageRows.request(params));
     } catch (RuntimeException e) {
       LOG.warn("could not record an Anthropic request on span {}", span.name(), e);
+    }
+    // After the request's fields, so none of them can overwrite the prompt's provenance.
+    PromptMetadata prompt = PromptMetadata.current();
+    if (prompt != null) {
+      try {
+        span.metadata("prompt", prompt.toMap());
+      } catch (RuntimeException e) {
+        LOG.warn("could not record the prompt on span {}", span.name(), e);
+      }
     }
     return span;
   }

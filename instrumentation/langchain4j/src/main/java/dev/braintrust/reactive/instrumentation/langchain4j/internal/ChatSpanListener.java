@@ -37,13 +37,17 @@ public final class ChatSpanListener implements ChatModelListener {
 
   @Override
   public void onRequest(ChatModelRequestContext ctx) {
-    if (StreamingCalls.insideTracedCall()) {
+    if (ModelCalls.insideTracedCall()) {
       return; // a traced streaming model already has a span for this call
     }
     try {
-      CallSpan span = new CallSpan(tracer.startSpan(SPAN_NAME, SpanType.LLM));
+      CallSpan span =
+          new CallSpan(
+              tracer.startSpan(
+                  SPAN_NAME, SpanType.LLM, ModelCalls.parentFor(ctx.chatRequest().messages())));
       ctx.attributes().put(SPAN, span);
-      span.log(Rows.request(ctx.chatRequest(), ctx.modelProvider()));
+      span.log(Rows.request(ctx.chatRequest(), Rows.provider(ctx.modelProvider(), null)));
+      Rows.prompt(span);
     } catch (RuntimeException e) {
       LOG.warn("could not start a span for a chat request: {}", e.toString());
     }

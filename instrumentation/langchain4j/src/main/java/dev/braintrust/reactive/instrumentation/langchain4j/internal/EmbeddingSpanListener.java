@@ -51,7 +51,7 @@ public final class EmbeddingSpanListener implements EmbeddingModelListener {
         texts.add(s.text());
       }
       Log.Builder b = Log.builder().input(texts);
-      String provider = Rows.provider(ctx.modelProvider());
+      String provider = Rows.provider(ctx.modelProvider(), ctx.embeddingModel());
       if (provider != null) {
         b.metadata("provider", provider);
       }

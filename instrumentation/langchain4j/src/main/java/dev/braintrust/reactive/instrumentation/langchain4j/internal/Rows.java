@@ -1,6 +1,8 @@
 package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.PromptMetadata;
+import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -36,10 +38,14 @@ final class Rows {
 
   private Rows() {}
 
-  /** Input, model and parameters of a chat request. */
-  static Log.Builder request(ChatRequest request, @Nullable ModelProvider provider) {
+  /**
+   * Input, model and parameters of a chat request. Metadata is the guide's allowlist only: model,
+   * provider, the sampling parameters it names, tools and tool choice; nothing else the request
+   * carries.
+   */
+  static Log.Builder request(ChatRequest request, @Nullable String provider) {
     Log.Builder b = Log.builder().input(messages(request.messages()));
-    put(b, "provider", provider(provider));
+    put(b, "provider", provider);
     ChatRequestParameters p = request.parameters();
     if (p == null) {
       return b;
@@ -47,7 +53,6 @@ final class Rows {
     put(b, "model", p.modelName());
     put(b, "temperature", p.temperature());
     put(b, "top_p", p.topP());
-    put(b, "top_k", p.topK());
     put(b, "frequency_penalty", p.frequencyPenalty());
     put(b, "presence_penalty", p.presencePenalty());
     put(b, "max_tokens", p.maxOutputTokens());
@@ -69,13 +74,64 @@ final class Rows {
   }
 
   /**
-   * The provider as the OpenAI wrapper names it ({@code openai}), else its enum name in lower case.
+   * The provider whose pricing applies, as Braintrust names it ({@code openai}, {@code anthropic},
+   * ...). A model that reports none (or {@code OTHER}) is named from its class when that says which
+   * provider it calls, so custom and older models still get a provider.
    */
-  static @Nullable String provider(@Nullable ModelProvider provider) {
-    if (provider == null) {
+  static @Nullable String provider(@Nullable ModelProvider provider, @Nullable Object model) {
+    if (provider != null && provider != ModelProvider.OTHER) {
+      switch (provider) {
+        case OPEN_AI:
+          return "openai";
+        case AZURE_OPEN_AI:
+          return "azure";
+        case AMAZON_BEDROCK:
+          return "bedrock";
+        case GOOGLE_AI_GEMINI:
+        case GOOGLE_GENAI:
+          return "google";
+        case GOOGLE_VERTEX_AI_GEMINI:
+        case GOOGLE_VERTEX_AI_ANTHROPIC:
+          return "vertex";
+        case MISTRAL_AI:
+          return "mistral";
+        default:
+          return provider.name().toLowerCase(Locale.ROOT);
+      }
+    }
+    if (model == null) {
       return null;
     }
-    return provider == ModelProvider.OPEN_AI ? "openai" : provider.name().toLowerCase(Locale.ROOT);
+    String type = model.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    for (String[] known : KNOWN_CLASSES) {
+      if (type.contains(known[0])) {
+        return known[1];
+      }
+    }
+    return null;
+  }
+
+  // Class-name fragments of LangChain4j's model implementations and the provider each one calls.
+  private static final String[][] KNOWN_CLASSES = {
+    {"azureopenai", "azure"},
+    {"openai", "openai"},
+    {"anthropic", "anthropic"},
+    {"bedrock", "bedrock"},
+    {"vertex", "vertex"},
+    {"gemini", "google"},
+    {"mistral", "mistral"},
+    {"ollama", "ollama"}
+  };
+
+  /**
+   * The {@link PromptMetadata} attached on this thread as {@code metadata.prompt}, logged after the
+   * request so none of its fields can overwrite it.
+   */
+  static void prompt(CallSpan span) {
+    PromptMetadata prompt = PromptMetadata.current();
+    if (prompt != null) {
+      span.log(Log.builder().metadata("prompt", prompt.toMap()));
+    }
   }
 
   private static void put(Log.Builder b, String key, @Nullable Object value) {
@@ -195,6 +251,11 @@ final class Rows {
             : assistant(response.aiMessage()));
     choice.put("finish_reason", finishReason(response.finishReason()));
     Log.Builder b = Log.builder().output(List.of(choice));
+    // The model the provider says answered (a dated version of an alias) replaces the requested
+    // one: it is the one whose price applies.
+    if (response.modelName() != null && !response.modelName().isEmpty()) {
+      b.metadata("model", response.modelName());
+    }
     usage(b, response.tokenUsage(), true);
     return b;
   }

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 
+import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.CallSpan;
@@ -23,9 +24,6 @@ import java.util.Set;
  */
 public final class StreamingCalls implements StreamingChatModel {
   private static final LibraryLog LOG = LibraryLog.get(StreamingCalls.class);
-  // Set while the wrapped model's chat() runs on the caller's thread, where LangChain4j calls
-  // listeners' onRequest, so our own listener, if registered too, doesn't open a second span.
-  private static final ThreadLocal<Boolean> INSIDE = new ThreadLocal<>();
 
   private final StreamingChatModel delegate;
   private final Tracer tracer;
@@ -40,10 +38,6 @@ public final class StreamingCalls implements StreamingChatModel {
     return delegate;
   }
 
-  static boolean insideTracedCall() {
-    return INSIDE.get() != null;
-  }
-
   @Override
   public void chat(ChatRequest request, StreamingChatResponseHandler handler) {
     chat(request, ChatRequestOptions.EMPTY, handler);
@@ -52,7 +46,9 @@ public final class StreamingCalls implements StreamingChatModel {
   @Override
   public void chat(
       ChatRequest request, ChatRequestOptions options, StreamingChatResponseHandler handler) {
-    CallSpan span = new CallSpan(tracer.startSpan(ChatSpanListener.SPAN_NAME, SpanType.LLM));
+    Span parent = ModelCalls.parentFor(request.messages());
+    CallSpan span =
+        new CallSpan(tracer.startSpan(ChatSpanListener.SPAN_NAME, SpanType.LLM, parent));
     try {
       // The parameters the model will send: its defaults overridden by the request's.
       ChatRequest effective =
@@ -60,21 +56,19 @@ public final class StreamingCalls implements StreamingChatModel {
               .messages(request.messages())
               .parameters(delegate.defaultRequestParameters().overrideWith(request.parameters()))
               .build();
-      span.log(Rows.request(effective, delegate.provider()));
+      span.log(Rows.request(effective, Rows.provider(delegate.provider(), delegate)));
     } catch (RuntimeException e) {
       LOG.warn("could not record a streaming chat request: {}", e.toString());
     }
-    Boolean outer = INSIDE.get();
-    INSIDE.set(Boolean.TRUE);
+    Rows.prompt(span);
+    boolean outer = ModelCalls.enter();
     try {
-      delegate.chat(request, options, new TracingHandler(handler, span));
+      delegate.chat(request, options, new TracingHandler(handler, span, parent));
     } catch (Throwable t) {
       span.fail(t);
       throw t;
     } finally {
-      if (outer == null) {
-        INSIDE.remove();
-      }
+      ModelCalls.exit(outer);
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.Scope;
+import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
@@ -23,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 final class TracingHandler implements StreamingChatResponseHandler {
   private final StreamingChatResponseHandler handler;
   private final CallSpan span;
+  private final @Nullable Span parent;
   // Guarded by lock: partial responses arrive on the model's thread, cancel on any. A lock, not a
   // monitor: cancelling ends the span, which may wait for room in the exporter's buffer, and a
   // virtual thread must not pin its carrier while it does.
@@ -30,15 +33,30 @@ final class TracingHandler implements StreamingChatResponseHandler {
   private final StringBuilder text = new StringBuilder();
   private double timeToFirstToken = -1;
 
-  TracingHandler(StreamingChatResponseHandler handler, CallSpan span) {
+  TracingHandler(StreamingChatResponseHandler handler, CallSpan span, @Nullable Span parent) {
     this.handler = handler;
     this.span = span;
+    this.parent = parent;
   }
+
+  /**
+   * Makes the call's parent current while the caller's handler hears of a finished call or tool
+   * call. A tool loop (an AI Service's) runs its tools and starts the next model call inside these
+   * callbacks, on the HTTP client's thread: with the parent current there, they stay in the
+   * caller's trace instead of each starting a new one.
+   */
+  private Scope parentScope() {
+    return parent == null ? NO_SCOPE : parent.makeCurrent();
+  }
+
+  private static final Scope NO_SCOPE = () -> {};
 
   private void arrived(@Nullable String partial) {
     lock.lock();
     try {
-      if (timeToFirstToken < 0) {
+      // The first token is the first content: an empty text fragment is none (thinking and tool
+      // call fragments, passed as null, are).
+      if (timeToFirstToken < 0 && (partial == null || !partial.isEmpty())) {
         timeToFirstToken = span.elapsedSeconds();
       }
       if (partial != null) {
@@ -76,6 +94,7 @@ final class TracingHandler implements StreamingChatResponseHandler {
       public void cancel() {
         cancelled();
         handle.cancel();
+        ModelCalls.cancelled(parent);
       }
 
       @Override
@@ -126,7 +145,9 @@ final class TracingHandler implements StreamingChatResponseHandler {
 
   @Override
   public void onCompleteToolCall(CompleteToolCall completeToolCall) {
-    handler.onCompleteToolCall(completeToolCall);
+    try (Scope ignored = parentScope()) {
+      handler.onCompleteToolCall(completeToolCall);
+    }
   }
 
   @Override
@@ -141,7 +162,9 @@ final class TracingHandler implements StreamingChatResponseHandler {
       Log.Builder b = Rows.responseOrNull(response);
       span.end(b == null ? null : withFirstToken(b));
     }
-    handler.onCompleteResponse(response);
+    try (Scope ignored = parentScope()) {
+      handler.onCompleteResponse(response);
+    }
   }
 
   @Override

@@ -9,6 +9,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.services.async.chat.ChatCompletionServiceAsync;
 import com.openai.services.blocking.chat.ChatCompletionService;
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.PromptMetadata;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.CallSpan;
@@ -17,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Chat completions as {@code llm} spans: the request's messages are the input, its other fields
- * (model, temperature, tools, ...) the metadata, the choices the output, the usage the metrics. The
+ * (model, temperature, tools, ...) the metadata, with the {@link PromptMetadata} attached on the
+ * calling thread as {@code metadata.prompt}, the choices the output, the usage the metrics. The
  * client's own call runs unchanged; its result or exception is returned or rethrown as is.
  */
 final class ChatCalls {
@@ -76,6 +78,11 @@ final class ChatCalls {
       span.log(request(params));
     } catch (RuntimeException e) {
       LOG.warn("could not record a chat completion request: {}", e.toString());
+    }
+    // After the request's fields, so none of them can overwrite the prompt's provenance.
+    PromptMetadata prompt = PromptMetadata.current();
+    if (prompt != null) {
+      span.log(Log.builder().metadata("prompt", prompt.toMap()));
     }
     return span;
   }

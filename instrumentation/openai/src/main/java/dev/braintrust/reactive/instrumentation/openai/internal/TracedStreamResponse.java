@@ -9,7 +9,8 @@ import java.util.stream.StreamSupport;
 
 /**
  * A blocking stream that yields the client's chunks unchanged and in order while recording them;
- * the span ends when the stream is exhausted, fails, or is closed early (cancelled).
+ * the span ends when the stream is exhausted, fails, or either it or this response is closed early
+ * (cancelled).
  */
 final class TracedStreamResponse implements StreamResponse<ChatCompletionChunk> {
   private final StreamResponse<ChatCompletionChunk> delegate;
@@ -23,8 +24,14 @@ final class TracedStreamResponse implements StreamResponse<ChatCompletionChunk> 
   @Override
   public Stream<ChatCompletionChunk> stream() {
     Stream<ChatCompletionChunk> source = delegate.stream();
+    // Closing the Stream the caller got ends the call as closing this response does: a caller
+    // who stops reading in try-with-resources on the Stream alone must not leave the span open.
     return StreamSupport.stream(new Recording(source.spliterator(), recorder), source.isParallel())
-        .onClose(source::close);
+        .onClose(
+            () -> {
+              recorder.cancel();
+              source.close();
+            });
   }
 
   @Override
