@@ -89,8 +89,20 @@ public final class ServiceProxy implements InvocationHandler {
     }
     Object proxy =
         Proxy.newProxyInstance(
-            iface.getClassLoader(), new Class<?>[] {iface}, new ServiceProxy(target, tracer));
+            iface.getClassLoader(),
+            new Class<?>[] {iface},
+            new ServiceProxy(target, instrumented(tracer)));
     return iface.cast(proxy);
+  }
+
+  /** The module name this wrapper's spans carry in {@code context.span_origin}. */
+  public static final String INSTRUMENTATION = "instrumentation-openai";
+
+  /** The tracer naming this module as the spans' origin, unless the caller named another. */
+  private static Tracer instrumented(Tracer tracer) {
+    return Tracer.CORE_INSTRUMENTATION.equals(tracer.instrumentation())
+        ? tracer.withInstrumentation(INSTRUMENTATION)
+        : tracer;
   }
 
   @Override
