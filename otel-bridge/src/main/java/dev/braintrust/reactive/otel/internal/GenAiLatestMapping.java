@@ -118,8 +118,9 @@ final class GenAiLatestMapping {
             AttrValues.plain(e.getValue()));
       }
     }
+    // The resolved model the response names wins over the requested one, as the guide asks.
     Object responseModel = row.get("gen_ai.response.model");
-    if (responseModel != null && !row.metadata.containsKey("model")) {
+    if (responseModel != null) {
       row.metadata.put("model", responseModel);
     }
   }

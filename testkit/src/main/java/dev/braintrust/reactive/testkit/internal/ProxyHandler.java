@@ -52,6 +52,10 @@ public final class ProxyHandler {
     f.integer("max_tokens");
     f.objects("tools");
     boolean streamed = body.path("stream").asBoolean(false);
+    Reply canned = model.nextCanned();
+    if (canned != null) {
+      return canned;
+    }
     FakeModel.ToolCall call = model.nextToolCall();
     if (call != null) {
       return streamed
