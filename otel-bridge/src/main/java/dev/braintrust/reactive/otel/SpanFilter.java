@@ -32,8 +32,8 @@ public final class SpanFilter {
   }
 
   /**
-   * Spans with an attribute under a prefix {@code filter-ai-spans.md} lists ({@code gen_ai.}, {@code
-   * braintrust.} but for the system attributes {@code braintrust.parent}/{@code org}/{@code
+   * Spans with an attribute under a prefix {@code filter-ai-spans.md} lists ({@code gen_ai.},
+   * {@code braintrust.} but for the system attributes {@code braintrust.parent}/{@code org}/{@code
    * app_url}, {@code llm.}, {@code ai.}, {@code traceloop.}) or OpenInference's, and roots.
    *
    * @return AI spans and roots

@@ -5,9 +5,9 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import java.util.List;
 
 /**
- * What a GenAI instrumentation records, in the current conventions, for each OpenAI case's call
- * and canned response: the request and response models, the provider, the usage, and the messages
- * in the GenAI message schema (JSON text of {@code [{role, parts: [...]}]}).
+ * What a GenAI instrumentation records, in the current conventions, for each OpenAI case's call and
+ * canned response: the request and response models, the provider, the usage, and the messages in
+ * the GenAI message schema (JSON text of {@code [{role, parts: [...]}]}).
  */
 final class GenAiCalls {
   private GenAiCalls() {}
@@ -23,8 +23,11 @@ final class GenAiCalls {
         b.setAttribute("gen_ai.usage.cache_read.input_tokens", 0L);
         b.setAttribute(
             "gen_ai.input.messages",
-            "[" + text("system", "you are a helpful assistant") + ","
-                + text("user", "What is the capital of France?") + "]");
+            "["
+                + text("system", "you are a helpful assistant")
+                + ","
+                + text("user", "What is the capital of France?")
+                + "]");
         b.setAttribute(
             "gen_ai.output.messages",
             "[{\"role\":\"assistant\",\"finish_reason\":\"stop\",\"parts\":[{\"type\":\"text\","
@@ -38,8 +41,11 @@ final class GenAiCalls {
         b.setAttribute("gen_ai.usage.cache_read.input_tokens", 0L);
         b.setAttribute(
             "gen_ai.input.messages",
-            "[" + text("system", "you are a thoughtful assistant") + ","
-                + text("user", "Count from 1 to 10 slowly.") + "]");
+            "["
+                + text("system", "you are a thoughtful assistant")
+                + ","
+                + text("user", "Count from 1 to 10 slowly.")
+                + "]");
         b.setAttribute(
             "gen_ai.output.messages",
             "[{\"role\":\"assistant\",\"finish_reason\":\"stop\",\"parts\":[{\"type\":\"text\","
@@ -70,7 +76,10 @@ final class GenAiCalls {
   }
 
   private static String text(String role, String content) {
-    return "{\"role\":\"" + role + "\",\"parts\":[{\"type\":\"text\",\"content\":\"" + content
+    return "{\"role\":\""
+        + role
+        + "\",\"parts\":[{\"type\":\"text\",\"content\":\""
+        + content
         + "\"}]}";
   }
 }

@@ -47,8 +47,7 @@ class GenAiSpanSpecTest {
           "the GenAI conventions carry only the aggregate cache-creation count, no 5m/1h split");
 
   static Stream<LlmSpanCase> cases() {
-    return Stream.concat(
-        LlmSpanCase.all("openai").stream(), LlmSpanCase.all("anthropic").stream());
+    return Stream.concat(LlmSpanCase.all("openai").stream(), LlmSpanCase.all("anthropic").stream());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -82,8 +81,7 @@ class GenAiSpanSpecTest {
       List<ObjectNode> rows = server.projectLogs(server.projectId(project));
       ObjectNode expected = (ObjectNode) c.expectedSpans().get(0);
       ((ObjectNode) expected.get("span_attributes")).remove("name");
-      SpanMatcher.assertSpans(
-          "bridged " + c, rows, expected.arrayNode().add(expected));
+      SpanMatcher.assertSpans("bridged " + c, rows, expected.arrayNode().add(expected));
     } finally {
       tracing.shutdown().join(30, TimeUnit.SECONDS);
     }

@@ -18,12 +18,12 @@ import org.jspecify.annotations.Nullable;
  * One case of the cross-SDK LLM span suite, as this project encodes it: the requests a test sends
  * through a wrapped provider client, the canned provider responses the testkit answers them with
  * (written in the provider's wire format), and the spans the stored rows must match (see {@link
- * SpanMatcher} for the rules and tags). The cases mirror the {@code test/llm_span/<provider>/*.yaml}
- * files of {@code braintrust-spec}; a case this project cannot run yet carries the reason it is
- * skipped.
+ * SpanMatcher} for the rules and tags). The cases mirror the {@code
+ * test/llm_span/<provider>/*.yaml} files of {@code braintrust-spec}; a case this project cannot run
+ * yet carries the reason it is skipped.
  *
- * <p>Cases live in this module's resources under {@code llm-span/<provider>/<name>.json}, listed
- * in {@code llm-span/index.txt}.
+ * <p>Cases live in this module's resources under {@code llm-span/<provider>/<name>.json}, listed in
+ * {@code llm-span/index.txt}.
  */
 public final class LlmSpanCase {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -58,7 +58,8 @@ public final class SpanMatcher {
    * @param rows the stored rows
    * @param expectedSpans the expected spans, an array
    */
-  public static void assertSpans(String what, List<? extends JsonNode> rows, JsonNode expectedSpans) {
+  public static void assertSpans(
+      String what, List<? extends JsonNode> rows, JsonNode expectedSpans) {
     List<JsonNode> llm = new ArrayList<>();
     for (JsonNode r : rows) {
       if ("llm".equals(r.path("span_attributes").path("type").asText())) {
@@ -96,8 +97,11 @@ public final class SpanMatcher {
         case "!starts_with" -> {
           if (!actual.isTextual() || !actual.asText().startsWith(tag.getValue().asText())) {
             errors.add(
-                path + ": expected a string starting with '" + tag.getValue().asText()
-                    + "', actual=" + show(actual));
+                path
+                    + ": expected a string starting with '"
+                    + tag.getValue().asText()
+                    + "', actual="
+                    + show(actual));
           }
           return;
         }

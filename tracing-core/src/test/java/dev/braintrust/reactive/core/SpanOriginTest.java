@@ -39,8 +39,10 @@ class SpanOriginTest {
     llm.startChild("inner", SpanType.TASK).end();
     llm.end();
 
-    assertThat(json(sink.byName("Chat Completion")).at("/context/span_origin/instrumentation/name")
-            .asText())
+    assertThat(
+            json(sink.byName("Chat Completion"))
+                .at("/context/span_origin/instrumentation/name")
+                .asText())
         .isEqualTo("instrumentation-openai");
     assertThat(json(sink.byName("inner")).at("/context/span_origin/instrumentation/name").asText())
         .isEqualTo("instrumentation-openai");
@@ -50,8 +52,11 @@ class SpanOriginTest {
   void userContextEntriesSitBesideTheOriginAndAUserOriginReplacesOurs() throws Exception {
     tracer
         .startSpan("located", SpanType.TASK)
-        .log(Log.builder().context("caller_functionname", "main").context("caller_lineno", 42)
-            .build())
+        .log(
+            Log.builder()
+                .context("caller_functionname", "main")
+                .context("caller_lineno", 42)
+                .build())
         .end();
     tracer
         .startSpan("gateway", SpanType.TASK)
@@ -110,8 +115,12 @@ class SpanOriginTest {
     assertThat(env(Map.of("CI", "1"))).isEqualTo("ci/ci");
     assertThat(env(Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"))).isEqualTo("server/kubernetes");
     assertThat(env(Map.of("AWS_EXECUTION_ENV", "AWS_ECS_FARGATE"))).isEqualTo("server/ecs");
-    assertThat(env(Map.of("AWS_EXECUTION_ENV", "AWS_Lambda_java17"))).isEqualTo("server/aws_lambda");
-    assertThat(env(Map.of("ECS_CONTAINER_METADATA_URI_V4", "http://x", "AWS_LAMBDA_FUNCTION_NAME", "f")))
+    assertThat(env(Map.of("AWS_EXECUTION_ENV", "AWS_Lambda_java17")))
+        .isEqualTo("server/aws_lambda");
+    assertThat(
+            env(
+                Map.of(
+                    "ECS_CONTAINER_METADATA_URI_V4", "http://x", "AWS_LAMBDA_FUNCTION_NAME", "f")))
         .isEqualTo("server/ecs");
   }
 

@@ -48,8 +48,8 @@ public final class FakeModel {
   }
 
   /**
-   * A whole provider response given verbatim: the next model call on any provider route is
-   * answered with this body, whatever its format.
+   * A whole provider response given verbatim: the next model call on any provider route is answered
+   * with this body, whatever its format.
    *
    * @param status the HTTP status
    * @param contentType the response's content type, e.g. {@code text/event-stream}

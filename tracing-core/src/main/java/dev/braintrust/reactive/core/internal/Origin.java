@@ -8,8 +8,8 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@code context.span_origin} says about the process: this library's name and version, and
- * the environment the spans were captured in, resolved once from the process environment as the
+ * What {@code context.span_origin} says about the process: this library's name and version, and the
+ * environment the spans were captured in, resolved once from the process environment as the
  * instrumentation guide orders it (explicit variables, then CI, then server platforms; never a
  * guessed {@code local}).
  */
@@ -142,7 +142,9 @@ public final class Origin {
       return v != null && !v.equalsIgnoreCase("false") && !v.equals("0");
     }
 
-    /** Lower snake case, as the guide asks of environment names ("GitHub Actions" → github_actions). */
+    /**
+     * Lower snake case, as the guide asks of environment names ("GitHub Actions" → github_actions).
+     */
     static String normalize(String name) {
       String s = name.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
       s = s.replaceAll("^_+|_+$", "");

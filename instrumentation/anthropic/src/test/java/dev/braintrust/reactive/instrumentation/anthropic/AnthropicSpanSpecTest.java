@@ -87,7 +87,8 @@ class AnthropicSpanSpecTest {
         ObjectMappers.jsonMapper().treeToValue(request, MessageCreateParams.Body.class);
     MessageCreateParams params = MessageCreateParams.builder().body(body).build();
     if (stream) {
-      try (StreamResponse<RawMessageStreamEvent> events = client.messages().createStreaming(params)) {
+      try (StreamResponse<RawMessageStreamEvent> events =
+          client.messages().createStreaming(params)) {
         events.stream().forEach(e -> {});
       }
     } else {

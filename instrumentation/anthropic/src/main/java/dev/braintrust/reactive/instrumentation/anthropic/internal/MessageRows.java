@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,8 +69,8 @@ final class MessageRows {
   }
 
   /**
-   * A builder holding {@code message} as the output, its usage as metrics and the model it names
-   * as {@code metadata.model}.
+   * A builder holding {@code message} as the output, its usage as metrics and the model it names as
+   * {@code metadata.model}.
    */
   static Log.Builder output(ObjectNode message) {
     Log.Builder b = Log.builder().output(message).metrics(usage(message.path("usage")));

@@ -10,11 +10,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Anthropic's tool definitions and {@code tool_choice} in the OpenAI shape the guide requires for
  * {@code metadata.tools} / {@code metadata.tool_choice}: a custom tool ({@code name}, {@code
- * description}, {@code input_schema}) becomes {@code {type: function, function: {name,
- * description, parameters}}}; server tools (bash, web search, ...) keep their native JSON;
- * {@code auto}/{@code any}/{@code none}/{@code tool} choices become {@code
- * "auto"}/{@code "required"}/{@code "none"}/{@code {type: function, function: {name}}}, and {@code
- * disable_parallel_tool_use} becomes {@code parallel_tool_calls: false}.
+ * description}, {@code input_schema}) becomes {@code {type: function, function: {name, description,
+ * parameters}}}; server tools (bash, web search, ...) keep their native JSON; {@code auto}/{@code
+ * any}/{@code none}/{@code tool} choices become {@code "auto"}/{@code "required"}/{@code
+ * "none"}/{@code {type: function, function: {name}}}, and {@code disable_parallel_tool_use} becomes
+ * {@code parallel_tool_calls: false}.
  */
 final class ToolShapes {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;

@@ -43,6 +43,7 @@ final class ChatCalls {
           "tool_choice",
           "parallel_tool_calls",
           "max_tool_calls");
+
   private static final LibraryLog LOG = LibraryLog.get(ChatCalls.class);
 
   private ChatCalls() {}

@@ -1,5 +1,7 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.core.RequestOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
@@ -10,18 +12,16 @@ import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Embeddings calls as {@code llm} spans in the spec's canonical shape: the input is {@code
- * {inputs: [{content}], output_dimensions?}} (one entry per returned embedding), the output {@code
- * {count}} (never the vectors), the metadata the provider and the model, the usage the metrics.
+ * Embeddings calls as {@code llm} spans in the spec's canonical shape: the input is {@code {inputs:
+ * [{content}], output_dimensions?}} (one entry per returned embedding), the output {@code {count}}
+ * (never the vectors), the metadata the provider and the model, the usage the metrics.
  */
 final class EmbeddingCalls {
   static final String SPAN_NAME = "Embedding";
