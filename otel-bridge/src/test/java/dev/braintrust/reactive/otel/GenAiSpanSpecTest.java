@@ -37,6 +37,8 @@ class GenAiSpanSpecTest {
   /** Why a case cannot be expressed in the GenAI conventions, by case. */
   static final Map<String, String> NOT_EXPRESSIBLE =
       Map.of(
+          "openai/reasoning",
+          "GenAI output messages carry reasoning as parts of a message, not as Responses API items",
           "anthropic/messages",
           "GenAI output messages map to OpenAI choices; the case expects Anthropic's native object",
           "anthropic/streaming",

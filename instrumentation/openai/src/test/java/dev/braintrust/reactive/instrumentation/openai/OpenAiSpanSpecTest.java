@@ -2,6 +2,7 @@ package dev.braintrust.reactive.instrumentation.openai;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -9,6 +10,8 @@ import com.openai.core.ObjectMappers;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Scope;
 import dev.braintrust.reactive.core.Span;
@@ -62,8 +65,14 @@ class OpenAiSpanSpecTest {
       c.responses().forEach(r -> server.scriptModelResponse(r.contentType(), r.body()));
       Span root = tracer.startSpan(c.name(), SpanType.TASK);
       try (Scope s = root.makeCurrent()) {
+        // Multi-turn cases: each turn's input follows the earlier turns' input and output.
+        ArrayNode history = ObjectMappers.jsonMapper().createArrayNode();
         for (ObjectNode request : c.requests()) {
-          call(traced, request);
+          if (c.endpoint().equals("/v1/responses")) {
+            respond(traced, request, history);
+          } else {
+            call(traced, request);
+          }
         }
       } finally {
         root.end();
@@ -75,6 +84,20 @@ class OpenAiSpanSpecTest {
       raw.close();
       exporter.close();
     }
+  }
+
+  /** One Responses API turn, its input after {@code history}, which it then extends. */
+  static void respond(OpenAIClient client, ObjectNode request, ArrayNode history) throws Exception {
+    ArrayNode input = history.deepCopy();
+    input.addAll((ArrayNode) request.get("input"));
+    request.set("input", input);
+    ResponseCreateParams.Body body =
+        ObjectMappers.jsonMapper().treeToValue(request, ResponseCreateParams.Body.class);
+    Response response =
+        client.responses().create(ResponseCreateParams.builder().body(body).build());
+    history.removeAll();
+    history.addAll(input);
+    history.addAll((ArrayNode) ObjectMappers.jsonMapper().valueToTree(response.output()));
   }
 
   /** One request as the case writes it, sent as the client's own typed params. */
