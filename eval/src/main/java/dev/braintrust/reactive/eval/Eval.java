@@ -149,7 +149,8 @@ public final class Eval<I, O> {
                 .build();
     CaseRunner<I, O> runner =
         new CaseRunner<>(
-            Tracer.create(out, Destination.experiment(exp.id())),
+            // The eval's task and score spans name this module in context.span_origin.
+            Tracer.create(out, Destination.experiment(exp.id())).withInstrumentation("eval"),
             config.task,
             config.scorers,
             config.timeout,

@@ -101,6 +101,11 @@ class EvalRunTest {
         .containsExactlyInAnyOrder("task:task", "score:exact", "score:length");
     assertThat(byType(rows, "task")).hasSize(3);
     assertThat(byType(rows, "score")).hasSize(6);
+    assertThat(children)
+        .allSatisfy(
+            n ->
+                assertThat(n.at("/context/span_origin/instrumentation/name").asText())
+                    .isEqualTo("eval"));
 
     assertThat(r.cases()).isEqualTo(3);
     assertThat(r.scores().get("exact").mean())

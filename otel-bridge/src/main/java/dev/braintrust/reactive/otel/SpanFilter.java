@@ -32,10 +32,11 @@ public final class SpanFilter {
   }
 
   /**
-   * Spans with {@code gen_ai.*}, {@code llm.*} or {@code braintrust.*} attributes, and roots.
+   * Spans with an attribute under a prefix {@code filter-ai-spans.md} lists ({@code gen_ai.},
+   * {@code braintrust.} but for the system attributes {@code braintrust.parent}/{@code org}/{@code
+   * app_url}, {@code llm.}, {@code ai.}, {@code traceloop.}) or OpenInference's, and roots.
    *
-   * @return spans with {@code gen_ai.*}, {@code llm.*} or {@code braintrust.*} attributes, and
-   *     roots
+   * @return AI spans and roots
    */
   public static SpanFilter aiSpans() {
     return AI;

@@ -39,6 +39,7 @@ class EndToEndTest {
           "tags",
           "metrics",
           "span_attributes",
+          "context",
           "_is_merge",
           "span_id",
           "root_span_id",
@@ -83,6 +84,7 @@ class EndToEndTest {
               "metrics",
               "tags",
               "span_attributes",
+              "context",
               "span_id",
               "root_span_id",
               "created");

@@ -203,6 +203,19 @@ public final class BraintrustTestServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Queues a provider response (JSON or Server-Sent Events in the provider's wire format), sent
+   * verbatim with status 200 to the next checked model call on any provider route.
+   *
+   * @param contentType the response's content type
+   * @param body the response body
+   * @return this server
+   */
+  public BraintrustTestServer scriptModelResponse(String contentType, String body) {
+    model.scriptCanned(new FakeModel.Canned(200, contentType, Objects.requireNonNull(body)));
+    return this;
+  }
+
   /** Pauses between Server-Sent Events, so tests can cancel a stream half way (default none). */
   public BraintrustTestServer sseEventDelay(Duration delay) {
     streams.pause(Objects.requireNonNull(delay));

@@ -50,6 +50,8 @@ public final class BraintrustEvent {
   private final Map<String, @Nullable Double> scores;
   private final Map<String, @Nullable Object> metadata;
   private final Map<String, Number> metrics;
+  private final Map<String, @Nullable Object> context;
+  private final @Nullable String instrumentation;
   private final List<String> tags;
   private final @Nullable String spanId;
   private final @Nullable String rootSpanId;
@@ -77,6 +79,8 @@ public final class BraintrustEvent {
     this.scores = freeze(b.scores);
     this.metadata = freeze(b.metadata);
     this.metrics = freeze(b.metrics);
+    this.context = freeze(b.context);
+    this.instrumentation = b.instrumentation;
     this.tags = b.tags.isEmpty() ? List.of() : Collections.unmodifiableList(b.tags);
     this.spanId = b.spanId;
     this.rootSpanId = b.rootSpanId;
@@ -110,6 +114,8 @@ public final class BraintrustEvent {
       Map<String, @Nullable Double> scores,
       Map<String, @Nullable Object> metadata,
       Map<String, Number> metrics,
+      Map<String, @Nullable Object> context,
+      String instrumentation,
       List<String> tags) {
     this.destination = destination;
     this.id = null;
@@ -126,6 +132,8 @@ public final class BraintrustEvent {
     this.scores = freeze(scores);
     this.metadata = freeze(metadata);
     this.metrics = freeze(metrics);
+    this.context = freeze(context);
+    this.instrumentation = instrumentation;
     this.tags = tags.isEmpty() ? List.of() : Collections.unmodifiableList(tags);
     this.spanId = null;
     this.rootSpanId = null;
@@ -247,6 +255,22 @@ public final class BraintrustEvent {
     return end;
   }
 
+  /**
+   * Context entries logged by the caller (see {@link Log.Builder#context}); the encoder adds {@code
+   * span_origin} to them for rows with an {@link #instrumentation()}.
+   */
+  public Map<String, @Nullable Object> context() {
+    return context;
+  }
+
+  /**
+   * {@code context.span_origin.instrumentation.name}: the module that made this span, or null for
+   * rows that carry no span origin (merges, dataset records).
+   */
+  public @Nullable String instrumentation() {
+    return instrumentation;
+  }
+
   /** Tags. */
   public List<String> tags() {
     return tags;
@@ -308,6 +332,8 @@ public final class BraintrustEvent {
     private @Nullable Map<String, @Nullable Double> scores;
     private @Nullable Map<String, @Nullable Object> metadata;
     private @Nullable Map<String, Number> metrics;
+    private @Nullable Map<String, @Nullable Object> context;
+    private @Nullable String instrumentation;
     private List<String> tags = List.of();
     private @Nullable String spanId;
     private @Nullable String rootSpanId;
@@ -389,6 +415,25 @@ public final class BraintrustEvent {
         }
         metrics.put(name, v);
       }
+      return this;
+    }
+
+    /** A {@code context} entry; {@code span_origin} given here replaces the library's. */
+    public Builder context(String key, @Nullable Object value) {
+      if (context == null) {
+        context = new LinkedHashMap<>();
+      }
+      context.put(Validation.key("context", key), value);
+      return this;
+    }
+
+    /**
+     * Marks the row as a span made by the module {@code name}: it is written with {@code
+     * context.span_origin} (this library's name and version, this instrumentation name and the
+     * environment). Null leaves the origin out.
+     */
+    public Builder instrumentation(@Nullable String name) {
+      this.instrumentation = name;
       return this;
     }
 

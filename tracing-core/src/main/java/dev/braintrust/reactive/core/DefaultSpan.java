@@ -30,6 +30,7 @@ final class DefaultSpan implements Span {
   // Guarded by this (a plain field, so the constructor stays free of fences).
   private String name;
   private final SpanType type;
+  private final String instrumentation;
   private final Instant start;
   private final double startSeconds;
   private final long startNanos;
@@ -42,6 +43,7 @@ final class DefaultSpan implements Span {
   private Map<String, @Nullable Double> scores = Map.of();
   private Map<String, @Nullable Object> metadata = Map.of();
   private Map<String, Number> metrics = Map.of();
+  private Map<String, @Nullable Object> context = Map.of();
   private List<String> tags = List.of();
   private boolean ended;
 
@@ -51,6 +53,7 @@ final class DefaultSpan implements Span {
       Destination destination,
       String name,
       SpanType type,
+      String instrumentation,
       @Nullable Span parent) {
     this.sink = sink;
     this.clock = clock;
@@ -60,6 +63,7 @@ final class DefaultSpan implements Span {
     this.ids = SpanIds.create(parent);
     this.name = name;
     this.type = type;
+    this.instrumentation = instrumentation;
     this.start = clock.instant();
     this.startSeconds = Time.epochSeconds(start);
     this.startNanos = System.nanoTime();
@@ -147,6 +151,7 @@ final class DefaultSpan implements Span {
     scores = merged(scores, log.scores);
     metadata = merged(metadata, log.metadata);
     metrics = merged(metrics, log.metrics);
+    context = merged(context, log.context);
     addTags(log.tags);
   }
 
@@ -196,6 +201,7 @@ final class DefaultSpan implements Span {
     log.scores.forEach(b::score);
     log.metadata.forEach(b::metadata);
     log.metrics.forEach(b::metric);
+    log.context.forEach(b::context);
     if (!log.tags.isEmpty()) {
       // A merge replaces arrays on the server, so a late merge carries every tag the span has.
       addTags(log.tags);
@@ -227,7 +233,7 @@ final class DefaultSpan implements Span {
 
   @Override
   public Span startChild(String name, SpanType type) {
-    return new DefaultSpan(sink, clock, destination, name, type, this);
+    return new DefaultSpan(sink, clock, destination, name, type, instrumentation, this);
   }
 
   @Override
@@ -269,6 +275,8 @@ final class DefaultSpan implements Span {
               scores,
               metadata,
               metrics,
+              context,
+              instrumentation,
               tags);
     }
     sink.accept(event);

@@ -26,6 +26,7 @@ public final class Log {
   final Map<String, @Nullable Double> scores;
   final Map<String, @Nullable Object> metadata;
   final Map<String, Number> metrics;
+  final Map<String, @Nullable Object> context;
   final List<String> tags;
 
   private Log(Builder b) {
@@ -36,6 +37,7 @@ public final class Log {
     this.scores = b.scores == null ? Map.of() : b.scores.freeze();
     this.metadata = b.metadata == null ? Map.of() : b.metadata.freeze();
     this.metrics = b.metrics == null ? Map.of() : b.metrics.freeze();
+    this.context = b.context == null ? Map.of() : b.context.freeze();
     this.tags = b.tags == null ? List.of() : Collections.unmodifiableList(b.tags);
   }
 
@@ -58,6 +60,7 @@ public final class Log {
     @Nullable ArrayMap<@Nullable Double> scores;
     @Nullable ArrayMap<@Nullable Object> metadata;
     @Nullable ArrayMap<Number> metrics;
+    @Nullable ArrayMap<@Nullable Object> context;
     @Nullable List<String> tags;
 
     private Builder() {}
@@ -188,6 +191,24 @@ public final class Log {
     }
 
     /**
+     * A {@code context} entry, such as caller-location fields ({@code caller_functionname}, {@code
+     * caller_filename}, {@code caller_lineno}). The library writes {@code context.span_origin}
+     * itself; a {@code span_origin} entry given here replaces it.
+     *
+     * @param key the entry's key
+     * @param value the entry's value
+     * @return this builder
+     */
+    public Builder context(String key, @Nullable Object value) {
+      String k = Validation.key("context", key);
+      if (context == null) {
+        context = new ArrayMap<>(2);
+      }
+      context.put(k, value);
+      return this;
+    }
+
+    /**
      * A tag.
      *
      * @param tag a tag
@@ -224,6 +245,7 @@ public final class Log {
       scores = null;
       metadata = null;
       metrics = null;
+      context = null;
       tags = null;
       return log;
     }

@@ -34,11 +34,16 @@ public final class Tracer {
   private final SpanSink sink;
   private final Destination destination;
   private final Clock clock;
+  private final String instrumentation;
 
-  private Tracer(SpanSink sink, Destination destination, Clock clock) {
+  /** The instrumentation name of spans started by user code through a plain tracer. */
+  public static final String CORE_INSTRUMENTATION = "tracing-core";
+
+  private Tracer(SpanSink sink, Destination destination, Clock clock, String instrumentation) {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.destination = Objects.requireNonNull(destination, "destination");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.instrumentation = instrumentation;
   }
 
   /**
@@ -49,7 +54,7 @@ public final class Tracer {
    * @return the tracer
    */
   public static Tracer create(SpanSink sink, Destination destination) {
-    return new Tracer(sink, destination, SYSTEM_CLOCK);
+    return new Tracer(sink, destination, SYSTEM_CLOCK, CORE_INSTRUMENTATION);
   }
 
   /**
@@ -59,7 +64,7 @@ public final class Tracer {
    * @return the new tracer
    */
   public Tracer withClock(Clock clock) {
-    return new Tracer(sink, destination, clock);
+    return new Tracer(sink, destination, clock, instrumentation);
   }
 
   /**
@@ -69,7 +74,32 @@ public final class Tracer {
    * @return the new tracer
    */
   public Tracer withDestination(Destination destination) {
-    return new Tracer(sink, destination, clock);
+    return new Tracer(sink, destination, clock, instrumentation);
+  }
+
+  /**
+   * A tracer like this one whose spans name {@code name} as the module that made them, in {@code
+   * context.span_origin.instrumentation.name}. Wrappers and bridges use their module name ({@code
+   * instrumentation-openai}, {@code otel-bridge}, ...); a plain tracer says {@value
+   * #CORE_INSTRUMENTATION}.
+   *
+   * @param name a stable module name, not blank
+   * @return the new tracer
+   */
+  public Tracer withInstrumentation(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("instrumentation name must not be null or blank");
+    }
+    return new Tracer(sink, destination, clock, name);
+  }
+
+  /**
+   * The instrumentation name this tracer's spans carry.
+   *
+   * @return the instrumentation name this tracer's spans carry
+   */
+  public String instrumentation() {
+    return instrumentation;
   }
 
   /**
@@ -113,7 +143,7 @@ public final class Tracer {
   public Span startSpan(String name, SpanType type, @Nullable Span parent) {
     Objects.requireNonNull(name, "span name must not be null");
     Objects.requireNonNull(type, "span type must not be null");
-    return new DefaultSpan(sink, clock, destination, name, type, parent);
+    return new DefaultSpan(sink, clock, destination, name, type, instrumentation, parent);
   }
 
   /**

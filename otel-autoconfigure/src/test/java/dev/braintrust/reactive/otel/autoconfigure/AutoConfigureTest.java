@@ -163,6 +163,28 @@ class AutoConfigureTest {
   }
 
   @Test
+  void filterAiSpansKeepsSpansWithEveryListedPrefixAndDropsSystemOnlyOnes(
+      BraintrustTestServer server) {
+    // BRAINTRUST_FILTER_AI_SPANS=true reaches the SDK's config as braintrust.filter.ai.spans.
+    OpenTelemetrySdk sdk =
+        sdk(props(server, "braintrust.project", "ai-only", "braintrust.filter.ai.spans", "true"));
+    Tracer t = sdk.getTracer("test");
+    Span root = t.spanBuilder("request").startSpan();
+    try (Scope s = root.makeCurrent()) {
+      t.spanBuilder("db").setAttribute("db.system", "postgresql").startSpan().end();
+      t.spanBuilder("routing").setAttribute("braintrust.org", "acme").startSpan().end();
+      t.spanBuilder("vercel").setAttribute("ai.model.id", "gpt-4o").startSpan().end();
+      t.spanBuilder("openllmetry").setAttribute("traceloop.entity.name", "x").startSpan().end();
+      t.spanBuilder("genai").setAttribute("gen_ai.system", "openai").startSpan().end();
+    }
+    root.end();
+    flush(sdk);
+
+    assertThat(rows(server, "ai-only"))
+        .containsOnlyKeys("request", "vercel", "openllmetry", "genai");
+  }
+
+  @Test
   void clientAndBufferOptionsReachTheRequestsAndTheSpool(
       BraintrustTestServer server, @TempDir Path spool) throws Exception {
     OpenTelemetrySdk sdk =

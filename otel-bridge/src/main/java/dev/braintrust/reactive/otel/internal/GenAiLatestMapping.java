@@ -44,8 +44,38 @@ final class GenAiLatestMapping {
       tools = fromDetailsEvent(row, TOOLS);
     }
     if (tools != null) {
-      row.metadata.put("tools", AttrValues.toJson(tools));
+      row.metadata.put("tools", openAiTools(AttrValues.toJson(tools)));
     }
+  }
+
+  /**
+   * GenAI tool definitions ({@code {type: function, name, description, parameters}}) in the OpenAI
+   * shape the guide asks for in {@code metadata.tools}; other tools are kept as they are.
+   */
+  static JsonNode openAiTools(JsonNode tools) {
+    if (!tools.isArray()) {
+      return tools;
+    }
+    ArrayNode out = AttrValues.NODES.arrayNode();
+    for (JsonNode t : tools) {
+      if (t.isObject() && "function".equals(t.path("type").asText()) && !t.has("function")) {
+        com.fasterxml.jackson.databind.node.ObjectNode function = AttrValues.NODES.objectNode();
+        t.fields()
+            .forEachRemaining(
+                f -> {
+                  if (!f.getKey().equals("type")) {
+                    function.set(f.getKey(), f.getValue());
+                  }
+                });
+        com.fasterxml.jackson.databind.node.ObjectNode wrapped =
+            AttrValues.NODES.objectNode().put("type", "function");
+        wrapped.set("function", function);
+        out.add(wrapped);
+      } else {
+        out.add(t);
+      }
+    }
+    return out;
   }
 
   /** The span type of a {@code gen_ai.operation.name}, or null for one that names none. */
@@ -118,8 +148,9 @@ final class GenAiLatestMapping {
             AttrValues.plain(e.getValue()));
       }
     }
+    // The resolved model the response names wins over the requested one, as the guide asks.
     Object responseModel = row.get("gen_ai.response.model");
-    if (responseModel != null && !row.metadata.containsKey("model")) {
+    if (responseModel != null) {
       row.metadata.put("model", responseModel);
     }
   }

@@ -46,7 +46,11 @@ final class GenAiMessages {
       choice.set("message", converted.isEmpty() ? NODES.objectNode() : converted.get(0));
       JsonNode finish = m.get("finish_reason");
       if (finish != null && !finish.isNull()) {
-        choice.set("finish_reason", finish);
+        // The GenAI enum says tool_call where OpenAI's chat format, which the choices follow,
+        // says tool_calls.
+        choice.set(
+            "finish_reason",
+            finish.asText().equals("tool_call") ? NODES.textNode("tool_calls") : finish);
       }
     }
     return out;

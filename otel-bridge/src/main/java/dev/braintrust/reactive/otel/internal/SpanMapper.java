@@ -36,21 +36,31 @@ public final class SpanMapper {
 
   private SpanMapper() {}
 
-  /** Whether the span carries GenAI or Braintrust attributes. */
+  /**
+   * Whether the span carries an attribute with one of the prefixes {@code filter-ai-spans.md} lists
+   * ({@code gen_ai.}, {@code braintrust.}, {@code llm.}, {@code ai.}, {@code traceloop.}), or
+   * OpenInference's, which this bridge maps too. The system attributes {@code braintrust.parent},
+   * {@code braintrust.org} and {@code braintrust.app_url} alone do not make a span an AI span.
+   */
   public static boolean isAiSpan(Attributes attributes, String name) {
     boolean[] found = {false};
     attributes.forEach(
         (k, v) -> {
           String key = k.getKey();
           if (key.startsWith("gen_ai.")
-              || key.startsWith("braintrust.")
+              || (key.startsWith("braintrust.") && !SYSTEM.contains(key))
               || key.startsWith("llm.")
+              || key.startsWith("ai.")
+              || key.startsWith("traceloop.")
               || key.startsWith("openinference.")) {
             found[0] = true;
           }
         });
     return found[0];
   }
+
+  private static final java.util.Set<String> SYSTEM =
+      java.util.Set.of(PARENT, "braintrust.org", "braintrust.app_url");
 
   /** The row for a finished span. {@code parentOverride} replaces the OTel parent when set. */
   public static BraintrustEvent toEvent(
@@ -133,9 +143,9 @@ public final class SpanMapper {
     metrics.putAll(row.metrics);
     Number in = row.metrics.get("prompt_tokens");
     Number out = row.metrics.get("completion_tokens");
-    if (!metrics.containsKey("tokens") && (in != null || out != null)) {
-      metrics.put(
-          "tokens", (in == null ? 0L : in.longValue()) + (out == null ? 0L : out.longValue()));
+    // A total only when both parts are known: one side alone would be a made-up total.
+    if (!metrics.containsKey("tokens") && in != null && out != null) {
+      metrics.put("tokens", in.longValue() + out.longValue());
     }
     Object input = row.input;
     Object output = row.output;
@@ -156,6 +166,7 @@ public final class SpanMapper {
     String type = row.type != null ? row.type : ai ? "llm" : "task";
     Map<String, @Nullable Double> scores = new LinkedHashMap<>();
     List<String> tags = new ArrayList<>(row.tags);
+    Map<String, Object> context = new LinkedHashMap<>();
     // Explicit braintrust.* attributes take precedence over anything inferred above.
     for (Map.Entry<AttributeKey<?>, Object> e : attrs.asMap().entrySet()) {
       String key = e.getKey().getKey();
@@ -208,6 +219,12 @@ public final class SpanMapper {
         case "braintrust.span_attributes.type":
           type = String.valueOf(value);
           break;
+        case "braintrust.context_json":
+          Object cx = parseIfJson(value);
+          if (cx instanceof JsonNode && ((JsonNode) cx).isObject()) {
+            ((JsonNode) cx).fields().forEachRemaining(f -> context.put(f.getKey(), f.getValue()));
+          }
+          break;
         case "braintrust.tags":
           if (value instanceof List) {
             for (Object t : (List<?>) value) {
@@ -224,7 +241,9 @@ public final class SpanMapper {
         BraintrustEvent.builder(destination, spanId)
             .span(spanId, ctx.getTraceId(), parents)
             .spanAttributes(span.getName(), type)
-            .created(java.time.Instant.ofEpochSecond(0, span.getStartEpochNanos()));
+            .created(java.time.Instant.ofEpochSecond(0, span.getStartEpochNanos()))
+            .instrumentation(SpanOrigins.instrumentation(span));
+    SpanOrigins.context(context, span).forEach(b::context);
     if (hasInput) {
       b.input(input);
     }

@@ -28,7 +28,8 @@ class GenAiLatestMappingTest {
     assertThat(row.at("/output/0/finish_reason").asText()).isEqualTo("stop");
 
     JsonNode md = row.get("metadata");
-    assertThat(md.get("model").asText()).isEqualTo("gpt-4");
+    // The resolved model the response names wins over the requested one.
+    assertThat(md.get("model").asText()).isEqualTo("gpt-4-0613");
     assertThat(md.get("response_model").asText()).isEqualTo("gpt-4-0613");
     assertThat(md.get("response_id").asText()).isEqualTo("chatcmpl-9J3uIL87gldCFtiIbyaOvTeYBRA3l");
     assertThat(md.get("provider").asText()).isEqualTo("openai");
@@ -58,9 +59,13 @@ class GenAiLatestMappingTest {
     // Arguments are a JSON string in the chat format, as OpenAI sends them.
     assertThat(call.at("/function/arguments").asText()).isEqualTo("{\"location\":\"Paris\"}");
     assertThat(row.at("/output/0/message/content").isNull()).isTrue();
-    assertThat(row.at("/output/0/finish_reason").asText()).isEqualTo("tool_call");
-    assertThat(row.at("/metadata/tools/0/name").asText()).isEqualTo("get_current_weather");
-    assertThat(row.at("/metadata/tools/0/parameters/required/1").asText()).isEqualTo("unit");
+    // The GenAI enum's tool_call is OpenAI's tool_calls in the chat format the choices follow.
+    assertThat(row.at("/output/0/finish_reason").asText()).isEqualTo("tool_calls");
+    // Tool definitions in the OpenAI shape the guide asks for in metadata.tools.
+    assertThat(row.at("/metadata/tools/0/type").asText()).isEqualTo("function");
+    assertThat(row.at("/metadata/tools/0/function/name").asText()).isEqualTo("get_current_weather");
+    assertThat(row.at("/metadata/tools/0/function/parameters/required/1").asText())
+        .isEqualTo("unit");
   }
 
   @Test

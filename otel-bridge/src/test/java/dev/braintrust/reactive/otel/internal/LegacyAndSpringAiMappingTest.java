@@ -18,7 +18,8 @@ class LegacyAndSpringAiMappingTest {
     ObjectNode row = row("spring-ai-chat");
     assertThat(row.get("type").asText()).isEqualTo("llm");
     JsonNode md = row.get("metadata");
-    assertThat(md.get("model").asText()).isEqualTo("gpt-4o-mini");
+    // The resolved model the response names wins over the requested one.
+    assertThat(md.get("model").asText()).isEqualTo("gpt-4o-mini-2024-07-18");
     assertThat(md.get("response_model").asText()).isEqualTo("gpt-4o-mini-2024-07-18");
     assertThat(md.get("provider").asText()).isEqualTo("openai");
     assertThat(md.get("temperature").isNumber()).isTrue();
@@ -54,7 +55,7 @@ class LegacyAndSpringAiMappingTest {
     assertThat(row.at("/output/0/content").asText()).endsWith("Too many spans.");
     assertThat(row.at("/output/0/finish_reason").asText()).isEqualTo("stop");
     assertThat(row.at("/metadata/provider").asText()).isEqualTo("OpenAI");
-    assertThat(row.at("/metadata/model").asText()).isEqualTo("gpt-3.5-turbo");
+    assertThat(row.at("/metadata/model").asText()).isEqualTo("gpt-3.5-turbo-0125");
     assertThat(row.at("/metrics/prompt_tokens").asInt()).isEqualTo(15);
     assertThat(row.at("/metrics/completion_tokens").asInt()).isEqualTo(12);
     assertThat(row.at("/metrics/tokens").asInt()).isEqualTo(27);

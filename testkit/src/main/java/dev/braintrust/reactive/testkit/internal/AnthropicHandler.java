@@ -19,10 +19,12 @@ public final class AnthropicHandler {
   private static final Set<String> TOOL_CHOICES = Set.of("auto", "any", "tool", "none");
 
   private final AnthropicReplies replies;
+  private final FakeModel model;
 
   /** A handler answering with {@code model}. */
   public AnthropicHandler(FakeModel model) {
     this.replies = new AnthropicReplies(model);
+    this.model = model;
   }
 
   /** Adds this handler's route. */
@@ -48,6 +50,10 @@ public final class AnthropicHandler {
 
   private Reply messages(JsonNode body) {
     validate(body);
+    Reply canned = model.nextCanned();
+    if (canned != null) {
+      return canned;
+    }
     if (body.path("stream").asBoolean(false)) {
       return Reply.namedEvents(replies.events(body));
     }

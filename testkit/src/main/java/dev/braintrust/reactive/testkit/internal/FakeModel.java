@@ -47,9 +47,57 @@ public final class FakeModel {
     scripted.add(new ToolCall(name, arguments));
   }
 
+  /**
+   * A whole provider response given verbatim: the next model call on any provider route is answered
+   * with this body, whatever its format.
+   *
+   * @param status the HTTP status
+   * @param contentType the response's content type, e.g. {@code text/event-stream}
+   * @param body the response body, sent as given
+   */
+  public record Canned(int status, String contentType, String body) {}
+
+  private final ConcurrentLinkedQueue<Canned> canned = new ConcurrentLinkedQueue<>();
+
+  /** Queues a verbatim response for the next model call. */
+  public void scriptCanned(Canned response) {
+    canned.add(response);
+  }
+
+  /**
+   * The next verbatim response, taking it, or null when none is queued. An event stream is sent
+   * event by event, so {@code sseEventDelay} paces it as it paces the fake model's own streams.
+   */
+  public @Nullable Reply nextCanned() {
+    Canned c = canned.poll();
+    if (c == null) {
+      return null;
+    }
+    if (c.status() == 200 && c.contentType().startsWith("text/event-stream")) {
+      List<Reply.Event> events = new ArrayList<>();
+      for (String block : c.body().split("\n\n")) {
+        String name = null;
+        List<String> data = new ArrayList<>();
+        for (String line : block.split("\n")) {
+          if (line.startsWith("event:")) {
+            name = line.substring(6).strip();
+          } else if (line.startsWith("data:")) {
+            data.add(line.substring(5).stripLeading());
+          }
+        }
+        if (!data.isEmpty()) {
+          events.add(new Reply.Event(name, String.join("\n", data)));
+        }
+      }
+      return Reply.namedEvents(events);
+    }
+    return Reply.text(c.status(), c.contentType(), c.body());
+  }
+
   /** Forgets queued replies. */
   public void clear() {
     scripted.clear();
+    canned.clear();
   }
 
   /** The next reply if it is a scripted tool call (taking it), else null. */

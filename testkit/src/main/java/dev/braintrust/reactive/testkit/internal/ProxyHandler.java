@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * The AI proxy, {@code /v1/proxy/chat/completions} and {@code /v1/proxy/embeddings}, answered by
- * the fake model.
+ * the fake model; {@code /v1/proxy/responses} answers only with a canned response (the fake model
+ * does not speak the Responses API).
  */
 public final class ProxyHandler {
   private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
@@ -21,6 +22,18 @@ public final class ProxyHandler {
   public void register(Router.Builder routes) {
     routes.on("POST", "/v1/proxy/chat/completions", (ex, p) -> chat(ex.body()));
     routes.on("POST", "/v1/proxy/embeddings", (ex, p) -> embeddings(ex.body()));
+    routes.on("POST", "/v1/proxy/responses", (ex, p) -> responses(ex.body()));
+  }
+
+  private Reply responses(JsonNode body) {
+    if (!body.hasNonNull("model")) {
+      throw HttpError.badRequest("'model' is required");
+    }
+    Reply canned = model.nextCanned();
+    if (canned == null) {
+      throw HttpError.badRequest("no response scripted for /responses (scriptModelResponse)");
+    }
+    return canned;
   }
 
   private Reply chat(JsonNode body) {
@@ -52,6 +65,10 @@ public final class ProxyHandler {
     f.integer("max_tokens");
     f.objects("tools");
     boolean streamed = body.path("stream").asBoolean(false);
+    Reply canned = model.nextCanned();
+    if (canned != null) {
+      return canned;
+    }
     FakeModel.ToolCall call = model.nextToolCall();
     if (call != null) {
       return streamed

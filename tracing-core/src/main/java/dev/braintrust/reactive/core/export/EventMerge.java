@@ -27,6 +27,11 @@ final class EventMerge {
         return null;
       }
     }
+    for (Map.Entry<String, @Nullable Object> c : second.context().entrySet()) {
+      if (first.context().get(c.getKey()) instanceof Map && c.getValue() instanceof Map) {
+        return null;
+      }
+    }
     BraintrustEvent.Builder b =
         BraintrustEvent.builder(first.destination(), first.id()).merge(first.isMerge());
     BraintrustEvent ids = first.spanId() != null ? first : second;
@@ -41,6 +46,9 @@ final class EventMerge {
     overlay(first.scores(), second.scores()).forEach(b::score);
     overlay(first.metadata(), second.metadata()).forEach(b::metadata);
     overlay(first.otherMetrics(), second.otherMetrics()).forEach(b::metric);
+    overlay(first.context(), second.context()).forEach(b::context);
+    b.instrumentation(
+        first.instrumentation() != null ? first.instrumentation() : second.instrumentation());
     double start = Double.isNaN(second.startTime()) ? first.startTime() : second.startTime();
     double end = Double.isNaN(second.endTime()) ? first.endTime() : second.endTime();
     if (!Double.isNaN(start)) {

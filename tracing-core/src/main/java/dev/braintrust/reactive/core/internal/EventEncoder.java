@@ -137,6 +137,15 @@ public final class EventEncoder {
       }
       g.writeEndObject();
     }
+    if (hasContext(e)) {
+      g.writeFieldName(CONTEXT);
+      g.writeStartObject();
+      for (Map.Entry<String, @Nullable Object> c : e.context().entrySet()) {
+        writeUser(g, c.getKey(), c.getValue());
+      }
+      writeOrigin(g, e);
+      g.writeEndObject();
+    }
     writeTail(g, e, out.chars);
     g.writeEndObject();
     g.flush();
@@ -169,6 +178,10 @@ public final class EventEncoder {
   private static final SerializedString ERROR = new SerializedString("error");
   private static final SerializedString METADATA = new SerializedString("metadata");
   private static final SerializedString METRICS = new SerializedString("metrics");
+  private static final SerializedString CONTEXT = new SerializedString("context");
+  private static final SerializedString SPAN_ORIGIN = new SerializedString("span_origin");
+  private static final SerializedString ORIGIN_NAME = new SerializedString(Origin.NAME);
+  private static final SerializedString ORIGIN_VERSION = new SerializedString(Origin.version());
   private static final SerializedString START = new SerializedString("start");
   private static final SerializedString END = new SerializedString("end");
 
@@ -191,6 +204,44 @@ public final class EventEncoder {
     } else {
       mapper.writeValue(g, value);
     }
+  }
+
+  /** A span's row carries its origin; a merge only what it adds. */
+  private static boolean hasContext(BraintrustEvent e) {
+    return !e.context().isEmpty() || (e.instrumentation() != null && !e.isMerge());
+  }
+
+  /**
+   * {@code span_origin}: the library, its version, the module that made the span and the
+   * environment, unless the caller gave a {@code span_origin} of their own.
+   */
+  private static void writeOrigin(JsonGenerator g, BraintrustEvent e) throws IOException {
+    String instrumentation = e.instrumentation();
+    if (instrumentation == null || e.isMerge() || e.context().containsKey("span_origin")) {
+      return;
+    }
+    g.writeFieldName(SPAN_ORIGIN);
+    g.writeStartObject();
+    g.writeFieldName(NAME);
+    g.writeString(ORIGIN_NAME);
+    g.writeFieldName("version");
+    g.writeString(ORIGIN_VERSION);
+    g.writeObjectFieldStart("instrumentation");
+    g.writeFieldName(NAME);
+    g.writeString(instrumentation);
+    g.writeEndObject();
+    Origin.Environment env = Origin.environment();
+    if (env != null) {
+      g.writeObjectFieldStart("environment");
+      if (env.type() != null) {
+        g.writeStringField("type", env.type());
+      }
+      if (env.name() != null) {
+        g.writeStringField("name", env.name());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndObject();
   }
 
   private static void writeHeader(JsonGenerator g, BraintrustEvent e, byte[] scratch)
@@ -382,6 +433,10 @@ public final class EventEncoder {
     for (Map.Entry<String, @Nullable Object> m : e.metadata().entrySet()) {
       metadata.set(m.getKey(), toTree("metadata." + m.getKey(), m.getValue(), errors));
     }
+    ObjectNode context = mapper.createObjectNode();
+    for (Map.Entry<String, @Nullable Object> c : e.context().entrySet()) {
+      context.set(c.getKey(), toTree("context." + c.getKey(), c.getValue(), errors));
+    }
     if (!errors.isEmpty()) {
       ArrayNode list = metadata.putArray(ERRORS_KEY);
       errors.forEach(list::add);
@@ -401,6 +456,16 @@ public final class EventEncoder {
       if (!metadata.isEmpty()) {
         g.writeFieldName("metadata");
         mapper.writeTree(g, metadata);
+      }
+      if (hasContext(e)) {
+        g.writeFieldName(CONTEXT);
+        g.writeStartObject();
+        for (Map.Entry<String, JsonNode> c : context.properties()) {
+          g.writeFieldName(c.getKey());
+          mapper.writeTree(g, c.getValue());
+        }
+        writeOrigin(g, e);
+        g.writeEndObject();
       }
       writeTail(g, e, new char[32]);
       g.writeEndObject();

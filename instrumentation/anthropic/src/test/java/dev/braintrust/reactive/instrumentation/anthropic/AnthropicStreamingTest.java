@@ -18,6 +18,7 @@ import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -88,6 +89,23 @@ class AnthropicStreamingTest {
     assertThat(ttft)
         .isLessThanOrEqualTo(
             metrics.get("end").asDouble() - metrics.get("start").asDouble() + 1e-3);
+  }
+
+  @Test
+  void timeToFirstTokenIsTakenAtTheFirstContentDeltaNotAtMessageStart() {
+    String events = BadProviderResponseTest.CUT_STREAM;
+    String start = events.substring(0, events.indexOf("event: mystery"));
+    String rest = events.substring(events.indexOf("event: content_block_start"));
+    String stop = "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    // Each event goes out in two halves, each after the pause: message_start is complete after
+    // two pauses, the first content delta (the third event) after six.
+    Duration pause = Duration.ofMillis(300);
+    fx.server.sseEventDelay(pause);
+    fx.server.scriptModelResponse("text/event-stream", start + rest + stop);
+    BadProviderResponseTest.consume(fx.traced);
+
+    double ttft = fx.row("anthropic.messages.stream").at("/metrics/time_to_first_token").asDouble();
+    assertThat(ttft).isGreaterThanOrEqualTo(6 * pause.toMillis() / 1000.0 - 0.05);
   }
 
   @Test

@@ -65,10 +65,11 @@ class BraintrustAnthropicTest {
     assertThat(row.get("span_attributes").get("type").asText()).isEqualTo("llm");
     assertThat(row.get("root_span_id").asText()).isEqualTo(root.rootSpanId());
     assertThat(row.get("span_parents")).extracting(JsonNode::asText).containsExactly(root.spanId());
+    // The messages as sent, then the system prompt, where the spec's cases expect it.
     assertThat(row.get("input"))
         .isEqualTo(
             Fixture.json(
-                "[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"hello there\"}]"));
+                "[{\"role\":\"user\",\"content\":\"hello there\"},{\"role\":\"system\",\"content\":\"be brief\"}]"));
     JsonNode output = row.get("output");
     assertThat(output.get("id").asText()).isEqualTo(reply.id());
     assertThat(output.get("role").asText()).isEqualTo("assistant");
@@ -80,6 +81,11 @@ class BraintrustAnthropicTest {
     assertThat(metadata.get("max_tokens").asInt()).isEqualTo(64);
     assertThat(metadata.get("temperature").asDouble()).isEqualTo(0.2);
     assertThat(metadata.has("messages")).isFalse();
+    // An explicit allowlist: nothing but the listed request fields.
+    assertThat(metadata.properties().stream().map(Map.Entry::getKey))
+        .containsExactlyInAnyOrder("provider", "model", "max_tokens", "temperature");
+    assertThat(row.at("/context/span_origin/instrumentation/name").asText())
+        .isEqualTo("instrumentation-anthropic");
     JsonNode m = row.get("metrics");
     assertThat(m.get("prompt_tokens").asInt()).isEqualTo(4);
     assertThat(m.get("completion_tokens").asInt()).isEqualTo(3);
@@ -133,10 +139,16 @@ class BraintrustAnthropicTest {
     assertThat(call.get("id").asText()).isEqualTo(reply.content().get(0).asToolUse().id());
     assertThat(call.get("input").get("city").asText()).isEqualTo("Paris");
     assertThat(row.get("output").get("stop_reason").asText()).isEqualTo("tool_use");
-    assertThat(row.get("metadata").get("tools").get(0).get("name").asText()).isEqualTo("weather");
-    assertThat(row.get("metadata").get("tool_choice").get("name").asText()).isEqualTo("weather");
-    assertThat(
-            row.get("input").get(0).get("content").get(0).get("cache_control").get("type").asText())
+    // Tools and tool_choice in the OpenAI shape the guide asks for.
+    JsonNode tool = row.get("metadata").get("tools").get(0);
+    assertThat(tool.get("type").asText()).isEqualTo("function");
+    assertThat(tool.at("/function/name").asText()).isEqualTo("weather");
+    assertThat(tool.at("/function/parameters/required/0").asText()).isEqualTo("city");
+    assertThat(row.get("metadata").get("tool_choice"))
+        .isEqualTo(Fixture.json("{\"type\":\"function\",\"function\":{\"name\":\"weather\"}}"));
+    JsonNode system = row.get("input").get(1);
+    assertThat(system.get("role").asText()).isEqualTo("system");
+    assertThat(system.get("content").get(0).get("cache_control").get("type").asText())
         .isEqualTo("ephemeral");
     JsonNode m = row.get("metrics");
     // 5 cached words of the system prompt plus 1 uncached word of the question.
@@ -218,6 +230,6 @@ class BraintrustAnthropicTest {
 
     ObjectNode row = fx.row("anthropic.messages.create");
     assertThat(row.has("span_parents")).isFalse();
-    assertThat(row.get("input").get(1).get("content").asText()).isEqualTo("alone");
+    assertThat(row.get("input").get(0).get("content").asText()).isEqualTo("alone");
   }
 }

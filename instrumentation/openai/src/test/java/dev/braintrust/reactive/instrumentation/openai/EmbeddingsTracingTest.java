@@ -54,14 +54,19 @@ class EmbeddingsTracingTest {
               r -> {
                 assertThat(r.get("span_attributes").get("type").asText()).isEqualTo("llm");
                 assertThat(r.get("span_parents").get(0).asText()).isEqualTo(parent);
+                // The canonical shape of embeddings.md: one input per returned embedding, the
+                // requested size, and a count, never the vectors.
                 JsonNode input = r.get("input");
-                assertThat(input).hasSize(2);
-                assertThat(input.get(0).asText()).isEqualTo("red apples");
+                assertThat(input.get("inputs")).hasSize(2);
+                assertThat(input.at("/inputs/0/content").asText()).isEqualTo("red apples");
+                assertThat(input.at("/inputs/1/content").asText()).isEqualTo("green pears grow");
+                assertThat(input.get("output_dimensions").asInt()).isEqualTo(4);
                 assertThat(r.get("metadata").get("model").asText())
-                    .isEqualTo("text-embedding-3-small");
-                assertThat(r.get("metadata").get("dimensions").asInt()).isEqualTo(4);
-                assertThat(r.get("output").get("embeddings").asInt()).isEqualTo(2);
-                assertThat(r.get("output").get("dimensions").asInt()).isEqualTo(4);
+                    .startsWith("text-embedding-3-small");
+                assertThat(r.get("metadata").get("provider").asText()).isEqualTo("openai");
+                assertThat(r.get("output").size()).isEqualTo(1);
+                assertThat(r.get("output").get("count").asInt()).isEqualTo(2);
+                assertThat(r.get("metrics").has("completion_tokens")).isFalse();
                 // The fake counts words.
                 assertThat(r.get("metrics").get("prompt_tokens").asInt()).isEqualTo(5);
                 assertThat(r.get("metrics").get("tokens").asInt()).isEqualTo(5);

@@ -45,6 +45,39 @@ class StreamingTracingTest {
   }
 
   @Test
+  void timeToFirstTokenIsTakenAtTheFirstChunkWithContentNotAtTheRoleOnlyOne(
+      BraintrustTestServer server) {
+    String role =
+        "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+            + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+            + "\"finish_reason\":null}]}";
+    String empty = role.replace("\"role\":\"assistant\",", "");
+    String text = empty.replace("\"content\":\"\"", "\"content\":\"Hi\"");
+    // Each event is sent in two halves, each after the pause: the role-only chunk is complete
+    // after two pauses, an empty delta after four, the first content after six. So the content
+    // cannot be seen before six pauses; the first chunk, after a warmed-up client, well before.
+    Duration pause = Duration.ofMillis(500);
+    try (Fixture f = new Fixture(server)) {
+      // Warm the client up untraced, so its first-call costs fall outside the measured call.
+      try (StreamResponse<ChatCompletionChunk> s =
+          f.raw.chat().completions().createStreaming(chat("warm up").build())) {
+        s.stream().forEach(c -> {});
+      }
+      server.sseEventDelay(pause);
+      server.scriptModelResponse(
+          "text/event-stream",
+          "data: " + role + "\n\ndata: " + empty + "\n\ndata: " + text + "\n\ndata: [DONE]\n\n");
+      try (StreamResponse<ChatCompletionChunk> s =
+          f.traced.chat().completions().createStreaming(chat("hi").build())) {
+        assertThat(s.stream().count()).isEqualTo(3);
+      }
+
+      double ttft = f.row("Chat Completion").at("/metrics/time_to_first_token").asDouble();
+      assertThat(ttft).isGreaterThanOrEqualTo(6 * pause.toMillis() / 1000.0 - 0.05);
+    }
+  }
+
+  @Test
   void aStreamYieldsTheSameChunksAndItsSpanHoldsTheAssembledMessageTokensAndFirstTokenTime(
       BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
@@ -81,8 +114,8 @@ class StreamingTracingTest {
           .isPositive()
           .isLessThanOrEqualTo(
               metrics.get("end").asDouble() - metrics.get("start").asDouble() + 1e-3);
-      assertThat(llm.get("metadata").get("stream_options").get("include_usage").asBoolean())
-          .isTrue();
+      // stream_options is request plumbing, not a field the guide lets into metadata.
+      assertThat(llm.get("metadata").has("stream_options")).isFalse();
       assertThat(llm.get("metadata").has("cancelled")).isFalse();
       assertThat(llm.get("input").get(1).get("content").asText()).isEqualTo("tell me a story");
     }

@@ -129,11 +129,23 @@ public final class Settings {
     return Destination.projectLogsByName(name);
   }
 
+  /**
+   * {@code filter.ai.spans} ({@code BRAINTRUST_FILTER_AI_SPANS}, the spec's variable) turns the AI
+   * filter on or off; the older {@code filter} ({@code BRAINTRUST_FILTER=ai}) still works when it
+   * is unset, with a deprecation warning.
+   */
   private String filterName() {
+    Boolean aiSpans = typed("filter.ai.spans", config::getBoolean);
+    if (aiSpans != null) {
+      return aiSpans ? "ai" : "all";
+    }
     String f = string("filter");
     String name = f == null || f.isBlank() ? "all" : f.trim().toLowerCase(Locale.ROOT);
     if (!name.equals("all") && !name.equals("ai")) {
       throw bad("filter", f, "all or ai");
+    }
+    if (name.equals("ai")) {
+      LOG.warn("BRAINTRUST_FILTER=ai is deprecated; set BRAINTRUST_FILTER_AI_SPANS=true instead");
     }
     return name;
   }

@@ -92,6 +92,8 @@ public final class EventMasking {
     e.scores().forEach(b::score);
     metadata.forEach(b::metadata);
     e.otherMetrics().forEach(b::metric);
+    e.context().forEach(b::context);
+    b.instrumentation(e.instrumentation());
     if (!Double.isNaN(e.startTime())) {
       b.metric("start", e.startTime());
     }

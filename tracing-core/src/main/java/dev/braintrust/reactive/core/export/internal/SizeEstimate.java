@@ -55,7 +55,7 @@ public final class SizeEstimate {
     if (e.hasError()) {
       n += 8 + s.value(e.error());
     }
-    n += s.map(e.metadata()) + s.map(e.scores()) + s.map(e.otherMetrics());
+    n += s.map(e.metadata()) + s.map(e.scores()) + s.map(e.otherMetrics()) + s.map(e.context());
     for (String t : e.tags()) {
       n += t.length() + 3;
     }

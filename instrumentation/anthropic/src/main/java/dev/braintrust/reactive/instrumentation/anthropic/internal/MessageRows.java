@@ -8,15 +8,17 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * What an Anthropic call's span row holds, in the Messages API's wire format: {@code input} is the
- * system prompt (as a leading {@code system} message) and the messages, {@code metadata} the
- * provider, model and every other request parameter (tools, max_tokens, temperature, ...), {@code
- * output} the reply message, {@code metrics} the token counts.
+ * What an Anthropic call's span row holds, per Braintrust's span spec: {@code input} is the
+ * messages in the order sent with the system prompt appended as a trailing {@code system} message
+ * (where the spec's cases expect it), {@code metadata} the provider, model and the allowlisted
+ * request parameters (tools and {@code tool_choice} converted to the OpenAI shape), {@code output}
+ * the reply message as Anthropic sends it, {@code metrics} the token counts with cache writes split
+ * by TTL.
  */
 final class MessageRows {
   /** The span name of a whole-message call. */
@@ -28,28 +30,36 @@ final class MessageRows {
   // The SDK's own mapper writes its model classes back in the wire format, unknown fields included.
   static final JsonMapper MAPPER = ObjectMappers.jsonMapper();
 
+  /** Request parameters the guide lets into metadata, kept under their own names. */
+  private static final List<String> PLAIN = List.of("model", "temperature", "top_p", "max_tokens");
+
   private MessageRows() {}
 
   /** Input and metadata of a request. */
   static Log request(MessageCreateParams params) {
     ObjectNode body = MAPPER.valueToTree(params._body());
     ArrayNode input = MAPPER.createArrayNode();
-    JsonNode system = body.remove("system");
+    JsonNode messages = body.get("messages");
+    if (messages != null && messages.isArray()) {
+      input.addAll((ArrayNode) messages);
+    }
+    JsonNode system = body.get("system");
     if (system != null && !system.isNull()) {
       ObjectNode s = input.addObject().put("role", "system");
       s.set("content", system);
     }
-    JsonNode messages = body.remove("messages");
-    if (messages != null && messages.isArray()) {
-      input.addAll((ArrayNode) messages);
-    }
-    // The span name already says whether the call streamed.
-    body.remove("stream");
     Log.Builder log = Log.builder().input(input).metadata("provider", "anthropic");
-    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
-      log.metadata(field.getKey(), field.getValue());
+    for (String field : PLAIN) {
+      JsonNode v = body.get(field);
+      if (v != null && !v.isNull()) {
+        log.metadata(field, v.isTextual() ? v.asText() : v);
+      }
     }
+    JsonNode stop = body.get("stop_sequences");
+    if (stop != null && stop.isArray()) {
+      log.metadata("stop", stop);
+    }
+    ToolShapes.record(log, body.get("tools"), body.get("tool_choice"));
     return log.build();
   }
 
@@ -58,15 +68,26 @@ final class MessageRows {
     return output(MAPPER.valueToTree(message)).build();
   }
 
-  /** A builder holding {@code message} as the output and its usage as metrics. */
+  /**
+   * A builder holding {@code message} as the output, its usage as metrics and the model it names as
+   * {@code metadata.model}.
+   */
   static Log.Builder output(ObjectNode message) {
-    return Log.builder().output(message).metrics(usage(message.path("usage")));
+    Log.Builder b = Log.builder().output(message).metrics(usage(message.path("usage")));
+    JsonNode model = message.path("model");
+    if (model.isTextual() && !model.asText().isEmpty()) {
+      b.metadata("model", model.asText());
+    }
+    return b;
   }
 
   /**
-   * Token metrics from Anthropic's {@code usage}. Anthropic counts cached prompt tokens apart from
-   * {@code input_tokens}, so {@code prompt_tokens} adds them back (as Braintrust's own wrappers do)
-   * and {@code prompt_cached_tokens} / {@code prompt_cache_creation_tokens} break them out.
+   * Token metrics from Anthropic's {@code usage}, as {@code prompt-cache.md} maps them. Anthropic
+   * counts cache reads and writes apart from {@code input_tokens}, so {@code prompt_tokens} adds
+   * them back. Cache writes are reported split by TTL ({@code prompt_cache_creation_5m_tokens} /
+   * {@code _1h_tokens}) when the nested {@code cache_creation} breakdown is present, and as the
+   * aggregate {@code prompt_cache_creation_tokens} only when it is not: one representation per
+   * span, never a split made up from the aggregate.
    */
   static Map<String, Number> usage(JsonNode usage) {
     Map<String, Number> metrics = new LinkedHashMap<>();
@@ -74,7 +95,14 @@ final class MessageRows {
       return metrics;
     }
     long cacheRead = usage.path("cache_read_input_tokens").asLong(0);
-    long cacheCreation = usage.path("cache_creation_input_tokens").asLong(0);
+    JsonNode split = usage.path("cache_creation");
+    JsonNode fiveMinutes = split.path("ephemeral_5m_input_tokens");
+    JsonNode oneHour = split.path("ephemeral_1h_input_tokens");
+    boolean hasSplit = fiveMinutes.isNumber() || oneHour.isNumber();
+    long cacheCreation =
+        hasSplit
+            ? fiveMinutes.asLong(0) + oneHour.asLong(0)
+            : usage.path("cache_creation_input_tokens").asLong(0);
     long prompt = -1;
     if (usage.path("input_tokens").isNumber()) {
       prompt = usage.get("input_tokens").asLong() + cacheRead + cacheCreation;
@@ -90,7 +118,14 @@ final class MessageRows {
     if (usage.path("cache_read_input_tokens").isNumber()) {
       metrics.put("prompt_cached_tokens", cacheRead);
     }
-    if (usage.path("cache_creation_input_tokens").isNumber()) {
+    if (hasSplit) {
+      if (fiveMinutes.isNumber()) {
+        metrics.put("prompt_cache_creation_5m_tokens", fiveMinutes.asLong());
+      }
+      if (oneHour.isNumber()) {
+        metrics.put("prompt_cache_creation_1h_tokens", oneHour.asLong());
+      }
+    } else if (usage.path("cache_creation_input_tokens").isNumber()) {
       metrics.put("prompt_cache_creation_tokens", cacheCreation);
     }
     return metrics;

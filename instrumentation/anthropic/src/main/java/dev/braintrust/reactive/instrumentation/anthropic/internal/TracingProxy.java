@@ -55,7 +55,17 @@ public final class TracingProxy implements InvocationHandler {
    * such a proxy is unwrapped first, so wrapping twice traces once, with the newer tracer.
    */
   public static <T> T wrap(Class<T> iface, T target, Tracer tracer) {
-    return wrap(iface, unwrap(target), new MessageCalls(tracer));
+    return wrap(iface, unwrap(target), new MessageCalls(instrumented(tracer)));
+  }
+
+  /** The module name this wrapper's spans carry in {@code context.span_origin}. */
+  public static final String INSTRUMENTATION = "instrumentation-anthropic";
+
+  /** The tracer naming this module as the spans' origin, unless the caller named another. */
+  private static Tracer instrumented(Tracer tracer) {
+    return Tracer.CORE_INSTRUMENTATION.equals(tracer.instrumentation())
+        ? tracer.withInstrumentation(INSTRUMENTATION)
+        : tracer;
   }
 
   private static <T> T wrap(Class<T> iface, T target, MessageCalls calls) {

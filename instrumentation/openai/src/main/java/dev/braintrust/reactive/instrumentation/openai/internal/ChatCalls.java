@@ -14,16 +14,38 @@ import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Chat completions as {@code llm} spans: the request's messages are the input, its other fields
- * (model, temperature, tools, ...) the metadata, with the {@link PromptMetadata} attached on the
- * calling thread as {@code metadata.prompt}, the choices the output, the usage the metrics. The
- * client's own call runs unchanged; its result or exception is returned or rethrown as is.
+ * Chat completions as {@code llm} spans: the request's messages are the input, the allowlisted
+ * request fields the metadata (with the model the response reports, and the {@link PromptMetadata}
+ * attached on the calling thread as {@code metadata.prompt}), the choices the output, the usage the
+ * metrics. The client's own call runs unchanged; its result or exception is returned or rethrown as
+ * is.
  */
 final class ChatCalls {
   static final String SPAN_NAME = "Chat Completion";
+
+  /**
+   * The request fields the instrumentation guide lets into metadata: the model, the sampling
+   * parameters it names, and the tool definitions and controls (already in the OpenAI shape).
+   */
+  static final Set<String> METADATA =
+      Set.of(
+          "model",
+          "temperature",
+          "top_p",
+          "max_tokens",
+          "frequency_penalty",
+          "presence_penalty",
+          "stop",
+          "response_format",
+          "tools",
+          "tool_choice",
+          "parallel_tool_calls",
+          "max_tool_calls");
+
   private static final LibraryLog LOG = LibraryLog.get(ChatCalls.class);
 
   private ChatCalls() {}
@@ -90,7 +112,7 @@ final class ChatCalls {
   /** The request: its messages as the input, its other fields as metadata. */
   static Log.Builder request(ChatCompletionCreateParams params) {
     Log.Builder b = Log.builder();
-    RequestFields.record(b, params._body(), "messages");
+    RequestFields.record(b, params._body(), "messages", METADATA);
     return b;
   }
 
@@ -99,12 +121,23 @@ final class ChatCalls {
       return;
     }
     Log.Builder b = Log.builder();
+    // Each part on its own: a response missing one (no usage, choices of an unknown shape) still
+    // gives the others, and nothing is made up for what is missing.
     try {
-      b.output(new SdkJson(completion.choices()));
-      completion.usage().ifPresent(u -> Usage.record(b, u));
+      // The resolved model the response names (a dated version of the requested alias).
+      completion._model().asString().ifPresent(m -> b.metadata("model", m));
     } catch (RuntimeException e) {
-      // A completion whose JSON doesn't match the client's types: keep what was read.
-      LOG.warn("could not read a chat completion for its span: {}", e.toString());
+      LOG.warn("could not read a chat completion's model for its span: {}", e.toString());
+    }
+    try {
+      completion._usage().asKnown().ifPresent(u -> Usage.record(b, u));
+    } catch (RuntimeException e) {
+      LOG.warn("could not read a chat completion's usage for its span: {}", e.toString());
+    }
+    try {
+      b.output(new SdkJson(completion._choices()));
+    } catch (RuntimeException e) {
+      LOG.warn("could not read a chat completion's choices for its span: {}", e.toString());
     }
     span.end(b);
   }

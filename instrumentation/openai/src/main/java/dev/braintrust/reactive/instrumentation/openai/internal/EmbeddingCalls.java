@@ -1,5 +1,7 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.core.RequestOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
@@ -10,14 +12,16 @@ import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Embeddings calls as {@code llm} spans: the input texts are the input, model and options the
- * metadata, the number and size of the vectors the output (not the vectors: they are large and say
- * nothing to a reader), the usage the metrics.
+ * Embeddings calls as {@code llm} spans in the spec's canonical shape: the input is {@code {inputs:
+ * [{content}], output_dimensions?}} (one entry per returned embedding), the output {@code {count}}
+ * (never the vectors), the metadata the provider and the model, the usage the metrics.
  */
 final class EmbeddingCalls {
   static final String SPAN_NAME = "Embedding";
@@ -51,7 +55,9 @@ final class EmbeddingCalls {
     CallSpan span = new CallSpan(tracer.startSpan(SPAN_NAME, SpanType.LLM));
     try {
       Log.Builder b = Log.builder();
-      RequestFields.record(b, params._body(), "input");
+      b.metadata("provider", "openai");
+      params._model().asKnown().ifPresent(m -> b.metadata("model", m.toString()));
+      b.input(canonicalInput(SdkJson.tree(params._body())));
       span.log(b);
     } catch (RuntimeException e) {
       LOG.warn("could not record an embeddings request: {}", e.toString());
@@ -65,18 +71,40 @@ final class EmbeddingCalls {
     }
     Log.Builder b = Log.builder();
     try {
-      Map<String, Object> output = new LinkedHashMap<>();
-      output.put("embeddings", response.data().size());
-      if (!response.data().isEmpty()) {
-        output.put("dimensions", response.data().get(0).embedding().size());
-      }
-      b.output(output);
-      CreateEmbeddingResponse.Usage u = response.usage();
-      Usage.put(b, "prompt_tokens", u._promptTokens().asNumber());
-      Usage.put(b, "tokens", u._totalTokens().asNumber());
+      response._model().asString().ifPresent(m -> b.metadata("model", m));
+      response._data().asKnown().ifPresent(d -> b.output(Map.of("count", d.size())));
+      response
+          ._usage()
+          .asKnown()
+          .ifPresent(
+              u -> {
+                Usage.put(b, "prompt_tokens", u._promptTokens().asNumber());
+                Usage.put(b, "tokens", u._totalTokens().asNumber());
+              });
     } catch (RuntimeException e) {
       LOG.warn("could not read an embeddings response for its span: {}", e.toString());
     }
     span.end(b);
+  }
+
+  /**
+   * {@code {inputs: [{content}], output_dimensions?}}: a string is one input; an array of strings
+   * or of token arrays one input per element; a single token array one input.
+   */
+  static Map<String, Object> canonicalInput(ObjectNode body) {
+    List<Map<String, Object>> inputs = new ArrayList<>();
+    JsonNode input = body.path("input");
+    boolean tokenArray = input.isArray() && input.size() > 0 && input.get(0).isNumber();
+    if (input.isArray() && !tokenArray) {
+      input.forEach(i -> inputs.add(Map.of("content", i.isTextual() ? i.asText() : i)));
+    } else if (!input.isMissingNode()) {
+      inputs.add(Map.of("content", input.isTextual() ? input.asText() : input));
+    }
+    Map<String, Object> canonical = new LinkedHashMap<>();
+    canonical.put("inputs", inputs);
+    if (body.path("dimensions").isIntegralNumber()) {
+      canonical.put("output_dimensions", body.get("dimensions").asLong());
+    }
+    return canonical;
   }
 }

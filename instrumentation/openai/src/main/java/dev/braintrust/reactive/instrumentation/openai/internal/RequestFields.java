@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,21 +36,25 @@ final class RequestFields {
   private RequestFields() {}
 
   /**
-   * Logs {@code body}'s field {@code inputField} as the input and the others (but {@code stream})
-   * as metadata, after {@code provider}.
+   * Logs {@code body}'s field {@code inputField} as the input and, after {@code provider}, the
+   * fields named in {@code allowed} as metadata: the guide's data-capture policy is an explicit
+   * allowlist, so any other request field (user ids, store flags, service tiers, ...) stays out.
    */
-  static void record(Log.Builder b, Object body, String inputField) {
+  static void record(Log.Builder b, Object body, String inputField, Set<String> allowed) {
     Shape shape = SHAPES.get(body.getClass());
     b.metadata("provider", "openai");
     if (shape.getters.isEmpty()) {
       // A client whose bodies we don't recognise: its JSON, written now, still says everything.
-      fromTree(b, SdkJson.tree(body), inputField);
+      fromTree(b, SdkJson.tree(body), inputField, allowed);
       return;
     }
     for (Getter g : shape.getters) {
+      if (!g.name.equals(inputField) && !allowed.contains(g.name)) {
+        continue;
+      }
       Object value = g.read(body);
       if (value instanceof JsonField && !((JsonField<?>) value).isMissing()) {
-        put(b, g.name, plain((JsonField<?>) value), inputField);
+        put(b, g.name, plain((JsonField<?>) value), inputField, allowed);
       }
     }
     if (shape.additional != null) {
@@ -57,17 +62,23 @@ final class RequestFields {
       if (extra instanceof Map) {
         for (Map.Entry<?, ?> e : ((Map<?, ?>) extra).entrySet()) {
           if (e.getValue() instanceof JsonField && !((JsonField<?>) e.getValue()).isMissing()) {
-            put(b, String.valueOf(e.getKey()), plain((JsonField<?>) e.getValue()), inputField);
+            put(
+                b,
+                String.valueOf(e.getKey()),
+                plain((JsonField<?>) e.getValue()),
+                inputField,
+                allowed);
           }
         }
       }
     }
   }
 
-  private static void put(Log.Builder b, String name, Object value, String inputField) {
+  private static void put(
+      Log.Builder b, String name, Object value, String inputField, Set<String> allowed) {
     if (name.equals(inputField)) {
       b.input(value);
-    } else if (!name.equals("stream")) {
+    } else if (allowed.contains(name)) {
       b.metadata(name, value);
     }
   }
@@ -84,10 +95,11 @@ final class RequestFields {
     return new SdkJson(field);
   }
 
-  private static void fromTree(Log.Builder b, ObjectNode tree, String inputField) {
+  private static void fromTree(
+      Log.Builder b, ObjectNode tree, String inputField, Set<String> allowed) {
     for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
-      put(b, f.getKey(), f.getValue(), inputField);
+      put(b, f.getKey(), f.getValue(), inputField, allowed);
     }
   }
 

@@ -5,11 +5,14 @@ import com.openai.client.OpenAIClientAsync;
 import com.openai.core.RequestOptions;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.responses.ResponseCreateParams;
 import com.openai.services.async.ChatServiceAsync;
 import com.openai.services.async.EmbeddingServiceAsync;
+import com.openai.services.async.ResponseServiceAsync;
 import com.openai.services.async.chat.ChatCompletionServiceAsync;
 import com.openai.services.blocking.ChatService;
 import com.openai.services.blocking.EmbeddingService;
+import com.openai.services.blocking.ResponseService;
 import com.openai.services.blocking.chat.ChatCompletionService;
 import dev.braintrust.reactive.core.Tracer;
 import java.lang.reflect.InvocationHandler;
@@ -44,7 +47,9 @@ public final class ServiceProxy implements InvocationHandler {
           ChatCompletionService.class,
           ChatCompletionServiceAsync.class,
           EmbeddingService.class,
-          EmbeddingServiceAsync.class);
+          EmbeddingServiceAsync.class,
+          ResponseService.class,
+          ResponseServiceAsync.class);
 
   // Per declaring interface, so routes go away with the client's class loader.
   private static final ClassValue<ConcurrentHashMap<Method, Route>> ROUTES =
@@ -66,7 +71,9 @@ public final class ServiceProxy implements InvocationHandler {
     CHAT_ASYNC,
     CHAT_STREAM_ASYNC,
     EMBED,
-    EMBED_ASYNC
+    EMBED_ASYNC,
+    RESPOND,
+    RESPOND_ASYNC
   }
 
   private final Object target;
@@ -89,8 +96,20 @@ public final class ServiceProxy implements InvocationHandler {
     }
     Object proxy =
         Proxy.newProxyInstance(
-            iface.getClassLoader(), new Class<?>[] {iface}, new ServiceProxy(target, tracer));
+            iface.getClassLoader(),
+            new Class<?>[] {iface},
+            new ServiceProxy(target, instrumented(tracer)));
     return iface.cast(proxy);
+  }
+
+  /** The module name this wrapper's spans carry in {@code context.span_origin}. */
+  public static final String INSTRUMENTATION = "instrumentation-openai";
+
+  /** The tracer naming this module as the spans' origin, unless the caller named another. */
+  private static Tracer instrumented(Tracer tracer) {
+    return Tracer.CORE_INSTRUMENTATION.equals(tracer.instrumentation())
+        ? tracer.withInstrumentation(INSTRUMENTATION)
+        : tracer;
   }
 
   @Override
@@ -131,6 +150,15 @@ public final class ServiceProxy implements InvocationHandler {
             (EmbeddingServiceAsync) target,
             (EmbeddingCreateParams) a[0],
             (RequestOptions) a[1]);
+      case RESPOND:
+        return ResponseCalls.create(
+            tracer, (ResponseService) target, (ResponseCreateParams) a[0], (RequestOptions) a[1]);
+      case RESPOND_ASYNC:
+        return ResponseCalls.createAsync(
+            tracer,
+            (ResponseServiceAsync) target,
+            (ResponseCreateParams) a[0],
+            (RequestOptions) a[1]);
       case VIA_PROXY:
         return InvocationHandler.invokeDefault(proxy, method, a);
       case OBJECT:
@@ -151,6 +179,16 @@ public final class ServiceProxy implements InvocationHandler {
     boolean chat =
         owner == ChatCompletionService.class || owner == ChatCompletionServiceAsync.class;
     boolean embed = owner == EmbeddingService.class || owner == EmbeddingServiceAsync.class;
+    boolean respond = owner == ResponseService.class || owner == ResponseServiceAsync.class;
+    if (respond && name.equals("create")) {
+      if (m.isDefault()) {
+        return Route.VIA_PROXY;
+      }
+      return Arrays.asList(m.getParameterTypes())
+              .equals(List.of(ResponseCreateParams.class, RequestOptions.class))
+          ? (owner == ResponseServiceAsync.class ? Route.RESPOND_ASYNC : Route.RESPOND)
+          : Route.PASS;
+    }
     boolean creates = name.equals("create") || (chat && name.equals("createStreaming"));
     if ((chat || embed) && creates) {
       if (m.isDefault()) {

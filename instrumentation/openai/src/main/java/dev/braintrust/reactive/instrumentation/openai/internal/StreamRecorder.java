@@ -25,6 +25,7 @@ final class StreamRecorder {
   private final TreeMap<Long, ChoiceState> choices = new TreeMap<>();
   private double timeToFirstToken = -1;
   private @Nullable CompletionUsage usage;
+  private @Nullable String model;
   private boolean broken;
 
   StreamRecorder(CallSpan span) {
@@ -32,22 +33,33 @@ final class StreamRecorder {
   }
 
   synchronized void chunk(ChatCompletionChunk chunk) {
-    if (timeToFirstToken < 0) {
-      timeToFirstToken = span.elapsedSeconds();
-    }
     if (broken) {
       return;
     }
     try {
+      boolean content = false;
       for (ChatCompletionChunk.Choice c : chunk.choices()) {
         choices.computeIfAbsent(c.index(), i -> new ChoiceState()).add(c);
+        content |= bearsContent(c.delta());
       }
+      // Measured at the first chunk carrying generated text or a tool call: a role-only or empty
+      // first delta comes before any token (the guide's "first content-bearing" event).
+      if (content && timeToFirstToken < 0) {
+        timeToFirstToken = span.elapsedSeconds();
+      }
+      chunk._model().asString().ifPresent(m -> model = m);
       chunk.usage().ifPresent(u -> usage = u);
     } catch (RuntimeException e) {
       // A chunk that doesn't match the client's types: the caller still gets it; we stop reading.
       broken = true;
       LOG.warn("could not read a streamed chat completion chunk for its span: {}", e.toString());
     }
+  }
+
+  private static boolean bearsContent(ChatCompletionChunk.Choice.Delta d) {
+    return d.content().filter(s -> !s.isEmpty()).isPresent()
+        || d.refusal().filter(s -> !s.isEmpty()).isPresent()
+        || d.toolCalls().filter(t -> !t.isEmpty()).isPresent();
   }
 
   void complete() {
@@ -79,6 +91,9 @@ final class StreamRecorder {
       }
       if (usage != null) {
         Usage.record(b, usage);
+      }
+      if (model != null && !model.isEmpty()) {
+        b.metadata("model", model);
       }
     } catch (RuntimeException e) {
       LOG.warn("could not assemble a streamed chat completion for its span: {}", e.toString());

@@ -4,7 +4,10 @@ import com.openai.models.completions.CompletionUsage;
 import dev.braintrust.reactive.core.Log;
 import java.util.Optional;
 
-/** Token counts as Braintrust metrics, named as the official SDKs name them. */
+/**
+ * Token counts as Braintrust metrics: only the keys the instrumentation guide lists (so not the
+ * predicted-output counts OpenAI also reports), each only when the response reported it.
+ */
 final class Usage {
   private Usage() {}
 
@@ -12,7 +15,17 @@ final class Usage {
   static void record(Log.Builder b, CompletionUsage u) {
     put(b, "prompt_tokens", u._promptTokens().asNumber());
     put(b, "completion_tokens", u._completionTokens().asNumber());
-    put(b, "tokens", u._totalTokens().asNumber());
+    Optional<Number> total = u._totalTokens().asNumber();
+    if (total.isPresent()) {
+      put(b, "tokens", total);
+    } else {
+      // Computed only when both parts are known, never from one side.
+      Optional<Number> prompt = u._promptTokens().asNumber();
+      Optional<Number> completion = u._completionTokens().asNumber();
+      if (prompt.isPresent() && completion.isPresent()) {
+        b.metric("tokens", prompt.get().longValue() + completion.get().longValue());
+      }
+    }
     u.promptTokensDetails()
         .ifPresent(
             d -> {
@@ -24,8 +37,6 @@ final class Usage {
             d -> {
               put(b, "completion_reasoning_tokens", d.reasoningTokens());
               put(b, "completion_audio_tokens", d.audioTokens());
-              put(b, "completion_accepted_prediction_tokens", d.acceptedPredictionTokens());
-              put(b, "completion_rejected_prediction_tokens", d.rejectedPredictionTokens());
             });
   }
 
