@@ -29,17 +29,16 @@ public final class AiProxy {
   private static final String CHAT = "/v1/proxy/chat/completions";
 
   /**
-   * Names this client as the creator of its spans, for {@code context.span_origin.instrumentation}
-   * once the core records span origins.
+   * Names this client as the creator of its spans, in {@code context.span_origin.instrumentation}.
    */
-  static final String INSTRUMENTATION_NAME = "dev.braintrust.reactive.transport.AiProxy";
+  static final String INSTRUMENTATION_NAME = "reactor-transport-aiproxy";
 
   private final BraintrustClient client;
   private final @Nullable Tracer tracer;
 
   AiProxy(BraintrustClient client, @Nullable Tracer tracer) {
     this.client = client;
-    this.tracer = tracer;
+    this.tracer = tracer == null ? null : tracer.withDefaultInstrumentation(INSTRUMENTATION_NAME);
   }
 
   /**

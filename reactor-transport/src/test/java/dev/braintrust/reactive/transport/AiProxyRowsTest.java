@@ -92,6 +92,8 @@ class AiProxyRowsTest {
       assertThat(metadata.at("/tools/0/function/name").asText()).isEqualTo("lookup");
       assertThat(row.at("/metrics/prompt_cached_tokens").asInt()).isEqualTo(2);
       assertThat(row.at("/output/0/message/content").asText()).isEqualTo("hi");
+      assertThat(row.at("/context/span_origin/instrumentation/name").asText())
+          .isEqualTo("reactor-transport-aiproxy");
     }
   }
 

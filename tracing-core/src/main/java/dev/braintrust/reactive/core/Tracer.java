@@ -94,6 +94,18 @@ public final class Tracer {
   }
 
   /**
+   * This tracer naming {@code name} as its spans' instrumentation, unless the caller already chose
+   * a name of its own (one other than {@value #CORE_INSTRUMENTATION}), which is kept. What a
+   * wrapper does with the tracer it is given.
+   *
+   * @param name the wrapper's module name, not blank
+   * @return this tracer, or one naming {@code name}
+   */
+  public Tracer withDefaultInstrumentation(String name) {
+    return CORE_INSTRUMENTATION.equals(instrumentation) ? withInstrumentation(name) : this;
+  }
+
+  /**
    * The instrumentation name this tracer's spans carry.
    *
    * @return the instrumentation name this tracer's spans carry

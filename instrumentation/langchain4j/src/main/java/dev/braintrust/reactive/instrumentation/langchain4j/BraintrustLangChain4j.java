@@ -4,6 +4,7 @@ import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.instrumentation.langchain4j.internal.ChatCalls;
 import dev.braintrust.reactive.instrumentation.langchain4j.internal.ChatSpanListener;
 import dev.braintrust.reactive.instrumentation.langchain4j.internal.EmbeddingSpanListener;
+import dev.braintrust.reactive.instrumentation.langchain4j.internal.Instrumentation;
 import dev.braintrust.reactive.instrumentation.langchain4j.internal.StreamingCalls;
 import dev.braintrust.reactive.instrumentation.langchain4j.internal.TracedAiServices;
 import dev.langchain4j.model.chat.ChatModel;
@@ -47,7 +48,7 @@ public final class BraintrustLangChain4j {
    * @return the listener
    */
   public static ChatModelListener chatModelListener(Tracer tracer) {
-    return new ChatSpanListener(Objects.requireNonNull(tracer, "tracer"));
+    return new ChatSpanListener(named(tracer));
   }
 
   /**
@@ -57,7 +58,7 @@ public final class BraintrustLangChain4j {
    * @return the listener
    */
   public static EmbeddingModelListener embeddingModelListener(Tracer tracer) {
-    return new EmbeddingSpanListener(Objects.requireNonNull(tracer, "tracer"));
+    return new EmbeddingSpanListener(named(tracer));
   }
 
   /**
@@ -77,8 +78,7 @@ public final class BraintrustLangChain4j {
    */
   public static <T> AiServices<T> aiServices(Class<T> serviceInterface, Tracer tracer) {
     Objects.requireNonNull(serviceInterface, "serviceInterface");
-    Objects.requireNonNull(tracer, "tracer");
-    return new TracedAiServices<>(serviceInterface, tracer);
+    return new TracedAiServices<>(serviceInterface, named(tracer));
   }
 
   /**
@@ -92,8 +92,7 @@ public final class BraintrustLangChain4j {
    */
   public static ChatModel wrap(ChatModel model, Tracer tracer) {
     Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(tracer, "tracer");
-    return model instanceof ChatCalls ? model : new ChatCalls(model, tracer);
+    return model instanceof ChatCalls ? model : new ChatCalls(model, named(tracer));
   }
 
   /**
@@ -109,7 +108,12 @@ public final class BraintrustLangChain4j {
    */
   public static StreamingChatModel wrap(StreamingChatModel model, Tracer tracer) {
     Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(tracer, "tracer");
-    return model instanceof StreamingCalls ? model : new StreamingCalls(model, tracer);
+    return model instanceof StreamingCalls ? model : new StreamingCalls(model, named(tracer));
+  }
+
+  /** The tracer naming this module as its spans' origin, unless the caller named another. */
+  private static Tracer named(Tracer tracer) {
+    return Objects.requireNonNull(tracer, "tracer")
+        .withDefaultInstrumentation(Instrumentation.NAME);
   }
 }

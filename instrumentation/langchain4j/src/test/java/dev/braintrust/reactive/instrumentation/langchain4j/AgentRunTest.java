@@ -143,6 +143,11 @@ class AgentRunTest {
       assertThat(rows).hasSize(4); // the listener on the model stepped aside
       ObjectNode task = typed(rows, "task").get(0);
       assertThat(task.get("span_parents")).isNullOrEmpty();
+      assertThat(rows)
+          .allSatisfy(
+              r ->
+                  assertThat(r.at("/context/span_origin/instrumentation/name").asText())
+                      .isEqualTo("instrumentation-langchain4j"));
       assertAgentTree(rows, "chat", task.get("root_span_id").asText());
       assertThat(weather.cities).containsExactly("Paris");
     }

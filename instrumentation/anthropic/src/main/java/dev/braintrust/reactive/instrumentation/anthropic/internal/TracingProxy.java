@@ -63,9 +63,7 @@ public final class TracingProxy implements InvocationHandler {
 
   /** The tracer naming this module as the spans' origin, unless the caller named another. */
   private static Tracer instrumented(Tracer tracer) {
-    return Tracer.CORE_INSTRUMENTATION.equals(tracer.instrumentation())
-        ? tracer.withInstrumentation(INSTRUMENTATION)
-        : tracer;
+    return tracer.withDefaultInstrumentation(INSTRUMENTATION);
   }
 
   private static <T> T wrap(Class<T> iface, T target, MessageCalls calls) {

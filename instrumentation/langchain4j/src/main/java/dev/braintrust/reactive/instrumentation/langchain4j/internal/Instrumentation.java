@@ -7,7 +7,7 @@ package dev.braintrust.reactive.instrumentation.langchain4j.internal;
  */
 public final class Instrumentation {
   /** The module's name, as its Java module is named. */
-  public static final String NAME = "dev.braintrust.reactive.instrumentation.langchain4j";
+  public static final String NAME = "instrumentation-langchain4j";
 
   private Instrumentation() {}
 }

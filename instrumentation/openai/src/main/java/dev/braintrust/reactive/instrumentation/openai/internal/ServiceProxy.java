@@ -107,9 +107,7 @@ public final class ServiceProxy implements InvocationHandler {
 
   /** The tracer naming this module as the spans' origin, unless the caller named another. */
   private static Tracer instrumented(Tracer tracer) {
-    return Tracer.CORE_INSTRUMENTATION.equals(tracer.instrumentation())
-        ? tracer.withInstrumentation(INSTRUMENTATION)
-        : tracer;
+    return tracer.withDefaultInstrumentation(INSTRUMENTATION);
   }
 
   @Override
