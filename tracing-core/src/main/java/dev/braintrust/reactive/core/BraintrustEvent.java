@@ -4,7 +4,6 @@ import dev.braintrust.reactive.core.internal.ArrayMap;
 import dev.braintrust.reactive.core.internal.EventAccess;
 import dev.braintrust.reactive.core.internal.SpanBits;
 import dev.braintrust.reactive.core.internal.Validation;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +62,7 @@ public final class BraintrustEvent {
   private final double start;
   private final double end;
 
-  private BraintrustEvent(Builder b) {
+  BraintrustEvent(BraintrustEventBuilder b) {
     this.destination = Objects.requireNonNull(b.destination, "destination");
     this.id = Validation.id(b.id);
     this.ids = null;
@@ -155,8 +154,8 @@ public final class BraintrustEvent {
   }
 
   /** A builder for a row in {@code destination} with this {@code id}. */
-  public static Builder builder(Destination destination, String id) {
-    return new Builder(destination, id);
+  public static BraintrustEventBuilder builder(Destination destination, String id) {
+    return new BraintrustEventBuilder(destination, id);
   }
 
   /** Where the row goes. */
@@ -314,205 +313,5 @@ public final class BraintrustEvent {
   @Override
   public String toString() {
     return "BraintrustEvent{" + destination + ", id=" + id() + (merge ? ", merge" : "") + "}";
-  }
-
-  /** Builds a {@link BraintrustEvent}. Not thread-safe. */
-  public static final class Builder {
-    private final Destination destination;
-    private final String id;
-    private boolean merge;
-    private @Nullable Object input;
-    private @Nullable Object output;
-    private @Nullable Object expected;
-    private @Nullable Object error;
-    private boolean hasInput;
-    private boolean hasOutput;
-    private boolean hasExpected;
-    private boolean hasError;
-    private @Nullable Map<String, @Nullable Double> scores;
-    private @Nullable Map<String, @Nullable Object> metadata;
-    private @Nullable Map<String, Number> metrics;
-    private @Nullable Map<String, @Nullable Object> context;
-    private @Nullable String instrumentation;
-    private List<String> tags = List.of();
-    private @Nullable String spanId;
-    private @Nullable String rootSpanId;
-    private List<String> spanParents = List.of();
-    private @Nullable String spanName;
-    private @Nullable String spanType;
-    private @Nullable String created;
-    private java.time.@Nullable Instant createdAt;
-    private double start = Double.NaN;
-    private double end = Double.NaN;
-
-    private Builder(Destination destination, String id) {
-      this.destination = Objects.requireNonNull(destination, "destination");
-      this.id = Validation.id(id);
-    }
-
-    /** Marks the row as a merge into an existing row. */
-    public Builder merge(boolean merge) {
-      this.merge = merge;
-      return this;
-    }
-
-    /** The input. */
-    public Builder input(@Nullable Object v) {
-      input = v;
-      hasInput = true;
-      return this;
-    }
-
-    /** The output. */
-    public Builder output(@Nullable Object v) {
-      output = v;
-      hasOutput = true;
-      return this;
-    }
-
-    /** The expected value. */
-    public Builder expected(@Nullable Object v) {
-      expected = v;
-      hasExpected = true;
-      return this;
-    }
-
-    /** The error. */
-    public Builder error(@Nullable Object v) {
-      error = v;
-      hasError = true;
-      return this;
-    }
-
-    /** A score, checked to be null or finite in [0, 1]. */
-    public Builder score(String name, @Nullable Number value) {
-      if (scores == null) {
-        scores = new LinkedHashMap<>();
-      }
-      scores.put(name, Validation.score(name, value));
-      return this;
-    }
-
-    /** A metadata entry. */
-    public Builder metadata(String key, @Nullable Object value) {
-      if (metadata == null) {
-        metadata = new LinkedHashMap<>();
-      }
-      metadata.put(Validation.key("metadata", key), value);
-      return this;
-    }
-
-    /** A metric, checked to be finite. */
-    public Builder metric(String name, Number value) {
-      Number v = Validation.metric(name, value);
-      if (name.equals("start")) {
-        start = v.doubleValue();
-      } else if (name.equals("end")) {
-        end = v.doubleValue();
-      } else {
-        if (metrics == null) {
-          metrics = new LinkedHashMap<>();
-        }
-        metrics.put(name, v);
-      }
-      return this;
-    }
-
-    /** A {@code context} entry; {@code span_origin} given here replaces the library's. */
-    public Builder context(String key, @Nullable Object value) {
-      if (context == null) {
-        context = new LinkedHashMap<>();
-      }
-      context.put(Validation.key("context", key), value);
-      return this;
-    }
-
-    /**
-     * Marks the row as a span made by the module {@code name}: it is written with {@code
-     * context.span_origin} (this library's name and version, this instrumentation name and the
-     * environment). Null leaves the origin out.
-     */
-    public Builder instrumentation(@Nullable String name) {
-      this.instrumentation = name;
-      return this;
-    }
-
-    /** A tag. */
-    public Builder tag(String tag) {
-      if (tags.isEmpty()) {
-        tags = new ArrayList<>();
-      }
-      tags.add(Validation.tag(tag));
-      return this;
-    }
-
-    /** Span identity: its id, its trace's root span id and its parents (nearest first). */
-    public Builder span(String spanId, String rootSpanId, List<String> parents) {
-      this.spanId = Validation.id(spanId);
-      this.rootSpanId = Validation.id(rootSpanId);
-      this.spanParents = List.copyOf(parents);
-      return this;
-    }
-
-    /** {@code span_attributes}: name and type. */
-    public Builder spanAttributes(@Nullable String name, @Nullable String type) {
-      this.spanName = name;
-      this.spanType = type;
-      return this;
-    }
-
-    /** ISO-8601 creation time. */
-    public Builder created(@Nullable String created) {
-      this.created = created;
-      return this;
-    }
-
-    /**
-     * Creation time as an instant, written as ISO-8601 with microseconds when the row is encoded,
-     * off the caller's thread: formatting costs more than the rest of a small row.
-     */
-    public Builder created(java.time.Instant at) {
-      this.createdAt = java.util.Objects.requireNonNull(at, "created");
-      this.created = null;
-      return this;
-    }
-
-    // Package-private bulk setters let a span hand over maps it owns without copying.
-    Builder scoresMap(Map<String, @Nullable Double> m) {
-      scores = m;
-      return this;
-    }
-
-    Builder metadataMap(Map<String, @Nullable Object> m) {
-      metadata = m;
-      return this;
-    }
-
-    /** Metrics other than start and end, handed over without a copy. */
-    Builder metricsMap(Map<String, Number> m) {
-      metrics = m;
-      return this;
-    }
-
-    Builder times(double start, double end) {
-      this.start = start;
-      this.end = end;
-      return this;
-    }
-
-    Builder createdAt(java.time.Instant at) {
-      this.createdAt = at;
-      return this;
-    }
-
-    Builder tagsList(List<String> t) {
-      tags = t;
-      return this;
-    }
-
-    /** The immutable event. */
-    public BraintrustEvent build() {
-      return new BraintrustEvent(this);
-    }
   }
 }

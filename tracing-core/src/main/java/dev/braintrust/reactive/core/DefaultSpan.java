@@ -184,7 +184,7 @@ final class DefaultSpan implements Span {
 
   /** A row carrying only what this late log adds, merged server-side into the ended row. */
   private BraintrustEvent mergeEvent(Log log) {
-    BraintrustEvent.Builder b = BraintrustEvent.builder(destination, ids.rowId()).merge(true);
+    BraintrustEventBuilder b = BraintrustEvent.builder(destination, ids.rowId()).merge(true);
     b.span(ids.spanId(), ids.traceId(), ids.parents());
     if (log.input != Log.UNSET) {
       b.input(log.input);

@@ -2,6 +2,7 @@ package dev.braintrust.reactive.otel.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.BraintrustEventBuilder;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.internal.Time;
 import io.opentelemetry.api.common.AttributeKey;
@@ -237,7 +238,7 @@ public final class SpanMapper {
       }
     }
 
-    BraintrustEvent.Builder b =
+    BraintrustEventBuilder b =
         BraintrustEvent.builder(destination, spanId)
             .span(spanId, ctx.getTraceId(), parents)
             .spanAttributes(span.getName(), type)

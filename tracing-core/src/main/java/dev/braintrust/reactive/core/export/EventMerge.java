@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.core.export;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.BraintrustEventBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -32,7 +33,7 @@ final class EventMerge {
         return null;
       }
     }
-    BraintrustEvent.Builder b =
+    BraintrustEventBuilder b =
         BraintrustEvent.builder(first.destination(), first.id()).merge(first.isMerge());
     BraintrustEvent ids = first.spanId() != null ? first : second;
     if (ids.spanId() != null) {
@@ -62,7 +63,7 @@ final class EventMerge {
   }
 
   private static void pick(
-      BraintrustEvent.Builder b, BraintrustEvent first, BraintrustEvent second) {
+      BraintrustEventBuilder b, BraintrustEvent first, BraintrustEvent second) {
     if (second.hasInput()) {
       b.input(second.input());
     } else if (first.hasInput()) {

@@ -179,9 +179,6 @@ public final class EventEncoder {
   private static final SerializedString METADATA = new SerializedString("metadata");
   private static final SerializedString METRICS = new SerializedString("metrics");
   private static final SerializedString CONTEXT = new SerializedString("context");
-  private static final SerializedString SPAN_ORIGIN = new SerializedString("span_origin");
-  private static final SerializedString ORIGIN_NAME = new SerializedString(Origin.NAME);
-  private static final SerializedString ORIGIN_VERSION = new SerializedString(Origin.version());
   private static final SerializedString START = new SerializedString("start");
   private static final SerializedString END = new SerializedString("end");
 
@@ -212,36 +209,14 @@ public final class EventEncoder {
   }
 
   /**
-   * {@code span_origin}: the library, its version, the module that made the span and the
-   * environment, unless the caller gave a {@code span_origin} of their own.
+   * {@code span_origin}, unless this row is a merge or the caller gave a {@code span_origin} of
+   * their own.
    */
   private static void writeOrigin(JsonGenerator g, BraintrustEvent e) throws IOException {
     String instrumentation = e.instrumentation();
-    if (instrumentation == null || e.isMerge() || e.context().containsKey("span_origin")) {
-      return;
+    if (instrumentation != null && !e.isMerge() && !e.context().containsKey("span_origin")) {
+      SpanOriginWriter.write(g, instrumentation);
     }
-    g.writeFieldName(SPAN_ORIGIN);
-    g.writeStartObject();
-    g.writeFieldName(NAME);
-    g.writeString(ORIGIN_NAME);
-    g.writeFieldName("version");
-    g.writeString(ORIGIN_VERSION);
-    g.writeObjectFieldStart("instrumentation");
-    g.writeFieldName(NAME);
-    g.writeString(instrumentation);
-    g.writeEndObject();
-    Origin.Environment env = Origin.environment();
-    if (env != null) {
-      g.writeObjectFieldStart("environment");
-      if (env.type() != null) {
-        g.writeStringField("type", env.type());
-      }
-      if (env.name() != null) {
-        g.writeStringField("name", env.name());
-      }
-      g.writeEndObject();
-    }
-    g.writeEndObject();
   }
 
   private static void writeHeader(JsonGenerator g, BraintrustEvent e, byte[] scratch)

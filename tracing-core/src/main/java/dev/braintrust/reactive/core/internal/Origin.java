@@ -18,7 +18,9 @@ public final class Origin {
   public static final String NAME = "braintrust.sdk.java-reactive";
 
   private static final String VERSION = readVersion();
-  private static final Environment ENVIRONMENT = Environment.resolve(System::getenv);
+  // BRAINTRUST_ENVIRONMENT_TYPE/_NAME may also come from .env.braintrust, as the spec allows.
+  private static final @Nullable Environment ENVIRONMENT =
+      Environment.resolve(BraintrustEnv.system()::get);
 
   private Origin() {}
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.BraintrustEventBuilder;
 import dev.braintrust.reactive.core.Destination;
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ class EventEncoderTest {
   static final ObjectMapper M = new ObjectMapper();
   final EventEncoder encoder = new EventEncoder();
 
-  static BraintrustEvent.Builder event() {
+  static BraintrustEventBuilder event() {
     return BraintrustEvent.builder(Destination.projectLogs("p"), "id-1")
         .span("s1", "r1", List.of("p1"))
         .spanAttributes("n", "llm")

@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.core.export.internal;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.BraintrustEventBuilder;
 import dev.braintrust.reactive.core.export.Masker;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -67,7 +68,7 @@ public final class EventMasking {
       @Nullable Object output,
       @Nullable Object expected,
       Map<String, @Nullable Object> metadata) {
-    BraintrustEvent.Builder b = BraintrustEvent.builder(e.destination(), e.id()).merge(e.isMerge());
+    BraintrustEventBuilder b = BraintrustEvent.builder(e.destination(), e.id()).merge(e.isMerge());
     String spanId = e.spanId();
     String root = e.rootSpanId();
     if (spanId != null && root != null) {
