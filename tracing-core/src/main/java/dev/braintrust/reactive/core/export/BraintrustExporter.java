@@ -334,6 +334,19 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
             String why = "shutdown deadline of " + timeout + " passed";
             shutdownReason = why;
             long abandoned = batcher.abandon();
+            if (abandoned > 0) {
+              ExporterStats s = metrics.stats();
+              ExporterMetrics.LOG.warn(
+                  "Braintrust exporter: {}; {} event(s) not delivered ({} {}, {} {}, {} {})",
+                  why,
+                  abandoned,
+                  s.dropped(DropReason.IN_FLIGHT_AT_DEADLINE),
+                  DropReason.IN_FLIGHT_AT_DEADLINE.tag(),
+                  s.dropped(DropReason.SHUTDOWN_DEADLINE),
+                  DropReason.SHUTDOWN_DEADLINE.tag(),
+                  s.dropped(DropReason.LEFT_IN_SPOOL),
+                  DropReason.LEFT_IN_SPOOL.tag());
+            }
             release(result, abandoned, deadline, timer);
           }
         };

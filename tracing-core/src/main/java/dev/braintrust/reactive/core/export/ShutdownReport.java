@@ -1,19 +1,17 @@
 package dev.braintrust.reactive.core.export;
 
-import dev.braintrust.reactive.core.internal.LibraryLog;
 import java.io.PrintStream;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The one line an exporter prints when it shuts down having not delivered everything it was given.
- * It goes to {@code System.err} directly, not only to a logger: at JVM exit (a shutdown hook, or
+ * It goes to {@code System.err} directly, not to a logger: at JVM exit (a shutdown hook, or
  * OpenTelemetry's own) the logging system may already be shut down, and this is the last chance to
- * say that events were lost. With an SLF4J backend it is logged as a warning too, for log files.
+ * say that events were lost. Log files still get the deadline's warning and each failure's, as they
+ * happen.
  */
 final class ShutdownReport {
-  private static final LibraryLog LOG = LibraryLog.get(BraintrustExporter.class);
-
   private ShutdownReport() {}
 
   /** Prints the line when any event failed or was dropped; prints nothing otherwise. */
@@ -25,9 +23,6 @@ final class ShutdownReport {
     PrintStream err = System.err;
     err.println(line);
     err.flush();
-    if (LibraryLog.usesSlf4j()) {
-      LOG.warn(line);
-    }
   }
 
   /** The line, or null when everything submitted was delivered. */

@@ -45,11 +45,6 @@ public abstract class LibraryLog {
     }
   }
 
-  /** Whether messages go to SLF4J (a backend is present), rather than to {@link System.Logger}. */
-  public static boolean usesSlf4j() {
-    return SLF4J;
-  }
-
   /** Whether {@code BRAINTRUST_DEBUG} asks for debug output. */
   public static boolean debugEnabled() {
     return DEBUG;
