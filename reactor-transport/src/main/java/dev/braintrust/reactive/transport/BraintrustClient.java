@@ -75,10 +75,10 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   private final String apiKey;
   private final Duration maxRetryAfter;
 
-  BraintrustClient(ClientConfig config) {
+  BraintrustClient(ClientConfig config, @Nullable String unusable) {
     this.apiKey = config.apiKey();
     this.maxRetryAfter = config.maxRetryAfter();
-    this.http = new HttpCore(config);
+    this.http = new HttpCore(config, unusable);
     this.ingest = new IngestTransport(http, config.gzip(), config.gzipLevel());
     this.invocations = new Invocations(http, new FunctionIds(http));
     this.maxRequestBytes = config.maxRequestBytes();
@@ -107,6 +107,21 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    */
   public static BraintrustClient fromEnvironment() {
     return builder().fromEnvironment(BraintrustEnv.system()).build();
+  }
+
+  /**
+   * A client that opens no connection and fails every call with a {@link BraintrustException} whose
+   * message is {@code reason}: for a framework that must offer a client to inject when no API key
+   * is configured, so the application starts and each call says what is missing.
+   *
+   * @param reason what is missing, e.g. {@code "no Braintrust API key: set BRAINTRUST_API_KEY"}
+   * @return a client whose every call fails with {@code reason}
+   */
+  public static BraintrustClient unconfigured(String reason) {
+    if (reason == null || reason.isBlank()) {
+      throw new IllegalArgumentException("reason must not be null or blank");
+    }
+    return builder().apiKey("unconfigured-client-placeholder").build(reason);
   }
 
   /**

@@ -427,6 +427,11 @@ public final class BraintrustClientBuilder {
    *     are given for a plain http URL, or the proxy settings are not valid
    */
   public BraintrustClient build() {
+    return build(null);
+  }
+
+  /** The client; when {@code unusable} is given, every call fails with it (no key configured). */
+  BraintrustClient build(@Nullable String unusable) {
     if (apiKey == null) {
       throw new IllegalArgumentException("apiKey must not be null or blank");
     }
@@ -457,7 +462,8 @@ public final class BraintrustClientBuilder {
             timer,
             registry,
             loopResources,
-            connectionProvider));
+            connectionProvider),
+        unusable);
   }
 
   private @Nullable ProxyConfig proxyFor(URI target) {

@@ -39,7 +39,10 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(
     afterName = {
       "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-      "org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration"
+      "org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration",
+      // Their Spring Boot 4 homes.
+      "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+      "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration"
     })
 @EnableConfigurationProperties(BraintrustProperties.class)
 public class BraintrustAutoConfiguration {

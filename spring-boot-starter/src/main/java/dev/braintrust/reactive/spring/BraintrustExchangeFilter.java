@@ -61,7 +61,9 @@ public final class BraintrustExchangeFilter implements ExchangeFilterFunction {
                   .build());
           ClientRequest sent = request;
           String header = Traceparent.format(span);
-          if (header != null && !request.headers().containsKey(Traceparent.HEADER)) {
+          // getFirst, not containsKey: Spring Framework 7 (Boot 4) HttpHeaders is no longer a Map,
+          // and this class, compiled against Framework 6, runs on both.
+          if (header != null && request.headers().getFirst(Traceparent.HEADER) == null) {
             sent = ClientRequest.from(request).header(Traceparent.HEADER, header).build();
           }
           return next.exchange(sent)

@@ -1,7 +1,7 @@
 package dev.braintrust.reactive.spring;
 
 import dev.braintrust.reactive.core.export.BraintrustExporter;
-import dev.braintrust.reactive.core.export.ExporterStats;
+import dev.braintrust.reactive.spring.internal.HealthDetails;
 import java.util.Objects;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
@@ -28,30 +28,10 @@ public final class BraintrustHealthIndicator extends AbstractHealthIndicator {
 
   @Override
   protected void doHealthCheck(Health.Builder builder) {
-    ExporterStats s = exporter.stats();
-    int queued = exporter.queued();
-    int capacity = exporter.capacity();
-    if (exporter.isShutdown()) {
-      builder.outOfService();
-    } else {
+    if (HealthDetails.report(exporter, builder::withDetail)) {
       builder.up();
-    }
-    builder
-        .withDetail("queued", queued)
-        .withDetail("capacity", capacity)
-        .withDetail(
-            "queueFill", capacity == 0 ? 0.0 : Math.round(1000.0 * queued / capacity) / 1000.0)
-        .withDetail("pending", s.pending())
-        .withDetail("delivered", s.delivered())
-        .withDetail("failed", s.failed())
-        .withDetail("dropped", s.droppedTotal());
-    String backoff = exporter.backoffReason();
-    if (backoff != null) {
-      builder.withDetail("backingOff", backoff);
-    }
-    String lastFailure = exporter.lastFailure();
-    if (lastFailure != null) {
-      builder.withDetail("lastError", lastFailure);
+    } else {
+      builder.outOfService();
     }
   }
 }

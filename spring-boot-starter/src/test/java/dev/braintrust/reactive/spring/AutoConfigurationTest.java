@@ -28,6 +28,7 @@ class AutoConfigurationTest {
   static final AutoConfigurations ALL =
       AutoConfigurations.of(
           BraintrustAutoConfiguration.class,
+          BraintrustFallbackAutoConfiguration.class,
           BraintrustTracedAutoConfiguration.class,
           BraintrustWebFluxAutoConfiguration.class,
           BraintrustWebClientAutoConfiguration.class,
@@ -86,7 +87,8 @@ class AutoConfigurationTest {
                 assertThat(ctx)
                     .hasNotFailed()
                     .hasSingleBean(Tracer.class)
-                    .doesNotHaveBean(BraintrustClient.class)
+                    .hasSingleBean(BraintrustClient.class)
+                    .hasSingleBean(AiProxy.class)
                     .doesNotHaveBean(BraintrustExporter.class);
                 ctx.getBean(Tracer.class).startSpan("dropped").end();
               });
@@ -101,7 +103,8 @@ class AutoConfigurationTest {
             ctx -> {
               assertThat(ctx)
                   .hasSingleBean(Tracer.class)
-                  .doesNotHaveBean(BraintrustClient.class)
+                  .hasSingleBean(BraintrustClient.class)
+                  .hasSingleBean(AiProxy.class)
                   .doesNotHaveBean(BraintrustExporter.class)
                   .doesNotHaveBean(BraintrustWebFilter.class)
                   .doesNotHaveBean(TracedBeanPostProcessor.class)

@@ -26,6 +26,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
 /**
  * An in-process, Braintrust-compatible API server on Reactor Netty, for tests and offline quick
@@ -71,6 +72,9 @@ public final class BraintrustTestServer implements AutoCloseable {
   // Written under this by start, stop and close; read from any thread.
   private volatile int boundPort;
   private volatile @Nullable DisposableServer server;
+  // Its own event loops, not Reactor Netty's global ones: a Spring context that closes disposes
+  // those, which would stop this server under the test that is still using it.
+  private final LoopResources loops = LoopResources.create("braintrust-test-server", 2, true);
 
   private BraintrustTestServer(Builder b) {
     this.apiKey = b.apiKey;
@@ -110,7 +114,7 @@ public final class BraintrustTestServer implements AutoCloseable {
   public synchronized BraintrustTestServer start() {
     if (server == null) {
       int port = boundPort != 0 ? boundPort : requestedPort;
-      HttpServer http = HttpServer.create().host(host).port(port);
+      HttpServer http = HttpServer.create().runOn(loops).host(host).port(port);
       SslContext t = tls;
       if (t != null) {
         http = http.secure(spec -> spec.sslContext(t));
@@ -143,6 +147,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     if (s != null) {
       s.disposeNow(Duration.ofSeconds(5));
     }
+    loops.dispose();
     rows.close();
   }
 

@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.transport.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.export.RetryHint;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.transport.BraintrustApiException;
@@ -68,9 +69,20 @@ public final class HttpCore {
   private volatile @Nullable HttpClient http;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Mono<Void> shutdown;
+  // Set for a client that must exist but cannot work (no API key): every call fails with it.
+  private final @Nullable String unusable;
 
   /** A client for these settings; threads start with the first request. */
   public HttpCore(ClientConfig c) {
+    this(c, null);
+  }
+
+  /**
+   * A client for these settings, or, when {@code unusable} is given, one that sends nothing and
+   * fails every call with a {@link BraintrustException} carrying that message.
+   */
+  public HttpCore(ClientConfig c, @Nullable String unusable) {
+    this.unusable = unusable;
     this.baseUrl = c.baseUrl();
     this.retryPolicy =
         new RetryPolicy(c.maxRetries(), c.minBackoff(), c.maxBackoff(), c.maxRetryAfter());
@@ -199,6 +211,9 @@ public final class HttpCore {
       HttpMethod method, String path, byte @Nullable [] body, boolean gzipped) {
     return Mono.deferContextual(
         ctx -> {
+          if (unusable != null) {
+            return Mono.error(new BraintrustException(unusable));
+          }
           if (closed.get()) {
             return Mono.error(shutDown());
           }
@@ -274,6 +289,9 @@ public final class HttpCore {
     Flux<String> attempt =
         Flux.deferContextual(
             ctx -> {
+              if (unusable != null) {
+                return Flux.error(new BraintrustException(unusable));
+              }
               if (closed.get()) {
                 return Flux.error(shutDown());
               }
