@@ -17,6 +17,7 @@ import dev.braintrust.reactive.transport.internal.IngestTransport;
 import dev.braintrust.reactive.transport.internal.Invocations;
 import dev.braintrust.reactive.transport.internal.Json;
 import dev.braintrust.reactive.transport.internal.JsonReply;
+import dev.braintrust.reactive.transport.internal.PromptLookup;
 import dev.braintrust.reactive.transport.internal.UriParts;
 import dev.braintrust.reactive.transport.model.BraintrustFunction;
 import dev.braintrust.reactive.transport.model.Dataset;
@@ -276,39 +277,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
    * project or prompt does not exist.
    */
   public Mono<Prompt> loadPrompt(String projectName, String slug, @Nullable String version) {
-    Objects.requireNonNull(projectName, "projectName");
-    Objects.requireNonNull(slug, "slug");
-    // As the official SDKs: one GET /v1/prompt?slug=..&project_name=..[&version=..].
-    ListQuery q = ListQuery.all().slug(slug).projectName(projectName);
-    return prompts()
-        .list(version == null ? q : q.version(version))
-        // Only an exact slug counts, should a server ignore the filter.
-        .filter(p -> slug.equals(p.slug()))
-        .next()
-        .switchIfEmpty(Mono.defer(() -> missingPrompt(projectName, slug, version)));
-  }
-
-  /**
-   * Says which is missing, the project or the prompt: a second request, made only when the first
-   * found nothing.
-   */
-  private Mono<Prompt> missingPrompt(String projectName, String slug, @Nullable String version) {
-    return projects()
-        .list(ListQuery.all().name(projectName))
-        .filter(p -> projectName.equals(p.name()))
-        .hasElements()
-        .flatMap(
-            found ->
-                Mono.error(
-                    new BraintrustException(
-                        found
-                            ? "no prompt '"
-                                + slug
-                                + "' in project '"
-                                + projectName
-                                + "'"
-                                + (version == null ? "" : " at version " + version)
-                            : "no project named '" + projectName + "'")));
+    return PromptLookup.load(prompts(), projects(), projectName, slug, version);
   }
 
   /** The latest version of the prompt with this slug in the named project. */
