@@ -13,7 +13,10 @@ import dev.braintrust.reactive.testkit.internal.ProjectConfigHandler;
 import dev.braintrust.reactive.testkit.internal.RequestLog;
 import dev.braintrust.reactive.testkit.internal.RowStore;
 import dev.braintrust.reactive.testkit.internal.Seeds;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +74,10 @@ public final class BraintrustTestServer implements AutoCloseable {
   // Written under this by start, stop and close; read from any thread.
   private volatile int boundPort;
   private volatile @Nullable DisposableServer server;
+  // Every open client connection: an outage must cut kept-alive ones too, or a client with a
+  // pooled connection would go on being answered by a "stopped" server.
+  private final ChannelGroup connections =
+      new DefaultChannelGroup("braintrust-test-server", GlobalEventExecutor.INSTANCE);
 
   private BraintrustTestServer(Builder b) {
     this.apiKey = b.apiKey;
@@ -115,7 +122,10 @@ public final class BraintrustTestServer implements AutoCloseable {
       if (t != null) {
         http = http.secure(spec -> spec.sslContext(t));
       }
-      DisposableServer s = http.handle(gateway::handle).bindNow();
+      DisposableServer s =
+          http.doOnConnection(c -> connections.add(c.channel()))
+              .handle(gateway::handle)
+              .bindNow();
       boundPort = s.port();
       server = s;
       objects.patch(
@@ -126,23 +136,26 @@ public final class BraintrustTestServer implements AutoCloseable {
     return this;
   }
 
-  /** Stops listening but keeps all data, to simulate an outage; {@link #start()} resumes. */
+  /**
+   * Stops listening and closes every open connection (kept-alive ones and those mid-request), but
+   * keeps all data, to simulate an outage; {@link #start()} resumes.
+   */
   public synchronized void stop() {
     DisposableServer s = server;
     server = null;
     if (s != null) {
+      // Cut connections first, so disposing does not wait for them, and again after, for one
+      // accepted in between.
+      connections.close().awaitUninterruptibly(5_000);
       s.disposeNow(Duration.ofSeconds(5));
+      connections.close().awaitUninterruptibly(5_000);
     }
   }
 
-  /** Stops the server and closes the persistence file. */
+  /** Stops the server (as {@link #stop()} does) and closes the persistence file. */
   @Override
   public synchronized void close() {
-    DisposableServer s = server;
-    server = null;
-    if (s != null) {
-      s.disposeNow(Duration.ofSeconds(5));
-    }
+    stop();
     rows.close();
   }
 
