@@ -136,16 +136,12 @@ public final class BraintrustTestServer implements AutoCloseable {
     return this;
   }
 
-  /**
-   * Stops listening and closes every open connection (kept-alive ones and those mid-request), but
-   * keeps all data, to simulate an outage; {@link #start()} resumes.
-   */
+  /** Stops listening, cuts every open connection, keeps all data: an outage until start(). */
   public synchronized void stop() {
     DisposableServer s = server;
     server = null;
     if (s != null) {
-      // Cut connections first, so disposing does not wait for them, and again after, for one
-      // accepted in between.
+      // Cut first so disposing doesn't wait on them; again after, for one accepted in between.
       connections.close().awaitUninterruptibly(5_000);
       s.disposeNow(Duration.ofSeconds(5));
       connections.close().awaitUninterruptibly(5_000);
