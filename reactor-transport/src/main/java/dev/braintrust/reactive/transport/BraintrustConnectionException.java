@@ -4,8 +4,9 @@ import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.export.RetryHint;
 
 /**
- * An insert that got no answer: the connection was refused or lost, or the response did not come in
- * time. Worth retrying later; the exporter pauses and sends the batch again.
+ * An insert (or a name lookup made for it) that got no answer: the connection was refused or lost,
+ * or the response did not come in time. Worth retrying later; the exporter pauses and sends the
+ * batch again with the same row ids, so rows the server stored anyway are not duplicated.
  */
 public class BraintrustConnectionException extends BraintrustException implements RetryHint {
   private static final long serialVersionUID = 1L;

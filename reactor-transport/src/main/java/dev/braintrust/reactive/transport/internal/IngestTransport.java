@@ -68,7 +68,9 @@ public final class IngestTransport {
       project.put("org_name", http.orgName());
     }
     Mono<String> projectId =
-        http.json(HttpMethod.POST, "/v1/project", project).map(n -> id(n, "/v1/project"));
+        http.json(HttpMethod.POST, "/v1/project", project)
+            .onErrorMap(IngestTransport::noAnswer, e -> new BraintrustConnectionException("/v1/project", e))
+            .map(n -> id(n, "/v1/project"));
     if (d.kind() == Destination.Kind.PROJECT_LOGS) {
       return projectId.map(d::withId);
     }
@@ -82,8 +84,23 @@ public final class IngestTransport {
                     Json.MAPPER
                         .createObjectNode()
                         .put("project_id", pid)
-                        .put("name", d.objectName())))
+                        .put("name", d.objectName()))
+                    .onErrorMap(
+                        IngestTransport::noAnswer,
+                        e -> new BraintrustConnectionException(collection, e)))
         .map(n -> d.withId(id(n, collection)));
+  }
+
+  /**
+   * A failure that is not the server's refusal (a refused or lost connection, a timeout) after this
+   * client's own retries: reported as {@link BraintrustConnectionException}, which the exporter
+   * retries with the events waiting, since the server may have done the work (an insert stored,
+   * a project created) or may come back. A 5xx or 429 is retryable as it is.
+   */
+  private static boolean noAnswer(Throwable e) {
+    return !(e instanceof BraintrustApiException)
+        && !(e instanceof BraintrustConnectionException)
+        && HttpCore.isRetryable(e);
   }
 
   private String id(JsonNode created, String path) {
@@ -163,11 +180,12 @@ public final class IngestTransport {
                         attempts.incrementAndGet();
                         return http.exchange(HttpMethod.POST, path, body, compress);
                       });
-              return (iso.retry()
-                      ? http.withRetry(once)
-                      : once.onErrorMap(
-                          e -> !(e instanceof BraintrustApiException) && HttpCore.isRetryable(e),
-                          e -> new BraintrustConnectionException(path, e)))
+              // With or without this client's retries, an insert that got no answer ends as a
+              // BraintrustConnectionException: inserts are idempotent by row id, so the exporter
+              // sends it again (same ids) instead of counting rows failed that may be stored.
+              return (iso.retry() ? http.withRetry(once) : once)
+                  .onErrorMap(
+                      IngestTransport::noAnswer, e -> new BraintrustConnectionException(path, e))
                   .map(
                       reply -> {
                         checkInsertResponse(path, reply);
