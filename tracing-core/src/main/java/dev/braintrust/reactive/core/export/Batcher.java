@@ -184,7 +184,8 @@ final class Batcher {
       if (ready.isEmpty() && control.maySend(inFlight, now)) {
         sealOlderThan(now - THROTTLED_LINGER);
       }
-    } else if (sealRequested) {
+    } else if (sealRequested || (!open.isEmpty() && source.isFull())) {
+      // Full, the buffer's room is in open batches: sealed now, their rows go out and settle.
       sealRequested = false;
       sealAll();
     }
