@@ -129,12 +129,8 @@ final class Admission implements Source {
           "event " + event.id() + " is about " + bytes + " bytes, over capacityBytes");
       return;
     }
-    if (!tryReserve(bytes)) {
-      // Full: the consumer seals and sends what it holds (isFull), so room comes back.
-      wake.run();
-      if (!makeRoom(bytes)) {
-        return;
-      }
+    if (!tryReserve(bytes) && !makeRoom(bytes)) {
+      return;
     }
     queue.offer(new QueueItem.Event(event, bytes));
     metrics.enqueued();

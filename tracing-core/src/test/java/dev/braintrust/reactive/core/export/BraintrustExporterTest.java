@@ -167,8 +167,10 @@ class BraintrustExporterTest {
     for (int i = 0; i < 15; i++) {
       ex.accept(event(i));
     }
-    answerHeld();
-    StepVerifier.create(ex.flush()).verifyComplete();
+    StepVerifier.create(ex.flush())
+        .then(this::answerHeld)
+        .expectComplete()
+        .verify(Duration.ofSeconds(30));
 
     assertThat(ids(sent))
         .containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9");
@@ -204,7 +206,10 @@ class BraintrustExporterTest {
       answerHeld();
       vts.advanceTimeBy(Duration.ofSeconds(5));
     }
-    StepVerifier.create(ex.flush()).verifyComplete();
+    StepVerifier.create(ex.flush())
+        .then(this::answerHeld)
+        .expectComplete()
+        .verify(Duration.ofSeconds(30));
 
     assertThat(ids(sent))
         .containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e11", "e12", "e13", "e14");
