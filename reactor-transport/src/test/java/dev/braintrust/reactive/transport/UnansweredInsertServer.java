@@ -17,10 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An insert endpoint on raw sockets that stores every row it reads (by id, as the real API does:
- * inserting an id again replaces the row) but leaves without an answer the first {@code unanswered} attempts at every batch (told apart by its first
- * row id): {@link Mode#LATE} holds the response until the client gave up and closed the
- * connection (an answer later than the client's timeout), {@link Mode#CLOSE} closes the connection
- * right after reading the body. Later attempts are answered at once.
+ * inserting an id again replaces the row) but leaves without an answer the first {@code unanswered}
+ * attempts at every batch (told apart by its first row id): {@link Mode#LATE} holds the response
+ * until the client gave up and closed the connection (an answer later than the client's timeout),
+ * {@link Mode#CLOSE} closes the connection right after reading the body. Later attempts are
+ * answered at once.
  */
 final class UnansweredInsertServer implements AutoCloseable {
   enum Mode {

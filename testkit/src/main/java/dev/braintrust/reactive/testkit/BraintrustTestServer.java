@@ -123,9 +123,7 @@ public final class BraintrustTestServer implements AutoCloseable {
         http = http.secure(spec -> spec.sslContext(t));
       }
       DisposableServer s =
-          http.doOnConnection(c -> connections.add(c.channel()))
-              .handle(gateway::handle)
-              .bindNow();
+          http.doOnConnection(c -> connections.add(c.channel())).handle(gateway::handle).bindNow();
       boundPort = s.port();
       server = s;
       objects.patch(

@@ -69,7 +69,8 @@ public final class IngestTransport {
     }
     Mono<String> projectId =
         http.json(HttpMethod.POST, "/v1/project", project)
-            .onErrorMap(IngestTransport::noAnswer, e -> new BraintrustConnectionException("/v1/project", e))
+            .onErrorMap(
+                IngestTransport::noAnswer, e -> new BraintrustConnectionException("/v1/project", e))
             .map(n -> id(n, "/v1/project"));
     if (d.kind() == Destination.Kind.PROJECT_LOGS) {
       return projectId.map(d::withId);
@@ -79,12 +80,12 @@ public final class IngestTransport {
         .flatMap(
             pid ->
                 http.json(
-                    HttpMethod.POST,
-                    collection,
-                    Json.MAPPER
-                        .createObjectNode()
-                        .put("project_id", pid)
-                        .put("name", d.objectName()))
+                        HttpMethod.POST,
+                        collection,
+                        Json.MAPPER
+                            .createObjectNode()
+                            .put("project_id", pid)
+                            .put("name", d.objectName()))
                     .onErrorMap(
                         IngestTransport::noAnswer,
                         e -> new BraintrustConnectionException(collection, e)))
@@ -94,8 +95,8 @@ public final class IngestTransport {
   /**
    * A failure that is not the server's refusal (a refused or lost connection, a timeout) after this
    * client's own retries: reported as {@link BraintrustConnectionException}, which the exporter
-   * retries with the events waiting, since the server may have done the work (an insert stored,
-   * a project created) or may come back. A 5xx or 429 is retryable as it is.
+   * retries with the events waiting, since the server may have done the work (an insert stored, a
+   * project created) or may come back. A 5xx or 429 is retryable as it is.
    */
   private static boolean noAnswer(Throwable e) {
     return !(e instanceof BraintrustApiException)

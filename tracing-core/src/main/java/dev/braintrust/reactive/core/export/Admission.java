@@ -196,11 +196,6 @@ final class Admission implements Source {
     return held.get() >= capacity;
   }
 
-  /** Events accepted and not yet settled (or, with a spool, not yet written). */
-  int held() {
-    return held.get();
-  }
-
   private boolean tryReserve(long bytes) {
     for (; ; ) {
       int n = held.get();
