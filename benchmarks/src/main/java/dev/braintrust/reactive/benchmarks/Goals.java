@@ -116,7 +116,11 @@ final class Goals {
                   r.overBaselineMiB(),
                   r.budgetMiB(),
                   r.budgetRule(),
-                  r.bounded() ? "" : r.flat() ? ", over budget" : ", grows"));
+                  r.bounded()
+                      ? ""
+                      : !r.heldWithinCapacity()
+                          ? ", held over capacity"
+                          : r.flat() ? ", over budget" : ", grows"));
     }
     set("heap", result.toString(), met);
   }

@@ -194,6 +194,31 @@ class OtelBridgeTest {
   }
 
   @Test
+  void anExceptionRecordedOnASpanNotInErrorIsKeptAmongItsEvents(BraintrustTestServer server) {
+    io.opentelemetry.api.trace.Tracer t = otel(server, SpanFilter.all());
+    Span s = t.spanBuilder("handled").startSpan();
+    s.addEvent("retrying");
+    s.recordException(new IllegalStateException("cache miss, fell back"));
+    s.end();
+    flush();
+
+    ObjectNode row = byName(rows(server, "otel")).get("handled");
+    // Not in error: the row has no error, but the handled exception is not lost either.
+    assertThat(row.has("error")).isFalse();
+    com.fasterxml.jackson.databind.JsonNode events = row.get("metadata").get("events");
+    assertThat(events).hasSize(2);
+    assertThat(events.get(0).get("name").asText()).isEqualTo("retrying");
+    com.fasterxml.jackson.databind.JsonNode ex = events.get(1);
+    assertThat(ex.get("name").asText()).isEqualTo("exception");
+    assertThat(ex.get("attributes").get("exception.type").asText())
+        .isEqualTo("java.lang.IllegalStateException");
+    assertThat(ex.get("attributes").get("exception.message").asText())
+        .isEqualTo("cache miss, fell back");
+    assertThat(ex.get("attributes").get("exception.stacktrace").asText())
+        .contains("anExceptionRecordedOnASpanNotInErrorIsKeptAmongItsEvents");
+  }
+
+  @Test
   void braintrustParentOnTheRootSendsTheWholeTraceElsewhere(BraintrustTestServer server) {
     io.opentelemetry.api.trace.Tracer t = otel(server, SpanFilter.all());
     Span root =

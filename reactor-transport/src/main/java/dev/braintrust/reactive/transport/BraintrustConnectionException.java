@@ -6,7 +6,8 @@ import dev.braintrust.reactive.core.export.RetryHint;
 /**
  * A request that got no answer: the connection was refused or lost, or the response did not come in
  * time. The message names the request. Worth retrying later: the client retries it with backoff,
- * and the exporter pauses and sends the batch again.
+ * and the exporter pauses and sends an insert's batch again with the same row ids, so rows the
+ * server stored anyway are not duplicated.
  */
 public class BraintrustConnectionException extends BraintrustException implements RetryHint {
   private static final long serialVersionUID = 1L;

@@ -100,7 +100,7 @@ final class KeepAliveServer implements AutoCloseable {
     }
   }
 
-  private static byte[] readRequest(InputStream in) throws IOException {
+  static byte[] readRequest(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     while (matched < 4) {

@@ -57,8 +57,9 @@ class ReliabilityTest {
               .apiKey(server.apiKey())
               .baseUrl(server.baseUrl())
               .backoff(Duration.ofMillis(5), Duration.ofMillis(100))
-              // Above what a loaded 2-core machine takes to answer, below the delayed fault: a
-              // timeout here must be the fault's, never a slow answer whose rows were stored.
+              // Below the delayed fault. On a loaded machine a plain answer may come later than
+              // this too: its rows are stored, and the exporter sends them again with the same
+              // ids, so they end delivered (once), never failed.
               .requestTimeout(Duration.ofSeconds(3))
               .build();
       AtomicLong rejected = new AtomicLong();
@@ -106,8 +107,13 @@ class ReliabilityTest {
       assertThat(s.submitted()).isEqualTo((long) perThread * threads);
       assertThat(s.pending()).isZero();
       assertThat(s.dropped(DropReason.SHUTDOWN_DEADLINE)).isZero();
-      // Rows refused one by one are never stored, and the exporter counts them as failed.
-      assertThat((long) onServer.size()).isEqualTo(s.delivered());
+      // Every row counted delivered is on the server. Rows refused one by one are counted failed
+      // and normally never stored; the only rows on the server beyond those delivered are failed
+      // ones whose earlier, unanswered attempt the server had stored before a retry of theirs met
+      // an injected 400 (a real server would have refused the first attempt too).
+      assertThat((long) onServer.size())
+          .isGreaterThanOrEqualTo(s.delivered())
+          .isLessThanOrEqualTo(s.delivered() + s.failed());
       assertThat(s.delivered() + s.failed() + s.droppedTotal()).isEqualTo(s.submitted());
       // A 400 on many rows splits them instead of failing them: each 400 costs at most the one
       // row it finally lands on (as a rejected row, or as a failed one-row batch).

@@ -14,7 +14,10 @@ import dev.braintrust.reactive.testkit.internal.RequestLog;
 import dev.braintrust.reactive.testkit.internal.RowStore;
 import dev.braintrust.reactive.testkit.internal.Seeds;
 import dev.braintrust.reactive.testkit.internal.ServerCommand;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,6 +78,10 @@ public final class BraintrustTestServer implements AutoCloseable {
   // Its own event loops, not Reactor Netty's global ones: a Spring context that closes disposes
   // those, which would stop this server under the test that is still using it.
   private final LoopResources loops = LoopResources.create("braintrust-test-server", 2, true);
+  // Every open client connection: an outage must cut kept-alive ones too, or a client with a
+  // pooled connection would go on being answered by a "stopped" server.
+  private final ChannelGroup connections =
+      new DefaultChannelGroup("braintrust-test-server", GlobalEventExecutor.INSTANCE);
 
   private BraintrustTestServer(Builder b) {
     this.apiKey = b.apiKey;
@@ -119,7 +126,8 @@ public final class BraintrustTestServer implements AutoCloseable {
       if (t != null) {
         http = http.secure(spec -> spec.sslContext(t));
       }
-      DisposableServer s = http.handle(gateway::handle).bindNow();
+      DisposableServer s =
+          http.doOnConnection(c -> connections.add(c.channel())).handle(gateway::handle).bindNow();
       boundPort = s.port();
       server = s;
       objects.patch(
@@ -130,23 +138,22 @@ public final class BraintrustTestServer implements AutoCloseable {
     return this;
   }
 
-  /** Stops listening but keeps all data, to simulate an outage; {@link #start()} resumes. */
+  /** Stops listening, cuts every open connection, keeps all data: an outage until start(). */
   public synchronized void stop() {
     DisposableServer s = server;
     server = null;
     if (s != null) {
+      // Cut first so disposing doesn't wait on them; again after, for one accepted in between.
+      connections.close().awaitUninterruptibly(5_000);
       s.disposeNow(Duration.ofSeconds(5));
+      connections.close().awaitUninterruptibly(5_000);
     }
   }
 
-  /** Stops the server and closes the persistence file. */
+  /** Stops the server (as {@link #stop()} does) and closes the persistence file. */
   @Override
   public synchronized void close() {
-    DisposableServer s = server;
-    server = null;
-    if (s != null) {
-      s.disposeNow(Duration.ofSeconds(5));
-    }
+    stop();
     loops.dispose();
     rows.close();
   }

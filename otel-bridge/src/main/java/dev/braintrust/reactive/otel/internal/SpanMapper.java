@@ -96,11 +96,15 @@ public final class SpanMapper {
     metrics.put("end", Time.epochSecondsFromNanos(span.getEndEpochNanos()));
 
     String error = null;
+    boolean failed = span.getStatus().getStatusCode() == StatusCode.ERROR;
     List<Object> events = new ArrayList<>();
     List<GenAiEvent> genAi = new ArrayList<>();
     for (EventData ev : span.getEvents()) {
       String n = ev.getName();
-      if (n.equals("exception")) {
+      // A span in error shows its exception as the row's error; on a span that is not in error
+      // the exception was handled (the spec keeps `error` for failed spans), so it stays among
+      // the span's events instead of vanishing.
+      if (n.equals("exception") && failed) {
         error =
             ev.getAttributes().get(AttributeKey.stringKey("exception.type"))
                 + ": "
@@ -155,7 +159,7 @@ public final class SpanMapper {
     if (!events.isEmpty()) {
       metadata.put("events", events);
     }
-    if (span.getStatus().getStatusCode() == StatusCode.ERROR) {
+    if (failed) {
       String desc = span.getStatus().getDescription();
       if (error == null) {
         error = desc == null || desc.isEmpty() ? "error" : desc;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
-import dev.braintrust.reactive.core.export.RetryHint;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.transport.BraintrustApiException;
 import dev.braintrust.reactive.transport.BraintrustConnectionException;
@@ -75,7 +74,10 @@ public final class IngestTransport {
       project.put("org_name", http.orgName());
     }
     Mono<String> projectId =
-        http.json(HttpMethod.POST, "/v1/project", project).map(n -> id(n, "/v1/project"));
+        http.json(HttpMethod.POST, "/v1/project", project)
+            .onErrorMap(
+                IngestTransport::noAnswer, e -> new BraintrustConnectionException("/v1/project", e))
+            .map(n -> id(n, "/v1/project"));
     if (d.kind() == Destination.Kind.PROJECT_LOGS) {
       return projectId.map(d::withId);
     }
@@ -84,13 +86,28 @@ public final class IngestTransport {
         .flatMap(
             pid ->
                 http.json(
-                    HttpMethod.POST,
-                    collection,
-                    Json.MAPPER
-                        .createObjectNode()
-                        .put("project_id", pid)
-                        .put("name", d.objectName())))
+                        HttpMethod.POST,
+                        collection,
+                        Json.MAPPER
+                            .createObjectNode()
+                            .put("project_id", pid)
+                            .put("name", d.objectName()))
+                    .onErrorMap(
+                        IngestTransport::noAnswer,
+                        e -> new BraintrustConnectionException(collection, e)))
         .map(n -> d.withId(id(n, collection)));
+  }
+
+  /**
+   * A failure that is not the server's refusal (a refused or lost connection, a timeout) after this
+   * client's own retries: reported as {@link BraintrustConnectionException}, which the exporter
+   * retries with the events waiting, since the server may have done the work (an insert stored, a
+   * project created) or may come back. A 5xx or 429 is retryable as it is.
+   */
+  private static boolean noAnswer(Throwable e) {
+    return !(e instanceof BraintrustApiException)
+        && !(e instanceof BraintrustConnectionException)
+        && HttpCore.isRetryable(e);
   }
 
   private String id(JsonNode created, String path) {
@@ -170,12 +187,12 @@ public final class IngestTransport {
                         attempts.incrementAndGet();
                         return http.exchange(HttpMethod.POST, path, body, compress);
                       });
-              return (iso.retry()
-                      ? http.withRetry(once)
-                      : once.onErrorMap(
-                          // HttpCore names lost connections already; this catches the rest.
-                          e -> !(e instanceof RetryHint) && HttpCore.isRetryable(e),
-                          e -> new BraintrustConnectionException(path, e)))
+              // With or without this client's retries, an insert that got no answer ends as a
+              // BraintrustConnectionException: inserts are idempotent by row id, so the exporter
+              // sends it again (same ids) instead of counting rows failed that may be stored.
+              return (iso.retry() ? http.withRetry(once) : once)
+                  .onErrorMap(
+                      IngestTransport::noAnswer, e -> new BraintrustConnectionException(path, e))
                   .map(
                       reply -> {
                         checkInsertResponse(path, reply);

@@ -21,11 +21,20 @@ import reactor.core.scheduler.Schedulers;
  * event is encoded only later, off the caller's thread. The reservation travels with the event and
  * exactly that amount is released when the event leaves memory: when its batch settles (memory
  * only) or when it is written to the spool.
+ *
+ * <p>{@code capacity} counts the same way: an event holds its place from admission until its batch
+ * settles (delivered, failed or dropped), so queued, batched and in-flight events together never
+ * exceed it, and the overflow policy applies beyond. With a spool, an event leaves memory once
+ * written, and the spool feed bounds what is read back for sending.
  */
 final class Admission implements Source {
   private final ConcurrentLinkedQueue<QueueItem> queue = new ConcurrentLinkedQueue<>();
   // Shared with the buffer gauges.
   private final AtomicInteger queued;
+  // Events accepted and not yet out of memory: what `capacity` bounds.
+  private final AtomicInteger held = new AtomicInteger();
+  // Memory only: an event is held until its batch settles. With a spool: until it is polled.
+  private final boolean holdUntilSettled;
   private final AtomicLong heldBytes;
   // Bytes of the events still in the queue: wakes the consumer before the budget fills.
   private final AtomicLong queuedBytes = new AtomicLong();
@@ -59,7 +68,8 @@ final class Admission implements Source {
         new AtomicLong(),
         null,
         wake,
-        throttled);
+        throttled,
+        true);
   }
 
   Admission(
@@ -73,7 +83,9 @@ final class Admission implements Source {
       AtomicLong heldBytes,
       @Nullable EventMasking masking,
       Runnable wake,
-      BooleanSupplier throttled) {
+      BooleanSupplier throttled,
+      boolean holdUntilSettled) {
+    this.holdUntilSettled = holdUntilSettled;
     this.capacity = capacity;
     this.capacityBytes = capacityBytes;
     this.wakeAt = wakeAt;
@@ -138,6 +150,9 @@ final class Admission implements Source {
     QueueItem item = queue.poll();
     if (item instanceof QueueItem.Event e) {
       queued.decrementAndGet();
+      if (!holdUntilSettled) {
+        held.decrementAndGet();
+      }
       if (e.bytes() > 0) {
         queuedBytes.addAndGet(-e.bytes());
       }
@@ -159,37 +174,52 @@ final class Admission implements Source {
 
   @Override
   public void settled(PendingBatch batch) {
-    release(batch.bytes);
+    release(batch);
   }
 
   @Override
   public void abandoned(PendingBatch batch) {
+    release(batch);
+  }
+
+  private void release(PendingBatch batch) {
     release(batch.bytes);
+    if (holdUntilSettled) {
+      // Folded updates count: each accepted event holds its place until its row settles.
+      held.addAndGet((int) -batch.totalWeight);
+    }
+  }
+
+  /** Whether the capacity is taken: the consumer should seal and send what it holds. */
+  @Override
+  public boolean isFull() {
+    return held.get() >= capacity;
   }
 
   private boolean tryReserve(long bytes) {
     for (; ; ) {
-      int n = queued.get();
+      int n = held.get();
       if (n >= capacity) {
         return false;
       }
-      if (queued.compareAndSet(n, n + 1)) {
+      if (held.compareAndSet(n, n + 1)) {
         break;
       }
     }
-    if (bytes == 0) {
-      return true;
-    }
-    for (; ; ) {
-      long held = heldBytes.get();
-      if (held + bytes > capacityBytes) {
-        queued.decrementAndGet();
-        return false;
+    if (bytes != 0) {
+      for (; ; ) {
+        long h = heldBytes.get();
+        if (h + bytes > capacityBytes) {
+          held.decrementAndGet();
+          return false;
+        }
+        if (heldBytes.compareAndSet(h, h + bytes)) {
+          break;
+        }
       }
-      if (heldBytes.compareAndSet(held, held + bytes)) {
-        return true;
-      }
     }
+    queued.incrementAndGet();
+    return true;
   }
 
   /** Applies the overflow policy; true when room was reserved for the new event. */
@@ -254,6 +284,7 @@ final class Admission implements Source {
       // remove(item) is atomic per node, so a race with the drain never counts an event twice.
       if (item instanceof QueueItem.Event e && queue.remove(item)) {
         queued.decrementAndGet();
+        held.decrementAndGet();
         if (e.bytes() > 0) {
           queuedBytes.addAndGet(-e.bytes());
           release(e.bytes());

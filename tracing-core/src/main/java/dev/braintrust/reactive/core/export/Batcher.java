@@ -184,7 +184,8 @@ final class Batcher {
       if (ready.isEmpty() && control.maySend(inFlight, now)) {
         sealOlderThan(now - THROTTLED_LINGER);
       }
-    } else if (sealRequested) {
+    } else if (sealRequested || (!open.isEmpty() && source.isFull())) {
+      // Full, the buffer's room is in open batches: sealed now, their rows go out and settle.
       sealRequested = false;
       sealAll();
     }
@@ -369,10 +370,8 @@ final class Batcher {
       long start,
       long seq) {
     inFlight--;
-    if (error instanceof RetryHint hint
-        && hint.isRetryable()
-        && !terminated
-        && !batch.isSettled()) {
+    RetryHint hint = error == null ? null : retryHint(error);
+    if (hint != null && !terminated && !batch.isSettled()) {
       retryLater(batch, hint, seq);
       return;
     }
@@ -394,6 +393,31 @@ final class Batcher {
     batch.finish(lost);
     drain();
   }
+
+  /**
+   * How to retry a failed send, or null when the failure is final. A transport says so with a
+   * {@link RetryHint}; a bare {@link java.io.IOException} or timeout from one that doesn't (after
+   * its own retries, say) means no answer came, not a refusal: the rows may even be stored, and
+   * sending them again with the same ids is safe, so they are retried until maxEventAge, never
+   * counted failed.
+   */
+  private static @Nullable RetryHint retryHint(Throwable error) {
+    if (error instanceof RetryHint hint) {
+      return hint.isRetryable() ? hint : null;
+    }
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 10; t = t.getCause(), depth++) {
+      if (t instanceof RetryHint hint) {
+        return hint.isRetryable() ? hint : null;
+      }
+      if (t instanceof java.io.IOException || t instanceof java.util.concurrent.TimeoutException) {
+        return NO_ANSWER;
+      }
+    }
+    return null;
+  }
+
+  private static final RetryHint NO_ANSWER = () -> true;
 
   /**
    * The server throttled or failed the batch in a way worth retrying: it goes back to the front of

@@ -146,7 +146,8 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
             heldBytes,
             b.masker != null ? new EventMasking(b.masker, metrics::maskingFailed) : null,
             spoolLog != null ? () -> pump[0].signal() : () -> self[0].wake(),
-            () -> self[0].isThrottled());
+            () -> self[0].isThrottled(),
+            spoolLog == null);
     SpoolFeed feed =
         spoolLog == null
             ? null

@@ -38,9 +38,12 @@ public final class BraintrustExporterBuilder {
   }
 
   /**
-   * Most events buffered before the overflow policy applies (default 10,000).
+   * Most events the exporter holds before the overflow policy applies (default 10,000): queued, in
+   * open or sealed batches, and in requests in flight (also those waiting to be retried), since
+   * each holds its place until its batch is settled. With a {@link #spool}, an event holds its
+   * place until it is written to disk.
    *
-   * @param capacity most events buffered before the overflow policy applies
+   * @param capacity most events held before the overflow policy applies
    * @return this builder
    */
   public BraintrustExporterBuilder capacity(int capacity) {

@@ -24,4 +24,12 @@ interface Source {
    * for the next exporter.
    */
   void abandoned(PendingBatch batch);
+
+  /**
+   * Whether the source has no room left until batches settle: the worker then seals its open
+   * batches at once instead of waiting for the flush interval.
+   */
+  default boolean isFull() {
+    return false;
+  }
 }

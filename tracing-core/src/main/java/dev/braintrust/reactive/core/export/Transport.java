@@ -9,9 +9,12 @@ import reactor.core.publisher.Mono;
  * production implementation; tests may plug in their own.
  *
  * <p>The returned Mono completes with one result once the server acknowledged every row, or errors
- * once the batch failed for good (retries are the transport's job). A transport that isolates rows
- * the server refuses (a 400 on one row of many) delivers the rest and lists the refused rows in
- * {@link InsertResult#rejected()}. It must not block the subscribing thread.
+ * once the transport gives up. Only a refusal fails the rows: an error that is a retryable {@link
+ * RetryHint}, or an {@link java.io.IOException} or {@link java.util.concurrent.TimeoutException}
+ * (no answer came; the rows may be stored), has the exporter send the batch again with the same row
+ * ids until {@code maxEventAge}, so inserts must be idempotent by id. A transport that isolates
+ * rows the server refuses (a 400 on one row of many) delivers the rest and lists the refused rows
+ * in {@link InsertResult#rejected()}. It must not block the subscribing thread.
  */
 @FunctionalInterface
 public interface Transport {

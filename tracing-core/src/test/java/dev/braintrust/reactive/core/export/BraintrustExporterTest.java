@@ -52,6 +52,23 @@ class BraintrustExporterTest {
     return out;
   }
 
+  // Answers only when the test says: what it holds stays in flight, holding its buffer places.
+  final List<Sinks.One<InsertResult>> held = new CopyOnWriteArrayList<>();
+  final Transport holding =
+      (d, b) -> {
+        sent.add(b);
+        Sinks.One<InsertResult> ack = Sinks.one();
+        held.add(ack);
+        return ack.asMono()
+            .then(Mono.just(InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0)));
+      };
+
+  void answerHeld() {
+    for (Sinks.One<InsertResult> ack : held) {
+      ack.tryEmitValue(InsertResult.of(0, 0, 0, 1, 0));
+    }
+  }
+
   BraintrustExporterBuilder exporter(Transport t) {
     return BraintrustExporter.builder(t)
         .scheduler(vts)
@@ -145,11 +162,15 @@ class BraintrustExporterTest {
 
   @Test
   void dropNewestKeepsTheFirstEventsAndCountsEachDrop() {
-    BraintrustExporter ex = exporter(acking).capacity(10).maxBatchEvents(100).build();
+    // The first ten fill the capacity and wait in a request the server holds.
+    BraintrustExporter ex = exporter(holding).capacity(10).maxBatchEvents(100).build();
     for (int i = 0; i < 15; i++) {
       ex.accept(event(i));
     }
-    StepVerifier.create(ex.flush()).verifyComplete();
+    StepVerifier.create(ex.flush())
+        .then(this::answerHeld)
+        .expectComplete()
+        .verify(Duration.ofSeconds(30));
 
     assertThat(ids(sent))
         .containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9");
@@ -168,19 +189,30 @@ class BraintrustExporterTest {
 
   @Test
   void dropOldestKeepsTheLatestEventsAndCountsEvictions() {
+    // One request at a time, held by the server: e0-e2 in flight, e3-e5 sealed behind them, and
+    // the queue (e6-e9) is what the capacity of ten has left to evict from.
     BraintrustExporter ex =
-        exporter(acking)
+        exporter(holding)
             .capacity(10)
-            .maxBatchEvents(100)
+            .maxBatchEvents(3)
+            .maxConcurrentRequests(1)
             .overflowPolicy(OverflowPolicy.dropOldest())
             .build();
     for (int i = 0; i < 15; i++) {
       ex.accept(event(i));
     }
-    StepVerifier.create(ex.flush()).verifyComplete();
+    assertThat(ex.stats().pending()).isEqualTo(10);
+    for (int i = 0; i < 10 && ex.stats().pending() > 0; i++) {
+      answerHeld();
+      vts.advanceTimeBy(Duration.ofSeconds(5));
+    }
+    StepVerifier.create(ex.flush())
+        .then(this::answerHeld)
+        .expectComplete()
+        .verify(Duration.ofSeconds(30));
 
     assertThat(ids(sent))
-        .containsExactly("e5", "e6", "e7", "e8", "e9", "e10", "e11", "e12", "e13", "e14");
+        .containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e11", "e12", "e13", "e14");
     assertThat(ex.stats().dropped(DropReason.EVICTED)).isEqualTo(5);
     assertThat(ex.stats().droppedTotal()).isEqualTo(5);
   }
@@ -188,7 +220,7 @@ class BraintrustExporterTest {
   @Test
   void blockWithNoTimeLeftDropsAsTimeout() {
     BraintrustExporter ex =
-        exporter(acking)
+        exporter(holding)
             .capacity(10)
             .maxBatchEvents(100)
             .overflowPolicy(OverflowPolicy.block(Duration.ZERO))
@@ -202,11 +234,13 @@ class BraintrustExporterTest {
 
   @Test
   void blockWaitsForRoomInsteadOfDropping() throws Exception {
-    // A transport that never answers keeps every batch in flight; room appears only as the
-    // drain moves queued events into batches.
-    Sinks.Empty<InsertResult> never = Sinks.empty();
+    // Room appears only as batches settle: the transport answers on another thread, later.
     BraintrustExporter ex =
-        exporter((d, b) -> never.asMono().then(Mono.<InsertResult>empty()))
+        exporter(
+                (d, b) ->
+                    Mono.fromSupplier(
+                            () -> InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0))
+                        .subscribeOn(reactor.core.scheduler.Schedulers.parallel()))
             .capacity(5)
             .maxBatchEvents(50)
             .overflowPolicy(OverflowPolicy.block(Duration.ofSeconds(30)))
