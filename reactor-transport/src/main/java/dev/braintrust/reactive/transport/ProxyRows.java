@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.internal.LlmMetadata;
 import dev.braintrust.reactive.transport.internal.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,19 +23,7 @@ final class ProxyRows {
   /**
    * The request fields the guide allows in metadata, besides {@code model} and {@code provider}.
    */
-  static final List<String> METADATA_FIELDS =
-      List.of(
-          "temperature",
-          "top_p",
-          "max_tokens",
-          "frequency_penalty",
-          "presence_penalty",
-          "stop",
-          "response_format",
-          "tools",
-          "tool_choice",
-          "parallel_tool_calls",
-          "max_tool_calls");
+  static final List<String> METADATA_FIELDS = LlmMetadata.CHAT_REQUEST_PARAMETERS;
 
   // Model-name prefixes of the providers the proxy routes to, most specific first. Bedrock ids
   // name the vendor before a dot ("anthropic.claude-...", "us.anthropic.claude-...").

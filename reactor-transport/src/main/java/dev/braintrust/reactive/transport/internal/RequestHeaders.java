@@ -1,10 +1,8 @@
 package dev.braintrust.reactive.transport.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.braintrust.reactive.core.internal.Origin;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 
 /** The identifying headers every request carries, and the checks on extra headers. */
@@ -15,7 +13,8 @@ public final class RequestHeaders {
   /** Runs a request as another user (spec: "Impersonate users"). */
   public static final String IMPERSONATE_USER = "x-bt-impersonate-user";
 
-  private static final String VERSION = readVersion();
+  // The build version, as span rows carry it in context.span_origin.version.
+  private static final String VERSION = Origin.version();
   private static final String USER_AGENT =
       "braintrust-reactive-java/" + VERSION + " Java/" + System.getProperty("java.version", "?");
 
@@ -85,19 +84,5 @@ public final class RequestHeaders {
           "header '" + n + "' is set by the client and cannot be added: " + why);
     }
     return n;
-  }
-
-  private static String readVersion() {
-    try (InputStream in = RequestHeaders.class.getResourceAsStream("library.properties")) {
-      if (in == null) {
-        return "unknown";
-      }
-      Properties p = new Properties();
-      p.load(in);
-      String v = p.getProperty("version", "").strip();
-      return v.isEmpty() || v.startsWith("$") ? "unknown" : v;
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 }

@@ -14,6 +14,7 @@ import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
+import dev.braintrust.reactive.core.internal.LlmMetadata;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,22 +32,15 @@ final class ChatCalls {
    * The request fields the instrumentation guide lets into metadata: the model, the sampling
    * parameters it names, and the tool definitions and controls (already in the OpenAI shape).
    */
-  static final Set<String> METADATA =
-      Set.of(
-          "model",
-          "temperature",
-          "top_p",
-          "max_tokens",
-          "frequency_penalty",
-          "presence_penalty",
-          "stop",
-          "response_format",
-          "tools",
-          "tool_choice",
-          "parallel_tool_calls",
-          "max_tool_calls");
+  static final Set<String> METADATA = metadataFields();
 
   private static final LibraryLog LOG = LibraryLog.get(ChatCalls.class);
+
+  private static Set<String> metadataFields() {
+    Set<String> fields = new java.util.HashSet<>(LlmMetadata.CHAT_REQUEST_PARAMETERS);
+    fields.add("model");
+    return Set.copyOf(fields);
+  }
 
   private ChatCalls() {}
 
