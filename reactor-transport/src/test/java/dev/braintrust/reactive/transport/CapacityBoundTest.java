@@ -3,7 +3,6 @@ package dev.braintrust.reactive.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
@@ -13,10 +12,7 @@ import dev.braintrust.reactive.core.export.OverflowPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,75 +74,35 @@ class CapacityBoundTest {
   }
 
   /** Reads each insert and records its rows, answering only once {@link #release} opens. */
-  static final class HoldingServer implements AutoCloseable {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+  static final class HoldingServer extends RawInsertServer {
     final Set<String> received = ConcurrentHashMap.newKeySet();
     final CountDownLatch release = new CountDownLatch(1);
-    private final ServerSocket listener;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     HoldingServer() throws IOException {
-      listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      Thread t = new Thread(this::acceptLoop, "holding-server");
-      t.setDaemon(true);
-      t.start();
+      super("holding-server");
+      start();
     }
 
-    String baseUrl() {
-      return "http://127.0.0.1:" + listener.getLocalPort();
-    }
-
-    private void acceptLoop() {
-      while (!listener.isClosed()) {
-        try {
-          Socket s = listener.accept();
-          open.add(s);
-          Thread t = new Thread(() -> serve(s), "holding-conn");
-          t.setDaemon(true);
-          t.start();
-        } catch (IOException closed) {
+    @Override
+    void serve(Socket s) throws IOException, InterruptedException {
+      InputStream in = s.getInputStream();
+      OutputStream os = s.getOutputStream();
+      while (true) {
+        ArrayNode ids = rowIds(KeepAliveServer.readRequest(in));
+        for (JsonNode id : ids) {
+          received.add(id.asText());
+        }
+        if (!release.await(120, TimeUnit.SECONDS)) {
           return;
         }
-      }
-    }
-
-    private void serve(Socket s) {
-      try (s) {
-        InputStream in = s.getInputStream();
-        OutputStream os = s.getOutputStream();
-        while (true) {
-          byte[] body = KeepAliveServer.readRequest(in);
-          ArrayNode ids = MAPPER.createArrayNode();
-          for (JsonNode e : MAPPER.readTree(body).path("events")) {
-            received.add(e.path("id").asText());
-            ids.add(e.path("id").asText());
-          }
-          if (!release.await(120, TimeUnit.SECONDS)) {
-            return;
-          }
-          byte[] out = ("{\"row_ids\":" + ids + "}").getBytes(StandardCharsets.UTF_8);
-          os.write(
-              ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                      + out.length
-                      + "\r\n\r\n")
-                  .getBytes(StandardCharsets.ISO_8859_1));
-          os.write(out);
-          os.flush();
-        }
-      } catch (IOException | InterruptedException | RuntimeException gone) {
-        // Closed by the client or the test.
-      } finally {
-        open.remove(s);
+        acknowledge(os, ids);
       }
     }
 
     @Override
     public void close() throws IOException {
       release.countDown();
-      listener.close();
-      for (Socket s : open) {
-        s.close();
-      }
+      super.close();
     }
   }
 }

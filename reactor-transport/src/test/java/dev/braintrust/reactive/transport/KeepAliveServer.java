@@ -1,20 +1,13 @@
 package dev.braintrust.reactive.transport;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 
@@ -25,79 +18,43 @@ import java.util.zip.GZIPInputStream;
  * answers on it again (a NAT entry that timed out: nothing reaches either end). Counts connections
  * and the ones the client closed, so a test can wait for the client to notice.
  */
-final class KeepAliveServer implements AutoCloseable {
+final class KeepAliveServer extends RawInsertServer {
   enum Mode {
     CLOSE,
     SILENT
   }
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   final AtomicInteger connections = new AtomicInteger();
   final AtomicInteger requests = new AtomicInteger();
   final AtomicInteger closedByClient = new AtomicInteger();
   private final Mode mode;
-  private final ServerSocket listener;
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
   KeepAliveServer(Mode mode) throws IOException {
+    super("keep-alive-server");
     this.mode = mode;
-    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(this::acceptLoop, "keep-alive-server");
-    t.setDaemon(true);
-    t.start();
+    start();
   }
 
-  String baseUrl() {
-    return "http://127.0.0.1:" + listener.getLocalPort();
+  @Override
+  void accepted() {
+    connections.incrementAndGet();
   }
 
-  private void acceptLoop() {
-    while (!listener.isClosed()) {
-      try {
-        Socket s = listener.accept();
-        open.add(s);
-        connections.incrementAndGet();
-        Thread t = new Thread(() -> serve(s), "keep-alive-conn");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException closed) {
-        return;
-      }
+  @Override
+  void serve(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    byte[] body = readRequest(in);
+    requests.incrementAndGet();
+    ArrayNode ids = rowIds(body);
+    acknowledge(s.getOutputStream(), ids);
+    if (mode == Mode.CLOSE) {
+      s.shutdownOutput();
     }
-  }
-
-  private void serve(Socket s) {
-    try (s) {
-      InputStream in = s.getInputStream();
-      byte[] body = readRequest(in);
-      requests.incrementAndGet();
-      ArrayNode ids = MAPPER.createArrayNode();
-      for (JsonNode e : MAPPER.readTree(body).path("events")) {
-        ids.add(e.path("id").asText());
-      }
-      byte[] out = ("{\"row_ids\":" + ids + "}").getBytes(StandardCharsets.UTF_8);
-      OutputStream os = s.getOutputStream();
-      os.write(
-          ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                  + out.length
-                  + "\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
-      os.write(out);
-      os.flush();
-      if (mode == Mode.CLOSE) {
-        s.shutdownOutput();
-      }
-      // Whatever comes next is swallowed unanswered; the end of input means the client closed.
-      while (in.read() >= 0) {
-        // drain
-      }
-      closedByClient.incrementAndGet();
-    } catch (IOException | RuntimeException gone) {
-      // Closed by the test.
-    } finally {
-      open.remove(s);
+    // Whatever comes next is swallowed unanswered; the end of input means the client closed.
+    while (in.read() >= 0) {
+      // drain
     }
+    closedByClient.incrementAndGet();
   }
 
   static byte[] readRequest(InputStream in) throws IOException {
@@ -157,13 +114,5 @@ final class KeepAliveServer implements AutoCloseable {
       }
     }
     return sb.toString();
-  }
-
-  @Override
-  public void close() throws IOException {
-    listener.close();
-    for (Socket s : open) {
-      s.close();
-    }
   }
 }
