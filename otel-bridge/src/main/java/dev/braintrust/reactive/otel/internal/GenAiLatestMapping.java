@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  * every version shares: {@code gen_ai.input.messages}, {@code gen_ai.system_instructions} and
  * {@code gen_ai.output.messages} (structured or JSON text, on the span or on a {@code
  * gen_ai.client.inference.operation.details} event) become input and output; {@code
- * gen_ai.operation.name} the span type; {@code gen_ai.request.*}, {@code gen_ai.response.*}, {@code
- * gen_ai.provider.name} and {@code gen_ai.tool.definitions} metadata; {@code gen_ai.usage.*}
+ * gen_ai.operation.name} the span type; the model, the request parameters the guide allows, {@code
+ * gen_ai.provider.name} and {@code gen_ai.tool.definitions} metadata (other {@code
+ * gen_ai.request.*} and {@code gen_ai.response.*} attributes are left out); {@code gen_ai.usage.*}
  * metrics.
  */
 final class GenAiLatestMapping {
@@ -129,29 +130,42 @@ final class GenAiLatestMapping {
     }
   }
 
+  /**
+   * The request parameters the guide allows in metadata, by their {@code gen_ai.request.*} name.
+   * Every other request and response attribute is consumed and left out: the guide says any further
+   * metadata field needs a specification update first.
+   */
+  private static final Map<String, String> REQUEST_METADATA =
+      Map.of(
+          "model", "model",
+          "temperature", "temperature",
+          "top_p", "top_p",
+          "max_tokens", "max_tokens",
+          "frequency_penalty", "frequency_penalty",
+          "presence_penalty", "presence_penalty",
+          "stop_sequences", "stop");
+
   private static void requestAndResponse(SpanRow row) {
     for (Map.Entry<String, Object> e : row.attrs.entrySet()) {
       String key = e.getKey();
       if (key.startsWith(REQUEST)) {
-        String name = key.substring(REQUEST.length()).replace('.', '_');
         row.consumed.add(key);
-        row.metadata.put(name, AttrValues.plain(e.getValue()));
-      } else if (key.startsWith(RESPONSE)) {
-        String name = key.substring(RESPONSE.length()).replace('.', '_');
-        if (name.equals("time_to_first_chunk")) {
-          row.metricFrom(key, "time_to_first_token");
-          continue;
+        String name = REQUEST_METADATA.get(key.substring(REQUEST.length()));
+        if (name != null) {
+          row.metadata.put(name, AttrValues.plain(e.getValue()));
         }
-        row.consumed.add(key);
-        row.metadata.put(
-            name.equals("finish_reasons") ? name : "response_" + name,
-            AttrValues.plain(e.getValue()));
+      } else if (key.startsWith(RESPONSE)) {
+        if (key.equals(RESPONSE + "time_to_first_chunk")) {
+          row.metricFrom(key, "time_to_first_token");
+        } else {
+          row.consumed.add(key);
+        }
       }
     }
     // The resolved model the response names wins over the requested one, as the guide asks.
     Object responseModel = row.get("gen_ai.response.model");
     if (responseModel != null) {
-      row.metadata.put("model", responseModel);
+      row.metadata.put("model", AttrValues.plain(responseModel));
     }
   }
 
