@@ -183,12 +183,16 @@ class ChatModelListenerTest {
       ObjectNode row = f.row("Embedding");
       assertThat(row.get("span_attributes").get("type").asText()).isEqualTo("llm");
       assertThat(row.get("span_parents")).containsExactly(f.row("index").get("span_id"));
-      assertThat(row.get("input")).hasSize(2);
-      assertThat(row.get("input").get(1).asText()).isEqualTo("green pears grow");
+      // The canonical embeddings shape: indexed inputs, a count and indices out, no vectors.
+      assertThat(row.at("/input/inputs")).hasSize(2);
+      assertThat(row.at("/input/inputs/1/index").asInt()).isEqualTo(1);
+      assertThat(row.at("/input/inputs/1/content").asText()).isEqualTo("green pears grow");
       assertThat(row.get("metadata").get("model").asText()).isEqualTo("text-embedding-3-small");
       assertThat(row.get("metadata").get("provider").asText()).isEqualTo("openai");
-      assertThat(row.get("output").get("embeddings").asInt()).isEqualTo(2);
-      assertThat(row.get("output").get("dimensions").asInt()).isEqualTo(4);
+      assertThat(row.at("/output/count").asInt()).isEqualTo(2);
+      assertThat(row.at("/output/embeddings/1/index").asInt()).isEqualTo(1);
+      assertThat(row.get("output").toString()).doesNotContain("dimensions", "vector");
+      assertThat(row.get("metrics").has("completion_tokens")).isFalse();
       assertThat(row.get("metrics").get("prompt_tokens").asInt()).isEqualTo(5);
       assertThat(row.get("metrics").get("tokens").asInt()).isEqualTo(5);
     }

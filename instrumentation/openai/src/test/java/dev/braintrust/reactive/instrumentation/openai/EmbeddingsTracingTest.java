@@ -60,12 +60,15 @@ class EmbeddingsTracingTest {
                 assertThat(input.get("inputs")).hasSize(2);
                 assertThat(input.at("/inputs/0/content").asText()).isEqualTo("red apples");
                 assertThat(input.at("/inputs/1/content").asText()).isEqualTo("green pears grow");
+                assertThat(input.at("/inputs/1/index").asInt()).isEqualTo(1);
                 assertThat(input.get("output_dimensions").asInt()).isEqualTo(4);
                 assertThat(r.get("metadata").get("model").asText())
                     .startsWith("text-embedding-3-small");
                 assertThat(r.get("metadata").get("provider").asText()).isEqualTo("openai");
-                assertThat(r.get("output").size()).isEqualTo(1);
+                assertThat(r.get("output").size()).isEqualTo(2);
                 assertThat(r.get("output").get("count").asInt()).isEqualTo(2);
+                assertThat(r.at("/output/embeddings/0/index").asInt()).isZero();
+                assertThat(r.at("/output/embeddings/1").size()).isEqualTo(1);
                 assertThat(r.get("metrics").has("completion_tokens")).isFalse();
                 // The fake counts words.
                 assertThat(r.get("metrics").get("prompt_tokens").asInt()).isEqualTo(5);

@@ -4,6 +4,7 @@ import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.CallSpan;
+import dev.braintrust.reactive.core.internal.EmbeddingRows;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
@@ -14,13 +15,12 @@ import dev.langchain4j.model.embedding.listener.EmbeddingModelRequestContext;
 import dev.langchain4j.model.embedding.listener.EmbeddingModelResponseContext;
 import dev.langchain4j.model.embedding.response.EmbeddingResponse;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Makes each embeddings call of the models it is registered on an {@code llm} span: the texts as
- * input, the model as metadata, the number and size of the vectors as output, tokens as metrics.
+ * Makes each embeddings call of the models it is registered on an {@code llm} span in the spec's
+ * canonical shape ({@link EmbeddingRows}): the texts as indexed inputs, the model as metadata, the
+ * count of vectors as output (never the vectors), tokens as metrics.
  */
 public final class EmbeddingSpanListener implements EmbeddingModelListener {
   /** The span's name, as the OpenAI wrapper names embeddings spans. */
@@ -50,7 +50,9 @@ public final class EmbeddingSpanListener implements EmbeddingModelListener {
       for (TextSegment s : ctx.textSegments()) {
         texts.add(s.text());
       }
-      Log.Builder b = Log.builder().input(texts);
+      Integer dimensions =
+          ctx.embeddingRequest() == null ? null : ctx.embeddingRequest().dimensions();
+      Log.Builder b = Log.builder().input(EmbeddingRows.input(texts, dimensions));
       String provider = Rows.provider(ctx.modelProvider(), ctx.embeddingModel());
       if (provider != null) {
         b.metadata("provider", provider);
@@ -62,9 +64,6 @@ public final class EmbeddingSpanListener implements EmbeddingModelListener {
       }
       if (name != null) {
         b.metadata("model", name);
-      }
-      if (ctx.embeddingRequest() != null && ctx.embeddingRequest().dimensions() != null) {
-        b.metadata("dimensions", ctx.embeddingRequest().dimensions());
       }
       span.log(b);
     } catch (RuntimeException e) {
@@ -82,12 +81,12 @@ public final class EmbeddingSpanListener implements EmbeddingModelListener {
     try {
       EmbeddingResponse response = ctx.embeddingResponse();
       List<Embedding> vectors = response.embeddings();
-      Map<String, Object> output = new LinkedHashMap<>();
-      output.put("embeddings", vectors.size());
-      if (!vectors.isEmpty()) {
-        output.put("dimensions", vectors.get(0).dimension());
+      b = Log.builder().output(EmbeddingRows.output(vectors.size()));
+      // The resolved model the provider reports wins over the requested one.
+      String model = response.modelName();
+      if (model != null) {
+        b.metadata("model", model);
       }
-      b = Log.builder().output(output);
       Rows.usage(b, response.tokenUsage(), false);
     } catch (RuntimeException e) {
       LOG.warn("could not read an embeddings response for its span: {}", e.toString());

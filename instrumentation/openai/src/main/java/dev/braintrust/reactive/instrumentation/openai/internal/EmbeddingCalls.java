@@ -11,17 +11,17 @@ import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.CallSpan;
+import dev.braintrust.reactive.core.internal.EmbeddingRows;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Embeddings calls as {@code llm} spans in the spec's canonical shape: the input is {@code {inputs:
- * [{content}], output_dimensions?}} (one entry per returned embedding), the output {@code {count}}
- * (never the vectors), the metadata the provider and the model, the usage the metrics.
+ * Embeddings calls as {@code llm} spans in the spec's canonical shape ({@link EmbeddingRows}): one
+ * input entry per returned embedding, the output a count and indices (never the vectors), the
+ * metadata the provider and the model, the usage the metrics.
  */
 final class EmbeddingCalls {
   static final String SPAN_NAME = "Embedding";
@@ -72,7 +72,7 @@ final class EmbeddingCalls {
     Log.Builder b = Log.builder();
     try {
       response._model().asString().ifPresent(m -> b.metadata("model", m));
-      response._data().asKnown().ifPresent(d -> b.output(Map.of("count", d.size())));
+      response._data().asKnown().ifPresent(d -> b.output(EmbeddingRows.output(d.size())));
       response
           ._usage()
           .asKnown()
@@ -88,23 +88,19 @@ final class EmbeddingCalls {
   }
 
   /**
-   * {@code {inputs: [{content}], output_dimensions?}}: a string is one input; an array of strings
-   * or of token arrays one input per element; a single token array one input.
+   * The canonical input of a request body: a string is one input; an array of strings or of token
+   * arrays one input per element; a single token array one input.
    */
   static Map<String, Object> canonicalInput(ObjectNode body) {
-    List<Map<String, Object>> inputs = new ArrayList<>();
+    List<Object> contents = new ArrayList<>();
     JsonNode input = body.path("input");
     boolean tokenArray = input.isArray() && input.size() > 0 && input.get(0).isNumber();
     if (input.isArray() && !tokenArray) {
-      input.forEach(i -> inputs.add(Map.of("content", i.isTextual() ? i.asText() : i)));
+      input.forEach(i -> contents.add(i.isTextual() ? i.asText() : i));
     } else if (!input.isMissingNode()) {
-      inputs.add(Map.of("content", input.isTextual() ? input.asText() : input));
+      contents.add(input.isTextual() ? input.asText() : input);
     }
-    Map<String, Object> canonical = new LinkedHashMap<>();
-    canonical.put("inputs", inputs);
-    if (body.path("dimensions").isIntegralNumber()) {
-      canonical.put("output_dimensions", body.get("dimensions").asLong());
-    }
-    return canonical;
+    JsonNode dims = body.path("dimensions");
+    return EmbeddingRows.input(contents, dims.isIntegralNumber() ? dims.asLong() : null);
   }
 }
