@@ -3,6 +3,7 @@ package dev.braintrust.reactive.transport.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.export.RetryHint;
+import dev.braintrust.reactive.core.export.internal.RetryPolicy;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.transport.BraintrustApiException;
 import dev.braintrust.reactive.transport.BraintrustConnectionException;
