@@ -147,10 +147,15 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   // ---------------------------------------------------------------- Transport
 
   /**
-   * Inserts the batch in one request (more only when the server answers 413 or 400). A 2xx counts
-   * only with an insert response holding {@code row_ids}; anything else fails the batch.
+   * Inserts the batch in one request (more only when the server answers 413 or 400), retrying as
+   * the builder says on connection errors, 408, 429 and 5xx. A 2xx counts only with an insert
+   * response holding {@code row_ids}; anything else fails the batch. The exporter does not use
+   * this: it sends with {@link #insertOnce} and is the only retrier.
+   *
+   * @param destination where the rows go
+   * @param batch the rows
+   * @return what the insert did
    */
-  @Override
   public Mono<InsertResult> insert(Destination destination, EncodedBatch batch) {
     return ingest.insert(destination, batch);
   }

@@ -19,11 +19,6 @@ public final class SharedTransport implements Transport {
   }
 
   @Override
-  public Mono<InsertResult> insert(Destination destination, EncodedBatch batch) {
-    return delegate.insert(destination, batch);
-  }
-
-  @Override
   public Mono<InsertResult> insertOnce(Destination destination, EncodedBatch batch) {
     return delegate.insertOnce(destination, batch);
   }

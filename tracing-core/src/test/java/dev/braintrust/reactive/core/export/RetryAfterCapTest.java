@@ -31,10 +31,6 @@ class RetryAfterCapTest {
   /** Refuses the first insert with {@code Retry-After: 3600}; caps Retry-After at 30 s. */
   Transport anHourThenAccepting() {
     return new Transport() {
-      @Override
-      public Mono<InsertResult> insert(Destination d, EncodedBatch b) {
-        throw new AssertionError("the exporter sends with insertOnce");
-      }
 
       @Override
       public Mono<InsertResult> insertOnce(Destination d, EncodedBatch b) {
