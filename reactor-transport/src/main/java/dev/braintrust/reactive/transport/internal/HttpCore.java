@@ -459,7 +459,8 @@ public final class HttpCore {
 
   private static IllegalStateException shutDown() {
     return new IllegalStateException(
-        "this BraintrustClient is shut down (an exporter shuts its transport down when closed)");
+        "this BraintrustClient is shut down (an exporter built on the client itself shuts it down;"
+            + " exporters sharing a client take client.ingestTransport())");
   }
 
   /** Whether {@link #shutdown()} has begun. */
