@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -22,8 +23,15 @@ import reactor.core.scheduler.Scheduler;
  * The drain worker: groups queued events per destination into batches closed by count, by size or
  * by the flush interval, folds updates of the same row, and keeps at most {@code maxInFlight}
  * batches in requests. It takes rows from a {@link Source} (the admission queue, or the spool feed)
- * and tells it when each batch is settled. Everything but {@link #wake}, {@link #requestSeal} and
- * {@link #abandon} runs on the worker, so the open batches and the ready queue need no locks.
+ * and tells it when each batch is settled.
+ *
+ * <p>Threads: the open batches, the ready queue, the in-flight count and the {@link SendController}
+ * are confined to the worker, so they need no locks. {@link #wake} and {@link #requestSeal} run on
+ * any thread and only signal the worker; {@link #abandon} runs on the shutdown timer. Not yet
+ * confined (issue 37): {@code account} runs on the thread that delivers an insert's answer (a Netty
+ * event loop, or an encode thread), writing a {@link PendingBatch}'s volatile progress fields, and
+ * a shutdown deadline settles batches from the timer; {@link PendingBatch#settle} (a CAS) decides
+ * which of the worker and the timer counts a batch.
  */
 final class Batcher {
   private final Source source;
@@ -156,6 +164,11 @@ final class Batcher {
         drainOnce();
       } catch (Throwable t) {
         ExporterMetrics.LOG.error("Braintrust exporter drain failed; continuing", t);
+        if (Exceptions.isJvmFatal(t)) {
+          // Logged, then rethrown as OTel does; a later signal may start draining again.
+          wip.set(0);
+          throw t;
+        }
       }
       missed = wip.addAndGet(-missed);
     } while (missed != 0);
