@@ -25,13 +25,10 @@ import reactor.core.scheduler.Scheduler;
  * batches in requests. It takes rows from a {@link Source} (the admission queue, or the spool feed)
  * and tells it when each batch is settled.
  *
- * <p>Threads: the open batches, the ready queue, the in-flight count and the {@link SendController}
- * are confined to the worker, so they need no locks. {@link #wake} and {@link #requestSeal} run on
- * any thread and only signal the worker; {@link #abandon} runs on the shutdown timer. Not yet
- * confined (issue 37): {@code account} runs on the thread that delivers an insert's answer (a Netty
- * event loop, or an encode thread), writing a {@link PendingBatch}'s volatile progress fields, and
- * a shutdown deadline settles batches from the timer; {@link PendingBatch#settle} (a CAS) decides
- * which of the worker and the timer counts a batch.
+ * <p>Threads: open batches, the ready queue, the in-flight count and the {@link SendController} are
+ * the worker's alone. {@link #wake} and {@link #requestSeal} only signal it; {@link #abandon} runs
+ * on the shutdown timer. Not yet confined: {@code account} runs on the answer's thread (Netty or
+ * encode) and writes a {@link PendingBatch}'s volatile progress; its settle CAS picks one counter.
  */
 final class Batcher {
   private final Source source;
@@ -165,8 +162,7 @@ final class Batcher {
       } catch (Throwable t) {
         ExporterMetrics.LOG.error("Braintrust exporter drain failed; continuing", t);
         if (Exceptions.isJvmFatal(t)) {
-          // Logged, then rethrown as OTel does; a later signal may start draining again.
-          wip.set(0);
+          wip.set(0); // logged, then rethrown as OTel does; a later signal drains again
           throw t;
         }
       }
