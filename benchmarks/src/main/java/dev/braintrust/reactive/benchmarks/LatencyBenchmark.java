@@ -290,11 +290,6 @@ final class LatencyBenchmark {
     }
 
     @Override
-    public Mono<InsertResult> insert(Destination destination, EncodedBatch batch) {
-      return delegate.insert(destination, batch).doOnNext(r -> acked(batch, r));
-    }
-
-    @Override
     public Mono<InsertResult> insertOnce(Destination destination, EncodedBatch batch) {
       return delegate.insertOnce(destination, batch).doOnNext(r -> acked(batch, r));
     }

@@ -7,7 +7,6 @@ import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.eval.internal.CaseOutcome;
 import dev.braintrust.reactive.eval.internal.CaseRunner;
 import dev.braintrust.reactive.eval.internal.Progress;
-import dev.braintrust.reactive.eval.internal.SharedTransport;
 import dev.braintrust.reactive.transport.BraintrustClient;
 import dev.braintrust.reactive.transport.ListQuery;
 import dev.braintrust.reactive.transport.model.Experiment;
@@ -144,7 +143,7 @@ public final class Eval<I, O> {
     BraintrustExporter out =
         exporter != null
             ? exporter
-            : BraintrustExporter.builder(new SharedTransport(client))
+            : BraintrustExporter.builder(client.ingestTransport())
                 .registerShutdownHook(false)
                 .build();
     CaseRunner<I, O> runner =

@@ -11,6 +11,7 @@ import dev.braintrust.reactive.core.export.Transport;
 import dev.braintrust.reactive.core.internal.BraintrustEnv;
 import dev.braintrust.reactive.transport.internal.Btql;
 import dev.braintrust.reactive.transport.internal.ClientConfig;
+import dev.braintrust.reactive.transport.internal.ClientIngestTransport;
 import dev.braintrust.reactive.transport.internal.FunctionIds;
 import dev.braintrust.reactive.transport.internal.HttpCore;
 import dev.braintrust.reactive.transport.internal.IngestTransport;
@@ -39,9 +40,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The Braintrust REST API over Reactor Netty: a {@link Transport} for the exporter, plus the
- * request/response endpoints as {@code Mono}/{@code Flux}. Nothing here blocks but {@link
- * #close()}.
+ * The Braintrust REST API over Reactor Netty: the request/response endpoints as {@code Mono}/{@code
+ * Flux}, and the exporter's {@link Transport}. Nothing here blocks but {@link #close()}.
+ *
+ * <p>An exporter owns the transport it is given: {@code BraintrustExporter.builder(client)} shuts
+ * the client down when the exporter closes, {@code builder(client.ingestTransport())} never does.
  *
  * <pre>{@code
  * BraintrustClient client = BraintrustClient.builder()
@@ -147,18 +150,29 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   // ---------------------------------------------------------------- Transport
 
   /**
-   * Inserts the batch in one request (more only when the server answers 413 or 400). A 2xx counts
-   * only with an insert response holding {@code row_ids}; anything else fails the batch.
+   * A transport for an exporter that shares this client: it sends through this client's
+   * connections, with its request size limit and {@code Retry-After} cap, and the exporter's close
+   * ends only this handle, never the client. Each call returns a new handle.
+   *
+   * @return a new handle on this client's insert path, for one exporter
    */
-  @Override
+  public Transport ingestTransport() {
+    return new ClientIngestTransport(ingest, maxRequestBytes, maxRetryAfter);
+  }
+
+  /**
+   * Inserts the batch in one request (more only on 413 or 400), with this client's retries; a 2xx
+   * counts only with {@code row_ids}. The exporter uses {@link #insertOnce}, retrying by itself.
+   *
+   * @param destination where the rows go
+   * @param batch the rows
+   * @return what the insert did
+   */
   public Mono<InsertResult> insert(Destination destination, EncodedBatch batch) {
     return ingest.insert(destination, batch);
   }
 
-  /**
-   * The cap on a server's {@code Retry-After} ({@link BraintrustClientBuilder#maxRetryAfter}),
-   * which the exporter's own back-off honours too.
-   */
+  /** The cap on a server's {@code Retry-After}, which the exporter's back-off honours too. */
   @Override
   public Duration maxRetryAfter() {
     return maxRetryAfter;

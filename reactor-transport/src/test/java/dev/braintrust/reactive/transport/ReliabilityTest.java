@@ -66,7 +66,7 @@ class ReliabilityTest {
       Transport counting =
           new Transport() {
             @Override
-            public Mono<InsertResult> insert(Destination d, EncodedBatch b) {
+            public Mono<InsertResult> insertOnce(Destination d, EncodedBatch b) {
               return client.insert(d, b).doOnNext(r -> rejected.addAndGet(r.rejected().size()));
             }
 

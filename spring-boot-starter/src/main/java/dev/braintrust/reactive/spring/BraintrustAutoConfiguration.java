@@ -127,8 +127,8 @@ public class BraintrustAutoConfiguration {
   @Conditional(ApiKeyCondition.class)
   static class ClientConfiguration {
 
-    // The exporter shuts the client down when it closes, so Spring must not do it as well.
-    @Bean(destroyMethod = "")
+    // Spring closes the client; the exporter only closes its own handle on it (ingestTransport).
+    @Bean
     @ConditionalOnMissingBean
     BraintrustClient braintrustClient(
         BraintrustProperties properties,
@@ -192,7 +192,12 @@ public class BraintrustAutoConfiguration {
         ObjectProvider<BraintrustExporterCustomizer> customizers) {
       BraintrustExporterProperties e = properties.getExporter();
       BraintrustExporterBuilder builder =
-          BraintrustExporter.builder(transport)
+          BraintrustExporter.builder(
+                  // The client is a bean others use too (the AI proxy, the application): the
+                  // exporter gets its own handle, whose close leaves the client open.
+                  transport instanceof BraintrustClient client
+                      ? client.ingestTransport()
+                      : transport)
               .capacity(e.getCapacity())
               .overflowPolicy(policy(e))
               .maxBatchEvents(e.getMaxBatchEvents())

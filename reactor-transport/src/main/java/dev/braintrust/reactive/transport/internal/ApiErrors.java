@@ -2,6 +2,7 @@ package dev.braintrust.reactive.transport.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.BraintrustException;
+import dev.braintrust.reactive.core.export.internal.RetryPolicy;
 import dev.braintrust.reactive.transport.BraintrustApiException;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.braintrust.reactive.transport.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.export.RetryHint;
+import dev.braintrust.reactive.core.export.internal.RetryPolicy;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.transport.BraintrustApiException;
 import dev.braintrust.reactive.transport.BraintrustConnectionException;
@@ -16,6 +17,8 @@ import io.netty.resolver.AddressResolverGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,7 +69,9 @@ public final class HttpCore {
   // Made on first use: an event loop group opens selectors as soon as it exists, and a client
   // that is built but never used (or never closed) shouldn't hold any.
   private @Nullable AddressResolverGroup<?> resolver;
-  private volatile @Nullable HttpClient http;
+  private volatile @Nullable Clients clients;
+  // One timer per method and outcome, registered once instead of looked up on every attempt.
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Mono<Void> shutdown;
   // Set for a client that must exist but cannot work (no API key): every call fails with it.
@@ -102,20 +107,42 @@ public final class HttpCore {
     this.shutdown = Mono.defer(this::release).cache();
   }
 
-  private HttpClient http() {
-    HttpClient h = http;
-    return h != null ? h : createHttp();
+  /**
+   * The client's configurations, built once: Reactor Netty copies its whole configuration on each
+   * {@code headers(...)}, so the headers every request of a kind carries are set here, not per
+   * request (only an impersonated user's header still is).
+   */
+  private record Clients(HttpClient plain, HttpClient json, HttpClient gzipJson, HttpClient sse) {
+    static Clients of(HttpClient plain) {
+      HttpClient json = plain.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
+      return new Clients(
+          plain,
+          json,
+          json.headers(h -> h.set(HttpHeaderNames.CONTENT_ENCODING, "gzip")),
+          json.headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream")));
+    }
   }
 
-  private synchronized HttpClient createHttp() {
+  private Clients clients() {
+    Clients c = clients;
+    return c != null ? c : createClients();
+  }
+
+  private synchronized Clients createClients() {
     if (closed.get()) {
       // Else a resolver made after shutdown closed the last one would never be closed.
       throw shutDown();
     }
-    if (http == null) {
-      http = HttpClientSetup.create(config, provider, loops, r -> resolver = r);
+    if (clients == null) {
+      clients = Clients.of(HttpClientSetup.create(config, provider, loops, r -> resolver = r));
     }
-    return http;
+    return clients;
+  }
+
+  private static HttpClient as(HttpClient client, @Nullable String impersonate) {
+    return impersonate == null
+        ? client
+        : client.headers(h -> h.set(RequestHeaders.IMPERSONATE_USER, impersonate));
   }
 
   /** The base URL requests go to. */
@@ -232,20 +259,9 @@ public final class HttpCore {
       byte @Nullable [] body,
       boolean gzipped,
       @Nullable String impersonate) {
+    Clients c = clients();
     HttpClient client =
-        http()
-            .headers(
-                h -> {
-                  if (impersonate != null) {
-                    h.set(RequestHeaders.IMPERSONATE_USER, impersonate);
-                  }
-                  if (body != null) {
-                    h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-                    if (gzipped) {
-                      h.set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
-                    }
-                  }
-                });
+        as(body == null ? c.plain() : gzipped ? c.gzipJson() : c.json(), impersonate);
     HttpClient.ResponseReceiver<?> sender =
         body == null
             ? client.request(method).uri(path)
@@ -296,15 +312,7 @@ public final class HttpCore {
                 return Flux.error(shutDown());
               }
               String impersonate = CallContext.impersonatedUser(ctx);
-              return http()
-                  .headers(
-                      h -> {
-                        if (impersonate != null) {
-                          h.set(RequestHeaders.IMPERSONATE_USER, impersonate);
-                        }
-                        h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-                        h.set(HttpHeaderNames.ACCEPT, "text/event-stream");
-                      })
+              return as(clients().sse(), impersonate)
                   .post()
                   .uri(path)
                   .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(bytes)))
@@ -433,11 +441,15 @@ public final class HttpCore {
   }
 
   private void record(HttpMethod method, String outcome, long start) {
-    Timer.builder("braintrust.http.requests")
-        .description("HTTP attempts to the Braintrust API, retries included")
-        .tag("method", method.name())
-        .tag("outcome", outcome)
-        .register(registry)
+    timers
+        .computeIfAbsent(
+            method.name() + ' ' + outcome,
+            k ->
+                Timer.builder("braintrust.http.requests")
+                    .description("HTTP attempts to the Braintrust API, retries included")
+                    .tag("method", method.name())
+                    .tag("outcome", outcome)
+                    .register(registry))
         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 
@@ -458,7 +470,8 @@ public final class HttpCore {
 
   private static IllegalStateException shutDown() {
     return new IllegalStateException(
-        "this BraintrustClient is shut down (an exporter shuts its transport down when closed)");
+        "this BraintrustClient is shut down (an exporter built on the client itself shuts it down;"
+            + " exporters sharing a client take client.ingestTransport())");
   }
 
   /** Whether {@link #shutdown()} has begun. */

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -22,8 +23,12 @@ import reactor.core.scheduler.Scheduler;
  * The drain worker: groups queued events per destination into batches closed by count, by size or
  * by the flush interval, folds updates of the same row, and keeps at most {@code maxInFlight}
  * batches in requests. It takes rows from a {@link Source} (the admission queue, or the spool feed)
- * and tells it when each batch is settled. Everything but {@link #wake}, {@link #requestSeal} and
- * {@link #abandon} runs on the worker, so the open batches and the ready queue need no locks.
+ * and tells it when each batch is settled.
+ *
+ * <p>Threads: open batches, the ready queue, the in-flight count and the {@link SendController} are
+ * the worker's alone. {@link #wake} and {@link #requestSeal} only signal it; {@link #abandon} runs
+ * on the shutdown timer. Not yet confined: {@code account} runs on the answer's thread (Netty or
+ * encode) and writes a {@link PendingBatch}'s volatile progress; its settle CAS picks one counter.
  */
 final class Batcher {
   private final Source source;
@@ -156,6 +161,10 @@ final class Batcher {
         drainOnce();
       } catch (Throwable t) {
         ExporterMetrics.LOG.error("Braintrust exporter drain failed; continuing", t);
+        if (Exceptions.isJvmFatal(t)) {
+          wip.set(0); // logged, then rethrown as OTel does; a later signal drains again
+          throw t;
+        }
       }
       missed = wip.addAndGet(-missed);
     } while (missed != 0);

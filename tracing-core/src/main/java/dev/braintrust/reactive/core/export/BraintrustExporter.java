@@ -131,8 +131,6 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     // is in it, so batches waiting for the flush interval never hold the whole budget.
     long sealBytes = Math.min(maxBytes, b.capacityBytes / 4);
     EventEncoder encoder = b.mapper != null ? new EventEncoder(b.mapper) : new EventEncoder();
-    Batcher[] self = new Batcher[1];
-    SpoolPump[] pump = new SpoolPump[1];
     this.admission =
         new Admission(
             b.capacity,
@@ -145,8 +143,9 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
             queued,
             heldBytes,
             b.masker != null ? new EventMasking(b.masker, metrics::maskingFailed) : null,
-            spoolLog != null ? () -> pump[0].signal() : () -> self[0].wake(),
-            () -> self[0].isThrottled(),
+            // Admission reaches its consumer through this exporter's fields, set before any use.
+            this::wakeConsumer,
+            this::sendingThrottled,
             spoolLog == null);
     SpoolFeed feed =
         spoolLog == null
@@ -180,7 +179,6 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
             b.maxConcurrentRequests,
             maxAge,
             b.random);
-    self[0] = batcher;
     if (spoolLog != null && feed != null && b.spool != null && spoolMeters != null) {
       SpoolPump p =
           new SpoolPump(
@@ -194,7 +192,6 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
               maxBytes,
               b.policy);
       feed.connect(p::signal, batcher::wake, batcher::drain);
-      pump[0] = p;
       this.spool = p;
       FsyncPolicy fsync = b.spool.fsync();
       if (fsync.kind() == FsyncPolicy.Kind.INTERVAL) {
@@ -229,6 +226,20 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     }
   }
 
+  /** Wakes whoever takes events from admission: the spool thread, else the drain worker. */
+  private void wakeConsumer() {
+    SpoolPump p = spool;
+    if (p != null) {
+      p.signal();
+    } else {
+      batcher.wake();
+    }
+  }
+
+  private boolean sendingThrottled() {
+    return batcher.isThrottled();
+  }
+
   private static long saturatedTimes(long a, long b) {
     long high = Math.multiplyHigh(a, b);
     long low = a * b;
@@ -255,10 +266,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
    * @return completes when the flush is done
    */
   public Mono<Void> flush() {
-    return Mono.defer(
-        () -> {
-          return outcome(batcher.flush().done);
-        });
+    return Mono.defer(() -> outcome(batcher.flush().done));
   }
 
   private Mono<Void> outcome(CompletableFuture<Long> undelivered) {

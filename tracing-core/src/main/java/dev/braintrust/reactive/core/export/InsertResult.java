@@ -94,16 +94,18 @@ public record InsertResult(
   /**
    * A row the server refused (a 400 isolated to this row) while the rest of its batch went through.
    *
-   * @param index the row's index in the {@link EncodedBatch} handed to {@link Transport#insert},
-   *     that is {@link EncodedBatch#offset()} plus its index in the part that was refused
+   * @param index the row's index in the {@link EncodedBatch} handed to {@link
+   *     Transport#insertOnce}, that is {@link EncodedBatch#offset()} plus its index in the part
+   *     that was refused
    * @param reason the server's reason, safe to log
    */
   public record Rejected(int index, String reason) {
     /**
      * Checks the index and reason.
      *
-     * @param index the row's index in the {@link EncodedBatch} handed to {@link Transport#insert},
-     *     that is {@link EncodedBatch#offset()} plus its index in the part that was refused
+     * @param index the row's index in the {@link EncodedBatch} handed to {@link
+     *     Transport#insertOnce}, that is {@link EncodedBatch#offset()} plus its index in the part
+     *     that was refused
      * @param reason the server's reason, safe to log
      */
     public Rejected {

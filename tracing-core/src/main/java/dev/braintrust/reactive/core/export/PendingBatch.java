@@ -38,9 +38,6 @@ final class PendingBatch {
   /** When the batch was sealed, in scheduler nanos: its events' age, near enough. */
   final long sealedAt;
 
-  /** The number of its latest send, for the send controller. */
-  long sendSeq;
-
   PendingBatch(
       Destination destination, List<QueueItem.Entry> entries, int[] weights, long sealedAt) {
     this.destination = destination;

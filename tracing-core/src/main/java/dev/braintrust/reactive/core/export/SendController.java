@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.core.export;
 
+import dev.braintrust.reactive.core.export.internal.RetryPolicy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
@@ -13,20 +14,19 @@ import org.jspecify.annotations.Nullable;
  * {@code Retry-After} (or an exponential backoff), with random jitter on top so exporters started
  * together do not come back together. Each success grows the window by {@code 1/window} and the
  * rate by a tenth of a request per second, until the rate no longer limits. Batches wait meanwhile,
- * and grow, so fewer requests carry the same events.
+ * and grow, so fewer requests carry the same events. The numbers (backoff, jitter, the capped
+ * {@code Retry-After}, the AIMD steps) come from {@link RetryPolicy}, which the client's own REST
+ * retries use too; this class keeps the state they apply to.
  *
  * <p>Confined to the drain worker, except the gauges, which read volatile snapshots.
  */
 final class SendController {
-  static final Duration MIN_BACKOFF = Duration.ofMillis(250);
-  static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-  private static final double RATE_STEP = 0.05;
+  static final Duration MIN_BACKOFF = RetryPolicy.EXPORTER_MIN_BACKOFF;
+  static final Duration MAX_BACKOFF = RetryPolicy.EXPORTER_MAX_BACKOFF;
   static final Duration QUIET = Duration.ofSeconds(30);
-  private static final double MIN_RATE = 0.25;
-  private static final double UNLIMITED_RATE = 20;
 
   private final int maxWindow;
-  private final long maxRetryAfterNanos;
+  private final RetryPolicy policy;
   private final DoubleSupplier random;
   private double window;
   private int consecutiveThrottles;
@@ -52,7 +52,7 @@ final class SendController {
    * one (a misconfigured proxy's {@code 3600}) would hold every batch until it expired.
    */
   SendController(int maxWindow, DoubleSupplier random, long now, Duration maxRetryAfter) {
-    this.maxRetryAfterNanos = maxRetryAfter.toNanos();
+    this.policy = RetryPolicy.forExporter(maxRetryAfter);
     this.maxWindow = maxWindow;
     this.pausedUntil = now;
     this.lastSend = now;
@@ -110,13 +110,10 @@ final class SendController {
    */
   void onSuccess(boolean backlog) {
     consecutiveThrottles = 0;
-    window = Math.min(maxWindow, window + 1.0 / window);
+    window = RetryPolicy.grownWindow(window, maxWindow);
     windowView = window;
     if (rate != Double.POSITIVE_INFINITY) {
-      rate = backlog ? rate * 2 : rate + RATE_STEP;
-      if (rate > UNLIMITED_RATE) {
-        rate = Double.POSITIVE_INFINITY;
-      }
+      rate = RetryPolicy.grownRate(rate, backlog);
     }
   }
 
@@ -135,21 +132,12 @@ final class SendController {
     noDecreaseBefore = sendSeq + 1;
     lastThrottle = now;
     consecutiveThrottles++;
-    window = Math.max(1, window / 2);
+    window = RetryPolicy.shrunkWindow(window);
     windowView = window;
-    // Half the rate it was sending at: measured from the gap before this send the first time.
-    double current =
-        rate != Double.POSITIVE_INFINITY ? rate : 1e9 / Math.max(lastGap, MIN_BACKOFF.toNanos());
-    rate = Math.max(MIN_RATE, current / 2);
-    long backoff =
-        Math.min(
-            MAX_BACKOFF.toNanos(), MIN_BACKOFF.toNanos() << Math.min(consecutiveThrottles - 1, 16));
-    long floor =
-        retryAfter == null
-            ? backoff
-            : Math.max(Math.min(retryAfter.toNanos(), maxRetryAfterNanos), backoff / 2);
-    // Retry-After is a floor; the jitter (up to half of it again) spreads a fleet's returns.
-    long pause = floor + (long) (floor * 0.5 * random.getAsDouble());
+    rate = RetryPolicy.shrunkRate(rate, lastGap);
+    // Retry-After (capped) is a floor; the jitter (up to half of it again) spreads a fleet's
+    // returns.
+    long pause = policy.pauseNanos(consecutiveThrottles, retryAfter, random.getAsDouble());
     long until = now + pause;
     if (until - pausedUntil > 0) {
       throttledNanos += until - (now - pausedUntil > 0 ? now : pausedUntil);

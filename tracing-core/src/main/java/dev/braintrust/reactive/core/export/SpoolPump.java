@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Exceptions;
 
 /**
  * The spool's own thread, the only one that touches the disk: it takes events from admission,
@@ -44,16 +45,39 @@ final class SpoolPump {
   private static final int MAX_PREFIXES = 1024;
 
   /** An event written to its row and payload, not yet on disk; holds its admission bytes. */
-  private record Staged(Destination destination, byte[] payload, int rowOffset, long reserved) {
+  private record Staged(Destination destination, byte[] payload, int rowOffset, long reserved)
+      implements Waiting {
     int rowLength() {
       return payload.length - rowOffset - 1;
     }
   }
 
-  private record Written(Staged staged, long end) {}
+  /** A flush marker waiting in the backlog behind rows. */
+  private record Flush(FlushMarker marker) implements Waiting {}
+
+  /** What waits in the backlog for the log: a staged row, or a flush marker. */
+  private sealed interface Waiting permits Staged, Flush {}
+
+  /** What a written group holds, in order: its rows, and the markers between them. */
+  private sealed interface Grouped permits Written, Mark {
+    /** Back to the backlog, when the group's commit failed. */
+    Waiting unwritten();
+  }
+
+  private record Written(Staged staged, long end) implements Grouped {
+    @Override
+    public Waiting unwritten() {
+      return staged;
+    }
+  }
 
   /** A flush marker and the log position it waits for. */
-  private record Mark(long segment, long offset, FlushMarker marker) {}
+  private record Mark(long segment, long offset, FlushMarker marker) implements Grouped {
+    @Override
+    public Waiting unwritten() {
+      return new Flush(marker);
+    }
+  }
 
   private final SpoolLog log;
   private final SpoolMeters meters;
@@ -71,7 +95,7 @@ final class SpoolPump {
   private volatile boolean closing;
 
   // Confined to the spool thread.
-  private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+  private final ArrayDeque<Waiting> backlog = new ArrayDeque<>();
   private final ArrayDeque<Mark> marks = new ArrayDeque<>();
   private final Map<Destination, byte[]> prefixes = new HashMap<>();
   private final RowBuffer buffer = new RowBuffer(64 * 1024);
@@ -177,6 +201,11 @@ final class SpoolPump {
         }
       } catch (Throwable t) {
         ExporterMetrics.LOG.error("Braintrust spool thread failed; continuing", t);
+        if (Exceptions.isJvmFatal(t)) {
+          // Logged, then rethrown as OTel does: the JVM is in no state to go on pretending.
+          wip.set(0);
+          throw t;
+        }
       }
       missed = wip.addAndGet(-missed);
       if (missed == 0) {
@@ -283,27 +312,27 @@ final class SpoolPump {
       return false;
     }
     boolean direct = log.caughtUp() && !log.replaying();
-    List<Object> items = new ArrayList<>();
+    List<Grouped> items = new ArrayList<>();
     int rows = 0;
     boolean diskFull = false;
     while (rows < GROUP_ROWS && log.pendingBytes() < GROUP_BYTES && !log.segmentFull()) {
-      Object next = backlog.poll();
+      Waiting next = backlog.poll();
       if (next == null) {
         QueueItem q = admission.poll();
         if (q == null) {
           break;
         }
-        next = q instanceof FlushMarker m ? m : stage((QueueItem.Event) q);
+        next = q instanceof FlushMarker m ? new Flush(m) : stage((QueueItem.Event) q);
         if (next == null) {
           continue;
         }
       }
-      if (next instanceof FlushMarker m) {
+      if (next instanceof Flush f) {
         long[] at = log.end();
-        items.add(new Mark(at[0], at[1], m));
+        items.add(new Mark(at[0], at[1], f.marker()));
         continue;
       }
-      Staged s = (Staged) next;
+      Staged s = (Staged) next; // the only other kind of Waiting
       long framed = SpoolFormat.RECORD_HEADER + s.payload().length;
       if (!log.fits(framed) && !makeRoom(framed)) {
         // The disk budget is full: the event waits (in memory) for acknowledgements to free room.
@@ -321,8 +350,7 @@ final class SpoolPump {
       log.commit(syncEachGroup);
     } catch (IOException e) {
       for (int i = items.size() - 1; i >= 0; i--) {
-        Object it = items.get(i);
-        backlog.addFirst(it instanceof Written w ? w.staged() : ((Mark) it).marker());
+        backlog.addFirst(items.get(i).unwritten());
       }
       failed(e);
       return false;
@@ -335,16 +363,15 @@ final class SpoolPump {
   }
 
   /** Counts a written group accepted, releases its memory, and hands its rows on if it may. */
-  private void handOn(List<Object> items, int rows, boolean direct, Segment seg) {
+  private void handOn(List<Grouped> items, int rows, boolean direct, Segment seg) {
     metrics.spooled(rows);
     long reserved = 0;
-    for (Object it : items) {
-      if (it instanceof Mark m) {
-        marks.add(m);
+    for (Grouped it : items) {
+      if (!(it instanceof Written w)) {
+        marks.add((Mark) it);
         releaseMarks();
         continue;
       }
-      Written w = (Written) it;
       reserved += w.staged().reserved();
       // Handed on without reading it back while sending keeps up; otherwise read back later.
       if (direct && feed.hasRoom()) {

@@ -5,16 +5,20 @@ import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /**
- * Delivers batches to Braintrust. The Reactor Netty client in {@code reactor-transport} is the
- * production implementation; tests may plug in their own.
+ * Delivers batches to Braintrust, one attempt per request: the exporter is the only retrier. The
+ * Reactor Netty client in {@code reactor-transport} is the production implementation ({@code
+ * client.ingestTransport()}); tests may plug in their own.
  *
- * <p>The returned Mono completes with one result once the server acknowledged every row, or errors
- * once the transport gives up. Only a refusal fails the rows: an error that is a retryable {@link
- * RetryHint}, or an {@link java.io.IOException} or {@link java.util.concurrent.TimeoutException}
- * (no answer came; the rows may be stored), has the exporter send the batch again with the same row
- * ids until {@code maxEventAge}, so inserts must be idempotent by id. A transport that isolates
- * rows the server refuses (a 400 on one row of many) delivers the rest and lists the refused rows
- * in {@link InsertResult#rejected()}. It must not block the subscribing thread.
+ * <p>{@link #insertOnce} completes with one result once the server acknowledged every row, or
+ * errors at the first failure, without retrying. Only a refusal fails the rows: an error that is a
+ * retryable {@link RetryHint} (429, 5xx, with the server's {@code Retry-After}), or an {@link
+ * java.io.IOException} or {@link java.util.concurrent.TimeoutException} (no answer came; the rows
+ * may be stored), has the exporter pause as a whole and send the batch again with the same row ids
+ * until {@code maxEventAge}, so inserts must be idempotent by id. A transport that isolates rows
+ * the server refuses (a 400 on one row of many) delivers the rest and lists the refused rows in
+ * {@link InsertResult#rejected()}. It must not block the subscribing thread.
+ *
+ * <p>The exporter owns the transport it is given: it calls {@link #shutdown()} once when it closes.
  */
 @FunctionalInterface
 public interface Transport {
@@ -22,27 +26,16 @@ public interface Transport {
   Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
   /**
-   * Inserts the batch into the destination (resolving names to ids as needed).
+   * Inserts the batch into the destination (resolving names to ids as needed) with one attempt per
+   * request and no retries of its own: the exporter retries, backing off as a whole when the server
+   * throttles, so a fleet of exporters sends less under 429/503 instead of multiplying requests.
+   * Failures worth retrying implement {@link RetryHint}.
    *
    * @param destination where the rows go
    * @param batch the rows
    * @return what the insert did
    */
-  Mono<InsertResult> insert(Destination destination, EncodedBatch batch);
-
-  /**
-   * Inserts with one attempt per request and no retries of its own: the exporter retries, backing
-   * off as a whole when the server throttles, so a fleet of exporters sends less under 429/503
-   * instead of multiplying requests. Failures worth retrying implement {@link RetryHint}. The
-   * default delegates to {@link #insert}, for transports that retry by themselves.
-   *
-   * @param destination where the rows go
-   * @param batch the rows
-   * @return what the insert did
-   */
-  default Mono<InsertResult> insertOnce(Destination destination, EncodedBatch batch) {
-    return insert(destination, batch);
-  }
+  Mono<InsertResult> insertOnce(Destination destination, EncodedBatch batch);
 
   /**
    * The largest uncompressed request body this transport sends in one request; the exporter cuts
@@ -67,7 +60,7 @@ public interface Transport {
   }
 
   /**
-   * Releases connections; called once by the exporter on close.
+   * Releases what this transport holds; called once by the exporter that owns it, on close.
    *
    * @return completes when the connections are released
    */

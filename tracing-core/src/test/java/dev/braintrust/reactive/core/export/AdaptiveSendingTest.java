@@ -58,10 +58,6 @@ class AdaptiveSendingTest {
   /** A transport whose n-th call (from 1) is refused when {@code refuse} says so. */
   Transport transport(IntPredicate refuse, @Nullable Duration retryAfter) {
     return new Transport() {
-      @Override
-      public Mono<InsertResult> insert(Destination d, EncodedBatch b) {
-        throw new AssertionError("the exporter sends with insertOnce");
-      }
 
       @Override
       public Mono<InsertResult> insertOnce(Destination d, EncodedBatch b) {

@@ -176,7 +176,7 @@ class ExporterShutdownTest {
     Transport small =
         new Transport() {
           @Override
-          public Mono<InsertResult> insert(Destination d, EncodedBatch b) {
+          public Mono<InsertResult> insertOnce(Destination d, EncodedBatch b) {
             bodies.add(b.bodyBytes());
             return Mono.just(InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0));
           }

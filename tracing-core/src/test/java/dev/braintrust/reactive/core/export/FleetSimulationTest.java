@@ -99,11 +99,6 @@ class FleetSimulationTest {
       Transport t =
           new Transport() {
             @Override
-            public Mono<InsertResult> insert(Destination d, EncodedBatch b) {
-              return insertOnce(d, b);
-            }
-
-            @Override
             public Mono<InsertResult> insertOnce(Destination d, EncodedBatch b) {
               // The answer comes 50 ms later, as over a real network.
               return Mono.delay(Duration.ofMillis(50), vts)

@@ -33,7 +33,7 @@ final class SpoolFixture {
     final List<String> ids = new CopyOnWriteArrayList<>();
 
     @Override
-    public Mono<InsertResult> insert(Destination d, EncodedBatch b) {
+    public Mono<InsertResult> insertOnce(Destination d, EncodedBatch b) {
       for (byte[] row : b.rows()) {
         ids.add(idOf(row));
       }

@@ -51,7 +51,7 @@ class SpoolProgressTest {
     }
 
     @Override
-    public synchronized Mono<InsertResult> insert(Destination d, EncodedBatch b) {
+    public synchronized Mono<InsertResult> insertOnce(Destination d, EncodedBatch b) {
       b.rows().forEach(r -> sent.add(SpoolFixture.idOf(r)));
       return batches++ < acked
           ? Mono.just(InsertResult.of(b.size(), b.bodyBytes(), b.bodyBytes(), 1, 0))
