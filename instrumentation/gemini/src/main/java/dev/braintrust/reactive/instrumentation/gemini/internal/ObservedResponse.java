@@ -1,0 +1,118 @@
+package dev.braintrust.reactive.instrumentation.gemini.internal;
+
+import com.google.genai.ApiResponse;
+import java.io.IOException;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+import okio.ForwardingSource;
+import okio.Okio;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The SDK's response with a body that hands the SDK the same bytes, read from the same connection
+ * as the SDK asks for them, while showing each read to the {@link CallRecorder}: nothing is read
+ * ahead or buffered beyond what the SDK reads, so a stream stays a stream. Closing the response
+ * closes the SDK's and tells the recorder.
+ */
+final class ObservedResponse extends ApiResponse {
+  private final ApiResponse delegate;
+  private final CallRecorder recorder;
+  private final @Nullable ResponseBody body;
+
+  ObservedResponse(ApiResponse delegate, CallRecorder recorder) {
+    this.delegate = delegate;
+    this.recorder = recorder;
+    ResponseBody original = delegate.getBody();
+    this.body = original == null ? null : new Body(original, recorder);
+    if (original == null) {
+      recorder.complete();
+    }
+  }
+
+  @Override
+  public @Nullable ResponseBody getBody() {
+    return body;
+  }
+
+  @Override
+  public Headers getHeaders() {
+    return delegate.getHeaders();
+  }
+
+  @Override
+  public void close() {
+    try {
+      delegate.close();
+    } finally {
+      recorder.closed();
+    }
+  }
+
+  /** The original body, its source watched. */
+  private static final class Body extends ResponseBody {
+    private final ResponseBody original;
+    private final BufferedSource source;
+
+    Body(ResponseBody original, CallRecorder recorder) {
+      this.original = original;
+      this.source = Okio.buffer(new Watching(original.source(), recorder));
+    }
+
+    @Override
+    public @Nullable MediaType contentType() {
+      return original.contentType();
+    }
+
+    @Override
+    public long contentLength() {
+      return original.contentLength();
+    }
+
+    @Override
+    public BufferedSource source() {
+      return source;
+    }
+  }
+
+  /** Tells the recorder what each read brought, its end, and its failure. */
+  private static final class Watching extends ForwardingSource {
+    private final CallRecorder recorder;
+
+    Watching(okio.Source delegate, CallRecorder recorder) {
+      super(delegate);
+      this.recorder = recorder;
+    }
+
+    @Override
+    public long read(Buffer sink, long byteCount) throws IOException {
+      long n;
+      try {
+        n = super.read(sink, byteCount);
+      } catch (IOException | RuntimeException e) {
+        recorder.fail(e);
+        throw e;
+      }
+      if (n < 0) {
+        recorder.complete();
+      } else if (n > 0) {
+        byte[] copy = new byte[(int) n];
+        // The bytes just appended are the sink's last n; peek at them without consuming.
+        sink.copyTo(new Buffer(), sink.size() - n, n).read(copy);
+        recorder.onBytes(copy, 0, copy.length);
+      }
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        super.close();
+      } finally {
+        recorder.closed();
+      }
+    }
+  }
+}
