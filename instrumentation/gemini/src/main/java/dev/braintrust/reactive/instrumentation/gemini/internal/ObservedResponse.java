@@ -20,20 +20,33 @@ import org.jspecify.annotations.Nullable;
 final class ObservedResponse extends ApiResponse {
   private final ApiResponse delegate;
   private final CallRecorder recorder;
-  private final @Nullable ResponseBody body;
+  // The SDK's body and its watched twin, made when the SDK first asks (asking may throw: the SDK's
+  // response raises the API's error status there).
+  private @Nullable ResponseBody original;
+  private @Nullable ResponseBody body;
 
   ObservedResponse(ApiResponse delegate, CallRecorder recorder) {
     this.delegate = delegate;
     this.recorder = recorder;
-    ResponseBody original = delegate.getBody();
-    this.body = original == null ? null : new Body(original, recorder);
-    if (original == null) {
-      recorder.complete();
-    }
   }
 
   @Override
-  public @Nullable ResponseBody getBody() {
+  public synchronized @Nullable ResponseBody getBody() {
+    ResponseBody b;
+    try {
+      b = delegate.getBody();
+    } catch (RuntimeException | Error e) {
+      recorder.fail(e);
+      throw e;
+    }
+    if (b == null) {
+      recorder.complete();
+      return null;
+    }
+    if (b != original) {
+      original = b;
+      body = new Body(b, recorder);
+    }
     return body;
   }
 
@@ -98,10 +111,11 @@ final class ObservedResponse extends ApiResponse {
       if (n < 0) {
         recorder.complete();
       } else if (n > 0) {
-        byte[] copy = new byte[(int) n];
-        // The bytes just appended are the sink's last n; peek at them without consuming.
-        sink.copyTo(new Buffer(), sink.size() - n, n).read(copy);
-        recorder.onBytes(copy, 0, copy.length);
+        // The bytes just appended are the sink's last n: copied, never consumed.
+        Buffer copy = new Buffer();
+        sink.copyTo(copy, sink.size() - n, n);
+        byte[] bytes = copy.readByteArray();
+        recorder.onBytes(bytes, 0, bytes.length);
       }
       return n;
     }
