@@ -2,6 +2,7 @@ package dev.braintrust.reactive.instrumentation.gemini.internal;
 
 import com.google.genai.ApiResponse;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.ResponseBody;
@@ -18,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * closes the SDK's and tells the recorder.
  */
 final class ObservedResponse extends ApiResponse {
+  private static final Cleaner CLEANER = Cleaner.create();
+
   private final ApiResponse delegate;
   private final CallRecorder recorder;
   // The SDK's body and its watched twin, made when the SDK first asks (asking may throw: the SDK's
@@ -28,6 +31,10 @@ final class ObservedResponse extends ApiResponse {
   ObservedResponse(ApiResponse delegate, CallRecorder recorder) {
     this.delegate = delegate;
     this.recorder = recorder;
+    // A response nobody reads or closes (the caller cancelled the SDK's future, which does not
+    // reach the call, so the SDK drops the response) would leave the span open for good: once
+    // unreachable, it ends as cancelled. The action holds the recorder, never this response.
+    CLEANER.register(this, recorder::closed);
   }
 
   @Override
