@@ -124,7 +124,9 @@ public final class Gateway {
     String googKey = headers.get("x-goog-api-key");
     // The Gemini API's model routes take the key as x-goog-api-key, as Google's clients send it.
     if (googKey != null && GeminiHandler.isGeminiPath(path)) {
-      return googKey.equals(settings.apiKey()) ? null : GeminiHandler.error(401, "API key not valid");
+      return googKey.equals(settings.apiKey())
+          ? null
+          : GeminiHandler.error(401, "API key not valid");
     }
     if (auth == null && apiKey != null && path.startsWith("/v1/proxy/")) {
       return apiKey.equals(settings.apiKey()) || (proxy && temporaryKeys.test(apiKey))

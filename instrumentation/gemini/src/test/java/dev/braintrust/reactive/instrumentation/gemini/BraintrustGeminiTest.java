@@ -73,13 +73,13 @@ class BraintrustGeminiTest {
                       + "{\"role\":\"user\",\"parts\":[{\"text\":\"be brief\"}]}}"));
       assertThat(row.path("output").path("candidates").get(0).path("content"))
           .isEqualTo(
-              Fixture.json(
-                  "{\"parts\":[{\"text\":\"Paris is the capital\"}],\"role\":\"model\"}"));
+              Fixture.json("{\"parts\":[{\"text\":\"Paris is the capital\"}],\"role\":\"model\"}"));
       ObjectNode md = (ObjectNode) row.path("metadata");
       assertThat(md.path("provider").asText()).isEqualTo("google");
       assertThat(md.path("model").asText()).isEqualTo(MODEL);
       assertThat(md.path("temperature").asDouble()).isEqualTo(0.5);
-      assertThat(md.path("top_p").asDouble()).isEqualTo(0.9, org.assertj.core.data.Offset.offset(1e-6));
+      assertThat(md.path("top_p").asDouble())
+          .isEqualTo(0.9, org.assertj.core.data.Offset.offset(1e-6));
       assertThat(md.path("max_tokens").asInt()).isEqualTo(64);
       assertThat(md.path("stop")).isEqualTo(Fixture.json("[\"END\"]"));
       // topK is not on the guide's allowlist.
@@ -89,7 +89,8 @@ class BraintrustGeminiTest {
       assertThat(row.path("metrics").path("completion_tokens").asInt()).isEqualTo(4);
       assertThat(row.path("metrics").path("tokens").asInt()).isEqualTo(9);
       assertThat(row.path("metrics").has("time_to_first_token")).isFalse();
-      assertThat(row.path("context").path("span_origin").path("instrumentation").path("name").asText())
+      assertThat(
+              row.path("context").path("span_origin").path("instrumentation").path("name").asText())
           .isEqualTo("instrumentation-gemini");
     }
   }
@@ -151,7 +152,7 @@ class BraintrustGeminiTest {
               .build();
       GenerateContentResponse reply =
           f.traced.models.generateContent(MODEL, "weather in Paris?", config);
-      assertThat(reply.functionCalls()).hasSize(1);
+      assertThat(reply.toJson()).contains("\"functionCall\"", "\"get_weather\"");
 
       ObjectNode row = f.row("generate_content");
       assertThat(row.path("metadata").path("tools"))
@@ -196,8 +197,7 @@ class BraintrustGeminiTest {
     try (Fixture f = new Fixture(server)) {
       server.faults().enqueue(Fault.status(400).onPathContaining(":generateContent"));
       Throwable error =
-          catchThrowable(
-              () -> f.traced.async.models.generateContent(MODEL, "hello", null).join());
+          catchThrowable(() -> f.traced.async.models.generateContent(MODEL, "hello", null).join());
       assertThat(error).isInstanceOf(CompletionException.class);
       assertThat(error.getCause()).isInstanceOf(ApiException.class);
       assertThat(f.row("generate_content").path("error").asText()).contains("400");
@@ -209,7 +209,8 @@ class BraintrustGeminiTest {
       throws Exception {
     try (Fixture f = new Fixture(server)) {
       EmbedContentResponse one = f.traced.models.embedContent("embed-test", "hello world", null);
-      EmbedContentResponse plainOne = f.plain.models.embedContent("embed-test", "hello world", null);
+      EmbedContentResponse plainOne =
+          f.plain.models.embedContent("embed-test", "hello world", null);
       assertThat(one.toJson()).isEqualTo(plainOne.toJson());
       EmbedContentResponse two =
           f.traced.async.models.embedContent("embed-test", List.of("a b", "c"), null).join();
@@ -227,9 +228,49 @@ class BraintrustGeminiTest {
         assertThat(r.path("metadata").path("provider").asText()).isEqualTo("google");
         assertThat(r.path("metadata").path("model").asText()).isEqualTo("embed-test");
         assertThat(r.path("input").path("model").asText()).isEqualTo("embed-test");
-        assertThat(r.path("input").path("contents").get(0).path("parts").get(0).path("text").asText())
+        assertThat(
+                r.path("input").path("contents").get(0).path("parts").get(0).path("text").asText())
             .isIn("hello world", "a b");
       }
+    }
+  }
+
+  @Test
+  void aChatsTurnsAreTracedWithTheWholeHistoryAsInput(BraintrustTestServer server) {
+    try (Fixture f = new Fixture(server)) {
+      server.scriptModelReply("first answer");
+      server.scriptModelReply("second answer");
+      com.google.genai.Chat chat = f.traced.chats.create(MODEL);
+      chat.sendMessage("first question");
+      chat.sendMessage("second question");
+      List<ObjectNode> rows = f.rows();
+      assertThat(rows).hasSize(2);
+      ObjectNode second =
+          rows.stream()
+              .filter(r -> r.path("input").path("contents").size() == 3)
+              .findFirst()
+              .orElseThrow();
+      assertThat(
+              second
+                  .path("input")
+                  .path("contents")
+                  .get(1)
+                  .path("parts")
+                  .get(0)
+                  .path("text")
+                  .asText())
+          .isEqualTo("first answer");
+      assertThat(
+              second
+                  .path("output")
+                  .path("candidates")
+                  .get(0)
+                  .path("content")
+                  .path("parts")
+                  .get(0)
+                  .path("text")
+                  .asText())
+          .isEqualTo("second answer");
     }
   }
 

@@ -18,8 +18,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A real wire for each test: the exporter sends spans to the testkit server, and real Google Gen
- * AI clients talk to the same server's Gemini routes. {@code plain} is untraced, to compare what
+ * A real wire for each test: the exporter sends spans to the testkit server, and real Google Gen AI
+ * clients talk to the same server's Gemini routes. {@code plain} is untraced, to compare what
  * callers see with and without the wrapper.
  */
 final class Fixture implements AutoCloseable {

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.instrumentation.gemini.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
@@ -84,7 +85,7 @@ final class CallRecorder {
     JsonNode chunk;
     try {
       chunk = GeminiRows.MAPPER.readTree(l.substring(5).strip());
-    } catch (IOException e) {
+    } catch (JsonProcessingException e) {
       // Not JSON: the SDK will say so to the caller; the span keeps what it had.
       return;
     }

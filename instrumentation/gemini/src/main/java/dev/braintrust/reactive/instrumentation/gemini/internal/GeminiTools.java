@@ -10,12 +10,12 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Gemini's tool declarations and tool config in the guide's OpenAI shape: each function
- * declaration becomes {@code {type: function, function: {name, description, parameters}}}; a
- * built-in tool ({@code googleSearch}, {@code codeExecution}, ...) keeps its own key and settings
- * as {@code {type: <key>, <key>: settings}}; {@code functionCallingConfig.mode} becomes {@code
- * tool_choice} ({@code AUTO} auto, {@code NONE} none, {@code ANY} required, or the named function
- * when exactly one is allowed).
+ * Gemini's tool declarations and tool config in the guide's OpenAI shape: each function declaration
+ * becomes {@code {type: function, function: {name, description, parameters}}}; a built-in tool
+ * ({@code googleSearch}, {@code codeExecution}, ...) keeps its own key and settings as {@code
+ * {type: <key>, <key>: settings}}; {@code functionCallingConfig.mode} becomes {@code tool_choice}
+ * ({@code AUTO} auto, {@code NONE} none, {@code ANY} required, or the named function when exactly
+ * one is allowed).
  */
 final class GeminiTools {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -32,8 +32,7 @@ final class GeminiTools {
         log.metadata("tools", out);
       }
     }
-    JsonNode choice =
-        toolConfig == null ? null : choice(toolConfig.path("functionCallingConfig"));
+    JsonNode choice = toolConfig == null ? null : choice(toolConfig.path("functionCallingConfig"));
     if (choice != null) {
       log.metadata("tool_choice", choice);
     }

@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Points a {@link Client}'s model and chat services at a {@link TracingApiClient}. The SDK offers
  * no hook for this: {@code Client} is final, its services are final classes holding their {@code
- * ApiClient} in a final field, and the HTTP client is shared with file uploads and the rest. So,
- * as Braintrust's own Java SDK does, the field is replaced by reflection, in {@code models}, {@code
+ * ApiClient} in a final field, and the HTTP client is shared with file uploads and the rest. So, as
+ * Braintrust's own Java SDK does, the field is replaced by reflection, in {@code models}, {@code
  * chats}, {@code async.models} (and the blocking {@code Models} it keeps for itself) and {@code
  * async.chats}; everything else keeps the original transport. Every field is found and opened
  * before any is written, so a newer SDK whose fields moved is refused whole, never half traced.
@@ -53,8 +53,7 @@ public final class GeminiTracing {
           e);
     }
     ApiClient current = (ApiClient) get(slots.get(0));
-    ApiClient original =
-        current instanceof TracingApiClient t ? t.delegate : current;
+    ApiClient original = current instanceof TracingApiClient t ? t.delegate : current;
     TracingApiClient tracing =
         new TracingApiClient(original, tracer.withDefaultInstrumentation(INSTRUMENTATION));
     for (Slot s : slots) {

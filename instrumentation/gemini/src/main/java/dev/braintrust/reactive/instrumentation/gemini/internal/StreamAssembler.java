@@ -83,7 +83,8 @@ final class StreamAssembler {
     }
     ObjectNode copy = part.deepCopy();
     c.parts.add(copy);
-    c.texts.add(part.path("text").isTextual() ? new StringBuilder(part.get("text").asText()) : null);
+    c.texts.add(
+        part.path("text").isTextual() ? new StringBuilder(part.get("text").asText()) : null);
   }
 
   /** Whether nothing has arrived. */
