@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.internal.LibraryLog;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
+import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +26,7 @@ final class CallRecorder {
   private final Op op;
   private final long startNanos;
   // A whole body, or a stream's unfinished line.
-  private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+  private final Buffer pending = new Buffer();
   private final @Nullable StreamAssembler assembler;
   private double timeToFirstToken = -1;
   private boolean broken;
@@ -48,28 +47,27 @@ final class CallRecorder {
     this.assembler = op.streamed ? new StreamAssembler() : null;
   }
 
-  /** Bytes the SDK has just read. */
-  void onBytes(byte[] bytes, int offset, int length) {
+  /**
+   * The {@code length} bytes at {@code offset} of {@code source}, which the SDK has just read. They
+   * are shared, not copied (okio moves segments), and a stream is split into lines only where a
+   * line is complete, so a character cut between two reads is decoded whole.
+   */
+  void onBytes(Buffer source, long offset, long length) {
     lock.lock();
     try {
       if (done || broken) {
         return;
       }
+      source.copyTo(pending, offset, length);
       if (assembler == null) {
-        pending.write(bytes, offset, length);
         return;
       }
-      int lineStart = offset;
-      for (int i = offset; i < offset + length; i++) {
-        if (bytes[i] == '\n') {
-          pending.write(bytes, lineStart, i - lineStart);
-          line(pending.toString(StandardCharsets.UTF_8));
-          pending.reset();
-          lineStart = i + 1;
-        }
+      for (long nl = pending.indexOf((byte) '\n'); nl >= 0; nl = pending.indexOf((byte) '\n')) {
+        String line = pending.readUtf8(nl);
+        pending.skip(1);
+        line(line);
       }
-      pending.write(bytes, lineStart, offset + length - lineStart);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       broken = true;
       LOG.warn("could not record a Gemini response; the span's output may be partial", e);
     } finally {
@@ -141,7 +139,7 @@ final class CallRecorder {
   private Log.Builder output(boolean cutShort) {
     if (assembler != null) {
       if (!cutShort && pending.size() > 0) {
-        line(pending.toString(StandardCharsets.UTF_8));
+        line(pending.readUtf8());
       }
       return assembler.isEmpty() ? Log.builder() : GeminiRows.response(assembler.snapshot());
     }
@@ -150,7 +148,7 @@ final class CallRecorder {
     }
     JsonNode body;
     try {
-      body = GeminiRows.MAPPER.readTree(pending.toByteArray());
+      body = GeminiRows.MAPPER.readTree(pending.inputStream());
     } catch (IOException e) {
       // Cut short or not JSON: the SDK tells the caller; the span has no output.
       return Log.builder();

@@ -118,11 +118,8 @@ final class ObservedResponse extends ApiResponse {
       if (n < 0) {
         recorder.complete();
       } else if (n > 0) {
-        // The bytes just appended are the sink's last n: copied, never consumed.
-        Buffer copy = new Buffer();
-        sink.copyTo(copy, sink.size() - n, n);
-        byte[] bytes = copy.readByteArray();
-        recorder.onBytes(bytes, 0, bytes.length);
+        // The bytes just appended are the sink's last n: shared with the recorder, not consumed.
+        recorder.onBytes(sink, sink.size() - n, n);
       }
       return n;
     }
