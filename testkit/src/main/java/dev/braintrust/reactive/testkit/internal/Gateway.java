@@ -121,6 +121,13 @@ public final class Gateway {
     // clients send it (3.x Java sends a Bearer token).
     // A temporary credential works for the proxy's model calls, but can't mint more.
     boolean proxy = path.startsWith("/v1/proxy/") && !path.equals("/v1/proxy/credentials");
+    String googKey = headers.get("x-goog-api-key");
+    // The Gemini API's model routes take the key as x-goog-api-key, as Google's clients send it.
+    if (googKey != null && GeminiHandler.isGeminiPath(path)) {
+      return googKey.equals(settings.apiKey())
+          ? null
+          : GeminiHandler.error(401, "API key not valid");
+    }
     if (auth == null && apiKey != null && path.startsWith("/v1/proxy/")) {
       return apiKey.equals(settings.apiKey()) || (proxy && temporaryKeys.test(apiKey))
           ? null

@@ -1,0 +1,158 @@
+package dev.braintrust.reactive.instrumentation.gemini.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.Span;
+import dev.braintrust.reactive.core.internal.LibraryLog;
+import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
+import okio.Buffer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The span of one call: sees the response bytes as the SDK reads them and ends the span once, when
+ * the body is read to its end, reading fails, the call fails, or the response is closed, whichever
+ * comes first. A whole response is parsed at its end; a stream's Server-Sent Events are folded in
+ * line by line as they arrive, the first one carrying content setting {@code time_to_first_token}.
+ * Reads happen on one thread while a close may come from another, so the methods synchronize; the
+ * lock is held only while bytes are folded in. Failures of the tracing itself are logged, never
+ * thrown into the call.
+ */
+final class CallRecorder {
+  private static final LibraryLog LOG = LibraryLog.get(CallRecorder.class);
+
+  private final Span span;
+  private final Op op;
+  private final long startNanos;
+  // A whole body, or a stream's unfinished line.
+  private final Buffer pending = new Buffer();
+  private final @Nullable StreamAssembler assembler;
+  private double timeToFirstToken = -1;
+  private boolean broken;
+  private boolean done;
+  // A lock, not a monitor: finishing may wait for room in the exporter's buffer, and a virtual
+  // thread must not pin its carrier while it does.
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** The span this recorder ends. */
+  Span span() {
+    return span;
+  }
+
+  CallRecorder(Span span, Op op, long startNanos) {
+    this.span = span;
+    this.op = op;
+    this.startNanos = startNanos;
+    this.assembler = op.streamed ? new StreamAssembler() : null;
+  }
+
+  /**
+   * The {@code length} bytes at {@code offset} of {@code source}, which the SDK has just read. They
+   * are shared, not copied (okio moves segments), and a stream is split into lines only where a
+   * line is complete, so a character cut between two reads is decoded whole.
+   */
+  void onBytes(Buffer source, long offset, long length) {
+    lock.lock();
+    try {
+      if (done || broken) {
+        return;
+      }
+      source.copyTo(pending, offset, length);
+      if (assembler == null) {
+        return;
+      }
+      for (long nl = pending.indexOf((byte) '\n'); nl >= 0; nl = pending.indexOf((byte) '\n')) {
+        String line = pending.readUtf8(nl);
+        pending.skip(1);
+        line(line);
+      }
+    } catch (RuntimeException | IOException e) {
+      broken = true;
+      LOG.warn("could not record a Gemini response; the span's output may be partial", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void line(String line) {
+    String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    if (!l.startsWith("data:") || assembler == null) {
+      return;
+    }
+    JsonNode chunk;
+    try {
+      chunk = GeminiRows.MAPPER.readTree(l.substring(5).strip());
+    } catch (JsonProcessingException e) {
+      // Not JSON: the SDK will say so to the caller; the span keeps what it had.
+      return;
+    }
+    if (chunk != null && assembler.add(chunk) && timeToFirstToken < 0) {
+      timeToFirstToken = (System.nanoTime() - startNanos) / 1e9;
+    }
+  }
+
+  /** The body was read to its end. */
+  void complete() {
+    finish(null, false);
+  }
+
+  /** The call or the read failed with {@code error}, which the caller sees unchanged. */
+  void fail(Throwable error) {
+    finish(error, false);
+  }
+
+  /** The response was closed: complete if all of it was read, else cut short by the caller. */
+  void closed() {
+    finish(null, true);
+  }
+
+  private void finish(@Nullable Throwable error, boolean closed) {
+    lock.lock();
+    try {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        Log.Builder log = broken ? Log.builder() : output(closed && error == null);
+        if (timeToFirstToken >= 0) {
+          log.metric("time_to_first_token", timeToFirstToken);
+        }
+        if (closed && error == null) {
+          log.metadata("cancelled", true);
+        }
+        if (error != null) {
+          log.error(error);
+        }
+        span.log(log.build());
+      } catch (RuntimeException e) {
+        LOG.warn("could not record a Gemini response on span {}", span.name(), e);
+      } finally {
+        span.end();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Log.Builder output(boolean cutShort) {
+    if (assembler != null) {
+      if (!cutShort && pending.size() > 0) {
+        line(pending.readUtf8());
+      }
+      return assembler.isEmpty() ? Log.builder() : GeminiRows.response(assembler.snapshot());
+    }
+    if (pending.size() == 0) {
+      return Log.builder();
+    }
+    JsonNode body;
+    try {
+      body = GeminiRows.MAPPER.readTree(pending.inputStream());
+    } catch (IOException e) {
+      // Cut short or not JSON: the SDK tells the caller; the span has no output.
+      return Log.builder();
+    }
+    return op == Op.EMBED ? GeminiRows.embedding(body) : GeminiRows.response(body);
+  }
+}
