@@ -30,13 +30,15 @@ public final class DatasetVersions {
         "/api/dataset_snapshot/get?dataset_id="
             + UriParts.query(Objects.requireNonNull(datasetId, "datasetId"))
             + (name == null ? "" : "&name=" + UriParts.query(name));
-    return http.json(HttpMethod.GET, path, null)
+    return http.jsonValue(HttpMethod.GET, path, null)
         .flatMap(
             node -> {
               if (!node.isArray()) {
                 return Mono.error(
                     new BraintrustException(
-                        "GET /api/dataset_snapshot/get answered " + node.getNodeType() + ", not an array"));
+                        "GET /api/dataset_snapshot/get answered "
+                            + node.getNodeType()
+                            + ", not an array"));
               }
               List<JsonNode> out = new ArrayList<>();
               node.forEach(out::add);
