@@ -8,10 +8,10 @@ import reactor.netty.http.server.HttpServer;
  * The remote-eval dev server the Braintrust Playground calls, on Reactor Netty, speaking the
  * protocol of the spec's {@code remote-evals}: {@code GET|POST /list} names the evaluators with
  * their scorers and parameter schemas; {@code POST /eval} runs one on inline cases or a dataset
- * with the Playground's parameters and streams its progress as server-sent events ({@code
- * progress} per case, then {@code summary} and {@code done}, or {@code error}). Callers are
- * authenticated by their own Braintrust API key ({@code x-bt-auth-token} or {@code Authorization:
- * Bearer}) and, when they send {@code x-bt-org-name}, its organization; runs write with that key.
+ * with the Playground's parameters and streams its progress as server-sent events ({@code progress}
+ * per case, then {@code summary} and {@code done}, or {@code error}). Callers are authenticated by
+ * their own Braintrust API key ({@code x-bt-auth-token} or {@code Authorization: Bearer}) and, when
+ * they send {@code x-bt-org-name}, its organization; runs write with that key.
  *
  * <pre>{@code
  * try (DevServer server = DevServer.builder().evaluator(greeter).start()) {

@@ -56,8 +56,8 @@ public final class DevServerBuilder {
   }
 
   /**
-   * The Braintrust API the runs write to with the caller's key; default {@code
-   * BRAINTRUST_API_URL}, else the US API.
+   * The Braintrust API the runs write to with the caller's key; default {@code BRAINTRUST_API_URL},
+   * else the US API.
    */
   public DevServerBuilder apiUrl(String url) {
     this.apiUrl = Objects.requireNonNull(url, "url");

@@ -55,19 +55,24 @@ final class DevServerRoutes {
   private Mono<BraintrustClient> authenticate(HttpServerRequest req) {
     String key = DevServerHttp.apiKey(req);
     if (key == null) {
-      return Mono.error(new RequestRefused(401, "missing authentication: send x-bt-auth-token or Authorization: Bearer <Braintrust API key>"));
+      return Mono.error(
+          new RequestRefused(
+              401,
+              "missing authentication: send x-bt-auth-token or Authorization: Bearer <Braintrust API key>"));
     }
     String org = req.requestHeaders().get("x-bt-org-name");
     BraintrustClient client = clients.get(key, org == null || org.isBlank() ? null : org);
     return client
         .login()
         .onErrorMap(
-            e -> e instanceof BraintrustApiException && ((BraintrustApiException) e).status() == 401,
+            e ->
+                e instanceof BraintrustApiException && ((BraintrustApiException) e).status() == 401,
             e -> new RequestRefused(401, "the Braintrust API refused the key"))
         .flatMap(
             login ->
                 org != null && !org.isBlank() && login.org(org) == null
-                    ? Mono.error(new RequestRefused(401, "the key has no organization named '" + org + "'"))
+                    ? Mono.error(
+                        new RequestRefused(401, "the key has no organization named '" + org + "'"))
                     : Mono.just(client));
   }
 
@@ -117,7 +122,8 @@ final class DevServerRoutes {
         .zipWith(req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty(""))
         .flatMap(
             t -> {
-              EvalRequest r = EvalRequest.parse(t.getT2(), req.requestHeaders().get("x-bt-project-id"));
+              EvalRequest r =
+                  EvalRequest.parse(t.getT2(), req.requestHeaders().get("x-bt-project-id"));
               RemoteEval e = evaluators.get(r.name());
               if (e == null) {
                 return Mono.error(new RequestRefused(404, "no evaluator named '" + r.name() + "'"));
@@ -129,7 +135,11 @@ final class DevServerRoutes {
   }
 
   private Publisher<Void> start(
-      HttpServerRequest req, HttpServerResponse res, BraintrustClient client, EvalRequest r, RemoteEval e) {
+      HttpServerRequest req,
+      HttpServerResponse res,
+      BraintrustClient client,
+      EvalRequest r,
+      RemoteEval e) {
     Flux<String> events =
         Flux.create(
             sink -> {
@@ -155,7 +165,8 @@ final class DevServerRoutes {
                           },
                           err -> {
                             LOG.warn("remote eval '{}' failed: {}", e.name(), err.toString());
-                            sink.next(DevServerHttp.event("error", String.valueOf(err.getMessage())));
+                            sink.next(
+                                DevServerHttp.event("error", String.valueOf(err.getMessage())));
                             sink.complete();
                           });
               // The Playground went away: stop the run.
@@ -208,7 +219,9 @@ final class DevServerRoutes {
               sn.put("score", s.mean());
               sn.put("improvements", s.improvements() == null ? 0 : s.improvements());
               sn.put("regressions", s.regressions() == null ? 0 : s.regressions());
-              sn.set("diff", s.diff() == null ? JSON.nullNode() : JSON.getNodeFactory().numberNode(s.diff()));
+              sn.set(
+                  "diff",
+                  s.diff() == null ? JSON.nullNode() : JSON.getNodeFactory().numberNode(s.diff()));
             });
     n.putObject("metrics");
     return write(n);
@@ -249,13 +262,15 @@ final class DevServerRoutes {
       Map<String, @Nullable Object> values = new LinkedHashMap<>();
       if (!params.isMissingNode() && !params.isNull()) {
         if (!params.isObject()) {
-          throw new RequestRefused(400, "'parameters' must be a JSON object, got " + params.getNodeType());
+          throw new RequestRefused(
+              400, "'parameters' must be a JSON object, got " + params.getNodeType());
         }
         values.putAll(JSON.convertValue(params, Map.class));
       }
       JsonNode data = n.path("data");
       boolean inline = data.path("data").isArray();
-      boolean byName = data.path("project_name").isTextual() && data.path("dataset_name").isTextual();
+      boolean byName =
+          data.path("project_name").isTextual() && data.path("dataset_name").isTextual();
       boolean byId = data.path("dataset_id").isTextual();
       int ways = (inline ? 1 : 0) + (byName ? 1 : 0) + (byId ? 1 : 0);
       if (ways != 1) {
@@ -268,8 +283,10 @@ final class DevServerRoutes {
       if (project.isBlank()) {
         throw new RequestRefused(400, "the project is required: 'project_id' or x-bt-project-id");
       }
-      String experiment = n.path("experiment_name").isTextual() ? n.get("experiment_name").asText() : null;
-      return new EvalRequest(name, values, data, experiment, project, n.path("stream").asBoolean(false));
+      String experiment =
+          n.path("experiment_name").isTextual() ? n.get("experiment_name").asText() : null;
+      return new EvalRequest(
+          name, values, data, experiment, project, n.path("stream").asBoolean(false));
     }
 
     /** The cases, inline or from the dataset at its requested (or head) version. */
@@ -290,7 +307,9 @@ final class DevServerRoutes {
       List<EvalCase<JsonNode, JsonNode>> cases = new java.util.ArrayList<>();
       for (JsonNode c : data.get("data")) {
         Map<String, Object> metadata =
-            c.path("metadata").isObject() ? JSON.convertValue(c.get("metadata"), Map.class) : Map.of();
+            c.path("metadata").isObject()
+                ? JSON.convertValue(c.get("metadata"), Map.class)
+                : Map.of();
         List<String> tags = new java.util.ArrayList<>();
         c.path("tags").forEach(t -> tags.add(t.asText()));
         JsonNode expected = c.path("expected");

@@ -89,6 +89,19 @@ public final class Eval<I, O> {
   }
 
   /**
+   * Starts a {@link DevServer} offering these evaluators to the Braintrust Playground on
+   * localhost:8300 (the official SDKs' port), with the API and app URLs of the environment. Blocks
+   * until it listens; {@link DevServer#builder()} for other settings.
+   */
+  public static DevServer serve(RemoteEval... evaluators) {
+    DevServerBuilder b = DevServer.builder();
+    for (RemoteEval e : evaluators) {
+      b.evaluator(e);
+    }
+    return b.start();
+  }
+
+  /**
    * Runs the eval on subscription: creates the experiment (registering the dataset and its pinned
    * version when the cases come from {@link EvalData#dataset}), runs every case, waits until its
    * rows and the spans its task wrote through tracers are delivered, and completes with the summary

@@ -15,9 +15,9 @@ public final class EvalData {
 
   /**
    * The records of a Braintrust dataset at its head version as cases ({@code input}, {@code
-   * expected}, {@code metadata}, {@code tags}, and the record as {@link EvalCase#origin()}), fetched
-   * page by page as the eval asks for more. Fails with a {@link BraintrustException} when the
-   * project or dataset does not exist.
+   * expected}, {@code metadata}, {@code tags}, and the record as {@link EvalCase#origin()}),
+   * fetched page by page as the eval asks for more. Fails with a {@link BraintrustException} when
+   * the project or dataset does not exist.
    */
   public static Flux<EvalCase<JsonNode, JsonNode>> dataset(
       BraintrustClient client, String projectName, String datasetName) {
@@ -32,8 +32,8 @@ public final class EvalData {
 
   /**
    * The records of a dataset at {@code version} (the head, an exact version, a snapshot or an
-   * environment tag), resolved to a concrete version first and read at it page after page, so a
-   * run sees one state of the dataset however it changes meanwhile.
+   * environment tag), resolved to a concrete version first and read at it page after page, so a run
+   * sees one state of the dataset however it changes meanwhile.
    */
   public static Flux<EvalCase<JsonNode, JsonNode>> dataset(
       BraintrustClient client,

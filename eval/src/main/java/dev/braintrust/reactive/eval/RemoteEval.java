@@ -17,8 +17,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * An evaluator the {@link DevServer} offers to the Braintrust Playground: a name, parameters the
- * Playground shows as controls, a task and scorers (and classifiers). Cases, inputs and outputs
- * are JSON, as the Playground sends and shows them.
+ * Playground shows as controls, a task and scorers (and classifiers). Cases, inputs and outputs are
+ * JSON, as the Playground sends and shows them.
  *
  * <pre>{@code
  * RemoteEval greeter = RemoteEval.builder("greeter")
@@ -85,7 +85,9 @@ public final class RemoteEval {
             .task(
                 input ->
                     Mono.defer(() -> task.apply(input, params))
-                        .map(out -> out instanceof JsonNode ? (JsonNode) out : JSON.valueToTree(out)))
+                        .map(
+                            out ->
+                                out instanceof JsonNode ? (JsonNode) out : JSON.valueToTree(out)))
             .quiet();
     scorers.forEach(f -> b.scorer(f.apply(params)));
     classifiers.forEach(f -> b.classifier(f.apply(params)));

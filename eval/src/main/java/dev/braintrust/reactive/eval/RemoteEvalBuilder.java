@@ -17,8 +17,7 @@ public final class RemoteEvalBuilder {
   final Map<String, Parameter> parameters = new LinkedHashMap<>();
   @Nullable BiFunction<JsonNode, Parameters, ? extends Mono<?>> task;
   final List<Function<Parameters, Scorer<JsonNode, JsonNode>>> scorers = new ArrayList<>();
-  final List<Function<Parameters, Classifier<JsonNode, JsonNode>>> classifiers =
-      new ArrayList<>();
+  final List<Function<Parameters, Classifier<JsonNode, JsonNode>>> classifiers = new ArrayList<>();
 
   RemoteEvalBuilder(String name) {
     Objects.requireNonNull(name, "name");
@@ -30,7 +29,8 @@ public final class RemoteEvalBuilder {
 
   /** Declares a parameter. */
   public RemoteEvalBuilder parameter(String name, Parameter parameter) {
-    parameters.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(parameter, "parameter"));
+    parameters.put(
+        Objects.requireNonNull(name, "name"), Objects.requireNonNull(parameter, "parameter"));
     return this;
   }
 

@@ -71,8 +71,7 @@ public interface Scorer<I, O> {
       }
 
       @Override
-      public Mono<List<Score>> score(
-          EvalCase<I, O> evalCase, @Nullable O output, TaskTrace trace) {
+      public Mono<List<Score>> score(EvalCase<I, O> evalCase, @Nullable O output, TaskTrace trace) {
         return Mono.fromCallable(() -> List.of(Score.of(name, fn.score(evalCase, output, trace))));
       }
 
@@ -106,8 +105,7 @@ public interface Scorer<I, O> {
       }
 
       @Override
-      public Mono<List<Score>> score(
-          EvalCase<I, O> evalCase, @Nullable O output, TaskTrace trace) {
+      public Mono<List<Score>> score(EvalCase<I, O> evalCase, @Nullable O output, TaskTrace trace) {
         return scorer.score(evalCase, output, trace);
       }
 

@@ -99,7 +99,8 @@ class ClassifierAndTraceScorerTest {
     assertThat(cls.at("/category/0/label").asText()).isEqualTo("Greeting");
     assertThat(cls.at("/category/0/metadata/source").asText()).isEqualTo("unit-test");
     assertThat(cls.at("/category/0").has("name")).isFalse();
-    assertThat(cls.get("sentiment")).extracting(n -> n.get("id").asText())
+    assertThat(cls.get("sentiment"))
+        .extracting(n -> n.get("id").asText())
         .containsExactly("positive", "enthusiastic");
     assertThat(cls.at("/sentiment/1").has("label")).isFalse();
     assertThat(hello.at("/metadata/classifier_errors/broken").asText())
@@ -107,7 +108,10 @@ class ClassifierAndTraceScorerTest {
     assertThat(hello.get("scores").size()).isZero();
 
     ObjectNode bye =
-        byType(rows, "eval").stream().filter(n -> n.get("input").asText().equals("bye")).findFirst().get();
+        byType(rows, "eval").stream()
+            .filter(n -> n.get("input").asText().equals("bye"))
+            .findFirst()
+            .get();
     assertThat(bye.get("classifications").has("sentiment")).isFalse();
 
     List<ObjectNode> spans = byType(rows, "classifier");
@@ -119,13 +123,14 @@ class ClassifierAndTraceScorerTest {
         .allSatisfy(n -> assertThat(n.get("error").asText()).contains("classifier exploded"));
 
     assertThat(r.classifierErrors()).isEqualTo(2);
-    assertThat(r.classifications().get("category")).containsEntry("greeting", 1).containsEntry("farewell", 1);
+    assertThat(r.classifications().get("category"))
+        .containsEntry("greeting", 1)
+        .containsEntry("farewell", 1);
     assertThat(r.classifications().get("sentiment")).containsEntry("positive", 1);
   }
 
   @Test
-  void aRowWithOnlyFailingOrEmptyClassifiersHasNoClassificationsField(
-      BraintrustTestServer server) {
+  void aRowWithOnlyFailingOrEmptyClassifiersHasNoClassificationsField(BraintrustTestServer server) {
     EvalResult r =
         Eval.<String, String>builder(client(server))
             .project("labels")
@@ -162,8 +167,7 @@ class ClassifierAndTraceScorerTest {
             .classifier(
                 Classifier.named(
                     "met",
-                    (c, out) ->
-                        meet.map(ok -> List.of(Classification.of(ok ? "met" : "alone")))))
+                    (c, out) -> meet.map(ok -> List.of(Classification.of(ok ? "met" : "alone")))))
             .quiet()
             .build()
             .run()

@@ -161,7 +161,8 @@ class DevServerPlaygroundTest {
 
     JsonNode suffixer = list.get("suffixer");
     assertThat(keys(suffixer)).containsExactly("parameters", "scores");
-    assertThat(suffixer.get("scores")).extracting(n -> n.get("name").asText())
+    assertThat(suffixer.get("scores"))
+        .extracting(n -> n.get("name").asText())
         .containsExactly("exact", "long_enough");
     JsonNode params = suffixer.get("parameters");
     assertThat(keys(params)).containsExactly("schema", "source", "type");
@@ -237,7 +238,8 @@ class DevServerPlaygroundTest {
     assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
 
     List<Sse> events = events(r.body());
-    assertThat(events).extracting(Sse::event)
+    assertThat(events)
+        .extracting(Sse::event)
         .containsExactly("progress", "progress", "summary", "done");
     assertThat(events.get(3).data()).isEmpty();
 
@@ -282,7 +284,8 @@ class DevServerPlaygroundTest {
     assertThat(summary.get("experimentId").asText()).isEqualTo(eid);
     JsonNode exact = summary.at("/scores/exact");
     assertThat(keys(exact))
-        .containsExactly("_longest_score_name", "diff", "improvements", "name", "regressions", "score");
+        .containsExactly(
+            "_longest_score_name", "diff", "improvements", "name", "regressions", "score");
     assertThat(exact.get("score").asDouble()).isEqualTo(0.5);
     assertThat(exact.get("name").asText()).isEqualTo("exact");
 

@@ -55,12 +55,18 @@ class EvalDatasetVersionTest {
   static String seedAndMoveHead(BraintrustClient client, String did) {
     client
         .rows(Destination.dataset(did))
-        .insert(List.of(Map.of("id", "r1", "input", 1, "expected", 2), Map.of("id", "r2", "input", 2, "expected", 4)))
+        .insert(
+            List.of(
+                Map.of("id", "r1", "input", 1, "expected", 2),
+                Map.of("id", "r2", "input", 2, "expected", 4)))
         .block(T);
     String pinned = headVersion(client, did);
     client
         .rows(Destination.dataset(did))
-        .insert(List.of(Map.of("id", "r3", "input", 3, "expected", 6), Map.of("id", "r1", "input", 10, "expected", 20)))
+        .insert(
+            List.of(
+                Map.of("id", "r3", "input", 3, "expected", 6),
+                Map.of("id", "r1", "input", 10, "expected", 20)))
         .block(T);
     return pinned;
   }
@@ -146,7 +152,11 @@ class EvalDatasetVersionTest {
         server,
         "POST",
         "/api/dataset_snapshot/register",
-        "{\"dataset_id\":\"" + did + "\",\"dataset_snapshot_name\":\"baseline\",\"xact_id\":\"" + pinned + "\"}");
+        "{\"dataset_id\":\""
+            + did
+            + "\",\"dataset_snapshot_name\":\"baseline\",\"xact_id\":\""
+            + pinned
+            + "\"}");
 
     // A page of one record per request: every page must be read at the snapshot's version.
     EvalResult r = run(client, "at-snapshot", DatasetVersion.snapshot("baseline"));

@@ -13,8 +13,8 @@ import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
-import dev.braintrust.reactive.testkit.Fault;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
+import dev.braintrust.reactive.testkit.Fault;
 import dev.braintrust.reactive.transport.BraintrustClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -193,7 +193,8 @@ class EvalDeliveryAndShapesTest {
     assertThat(rows)
         .allSatisfy(
             n -> {
-              assertThat(n.at("/root_span_id").asText()).isEqualTo(eval.get("root_span_id").asText());
+              assertThat(n.at("/root_span_id").asText())
+                  .isEqualTo(eval.get("root_span_id").asText());
               assertThat(n.at("/context/span_origin/instrumentation/name").asText())
                   .isEqualTo("eval");
             });

@@ -17,7 +17,11 @@ class ParentReferenceWatchTest {
     final List<SpanSink> sinks = new CopyOnWriteArrayList<>();
 
     Watching(boolean watch) {
-      super("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", Destination.experiment("e1"), "test");
+      super(
+          "0af7651916cd43dd8448eb211c80319c",
+          "b7ad6b7169203331",
+          Destination.experiment("e1"),
+          "test");
       this.watch = watch;
     }
 

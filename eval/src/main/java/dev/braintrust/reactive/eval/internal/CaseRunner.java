@@ -23,11 +23,11 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Runs one case as the span tree of the spec's {@code eval-spans.md}: an {@code eval} root holding
- * input, expected, output, scores, classifications and origin; a {@code task} child (spans the
- * task opens through any tracer nest under it); and one child per scorer ({@code type: score}) and
- * per classifier ({@code type: classifier}), both with {@code purpose: scorer}, run in parallel
- * once the task is done. The case's rows are written together when it is done. Failures are
- * recorded on their spans and in the outcome; the returned Mono never errors.
+ * input, expected, output, scores, classifications and origin; a {@code task} child (spans the task
+ * opens through any tracer nest under it); and one child per scorer ({@code type: score}) and per
+ * classifier ({@code type: classifier}), both with {@code purpose: scorer}, run in parallel once
+ * the task is done. The case's rows are written together when it is done. Failures are recorded on
+ * their spans and in the outcome; the returned Mono never errors.
  */
 public final class CaseRunner<I, O> {
   private final Destination destination;
@@ -95,13 +95,20 @@ public final class CaseRunner<I, O> {
                   .map(
                       parts ->
                           finish(
-                              c, trial, trials, traceId, evalSpan, start, out.orElse(null), null,
-                              taskRow, parts));
+                              c,
+                              trial,
+                              trials,
+                              traceId,
+                              evalSpan,
+                              start,
+                              out.orElse(null),
+                              null,
+                              taskRow,
+                              parts));
             })
         .onErrorResume(
             e -> {
-              Map<String, Object> taskRow =
-                  taskRow(c, traceId, taskSpan, evalSpan, start, null, e);
+              Map<String, Object> taskRow = taskRow(c, traceId, taskSpan, evalSpan, start, null, e);
               return Mono.just(
                   finish(c, trial, trials, traceId, evalSpan, start, null, e, taskRow, List.of()));
             })

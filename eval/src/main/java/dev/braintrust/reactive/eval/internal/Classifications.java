@@ -16,7 +16,8 @@ final class Classifications {
 
   /** The items of one classifier, named {@code classifier}. */
   void add(String classifier, List<Classification> items) {
-    group(classifier, items).forEach((k, v) -> byName.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+    group(classifier, items)
+        .forEach((k, v) -> byName.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
   }
 
   boolean isEmpty() {

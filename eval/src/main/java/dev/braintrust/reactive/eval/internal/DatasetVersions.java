@@ -91,7 +91,8 @@ public final class DatasetVersions {
     Map<String, Object> metadata = new LinkedHashMap<>();
     e.metadata().fields().forEachRemaining(f -> metadata.put(f.getKey(), f.getValue()));
     JsonNode expected = e.expected().isMissingNode() || e.expected().isNull() ? null : e.expected();
-    RowOrigin origin = new RowOrigin("dataset", datasetId, e.id(), e.version(), e.created(), pinned);
+    RowOrigin origin =
+        new RowOrigin("dataset", datasetId, e.id(), e.version(), e.created(), pinned);
     return new EvalCase<>(e.input(), expected, metadata, e.tags(), origin);
   }
 }

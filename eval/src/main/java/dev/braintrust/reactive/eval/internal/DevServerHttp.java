@@ -21,7 +21,8 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 public final class DevServerHttp {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern PREVIEW = Pattern.compile("^https://[^/]+\\.preview\\.braintrust\\.dev$");
+  private static final Pattern PREVIEW =
+      Pattern.compile("^https://[^/]+\\.preview\\.braintrust\\.dev$");
   private static final String ALLOWED_HEADERS =
       "Content-Type, X-Amz-Date, Authorization, X-Api-Key, X-Amz-Security-Token, X-Bt-Auth-Token,"
           + " X-Bt-Parent, X-Bt-Org-Name, X-Bt-Project-Id, X-Bt-Stream-Fmt, X-Bt-Use-Cache,"
@@ -87,13 +88,17 @@ public final class DevServerHttp {
   }
 
   /** A plain-text answer. */
-  public Publisher<Void> text(HttpServerRequest req, HttpServerResponse res, int status, String body) {
+  public Publisher<Void> text(
+      HttpServerRequest req, HttpServerResponse res, int status, String body) {
     cors(req, res);
-    return res.status(status).header("Content-Type", "text/plain; charset=utf-8").sendString(Mono.just(body));
+    return res.status(status)
+        .header("Content-Type", "text/plain; charset=utf-8")
+        .sendString(Mono.just(body));
   }
 
   /** A JSON answer. */
-  public Publisher<Void> json(HttpServerRequest req, HttpServerResponse res, int status, JsonNode body) {
+  public Publisher<Void> json(
+      HttpServerRequest req, HttpServerResponse res, int status, JsonNode body) {
     return rawJson(req, res, status, body.toString());
   }
 

@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Dataset versioning as {@code dataset-versions/contracts.md} of the spec describes it: snapshots
  * ({@code /api/dataset_snapshot/register} and {@code /get}), environments ({@code POST/GET
- * /environment}) and environment tags ({@code /environment-object/:type/:id[/:slug]}, GET, POST
- * and PUT). Versions are the row store's {@code _xact_id}s; like the real server, a tag's version
- * is checked for shape only.
+ * /environment}) and environment tags ({@code /environment-object/:type/:id[/:slug]}, GET, POST and
+ * PUT). Versions are the row store's {@code _xact_id}s; like the real server, a tag's version is
+ * checked for shape only.
  */
 public final class DatasetVersionHandler {
   private static final Set<String> TAGGABLE = Set.of("dataset", "prompt");
@@ -32,8 +32,7 @@ public final class DatasetVersionHandler {
         "/api/dataset_snapshot/register",
         (ex, p) -> Reply.ok(registerSnapshot(Fields.of(ex.body()))));
     routes.on("GET", "/api/dataset_snapshot/get", (ex, p) -> Reply.ok(snapshots(query(ex))));
-    routes.on(
-        "POST", "/api/dataset_snapshot/get", (ex, p) -> Reply.ok(snapshots(bodyFields(ex))));
+    routes.on("POST", "/api/dataset_snapshot/get", (ex, p) -> Reply.ok(snapshots(bodyFields(ex))));
     routes.on("POST", "/environment", (ex, p) -> Reply.ok(createEnvironment(Fields.of(ex.body()))));
     routes.on("GET", "/environment", (ex, p) -> Reply.ok(environments(ex.param("name"))));
     String object = "/environment-object/([^/]+)/([^/]+)";
@@ -108,8 +107,7 @@ public final class DatasetVersionHandler {
     if (!objects.list("environment", Map.of("slug", slug)).isEmpty()) {
       throw HttpError.badRequest("an environment with slug '" + slug + "' already exists");
     }
-    return objects.getOrCreate(
-        "environment", "slug", slug, null, Json.object().put("name", name));
+    return objects.getOrCreate("environment", "slug", slug, null, Json.object().put("name", name));
   }
 
   private ObjectNode environments(@Nullable String name) {
@@ -125,7 +123,9 @@ public final class DatasetVersionHandler {
   private ObjectNode tags(String type, String id) {
     checkType(type);
     ArrayNode list = Json.MAPPER.createArrayNode();
-    objects.list("environment_object", Map.of("object_type", type, "object_id", id)).forEach(list::add);
+    objects
+        .list("environment_object", Map.of("object_type", type, "object_id", id))
+        .forEach(list::add);
     ObjectNode reply = Json.object();
     reply.set("objects", list);
     return reply;
@@ -133,7 +133,8 @@ public final class DatasetVersionHandler {
 
   private ObjectNode tag(String type, String id, String slug) {
     checkType(type);
-    List<ObjectNode> found = objects.list("environment_object", Map.of("_key", key(type, id, slug)));
+    List<ObjectNode> found =
+        objects.list("environment_object", Map.of("_key", key(type, id, slug)));
     if (found.isEmpty()) {
       throw HttpError.badRequest(
           "no " + type + " " + id + " is tagged for environment '" + slug + "'");
