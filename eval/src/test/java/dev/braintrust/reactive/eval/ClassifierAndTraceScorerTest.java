@@ -127,6 +127,9 @@ class ClassifierAndTraceScorerTest {
         .containsEntry("greeting", 1)
         .containsEntry("farewell", 1);
     assertThat(r.classifications().get("sentiment")).containsEntry("positive", 1);
+    assertThat(r.toTable())
+        .contains("category: greeting 1 farewell 1")
+        .contains("2 classifier errors");
   }
 
   @Test
