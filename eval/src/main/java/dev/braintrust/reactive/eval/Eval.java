@@ -6,6 +6,7 @@ import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.eval.internal.CaseOutcome;
 import dev.braintrust.reactive.eval.internal.CaseRunner;
 import dev.braintrust.reactive.eval.internal.Progress;
+import dev.braintrust.reactive.eval.internal.RowBatches;
 import dev.braintrust.reactive.eval.internal.SpanLedger;
 import dev.braintrust.reactive.transport.BraintrustClient;
 import dev.braintrust.reactive.transport.ListQuery;
@@ -52,6 +53,8 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class Eval<I, O> {
   private static final LibraryLog LOG = LibraryLog.get(Eval.class);
+  // Rows per insert request: a few dozen cases' span trees.
+  private static final int ROWS_PER_INSERT = 200;
 
   private final BraintrustClient client;
   private final String project;
@@ -201,10 +204,12 @@ public final class Eval<I, O> {
       long start) {
     Destination dest = Destination.experiment(exp.id());
     SpanLedger ledger = new SpanLedger();
+    RowBatches batches =
+        new RowBatches(rows -> client.rows(dest).insert(rows).then(), ROWS_PER_INSERT);
     CaseRunner<I, O> runner =
         new CaseRunner<>(
             dest,
-            rows -> client.rows(dest).insert(rows).then(),
+            batches::add,
             config.task,
             config.scorers,
             config.classifiers,
@@ -230,6 +235,7 @@ public final class Eval<I, O> {
               }
             })
         .then(Mono.fromRunnable(progress::finish))
+        .then(batches.flush())
         .then(Mono.defer(() -> ledger.deliver(exporter, config.deliveryTimeout)))
         .flatMap(
             spansUndelivered ->
@@ -239,11 +245,9 @@ public final class Eval<I, O> {
                     .map(
                         summary -> {
                           List<String> undelivered = new ArrayList<>();
-                          if (tally.undeliveredCases > 0) {
-                            undelivered.add(
-                                tally.undeliveredCases
-                                    + " case run(s) whose rows the server did not take: "
-                                    + tally.lastDeliveryError);
+                          String rows = batches.undelivered();
+                          if (rows != null) {
+                            undelivered.add(rows);
                           }
                           undelivered.addAll(spansUndelivered);
                           return result(
@@ -314,8 +318,6 @@ public final class Eval<I, O> {
     int timeouts;
     int scorerErrors;
     int classifierErrors;
-    int undeliveredCases;
-    @Nullable String lastDeliveryError;
 
     void add(CaseOutcome o) {
       runs++;
@@ -324,10 +326,6 @@ public final class Eval<I, O> {
       }
       if (o.timedOut()) {
         timeouts++;
-      }
-      if (o.deliveryError() != null) {
-        undeliveredCases++;
-        lastDeliveryError = o.deliveryError().toString();
       }
       scorerErrors += o.scorerErrors();
       classifierErrors += o.classifierErrors();

@@ -8,8 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * How one case run went: its scores (a null value means "not applicable"), the ids of its
  * classifications by key, whether the task failed or timed out, how many scorers and classifiers
- * failed, the eval span's id, the output, the case's origin, and the error of writing its rows
- * (null once they were delivered).
+ * failed, the eval span's id, the output and the case's origin.
  */
 public record CaseOutcome(
     Map<String, Double> scores,
@@ -20,21 +19,4 @@ public record CaseOutcome(
     int classifierErrors,
     String evalSpanId,
     @Nullable Object output,
-    @Nullable RowOrigin origin,
-    @Nullable Throwable deliveryError) {
-
-  /** This outcome with the error of writing its rows. */
-  CaseOutcome undelivered(Throwable error) {
-    return new CaseOutcome(
-        scores,
-        classifications,
-        taskFailed,
-        timedOut,
-        scorerErrors,
-        classifierErrors,
-        evalSpanId,
-        output,
-        origin,
-        error);
-  }
-}
+    @Nullable RowOrigin origin) {}

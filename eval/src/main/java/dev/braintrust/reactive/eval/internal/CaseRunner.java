@@ -40,7 +40,7 @@ public final class CaseRunner<I, O> {
   private final List<String> tags;
   private final SpanLedger ledger;
 
-  /** A runner writing each case's rows with {@code writer}. */
+  /** A runner handing each case's rows to {@code writer} (which never errors). */
   public CaseRunner(
       Destination destination,
       Function<List<Map<String, Object>>, Mono<Void>> writer,
@@ -112,12 +112,7 @@ public final class CaseRunner<I, O> {
               return Mono.just(
                   finish(c, trial, trials, traceId, evalSpan, start, null, e, taskRow, List.of()));
             })
-        .flatMap(
-            w ->
-                writer
-                    .apply(w.rows)
-                    .thenReturn(w.outcome)
-                    .onErrorResume(e -> Mono.just(w.outcome.undelivered(e))));
+        .flatMap(w -> writer.apply(w.rows).thenReturn(w.outcome));
   }
 
   private record Written(List<Map<String, Object>> rows, CaseOutcome outcome) {}
@@ -327,8 +322,7 @@ public final class CaseRunner<I, O> {
             classifierErrors.size(),
             evalSpan,
             output,
-            c.origin(),
-            null);
+            c.origin());
     return new Written(rows, outcome);
   }
 }
