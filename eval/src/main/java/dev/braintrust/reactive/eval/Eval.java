@@ -1,12 +1,13 @@
 package dev.braintrust.reactive.eval;
 
-import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.Destination;
-import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.eval.internal.CaseOutcome;
 import dev.braintrust.reactive.eval.internal.CaseRunner;
 import dev.braintrust.reactive.eval.internal.Progress;
+import dev.braintrust.reactive.eval.internal.RowBatches;
+import dev.braintrust.reactive.eval.internal.SpanLedger;
 import dev.braintrust.reactive.transport.BraintrustClient;
 import dev.braintrust.reactive.transport.ListQuery;
 import dev.braintrust.reactive.transport.model.Experiment;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -26,9 +28,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Runs a task over cases, scores each output and writes every case run into a new experiment, as
- * the official SDKs' {@code Eval} does, reactively: at most {@code maxConcurrency} runs at once,
- * cases read only as fast as they run, nothing blocking an event loop.
+ * Runs a task over cases, scores (and classifies) each output and writes every case run into a new
+ * experiment, as the official SDKs' {@code Eval} does, reactively: at most {@code maxConcurrency}
+ * runs at once, cases read only as fast as they run, nothing blocking an event loop.
  *
  * <pre>{@code
  * EvalResult r = Eval.<String, String>builder(client)
@@ -41,14 +43,19 @@ import reactor.core.scheduler.Schedulers;
  *     .block();
  * }</pre>
  *
- * <p>Each case run is an {@code eval} root span with a {@code task} child and a {@code score} child
- * per scorer, written through a {@link BraintrustExporter}. A task or scorer that fails or times
- * out is recorded on its span and counted in the {@link EvalResult}; it never ends the run.
+ * <p>Each case run is an {@code eval} root span with a {@code task} child and a child per scorer
+ * and classifier, in the shapes of the spec's {@code eval-spans.md}. A task, scorer or classifier
+ * that fails or times out is recorded on its span and counted in the {@link EvalResult}; it never
+ * ends the run.
  *
  * @param <I> the input type
  * @param <O> the output type
  */
 public final class Eval<I, O> {
+  private static final LibraryLog LOG = LibraryLog.get(Eval.class);
+  // Rows per insert request: a few dozen cases' span trees.
+  private static final int ROWS_PER_INSERT = 200;
+
   private final BraintrustClient client;
   private final String project;
   private final String experiment;
@@ -60,6 +67,7 @@ public final class Eval<I, O> {
   private final Map<String, Object> metadata;
   private final @Nullable BraintrustExporter exporter;
   private final @Nullable PrintStream console;
+  private final @Nullable Consumer<CaseOutcome> onCase;
   private final EvalBuilder<I, O> config;
 
   Eval(EvalBuilder<I, O> b) {
@@ -74,6 +82,7 @@ public final class Eval<I, O> {
     this.metadata = Map.copyOf(b.metadata);
     this.exporter = b.exporter;
     this.console = b.console;
+    this.onCase = b.onCase;
     this.config = b;
   }
 
@@ -83,50 +92,91 @@ public final class Eval<I, O> {
   }
 
   /**
-   * Runs the eval on subscription: creates the experiment, runs every case, waits for its rows to
-   * be delivered and completes with the summary (printed to the console unless {@code quiet}).
-   * Fails when the experiment cannot be created, the base experiment does not exist or rows could
-   * not be delivered; failures of tasks and scorers are counted instead.
+   * Starts a {@link DevServer} offering these evaluators to the Braintrust Playground on
+   * localhost:8300 (the official SDKs' port), with the API and app URLs of the environment. Blocks
+   * until it listens; {@link DevServer#builder()} for other settings.
+   */
+  public static DevServer serve(RemoteEval... evaluators) {
+    DevServerBuilder b = DevServer.builder();
+    for (RemoteEval e : evaluators) {
+      b.evaluator(e);
+    }
+    return b.start();
+  }
+
+  /**
+   * Runs the eval on subscription: creates the experiment (registering the dataset and its pinned
+   * version when the cases come from {@link EvalData#dataset}), runs every case, waits until its
+   * rows and the spans its task wrote through tracers are delivered, and completes with the summary
+   * (printed to the console unless {@code quiet}). A base experiment that does not exist is a
+   * warning, not a failure. Fails when the project or experiment cannot be created or the cases
+   * cannot be read; failures of tasks, scorers and classifiers are counted, and what could not be
+   * delivered is listed in {@link EvalResult#undelivered()}.
    */
   public Mono<EvalResult> run() {
     return Mono.defer(
         () -> {
           long start = System.nanoTime();
+          List<String> warnings = new ArrayList<>();
           return client
               .projects()
               .create(Map.of("name", project))
               .flatMap(
                   p ->
-                      baseExperiment(p)
-                          .map(Optional::of)
-                          .defaultIfEmpty(Optional.empty())
+                      baseExperiment(p, warnings)
                           .flatMap(
                               base ->
-                                  createExperiment(p, base.orElse(null))
-                                      .flatMap(exp -> runCases(exp, base.orElse(null), start))));
+                                  data.switchOnFirst(
+                                          (first, cases) -> {
+                                            if (first.isOnError()) {
+                                              return Flux.error(first.getThrowable());
+                                            }
+                                            RowOrigin origin =
+                                                first.hasValue() ? first.get().origin() : null;
+                                            return createExperiment(p, base.orElse(null), origin)
+                                                .flatMap(
+                                                    exp ->
+                                                        runCases(
+                                                            exp,
+                                                            base.orElse(null),
+                                                            cases,
+                                                            warnings,
+                                                            start))
+                                                .flux();
+                                          })
+                                      .single()));
         });
   }
 
-  private Mono<Experiment> baseExperiment(Project p) {
+  private Mono<Optional<Experiment>> baseExperiment(Project p, List<String> warnings) {
     if (baseExperiment == null) {
-      return Mono.empty();
+      return Mono.just(Optional.empty());
     }
     return client
         .experiments()
         .list(ListQuery.all().projectId(p.id()).name(baseExperiment))
         .next()
+        .map(Optional::of)
         .switchIfEmpty(
-            Mono.error(
-                () ->
-                    new BraintrustException(
-                        "no base experiment '"
-                            + baseExperiment
-                            + "' in project '"
-                            + project
-                            + "'")));
+            Mono.fromSupplier(
+                () -> {
+                  String w =
+                      "no base experiment '"
+                          + baseExperiment
+                          + "' in project '"
+                          + project
+                          + "': comparing with nothing";
+                  warnings.add(w);
+                  LOG.warn("{}", w);
+                  if (console != null) {
+                    console.println("Warning: " + w);
+                  }
+                  return Optional.empty();
+                }));
   }
 
-  private Mono<Experiment> createExperiment(Project p, @Nullable Experiment base) {
+  private Mono<Experiment> createExperiment(
+      Project p, @Nullable Experiment base, @Nullable RowOrigin origin) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("project_id", p.id());
     body.put("name", experiment);
@@ -136,31 +186,42 @@ public final class Eval<I, O> {
     if (base != null) {
       body.put("base_exp_id", base.id());
     }
+    if (origin != null && "dataset".equals(origin.objectType())) {
+      // The resolved version, not the selector: a run stays reproducible after tags move.
+      body.put("dataset_id", origin.objectId());
+      if (origin.datasetVersion() != null) {
+        body.put("dataset_version", origin.datasetVersion());
+      }
+    }
     return client.experiments().create(body);
   }
 
-  private Mono<EvalResult> runCases(Experiment exp, @Nullable Experiment base, long start) {
-    BraintrustExporter out =
-        exporter != null
-            ? exporter
-            : BraintrustExporter.builder(client.ingestTransport())
-                .registerShutdownHook(false)
-                .build();
+  private Mono<EvalResult> runCases(
+      Experiment exp,
+      @Nullable Experiment base,
+      Flux<EvalCase<I, O>> cases,
+      List<String> warnings,
+      long start) {
+    Destination dest = Destination.experiment(exp.id());
+    SpanLedger ledger = new SpanLedger();
+    RowBatches batches =
+        new RowBatches(rows -> client.rows(dest).insert(rows).then(), ROWS_PER_INSERT);
     CaseRunner<I, O> runner =
         new CaseRunner<>(
-            // The eval's task and score spans name this module in context.span_origin.
-            Tracer.create(out, Destination.experiment(exp.id())).withInstrumentation("eval"),
+            dest,
+            batches::add,
             config.task,
             config.scorers,
+            config.classifiers,
             config.timeout,
             config.timer,
-            config.tags);
+            config.tags,
+            ledger);
     Progress progress =
         new Progress(console, "Eval " + exp.name(), total, System.console() != null);
     Tally tally = new Tally();
-    Mono<Void> delivered = Mono.defer(() -> exporter != null ? out.flush() : flushAndClose(out));
-    return data.flatMapIterable(
-            c -> IntStream.range(0, trials).mapToObj(t -> new Run<>(c, t)).toList(), 1)
+    return cases
+        .flatMapIterable(c -> IntStream.range(0, trials).mapToObj(t -> new Run<>(c, t)).toList(), 1)
         .flatMap(r -> runner.run(r.evalCase(), r.trial(), trials), maxConcurrency)
         // One worker takes the outcomes: the tally needs no lock and printing never runs on an
         // event loop.
@@ -169,29 +230,36 @@ public final class Eval<I, O> {
             o -> {
               tally.add(o);
               progress.step();
+              if (onCase != null) {
+                onCase.accept(o);
+              }
             })
         .then(Mono.fromRunnable(progress::finish))
-        .then(delivered)
-        .then(
-            Mono.defer(() -> client.summarize(exp.id(), base == null ? null : base.id()))
-                .map(Optional::of)
-                .onErrorResume(e -> Mono.just(Optional.empty())))
-        .map(summary -> result(exp, base, tally, summary.orElse(null), start))
+        .then(batches.flush())
+        .then(Mono.defer(() -> ledger.deliver(exporter, config.deliveryTimeout)))
+        .flatMap(
+            spansUndelivered ->
+                Mono.defer(() -> client.summarize(exp.id(), base == null ? null : base.id()))
+                    .map(Optional::of)
+                    .onErrorResume(e -> Mono.just(Optional.empty()))
+                    .map(
+                        summary -> {
+                          List<String> undelivered = new ArrayList<>();
+                          String rows = batches.undelivered();
+                          if (rows != null) {
+                            undelivered.add(rows);
+                          }
+                          undelivered.addAll(spansUndelivered);
+                          return result(
+                              exp, base, tally, summary.orElse(null), warnings, undelivered, start);
+                        }))
         .doOnNext(
             r -> {
               if (console != null) {
                 console.print(r.toTable());
+                r.undelivered().forEach(u -> console.println("Not delivered: " + u));
               }
             });
-  }
-
-  private static Mono<Void> flushAndClose(BraintrustExporter out) {
-    return out.flush()
-        .materialize()
-        .flatMap(
-            signal ->
-                out.shutdown(BraintrustExporter.DEFAULT_SHUTDOWN_TIMEOUT)
-                    .then(signal.hasError() ? Mono.error(signal.getThrowable()) : Mono.empty()));
   }
 
   private EvalResult result(
@@ -199,6 +267,8 @@ public final class Eval<I, O> {
       @Nullable Experiment base,
       Tally tally,
       @Nullable ExperimentSummary summary,
+      List<String> warnings,
+      List<String> undelivered,
       long start) {
     Map<String, EvalResult.ScoreStats> scores = new LinkedHashMap<>();
     tally.sums.forEach(
@@ -229,6 +299,10 @@ public final class Eval<I, O> {
         tally.taskErrors,
         tally.timeouts,
         tally.scorerErrors,
+        tally.classifierErrors,
+        tally.labels,
+        warnings,
+        undelivered,
         Duration.ofNanos(System.nanoTime() - start));
   }
 
@@ -238,10 +312,12 @@ public final class Eval<I, O> {
   private static final class Tally {
     final Map<String, Double> sums = new LinkedHashMap<>();
     final Map<String, Integer> counts = new LinkedHashMap<>();
+    final Map<String, Map<String, Integer>> labels = new LinkedHashMap<>();
     int runs;
     int taskErrors;
     int timeouts;
     int scorerErrors;
+    int classifierErrors;
 
     void add(CaseOutcome o) {
       runs++;
@@ -252,6 +328,7 @@ public final class Eval<I, O> {
         timeouts++;
       }
       scorerErrors += o.scorerErrors();
+      classifierErrors += o.classifierErrors();
       List<String> names = new ArrayList<>(o.scores().keySet());
       names.sort(null);
       for (String name : names) {
@@ -263,6 +340,12 @@ public final class Eval<I, O> {
           counts.merge(name, 1, Integer::sum);
         }
       }
+      o.classifications()
+          .forEach(
+              (key, ids) -> {
+                Map<String, Integer> byId = labels.computeIfAbsent(key, k -> new LinkedHashMap<>());
+                ids.forEach(id -> byId.merge(id, 1, Integer::sum));
+              });
     }
   }
 }

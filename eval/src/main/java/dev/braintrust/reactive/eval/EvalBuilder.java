@@ -1,7 +1,9 @@
 package dev.braintrust.reactive.eval;
 
+import dev.braintrust.reactive.core.Tracing;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.internal.Validation;
+import dev.braintrust.reactive.eval.internal.CaseOutcome;
 import dev.braintrust.reactive.transport.BraintrustClient;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -32,6 +35,10 @@ public final class EvalBuilder<I, O> {
   long total;
   @Nullable Function<? super I, ? extends Mono<? extends O>> task;
   final List<Scorer<I, O>> scorers = new ArrayList<>();
+  final List<Classifier<I, O>> classifiers = new ArrayList<>();
+  Duration deliveryTimeout = Duration.ofSeconds(60);
+  // Set by the dev server: sees each case's outcome as it completes, on the run's one worker.
+  @Nullable Consumer<CaseOutcome> onCase;
   int maxConcurrency = 8;
   @Nullable Duration timeout;
   int trials = 1;
@@ -85,15 +92,34 @@ public final class EvalBuilder<I, O> {
   /** The task as a plain function that may block; it runs on the bounded-elastic scheduler. */
   public EvalBuilder<I, O> blockingTask(Function<? super I, ? extends O> task) {
     Objects.requireNonNull(task, "task");
+    // Tracing.fromCallable makes the eval's task span current on the worker thread, so spans the
+    // task starts through a tracer nest under it.
     this.task =
         input ->
-            Mono.<O>fromCallable(() -> task.apply(input)).subscribeOn(Schedulers.boundedElastic());
+            Tracing.<O>fromCallable(() -> task.apply(input))
+                .subscribeOn(Schedulers.boundedElastic());
     return this;
   }
 
-  /** Adds a scorer. At least one is required. */
+  /** Adds a scorer. At least one scorer or classifier is required. */
   public EvalBuilder<I, O> scorer(Scorer<I, O> scorer) {
     scorers.add(Objects.requireNonNull(scorer, "scorer"));
+    return this;
+  }
+
+  /** Adds a classifier. At least one scorer or classifier is required. */
+  public EvalBuilder<I, O> classifier(Classifier<I, O> classifier) {
+    classifiers.add(Objects.requireNonNull(classifier, "classifier"));
+    return this;
+  }
+
+  /**
+   * How long the end of the run waits for the task's spans to be delivered by the exporters they
+   * went to; default 60 s. What is not confirmed by then is reported in {@link
+   * EvalResult#undelivered()}.
+   */
+  public EvalBuilder<I, O> deliveryTimeout(Duration timeout) {
+    this.deliveryTimeout = Validation.positive("deliveryTimeout", timeout);
     return this;
   }
 
@@ -115,7 +141,10 @@ public final class EvalBuilder<I, O> {
     return this;
   }
 
-  /** An experiment of the same project to compare with. */
+  /**
+   * An experiment of the same project to compare with. When it does not exist (yet), the run warns
+   * and goes on without a comparison.
+   */
   public EvalBuilder<I, O> baseExperiment(String name) {
     this.baseExperiment = Objects.requireNonNull(name, "baseExperiment");
     return this;
@@ -134,8 +163,10 @@ public final class EvalBuilder<I, O> {
   }
 
   /**
-   * The exporter the rows go through (flushed, not closed, at the end). By default the eval makes
-   * its own on the client and shuts it down when done, leaving the client open.
+   * An exporter to flush (not close) before the run completes, e.g. the one behind the tracer the
+   * task writes through. The eval writes its own rows with the client; the exporters the task's
+   * spans go to are found and flushed anyway, so this is only needed for spans the task writes
+   * outside its task span.
    */
   public EvalBuilder<I, O> exporter(BraintrustExporter exporter) {
     this.exporter = Objects.requireNonNull(exporter, "exporter");
@@ -179,8 +210,8 @@ public final class EvalBuilder<I, O> {
     if (task == null) {
       missing.add("task");
     }
-    if (scorers.isEmpty()) {
-      missing.add("scorer");
+    if (scorers.isEmpty() && classifiers.isEmpty()) {
+      missing.add("scorer or classifier");
     }
     if (!missing.isEmpty()) {
       throw new IllegalStateException("an eval needs " + String.join(", ", missing));

@@ -6,20 +6,29 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One case of an eval: the task's input, the output expected of it (null when there is none), and
- * metadata and tags written on its row.
+ * One case of an eval: the task's input, the output expected of it (null when there is none),
+ * metadata and tags written on its row, and where it came from (null for inline cases).
  *
  * @param <I> the input type
  * @param <O> the output type
  */
 public record EvalCase<I, O>(
-    I input, @Nullable O expected, Map<String, Object> metadata, List<String> tags) {
+    I input,
+    @Nullable O expected,
+    Map<String, Object> metadata,
+    List<String> tags,
+    @Nullable RowOrigin origin) {
 
   /** Copies the collections. */
   public EvalCase {
     Objects.requireNonNull(input, "input");
     metadata = Map.copyOf(metadata);
     tags = List.copyOf(tags);
+  }
+
+  /** A case without an origin. */
+  public EvalCase(I input, @Nullable O expected, Map<String, Object> metadata, List<String> tags) {
+    this(input, expected, metadata, tags, null);
   }
 
   /** A case with an input and an expected output. */

@@ -17,6 +17,12 @@ import org.jspecify.annotations.Nullable;
  * @param taskErrors case runs whose task failed or timed out
  * @param timeouts of those, the ones that timed out
  * @param scorerErrors scorer calls that failed
+ * @param classifierErrors classifier calls that failed
+ * @param classifications per classification key, how many case runs got each id
+ * @param warnings what the run went on despite (a missing base experiment)
+ * @param undelivered what was not (or could not be known to be) delivered when the run completed:
+ *     case rows the server refused, task spans whose exporter did not confirm them; empty when all
+ *     arrived
  */
 public record EvalResult(
     String projectName,
@@ -29,11 +35,27 @@ public record EvalResult(
     int taskErrors,
     int timeouts,
     int scorerErrors,
+    int classifierErrors,
+    Map<String, Map<String, Integer>> classifications,
+    List<String> warnings,
+    List<String> undelivered,
     Duration duration) {
 
-  /** Copies the scores, keeping their order. */
+  /** Copies the collections, keeping their order. */
   public EvalResult {
     scores = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(scores));
+    classifications = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(classifications));
+    warnings = List.copyOf(warnings);
+    undelivered = List.copyOf(undelivered);
+  }
+
+  /** Throws an {@link AssertionError} listing what was not delivered, if anything. */
+  public EvalResult assertDelivered() {
+    if (!undelivered.isEmpty()) {
+      throw new AssertionError(
+          "not delivered from " + experimentName + ": " + String.join("; ", undelivered));
+    }
+    return this;
   }
 
   /**

@@ -267,8 +267,10 @@ class EvalRunTest {
   }
 
   @Test
-  void aMissingBaseExperimentFailsTheRunByName(BraintrustTestServer server) {
-    Mono<EvalResult> run =
+  void aMissingBaseExperimentIsAWarningAndTheRunGoesOnWithoutAComparison(
+      BraintrustTestServer server) {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    EvalResult r =
         Eval.<Integer, Integer>builder(client(server))
             .project("cmp2")
             .experiment("next")
@@ -276,10 +278,15 @@ class EvalRunTest {
             .data(List.of(EvalCase.of(1, 1)))
             .task(Mono::just)
             .scorer(Scorer.of("acc", (c, out) -> 1.0))
-            .quiet()
+            .console(new PrintStream(console, true, StandardCharsets.UTF_8))
             .build()
-            .run();
-    assertThatThrownBy(() -> run.block(T)).hasMessageContaining("no base experiment 'nope'");
+            .run()
+            .block(T);
+    assertThat(r.baseExperimentName()).isNull();
+    assertThat(r.warnings()).singleElement().asString().contains("no base experiment 'nope'");
+    assertThat(console.toString(StandardCharsets.UTF_8))
+        .contains("Warning: no base experiment 'nope' in project 'cmp2'");
+    assertThat(byType(server.experimentRows(r.experimentId()), "eval")).hasSize(1);
   }
 
   @Test
@@ -296,7 +303,8 @@ class EvalRunTest {
     List<EvalCase<JsonNode, JsonNode>> firstThree =
         EvalData.dataset(client, "ds", "golden", 10).take(3).collectList().block(T);
     assertThat(firstThree).hasSize(3);
-    assertThat(server.requests("/fetch")).hasSize(1);
+    // One request pins the head version, one reads the first page at it.
+    assertThat(server.requests("/fetch")).hasSize(2);
 
     EvalResult r =
         Eval.<JsonNode, JsonNode>builder(client)
@@ -315,8 +323,8 @@ class EvalRunTest {
             .block(T);
     assertThat(r.cases()).isEqualTo(25);
     assertThat(r.scores().get("exact").mean()).isEqualTo(1.0);
-    // Three pages of 10 hold the 25 rows; the server may answer a last, empty page to the cursor.
-    assertThat(server.requests("/fetch").size() - 1).isBetween(3, 4);
+    // The pin, then three pages of 10 for the 25 rows; the server may answer a last, empty page.
+    assertThat(server.requests("/fetch").size() - 2).isBetween(4, 5);
   }
 
   @Test
@@ -354,7 +362,7 @@ class EvalRunTest {
   void anIncompleteBuilderNamesWhatIsMissing(BraintrustTestServer server) {
     assertThatThrownBy(() -> Eval.<String, String>builder(client(server)).project("p").build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("an eval needs experiment, data, task, scorer");
+        .hasMessage("an eval needs experiment, data, task, scorer or classifier");
     assertThatThrownBy(() -> new Score("s", 1.5, Map.of()))
         .hasMessage("score 's' must be between 0 and 1, got 1.5");
   }

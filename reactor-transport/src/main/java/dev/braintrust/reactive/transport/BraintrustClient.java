@@ -301,6 +301,11 @@ public final class BraintrustClient implements Transport, AutoCloseable {
 
   // ---------------------------------------------------------------- rows, summaries, queries
 
+  /** Dataset snapshots and environment tags, to pin a dataset version. */
+  public DatasetVersions datasetVersions() {
+    return new DatasetVersions(http);
+  }
+
   /**
    * The rows of a project log, experiment or dataset, for direct inserts, merges, deletes, fetches
    * and feedback. The destination is resolved (and created by name if needed) on first use.

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.core;
 
+import dev.braintrust.reactive.core.internal.ParentReference;
 import dev.braintrust.reactive.core.internal.Time;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -46,6 +47,9 @@ final class DefaultSpan implements Span {
   private Map<String, @Nullable Object> context = Map.of();
   private List<String> tags = List.of();
   private boolean ended;
+  // The nearest ancestor standing for another owner's span that asked to see its descendants end
+  // (an eval's task span); null almost always.
+  private final @Nullable ParentReference watcher;
 
   DefaultSpan(
       SpanSink sink,
@@ -61,6 +65,12 @@ final class DefaultSpan implements Span {
     this.destination = parent == null ? destination : parent.destination();
     // W3C-shaped ids (16-hex span, 32-hex trace) so spans interleave exactly with OpenTelemetry's.
     this.ids = SpanIds.create(parent);
+    this.watcher =
+        parent instanceof DefaultSpan
+            ? ((DefaultSpan) parent).watcher
+            : parent instanceof ParentReference && ((ParentReference) parent).watchesDescendants()
+                ? (ParentReference) parent
+                : null;
     this.name = name;
     this.type = type;
     this.instrumentation = instrumentation;
@@ -280,6 +290,9 @@ final class DefaultSpan implements Span {
               tags);
     }
     sink.accept(event);
+    if (watcher != null) {
+      watcher.descendantEnded(sink, event);
+    }
   }
 
   @Override

@@ -37,6 +37,13 @@ public final class SummaryTable {
               s.regressions() == null ? "-" : s.regressions().toString(),
               Integer.toString(s.count())));
     }
+    r.classifications()
+        .forEach(
+            (key, counts) -> {
+              b.append(key).append(':');
+              counts.forEach((id, n) -> b.append(' ').append(id).append(' ').append(n));
+              b.append('\n');
+            });
     b.append(
         String.format(
             Locale.ROOT,
@@ -46,6 +53,9 @@ public final class SummaryTable {
             r.taskErrors(),
             r.timeouts(),
             r.scorerErrors()));
+    if (r.classifierErrors() > 0) {
+      b.append(r.classifierErrors()).append(" classifier errors\n");
+    }
     if (r.experimentUrl() != null) {
       b.append("See ").append(r.experimentUrl()).append('\n');
     }

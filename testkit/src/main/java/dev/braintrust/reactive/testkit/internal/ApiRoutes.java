@@ -31,6 +31,7 @@ public record ApiRoutes(
     config.register(routes);
     new EvalHandler(objects, rows, summaries).register(routes);
     new BtqlHandler(objects, rows).register(routes);
+    new DatasetVersionHandler(objects).register(routes);
     new OrgHandler(objects, baseUrl).register(routes);
     new AclHandler(objects).register(routes);
     CredentialHandler credentials = new CredentialHandler(objects);

@@ -66,7 +66,14 @@ public final class ObjectHandler {
       Listing.existing(objects, "dataset", dataset);
     }
     ObjectNode fields =
-        body.pick("description", "base_exp_id", "dataset_id", "public", "metadata", "repo_info");
+        body.pick(
+            "description",
+            "base_exp_id",
+            "dataset_id",
+            "dataset_version",
+            "public",
+            "metadata",
+            "repo_info");
     return objects.getOrCreate("experiment", "name", name, projectId, fields);
   }
 

@@ -167,10 +167,16 @@ public final class SummaryHandler {
     return totals;
   }
 
-  /** Numeric scores by row input, to pair rows of two experiments that ran the same input. */
+  /**
+   * Numeric scores by row input, to pair the cases (root rows: a case's child spans share its
+   * input) of two experiments that ran the same input.
+   */
   private Map<String, Map<String, Double>> scoresByInput(String experimentId) {
     Map<String, Map<String, Double>> out = new HashMap<>();
     for (ObjectNode row : rows.rows(RowStore.key("experiment", experimentId))) {
+      if (!row.path("span_parents").isEmpty()) {
+        continue;
+      }
       Map<String, Double> s = new HashMap<>();
       row.path("scores")
           .fields()

@@ -1,8 +1,10 @@
 package dev.braintrust.reactive.core.internal;
 
+import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
+import dev.braintrust.reactive.core.SpanSink;
 import dev.braintrust.reactive.core.SpanType;
 import java.util.List;
 
@@ -81,6 +83,24 @@ public abstract class ParentReference implements Span {
   public final boolean isEnded() {
     return false;
   }
+
+  /**
+   * Whether spans started under this one (at any depth) report to {@link #descendantEnded} when
+   * they end; false unless a subclass overrides it.
+   */
+  public boolean watchesDescendants() {
+    return false;
+  }
+
+  /**
+   * Called on the ending thread, after {@code sink} took the row, when a span started under this
+   * one (at any depth) ends, if {@link #watchesDescendants()}. An eval's task span uses it to see
+   * the task's spans and which sinks must be flushed. Must be quick and never throw.
+   *
+   * @param sink the sink the span's row went to
+   * @param event the span's row
+   */
+  public void descendantEnded(SpanSink sink, BraintrustEvent event) {}
 
   @Override
   public String toString() {
