@@ -1,0 +1,102 @@
+package dev.braintrust.reactive.instrumentation.springai.internal;
+
+import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.internal.CallSpan;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import reactor.core.publisher.Flux;
+
+/**
+ * First-token time for streamed chat calls, which an observation can't give: Spring AI observes a
+ * stream from subscription to completion but never shows the handler a chunk. A stream subscribed
+ * through {@link #timed} leaves a mark on the subscribing thread while the model's {@code
+ * deferContextual} starts its observation there; the span started for it claims the mark, and the
+ * mark then sees every chunk the caller receives: the first one carrying text or tool calls sets
+ * {@code time_to_first_token}, and their text is the partial reply if the caller cancels.
+ */
+public final class StreamMarks {
+  private static final ThreadLocal<@Nullable Mark> PENDING = new ThreadLocal<>();
+
+  private StreamMarks() {}
+
+  /**
+   * The stream {@code call} returns, each subscription timed: the subscription's first model
+   * observation gets its {@code time_to_first_token}. Signals pass through unchanged.
+   */
+  public static Flux<ChatResponse> timed(Supplier<Flux<ChatResponse>> call) {
+    return Flux.defer(
+        () -> {
+          Mark mark = new Mark();
+          Flux<ChatResponse> inner;
+          PENDING.set(mark);
+          try {
+            inner = call.get();
+          } finally {
+            PENDING.remove();
+          }
+          Flux<ChatResponse> marked =
+              Flux.from(
+                  subscriber -> {
+                    PENDING.set(mark);
+                    try {
+                      inner.subscribe(subscriber);
+                    } finally {
+                      PENDING.remove();
+                    }
+                  });
+          return marked.doOnNext(mark::onNext);
+        });
+  }
+
+  /** The mark left on this thread for {@code span}, if any and not yet claimed. */
+  static @Nullable Mark claim(CallSpan span) {
+    Mark mark = PENDING.get();
+    if (mark == null || mark.span != null) {
+      return null;
+    }
+    mark.span = span;
+    return mark;
+  }
+
+  /** One timed subscription. */
+  static final class Mark {
+    private volatile @Nullable CallSpan span;
+    private boolean first = true;
+    private final StringBuilder text = new StringBuilder();
+
+    void onNext(ChatResponse chunk) {
+      CallSpan s = span;
+      if (s == null) {
+        return;
+      }
+      boolean content = false;
+      for (Generation g : chunk.getResults()) {
+        AssistantMessage m = g.getOutput();
+        if (m == null) {
+          continue;
+        }
+        String t = m.getText();
+        if (t != null && !t.isEmpty()) {
+          content = true;
+          synchronized (text) {
+            text.append(t);
+          }
+        }
+        content |= m.hasToolCalls();
+      }
+      if (content && first) {
+        first = false;
+        s.log(Log.builder().metric("time_to_first_token", s.elapsedSeconds()));
+      }
+    }
+
+    String text() {
+      synchronized (text) {
+        return text.toString();
+      }
+    }
+  }
+}
