@@ -11,7 +11,12 @@ import dev.braintrust.reactive.core.internal.LibraryLog;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationView;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.embedding.EmbeddingRequest;
@@ -25,8 +30,9 @@ import org.springframework.ai.model.observation.ModelObservationContext;
  * only reads them, so requests, responses and errors reach the caller unchanged.
  *
  * <p>The observation starts on the thread that calls (or subscribes to) the model, where the
- * caller's span is current: it becomes the parent. A later turn of a streaming tool loop starts on
- * a scheduler thread, under the first turn's observation; it takes the first turn's parent.
+ * caller's span is current: it becomes the parent. A later turn of a streamed tool loop starts on
+ * a scheduler thread, under the first turn's observation; it takes the first turn's parent, and
+ * ends the first turn's span (see {@link #nextTurn}).
  */
 public final class ObservationSpans implements ObservationHandler<Observation.Context> {
   /** The chat span's name, as the OpenAI wrapper names chat spans. */
@@ -61,10 +67,16 @@ public final class ObservationSpans implements ObservationHandler<Observation.Co
       ModelObservationContext<?, ?> m = (ModelObservationContext<?, ?>) context;
       Object request = m.getRequest();
       boolean chat = request instanceof Prompt;
-      Span parent = parentFor(context);
+      Call enclosing = enclosing(context);
+      Span parent = enclosing == null ? Tracing.currentSpan() : enclosing.parent();
       CallSpan span =
           new CallSpan(tracer.startSpan(chat ? CHAT : EMBEDDING, SpanType.LLM, parent));
-      StreamMarks.Mark mark = chat ? StreamMarks.claim(span) : null;
+      StreamMarks.Mark mark = null;
+      if (chat && enclosing != null) {
+        mark = nextTurn(enclosing, (Prompt) request, span);
+      } else if (chat) {
+        mark = StreamMarks.claim(span);
+      }
       context.put(Call.class, new Call(span, parent, mark));
       String provider =
           m.getOperationMetadata() == null
@@ -118,17 +130,46 @@ public final class ObservationSpans implements ObservationHandler<Observation.Co
     }
   }
 
-  /** The parent an enclosing model observation chose, else the span current on this thread. */
-  private static @Nullable Span parentFor(Observation.Context context) {
+  /** The call of the nearest enclosing model observation we made a span for, if any. */
+  private static @Nullable Call enclosing(Observation.Context context) {
     ObservationView up = context.getParentObservation();
     for (int depth = 0; up != null && depth < 16; depth++) {
       Observation.ContextView view = up.getContextView();
       Call enclosing = view.get(Call.class);
       if (enclosing != null) {
-        return enclosing.parent();
+        return enclosing;
       }
       up = view.getParentObservation();
     }
-    return Tracing.currentSpan();
+    return null;
+  }
+
+  /**
+   * A streamed tool loop's next turn starting under the previous turn's observation. Spring AI
+   * stops that observation only when the whole loop ends, with the last turn's reply, and never
+   * lets the tool-call chunks through; but the new turn's prompt ends with that assistant message
+   * and the tool results. So the previous turn ends here, its output the tool calls, and the first-
+   * token mark moves to the new turn, whose chunks the caller is about to receive.
+   */
+  private static StreamMarks.@Nullable Mark nextTurn(Call previous, Prompt prompt, CallSpan span) {
+    List<Message> messages = prompt.getInstructions();
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      Message m = messages.get(i);
+      if (m instanceof AssistantMessage && ((AssistantMessage) m).hasToolCalls()) {
+        if (previous.span().claimEnd()) {
+          Map<String, Object> choice = new LinkedHashMap<>();
+          choice.put("index", 0);
+          choice.put("message", Rows.assistant((AssistantMessage) m));
+          choice.put("finish_reason", "tool_calls");
+          previous.span().end(Log.builder().output(List.of(choice)));
+        }
+        break;
+      }
+    }
+    StreamMarks.Mark mark = previous.mark();
+    if (mark != null) {
+      mark.moveTo(span);
+    }
+    return mark;
   }
 }

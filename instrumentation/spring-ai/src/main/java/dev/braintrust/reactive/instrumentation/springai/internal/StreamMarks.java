@@ -64,7 +64,7 @@ public final class StreamMarks {
   /** One timed subscription. */
   static final class Mark {
     private volatile @Nullable CallSpan span;
-    private boolean first = true;
+    private volatile boolean first = true;
     private final StringBuilder text = new StringBuilder();
 
     void onNext(ChatResponse chunk) {
@@ -91,6 +91,15 @@ public final class StreamMarks {
         first = false;
         s.log(Log.builder().metric("time_to_first_token", s.elapsedSeconds()));
       }
+    }
+
+    /** The stream goes on as a new model turn's: time and collect that one's chunks. */
+    void moveTo(CallSpan next) {
+      synchronized (text) {
+        text.setLength(0);
+      }
+      first = true;
+      span = next;
     }
 
     String text() {
