@@ -108,7 +108,9 @@ public final class ObservationSpans implements ObservationHandler<Observation.Co
       call.span().fail(error);
     } else if (response instanceof ChatResponse) {
       if (call.span().claimEnd()) {
-        call.span().end(Rows.responseOrNull((ChatResponse) response));
+        StreamMarks.Mark mark = call.mark();
+        call.span()
+            .end(Rows.responseOrNull((ChatResponse) response, mark == null ? null : mark.usage()));
       }
     } else if (response instanceof EmbeddingResponse) {
       if (call.span().claimEnd()) {

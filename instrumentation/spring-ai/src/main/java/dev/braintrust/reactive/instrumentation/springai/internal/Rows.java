@@ -234,6 +234,11 @@ final class Rows {
 
   /** The generations as choices, the model that answered, and the token counts. */
   static Log.Builder response(ChatResponse response) {
+    return response(response, null);
+  }
+
+  /** The same, with the provider's usage object a stream's last chunk carried, if any. */
+  static Log.Builder response(ChatResponse response, @Nullable Object nativeUsage) {
     List<Map<String, @Nullable Object>> choices = new ArrayList<>();
     List<Generation> results = response.getResults();
     for (int i = 0; i < results.size(); i++) {
@@ -254,15 +259,15 @@ final class Rows {
       if (meta.getModel() != null && !meta.getModel().isEmpty()) {
         b.metadata("model", meta.getModel());
       }
-      Usage.record(b, meta.getUsage(), true);
+      Usage.record(b, meta.getUsage(), true, nativeUsage);
     }
     return b;
   }
 
   /** The same, or null (logged) if the response can't be read: the span still ends. */
-  static Log.@Nullable Builder responseOrNull(ChatResponse response) {
+  static Log.@Nullable Builder responseOrNull(ChatResponse response, @Nullable Object nativeUsage) {
     try {
-      return response(response);
+      return response(response, nativeUsage);
     } catch (RuntimeException e) {
       LOG.warn("could not read a Spring AI chat response for its span: {}", e.toString());
       return null;

@@ -66,11 +66,18 @@ public final class StreamMarks {
     private volatile @Nullable CallSpan span;
     private volatile boolean first = true;
     private final StringBuilder text = new StringBuilder();
+    private volatile @Nullable Object usage;
 
     void onNext(ChatResponse chunk) {
       CallSpan s = span;
       if (s == null) {
         return;
+      }
+      if (chunk.getMetadata() != null && chunk.getMetadata().getUsage() != null) {
+        Object raw = chunk.getMetadata().getUsage().getNativeUsage();
+        if (Usage.isNative(raw)) {
+          usage = raw;
+        }
       }
       boolean content = false;
       for (Generation g : chunk.getResults()) {
@@ -93,11 +100,17 @@ public final class StreamMarks {
       }
     }
 
+    /** The provider's usage object the last chunk that had one carried. */
+    @Nullable Object usage() {
+      return usage;
+    }
+
     /** The stream goes on as a new model turn's: time and collect that one's chunks. */
     void moveTo(CallSpan next) {
       synchronized (text) {
         text.setLength(0);
       }
+      usage = null;
       first = true;
       span = next;
     }

@@ -26,13 +26,26 @@ final class Usage {
 
   static void record(
       Log.Builder b, org.springframework.ai.chat.metadata.@Nullable Usage u, boolean completion) {
+    record(b, u, completion, null);
+  }
+
+  /**
+   * As {@link #record(Log.Builder, org.springframework.ai.chat.metadata.Usage, boolean)}, with the
+   * provider's usage object from elsewhere when {@code u} has none: a stream's aggregated response
+   * keeps the counts but not the native object, which its last chunk carried.
+   */
+  static void record(
+      Log.Builder b,
+      org.springframework.ai.chat.metadata.@Nullable Usage u,
+      boolean completion,
+      @Nullable Object nativeFallback) {
     if (u == null) {
       return;
     }
     Integer prompt = u.getPromptTokens();
     Integer output = u.getCompletionTokens();
     Integer total = u.getTotalTokens();
-    Object raw = u.getNativeUsage();
+    Object raw = isNative(u.getNativeUsage()) ? u.getNativeUsage() : nativeFallback;
     boolean empty =
         zero(prompt) && zero(output) && zero(total) && (raw == null || raw instanceof Map);
     if (empty) {
@@ -59,6 +72,11 @@ final class Usage {
       metric(b, "prompt_cached_tokens", read);
     }
     metric(b, "prompt_cache_creation_tokens", get(raw, "cacheCreationInputTokens"));
+  }
+
+  /** Whether {@code raw} is a provider's usage object (Spring AI's own usages give a map or null). */
+  static boolean isNative(@Nullable Object raw) {
+    return raw != null && !(raw instanceof Map);
   }
 
   private static boolean zero(@Nullable Integer n) {
