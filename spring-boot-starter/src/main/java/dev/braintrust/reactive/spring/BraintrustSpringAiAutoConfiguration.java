@@ -6,6 +6,8 @@ import dev.braintrust.reactive.spring.internal.SpringAiStreamTiming;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -13,12 +15,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Traces Spring AI (1.1 on Boot 3.5, 2.0 on Boot 4) when it is on the class path: every chat and
  * embedding model call is an {@code llm} span with the prompt, the reply, model, provider and
  * tokens, through the observations Spring AI's models make; chat model beans are proxied so
- * streams get {@code time_to_first_token}. Spring Boot adds the handler to the application's
+ * streams get {@code time_to_first_token} (final model classes, which can't be, get it through the
+ * ChatClient builders Spring AI provides). Spring Boot adds the handler to the application's
  * {@link ObservationRegistry} (Actuator's); an application with no registry gets one holding only
  * this handler, so Spring AI's models observe at all. Off with {@code
  * braintrust.spring-ai.enabled=false}.
@@ -73,5 +77,22 @@ public class BraintrustSpringAiAutoConfiguration {
   @Bean
   public static SpringAiStreamTiming braintrustSpringAiStreamTiming() {
     return new SpringAiStreamTiming();
+  }
+
+  /** For applications with Spring AI's ChatClient. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.ai.chat.client.ChatClientCustomizer")
+  static class ChatClientTiming {
+    /**
+     * Adds the stream-timing advisor to the ChatClient builders Spring AI provides: the models the
+     * post-processor can't proxy (final classes) still get first-token time through a ChatClient.
+     *
+     * @return the customizer
+     */
+    @Bean
+    ChatClientCustomizer braintrustChatClientStreamTiming() {
+      StreamAdvisor advisor = BraintrustSpringAi.streamTimingAdvisor();
+      return builder -> builder.defaultAdvisors(advisor);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.braintrust.reactive.spring.internal;
 
 import dev.braintrust.reactive.instrumentation.springai.internal.StreamMarks;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,16 @@ public final class SpringAiStreamTiming extends AbstractBeanFactoryAwareAdvising
     setProxyTargetClass(true);
     setBeforeExistingAdvisors(true);
     this.advisor = new DefaultPointcutAdvisor(new StreamPointcut(), new TimingInterceptor());
+  }
+
+  /**
+   * Final model classes (Spring AI 2.0's OpenAI model is one) can't be subclassed, and an interface
+   * proxy would break injection by the concrete type: those are left alone, and get first-token
+   * time from the ChatClient advisor instead (see {@code BraintrustSpringAiAutoConfiguration}).
+   */
+  @Override
+  protected boolean isEligible(Class<?> targetClass) {
+    return !Modifier.isFinal(targetClass.getModifiers()) && super.isEligible(targetClass);
   }
 
   /** {@code Flux<ChatResponse> stream(Prompt)} of chat models. */

@@ -3,11 +3,13 @@ package dev.braintrust.reactive.instrumentation.springai;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.instrumentation.springai.internal.Instrumentation;
 import dev.braintrust.reactive.instrumentation.springai.internal.ObservationSpans;
+import dev.braintrust.reactive.instrumentation.springai.internal.StreamTimingAdvisor;
 import dev.braintrust.reactive.instrumentation.springai.internal.TimedChatModel;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Objects;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
 import org.springframework.ai.chat.model.ChatModel;
 
 /**
@@ -66,6 +68,17 @@ public final class BraintrustSpringAi {
   public static ChatModel timeStreams(ChatModel model) {
     Objects.requireNonNull(model, "model");
     return model instanceof TimedChatModel ? model : new TimedChatModel(model);
+  }
+
+  /**
+   * A ChatClient advisor that adds {@code time_to_first_token} to the spans of streams made through
+   * the client ({@code ChatClient.builder(model).defaultAdvisors(...)}), for models {@link
+   * #timeStreams} can't stand in for. Requires {@code spring-ai-client-chat}.
+   *
+   * @return the advisor
+   */
+  public static StreamAdvisor streamTimingAdvisor() {
+    return new StreamTimingAdvisor();
   }
 
   /** The tracer naming this module as its spans' origin, unless the caller named another. */

@@ -91,7 +91,8 @@ public final class ObservationSpans implements ObservationHandler<Observation.Co
         // Logged after the request so none of its fields can overwrite it.
         span.log(Log.builder().metadata("prompt", prompt.toMap()));
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // A Spring AI version whose API moved costs the span, never the caller's call.
       LOG.warn("could not start a span for a Spring AI model call: {}", e.toString());
     }
   }
@@ -102,6 +103,15 @@ public final class ObservationSpans implements ObservationHandler<Observation.Co
     if (call == null) {
       return;
     }
+    try {
+      end(call, context);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.warn("could not end the span of a Spring AI model call: {}", e.toString());
+      call.span().fail(e);
+    }
+  }
+
+  private static void end(Call call, Observation.Context context) {
     Throwable error = context.getError();
     Object response = ((ModelObservationContext<?, ?>) context).getResponse();
     if (error != null) {

@@ -211,12 +211,16 @@ final class Rows {
       }
     }
     // Tools named only (resolved by Spring AI from beans): their names are all the prompt holds.
-    if (o.getToolNames() != null) {
-      for (String name : o.getToolNames()) {
-        if (!seen.contains(name)) {
-          out.add(Map.of("type", "function", "function", Map.of("name", name)));
+    try {
+      if (o.getToolNames() != null) {
+        for (String name : o.getToolNames()) {
+          if (!seen.contains(name)) {
+            out.add(Map.of("type", "function", "function", Map.of("name", name)));
+          }
         }
       }
+    } catch (LinkageError e) {
+      // Spring AI 2.0 dropped tool names from the options: the callbacks are all there is.
     }
     return out;
   }

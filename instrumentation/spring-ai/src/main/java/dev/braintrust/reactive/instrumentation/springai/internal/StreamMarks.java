@@ -2,6 +2,7 @@ package dev.braintrust.reactive.instrumentation.springai.internal;
 
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.internal.CallSpan;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -27,17 +28,26 @@ public final class StreamMarks {
    * observation gets its {@code time_to_first_token}. Signals pass through unchanged.
    */
   public static Flux<ChatResponse> timed(Supplier<Flux<ChatResponse>> call) {
+    return timed(call, Function.identity());
+  }
+
+  /**
+   * As {@link #timed(Supplier)}, for a stream of something that holds each chunk ({@code
+   * ChatClientResponse}s of a ChatClient advisor chain); {@code chunk} may return null.
+   */
+  public static <T> Flux<T> timed(
+      Supplier<Flux<T>> call, Function<T, @Nullable ChatResponse> chunk) {
     return Flux.defer(
         () -> {
           Mark mark = new Mark();
-          Flux<ChatResponse> inner;
+          Flux<T> inner;
           PENDING.set(mark);
           try {
             inner = call.get();
           } finally {
             PENDING.remove();
           }
-          Flux<ChatResponse> marked =
+          Flux<T> marked =
               Flux.from(
                   subscriber -> {
                     PENDING.set(mark);
@@ -47,7 +57,7 @@ public final class StreamMarks {
                       PENDING.remove();
                     }
                   });
-          return marked.doOnNext(mark::onNext);
+          return marked.doOnNext(t -> mark.seen(chunk.apply(t)));
         });
   }
 
@@ -68,7 +78,19 @@ public final class StreamMarks {
     private final StringBuilder text = new StringBuilder();
     private volatile @Nullable Object usage;
 
-    void onNext(ChatResponse chunk) {
+    /** A chunk on its way to the caller; nothing here may fail the caller's stream. */
+    void seen(@Nullable ChatResponse chunk) {
+      if (chunk == null) {
+        return;
+      }
+      try {
+        onNext(chunk);
+      } catch (RuntimeException | LinkageError e) {
+        // the span loses its first-token time, the caller nothing
+      }
+    }
+
+    private void onNext(ChatResponse chunk) {
       CallSpan s = span;
       if (s == null) {
         return;
