@@ -20,11 +20,11 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Traces Spring AI (1.1 on Boot 3.5, 2.0 on Boot 4) when it is on the class path: every chat and
  * embedding model call is an {@code llm} span with the prompt, the reply, model, provider and
- * tokens, through the observations Spring AI's models make; chat model beans are proxied so
- * streams get {@code time_to_first_token} (final model classes, which can't be, get it through the
- * ChatClient builders Spring AI provides). Spring Boot adds the handler to the application's
- * {@link ObservationRegistry} (Actuator's); an application with no registry gets one holding only
- * this handler, so Spring AI's models observe at all. Off with {@code
+ * tokens, through the observations Spring AI's models make; chat model beans are proxied so streams
+ * get {@code time_to_first_token} (final model classes, which can't be, get it through the
+ * ChatClient builders Spring AI provides). Spring Boot adds the handler to the application's {@link
+ * ObservationRegistry} (Actuator's); an application with no registry gets one holding only this
+ * handler, so Spring AI's models observe at all. Off with {@code
  * braintrust.spring-ai.enabled=false}.
  */
 @AutoConfiguration(

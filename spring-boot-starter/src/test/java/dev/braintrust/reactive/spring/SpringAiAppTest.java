@@ -67,7 +67,10 @@ class SpringAiAppTest {
         n + " rows",
         () -> Rows.of(server, project),
         rows -> rows.size() >= n,
-        () -> ctx.getBean(dev.braintrust.reactive.core.export.BraintrustExporter.class).flush().block());
+        () ->
+            ctx.getBean(dev.braintrust.reactive.core.export.BraintrustExporter.class)
+                .flush()
+                .block());
   }
 
   static ObjectNode named(List<ObjectNode> rows, String name) {
@@ -107,7 +110,8 @@ class SpringAiAppTest {
       assertThat(Rows.meta(llm, "provider").asText()).isEqualTo("openai");
       assertThat(llm.path("metrics").path("prompt_tokens").asInt()).isPositive();
       assertThat(llm.path("metrics").path("completion_tokens").asInt()).isPositive();
-      assertThat(llm.path("context").path("span_origin").path("instrumentation").path("name").asText())
+      assertThat(
+              llm.path("context").path("span_origin").path("instrumentation").path("name").asText())
           .isEqualTo("instrumentation-spring-ai");
     }
   }

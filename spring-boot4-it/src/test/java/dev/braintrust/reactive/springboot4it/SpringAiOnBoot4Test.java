@@ -125,15 +125,16 @@ class SpringAiOnBoot4Test {
       assertThat(llm.path("metadata").path("provider").asText()).isEqualTo("openai");
       assertThat(llm.path("metrics").path("prompt_tokens").asInt()).isPositive();
       assertThat(llm.path("metrics").path("completion_tokens").asInt()).isPositive();
-      assertThat(llm.path("context").path("span_origin").path("instrumentation").path("name").asText())
+      assertThat(
+              llm.path("context").path("span_origin").path("instrumentation").path("name").asText())
           .isEqualTo("instrumentation-spring-ai");
     }
   }
 
   /**
    * Spring AI 2.0's OpenAI model is a final class, which the starter can't proxy: a stream through
-   * the application's ChatClient gets first-token time from the advisor the starter adds; the
-   * model streamed directly still gets its span, without it.
+   * the application's ChatClient gets first-token time from the advisor the starter adds; the model
+   * streamed directly still gets its span, without it.
    */
   @Test
   void onBoot4AStreamThroughChatClientHasItsReplyAndTimeToFirstToken() throws Exception {
@@ -167,7 +168,9 @@ class SpringAiOnBoot4Test {
               ctx,
               server,
               "spring-ai2-stream",
-              r -> r.stream().filter(x -> x.path("output").toString().contains("Four five.")).count() == 1);
+              r ->
+                  r.stream().filter(x -> x.path("output").toString().contains("Four five.")).count()
+                      == 1);
       assertThat(both).hasSize(2);
     }
   }
@@ -178,7 +181,8 @@ class SpringAiOnBoot4Test {
         ConfigurableApplicationContext ctx = run(server, "spring-ai2-embed")) {
       assertThat(ctx.getBean(EmbeddingModel.class).embed("hello world")).isNotEmpty();
 
-      ObjectNode row = named(rows(ctx, server, "spring-ai2-embed", r -> has(r, "Embedding")), "Embedding");
+      ObjectNode row =
+          named(rows(ctx, server, "spring-ai2-embed", r -> has(r, "Embedding")), "Embedding");
       assertThat(row.path("input").path("inputs").get(0).path("content").asText())
           .isEqualTo("hello world");
       assertThat(row.path("output").path("count").asInt()).isEqualTo(1);

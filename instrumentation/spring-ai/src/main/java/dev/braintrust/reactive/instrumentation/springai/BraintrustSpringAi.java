@@ -13,10 +13,10 @@ import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
 import org.springframework.ai.chat.model.ChatModel;
 
 /**
- * Traces Spring AI chat and embedding models through the Micrometer observations they already
- * make: every provider round trip (each turn of Spring AI's tool loop too) becomes an {@code llm}
- * span, child of the span current where the model is called, with the prompt's messages as input,
- * the generations as output (OpenAI's shape, whichever provider answered), the model, provider and
+ * Traces Spring AI chat and embedding models through the Micrometer observations they already make:
+ * every provider round trip (each turn of Spring AI's tool loop too) becomes an {@code llm} span,
+ * child of the span current where the model is called, with the prompt's messages as input, the
+ * generations as output (OpenAI's shape, whichever provider answered), the model, provider and
  * allowlisted options as metadata, and the token counts as metrics. With the Spring Boot starters
  * this is automatic; by hand:
  *

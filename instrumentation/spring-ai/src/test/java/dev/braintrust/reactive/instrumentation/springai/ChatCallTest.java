@@ -77,7 +77,8 @@ class ChatCallTest {
       assertThat(prompt).isPositive();
       assertThat(completion).isPositive();
       assertThat(metrics.path("tokens").asInt()).isEqualTo(prompt + completion);
-      assertThat(row.path("context").path("span_origin").path("instrumentation").path("name").asText())
+      assertThat(
+              row.path("context").path("span_origin").path("instrumentation").path("name").asText())
           .isEqualTo("instrumentation-spring-ai");
     }
   }
@@ -107,7 +108,8 @@ class ChatCallTest {
       server.scriptModelToolCall("get_weather", "{\"location\":\"Paris, France\"}");
       server.scriptModelReply("It is sunny in Paris.");
       FunctionToolCallback<WeatherRequest, String> weather =
-          FunctionToolCallback.builder("get_weather", (WeatherRequest r) -> "sunny in " + r.location())
+          FunctionToolCallback.builder(
+                  "get_weather", (WeatherRequest r) -> "sunny in " + r.location())
               .description("Get the current weather for a location")
               .inputType(WeatherRequest.class)
               .build();

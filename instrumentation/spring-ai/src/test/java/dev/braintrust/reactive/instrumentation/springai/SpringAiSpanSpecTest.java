@@ -48,8 +48,7 @@ class SpringAiSpanSpecTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void theStoredRowsMatchTheSpecCase(LlmSpanCase c, BraintrustTestServer server)
-      throws Exception {
+  void theStoredRowsMatchTheSpecCase(LlmSpanCase c, BraintrustTestServer server) throws Exception {
     assumeTrue(c.skipReason() == null, () -> c + " skipped: " + c.skipReason());
     String project = "spec-spring-ai-" + c.name();
     try (Fixture f = new Fixture(server, project)) {

@@ -64,7 +64,10 @@ class StreamingChatTest {
       Span root = f.tracer.startSpan("count", SpanType.TASK);
       List<ChatResponse> chunks;
       try (Scope s = root.makeCurrent()) {
-        chunks = model.stream(new Prompt(new UserMessage("Count to five."))).collectList().block(Fixture.T);
+        chunks =
+            model.stream(new Prompt(new UserMessage("Count to five.")))
+                .collectList()
+                .block(Fixture.T);
       } finally {
         root.end();
       }
@@ -96,8 +99,7 @@ class StreamingChatTest {
       server.scriptModelReply("alpha beta gamma delta epsilon zeta eta theta");
       server.sseEventDelay(Duration.ofMillis(50));
       ChatResponse first =
-          f.model()
-              .stream(new Prompt(new UserMessage("Say the Greek letters.")))
+          f.model().stream(new Prompt(new UserMessage("Say the Greek letters.")))
               .filter(StreamingChatTest::hasText)
               .blockFirst(Fixture.T);
       assertThat(first).isNotNull();
@@ -108,7 +110,8 @@ class StreamingChatTest {
       assertThat(row.path("error").isMissingNode() || row.path("error").isNull()).isTrue();
       String partial = row.get("output").get(0).path("message").path("content").asText();
       assertThat(partial).startsWith(first.getResult().getOutput().getText());
-      assertThat(partial.length()).isLessThan("alpha beta gamma delta epsilon zeta eta theta".length());
+      assertThat(partial.length())
+          .isLessThan("alpha beta gamma delta epsilon zeta eta theta".length());
       assertThat(row.path("metrics").path("time_to_first_token").isNumber()).isTrue();
       await("the testkit to see the stream cut", () -> server.streamsAborted() >= 1);
     }
@@ -123,8 +126,7 @@ class StreamingChatTest {
       Throwable plain =
           catchThrowable(
               () ->
-                  f.rawModel(Fixture.options().build(), ObservationRegistry.NOOP)
-                      .stream(prompt)
+                  f.rawModel(Fixture.options().build(), ObservationRegistry.NOOP).stream(prompt)
                       .blockLast(Fixture.T));
       server.faults().enqueue(Fault.status(503).onPathContaining("chat/completions"));
       Throwable traced = catchThrowable(() -> f.model().stream(prompt).blockLast(Fixture.T));
@@ -154,8 +156,7 @@ class StreamingChatTest {
       List<ChatResponse> chunks;
       try (Scope s = root.makeCurrent()) {
         chunks =
-            model
-                .stream(new Prompt(new UserMessage("What is the weather like in Paris?")))
+            model.stream(new Prompt(new UserMessage("What is the weather like in Paris?")))
                 .collectList()
                 .block(Fixture.T);
       } finally {

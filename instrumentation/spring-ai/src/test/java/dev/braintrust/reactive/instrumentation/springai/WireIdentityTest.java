@@ -19,8 +19,8 @@ import org.springframework.ai.chat.prompt.Prompt;
 
 /**
  * What tracing must not change: the same prompt through a traced model (our handler on its
- * registry, its streams timed) and an untraced one (no observations) puts the same bytes and headers
- * on the wire, and the same canned answer comes back as equal responses.
+ * registry, its streams timed) and an untraced one (no observations) puts the same bytes and
+ * headers on the wire, and the same canned answer comes back as equal responses.
  */
 @ExtendWith(BraintrustTestServerExtension.class)
 class WireIdentityTest {
@@ -75,7 +75,8 @@ class WireIdentityTest {
       assertThat(sent.get(1).body()).isEqualTo(sent.get(0).body());
       assertThat(headers(sent.get(1))).isEqualTo(headers(sent.get(0)));
       assertThat(tracedResponse.getResults()).isEqualTo(plainResponse.getResults());
-      assertThat(tracedResponse.getMetadata().getId()).isEqualTo(plainResponse.getMetadata().getId());
+      assertThat(tracedResponse.getMetadata().getId())
+          .isEqualTo(plainResponse.getMetadata().getId());
       assertThat(tracedResponse.getMetadata().getModel())
           .isEqualTo(plainResponse.getMetadata().getModel());
       assertThat(tracedResponse.getMetadata().getUsage().getNativeUsage())

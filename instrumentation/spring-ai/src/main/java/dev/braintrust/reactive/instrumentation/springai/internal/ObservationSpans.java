@@ -30,9 +30,9 @@ import org.springframework.ai.model.observation.ModelObservationContext;
  * only reads them, so requests, responses and errors reach the caller unchanged.
  *
  * <p>The observation starts on the thread that calls (or subscribes to) the model, where the
- * caller's span is current: it becomes the parent. A later turn of a streamed tool loop starts on
- * a scheduler thread, under the first turn's observation; it takes the first turn's parent, and
- * ends the first turn's span (see {@link #nextTurn}).
+ * caller's span is current: it becomes the parent. A later turn of a streamed tool loop starts on a
+ * scheduler thread, under the first turn's observation; it takes the first turn's parent, and ends
+ * the first turn's span (see {@link #nextTurn}).
  */
 public final class ObservationSpans implements ObservationHandler<Observation.Context> {
   /** The chat span's name, as the OpenAI wrapper names chat spans. */
@@ -69,8 +69,7 @@ public final class ObservationSpans implements ObservationHandler<Observation.Co
       boolean chat = request instanceof Prompt;
       Call enclosing = enclosing(context);
       Span parent = enclosing == null ? Tracing.currentSpan() : enclosing.parent();
-      CallSpan span =
-          new CallSpan(tracer.startSpan(chat ? CHAT : EMBEDDING, SpanType.LLM, parent));
+      CallSpan span = new CallSpan(tracer.startSpan(chat ? CHAT : EMBEDDING, SpanType.LLM, parent));
       StreamMarks.Mark mark = null;
       if (chat && enclosing != null) {
         mark = nextTurn(enclosing, (Prompt) request, span);

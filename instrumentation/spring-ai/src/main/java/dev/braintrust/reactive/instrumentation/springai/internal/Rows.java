@@ -148,7 +148,8 @@ final class Rows {
       out.add(Map.of("type", "text", "text", text));
     }
     for (Media m : media) {
-      String mime = m.getMimeType() == null ? "application/octet-stream" : m.getMimeType().toString();
+      String mime =
+          m.getMimeType() == null ? "application/octet-stream" : m.getMimeType().toString();
       Object data = m.getData();
       String url =
           data instanceof byte[]

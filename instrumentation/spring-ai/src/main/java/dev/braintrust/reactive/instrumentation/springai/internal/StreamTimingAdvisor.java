@@ -8,9 +8,9 @@ import org.springframework.core.Ordered;
 import reactor.core.publisher.Flux;
 
 /**
- * A ChatClient advisor that {@linkplain StreamMarks#timed times} the rest of the chain's stream, for
- * chat models that can't be proxied (final classes, as Spring AI 2.0's OpenAI model is). It runs
- * last before the model, so the model's observation starts on the thread the mark is left on.
+ * A ChatClient advisor that {@linkplain StreamMarks#timed times} the rest of the chain's stream,
+ * for chat models that can't be proxied (final classes, as Spring AI 2.0's OpenAI model is). It
+ * runs last before the model, so the model's observation starts on the thread the mark is left on.
  */
 public final class StreamTimingAdvisor implements StreamAdvisor {
   /** Last before Spring AI's own terminal advisor, which calls the model. */

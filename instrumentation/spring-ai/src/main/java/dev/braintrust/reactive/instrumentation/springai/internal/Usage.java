@@ -74,7 +74,9 @@ final class Usage {
     metric(b, "prompt_cache_creation_tokens", get(raw, "cacheCreationInputTokens"));
   }
 
-  /** Whether {@code raw} is a provider's usage object (Spring AI's own usages give a map or null). */
+  /**
+   * Whether {@code raw} is a provider's usage object (Spring AI's own usages give a map or null).
+   */
   static boolean isNative(@Nullable Object raw) {
     return raw != null && !(raw instanceof Map);
   }
