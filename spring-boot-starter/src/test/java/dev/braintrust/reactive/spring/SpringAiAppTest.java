@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
@@ -135,6 +136,30 @@ class SpringAiAppTest {
       JsonNode metrics = llm.get("metrics");
       assertThat(metrics.path("time_to_first_token").isNumber()).isTrue();
       assertThat(metrics.path("prompt_tokens").asInt()).isPositive();
+    }
+  }
+
+  @Test
+  void aChatClientStreamUnderACallersSpanIsItsChildWithTimeToFirstToken(
+      BraintrustTestServer server) {
+    try (ConfigurableApplicationContext ctx = run(server, "spring-ai-client")) {
+      ChatClient client = ctx.getBean(ChatClient.Builder.class).build();
+      server.scriptModelReply("Four five six.");
+      Span root = ctx.getBean(Tracer.class).startSpan("client", SpanType.TASK);
+      String text;
+      try (Scope s = root.makeCurrent()) {
+        text = String.join("", client.prompt("Count on.").stream().content().collectList().block());
+      } finally {
+        root.end();
+      }
+      assertThat(text).isEqualTo("Four five six.");
+
+      List<ObjectNode> rows = rows(ctx, server, "spring-ai-client", 2);
+      ObjectNode llm = named(rows, "Chat Completion");
+      assertThat(Rows.parents(llm)).containsExactly(Rows.spanId(named(rows, "client")));
+      assertThat(llm.path("metrics").path("time_to_first_token").isNumber()).isTrue();
+      assertThat(llm.get("output").get(0).path("message").path("content").asText())
+          .isEqualTo("Four five six.");
     }
   }
 
