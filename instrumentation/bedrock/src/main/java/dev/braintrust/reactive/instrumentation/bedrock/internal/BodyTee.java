@@ -1,0 +1,143 @@
+package dev.braintrust.reactive.instrumentation.bedrock.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import software.amazon.awssdk.eventstream.HeaderValue;
+import software.amazon.awssdk.eventstream.Message;
+import software.amazon.awssdk.eventstream.MessageDecoder;
+
+/**
+ * Copies of a response body as the SDK reads it, never ahead of it: the SDK gets the same bytes,
+ * in the same reads or chunks, with the same end and the same errors. A whole Converse reply is
+ * buffered for the span; a stream is fed to an event-stream decoder, its events folded in as they
+ * pass, and a cancel of the subscription ends the span as cancelled.
+ */
+final class BodyTee {
+  private BodyTee() {}
+
+  /** The sync client's body, copied into a fresh buffer of {@code call} as it is read. */
+  static InputStream of(InputStream body, Call call) {
+    ByteArrayOutputStream target = call.newBody();
+    return new FilterInputStream(body) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          call.append(target, new byte[] {(byte) b}, 0, 1);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buf, int off, int len) throws IOException {
+        int n = super.read(buf, off, len);
+        if (n > 0) {
+          call.append(target, buf, off, n);
+        }
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        // Skipped bytes would be missing from the copy; read them through instead.
+        byte[] sink = new byte[(int) Math.min(n, 8192)];
+        int read = read(sink, 0, sink.length);
+        return Math.max(read, 0);
+      }
+
+      @Override
+      public boolean markSupported() {
+        return false;
+      }
+    };
+  }
+
+  /** The async client's body: buffered for a whole reply, decoded as events for a stream. */
+  static Publisher<ByteBuffer> of(Publisher<ByteBuffer> body, Call call) {
+    return subscriber -> body.subscribe(new TeeSubscriber(subscriber, call));
+  }
+
+  private static final class TeeSubscriber implements Subscriber<ByteBuffer> {
+    private final Subscriber<? super ByteBuffer> downstream;
+    private final Call call;
+    private final ByteArrayOutputStream target;
+    private final MessageDecoder decoder;
+    private boolean broken;
+
+    TeeSubscriber(Subscriber<? super ByteBuffer> downstream, Call call) {
+      this.downstream = downstream;
+      this.call = call;
+      this.target = call.newBody();
+      this.decoder = new MessageDecoder(this::onMessage);
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      AtomicBoolean cancelled = new AtomicBoolean();
+      downstream.onSubscribe(
+          new Subscription() {
+            @Override
+            public void request(long n) {
+              s.request(n);
+            }
+
+            @Override
+            public void cancel() {
+              if (cancelled.compareAndSet(false, true)) {
+                call.cancel();
+              }
+              s.cancel();
+            }
+          });
+    }
+
+    @Override
+    public void onNext(ByteBuffer buf) {
+      if (!broken) {
+        copy(buf);
+      }
+      downstream.onNext(buf);
+    }
+
+    private void copy(ByteBuffer buf) {
+      try {
+        // A duplicate, so the SDK's buffer keeps its position and limit.
+        ByteBuffer copy = buf.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        if (call.stream()) {
+          decoder.feed(bytes);
+        } else {
+          call.append(target, bytes, 0, bytes.length);
+        }
+      } catch (RuntimeException e) {
+        broken = true;
+        call.undecodable(e);
+      }
+    }
+
+    private void onMessage(Message message) {
+      HeaderValue type = message.getHeaders().get(":event-type");
+      if (type != null) {
+        call.onEvent(type.getString(), message.getPayload());
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      downstream.onError(t);
+    }
+
+    @Override
+    public void onComplete() {
+      downstream.onComplete();
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.braintrust.reactive.instrumentation.bedrock.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.Span;
+import dev.braintrust.reactive.core.internal.LibraryLog;
+import java.io.ByteArrayOutputStream;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The span of one Converse execution and what has been seen of its answer. The SDK calls the
+ * interceptor from the caller's thread and from its I/O threads, and a cancel may come from yet
+ * another, so every method takes the lock; each holds it for the few microseconds a chunk takes.
+ * The span ends once: on the execution's success or failure, or on a cancel, whichever is first.
+ * Failures of the tracing itself are logged, never thrown into the SDK.
+ */
+final class Call {
+  private static final LibraryLog LOG = LibraryLog.get(Call.class);
+
+  private final Span span;
+  private final boolean stream;
+  private final long startNanos;
+  // A lock, not a monitor: ending may wait for room in the exporter's buffer, and a virtual
+  // thread must not pin its carrier while it does.
+  private final ReentrantLock lock = new ReentrantLock();
+  private @Nullable ByteArrayOutputStream body;
+  private final StreamAssembler assembler = new StreamAssembler();
+  private double timeToFirstToken = -1;
+  private boolean done;
+
+  private final String modelId;
+
+  Call(Span span, boolean stream, long startNanos, String modelId) {
+    this.span = span;
+    this.modelId = modelId;
+    this.stream = stream;
+    this.startNanos = startNanos;
+  }
+
+  Span span() {
+    return span;
+  }
+
+  /** The model id the request names. */
+  String modelId() {
+    return modelId;
+  }
+
+  boolean stream() {
+    return stream;
+  }
+
+  /** A fresh buffer for an attempt's response body; a retried attempt starts over. */
+  ByteArrayOutputStream newBody() {
+    lock.lock();
+    try {
+      body = new ByteArrayOutputStream();
+      return body;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Appends response bytes to the current attempt's buffer. */
+  void append(ByteArrayOutputStream target, byte[] bytes, int offset, int length) {
+    lock.lock();
+    try {
+      if (!done && target == body) {
+        target.write(bytes, offset, length);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Folds in one decoded stream event. */
+  void onEvent(String eventType, byte[] payload) {
+    lock.lock();
+    try {
+      if (done) {
+        return;
+      }
+      boolean content = assembler.add(eventType, payload);
+      if (content && timeToFirstToken < 0) {
+        timeToFirstToken = (System.nanoTime() - startNanos) / 1e9;
+      }
+    } catch (Exception e) {
+      LOG.warn("could not record a Bedrock stream event; the span's output may be partial", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The stream's bytes could not be decoded; its events are no longer followed. */
+  void undecodable(RuntimeException e) {
+    LOG.warn("could not decode a Bedrock event stream; the span's output may be partial", e);
+  }
+
+  /** The execution succeeded. */
+  void succeed() {
+    finish(null, false);
+  }
+
+  /** The execution failed with {@code error}, which the caller sees unchanged. */
+  void fail(Throwable error) {
+    Throwable cause = unwrap(error);
+    finish(cause instanceof CancellationException ? null : cause, cause instanceof CancellationException);
+  }
+
+  /** The caller gave up on the answer. */
+  void cancel() {
+    finish(null, true);
+  }
+
+  private void finish(@Nullable Throwable error, boolean cancelled) {
+    lock.lock();
+    try {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        Log.Builder log = Log.builder();
+        if (stream) {
+          if (!assembler.isEmpty()) {
+            log = ConverseRows.response(assembler.snapshot());
+          }
+          if (timeToFirstToken >= 0) {
+            log.metric("time_to_first_token", timeToFirstToken);
+          }
+        } else if (error == null && !cancelled && body != null && body.size() > 0) {
+          JsonNode reply = ConverseRows.MAPPER.readTree(body.toByteArray());
+          log = ConverseRows.response(reply);
+        }
+        if (cancelled) {
+          log.metadata("cancelled", true);
+        }
+        if (error != null) {
+          log.error(error);
+        }
+        span.log(log.build());
+      } catch (Exception e) {
+        LOG.warn("could not record a Bedrock reply on span {}", span.name(), e);
+      } finally {
+        body = null;
+        span.end();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+}
