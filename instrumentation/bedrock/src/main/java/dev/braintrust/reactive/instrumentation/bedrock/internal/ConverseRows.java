@@ -36,8 +36,9 @@ final class ConverseRows {
     ArrayNode input = NODES.arrayNode();
     JsonNode system = body.get("system");
     if (system != null && system.isArray() && !system.isEmpty()) {
-      ObjectNode s = input.addObject().put("role", "system");
+      ObjectNode s = NODES.objectNode().put("role", "system");
       s.set("content", system);
+      input.add(typed(s));
     }
     for (JsonNode m : body.path("messages")) {
       input.add(typed(m));
