@@ -17,7 +17,8 @@ import software.amazon.awssdk.eventstream.MessageDecoder;
  * Copies of a response body as the SDK reads it, never ahead of it: the SDK gets the same bytes,
  * in the same reads or chunks, with the same end and the same errors. A whole Converse reply is
  * buffered for the span; a stream is fed to an event-stream decoder, its events folded in as they
- * pass, and a cancel of the subscription ends the span as cancelled.
+ * pass, its end ends the span (before the SDK sees the end), and a cancel of the subscription ends
+ * the span as cancelled.
  */
 final class BodyTee {
   private BodyTee() {}
@@ -124,6 +125,11 @@ final class BodyTee {
     }
 
     private void onMessage(Message message) {
+      HeaderValue kind = message.getHeaders().get(":message-type");
+      if (kind != null && !"event".equals(kind.getString())) {
+        call.onStreamException();
+        return;
+      }
       HeaderValue type = message.getHeaders().get(":event-type");
       if (type != null) {
         call.onEvent(type.getString(), message.getPayload());
@@ -137,6 +143,9 @@ final class BodyTee {
 
     @Override
     public void onComplete() {
+      if (call.stream() && !broken) {
+        call.streamEnded();
+      }
       downstream.onComplete();
     }
   }

@@ -27,7 +27,9 @@ final class Call {
   // thread must not pin its carrier while it does.
   private final ReentrantLock lock = new ReentrantLock();
   private @Nullable ByteArrayOutputStream body;
-  private final StreamAssembler assembler = new StreamAssembler();
+  private StreamAssembler assembler = new StreamAssembler();
+  // An exception message in the current attempt's stream: the SDK retries or fails on it.
+  private boolean streamFailed;
   private double timeToFirstToken = -1;
   private boolean done;
 
@@ -53,10 +55,15 @@ final class Call {
     return stream;
   }
 
-  /** A fresh buffer for an attempt's response body; a retried attempt starts over. */
+  /**
+   * A fresh buffer for an attempt's response body; a retried attempt starts over, so the span holds
+   * the reply the call ended with (time to first token still counts from the first attempt).
+   */
   ByteArrayOutputStream newBody() {
     lock.lock();
     try {
+      assembler = new StreamAssembler();
+      streamFailed = false;
       body = new ByteArrayOutputStream();
       return body;
     } finally {
@@ -94,6 +101,34 @@ final class Call {
     }
   }
 
+  /**
+   * The stream carried an exception message ({@code throttlingException}, ...): the SDK either
+   * retries, which starts a new attempt, or fails the execution, which ends the span with its error.
+   */
+  void onStreamException() {
+    lock.lock();
+    try {
+      streamFailed = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * An attempt's stream ended: when it held no exception the call has its whole reply, and the span
+   * ends now, before the SDK hears of the end and completes the caller's future.
+   */
+  void streamEnded() {
+    lock.lock();
+    try {
+      if (!streamFailed) {
+        finish(null, false);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The stream's bytes could not be decoded; its events are no longer followed. */
   void undecodable(RuntimeException e) {
     LOG.warn("could not decode a Bedrock event stream; the span's output may be partial", e);
@@ -110,9 +145,19 @@ final class Call {
     finish(cause instanceof CancellationException ? null : cause, cause instanceof CancellationException);
   }
 
-  /** The caller gave up on the answer. */
+  /**
+   * The response's bytes were cancelled: the caller gave up on the answer, unless the stream held
+   * an exception, on which the SDK itself cancels before it retries or fails.
+   */
   void cancel() {
-    finish(null, true);
+    lock.lock();
+    try {
+      if (!streamFailed) {
+        finish(null, true);
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void finish(@Nullable Throwable error, boolean cancelled) {
