@@ -1,6 +1,7 @@
 package dev.braintrust.reactive.instrumentation.bedrock;
 
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.instrumentation.bedrock.internal.AsyncClientProxy;
 import dev.braintrust.reactive.instrumentation.bedrock.internal.BedrockInterceptor;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Objects;
 import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 
 /**
  * Traces an AWS Bedrock Runtime client: every {@code converse} (sync and async client) and {@code
@@ -43,6 +45,21 @@ public final class BraintrustBedrock {
   public static ExecutionInterceptor interceptor(Tracer tracer) {
     Objects.requireNonNull(tracer, "tracer");
     return new BedrockInterceptor(tracer);
+  }
+
+  /**
+   * An async client built with the tracing interceptor, watched so that a caller cancelling the
+   * future of a {@code converse} or {@code converseStream} call ends its span as cancelled (the SDK
+   * does not tell interceptors of that). Every call goes to {@code client} unchanged.
+   *
+   * @param client a client built from a builder passed to {@link #wrap(SdkClientBuilder, Tracer)}
+   *     (or with {@link #interceptor(Tracer)} added)
+   * @return the watching client
+   * @throws IllegalArgumentException when {@code client} has no tracing interceptor
+   */
+  public static BedrockRuntimeAsyncClient watchCancellation(BedrockRuntimeAsyncClient client) {
+    Objects.requireNonNull(client, "client");
+    return AsyncClientProxy.wrap(client);
   }
 
   /**

@@ -61,7 +61,9 @@ final class Fixture implements AutoCloseable {
     this.plain = sync(server, null);
     this.traced = sync(server, BraintrustBedrock.interceptor(tracer));
     this.plainAsync = async(server, null);
-    this.tracedAsync = BraintrustBedrock.wrap(asyncBuilder(server), tracer).build();
+    this.tracedAsync =
+        BraintrustBedrock.watchCancellation(
+            BraintrustBedrock.wrap(asyncBuilder(server), tracer).build());
   }
 
   static BedrockRuntimeClient sync(BraintrustTestServer server, ExecutionInterceptor interceptor) {

@@ -42,6 +42,12 @@ public final class BedrockInterceptor implements ExecutionInterceptor {
   private static final ExecutionAttribute<BedrockInterceptor> OWNER =
       new ExecutionAttribute<>("braintrust.bedrock.owner");
 
+  /**
+   * Where {@link AsyncClientProxy} collects the call its invocation starts: the SDK runs {@code
+   * beforeExecution} on the calling thread, inside the proxy's invocation.
+   */
+  static final ThreadLocal<Call[]> HANDOFF = new ThreadLocal<>();
+
   private final Tracer tracer;
 
   /** An interceptor recording through {@code tracer}. */
@@ -70,7 +76,12 @@ public final class BedrockInterceptor implements ExecutionInterceptor {
       long start = System.nanoTime();
       Span span =
           tracer.startSpan(stream ? ConverseRows.STREAM : ConverseRows.CONVERSE, SpanType.LLM);
-      attributes.putAttribute(CALL, new Call(span, stream, start, modelId == null ? "" : modelId));
+      Call call = new Call(span, stream, start, modelId == null ? "" : modelId);
+      attributes.putAttribute(CALL, call);
+      Call[] slot = HANDOFF.get();
+      if (slot != null) {
+        slot[0] = call;
+      }
       attributes.putAttribute(OWNER, this);
     } catch (RuntimeException e) {
       LOG.warn("could not start a Bedrock span", e);

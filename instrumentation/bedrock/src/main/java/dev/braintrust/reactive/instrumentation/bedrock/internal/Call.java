@@ -160,6 +160,11 @@ final class Call {
     }
   }
 
+  /** The caller cancelled the future the SDK returned. */
+  void callerCancelled() {
+    finish(null, true);
+  }
+
   private void finish(@Nullable Throwable error, boolean cancelled) {
     lock.lock();
     try {
