@@ -52,9 +52,9 @@ final class BedrockReplies {
 
   /**
    * The stream's messages in the API's order: {@code messageStart}, for a tool call a {@code
-   * contentBlockStart} with its id and name, one {@code contentBlockDelta} per word (or two halves of
-   * a tool call's input), {@code contentBlockStop}, {@code messageStop} with the stop reason, and
-   * {@code metadata} with the usage.
+   * contentBlockStart} with its id and name, one {@code contentBlockDelta} per word (or two halves
+   * of a tool call's input), {@code contentBlockStop}, {@code messageStop} with the stop reason,
+   * and {@code metadata} with the usage.
    */
   List<byte[]> frames(JsonNode request) {
     Answer answer = answer(request);
@@ -84,8 +84,7 @@ final class BedrockReplies {
         }
       }
     }
-    out.add(
-        EventStreamFrames.event("contentBlockStop", Json.object().put("contentBlockIndex", 0)));
+    out.add(EventStreamFrames.event("contentBlockStop", Json.object().put("contentBlockIndex", 0)));
     out.add(
         EventStreamFrames.event(
             "messageStop", Json.object().put("stopReason", answer.stopReason())));
@@ -135,13 +134,18 @@ final class BedrockReplies {
       if (choice.has("any") || choice.has("tool")) {
         JsonNode tool = tools.get(0).path("toolSpec");
         for (JsonNode t : tools) {
-          if (t.path("toolSpec").path("name").asText().equals(choice.path("tool").path("name").asText())) {
+          if (t.path("toolSpec")
+              .path("name")
+              .asText()
+              .equals(choice.path("tool").path("name").asText())) {
             tool = t.path("toolSpec");
           }
         }
         return new Answer(
             "",
-            toolUse(tool.path("name").asText(), arguments(tool.path("inputSchema").path("json"), last)));
+            toolUse(
+                tool.path("name").asText(),
+                arguments(tool.path("inputSchema").path("json"), last)));
       }
     }
     return new Answer(model.replyTo(last), null);

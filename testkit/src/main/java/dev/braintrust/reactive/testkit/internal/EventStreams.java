@@ -79,7 +79,8 @@ public final class EventStreams {
                 f -> {
                   int mid = f.length / 2;
                   Flux<byte[]> halves =
-                      Flux.just(Arrays.copyOfRange(f, 0, mid), Arrays.copyOfRange(f, mid, f.length));
+                      Flux.just(
+                          Arrays.copyOfRange(f, 0, mid), Arrays.copyOfRange(f, mid, f.length));
                   return wait.isZero() ? halves : halves.delayElements(wait);
                 });
     Flux<byte[]> watched =

@@ -60,7 +60,9 @@ class BedrockConverseTest {
     }
 
     ObjectNode row = fx.row("bedrock.converse");
-    assertThat(row.path("span_parents")).extracting(JsonNode::asText).containsExactly(root.spanId());
+    assertThat(row.path("span_parents"))
+        .extracting(JsonNode::asText)
+        .containsExactly(root.spanId());
     assertThat(row.path("span_attributes").path("type").asText()).isEqualTo("llm");
     assertThat(row.get("input"))
         .isEqualTo(
@@ -83,7 +85,8 @@ class BedrockConverseTest {
     assertThat(metrics.get("completion_tokens").asInt()).isEqualTo(3);
     assertThat(metrics.get("tokens").asInt()).isEqualTo(7);
     assertThat(metrics.has("time_to_first_token")).isFalse();
-    assertThat(row.path("context").path("span_origin").path("instrumentation").path("name").asText())
+    assertThat(
+            row.path("context").path("span_origin").path("instrumentation").path("name").asText())
         .isEqualTo("instrumentation-bedrock");
   }
 
@@ -100,7 +103,9 @@ class BedrockConverseTest {
 
     assertThat(reply.output().message().content().get(0).text()).isEqualTo("echo: hi async");
     ObjectNode row = fx.row("bedrock.converse");
-    assertThat(row.path("span_parents")).extracting(JsonNode::asText).containsExactly(root.spanId());
+    assertThat(row.path("span_parents"))
+        .extracting(JsonNode::asText)
+        .containsExactly(root.spanId());
     assertThat(row.path("output").get(0).path("content").get(0).path("text").asText())
         .isEqualTo("echo: hi async");
     assertThat(row.path("metrics").path("tokens").asInt()).isEqualTo(7);
@@ -207,10 +212,7 @@ class BedrockConverseTest {
         .modelId(Fixture.MODEL)
         .messages(Fixture.user("weather in Paris?"))
         .toolConfig(
-            ToolConfiguration.builder()
-                .tools(tool)
-                .toolChoice(ToolChoice.fromAny(b -> {}))
-                .build())
+            ToolConfiguration.builder().tools(tool).toolChoice(ToolChoice.fromAny(b -> {})).build())
         .build();
   }
 

@@ -53,7 +53,8 @@ class BedrockSpanSpecTest {
                 fx.tracedAsync,
                 ConverseStreamRequest.builder().modelId(modelId).messages(messages).build());
           } else {
-            fx.traced.converse(ConverseRequest.builder().modelId(modelId).messages(messages).build());
+            fx.traced.converse(
+                ConverseRequest.builder().modelId(modelId).messages(messages).build());
           }
         }
       } finally {

@@ -57,7 +57,9 @@ class BedrockStreamTest {
 
     assertThat(seen.events).hasSize(8);
     ObjectNode row = fx.row("bedrock.converse-stream");
-    assertThat(row.path("span_parents")).extracting(JsonNode::asText).containsExactly(root.spanId());
+    assertThat(row.path("span_parents"))
+        .extracting(JsonNode::asText)
+        .containsExactly(root.spanId());
     assertThat(row.get("output"))
         .isEqualTo(
             BedrockConverseTest.json(

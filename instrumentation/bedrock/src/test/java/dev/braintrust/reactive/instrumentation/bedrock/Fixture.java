@@ -91,7 +91,8 @@ final class Fixture implements AutoCloseable {
   static software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientBuilder
       asyncBuilder(BraintrustTestServer server) {
     return BedrockRuntimeAsyncClient.builder()
-        // Bedrock Runtime defaults to HTTP/2, which needs TLS (ALPN); the testkit speaks plain HTTP/1.1.
+        // Bedrock Runtime defaults to HTTP/2, which needs TLS (ALPN); the testkit speaks plain
+        // HTTP/1.1.
         .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
         .region(Region.US_EAST_1)
         .credentialsProvider(credentials())
@@ -124,7 +125,10 @@ final class Fixture implements AutoCloseable {
   }
 
   static Message user(String text) {
-    return Message.builder().role(ConversationRole.USER).content(ContentBlock.fromText(text)).build();
+    return Message.builder()
+        .role(ConversationRole.USER)
+        .content(ContentBlock.fromText(text))
+        .build();
   }
 
   /** What a stream handler saw: the events in order, and how the stream ended. */

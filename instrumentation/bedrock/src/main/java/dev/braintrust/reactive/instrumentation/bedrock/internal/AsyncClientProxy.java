@@ -12,9 +12,9 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 /**
  * An async client that hears of its callers cancelling: every call goes to the wrapped client
  * unchanged, and the future a {@code converse}/{@code converseStream} returns is watched, so a
- * cancelled future ends the call's span as cancelled. The SDK tells its interceptors nothing when
- * a caller cancels a call still waiting for its response; the interceptor alone would leave that
- * span open.
+ * cancelled future ends the call's span as cancelled. The SDK tells its interceptors nothing when a
+ * caller cancels a call still waiting for its response; the interceptor alone would leave that span
+ * open.
  */
 public final class AsyncClientProxy implements InvocationHandler {
   private final BedrockRuntimeAsyncClient target;

@@ -14,8 +14,8 @@ import software.amazon.awssdk.eventstream.Message;
 import software.amazon.awssdk.eventstream.MessageDecoder;
 
 /**
- * Copies of a response body as the SDK reads it, never ahead of it: the SDK gets the same bytes,
- * in the same reads or chunks, with the same end and the same errors. A whole Converse reply is
+ * Copies of a response body as the SDK reads it, never ahead of it: the SDK gets the same bytes, in
+ * the same reads or chunks, with the same end and the same errors. A whole Converse reply is
  * buffered for the span; a stream is fed to an event-stream decoder, its events folded in as they
  * pass, its end ends the span (before the SDK sees the end), and a cancel of the subscription ends
  * the span as cancelled.

@@ -103,7 +103,8 @@ final class Call {
 
   /**
    * The stream carried an exception message ({@code throttlingException}, ...): the SDK either
-   * retries, which starts a new attempt, or fails the execution, which ends the span with its error.
+   * retries, which starts a new attempt, or fails the execution, which ends the span with its
+   * error.
    */
   void onStreamException() {
     lock.lock();
@@ -142,7 +143,9 @@ final class Call {
   /** The execution failed with {@code error}, which the caller sees unchanged. */
   void fail(Throwable error) {
     Throwable cause = unwrap(error);
-    finish(cause instanceof CancellationException ? null : cause, cause instanceof CancellationException);
+    finish(
+        cause instanceof CancellationException ? null : cause,
+        cause instanceof CancellationException);
   }
 
   /**

@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  * test/llm_span/bedrock} cases expect: {@code input} is the system blocks as a leading {@code
  * system} message, then the messages; {@code output} the reply message in a one-element list. Both
  * keep Converse's block shape ({@code {"text": ...}}, {@code {"toolUse": {...}}}, {@code {"image":
- * {"format", "source": {"bytes"}}}}, ...) with a {@code type} added where the UI needs one, so inline
- * media stay where an attachment converter expects them. {@code metadata} carries the provider, the
- * model id and the guide's allowlisted parameters; {@code metrics} the token counts.
+ * {"format", "source": {"bytes"}}}}, ...) with a {@code type} added where the UI needs one, so
+ * inline media stay where an attachment converter expects them. {@code metadata} carries the
+ * provider, the model id and the guide's allowlisted parameters; {@code metrics} the token counts.
  */
 final class ConverseRows {
   /** The span name of a whole-message call. */

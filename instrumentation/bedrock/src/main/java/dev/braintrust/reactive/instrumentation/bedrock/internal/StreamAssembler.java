@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * Rebuilds the Converse reply a {@code ConverseStream} sent as events: text and reasoning deltas
  * appended per content block, a tool use's id and name from its {@code contentBlockStart} and its
  * input from the JSON fragments of its deltas, the stop reason from {@code messageStop} and the
- * usage from {@code metadata}. Not thread-safe: one stream's events arrive in order on one thread at
- * a time.
+ * usage from {@code metadata}. Not thread-safe: one stream's events arrive in order on one thread
+ * at a time.
  */
 final class StreamAssembler {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
