@@ -124,7 +124,12 @@ public final class BedrockInterceptor implements ExecutionInterceptor {
     if (call == null || body.isEmpty() || !context.httpResponse().isSuccessful()) {
       return body;
     }
-    return Optional.of(BodyTee.of(body.get(), call));
+    try {
+      return Optional.of(BodyTee.of(body.get(), call));
+    } catch (RuntimeException | LinkageError e) {
+      LOG.warn("could not follow a Bedrock response on span {}", call.span().name(), e);
+      return body;
+    }
   }
 
   @Override
@@ -135,7 +140,13 @@ public final class BedrockInterceptor implements ExecutionInterceptor {
     if (call == null || body.isEmpty() || !context.httpResponse().isSuccessful()) {
       return body;
     }
-    return Optional.of(BodyTee.of(body.get(), call));
+    try {
+      return Optional.of(BodyTee.of(body.get(), call));
+    } catch (RuntimeException | LinkageError e) {
+      // E.g. an SDK without software.amazon.awssdk.eventstream: the call goes on, untraced output.
+      LOG.warn("could not follow a Bedrock response on span {}", call.span().name(), e);
+      return body;
+    }
   }
 
   @Override

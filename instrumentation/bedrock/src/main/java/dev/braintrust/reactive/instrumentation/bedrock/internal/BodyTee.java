@@ -60,8 +60,26 @@ final class BodyTee {
     };
   }
 
+  /**
+   * Whether the SDK has the event-stream decoder this class uses (the package has moved between
+   * SDK releases); without it streams pass through with only their request recorded.
+   */
+  private static final boolean DECODER = present("software.amazon.awssdk.eventstream.MessageDecoder");
+
+  private static boolean present(String name) {
+    try {
+      Class.forName(name, false, BodyTee.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
   /** The async client's body: buffered for a whole reply, decoded as events for a stream. */
   static Publisher<ByteBuffer> of(Publisher<ByteBuffer> body, Call call) {
+    if (call.stream() && !DECODER) {
+      return body;
+    }
     return subscriber -> body.subscribe(new TeeSubscriber(subscriber, call));
   }
 
