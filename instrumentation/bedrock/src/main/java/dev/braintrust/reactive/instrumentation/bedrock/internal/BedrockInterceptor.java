@@ -1,12 +1,10 @@
 package dev.braintrust.reactive.instrumentation.bedrock.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.PromptMetadata;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.LibraryLog;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -16,18 +14,16 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
 
 /**
  * The AWS SDK interceptor behind {@code BraintrustBedrock}. For {@code Converse} and {@code
  * ConverseStream} only: opens the span before execution (on the caller's thread, so it parents
- * under the caller's current span), records the marshalled request body once, copies the body of
- * the successful attempt as the SDK reads it, and ends the span when the execution succeeds, fails
- * or is cancelled. It returns every request, body and response it is given unchanged, and never
+ * under the caller's current span) with the request, records the SDK's parsed reply, follows a
+ * stream's bytes, and ends the span when the execution succeeds, fails or is cancelled. The
+ * caller's thread only keeps references: the request and reply are converted to the row's JSON
+ * when the exporter writes it. It returns every request, body and response it is given unchanged, and never
  * throws into the SDK.
  */
 public final class BedrockInterceptor implements ExecutionInterceptor {
@@ -76,7 +72,9 @@ public final class BedrockInterceptor implements ExecutionInterceptor {
       long start = System.nanoTime();
       Span span =
           tracer.startSpan(stream ? ConverseRows.STREAM : ConverseRows.CONVERSE, SpanType.LLM);
-      Call call = new Call(span, stream, start, modelId == null ? "" : modelId);
+      String model = modelId == null ? "" : modelId;
+      Call call = new Call(span, stream, start, model);
+      record(span, model, request);
       attributes.putAttribute(CALL, call);
       Call[] slot = HANDOFF.get();
       if (slot != null) {
@@ -88,20 +86,15 @@ public final class BedrockInterceptor implements ExecutionInterceptor {
     }
   }
 
-  @Override
-  public void afterMarshalling(Context.AfterMarshalling context, ExecutionAttributes attributes) {
-    Call call = mine(attributes);
-    if (call == null) {
-      return;
-    }
-    Span span = call.span();
+  /** The request's input and parameters, then the current prompt's provenance, if any. */
+  private static void record(Span span, String modelId, SdkRequest request) {
     try {
-      byte[] body = body(context);
-      if (body != null && body.length > 0) {
-        JsonNode json = ConverseRows.MAPPER.readTree(body);
-        span.log(ConverseRows.request(call.modelId(), json));
+      if (request instanceof ConverseRequest r) {
+        span.log(ConverseRows.request(modelId, r, r.inferenceConfig(), r.toolConfig()));
+      } else if (request instanceof ConverseStreamRequest r) {
+        span.log(ConverseRows.request(modelId, r, r.inferenceConfig(), r.toolConfig()));
       }
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       LOG.warn("could not record a Bedrock request on span {}", span.name(), e);
     }
     // After the request's fields, so none of them can overwrite the prompt's provenance.
@@ -116,28 +109,16 @@ public final class BedrockInterceptor implements ExecutionInterceptor {
   }
 
   @Override
-  public Optional<InputStream> modifyHttpResponseContent(
-      Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
-    Optional<InputStream> body = context.responseBody();
-    Call call = mine(attributes);
-    // Error bodies are the SDK's to parse into its exception; the span records that exception.
-    if (call == null || body.isEmpty() || !context.httpResponse().isSuccessful()) {
-      return body;
-    }
-    try {
-      return Optional.of(BodyTee.of(body.get(), call));
-    } catch (RuntimeException | LinkageError e) {
-      LOG.warn("could not follow a Bedrock response on span {}", call.span().name(), e);
-      return body;
-    }
-  }
-
-  @Override
   public Optional<Publisher<ByteBuffer>> modifyAsyncHttpResponseContent(
       Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
     Optional<Publisher<ByteBuffer>> body = context.responsePublisher();
     Call call = mine(attributes);
-    if (call == null || body.isEmpty() || !context.httpResponse().isSuccessful()) {
+    // Whole replies are recorded from the SDK's parsed response; only streams are followed. Error
+    // bodies are the SDK's to parse into its exception, which the span records.
+    if (call == null
+        || !call.stream()
+        || body.isEmpty()
+        || !context.httpResponse().isSuccessful()) {
       return body;
     }
     try {
@@ -153,7 +134,7 @@ public final class BedrockInterceptor implements ExecutionInterceptor {
   public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
     Call call = mine(attributes);
     if (call != null) {
-      call.succeed();
+      call.succeed(context.response());
     }
   }
 
@@ -167,22 +148,5 @@ public final class BedrockInterceptor implements ExecutionInterceptor {
 
   private @Nullable Call mine(ExecutionAttributes attributes) {
     return attributes.getAttribute(OWNER) == this ? attributes.getAttribute(CALL) : null;
-  }
-
-  /** The marshalled body: a sync request's, else the full request's content (async clients). */
-  private static byte @Nullable [] body(Context.AfterMarshalling context) throws Exception {
-    Optional<RequestBody> sync = context.requestBody();
-    ContentStreamProvider provider = null;
-    if (sync.isPresent()) {
-      provider = sync.get().contentStreamProvider();
-    } else if (context.httpRequest() instanceof SdkHttpFullRequest full) {
-      provider = full.contentStreamProvider().orElse(null);
-    }
-    if (provider == null) {
-      return null;
-    }
-    try (InputStream in = provider.newStream()) {
-      return in.readAllBytes();
-    }
   }
 }

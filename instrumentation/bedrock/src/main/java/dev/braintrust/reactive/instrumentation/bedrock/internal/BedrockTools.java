@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braintrust.reactive.core.Log;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,23 +19,17 @@ final class BedrockTools {
 
   private BedrockTools() {}
 
-  static void record(Log.Builder log, JsonNode toolConfig) {
-    JsonNode tools = toolConfig.path("tools");
+  /** The tools in the OpenAI shape, or null when none is left (only cache points). */
+  static @Nullable JsonNode tools(JsonNode toolConfig) {
     ArrayNode converted = NODES.arrayNode();
-    for (JsonNode t : tools) {
+    for (JsonNode t : toolConfig.path("tools")) {
       if (t.has("toolSpec")) {
         converted.add(function(t.get("toolSpec")));
       } else if (!t.has("cachePoint")) {
         converted.add(t);
       }
     }
-    if (!converted.isEmpty()) {
-      log.metadata("tools", converted);
-    }
-    JsonNode choice = choice(toolConfig.path("toolChoice"));
-    if (choice != null) {
-      log.metadata("tool_choice", choice);
-    }
+    return converted.isEmpty() ? null : converted;
   }
 
   private static JsonNode function(JsonNode spec) {
@@ -57,7 +50,8 @@ final class BedrockTools {
     return out;
   }
 
-  private static @Nullable JsonNode choice(JsonNode c) {
+  /** The tool choice in the OpenAI shape, or null for one it has no equivalent of. */
+  static @Nullable JsonNode choice(JsonNode c) {
     if (c.has("auto")) {
       return NODES.textNode("auto");
     }

@@ -1,9 +1,5 @@
 package dev.braintrust.reactive.instrumentation.bedrock.internal;
 
-import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
@@ -23,43 +19,6 @@ import software.amazon.awssdk.eventstream.MessageDecoder;
 final class BodyTee {
   private BodyTee() {}
 
-  /** The sync client's body, copied into a fresh buffer of {@code call} as it is read. */
-  static InputStream of(InputStream body, Call call) {
-    ByteArrayOutputStream target = call.newBody();
-    return new FilterInputStream(body) {
-      @Override
-      public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) {
-          call.append(target, new byte[] {(byte) b}, 0, 1);
-        }
-        return b;
-      }
-
-      @Override
-      public int read(byte[] buf, int off, int len) throws IOException {
-        int n = super.read(buf, off, len);
-        if (n > 0) {
-          call.append(target, buf, off, n);
-        }
-        return n;
-      }
-
-      @Override
-      public long skip(long n) throws IOException {
-        // Skipped bytes would be missing from the copy; read them through instead.
-        byte[] sink = new byte[(int) Math.min(n, 8192)];
-        int read = read(sink, 0, sink.length);
-        return Math.max(read, 0);
-      }
-
-      @Override
-      public boolean markSupported() {
-        return false;
-      }
-    };
-  }
-
   /**
    * Whether the SDK has the event-stream decoder this class uses (the package has moved between
    * SDK releases); without it streams pass through with only their request recorded.
@@ -75,9 +34,9 @@ final class BodyTee {
     }
   }
 
-  /** The async client's body: buffered for a whole reply, decoded as events for a stream. */
+  /** The stream's body, followed. */
   static Publisher<ByteBuffer> of(Publisher<ByteBuffer> body, Call call) {
-    if (call.stream() && !DECODER) {
+    if (!DECODER) {
       return body;
     }
     return subscriber -> body.subscribe(new TeeSubscriber(subscriber, call));
@@ -86,14 +45,13 @@ final class BodyTee {
   private static final class TeeSubscriber implements Subscriber<ByteBuffer> {
     private final Subscriber<? super ByteBuffer> downstream;
     private final Call call;
-    private final ByteArrayOutputStream target;
     private final MessageDecoder decoder;
     private boolean broken;
 
     TeeSubscriber(Subscriber<? super ByteBuffer> downstream, Call call) {
       this.downstream = downstream;
       this.call = call;
-      this.target = call.newBody();
+      call.newAttempt();
       this.decoder = new MessageDecoder(this::onMessage);
     }
 
@@ -131,11 +89,7 @@ final class BodyTee {
         ByteBuffer copy = buf.duplicate();
         byte[] bytes = new byte[copy.remaining()];
         copy.get(bytes);
-        if (call.stream()) {
-          decoder.feed(bytes);
-        } else {
-          call.append(target, bytes, 0, bytes.length);
-        }
+        decoder.feed(bytes);
       } catch (RuntimeException e) {
         broken = true;
         call.undecodable(e);
@@ -161,7 +115,7 @@ final class BodyTee {
 
     @Override
     public void onComplete() {
-      if (call.stream() && !broken) {
+      if (!broken) {
         call.streamEnded();
       }
       downstream.onComplete();

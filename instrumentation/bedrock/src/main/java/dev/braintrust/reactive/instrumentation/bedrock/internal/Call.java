@@ -1,14 +1,13 @@
 package dev.braintrust.reactive.instrumentation.bedrock.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.internal.LibraryLog;
-import java.io.ByteArrayOutputStream;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 
 /**
  * The span of one Converse execution and what has been seen of its answer. The SDK calls the
@@ -26,7 +25,7 @@ final class Call {
   // A lock, not a monitor: ending may wait for room in the exporter's buffer, and a virtual
   // thread must not pin its carrier while it does.
   private final ReentrantLock lock = new ReentrantLock();
-  private @Nullable ByteArrayOutputStream body;
+  private @Nullable ConverseResponse response;
   private StreamAssembler assembler = new StreamAssembler();
   // An exception message in the current attempt's stream: the SDK retries or fails on it.
   private boolean streamFailed;
@@ -56,28 +55,14 @@ final class Call {
   }
 
   /**
-   * A fresh buffer for an attempt's response body; a retried attempt starts over, so the span holds
-   * the reply the call ended with (time to first token still counts from the first attempt).
+   * A stream attempt begins; a retried attempt starts over, so the span holds the reply the call
+   * ended with (time to first token still counts from the first attempt).
    */
-  ByteArrayOutputStream newBody() {
+  void newAttempt() {
     lock.lock();
     try {
       assembler = new StreamAssembler();
       streamFailed = false;
-      body = new ByteArrayOutputStream();
-      return body;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Appends response bytes to the current attempt's buffer. */
-  void append(ByteArrayOutputStream target, byte[] bytes, int offset, int length) {
-    lock.lock();
-    try {
-      if (!done && target == body) {
-        target.write(bytes, offset, length);
-      }
     } finally {
       lock.unlock();
     }
@@ -135,9 +120,17 @@ final class Call {
     LOG.warn("could not decode a Bedrock event stream; the span's output may be partial", e);
   }
 
-  /** The execution succeeded. */
-  void succeed() {
-    finish(null, false);
+  /** The execution succeeded with {@code reply} (the SDK's parsed response). */
+  void succeed(@Nullable Object reply) {
+    lock.lock();
+    try {
+      if (reply instanceof ConverseResponse r) {
+        response = r;
+      }
+      finish(null, false);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The execution failed with {@code error}, which the caller sees unchanged. */
@@ -184,9 +177,8 @@ final class Call {
           if (timeToFirstToken >= 0) {
             log.metric("time_to_first_token", timeToFirstToken);
           }
-        } else if (error == null && !cancelled && body != null && body.size() > 0) {
-          JsonNode reply = ConverseRows.MAPPER.readTree(body.toByteArray());
-          log = ConverseRows.response(reply);
+        } else if (error == null && !cancelled && response != null) {
+          log = ConverseRows.response(response);
         }
         if (cancelled) {
           log.metadata("cancelled", true);
@@ -198,7 +190,7 @@ final class Call {
       } catch (Exception e) {
         LOG.warn("could not record a Bedrock reply on span {}", span.name(), e);
       } finally {
-        body = null;
+        response = null;
         span.end();
       }
     } finally {

@@ -9,6 +9,11 @@ import dev.braintrust.reactive.core.Log;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
 
 /**
  * What a Converse call's span row holds, as the official SDKs write it and the spec's {@code
@@ -31,8 +36,44 @@ final class ConverseRows {
 
   private ConverseRows() {}
 
-  /** Input and metadata of a request body; the model id comes from the request's path. */
-  static Log request(String modelId, JsonNode body) {
+  /**
+   * Input and metadata of a request. The caller's thread reads only the inference parameters; the
+   * input and tools are converted from the (immutable) request when the row is written.
+   */
+  static Log request(
+      String modelId,
+      SdkPojo request,
+      @Nullable InferenceConfiguration config,
+      @Nullable ToolConfiguration tools) {
+    SdkJson.Memo body = new SdkJson.Memo(request);
+    Log.Builder log =
+        Log.builder()
+            .input(SdkJson.lazy(body, ConverseRows::input))
+            .metadata("provider", "bedrock")
+            .metadata("model", modelId);
+    if (config != null) {
+      put(log, "max_tokens", config.maxTokens());
+      put(log, "temperature", config.temperature());
+      put(log, "top_p", config.topP());
+      if (config.hasStopSequences()) {
+        log.metadata("stop", config.stopSequences());
+      }
+    }
+    if (tools != null) {
+      if (tools.hasTools()) {
+        log.metadata("tools", SdkJson.lazy(body, b -> BedrockTools.tools(b.path("toolConfig"))));
+      }
+      if (tools.toolChoice() != null) {
+        log.metadata(
+            "tool_choice",
+            SdkJson.lazy(body, b -> BedrockTools.choice(b.path("toolConfig").path("toolChoice"))));
+      }
+    }
+    return log.build();
+  }
+
+  /** The system blocks as a leading {@code system} message, then the messages. */
+  static JsonNode input(JsonNode body) {
     ArrayNode input = NODES.arrayNode();
     JsonNode system = body.get("system");
     if (system != null && system.isArray() && !system.isEmpty()) {
@@ -43,25 +84,51 @@ final class ConverseRows {
     for (JsonNode m : body.path("messages")) {
       input.add(typed(m));
     }
-    Log.Builder log =
-        Log.builder().input(input).metadata("provider", "bedrock").metadata("model", modelId);
-    JsonNode config = body.path("inferenceConfig");
-    put(log, "max_tokens", config.get("maxTokens"));
-    put(log, "temperature", config.get("temperature"));
-    put(log, "top_p", config.get("topP"));
-    put(log, "stop", config.get("stopSequences"));
-    BedrockTools.record(log, body.path("toolConfig"));
-    return log.build();
+    return input;
   }
 
-  /** Output and metrics of a whole Converse response body. */
+  /** Output and metrics of a whole reply as the SDK parsed it; the output converted when written. */
+  static Log.Builder response(ConverseResponse response) {
+    Log.Builder log =
+        Log.builder().output(SdkJson.lazy(new SdkJson.Memo(response), ConverseRows::output));
+    TokenUsage u = response.usage();
+    if (u != null) {
+      log.metrics(
+          usage(
+              u.inputTokens(),
+              u.outputTokens(),
+              u.totalTokens(),
+              u.cacheReadInputTokens(),
+              u.cacheWriteInputTokens()));
+    }
+    return log;
+  }
+
+  private static @Nullable JsonNode output(JsonNode body) {
+    JsonNode message = body.path("output").path("message");
+    return message.isObject() ? NODES.arrayNode().add(typed(message)) : null;
+  }
+
+  /** Output and metrics of a reply assembled from a stream's events. */
   static Log.Builder response(JsonNode body) {
     Log.Builder log = Log.builder();
-    JsonNode message = body.path("output").path("message");
-    if (message.isObject()) {
-      log.output(NODES.arrayNode().add(typed(message)));
+    JsonNode output = output(body);
+    if (output != null) {
+      log.output(output);
     }
-    return log.metrics(usage(body.path("usage")));
+    JsonNode u = body.path("usage");
+    return log.metrics(
+        usage(
+            integer(u, "inputTokens"),
+            integer(u, "outputTokens"),
+            integer(u, "totalTokens"),
+            integer(u, "cacheReadInputTokens"),
+            integer(u, "cacheWriteInputTokens")));
+  }
+
+  private static @Nullable Integer integer(JsonNode usage, String field) {
+    JsonNode v = usage.path(field);
+    return v.isNumber() ? v.asInt() : null;
   }
 
   /**
@@ -113,38 +180,38 @@ final class ConverseRows {
    * read from or written to the prompt cache, so {@code prompt_tokens} adds them back, as the
    * token-metrics feature defines prompt tokens (every token of the prompt).
    */
-  static Map<String, Number> usage(JsonNode usage) {
+  static Map<String, Number> usage(
+      @Nullable Integer input,
+      @Nullable Integer output,
+      @Nullable Integer total,
+      @Nullable Integer cacheRead,
+      @Nullable Integer cacheWrite) {
     Map<String, Number> metrics = new LinkedHashMap<>();
-    if (!usage.isObject()) {
-      return metrics;
-    }
-    long cacheRead = usage.path("cacheReadInputTokens").asLong(0);
-    long cacheWrite = usage.path("cacheWriteInputTokens").asLong(0);
+    long cached = (cacheRead == null ? 0 : cacheRead) + (cacheWrite == null ? 0 : cacheWrite);
     long prompt = -1;
-    if (usage.path("inputTokens").isNumber()) {
-      prompt = usage.get("inputTokens").asLong() + cacheRead + cacheWrite;
+    if (input != null) {
+      prompt = input + cached;
       metrics.put("prompt_tokens", prompt);
     }
-    if (usage.path("outputTokens").isNumber()) {
-      long completion = usage.get("outputTokens").asLong();
-      metrics.put("completion_tokens", completion);
+    if (output != null) {
+      metrics.put("completion_tokens", output.longValue());
       if (prompt >= 0) {
-        metrics.put("tokens", prompt + completion);
+        metrics.put("tokens", prompt + output);
       }
-    } else if (usage.path("totalTokens").isNumber()) {
-      metrics.put("tokens", usage.get("totalTokens").asLong());
+    } else if (total != null) {
+      metrics.put("tokens", total.longValue());
     }
-    if (usage.path("cacheReadInputTokens").isNumber()) {
-      metrics.put("prompt_cached_tokens", cacheRead);
+    if (cacheRead != null) {
+      metrics.put("prompt_cached_tokens", cacheRead.longValue());
     }
-    if (usage.path("cacheWriteInputTokens").isNumber()) {
-      metrics.put("prompt_cache_creation_tokens", cacheWrite);
+    if (cacheWrite != null) {
+      metrics.put("prompt_cache_creation_tokens", cacheWrite.longValue());
     }
     return metrics;
   }
 
-  private static void put(Log.Builder log, String key, @Nullable JsonNode value) {
-    if (value != null && !value.isNull()) {
+  private static void put(Log.Builder log, String key, @Nullable Object value) {
+    if (value != null) {
       log.metadata(key, value);
     }
   }
