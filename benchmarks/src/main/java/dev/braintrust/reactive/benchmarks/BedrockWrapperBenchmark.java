@@ -38,12 +38,11 @@ import software.amazon.awssdk.services.bedrockruntime.model.Message;
 import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
 
 /**
- * One {@code converse} through the real Bedrock Runtime sync client (SigV4 signing,
- * URLConnection) against a canned loopback server, without and with the tracing interceptor. The
- * traced client's spans go to a real exporter whose background thread encodes every row and then
- * discards it. {@link #main} runs the two in alternating blocks (ABBA) and reports the calling
- * thread's CPU time and allocation per call, so the difference is what the interceptor costs the
- * caller.
+ * One {@code converse} through the real Bedrock Runtime sync client (SigV4 signing, URLConnection)
+ * against a canned loopback server, without and with the tracing interceptor. The traced client's
+ * spans go to a real exporter whose background thread encodes every row and then discards it.
+ * {@link #main} runs the two in alternating blocks (ABBA) and reports the calling thread's CPU time
+ * and allocation per call, so the difference is what the interceptor costs the caller.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -95,8 +94,7 @@ public class BedrockWrapperBenchmark {
             .build();
     plain = builder().build();
     traced =
-        BraintrustBedrock.wrap(
-                builder(), Tracer.create(exporter, Destination.projectLogs("bench")))
+        BraintrustBedrock.wrap(builder(), Tracer.create(exporter, Destination.projectLogs("bench")))
             .build();
   }
 

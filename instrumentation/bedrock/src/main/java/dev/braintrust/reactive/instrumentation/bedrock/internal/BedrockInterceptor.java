@@ -22,9 +22,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamReques
  * ConverseStream} only: opens the span before execution (on the caller's thread, so it parents
  * under the caller's current span) with the request, records the SDK's parsed reply, follows a
  * stream's bytes, and ends the span when the execution succeeds, fails or is cancelled. The
- * caller's thread only keeps references: the request and reply are converted to the row's JSON
- * when the exporter writes it. It returns every request, body and response it is given unchanged, and never
- * throws into the SDK.
+ * caller's thread only keeps references: the request and reply are converted to the row's JSON when
+ * the exporter writes it. It returns every request, body and response it is given unchanged, and
+ * never throws into the SDK.
  */
 public final class BedrockInterceptor implements ExecutionInterceptor {
   /** The module name this interceptor's spans carry in {@code context.span_origin}. */

@@ -20,10 +20,11 @@ final class BodyTee {
   private BodyTee() {}
 
   /**
-   * Whether the SDK has the event-stream decoder this class uses (the package has moved between
-   * SDK releases); without it streams pass through with only their request recorded.
+   * Whether the SDK has the event-stream decoder this class uses (the package has moved between SDK
+   * releases); without it streams pass through with only their request recorded.
    */
-  private static final boolean DECODER = present("software.amazon.awssdk.eventstream.MessageDecoder");
+  private static final boolean DECODER =
+      present("software.amazon.awssdk.eventstream.MessageDecoder");
 
   private static boolean present(String name) {
     try {

@@ -87,7 +87,9 @@ final class ConverseRows {
     return input;
   }
 
-  /** Output and metrics of a whole reply as the SDK parsed it; the output converted when written. */
+  /**
+   * Output and metrics of a whole reply as the SDK parsed it; the output converted when written.
+   */
   static Log.Builder response(ConverseResponse response) {
     Log.Builder log =
         Log.builder().output(SdkJson.lazy(new SdkJson.Memo(response), ConverseRows::output));

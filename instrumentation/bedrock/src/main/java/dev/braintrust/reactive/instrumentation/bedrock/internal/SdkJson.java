@@ -26,8 +26,8 @@ import software.amazon.awssdk.core.util.SdkAutoConstructMap;
 /**
  * The SDK's modeled requests and responses as the JSON the wire carries (payload members under
  * their wire names, bytes in base64), built only when the exporter writes the row: the caller's
- * thread keeps a reference to the immutable model object, and the conversion runs on the
- * exporter's encoder thread.
+ * thread keeps a reference to the immutable model object, and the conversion runs on the exporter's
+ * encoder thread.
  */
 final class SdkJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
