@@ -109,6 +109,22 @@ class BedrockErrorTest {
   }
 
   @Test
+  void otherOperationsPassThroughUntraced() {
+    // The testkit has no InvokeModel route: the SDK's exception comes back, and no span is made.
+    Throwable t =
+        catchThrowable(
+            () ->
+                fx.traced.invokeModel(
+                    r ->
+                        r.modelId(Fixture.MODEL)
+                            .body(software.amazon.awssdk.core.SdkBytes.fromUtf8String("{}"))));
+
+    assertThat(t).isNotNull();
+    assertThat(fx.server.requests("/model/")).hasSize(1);
+    assertThat(fx.rows()).isEmpty();
+  }
+
+  @Test
   void watchingAClientBuiltWithoutTheInterceptorIsRefusedWithAClearMessage() {
     Throwable t = catchThrowable(() -> BraintrustBedrock.watchCancellation(fx.plainAsync));
 
