@@ -3,6 +3,7 @@ package dev.braintrust.reactive.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.testkit.internal.EventStreamFrames;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,7 +92,11 @@ public final class LlmSpanCase {
     }
   }
 
-  /** {@code json}: the object written compactly; {@code sse}: events; {@code raw}: as given. */
+  /**
+   * {@code json}: the object written compactly; {@code sse}: events; {@code eventstream}: AWS
+   * event-stream messages ({@code {"event"|"exception": type, "payload": {...}}}); {@code raw}: as
+   * given.
+   */
   private static Response response(JsonNode r) {
     if (r.has("json")) {
       return new Response("application/json", r.get("json").toString());
@@ -107,6 +112,10 @@ public final class LlmSpanCase {
         body.append("\n\n");
       }
       return new Response("text/event-stream", body.toString());
+    }
+    if (r.has("eventstream")) {
+      // Bedrock's AWS event stream: the testkit encodes each item as one binary message.
+      return new Response(EventStreamFrames.CONTENT_TYPE, r.get("eventstream").toString());
     }
     return new Response(r.path("content_type").asText(), r.path("raw").asText());
   }

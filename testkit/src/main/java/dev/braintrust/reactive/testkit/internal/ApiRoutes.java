@@ -39,6 +39,7 @@ public record ApiRoutes(
     new ProxyHandler(model).register(routes);
     new AnthropicHandler(model).register(routes);
     new GeminiHandler(model).register(routes);
+    new BedrockHandler(model).register(routes);
     return new ApiRoutes(routes.build(), functions, config, credentials);
   }
 }

@@ -2,6 +2,7 @@ package dev.braintrust.reactive.testkit.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,5 +65,26 @@ public final class EventStreams {
     Flux<String> watched =
         parts.doOnComplete(completed::incrementAndGet).doOnCancel(aborted::incrementAndGet);
     return res.sendString(watched, StandardCharsets.UTF_8).then();
+  }
+
+  /**
+   * Sends binary messages (the content type is the reply's) with the same pause and counts; each
+   * message is cut in two writes, so clients must reassemble messages across packets.
+   */
+  public Mono<Void> sendFrames(HttpServerResponse res, List<byte[]> frames) {
+    Duration wait = pause;
+    Flux<byte[]> parts =
+        Flux.fromIterable(frames)
+            .concatMap(
+                f -> {
+                  int mid = f.length / 2;
+                  Flux<byte[]> halves =
+                      Flux.just(
+                          Arrays.copyOfRange(f, 0, mid), Arrays.copyOfRange(f, mid, f.length));
+                  return wait.isZero() ? halves : halves.delayElements(wait);
+                });
+    Flux<byte[]> watched =
+        parts.doOnComplete(completed::incrementAndGet).doOnCancel(aborted::incrementAndGet);
+    return res.sendByteArray(watched).then();
   }
 }

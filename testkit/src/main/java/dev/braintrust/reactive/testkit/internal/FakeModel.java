@@ -73,6 +73,9 @@ public final class FakeModel {
     if (c == null) {
       return null;
     }
+    if (c.status() == 200 && c.contentType().startsWith(EventStreamFrames.CONTENT_TYPE)) {
+      return BedrockReplies.cannedFrames(c.body());
+    }
     if (c.status() == 200 && c.contentType().startsWith("text/event-stream")) {
       List<Reply.Event> events = new ArrayList<>();
       for (String block : c.body().split("\n\n")) {

@@ -133,6 +133,13 @@ public final class Gateway {
           ? null
           : Reply.error(401, "invalid API key");
     }
+    // Bedrock clients sign with SigV4; any credentials are fine here (the signature is not
+    // checked), as long as the request is signed the way the AWS SDK signs it.
+    if (path.startsWith("/model/") && auth != null && auth.startsWith("AWS4-HMAC-SHA256 ")) {
+      return auth.contains("Credential=") && auth.contains("Signature=")
+          ? null
+          : Reply.error(403, "malformed AWS4-HMAC-SHA256 Authorization header");
+    }
     if (auth == null) {
       return Reply.error(401, "missing Authorization header; expected 'Bearer <API key>'");
     }
@@ -192,6 +199,9 @@ public final class Gateway {
     reply.headers().forEach(res::header);
     if (reply.events() != null) {
       return streams.send(res, reply.events());
+    }
+    if (reply.frames() != null) {
+      return streams.sendFrames(res, reply.frames());
     }
     if (reply.headers().keySet().stream().noneMatch(k -> k.equalsIgnoreCase("content-type"))) {
       res.header("content-type", "application/json");

@@ -8,15 +8,21 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An answer to send: a JSON body, or Server-Sent Events when {@code events} is set.
+ * An answer to send: a JSON body, Server-Sent Events when {@code events} is set, or binary frames
+ * (AWS event-stream messages) sent one by one when {@code frames} is set.
  *
  * @param status HTTP status
  * @param body JSON body bytes (unused for event streams)
  * @param headers extra response headers
  * @param events the events of an event stream, or null for a plain body
+ * @param frames the messages of a binary stream, or null
  */
 public record Reply(
-    int status, byte[] body, Map<String, String> headers, @Nullable List<Event> events) {
+    int status,
+    byte[] body,
+    Map<String, String> headers,
+    @Nullable List<Event> events,
+    @Nullable List<byte[]> frames) {
   /**
    * One Server-Sent Event.
    *
@@ -29,6 +35,17 @@ public record Reply(
   public Reply {
     headers = Map.copyOf(headers);
     events = events == null ? null : List.copyOf(events);
+    frames = frames == null ? null : List.copyOf(frames);
+  }
+
+  /** A reply without binary frames. */
+  public Reply(int status, byte[] body, Map<String, String> headers, @Nullable List<Event> events) {
+    this(status, body, headers, events, null);
+  }
+
+  /** 200 with these binary messages, sent one write each, under {@code contentType}. */
+  public static Reply frames(String contentType, List<byte[]> frames) {
+    return new Reply(200, new byte[0], Map.of("content-type", contentType), null, frames);
   }
 
   /** A JSON answer. */
@@ -71,6 +88,6 @@ public record Reply(
   public Reply withHeaders(Map<String, String> extra) {
     Map<String, String> h = new HashMap<>(headers);
     h.putAll(extra);
-    return new Reply(status, body, h, events);
+    return new Reply(status, body, h, events, frames);
   }
 }
