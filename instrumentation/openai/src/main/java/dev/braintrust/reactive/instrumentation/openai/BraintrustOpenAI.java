@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Traces an OpenAI Java client: every chat completion (whole, streamed, sync or async), every
- * embeddings call and every whole Responses API call becomes an {@code llm} span, child of the span
+ * embeddings call and every Responses API call (whole or streamed, sync or async) becomes an {@code llm} span, child of the span
  * current on the calling thread, in the shape of Braintrust's span spec ({@code
  * docs/span-spec.md}).
  *
@@ -25,8 +25,8 @@ public final class BraintrustOpenAI {
 
   /**
    * A client that traces {@code chat().completions()} ({@code create}, {@code createStreaming}),
-   * {@code embeddings().create} and {@code responses().create}, including through {@code async()}
-   * and {@code withOptions}. Other services, streamed responses and {@code withRawResponse()} pass
+   * {@code embeddings().create} and {@code responses()} ({@code create}, {@code createStreaming}), including through {@code async()}
+   * and {@code withOptions}. Other services and {@code withRawResponse()} pass
    * through untraced. Wrapping a wrapped client returns it unchanged.
    *
    * @param client the client to wrap

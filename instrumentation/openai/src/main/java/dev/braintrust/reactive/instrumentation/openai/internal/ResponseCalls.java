@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.core.RequestOptions;
+import com.openai.core.http.AsyncStreamResponse;
+import com.openai.core.http.StreamResponse;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.services.async.ResponseServiceAsync;
 import com.openai.services.blocking.ResponseService;
 import dev.braintrust.reactive.core.Log;
@@ -21,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
  * Responses API calls ({@code responses().create}) as {@code llm} spans: the request's {@code
  * input} (a string becomes one user message) is the input, the output items (reasoning summaries
  * and messages) the output, the allowlisted request fields and the resolved model the metadata, the
- * usage the metrics, reasoning tokens included. Streamed responses are not traced yet.
+ * usage the metrics, reasoning tokens included. Streamed calls ({@code createStreaming}) are
+ * recorded by {@link ResponseStreamRecorder}: the same row, plus the time to the first token.
  */
 final class ResponseCalls {
   static final String SPAN_NAME = "openai.responses.create";
@@ -30,7 +34,8 @@ final class ResponseCalls {
 
   /** Request fields the guide lets into metadata, under the names the Responses API uses. */
   private static final List<String> METADATA =
-      List.of("model", "temperature", "top_p", "tool_choice", "parallel_tool_calls");
+      List.of(
+          "model", "temperature", "top_p", "tool_choice", "parallel_tool_calls", "max_tool_calls");
 
   private ResponseCalls() {}
 
@@ -50,6 +55,25 @@ final class ResponseCalls {
     CallSpan span = start(tracer, params);
     CompletableFuture<Response> future = span.guard(() -> service.create(params, options));
     return Futures.traced(future, span, ResponseCalls::completed);
+  }
+
+  static StreamResponse<ResponseStreamEvent> createStreaming(
+      Tracer tracer, ResponseService service, ResponseCreateParams params, RequestOptions options) {
+    CallSpan span = start(tracer, params);
+    StreamResponse<ResponseStreamEvent> stream =
+        span.guard(() -> service.createStreaming(params, options));
+    return new TracedStreamResponse<>(stream, new ResponseStreamRecorder(span));
+  }
+
+  static AsyncStreamResponse<ResponseStreamEvent> createStreamingAsync(
+      Tracer tracer,
+      ResponseServiceAsync service,
+      ResponseCreateParams params,
+      RequestOptions options) {
+    CallSpan span = start(tracer, params);
+    AsyncStreamResponse<ResponseStreamEvent> stream =
+        span.guard(() -> service.createStreaming(params, options));
+    return new TracedAsyncStreamResponse<>(stream, new ResponseStreamRecorder(span));
   }
 
   private static CallSpan start(Tracer tracer, ResponseCreateParams params) {
@@ -116,19 +140,29 @@ final class ResponseCalls {
     }
     Log.Builder b = Log.builder();
     try {
-      ObjectNode tree = SdkJson.tree(response);
-      JsonNode model = tree.path("model");
-      if (model.isTextual() && !model.asText().isEmpty()) {
-        b.metadata("model", model.asText());
-      }
-      if (tree.has("output")) {
-        b.output(tree.get("output"));
-      }
-      usage(b, tree.path("usage"));
+      record(b, response);
     } catch (RuntimeException e) {
       LOG.warn("could not read a response for its span: {}", e.toString());
     }
     span.end(b);
+  }
+
+  /** A whole response's model, output items and usage. */
+  static void record(Log.Builder b, Response response) {
+    ObjectNode tree = SdkJson.tree(response);
+    model(b, tree);
+    if (tree.has("output")) {
+      b.output(tree.get("output"));
+    }
+    usage(b, tree.path("usage"));
+  }
+
+  /** The resolved model a response names (a dated version of the requested alias). */
+  static void model(Log.Builder b, JsonNode response) {
+    JsonNode model = response.path("model");
+    if (model.isTextual() && !model.asText().isEmpty()) {
+      b.metadata("model", model.asText());
+    }
   }
 
   /** The Responses usage names, as the guide's metric keys; each only when reported. */
