@@ -108,9 +108,20 @@ final class ResponseStreamRecorder implements Recorder<ResponseStreamEvent> {
 
   @Override
   public void cancel() {
-    if (span.claimEnd()) {
-      span.end(result().metadata("cancelled", true));
+    if (!span.claimEnd()) {
+      return;
     }
+    Log.Builder b = result();
+    // Closed after the response was complete (e.g. findFirst on response.completed): nothing was
+    // cut short, so the row is the completed call's.
+    if (!hasWhole()) {
+      b.metadata("cancelled", true);
+    }
+    span.end(b);
+  }
+
+  private synchronized boolean hasWhole() {
+    return whole != null;
   }
 
   private synchronized Log.Builder result() {
