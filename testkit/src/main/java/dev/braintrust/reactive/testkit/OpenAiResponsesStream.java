@@ -9,8 +9,8 @@ import dev.braintrust.reactive.testkit.internal.ResponsesReplies;
 
 /**
  * The OpenAI Responses API's stream for a whole response: for scripting a streamed answer with
- * {@link BraintrustTestServer#scriptModelResponse} from a recorded (non-streamed) response, such
- * as a {@link LlmSpanCase}'s.
+ * {@link BraintrustTestServer#scriptModelResponse} from a recorded (non-streamed) response, such as
+ * a {@link LlmSpanCase}'s.
  */
 public final class OpenAiResponsesStream {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -18,9 +18,9 @@ public final class OpenAiResponsesStream {
   private OpenAiResponsesStream() {}
 
   /**
-   * The Server-Sent Events the API would stream for {@code responseJson}: {@code
-   * response.created}, each output item added, its text in deltas and done, then {@code
-   * response.completed} carrying the whole response.
+   * The Server-Sent Events the API would stream for {@code responseJson}: {@code response.created},
+   * each output item added, its text in deltas and done, then {@code response.completed} carrying
+   * the whole response.
    *
    * @param responseJson a Responses API {@code response} object
    * @return the {@code text/event-stream} body
@@ -34,7 +34,8 @@ public final class OpenAiResponsesStream {
       throw new IllegalArgumentException("responseJson is not JSON: " + e.getOriginalMessage(), e);
     }
     if (!(tree instanceof ObjectNode response)) {
-      throw new IllegalArgumentException("responseJson must be a JSON object, got " + tree.getNodeType());
+      throw new IllegalArgumentException(
+          "responseJson must be a JSON object, got " + tree.getNodeType());
     }
     StringBuilder out = new StringBuilder();
     for (Reply.Event e : ResponsesReplies.events(response)) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The fake model's answers in the Anthropic Messages format, whole or as the stream events the API
@@ -14,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * tool_choice} forces a tool ({@code any} or {@code tool}) the answer calls it instead, with each
  * required string argument set to the last user text. With {@code thinking} enabled the answer
  * starts with a signed thinking block; with a web search server tool offered it searches once
- * (reported in {@code usage.server_tool_use}) before answering. Token counts are word counts; words in blocks
- * marked {@code cache_control} count as read from the prompt cache, as if always cached.
+ * (reported in {@code usage.server_tool_use}) before answering. Token counts are word counts; words
+ * in blocks marked {@code cache_control} count as read from the prompt cache, as if always cached.
  */
 final class AnthropicReplies {
   private final FakeModel model;
@@ -138,7 +137,8 @@ final class AnthropicReplies {
         .putObject("delta")
         .put("stop_reason", answer.stopReason())
         .putNull("stop_sequence");
-    ObjectNode deltaUsage = messageDelta.putObject("usage").put("output_tokens", answer.outputTokens());
+    ObjectNode deltaUsage =
+        messageDelta.putObject("usage").put("output_tokens", answer.outputTokens());
     if (answer.searches() > 0) {
       deltaUsage.putObject("server_tool_use").put("web_search_requests", answer.searches());
     }

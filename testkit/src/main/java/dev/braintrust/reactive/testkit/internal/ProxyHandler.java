@@ -30,11 +30,13 @@ public final class ProxyHandler {
 
   private Reply responses(JsonNode body) {
     if (!body.path("model").isTextual() || body.get("model").asText().isBlank()) {
-      return openAiError("Missing required parameter: 'model'.", "model", "missing_required_parameter");
+      return openAiError(
+          "Missing required parameter: 'model'.", "model", "missing_required_parameter");
     }
     JsonNode input = body.path("input");
     if (!input.isMissingNode() && !input.isTextual() && !input.isArray()) {
-      return openAiError("Invalid type for 'input': expected a string or an array.", "input", "invalid_type");
+      return openAiError(
+          "Invalid type for 'input': expected a string or an array.", "input", "invalid_type");
     }
     JsonNode previous = body.path("previous_response_id");
     if (previous.isTextual() && !responses.known(previous.asText())) {

@@ -101,7 +101,10 @@ class AnthropicThinkingAndSearchTest {
     List<RawMessageStreamEvent> events =
         read(fx.traced.messages().createStreaming(thinking("count the stars")));
 
-    assertThat(events.stream().filter(e -> e.isContentBlockDelta() && e.asContentBlockDelta().delta().isThinking()))
+    assertThat(
+            events.stream()
+                .filter(
+                    e -> e.isContentBlockDelta() && e.asContentBlockDelta().delta().isThinking()))
         .hasSizeGreaterThan(1);
     ObjectNode row = fx.row(STREAM);
     JsonNode block = row.at("/output/content/0");
@@ -144,7 +147,8 @@ class AnthropicThinkingAndSearchTest {
     stream.onCompleteFuture().get(30, TimeUnit.SECONDS);
 
     ObjectNode row = fx.row(STREAM);
-    assertThat(row.at("/output/content/0/thinking").asText()).isEqualTo("Thinking about: async thoughts");
+    assertThat(row.at("/output/content/0/thinking").asText())
+        .isEqualTo("Thinking about: async thoughts");
     assertThat(row.at("/output/content/1/text").asText()).isEqualTo("echo: async thoughts");
   }
 

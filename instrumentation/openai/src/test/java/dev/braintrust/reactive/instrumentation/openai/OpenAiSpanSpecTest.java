@@ -121,7 +121,8 @@ class OpenAiSpanSpecTest {
     ResponseCreateParams params = ResponseCreateParams.builder().body(body).build();
     Response response;
     if (streamed) {
-      try (StreamResponse<ResponseStreamEvent> events = client.responses().createStreaming(params)) {
+      try (StreamResponse<ResponseStreamEvent> events =
+          client.responses().createStreaming(params)) {
         response =
             events.stream()
                 .filter(ResponseStreamEvent::isCompleted)

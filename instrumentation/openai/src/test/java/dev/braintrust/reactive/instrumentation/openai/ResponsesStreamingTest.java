@@ -62,7 +62,8 @@ class ResponsesStreamingTest {
       assertThat(row.at("/output")).isEqualTo(json(response.output()));
       assertThat(row.at("/output/0/content/0/text").asText()).isEqualTo("one two three");
       assertThat(row.at("/metadata/model").asText()).isEqualTo("gpt-4.1-mini");
-      assertThat(row.at("/metrics/tokens").asLong()).isEqualTo(response.usage().orElseThrow().totalTokens());
+      assertThat(row.at("/metrics/tokens").asLong())
+          .isEqualTo(response.usage().orElseThrow().totalTokens());
       double ttft = row.at("/metrics/time_to_first_token").asDouble();
       double duration = row.at("/metrics/end").asDouble() - row.at("/metrics/start").asDouble();
       assertThat(ttft).isPositive().isLessThanOrEqualTo(duration + 1e-3);
@@ -75,12 +76,14 @@ class ResponsesStreamingTest {
   void aStreamedReasoningAnswerRecordsItsSummaryAndReasoningTokens(BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
       ResponseCreateParams params =
-          ask("why").model("o4-mini")
+          ask("why")
+              .model("o4-mini")
               .reasoning(Reasoning.builder().summary(Reasoning.Summary.AUTO).build())
               .build();
       List<ResponseStreamEvent> events = readAll(f.traced.responses().createStreaming(params));
 
-      assertThat(events.stream().filter(ResponseStreamEvent::isReasoningSummaryTextDelta)).isNotEmpty();
+      assertThat(events.stream().filter(ResponseStreamEvent::isReasoningSummaryTextDelta))
+          .isNotEmpty();
       ObjectNode row = f.row(SPAN);
       assertThat(row.at("/output/0/type").asText()).isEqualTo("reasoning");
       assertThat(row.at("/output/0/summary/0/text").asText()).isEqualTo("Thinking about: why");
@@ -97,7 +100,8 @@ class ResponsesStreamingTest {
           readAll(
               f.traced.responses().createStreaming(ask("weather?").addTool(weatherTool()).build()));
 
-      assertThat(events.stream().filter(ResponseStreamEvent::isFunctionCallArgumentsDelta)).hasSize(2);
+      assertThat(events.stream().filter(ResponseStreamEvent::isFunctionCallArgumentsDelta))
+          .hasSize(2);
       ObjectNode row = f.row(SPAN);
       assertThat(row.at("/output/0/type").asText()).isEqualTo("function_call");
       assertThat(row.at("/output/0/arguments").asText()).isEqualTo("{\"city\":\"Bergen\"}");
@@ -208,8 +212,11 @@ class ResponsesStreamingTest {
       ResponseCreateParams params = ask("same?").temperature(0.5).build();
 
       List<JsonNode> plain =
-          readAll(f.raw.responses().createStreaming(params)).stream().map(ResponsesTracingTest::json).toList();
-      List<ResponseStreamEvent> tracedEvents = readAll(f.traced.responses().createStreaming(params));
+          readAll(f.raw.responses().createStreaming(params)).stream()
+              .map(ResponsesTracingTest::json)
+              .toList();
+      List<ResponseStreamEvent> tracedEvents =
+          readAll(f.traced.responses().createStreaming(params));
       List<JsonNode> traced = tracedEvents.stream().map(ResponsesTracingTest::json).toList();
 
       assertThat(traced).isEqualTo(plain);

@@ -66,20 +66,32 @@ class ResponsesTracingTest {
     try (Fixture f = new Fixture(server)) {
       server.scriptModelReply("Paris.");
       Response response =
-          f.traced.responses().create(ask("Capital of France?").temperature(0.2).build());
+          f.traced
+              .responses()
+              .create(
+                  ask("Capital of France?")
+                      .instructions("Answer briefly.")
+                      .temperature(0.2)
+                      .build());
 
       ObjectNode row = f.row(SPAN);
       assertThat(row.at("/span_attributes/type").asText()).isEqualTo("llm");
-      assertThat(row.at("/input/0/role").asText()).isEqualTo("user");
-      assertThat(row.at("/input/0/content").asText()).isEqualTo("Capital of France?");
+      assertThat(row.at("/input/0/role").asText()).isEqualTo("system");
+      assertThat(row.at("/input/0/content").asText()).isEqualTo("Answer briefly.");
+      assertThat(row.at("/input/1/role").asText()).isEqualTo("user");
+      assertThat(row.at("/input/1/content").asText()).isEqualTo("Capital of France?");
+      assertThat(row.at("/input")).hasSize(2);
+      assertThat(row.at("/metadata").has("instructions")).isFalse();
       assertThat(row.at("/output")).isEqualTo(json(response.output()));
       assertThat(row.at("/output/0/content/0/text").asText()).isEqualTo("Paris.");
       assertThat(row.at("/metadata/provider").asText()).isEqualTo("openai");
       assertThat(row.at("/metadata/model").asText()).isEqualTo("gpt-4.1-mini");
       assertThat(row.at("/metadata/temperature").asDouble()).isEqualTo(0.2);
-      assertThat(row.at("/metrics/prompt_tokens").asLong()).isEqualTo(3);
+      assertThat(row.at("/metrics/prompt_tokens").asLong())
+          .isEqualTo(response.usage().orElseThrow().inputTokens());
       assertThat(row.at("/metrics/completion_tokens").asLong()).isEqualTo(1);
-      assertThat(row.at("/metrics/tokens").asLong()).isEqualTo(4);
+      assertThat(row.at("/metrics/tokens").asLong())
+          .isEqualTo(response.usage().orElseThrow().totalTokens());
       assertThat(row.at("/metrics").has("time_to_first_token")).isFalse();
       assertThat(row.at("/context/span_origin/instrumentation/name").asText())
           .isEqualTo("instrumentation-openai");
@@ -87,8 +99,7 @@ class ResponsesTracingTest {
   }
 
   @Test
-  void anAsyncResponseIsTracedWhenItsFutureCompletes(BraintrustTestServer server)
-      throws Exception {
+  void anAsyncResponseIsTracedWhenItsFutureCompletes(BraintrustTestServer server) throws Exception {
     try (Fixture f = new Fixture(server)) {
       CompletableFuture<Response> future =
           f.traced.async().responses().create(ask("hello there").build());
@@ -110,17 +121,21 @@ class ResponsesTracingTest {
               .summary(Reasoning.Summary.DETAILED)
               .build();
       Response response =
-          f.traced.responses().create(ask("two plus two").model("o4-mini").reasoning(reasoning).build());
+          f.traced
+              .responses()
+              .create(ask("two plus two").model("o4-mini").reasoning(reasoning).build());
 
       ObjectNode row = f.row(SPAN);
       assertThat(row.at("/output/0/type").asText()).isEqualTo("reasoning");
       assertThat(row.at("/output/0/summary/0/type").asText()).isEqualTo("summary_text");
-      assertThat(row.at("/output/0/summary/0/text").asText()).isEqualTo("Thinking about: two plus two");
+      assertThat(row.at("/output/0/summary/0/text").asText())
+          .isEqualTo("Thinking about: two plus two");
       assertThat(row.at("/output/1/type").asText()).isEqualTo("message");
       assertThat(row.at("/output")).isEqualTo(json(response.output()));
       long reasoningTokens = response.usage().orElseThrow().outputTokensDetails().reasoningTokens();
       assertThat(reasoningTokens).isPositive();
-      assertThat(row.at("/metrics/completion_reasoning_tokens").asLong()).isEqualTo(reasoningTokens);
+      assertThat(row.at("/metrics/completion_reasoning_tokens").asLong())
+          .isEqualTo(reasoningTokens);
       assertThat(row.at("/metrics/prompt_cached_tokens").asLong()).isZero();
       // Reasoning settings are not on the guide's metadata allowlist.
       assertThat(row.at("/metadata").has("reasoning")).isFalse();
@@ -155,7 +170,10 @@ class ResponsesTracingTest {
       List<ObjectNode> rows =
           f.rows().stream()
               .filter(r -> r.at("/span_attributes/name").asText().equals(SPAN))
-              .sorted((a, b) -> Double.compare(a.at("/metrics/start").asDouble(), b.at("/metrics/start").asDouble()))
+              .sorted(
+                  (a, b) ->
+                      Double.compare(
+                          a.at("/metrics/start").asDouble(), b.at("/metrics/start").asDouble()))
               .toList();
       assertThat(rows).hasSize(2);
       ObjectNode one = rows.get(0);
@@ -164,7 +182,8 @@ class ResponsesTracingTest {
       assertThat(one.at("/output/0/arguments").asText()).isEqualTo("{\"city\":\"Oslo\"}");
       assertThat(one.at("/metadata/tools/0/type").asText()).isEqualTo("function");
       assertThat(one.at("/metadata/tools/0/function/name").asText()).isEqualTo("get_weather");
-      assertThat(one.at("/metadata/tools/0/function/parameters/required/0").asText()).isEqualTo("city");
+      assertThat(one.at("/metadata/tools/0/function/parameters/required/0").asText())
+          .isEqualTo("city");
       ObjectNode two = rows.get(1);
       assertThat(two.at("/input/0/type").asText()).isEqualTo("function_call_output");
       assertThat(two.at("/input/0/output").asText()).isEqualTo("-3 C");
@@ -197,20 +216,27 @@ class ResponsesTracingTest {
       Throwable sync = catchThrowable(() -> f.traced.responses().create(ask("x").build()));
       Throwable async =
           catchThrowable(
-              () -> f.traced.async().responses().create(ask("x").build()).get(30, TimeUnit.SECONDS));
+              () ->
+                  f.traced.async().responses().create(ask("x").build()).get(30, TimeUnit.SECONDS));
 
       assertThat(sync).isInstanceOf(InternalServerException.class);
       assertThat(async.getCause()).isInstanceOf(InternalServerException.class);
       List<ObjectNode> rows =
-          f.rows().stream().filter(r -> r.at("/span_attributes/name").asText().equals(SPAN)).toList();
-      assertThat(rows).hasSize(2).allSatisfy(r -> assertThat(r.get("error").asText()).contains("InternalServerException"));
+          f.rows().stream()
+              .filter(r -> r.at("/span_attributes/name").asText().equals(SPAN))
+              .toList();
+      assertThat(rows)
+          .hasSize(2)
+          .allSatisfy(r -> assertThat(r.get("error").asText()).contains("InternalServerException"));
     }
   }
 
   @Test
   void cancellingTheAsyncFutureEndsTheSpanAsCancelled(BraintrustTestServer server) {
     try (Fixture f = new Fixture(server)) {
-      server.faults().enqueue(Fault.delay(java.time.Duration.ofSeconds(5)).onPathContaining("/responses"));
+      server
+          .faults()
+          .enqueue(Fault.delay(java.time.Duration.ofSeconds(5)).onPathContaining("/responses"));
       CompletableFuture<Response> future = f.traced.async().responses().create(ask("slow").build());
       assertThat(future.cancel(true)).isTrue();
 

@@ -80,9 +80,8 @@ final class MessageAssembler {
   }
 
   /**
-   * Whether the last event added generated content (a non-empty text, thinking or arguments
-   * delta): the guide's first content-bearing event, which a signature or an empty first delta is
-   * not.
+   * Whether the last event added generated content (a non-empty text, thinking or arguments delta):
+   * the guide's first content-bearing event, which a signature or an empty first delta is not.
    */
   boolean lastAddedContent() {
     return content;

@@ -1,8 +1,8 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
 /**
- * What a traced stream tells about the client's stream: each element as it passes, then exactly
- * one of its ends (later ends are ignored by the span, which ends once).
+ * What a traced stream tells about the client's stream: each element as it passes, then exactly one
+ * of its ends (later ends are ignored by the span, which ends once).
  *
  * @param <T> the stream's element type
  */

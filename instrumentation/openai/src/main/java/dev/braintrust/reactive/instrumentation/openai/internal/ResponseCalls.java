@@ -22,10 +22,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Responses API calls ({@code responses().create}) as {@code llm} spans: the request's {@code
- * input} (a string becomes one user message) is the input, the output items (reasoning summaries
- * and messages) the output, the allowlisted request fields and the resolved model the metadata, the
- * usage the metrics, reasoning tokens included. Streamed calls ({@code createStreaming}) are
- * recorded by {@link ResponseStreamRecorder}: the same row, plus the time to the first token.
+ * input} (a string becomes one user message; {@code instructions} lead as a system message) is the
+ * input, the output items (reasoning summaries and messages) the output, the allowlisted request
+ * fields and the resolved model the metadata, the usage the metrics, reasoning tokens included.
+ * Streamed calls ({@code createStreaming}) are recorded by {@link ResponseStreamRecorder}: the same
+ * row, plus the time to the first token.
  */
 final class ResponseCalls {
   static final String SPAN_NAME = "openai.responses.create";
@@ -89,12 +90,23 @@ final class ResponseCalls {
   static Log.Builder request(ObjectNode body) {
     Log.Builder b = Log.builder().metadata("provider", "openai");
     JsonNode input = body.path("input");
+    JsonNode instructions = body.path("instructions");
+    ArrayNode messages = NODES.arrayNode();
+    // The system prompt of a Responses call is its instructions, not an input item; it leads the
+    // input as a system message, as it would in the chat-completions shape, instead of being lost
+    // (instructions are not on the metadata allowlist).
+    if (instructions.isTextual()) {
+      messages.addObject().put("role", "system").put("content", instructions.asText());
+    }
     if (input.isTextual()) {
-      ArrayNode messages = NODES.arrayNode();
       messages.addObject().put("role", "user").put("content", input.asText());
+    } else if (input.isArray()) {
+      messages.addAll((ArrayNode) input);
+    } else if (!input.isMissingNode() && !input.isNull()) {
+      messages.add(input);
+    }
+    if (!messages.isEmpty()) {
       b.input(messages);
-    } else if (!input.isMissingNode()) {
-      b.input(input);
     }
     for (String field : METADATA) {
       JsonNode v = body.get(field);

@@ -14,10 +14,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Records a streamed Responses API call. The stream's last event ({@code response.completed}, or
- * {@code response.incomplete}/{@code response.failed}) carries the whole response, so a stream
- * read to its end is logged exactly as the same response returned whole. A stream cut short
- * (cancelled or failed) is logged from what arrived: the items done, and the text, summaries and
- * arguments of those still in progress as far as their deltas went.
+ * {@code response.incomplete}/{@code response.failed}) carries the whole response, so a stream read
+ * to its end is logged exactly as the same response returned whole. A stream cut short (cancelled
+ * or failed) is logged from what arrived: the items done, and the text, summaries and arguments of
+ * those still in progress as far as their deltas went.
  *
  * <p>Time to first token is taken at the first delta carrying generated text, reasoning, a refusal
  * or tool-call arguments: {@code response.created} and the {@code *.added} events come before any

@@ -13,8 +13,7 @@ final class TracedAsyncStreamResponse<T> implements AsyncStreamResponse<T> {
   private final AsyncStreamResponse<T> delegate;
   private final Recorder<T> recorder;
 
-  TracedAsyncStreamResponse(
-      AsyncStreamResponse<T> delegate, Recorder<T> recorder) {
+  TracedAsyncStreamResponse(AsyncStreamResponse<T> delegate, Recorder<T> recorder) {
     this.delegate = delegate;
     this.recorder = recorder;
     // Covers a request that fails while nobody has subscribed yet.
@@ -29,15 +28,13 @@ final class TracedAsyncStreamResponse<T> implements AsyncStreamResponse<T> {
   }
 
   @Override
-  public AsyncStreamResponse<T> subscribe(
-      Handler<? super T> handler) {
+  public AsyncStreamResponse<T> subscribe(Handler<? super T> handler) {
     delegate.subscribe(new Recording<>(handler, recorder));
     return this;
   }
 
   @Override
-  public AsyncStreamResponse<T> subscribe(
-      Handler<? super T> handler, Executor executor) {
+  public AsyncStreamResponse<T> subscribe(Handler<? super T> handler, Executor executor) {
     delegate.subscribe(new Recording<>(handler, recorder), executor);
     return this;
   }

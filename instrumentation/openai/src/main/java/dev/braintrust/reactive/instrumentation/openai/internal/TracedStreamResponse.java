@@ -8,9 +8,9 @@ import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A blocking stream that yields the client's chunks (or events) unchanged and in order while recording them;
- * the span ends when the stream is exhausted, fails, or either it or this response is closed early
- * (cancelled).
+ * A blocking stream that yields the client's chunks (or events) unchanged and in order while
+ * recording them; the span ends when the stream is exhausted, fails, or either it or this response
+ * is closed early (cancelled).
  */
 final class TracedStreamResponse<T> implements StreamResponse<T> {
   private final StreamResponse<T> delegate;
@@ -26,7 +26,8 @@ final class TracedStreamResponse<T> implements StreamResponse<T> {
     Stream<T> source = delegate.stream();
     // Closing the Stream the caller got ends the call as closing this response does: a caller
     // who stops reading in try-with-resources on the Stream alone must not leave the span open.
-    return StreamSupport.stream(new Recording<>(source.spliterator(), recorder), source.isParallel())
+    return StreamSupport.stream(
+            new Recording<>(source.spliterator(), recorder), source.isParallel())
         .onClose(
             () -> {
               recorder.cancel();
