@@ -135,7 +135,10 @@ final class ResponseStreamRecorder implements Recorder<ResponseStreamEvent> {
         return b;
       }
       if (started != null) {
-        ResponseCalls.model(b, SdkJson.tree(started));
+        String model = ResponseCalls.model(started);
+        if (model != null && !model.isEmpty()) {
+          b.metadata("model", model);
+        }
       }
       ArrayNode output = NODES.arrayNode();
       items.values().forEach(i -> i.toJson(output));
