@@ -64,11 +64,12 @@ final class AnthropicReplies {
   }
 
   /**
-   * The stream events of an answer, in the API's order: {@code message_start}, a {@code ping}, per
-   * block {@code content_block_start}, its deltas ({@code text_delta} and {@code thinking_delta}
-   * per word, a thinking block's {@code signature_delta}, a tool call's arguments as two {@code
-   * input_json_delta} halves; a search result block arrives whole) and {@code content_block_stop},
-   * then {@code message_delta} with the stop reason and output tokens, {@code message_stop}.
+   * The stream events of an answer, in the API's order: {@code message_start}, per block {@code
+   * content_block_start} (the first followed by a {@code ping}), its deltas ({@code text_delta} and
+   * {@code thinking_delta} per word, a thinking block's {@code signature_delta}, a tool call's
+   * arguments as two {@code input_json_delta} halves; a search result block arrives whole) and
+   * {@code content_block_stop}, then {@code message_delta} with the stop reason and output tokens,
+   * {@code message_stop}.
    */
   List<Reply.Event> events(JsonNode request) {
     Answer answer = answer(request);
@@ -80,7 +81,6 @@ final class AnthropicReplies {
     start.set("usage", usage(prompt(request), 1, 0));
     out.add(
         event("message_start", Json.object().put("type", "message_start").set("message", start)));
-    out.add(event("ping", Json.object().put("type", "ping")));
     for (int i = 0; i < answer.blocks().size(); i++) {
       ObjectNode block = answer.blocks().get(i);
       ObjectNode empty = block.deepCopy();
@@ -118,6 +118,10 @@ final class AnthropicReplies {
       }
       ObjectNode blockStart = Json.object().put("type", "content_block_start").put("index", i);
       out.add(event("content_block_start", blockStart.set("content_block", empty)));
+      if (i == 0) {
+        // Where the API sends it: after the first block's start.
+        out.add(event("ping", Json.object().put("type", "ping")));
+      }
       for (ObjectNode delta : deltas) {
         out.add(
             event(
