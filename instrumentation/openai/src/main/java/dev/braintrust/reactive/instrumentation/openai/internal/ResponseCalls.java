@@ -15,6 +15,7 @@ import com.openai.models.responses.ResponseUsage;
 import com.openai.services.async.ResponseServiceAsync;
 import com.openai.services.blocking.ResponseService;
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.PromptMetadata;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.CallSpan;
@@ -91,6 +92,11 @@ final class ResponseCalls {
       span.log(request(params));
     } catch (RuntimeException e) {
       LOG.warn("could not record a responses request: {}", e.toString());
+    }
+    // After the request's fields, so none of them can overwrite the prompt's provenance.
+    PromptMetadata prompt = PromptMetadata.current();
+    if (prompt != null) {
+      span.log(Log.builder().metadata("prompt", prompt.toMap()));
     }
     return span;
   }
