@@ -87,6 +87,24 @@ public final class AnthropicHandler {
       throw bad("temperature: Input should be a number between 0 and 1");
     }
     tools(body.get("tools"), body.get("tool_choice"));
+    thinking(body.get("thinking"), maxTokens.asLong());
+  }
+
+  /** Extended thinking: an enabled budget is at least 1024 tokens and below {@code max_tokens}. */
+  private static void thinking(@Nullable JsonNode thinking, long maxTokens) {
+    if (!present(thinking) || !thinking.path("type").asText().equals("enabled")) {
+      return;
+    }
+    JsonNode budget = thinking.path("budget_tokens");
+    if (!budget.isIntegralNumber()) {
+      throw bad("thinking.enabled.budget_tokens: Field required");
+    }
+    if (budget.asLong() < 1024) {
+      throw bad("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024");
+    }
+    if (budget.asLong() >= maxTokens) {
+      throw bad("`max_tokens` must be greater than `thinking.budget_tokens`");
+    }
   }
 
   private static void checkMessages(JsonNode messages) {

@@ -6,14 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The fake model's answers in the Anthropic Messages format, whole or as the stream events the API
  * sends. The text is the fake model's (scripted, else an echo of the last user text); when {@code
  * tool_choice} forces a tool ({@code any} or {@code tool}) the answer calls it instead, with each
- * required string argument set to the last user text. Token counts are word counts; words in blocks
- * marked {@code cache_control} count as read from the prompt cache, as if always cached.
+ * required string argument set to the last user text. With {@code thinking} enabled the answer
+ * starts with a signed thinking block; with a web search server tool offered it searches once
+ * (reported in {@code usage.server_tool_use}) before answering. Token counts are word counts; words
+ * in blocks marked {@code cache_control} count as read from the prompt cache, as if always cached.
  */
 final class AnthropicReplies {
   private final FakeModel model;
@@ -23,14 +24,27 @@ final class AnthropicReplies {
     this.model = model;
   }
 
-  /** What the model says: text, or a call of one tool. */
-  private record Answer(String text, @Nullable ObjectNode toolUse) {
+  /**
+   * What the model says: its content blocks in order, whether it stops to have a tool called, and
+   * how many web searches it ran.
+   */
+  private record Answer(List<ObjectNode> blocks, boolean toolUse, int searches) {
     String stopReason() {
-      return toolUse == null ? "end_turn" : "tool_use";
+      return toolUse ? "tool_use" : "end_turn";
     }
 
     int outputTokens() {
-      return FakeModel.words(toolUse == null ? text : toolUse.get("input").toString());
+      int words = 0;
+      for (ObjectNode b : blocks) {
+        words +=
+            switch (b.path("type").asText()) {
+              case "text" -> FakeModel.words(b.path("text").asText());
+              case "thinking" -> FakeModel.words(b.path("thinking").asText());
+              case "tool_use", "server_tool_use" -> FakeModel.words(b.get("input").toString());
+              default -> 0;
+            };
+      }
+      return words;
     }
   }
 
@@ -42,22 +56,20 @@ final class AnthropicReplies {
     Answer answer = answer(request);
     ObjectNode msg = head(request);
     ArrayNode content = msg.putArray("content");
-    if (answer.toolUse() != null) {
-      content.add(answer.toolUse());
-    } else {
-      content.addObject().put("type", "text").put("text", answer.text());
-    }
+    answer.blocks().forEach(content::add);
     msg.put("stop_reason", answer.stopReason());
     msg.putNull("stop_sequence");
-    msg.set("usage", usage(prompt(request), answer.outputTokens()));
+    msg.set("usage", usage(prompt(request), answer.outputTokens(), answer.searches()));
     return msg;
   }
 
   /**
-   * The stream events of an answer, in the API's order: {@code message_start}, {@code
-   * content_block_start}, a {@code ping}, one {@code content_block_delta} per word (or two halves
-   * of a tool call's arguments), {@code content_block_stop}, {@code message_delta} with the stop
-   * reason and output tokens, {@code message_stop}.
+   * The stream events of an answer, in the API's order: {@code message_start}, per block {@code
+   * content_block_start} (the first followed by a {@code ping}), its deltas ({@code text_delta} and
+   * {@code thinking_delta} per word, a thinking block's {@code signature_delta}, a tool call's
+   * arguments as two {@code input_json_delta} halves; a search result block arrives whole) and
+   * {@code content_block_stop}, then {@code message_delta} with the stop reason and output tokens,
+   * {@code message_stop}.
    */
   List<Reply.Event> events(JsonNode request) {
     Answer answer = answer(request);
@@ -66,49 +78,74 @@ final class AnthropicReplies {
     start.putArray("content");
     start.putNull("stop_reason");
     start.putNull("stop_sequence");
-    start.set("usage", usage(prompt(request), 1));
+    start.set("usage", usage(prompt(request), 1, 0));
     out.add(
         event("message_start", Json.object().put("type", "message_start").set("message", start)));
-
-    ObjectNode blockStart = Json.object().put("type", "content_block_start").put("index", 0);
-    List<ObjectNode> deltas = new ArrayList<>();
-    if (answer.toolUse() != null) {
-      ObjectNode block = answer.toolUse().deepCopy();
-      block.putObject("input");
-      blockStart.set("content_block", block);
-      String args = answer.toolUse().get("input").toString();
-      int mid = args.length() / 2;
-      for (String part : List.of(args.substring(0, mid), args.substring(mid))) {
-        deltas.add(Json.object().put("type", "input_json_delta").put("partial_json", part));
-      }
-    } else {
-      blockStart.putObject("content_block").put("type", "text").put("text", "");
-      for (String word : answer.text().split("(?<= )")) {
-        if (!word.isEmpty()) {
-          deltas.add(Json.object().put("type", "text_delta").put("text", word));
+    for (int i = 0; i < answer.blocks().size(); i++) {
+      ObjectNode block = answer.blocks().get(i);
+      ObjectNode empty = block.deepCopy();
+      List<ObjectNode> deltas = new ArrayList<>();
+      switch (block.path("type").asText()) {
+        case "text" -> {
+          empty.put("text", "");
+          for (String word : block.path("text").asText().split("(?<= )")) {
+            if (!word.isEmpty()) {
+              deltas.add(Json.object().put("type", "text_delta").put("text", word));
+            }
+          }
         }
+        case "thinking" -> {
+          empty.put("thinking", "").put("signature", "");
+          for (String word : block.path("thinking").asText().split("(?<= )")) {
+            if (!word.isEmpty()) {
+              deltas.add(Json.object().put("type", "thinking_delta").put("thinking", word));
+            }
+          }
+          deltas.add(
+              Json.object()
+                  .put("type", "signature_delta")
+                  .put("signature", block.path("signature").asText()));
+        }
+        case "tool_use", "server_tool_use" -> {
+          empty.putObject("input");
+          String args = block.get("input").toString();
+          int mid = args.length() / 2;
+          for (String part : List.of(args.substring(0, mid), args.substring(mid))) {
+            deltas.add(Json.object().put("type", "input_json_delta").put("partial_json", part));
+          }
+        }
+        default -> {}
       }
-    }
-    out.add(event("content_block_start", blockStart));
-    out.add(event("ping", Json.object().put("type", "ping")));
-    for (ObjectNode delta : deltas) {
+      ObjectNode blockStart = Json.object().put("type", "content_block_start").put("index", i);
+      out.add(event("content_block_start", blockStart.set("content_block", empty)));
+      if (i == 0) {
+        // Where the API sends it: after the first block's start.
+        out.add(event("ping", Json.object().put("type", "ping")));
+      }
+      for (ObjectNode delta : deltas) {
+        out.add(
+            event(
+                "content_block_delta",
+                Json.object()
+                    .put("type", "content_block_delta")
+                    .put("index", i)
+                    .set("delta", delta)));
+      }
       out.add(
           event(
-              "content_block_delta",
-              Json.object()
-                  .put("type", "content_block_delta")
-                  .put("index", 0)
-                  .set("delta", delta)));
+              "content_block_stop",
+              Json.object().put("type", "content_block_stop").put("index", i)));
     }
-    out.add(
-        event(
-            "content_block_stop", Json.object().put("type", "content_block_stop").put("index", 0)));
     ObjectNode messageDelta = Json.object().put("type", "message_delta");
     messageDelta
         .putObject("delta")
         .put("stop_reason", answer.stopReason())
         .putNull("stop_sequence");
-    messageDelta.putObject("usage").put("output_tokens", answer.outputTokens());
+    ObjectNode deltaUsage =
+        messageDelta.putObject("usage").put("output_tokens", answer.outputTokens());
+    if (answer.searches() > 0) {
+      deltaUsage.putObject("server_tool_use").put("web_search_requests", answer.searches());
+    }
     out.add(event("message_delta", messageDelta));
     out.add(event("message_stop", Json.object().put("type", "message_stop")));
     return out;
@@ -127,16 +164,35 @@ final class AnthropicReplies {
     return msg;
   }
 
-  private static ObjectNode usage(Prompt prompt, int outputTokens) {
-    return Json.object()
-        .put("input_tokens", prompt.input())
-        .put("cache_creation_input_tokens", 0)
-        .put("cache_read_input_tokens", prompt.cached())
-        .put("output_tokens", outputTokens);
+  private static ObjectNode usage(Prompt prompt, int outputTokens, int searches) {
+    ObjectNode usage =
+        Json.object()
+            .put("input_tokens", prompt.input())
+            .put("cache_creation_input_tokens", 0)
+            .put("cache_read_input_tokens", prompt.cached())
+            .put("output_tokens", outputTokens);
+    if (searches > 0) {
+      usage.putObject("server_tool_use").put("web_search_requests", searches);
+    }
+    return usage;
   }
 
+  /**
+   * A thinking block first when {@code thinking} is enabled; then a call of the tool {@code
+   * tool_choice} forces, or, when a web search tool is offered, a search (its {@code
+   * server_tool_use} and {@code web_search_tool_result} blocks) before the text; else the text.
+   */
   private Answer answer(JsonNode request) {
     String last = lastUserText(request);
+    List<ObjectNode> blocks = new ArrayList<>();
+    String thinking = request.path("thinking").path("type").asText("");
+    if (thinking.equals("enabled") || thinking.equals("adaptive")) {
+      blocks.add(
+          Json.object()
+              .put("type", "thinking")
+              .put("thinking", "Thinking about: " + last)
+              .put("signature", "sig_fake" + ids.incrementAndGet()));
+    }
     JsonNode choice = request.path("tool_choice");
     String type = choice.path("type").asText("");
     if (type.equals("any") || type.equals("tool")) {
@@ -152,9 +208,36 @@ final class AnthropicReplies {
               .put("id", "toolu_fake" + ids.incrementAndGet())
               .put("name", tool.path("name").asText());
       use.set("input", arguments(tool.path("input_schema"), last));
-      return new Answer("", use);
+      blocks.add(use);
+      return new Answer(blocks, true, 0);
     }
-    return new Answer(model.replyTo(last), null);
+    int searches = 0;
+    for (JsonNode t : request.path("tools")) {
+      if (t.path("type").asText().startsWith("web_search_") && searches == 0) {
+        searches = 1;
+        String id = "srvtoolu_fake" + ids.incrementAndGet();
+        ObjectNode use =
+            Json.object()
+                .put("type", "server_tool_use")
+                .put("id", id)
+                .put("name", t.path("name").asText("web_search"));
+        use.putObject("input").put("query", last);
+        blocks.add(use);
+        ObjectNode result =
+            Json.object().put("type", "web_search_tool_result").put("tool_use_id", id);
+        result
+            .putArray("content")
+            .addObject()
+            .put("type", "web_search_result")
+            .put("url", "https://example.com/search?q=" + FakeModel.words(last))
+            .put("title", "Result for: " + last)
+            .put("encrypted_content", "enc_fake")
+            .putNull("page_age");
+        blocks.add(result);
+      }
+    }
+    blocks.add(Json.object().put("type", "text").put("text", model.replyTo(last)));
+    return new Answer(blocks, false, searches);
   }
 
   /** Arguments for the required parameters: strings get the last user text. */

@@ -1,21 +1,24 @@
 package dev.braintrust.reactive.testkit.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 
 /**
- * The AI proxy, {@code /v1/proxy/chat/completions} and {@code /v1/proxy/embeddings}, answered by
- * the fake model; {@code /v1/proxy/responses} answers only with a canned response (the fake model
- * does not speak the Responses API).
+ * The AI proxy, {@code /v1/proxy/chat/completions}, {@code /v1/proxy/embeddings} and {@code
+ * /v1/proxy/responses} (whole or streamed, see {@link ResponsesReplies}), answered by the fake
+ * model or by a canned response.
  */
 public final class ProxyHandler {
   private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
 
   private final FakeModel model;
+  private final ResponsesReplies responses;
 
   /** A proxy in front of {@code model}. */
   public ProxyHandler(FakeModel model) {
     this.model = model;
+    this.responses = new ResponsesReplies(model);
   }
 
   /** Adds this handler's routes. */
@@ -26,14 +29,41 @@ public final class ProxyHandler {
   }
 
   private Reply responses(JsonNode body) {
-    if (!body.hasNonNull("model")) {
-      throw HttpError.badRequest("'model' is required");
+    if (!body.path("model").isTextual() || body.get("model").asText().isBlank()) {
+      return openAiError(
+          "Missing required parameter: 'model'.", "model", "missing_required_parameter");
+    }
+    JsonNode input = body.path("input");
+    if (!input.isMissingNode() && !input.isTextual() && !input.isArray()) {
+      return openAiError(
+          "Invalid type for 'input': expected a string or an array.", "input", "invalid_type");
+    }
+    JsonNode previous = body.path("previous_response_id");
+    if (previous.isTextual() && !responses.known(previous.asText())) {
+      return openAiError(
+          "Previous response with id '" + previous.asText() + "' not found.",
+          "previous_response_id",
+          "previous_response_not_found");
     }
     Reply canned = model.nextCanned();
-    if (canned == null) {
-      throw HttpError.badRequest("no response scripted for /responses (scriptModelResponse)");
+    if (canned != null) {
+      return canned;
     }
-    return canned;
+    ObjectNode response = responses.response(body);
+    return body.path("stream").asBoolean(false)
+        ? Reply.namedEvents(ResponsesReplies.events(response))
+        : Reply.ok(response);
+  }
+
+  /** A 400 in OpenAI's error shape, which OpenAI's clients parse. */
+  private static Reply openAiError(String message, String param, String code) {
+    ObjectNode body = Json.object();
+    body.putObject("error")
+        .put("message", message)
+        .put("type", "invalid_request_error")
+        .put("param", param)
+        .put("code", code);
+    return Reply.json(400, body);
   }
 
   private Reply chat(JsonNode body) {

@@ -8,9 +8,9 @@ import java.util.Objects;
 
 /**
  * Traces an OpenAI Java client: every chat completion (whole, streamed, sync or async), every
- * embeddings call and every whole Responses API call becomes an {@code llm} span, child of the span
- * current on the calling thread, in the shape of Braintrust's span spec ({@code
- * docs/span-spec.md}).
+ * embeddings call and every Responses API call (whole or streamed, sync or async) becomes an {@code
+ * llm} span, child of the span current on the calling thread, in the shape of Braintrust's span
+ * spec ({@code docs/span-spec.md}).
  *
  * <pre>{@code
  * OpenAIClient client = BraintrustOpenAI.wrap(OpenAIOkHttpClient.fromEnv(), tracer);
@@ -25,9 +25,9 @@ public final class BraintrustOpenAI {
 
   /**
    * A client that traces {@code chat().completions()} ({@code create}, {@code createStreaming}),
-   * {@code embeddings().create} and {@code responses().create}, including through {@code async()}
-   * and {@code withOptions}. Other services, streamed responses and {@code withRawResponse()} pass
-   * through untraced. Wrapping a wrapped client returns it unchanged.
+   * {@code embeddings().create} and {@code responses()} ({@code create}, {@code createStreaming}),
+   * including through {@code async()} and {@code withOptions}. Other services and {@code
+   * withRawResponse()} pass through untraced. Wrapping a wrapped client returns it unchanged.
    *
    * @param client the client to wrap
    * @param tracer the tracer to record spans with

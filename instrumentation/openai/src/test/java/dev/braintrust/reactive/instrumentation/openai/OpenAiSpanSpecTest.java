@@ -12,6 +12,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseStreamEvent;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Scope;
 import dev.braintrust.reactive.core.Span;
@@ -21,6 +22,7 @@ import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.LlmSpanCase;
+import dev.braintrust.reactive.testkit.OpenAiResponsesStream;
 import dev.braintrust.reactive.testkit.SpanMatcher;
 import dev.braintrust.reactive.transport.BraintrustClient;
 import java.time.Duration;
@@ -45,11 +47,28 @@ class OpenAiSpanSpecTest {
     return LlmSpanCase.all("openai").stream();
   }
 
+  /** The Responses API cases, also run streamed: a stream must give the same rows. */
+  static Stream<LlmSpanCase> responsesCases() {
+    return cases().filter(c -> c.endpoint().equals("/v1/responses"));
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void theStoredRowsMatchTheSpecCase(LlmSpanCase c, BraintrustTestServer server) throws Exception {
+    run(c, server, false);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("responsesCases")
+  void theStoredRowsOfAStreamedResponsesCaseMatchTheSpecCase(
+      LlmSpanCase c, BraintrustTestServer server) throws Exception {
+    run(c, server, true);
+  }
+
+  private static void run(LlmSpanCase c, BraintrustTestServer server, boolean streamed)
+      throws Exception {
     assumeTrue(c.skipReason() == null, () -> c + " skipped: " + c.skipReason());
-    String project = "spec-" + c.provider() + "-" + c.name();
+    String project = "spec-" + c.provider() + "-" + c.name() + (streamed ? "-streamed" : "");
     BraintrustClient client =
         BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build();
     BraintrustExporter exporter = BraintrustExporter.builder(client).build();
@@ -62,14 +81,19 @@ class OpenAiSpanSpecTest {
             .build();
     try {
       OpenAIClient traced = BraintrustOpenAI.wrap(raw, tracer);
-      c.responses().forEach(r -> server.scriptModelResponse(r.contentType(), r.body()));
+      c.responses()
+          .forEach(
+              r ->
+                  server.scriptModelResponse(
+                      streamed ? "text/event-stream" : r.contentType(),
+                      streamed ? OpenAiResponsesStream.sse(r.body()) : r.body()));
       Span root = tracer.startSpan(c.name(), SpanType.TASK);
       try (Scope s = root.makeCurrent()) {
         // Multi-turn cases: each turn's input follows the earlier turns' input and output.
         ArrayNode history = ObjectMappers.jsonMapper().createArrayNode();
         for (ObjectNode request : c.requests()) {
           if (c.endpoint().equals("/v1/responses")) {
-            respond(traced, request, history);
+            respond(traced, request, history, streamed);
           } else {
             call(traced, request);
           }
@@ -87,14 +111,29 @@ class OpenAiSpanSpecTest {
   }
 
   /** One Responses API turn, its input after {@code history}, which it then extends. */
-  static void respond(OpenAIClient client, ObjectNode request, ArrayNode history) throws Exception {
+  static void respond(OpenAIClient client, ObjectNode request, ArrayNode history, boolean streamed)
+      throws Exception {
     ArrayNode input = history.deepCopy();
     input.addAll((ArrayNode) request.get("input"));
     request.set("input", input);
     ResponseCreateParams.Body body =
         ObjectMappers.jsonMapper().treeToValue(request, ResponseCreateParams.Body.class);
-    Response response =
-        client.responses().create(ResponseCreateParams.builder().body(body).build());
+    ResponseCreateParams params = ResponseCreateParams.builder().body(body).build();
+    Response response;
+    if (streamed) {
+      try (StreamResponse<ResponseStreamEvent> events =
+          client.responses().createStreaming(params)) {
+        response =
+            events.stream()
+                .filter(ResponseStreamEvent::isCompleted)
+                .findFirst()
+                .orElseThrow()
+                .asCompleted()
+                .response();
+      }
+    } else {
+      response = client.responses().create(params);
+    }
     history.removeAll();
     history.addAll(input);
     history.addAll((ArrayNode) ObjectMappers.jsonMapper().valueToTree(response.output()));

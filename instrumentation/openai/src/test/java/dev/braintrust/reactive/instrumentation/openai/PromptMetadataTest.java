@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.ResponseCreateParams;
 import dev.braintrust.reactive.core.Scope;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
@@ -76,15 +77,24 @@ class PromptMetadataTest {
             f.traced.chat().completions().createStreaming(fromPrompt(rendered))) {
           s.stream().forEach(c -> {});
         }
+        // A Responses call: its instructions lead the input, so the question is again input[1].
+        f.traced
+            .responses()
+            .create(
+                ResponseCreateParams.builder()
+                    .model("gpt-4o-mini")
+                    .instructions("Be brief.")
+                    .input("Q: when?")
+                    .build());
       }
       // Detached: a later call is not the prompt's.
       f.traced.chat().completions().create(Fixture.chat("unrelated").build());
 
       List<ObjectNode> rows = f.rows();
-      assertThat(rows).hasSize(3);
+      assertThat(rows).hasSize(4);
       List<ObjectNode> withPrompt =
           rows.stream().filter(r -> r.path("metadata").has("prompt")).toList();
-      assertThat(withPrompt).hasSize(2);
+      assertThat(withPrompt).hasSize(3);
       for (ObjectNode row : withPrompt) {
         assertThat(row.at("/input/1/content").asText()).isEqualTo("Q: when?");
         assertThat(row.at("/metadata/prompt/id").asText()).isEqualTo(saved.id());
@@ -93,7 +103,7 @@ class PromptMetadataTest {
         assertThat(row.at("/metadata/prompt/variables/question").asText()).isEqualTo("when?");
         assertThat(row.at("/metadata/model").asText()).isEqualTo("gpt-4o-mini");
       }
-      for (RecordedRequest r : server.requests("/v1/proxy/chat/completions")) {
+      for (RecordedRequest r : server.requests("/v1/proxy/")) {
         assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8))
             .doesNotContain("prompt_id")
             .doesNotContain(saved.id());

@@ -24,9 +24,12 @@ final class MessageAssembler {
   private final Map<Integer, StringBuilder> texts = new HashMap<>();
   private final Map<Integer, StringBuilder> thinking = new HashMap<>();
   private final Map<Integer, StringBuilder> json = new HashMap<>();
+  // Whether the last event added generated something: text, thinking or tool-call arguments.
+  private boolean content;
 
   /** Adds one event and returns its type. */
   String add(RawMessageStreamEvent event) {
+    content = false;
     JsonNode e = MessageRows.MAPPER.valueToTree(event);
     String type = e.path("type").asText();
     int index = e.path("index").asInt(-1);
@@ -59,20 +62,29 @@ final class MessageAssembler {
       case "text_delta" -> append(texts, index, delta.path("text").asText());
       case "thinking_delta" -> append(thinking, index, delta.path("thinking").asText());
       case "input_json_delta" -> append(json, index, delta.path("partial_json").asText());
-      case "signature_delta" -> block.set("signature", delta.get("signature"));
       case "citations_delta" -> {
         JsonNode citations = block.get("citations");
         ArrayNode list = citations instanceof ArrayNode a ? a : block.putArray("citations");
         list.add(delta.path("citation"));
       }
+      case "signature_delta" -> block.set("signature", delta.get("signature"));
       default -> {
         // A delta kind newer than this code: the block keeps what it had.
       }
     }
   }
 
-  private static void append(Map<Integer, StringBuilder> parts, int index, String part) {
+  private void append(Map<Integer, StringBuilder> parts, int index, String part) {
     parts.computeIfAbsent(index, i -> new StringBuilder()).append(part);
+    content |= !part.isEmpty();
+  }
+
+  /**
+   * Whether the last event added generated content (a non-empty text, thinking or arguments delta):
+   * the guide's first content-bearing event, which a signature or an empty first delta is not.
+   */
+  boolean lastAddedContent() {
+    return content;
   }
 
   private void messageDelta(JsonNode e) {

@@ -48,8 +48,9 @@ final class StreamRecorder {
         LOG.warn("could not record an Anthropic stream event; the span's output may be partial", e);
         return;
       }
-      // The first generated token, text or tool arguments, not the message_start envelope.
-      if (timeToFirstToken < 0 && type.equals("content_block_delta")) {
+      // The first generated token (text, thinking or tool arguments), not the message_start
+      // envelope, a block's start, an empty delta or a thinking block's signature.
+      if (timeToFirstToken < 0 && assembler.lastAddedContent()) {
         timeToFirstToken = (System.nanoTime() - startNanos) / 1e9;
       }
       if (type.equals("message_stop")) {

@@ -73,7 +73,7 @@ final class ChatCalls {
     CallSpan span = start(tracer, params);
     StreamResponse<ChatCompletionChunk> stream =
         span.guard(() -> service.createStreaming(params, options));
-    return new TracedStreamResponse(stream, new StreamRecorder(span));
+    return new TracedStreamResponse<>(stream, new StreamRecorder(span));
   }
 
   static AsyncStreamResponse<ChatCompletionChunk> createStreamingAsync(
@@ -84,7 +84,7 @@ final class ChatCalls {
     CallSpan span = start(tracer, params);
     AsyncStreamResponse<ChatCompletionChunk> stream =
         span.guard(() -> service.createStreaming(params, options));
-    return new TracedAsyncStreamResponse(stream, new StreamRecorder(span));
+    return new TracedAsyncStreamResponse<>(stream, new StreamRecorder(span));
   }
 
   /** Opens the span under the thread's current span and records the request. */

@@ -3,6 +3,7 @@ package dev.braintrust.reactive.instrumentation.openai.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.ObjectCodec;
 import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -32,6 +33,11 @@ final class SdkJson implements JsonSerializable {
 
   /** {@code value} as a JSON tree, now. */
   static ObjectNode tree(Object value) {
+    return MAPPER.valueToTree(value);
+  }
+
+  /** {@code value} (an object, a list, a field) as a JSON node, now. */
+  static JsonNode node(Object value) {
     return MAPPER.valueToTree(value);
   }
 

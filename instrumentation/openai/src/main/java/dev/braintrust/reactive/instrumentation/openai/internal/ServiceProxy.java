@@ -73,7 +73,9 @@ public final class ServiceProxy implements InvocationHandler {
     EMBED,
     EMBED_ASYNC,
     RESPOND,
-    RESPOND_ASYNC
+    RESPOND_ASYNC,
+    RESPOND_STREAM,
+    RESPOND_STREAM_ASYNC
   }
 
   private final Object target;
@@ -157,6 +159,15 @@ public final class ServiceProxy implements InvocationHandler {
             (ResponseServiceAsync) target,
             (ResponseCreateParams) a[0],
             (RequestOptions) a[1]);
+      case RESPOND_STREAM:
+        return ResponseCalls.createStreaming(
+            tracer, (ResponseService) target, (ResponseCreateParams) a[0], (RequestOptions) a[1]);
+      case RESPOND_STREAM_ASYNC:
+        return ResponseCalls.createStreamingAsync(
+            tracer,
+            (ResponseServiceAsync) target,
+            (ResponseCreateParams) a[0],
+            (RequestOptions) a[1]);
       case VIA_PROXY:
         return InvocationHandler.invokeDefault(proxy, method, a);
       case OBJECT:
@@ -178,14 +189,18 @@ public final class ServiceProxy implements InvocationHandler {
         owner == ChatCompletionService.class || owner == ChatCompletionServiceAsync.class;
     boolean embed = owner == EmbeddingService.class || owner == EmbeddingServiceAsync.class;
     boolean respond = owner == ResponseService.class || owner == ResponseServiceAsync.class;
-    if (respond && name.equals("create")) {
+    if (respond && (name.equals("create") || name.equals("createStreaming"))) {
       if (m.isDefault()) {
         return Route.VIA_PROXY;
       }
-      return Arrays.asList(m.getParameterTypes())
-              .equals(List.of(ResponseCreateParams.class, RequestOptions.class))
-          ? (owner == ResponseServiceAsync.class ? Route.RESPOND_ASYNC : Route.RESPOND)
-          : Route.PASS;
+      if (!Arrays.asList(m.getParameterTypes())
+          .equals(List.of(ResponseCreateParams.class, RequestOptions.class))) {
+        return Route.PASS;
+      }
+      boolean async = owner == ResponseServiceAsync.class;
+      return name.equals("create")
+          ? (async ? Route.RESPOND_ASYNC : Route.RESPOND)
+          : (async ? Route.RESPOND_STREAM_ASYNC : Route.RESPOND_STREAM);
     }
     boolean creates = name.equals("create") || (chat && name.equals("createStreaming"));
     if ((chat || embed) && creates) {

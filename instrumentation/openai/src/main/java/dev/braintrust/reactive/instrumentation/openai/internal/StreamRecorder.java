@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * refusal, tool calls joined from their fragments), notes when the first chunk arrived, keeps the
  * last usage seen, and ends the span with them once: on exhaustion, failure or cancellation.
  */
-final class StreamRecorder {
+final class StreamRecorder implements Recorder<ChatCompletionChunk> {
   private static final LibraryLog LOG = LibraryLog.get(StreamRecorder.class);
 
   private final CallSpan span;
@@ -32,7 +32,8 @@ final class StreamRecorder {
     this.span = span;
   }
 
-  synchronized void chunk(ChatCompletionChunk chunk) {
+  @Override
+  public synchronized void next(ChatCompletionChunk chunk) {
     if (broken) {
       return;
     }
@@ -62,19 +63,22 @@ final class StreamRecorder {
         || d.toolCalls().filter(t -> !t.isEmpty()).isPresent();
   }
 
-  void complete() {
+  @Override
+  public void complete() {
     if (span.claimEnd()) {
       span.end(result());
     }
   }
 
-  void fail(Throwable error) {
+  @Override
+  public void fail(Throwable error) {
     if (span.claimEnd()) {
       span.end(result().error(error));
     }
   }
 
-  void cancel() {
+  @Override
+  public void cancel() {
     if (span.claimEnd()) {
       span.end(result().metadata("cancelled", true));
     }

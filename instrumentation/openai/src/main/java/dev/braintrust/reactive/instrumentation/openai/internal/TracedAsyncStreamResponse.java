@@ -1,7 +1,6 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
 import com.openai.core.http.AsyncStreamResponse;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -10,12 +9,11 @@ import java.util.concurrent.Executor;
  * An asynchronous stream whose handler sees the client's chunks unchanged; the span ends before the
  * handler's {@code onComplete}, when the request fails before a subscription, or on close.
  */
-final class TracedAsyncStreamResponse implements AsyncStreamResponse<ChatCompletionChunk> {
-  private final AsyncStreamResponse<ChatCompletionChunk> delegate;
-  private final StreamRecorder recorder;
+final class TracedAsyncStreamResponse<T> implements AsyncStreamResponse<T> {
+  private final AsyncStreamResponse<T> delegate;
+  private final Recorder<T> recorder;
 
-  TracedAsyncStreamResponse(
-      AsyncStreamResponse<ChatCompletionChunk> delegate, StreamRecorder recorder) {
+  TracedAsyncStreamResponse(AsyncStreamResponse<T> delegate, Recorder<T> recorder) {
     this.delegate = delegate;
     this.recorder = recorder;
     // Covers a request that fails while nobody has subscribed yet.
@@ -30,16 +28,14 @@ final class TracedAsyncStreamResponse implements AsyncStreamResponse<ChatComplet
   }
 
   @Override
-  public AsyncStreamResponse<ChatCompletionChunk> subscribe(
-      Handler<? super ChatCompletionChunk> handler) {
-    delegate.subscribe(new Recording(handler, recorder));
+  public AsyncStreamResponse<T> subscribe(Handler<? super T> handler) {
+    delegate.subscribe(new Recording<>(handler, recorder));
     return this;
   }
 
   @Override
-  public AsyncStreamResponse<ChatCompletionChunk> subscribe(
-      Handler<? super ChatCompletionChunk> handler, Executor executor) {
-    delegate.subscribe(new Recording(handler, recorder), executor);
+  public AsyncStreamResponse<T> subscribe(Handler<? super T> handler, Executor executor) {
+    delegate.subscribe(new Recording<>(handler, recorder), executor);
     return this;
   }
 
@@ -54,18 +50,18 @@ final class TracedAsyncStreamResponse implements AsyncStreamResponse<ChatComplet
     delegate.close();
   }
 
-  private static final class Recording implements Handler<ChatCompletionChunk> {
-    private final Handler<? super ChatCompletionChunk> handler;
-    private final StreamRecorder recorder;
+  private static final class Recording<T> implements Handler<T> {
+    private final Handler<? super T> handler;
+    private final Recorder<T> recorder;
 
-    Recording(Handler<? super ChatCompletionChunk> handler, StreamRecorder recorder) {
+    Recording(Handler<? super T> handler, Recorder<T> recorder) {
       this.handler = handler;
       this.recorder = recorder;
     }
 
     @Override
-    public void onNext(ChatCompletionChunk chunk) {
-      recorder.chunk(chunk);
+    public void onNext(T chunk) {
+      recorder.next(chunk);
       handler.onNext(chunk);
     }
 

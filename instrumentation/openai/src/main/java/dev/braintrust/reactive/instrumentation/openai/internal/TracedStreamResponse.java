@@ -1,32 +1,33 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
 import com.openai.core.http.StreamResponse;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import java.util.Spliterator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A blocking stream that yields the client's chunks unchanged and in order while recording them;
- * the span ends when the stream is exhausted, fails, or either it or this response is closed early
- * (cancelled).
+ * A blocking stream that yields the client's chunks (or events) unchanged and in order while
+ * recording them; the span ends when the stream is exhausted, fails, or either it or this response
+ * is closed early (cancelled).
  */
-final class TracedStreamResponse implements StreamResponse<ChatCompletionChunk> {
-  private final StreamResponse<ChatCompletionChunk> delegate;
-  private final StreamRecorder recorder;
+final class TracedStreamResponse<T> implements StreamResponse<T> {
+  private final StreamResponse<T> delegate;
+  private final Recorder<T> recorder;
 
-  TracedStreamResponse(StreamResponse<ChatCompletionChunk> delegate, StreamRecorder recorder) {
+  TracedStreamResponse(StreamResponse<T> delegate, Recorder<T> recorder) {
     this.delegate = delegate;
     this.recorder = recorder;
   }
 
   @Override
-  public Stream<ChatCompletionChunk> stream() {
-    Stream<ChatCompletionChunk> source = delegate.stream();
+  public Stream<T> stream() {
+    Stream<T> source = delegate.stream();
     // Closing the Stream the caller got ends the call as closing this response does: a caller
     // who stops reading in try-with-resources on the Stream alone must not leave the span open.
-    return StreamSupport.stream(new Recording(source.spliterator(), recorder), source.isParallel())
+    return StreamSupport.stream(
+            new Recording<>(source.spliterator(), recorder), source.isParallel())
         .onClose(
             () -> {
               recorder.cancel();
@@ -44,24 +45,24 @@ final class TracedStreamResponse implements StreamResponse<ChatCompletionChunk> 
    * Sees every chunk and the end of the stream, which {@code peek} can't: exhaustion is a {@code
    * tryAdvance} that returns false.
    */
-  private static final class Recording implements Spliterator<ChatCompletionChunk> {
-    private final Spliterator<ChatCompletionChunk> source;
-    private final StreamRecorder recorder;
+  private static final class Recording<T> implements Spliterator<T> {
+    private final Spliterator<T> source;
+    private final Recorder<T> recorder;
 
-    Recording(Spliterator<ChatCompletionChunk> source, StreamRecorder recorder) {
+    Recording(Spliterator<T> source, Recorder<T> recorder) {
       this.source = source;
       this.recorder = recorder;
     }
 
     @Override
-    public boolean tryAdvance(Consumer<? super ChatCompletionChunk> action) {
+    public boolean tryAdvance(Consumer<? super T> action) {
       boolean[] inAction = {false};
       boolean advanced;
       try {
         advanced =
             source.tryAdvance(
                 chunk -> {
-                  recorder.chunk(chunk);
+                  recorder.next(chunk);
                   inAction[0] = true;
                   action.accept(chunk);
                   inAction[0] = false;
@@ -80,7 +81,7 @@ final class TracedStreamResponse implements StreamResponse<ChatCompletionChunk> 
     }
 
     @Override
-    public Spliterator<ChatCompletionChunk> trySplit() {
+    public @Nullable Spliterator<T> trySplit() {
       return null;
     }
 
