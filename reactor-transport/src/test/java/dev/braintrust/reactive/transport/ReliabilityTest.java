@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.export.BraintrustExportException;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.export.DropReason;
 import dev.braintrust.reactive.core.export.EncodedBatch;
@@ -91,8 +92,16 @@ class ReliabilityTest {
       Producers.run(
           threads,
           perThread,
-          Duration.ofMinutes(5),
+          // Generous: on a loaded machine draining a million events under faults takes long.
+          Duration.ofMinutes(10),
           (thread, i) -> exporter.accept(event(dest, thread + ":" + i)));
+      // Wait for everything to settle before the shutdown, whose deadline is then only for the
+      // closing itself: how long draining takes depends on the machine, not on the behaviour.
+      // The flush errors when some events failed for good, as injected 400s make some do.
+      exporter
+          .flush()
+          .onErrorResume(BraintrustExportException.class, e -> Mono.empty())
+          .block(Duration.ofMinutes(10));
       exporter.shutdown(Duration.ofMinutes(2)).block();
 
       ExporterStats s = exporter.stats();
