@@ -1,0 +1,278 @@
+package dev.braintrust.reactive.core.attachment;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializable;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
+import dev.braintrust.reactive.core.attachment.internal.AttachmentAccess;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A file logged with a span (an image, a PDF, audio...): put it anywhere in a span's or event's
+ * {@code input}, {@code output}, {@code expected} or {@code metadata}. The exporter uploads its
+ * bytes to Braintrust's object storage, off the application thread, and sends the row only then,
+ * with the attachment written as its {@link #reference()}.
+ *
+ * <pre>{@code
+ * Attachment chart = Attachment.of(pngBytes, "image/png", "chart.png");
+ * span.log(Log.builder().input(Map.of("question", "What does this show?", "chart", chart)).build());
+ * }</pre>
+ *
+ * <p>If the upload fails (or the exporter's attachment byte budget is full) the row is still sent:
+ * an attachment made by {@link AttachmentConverter} from inline base64 is written as that original
+ * inline content, one made here as its reference (the failure is counted). Without an uploader (a
+ * transport that cannot upload) the same applies. Don't change the bytes after logging.
+ */
+public final class Attachment implements JsonSerializable {
+  static {
+    AttachmentAccess.install(
+        new AttachmentAccess() {
+          @Override
+          public @Nullable CompletableFuture<Boolean> claim(
+              Attachment a, CompletableFuture<Boolean> mine) {
+            return a.upload.compareAndExchange(null, mine);
+          }
+
+          @Override
+          public void settled(Attachment a, boolean uploaded) {
+            a.uploaded = uploaded;
+          }
+        });
+  }
+
+  private static final int CHUNK = 64 * 1024;
+
+  private final AttachmentReference reference;
+  private final byte @Nullable [] bytes;
+  private final @Nullable Path file;
+  private final @Nullable String base64;
+  private final long size;
+  // Written instead of the reference when the content was not uploaded.
+  private final @Nullable Object original;
+  private final AtomicReference<@Nullable CompletableFuture<Boolean>> upload =
+      new AtomicReference<>();
+  private volatile boolean uploaded;
+
+  private Attachment(
+      String contentType,
+      String filename,
+      byte @Nullable [] bytes,
+      @Nullable Path file,
+      @Nullable String base64,
+      long size,
+      @Nullable Object original) {
+    this.reference =
+        new AttachmentReference(
+            AttachmentReference.BRAINTRUST,
+            UUID.randomUUID().toString(),
+            null,
+            filename,
+            contentType);
+    this.bytes = bytes;
+    this.file = file;
+    this.base64 = base64;
+    this.size = size;
+    this.original = original;
+  }
+
+  /**
+   * An attachment of these bytes, named {@code attachment.<ext>} after the content type.
+   *
+   * @param data the content (not copied: don't change it after logging)
+   * @param contentType its MIME type, e.g. {@code image/png}
+   * @return the attachment
+   */
+  public static Attachment of(byte[] data, String contentType) {
+    return of(data, contentType, AttachmentConverter.filenameFor(contentType));
+  }
+
+  /**
+   * An attachment of these bytes.
+   *
+   * @param data the content (not copied: don't change it after logging)
+   * @param contentType its MIME type, e.g. {@code application/pdf}
+   * @param filename the name shown in the UI
+   * @return the attachment
+   */
+  public static Attachment of(byte[] data, String contentType, String filename) {
+    Objects.requireNonNull(data, "data");
+    return new Attachment(
+        check("contentType", contentType),
+        check("filename", filename),
+        data,
+        null,
+        null,
+        data.length,
+        null);
+  }
+
+  /**
+   * An attachment of a file, read (in chunks, never whole) when it is uploaded.
+   *
+   * @param file a readable regular file
+   * @param contentType its MIME type
+   * @return the attachment, named after the file
+   * @throws IllegalArgumentException if the file is not a readable regular file
+   */
+  public static Attachment ofFile(Path file, String contentType) {
+    Objects.requireNonNull(file, "file");
+    Path name = file.getFileName();
+    return ofFile(file, contentType, name == null ? "attachment" : name.toString());
+  }
+
+  /**
+   * An attachment of a file, read (in chunks, never whole) when it is uploaded.
+   *
+   * @param file a readable regular file
+   * @param contentType its MIME type
+   * @param filename the name shown in the UI
+   * @return the attachment
+   * @throws IllegalArgumentException if the file is not a readable regular file
+   */
+  public static Attachment ofFile(Path file, String contentType, String filename) {
+    Objects.requireNonNull(file, "file");
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new IllegalArgumentException(
+          "attachment file " + file + " is not a readable regular file");
+    }
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("attachment file " + file + " cannot be read: " + e, e);
+    }
+    return new Attachment(
+        check("contentType", contentType),
+        check("filename", filename),
+        null,
+        file,
+        null,
+        size,
+        null);
+  }
+
+  /** Inline base64 found by the converter: decoded only when uploaded, else written as found. */
+  static Attachment inline(String base64, String contentType, String filename, Object original) {
+    return new Attachment(
+        contentType, filename, null, null, base64, base64.length() / 4L * 3, original);
+  }
+
+  private static String check(String what, @Nullable String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("attachment " + what + " must not be blank");
+    }
+    return value;
+  }
+
+  /**
+   * What this attachment is written as once uploaded.
+   *
+   * @return its reference (its key is random, fixed at creation)
+   */
+  public AttachmentReference reference() {
+    return reference;
+  }
+
+  /**
+   * The content's size in bytes (for inline base64, an estimate from its length).
+   *
+   * @return the size in bytes
+   */
+  public long size() {
+    return size;
+  }
+
+  /**
+   * Whether the content was uploaded: the row then carries the reference.
+   *
+   * @return whether the content was uploaded
+   */
+  public boolean isUploaded() {
+    return uploaded;
+  }
+
+  /**
+   * The content, in chunks; a file is read on a bounded-elastic thread, never on the caller's. Each
+   * subscription reads it again.
+   *
+   * @return the content
+   */
+  public Flux<ByteBuffer> content() {
+    if (bytes != null) {
+      byte[] b = bytes;
+      return Flux.defer(() -> Flux.just(ByteBuffer.wrap(b).asReadOnlyBuffer()));
+    }
+    if (base64 != null) {
+      String s = base64;
+      return Mono.fromCallable(() -> ByteBuffer.wrap(Base64.getMimeDecoder().decode(s)))
+          .subscribeOn(Schedulers.boundedElastic())
+          .flux();
+    }
+    Path p = Objects.requireNonNull(file);
+    return Flux.using(
+            () -> FileChannel.open(p, StandardOpenOption.READ),
+            ch ->
+                Flux.<ByteBuffer>generate(
+                    sink -> {
+                      try {
+                        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+                        if (ch.read(buf) < 0) {
+                          sink.complete();
+                        } else {
+                          sink.next(buf.flip());
+                        }
+                      } catch (IOException e) {
+                        sink.error(e);
+                      }
+                    }),
+            ch -> {
+              try {
+                ch.close();
+              } catch (IOException ignored) {
+                // Read-only: nothing to lose.
+              }
+            })
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  @Override
+  public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
+    if (uploaded || original == null) {
+      gen.writeObject(reference.toMap());
+    } else {
+      serializers.defaultSerializeValue(original, gen);
+    }
+  }
+
+  @Override
+  public void serializeWithType(
+      JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
+      throws IOException {
+    serialize(gen, serializers);
+  }
+
+  @Override
+  public String toString() {
+    return "Attachment{"
+        + reference.filename()
+        + ", "
+        + reference.contentType()
+        + ", "
+        + size
+        + " bytes}";
+  }
+}
