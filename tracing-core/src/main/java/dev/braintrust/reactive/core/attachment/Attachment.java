@@ -167,8 +167,19 @@ public final class Attachment implements JsonSerializable {
 
   /** Inline base64 found by the converter: decoded only when uploaded, else written as found. */
   static Attachment inline(String base64, String contentType, String filename, Object original) {
-    return new Attachment(
-        contentType, filename, null, null, base64, base64.length() / 4L * 3, original);
+    return new Attachment(contentType, filename, null, null, base64, decodedSize(base64), original);
+  }
+
+  // Exact, so the upload can send a Content-Length (object stores refuse chunked PUTs).
+  private static long decodedSize(String base64) {
+    long n = 0;
+    for (int i = 0; i < base64.length(); i++) {
+      char c = base64.charAt(i);
+      if (c != '=' && c != '\n' && c != '\r') {
+        n++;
+      }
+    }
+    return n * 3 / 4;
   }
 
   private static String check(String what, @Nullable String value) {
