@@ -37,6 +37,7 @@ public record ApiRoutes(
     credentials.register(routes);
     new ProxyHandler(model).register(routes);
     new AnthropicHandler(model).register(routes);
+    new AttachmentHandler(new BlobStore(), baseUrl).register(routes);
     return new ApiRoutes(routes.build(), functions, config, credentials);
   }
 }
