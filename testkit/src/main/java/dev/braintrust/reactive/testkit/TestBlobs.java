@@ -12,7 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.jspecify.annotations.Nullable;
 
@@ -93,6 +97,36 @@ public final class TestBlobs {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The SHA-256 of every inline medium in {@code requests} (each text value that is a base64 data
+   * URI, each {@code {"type": "base64", "data"}} source), decoded, sorted: what the object store
+   * should hold once the rows' attachments are uploaded.
+   *
+   * @param requests provider requests, e.g. an {@link LlmSpanCase}'s
+   * @return the checksums, sorted
+   */
+  public static List<String> inlineMediaSha256(List<? extends JsonNode> requests) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode r : requests) {
+      collect(r, out);
+    }
+    Collections.sort(out);
+    return out;
+  }
+
+  private static void collect(JsonNode n, List<String> out) {
+    if (n.isTextual() && n.asText().startsWith("data:") && n.asText().contains(";base64,")) {
+      String s = n.asText();
+      out.add(sha256(Base64.getMimeDecoder().decode(s.substring(s.indexOf(',') + 1))));
+    } else if (n.isObject()
+        && n.path("type").asText().equals("base64")
+        && n.path("data").isTextual()) {
+      out.add(sha256(Base64.getMimeDecoder().decode(n.get("data").asText())));
+    } else {
+      n.forEach(c -> collect(c, out));
     }
   }
 

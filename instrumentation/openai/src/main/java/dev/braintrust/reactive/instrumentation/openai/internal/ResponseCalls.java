@@ -70,7 +70,7 @@ final class ResponseCalls {
       messages.addObject().put("role", "user").put("content", input.asText());
       b.input(messages);
     } else if (!input.isMissingNode()) {
-      b.input(input);
+      b.input(SdkJson.withAttachments(input));
     }
     for (String field : METADATA) {
       JsonNode v = body.get(field);
