@@ -165,6 +165,35 @@ public final class Attachment implements JsonSerializable {
         null);
   }
 
+  /**
+   * An attachment of base64 content (as LLM clients hold media), decoded only when uploaded; if the
+   * upload fails the row carries it inline as a {@code data:} URI instead, as it would have.
+   *
+   * @param base64 the content in base64
+   * @param contentType its MIME type
+   * @return the attachment, named {@code attachment.<ext>} after the content type
+   */
+  public static Attachment ofBase64(String base64, String contentType) {
+    Objects.requireNonNull(base64, "base64");
+    String ct = check("contentType", contentType);
+    return inline(base64, ct, AttachmentConverter.filenameFor(ct), new DataUri(ct, base64));
+  }
+
+  /** A data URI written only if needed, so a successful upload never builds the string. */
+  private record DataUri(String contentType, String base64) implements JsonSerializable {
+    @Override
+    public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
+      gen.writeString("data:" + contentType + ";base64," + base64);
+    }
+
+    @Override
+    public void serializeWithType(
+        JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
+        throws IOException {
+      serialize(gen, serializers);
+    }
+  }
+
   /** Inline base64 found by the converter: decoded only when uploaded, else written as found. */
   static Attachment inline(String base64, String contentType, String filename, Object original) {
     return new Attachment(contentType, filename, null, null, base64, decodedSize(base64), original);
