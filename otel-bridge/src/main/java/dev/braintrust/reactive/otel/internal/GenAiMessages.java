@@ -5,6 +5,7 @@ import static dev.braintrust.reactive.otel.internal.AttrValues.NODES;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.attachment.AttachmentConverter;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -179,7 +180,9 @@ final class GenAiMessages {
     if (type.equals("blob") && !mime.isEmpty() && p.path("content").isTextual()) {
       // Documents and audio as OpenAI's file part, whose data URI becomes an attachment.
       ObjectNode out = NODES.objectNode().put("type", "file");
+      // The file name the attachment gets (derived from the MIME type: the part names none).
       out.putObject("file")
+          .put("filename", AttachmentConverter.filenameFor(mime))
           .put("file_data", "data:" + mime + ";base64," + p.get("content").asText());
       return out;
     }
