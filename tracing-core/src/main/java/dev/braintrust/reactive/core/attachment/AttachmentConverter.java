@@ -80,8 +80,7 @@ public final class AttachmentConverter {
     if (whole != null) {
       return whole;
     }
-    walk(copy, 0);
-    return copy;
+    return walk(copy, 0) ? copy : tree;
   }
 
   /**
@@ -107,18 +106,21 @@ public final class AttachmentConverter {
     return "attachment." + ext;
   }
 
-  private static void walk(JsonNode node, int depth) {
+  /** Replaces matches in place; whether there were any. */
+  private static boolean walk(JsonNode node, int depth) {
     if (depth >= MAX_DEPTH) {
-      return;
+      return false;
     }
+    boolean changed = false;
     if (node instanceof ObjectNode o) {
       for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
         JsonNode r = match(f.getKey(), f.getValue(), o);
         if (r != null) {
           f.setValue(r);
+          changed = true;
         } else {
-          walk(f.getValue(), depth + 1);
+          changed |= walk(f.getValue(), depth + 1);
         }
       }
     } else if (node instanceof ArrayNode a) {
@@ -126,11 +128,13 @@ public final class AttachmentConverter {
         JsonNode r = match(null, a.get(i), a);
         if (r != null) {
           a.set(i, r);
+          changed = true;
         } else {
-          walk(a.get(i), depth + 1);
+          changed |= walk(a.get(i), depth + 1);
         }
       }
     }
+    return changed;
   }
 
   private static @Nullable JsonNode match(
