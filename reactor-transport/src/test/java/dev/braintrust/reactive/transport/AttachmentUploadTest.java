@@ -220,6 +220,46 @@ class AttachmentUploadTest {
   }
 
   @Test
+  void aRowOverTheByteBudgetIsSentAtOnceWithItsOriginalContent(BraintrustTestServer server) {
+    String original =
+        "data:image/png;base64," + Base64.getEncoder().encodeToString(random(4_000, 6));
+    JsonNode converted = AttachmentConverter.convert(JSON.createObjectNode().put("img", original));
+    try (BraintrustExporter exporter =
+        BraintrustExporter.builder(client(server)).attachmentUploads(1_000, 2).build()) {
+      Tracer tracer = Tracer.create(exporter, Destination.projectLogsByName("budget"));
+      Span s = tracer.startSpan("too-big", SpanType.TASK);
+      s.log(Log.builder().input(converted).build());
+      s.end();
+      exporter.flush().block(T);
+
+      assertThat(onlyRow(server, "budget").path("input").path("img").asText()).isEqualTo(original);
+      assertThat(exporter.attachmentStats().overBudget()).isEqualTo(1);
+      assertThat(server.requests()).noneMatch(r -> r.path().startsWith("/attachment"));
+    }
+  }
+
+  @Test
+  void aFileAttachmentIsStreamedFromDiskAndStoredExactly(
+      BraintrustTestServer server, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    byte[] wav = random(1_500_000, 7);
+    java.nio.file.Path file = dir.resolve("take-1.wav");
+    java.nio.file.Files.write(file, wav);
+    try (BraintrustExporter exporter = BraintrustExporter.builder(client(server)).build()) {
+      Tracer tracer = Tracer.create(exporter, Destination.projectLogsByName("file"));
+      Span s = tracer.startSpan("audio-file", SpanType.TASK);
+      s.log(Log.builder().expected(Attachment.ofFile(file, "audio/wav")).build());
+      s.end();
+      exporter.flush().block(T);
+
+      JsonNode ref = onlyRow(server, "file").path("expected");
+      assertThat(ref.path("filename").asText()).isEqualTo("take-1.wav");
+      assertThat(TestBlobs.sha256(TestBlobs.read(server, ref.path("key").asText())))
+          .isEqualTo(TestBlobs.sha256(wav));
+    }
+  }
+
+  @Test
   void anExternalAttachmentIsWrittenAsItsReferenceWithoutAnUpload(BraintrustTestServer server) {
     ExternalAttachment ext =
         ExternalAttachment.of("https://example.com/scan.pdf", "application/pdf", "scan.pdf");
