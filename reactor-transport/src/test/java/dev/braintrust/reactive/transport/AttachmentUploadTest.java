@@ -260,6 +260,30 @@ class AttachmentUploadTest {
   }
 
   @Test
+  void aLateUpdateOfARowWaitingForItsUploadArrivesAfterIt(BraintrustTestServer server) {
+    byte[] png = random(10_000, 8);
+    server.faults().enqueue(Fault.delay(Duration.ofSeconds(2)).onPathContaining("/blobs/"));
+    try (BraintrustExporter exporter = BraintrustExporter.builder(client(server)).build()) {
+      Tracer tracer = Tracer.create(exporter, Destination.projectLogsByName("order"));
+      Span s = tracer.startSpan("scored", SpanType.TASK);
+      s.log(Log.builder().input(Attachment.of(png, "image/png")).build());
+      s.end();
+      // The row is still held for its (slow) upload when the score comes.
+      assertThat(exporter.attachmentStats().heldEvents()).isEqualTo(1);
+      s.score("human", 1.0);
+      assertThat(exporter.stats().pending()).isEqualTo(2);
+      exporter.flush().block(T);
+
+      ObjectNode row = onlyRow(server, "order");
+      assertThat(row.path("input").path("type").asText()).isEqualTo("braintrust_attachment");
+      assertThat(row.path("scores").path("human").asDouble()).isEqualTo(1.0);
+      ExporterStats stats = exporter.stats();
+      assertThat(stats.delivered()).isEqualTo(2);
+      assertThat(stats.pending()).isZero();
+    }
+  }
+
+  @Test
   void anExternalAttachmentIsWrittenAsItsReferenceWithoutAnUpload(BraintrustTestServer server) {
     ExternalAttachment ext =
         ExternalAttachment.of("https://example.com/scan.pdf", "application/pdf", "scan.pdf");

@@ -29,6 +29,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The exporter's attachment stage: a row holding {@link Attachment}s waits here until every one of
@@ -50,6 +51,8 @@ public final class AttachmentStage {
   private final AtomicLong heldBytes = new AtomicLong();
   private final AtomicInteger heldEvents = new AtomicInteger();
   private final Set<Held> held = ConcurrentHashMap.newKeySet();
+  // The last held event of each row id: later updates of that row queue behind it.
+  private final Map<String, Held> lastById = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Job> jobs = new ConcurrentLinkedQueue<>();
   private final Set<Job> running = ConcurrentHashMap.newKeySet();
   private final AtomicInteger active = new AtomicInteger();
@@ -132,19 +135,22 @@ public final class AttachmentStage {
       return false;
     }
     List<Attachment> found = find(event);
-    if (found.isEmpty()) {
+    String id = event.id();
+    if (found.isEmpty() && !lastById.containsKey(id)) {
       return false;
     }
     long bytes = 0;
     for (Attachment a : found) {
       bytes += Math.max(0, a.size());
     }
-    Held h = new Held(event, bytes);
+    Held h;
+    Held prior;
     synchronized (this) {
-      if (closed) {
+      prior = lastById.get(id);
+      if (closed || (found.isEmpty() && prior == null)) {
         return false;
       }
-      if (!reserve(bytes)) {
+      if (!found.isEmpty() && !reserve(bytes)) {
         overBudget.add(found.size());
         if (warnedBudget.compareAndSet(false, true)) {
           LOG.warn(
@@ -153,16 +159,25 @@ public final class AttachmentStage {
               bytes,
               budgetBytes);
         }
-        return false;
+        if (prior == null) {
+          return false;
+        }
+        // Not uploaded, but still behind the earlier update of its row.
+        found = List.of();
+        bytes = 0;
       }
+      h = new Held(event, bytes);
       heldEvents.incrementAndGet();
       held.add(h);
+      // A later update of a held row waits behind it, so updates reach the server in order.
+      lastById.put(id, h);
     }
-    CompletableFuture<?>[] uploads = new CompletableFuture<?>[found.size()];
-    for (int i = 0; i < uploads.length; i++) {
-      uploads[i] = uploadOf(found.get(i));
+    CompletableFuture<?>[] waits = new CompletableFuture<?>[found.size() + 1];
+    for (int i = 0; i < found.size(); i++) {
+      waits[i] = uploadOf(found.get(i));
     }
-    CompletableFuture.allOf(uploads).whenComplete((v, e) -> release(h));
+    waits[found.size()] = prior == null ? CompletableFuture.completedFuture(null) : prior.done;
+    CompletableFuture.allOf(waits).whenComplete((v, e) -> release(h));
     return true;
   }
 
@@ -184,6 +199,7 @@ public final class AttachmentStage {
         forward.accept(h.event);
       } finally {
         held.remove(h);
+        lastById.remove(h.event.id(), h);
         heldEvents.decrementAndGet();
         heldBytes.addAndGet(-h.bytes);
         h.done.complete(null);
@@ -226,6 +242,8 @@ public final class AttachmentStage {
       job.subscription =
           uploader
               .upload(job.attachment)
+              // Subscribed off the caller's thread: a first upload also logs in and connects.
+              .subscribeOn(Schedulers.parallel())
               .subscribe(v -> {}, e -> finish(job, e), () -> finish(job, null));
     } catch (RuntimeException e) {
       finish(job, e);
