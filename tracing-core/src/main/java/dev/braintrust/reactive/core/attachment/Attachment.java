@@ -3,8 +3,10 @@ package dev.braintrust.reactive.core.attachment;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import dev.braintrust.reactive.core.attachment.internal.AttachmentAccess;
+import dev.braintrust.reactive.core.attachment.internal.AttachmentJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -37,7 +39,8 @@ import reactor.core.scheduler.Schedulers;
  * inline content, one made here as its reference (the failure is counted). Without an uploader (a
  * transport that cannot upload) the same applies. Don't change the bytes after logging.
  */
-public final class Attachment implements JsonSerializable {
+@JsonSerialize(using = AttachmentJson.class)
+public final class Attachment {
   static {
     AttachmentAccess.install(
         new AttachmentAccess() {
@@ -50,6 +53,12 @@ public final class Attachment implements JsonSerializable {
           @Override
           public void settled(Attachment a, boolean uploaded) {
             a.uploaded = uploaded;
+          }
+
+          @Override
+          public Object jsonValue(Attachment a) {
+            Object original = a.original;
+            return a.uploaded || original == null ? a.reference.toMap() : original;
           }
         });
   }
@@ -287,22 +296,6 @@ public final class Attachment implements JsonSerializable {
               }
             })
         .subscribeOn(Schedulers.boundedElastic());
-  }
-
-  @Override
-  public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-    if (uploaded || original == null) {
-      gen.writeObject(reference.toMap());
-    } else {
-      serializers.defaultSerializeValue(original, gen);
-    }
-  }
-
-  @Override
-  public void serializeWithType(
-      JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
-      throws IOException {
-    serialize(gen, serializers);
   }
 
   @Override

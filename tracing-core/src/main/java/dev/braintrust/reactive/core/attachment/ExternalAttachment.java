@@ -1,10 +1,7 @@
 package dev.braintrust.reactive.core.attachment;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonSerializable;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
-import java.io.IOException;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.braintrust.reactive.core.attachment.internal.AttachmentJson;
 import java.net.URI;
 
 /**
@@ -17,7 +14,8 @@ import java.net.URI;
  *     ExternalAttachment.of("s3://my-bucket/scans/42.pdf", "application/pdf", "scan-42.pdf");
  * }</pre>
  */
-public final class ExternalAttachment implements JsonSerializable {
+@JsonSerialize(using = AttachmentJson.class)
+public final class ExternalAttachment {
   private final AttachmentReference reference;
 
   private ExternalAttachment(AttachmentReference reference) {
@@ -52,18 +50,6 @@ public final class ExternalAttachment implements JsonSerializable {
    */
   public AttachmentReference reference() {
     return reference;
-  }
-
-  @Override
-  public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-    gen.writeObject(reference.toMap());
-  }
-
-  @Override
-  public void serializeWithType(
-      JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
-      throws IOException {
-    serialize(gen, serializers);
   }
 
   @Override

@@ -39,4 +39,7 @@ public abstract class AttachmentAccess {
 
   /** Records the upload's outcome: an uploaded attachment is written as its reference. */
   public abstract void settled(Attachment a, boolean uploaded);
+
+  /** What the attachment is written as now: its reference's fields, or its original content. */
+  public abstract Object jsonValue(Attachment a);
 }

@@ -236,9 +236,10 @@ final class Rows {
       return null;
     }
     String ct = mime != null && !mime.isBlank() ? mime : orElse;
-    return AttachmentConverter.enabled()
-        ? Attachment.ofBase64(base64, ct)
-        : "data:" + ct + ";base64," + base64;
+    if (!AttachmentConverter.enabled()) {
+      return "data:" + ct + ";base64," + base64;
+    }
+    return Attachment.ofBase64(base64, ct);
   }
 
   static Map<String, Object> assistant(AiMessage m) {
