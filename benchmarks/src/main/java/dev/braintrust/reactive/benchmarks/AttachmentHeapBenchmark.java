@@ -49,7 +49,9 @@ public final class AttachmentHeapBenchmark {
     long delayMs = args.length > 2 ? Long.parseLong(args[2]) : 500;
     try (BraintrustTestServer server = BraintrustTestServer.builder().retainRows(false).build()) {
       server.start();
-      server.faults().everyNth(1, Fault.delay(Duration.ofMillis(delayMs)).onPathContaining("/blobs/"));
+      server
+          .faults()
+          .everyNth(1, Fault.delay(Duration.ofMillis(delayMs)).onPathContaining("/blobs/"));
       double baseline = LiveHeapBenchmark.liveMiB();
       BraintrustClient client =
           BraintrustClient.builder().apiKey(server.apiKey()).baseUrl(server.baseUrl()).build();
