@@ -53,6 +53,14 @@ public final class Attachment {
           @Override
           public void settled(Attachment a, boolean uploaded) {
             a.uploaded = uploaded;
+            // The content is not needed any more: the row holding this attachment may wait in the
+            // buffer for a while, and must not hold megabytes it will never send.
+            a.bytes = null;
+            a.base64 = null;
+            a.file = null;
+            if (uploaded) {
+              a.original = null;
+            }
           }
 
           @Override
@@ -66,12 +74,13 @@ public final class Attachment {
   private static final int CHUNK = 64 * 1024;
 
   private final AttachmentReference reference;
-  private final byte @Nullable [] bytes;
-  private final @Nullable Path file;
-  private final @Nullable String base64;
+  // Dropped once the upload settled (see settled above).
+  private volatile byte @Nullable [] bytes;
+  private volatile @Nullable Path file;
+  private volatile @Nullable String base64;
   private final long size;
   // Written instead of the reference when the content was not uploaded.
-  private final @Nullable Object original;
+  private volatile @Nullable Object original;
   private final AtomicReference<@Nullable CompletableFuture<Boolean>> upload =
       new AtomicReference<>();
   private volatile boolean uploaded;
@@ -261,17 +270,22 @@ public final class Attachment {
    * @return the content
    */
   public Flux<ByteBuffer> content() {
-    if (bytes != null) {
-      byte[] b = bytes;
+    byte[] b = bytes;
+    String s = base64;
+    Path p = file;
+    if (b != null) {
       return Flux.defer(() -> Flux.just(ByteBuffer.wrap(b).asReadOnlyBuffer()));
     }
-    if (base64 != null) {
-      String s = base64;
+    if (s != null) {
       return Mono.fromCallable(() -> ByteBuffer.wrap(Base64.getMimeDecoder().decode(s)))
           .subscribeOn(Schedulers.boundedElastic())
           .flux();
     }
-    Path p = Objects.requireNonNull(file);
+    if (p == null) {
+      return Flux.error(
+          new IllegalStateException(
+              "the content of " + this + " was released once its upload settled"));
+    }
     return Flux.using(
             () -> FileChannel.open(p, StandardOpenOption.READ),
             ch ->

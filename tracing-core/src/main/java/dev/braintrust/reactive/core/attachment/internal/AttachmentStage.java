@@ -159,6 +159,7 @@ public final class AttachmentStage {
               bytes,
               budgetBytes);
         }
+        refuse(found);
         if (prior == null) {
           return false;
         }
@@ -179,6 +180,16 @@ public final class AttachmentStage {
     waits[found.size()] = prior == null ? CompletableFuture.completedFuture(null) : prior.done;
     CompletableFuture.allOf(waits).whenComplete((v, e) -> release(h));
     return true;
+  }
+
+  // Over the budget: these attachments are never uploaded (written as their original, or their
+  // reference), and their content is released now rather than held by the row in the buffer.
+  private static void refuse(List<Attachment> found) {
+    for (Attachment a : found) {
+      if (AttachmentAccess.get().claim(a, CompletableFuture.completedFuture(false)) == null) {
+        AttachmentAccess.get().settled(a, false);
+      }
+    }
   }
 
   private boolean reserve(long bytes) {
