@@ -66,8 +66,43 @@ final class GenAiCalls {
                 + "\"tool_call\",\"id\":\"call_conf_1\",\"name\":\"get_weather\",\"arguments\":"
                 + "{\"location\":\"Paris, France\"}}]}]");
       }
+      case "attachments" -> {
+        // The case's image and PDF as GenAI blob parts (their base64 as the case has it).
+        b.setAttribute("gen_ai.request.model", "gpt-4o");
+        b.setAttribute("gen_ai.response.model", "gpt-4o-2024-08-06");
+        usage(b, 1120, 14);
+        b.setAttribute(
+            "gen_ai.input.messages",
+            "["
+                + text("system", "you are a helpful assistant")
+                + ",{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":"
+                + "\"Briefly describe these attachments\"},"
+                + blob("image", "image/png", PIXEL)
+                + ","
+                + blob("document", "application/pdf", PDF)
+                + "]}]");
+        b.setAttribute(
+            "gen_ai.output.messages",
+            "[{\"role\":\"assistant\",\"finish_reason\":\"stop\",\"parts\":[{\"type\":\"text\","
+                + "\"content\":\"A red pixel and a blank page.\"}]}]");
+      }
       default -> throw new IllegalArgumentException("no GenAI span written for case " + name);
     }
+  }
+
+  static final String PIXEL =
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+  static final String PDF =
+      "JVBERi0xLjAKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFszIDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFCb3ggWzAgMCA2MTIgNzkyXSA+PgplbmRvYmoKeHJlZgowIDQKMDAwMDAwMDAwMCA2NTUzNSBmIAowMDAwMDAwMDA5IDAwMDAwIG4gCjAwMDAwMDAwNTggMDAwMDAgbiAKMDAwMDAwMDExNSAwMDAwMCBuIAp0cmFpbGVyCjw8IC9TaXplIDQgL1Jvb3QgMSAwIFIgPj4Kc3RhcnR4cmVmCjE5MAolJUVPRgo=";
+
+  private static String blob(String modality, String mime, String base64) {
+    return "{\"type\":\"blob\",\"modality\":\""
+        + modality
+        + "\",\"mime_type\":\""
+        + mime
+        + "\",\"content\":\""
+        + base64
+        + "\"}";
   }
 
   private static void usage(SpanBuilder b, long input, long output) {

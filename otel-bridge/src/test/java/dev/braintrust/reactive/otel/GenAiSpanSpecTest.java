@@ -43,6 +43,8 @@ class GenAiSpanSpecTest {
           "GenAI output messages map to OpenAI choices; the case expects Anthropic's native object",
           "anthropic/streaming",
           "GenAI output messages map to OpenAI choices; the case expects Anthropic's native object",
+          "anthropic/attachments",
+          "GenAI blob parts map to OpenAI content parts; the case expects Anthropic's source blocks",
           "anthropic/prompt_caching_5m",
           "the GenAI conventions carry only the aggregate cache-creation count, no 5m/1h split",
           "anthropic/prompt_caching_1h",

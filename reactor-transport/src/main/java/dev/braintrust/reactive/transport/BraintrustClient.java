@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.BraintrustException;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.attachment.Attachment;
+import dev.braintrust.reactive.core.attachment.AttachmentUploader;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.export.Transport;
 import dev.braintrust.reactive.core.internal.BraintrustEnv;
+import dev.braintrust.reactive.transport.internal.AttachmentUploads;
 import dev.braintrust.reactive.transport.internal.Btql;
 import dev.braintrust.reactive.transport.internal.ClientConfig;
 import dev.braintrust.reactive.transport.internal.ClientIngestTransport;
@@ -61,7 +64,7 @@ import reactor.core.scheduler.Schedulers;
  * BraintrustApiException}. The client runs on its own event loops and connection pool unless given
  * others, and releases them in {@link #shutdown()}.
  */
-public final class BraintrustClient implements Transport, AutoCloseable {
+public final class BraintrustClient implements Transport, AttachmentUploader, AutoCloseable {
   /** The US data plane, the default. */
   public static final String US_URL = "https://api.braintrust.dev";
 
@@ -78,6 +81,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
   // For the login body only; never printed (toString leaves it out).
   private final String apiKey;
   private final Duration maxRetryAfter;
+  private final Attachments attachments;
 
   BraintrustClient(ClientConfig config, @Nullable String unusable) {
     this.apiKey = config.apiKey();
@@ -87,6 +91,7 @@ public final class BraintrustClient implements Transport, AutoCloseable {
     this.invocations = new Invocations(http, new FunctionIds(http));
     this.maxRequestBytes = config.maxRequestBytes();
     this.impersonating = config.impersonateUser() != null;
+    this.attachments = new Attachments(new AttachmentUploads(http, Mono.defer(this::login)));
   }
 
   /**
@@ -471,7 +476,16 @@ public final class BraintrustClient implements Transport, AutoCloseable {
         .map(node -> Json.read(node, LoginInfo.class, "POST /api/apikey/login"));
   }
 
-  // ---------------------------------------------------------------- for AiProxy
+  /** Uploads an attachment; the exporter sends a row once its attachments are uploaded. */
+  @Override
+  public Mono<Void> upload(Attachment attachment) {
+    return attachments.upload(attachment);
+  }
+
+  /** Reads back the attachments referenced by fetched rows (and uploads). */
+  public Attachments attachments() {
+    return attachments;
+  }
 
   Mono<JsonNode> post(String path, JsonNode body) {
     return http.json(HttpMethod.POST, path, body);

@@ -5,6 +5,7 @@ import static dev.braintrust.reactive.otel.internal.AttrValues.NODES;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.attachment.AttachmentConverter;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -156,7 +157,10 @@ final class GenAiMessages {
     return out;
   }
 
-  /** An image as OpenAI's {@code image_url} part; other media and unknown parts as they are. */
+  /**
+   * An image as OpenAI's {@code image_url} part, another blob with a MIME type as its {@code file}
+   * part; other media and unknown parts as they are.
+   */
   private static JsonNode media(JsonNode p) {
     String type = p.path("type").asText("");
     String modality = p.path("modality").asText("");
@@ -171,6 +175,15 @@ final class GenAiMessages {
       ObjectNode out = NODES.objectNode().put("type", "image_url");
       String m = mime.isEmpty() ? "image/*" : mime;
       out.putObject("image_url").put("url", "data:" + m + ";base64," + p.get("content").asText());
+      return out;
+    }
+    if (type.equals("blob") && !mime.isEmpty() && p.path("content").isTextual()) {
+      // Documents and audio as OpenAI's file part, whose data URI becomes an attachment.
+      ObjectNode out = NODES.objectNode().put("type", "file");
+      // The file name the attachment gets (derived from the MIME type: the part names none).
+      out.putObject("file")
+          .put("filename", AttachmentConverter.filenameFor(mime))
+          .put("file_data", "data:" + mime + ";base64," + p.get("content").asText());
       return out;
     }
     return p;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.BraintrustEventBuilder;
 import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.attachment.AttachmentConverter;
 import dev.braintrust.reactive.core.internal.Time;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -249,6 +250,11 @@ public final class SpanMapper {
             .created(java.time.Instant.ofEpochSecond(0, span.getStartEpochNanos()))
             .instrumentation(SpanOrigins.instrumentation(span));
     SpanOrigins.context(context, span).forEach(b::context);
+    // Inline media (data URIs, base64 sources) leave the row as attachments, uploaded first.
+    if (AttachmentConverter.enabled()) {
+      input = input instanceof JsonNode j ? AttachmentConverter.convert(j) : input;
+      output = output instanceof JsonNode j ? AttachmentConverter.convert(j) : output;
+    }
     if (hasInput) {
       b.input(input);
     }

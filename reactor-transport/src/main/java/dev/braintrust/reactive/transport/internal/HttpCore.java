@@ -145,6 +145,21 @@ public final class HttpCore {
         : client.headers(h -> h.set(RequestHeaders.IMPERSONATE_USER, impersonate));
   }
 
+  /** For signed object-store URLs: this client's pool, proxy, TLS and timeouts, no credentials. */
+  public HttpClient objectStore() {
+    if (unusable != null) {
+      throw new BraintrustException(unusable);
+    }
+    java.util.Set<String> extra = config.headers().keySet();
+    return http()
+        .headers(
+            h -> {
+              h.remove(HttpHeaderNames.AUTHORIZATION).remove(RequestHeaders.ORG_NAME);
+              h.remove(RequestHeaders.IMPERSONATE_USER).set(HttpHeaderNames.ACCEPT, "*/*");
+              extra.forEach(h::remove);
+            });
+  }
+
   /** The base URL requests go to. */
   public String baseUrl() {
     return baseUrl;

@@ -40,6 +40,7 @@ public record ApiRoutes(
     new AnthropicHandler(model).register(routes);
     new GeminiHandler(model).register(routes);
     new BedrockHandler(model).register(routes);
+    new AttachmentHandler(new BlobStore(), baseUrl).register(routes);
     return new ApiRoutes(routes.build(), functions, config, credentials);
   }
 }

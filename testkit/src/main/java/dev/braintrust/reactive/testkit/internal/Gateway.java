@@ -89,6 +89,10 @@ public final class Gateway {
                             }
                             Reply reply = FaultHandler.reply(fault);
                             byte[] body = wire;
+                            Router.RawHandler raw = router.raw(path);
+                            if (reply == null && raw != null) {
+                              reply = raw.handle(method, path, query, headers, wire);
+                            }
                             if (reply == null) {
                               reply = authenticate(path, headers);
                             }
@@ -106,7 +110,7 @@ public final class Gateway {
                                     path,
                                     query,
                                     headers,
-                                    settings.recordBodies() ? body : new byte[0],
+                                    settings.recordBodies() && raw == null ? body : new byte[0],
                                     wire.length,
                                     reply.status()));
                             return send(res, reply);

@@ -4,8 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Picks the handler for a request by method and path. A path that matches a route under another
@@ -20,12 +22,35 @@ public final class Router {
     Reply handle(Exchange ex, List<String> params);
   }
 
+  /**
+   * Serves requests under a path prefix with their raw bytes, before authentication and JSON
+   * parsing: a signed object-store URL carries its own credential and a binary body.
+   */
+  @FunctionalInterface
+  public interface RawHandler {
+    /** Answers the request. */
+    Reply handle(
+        String method, String path, String query, Map<String, String> headers, byte[] body);
+  }
+
   private record Route(String method, Pattern path, Handler handler) {}
 
   private final List<Route> routes;
+  private final Map<String, RawHandler> raw;
 
-  private Router(List<Route> routes) {
+  private Router(List<Route> routes, Map<String, RawHandler> raw) {
     this.routes = List.copyOf(routes);
+    this.raw = Map.copyOf(raw);
+  }
+
+  /** The raw handler whose prefix {@code path} starts with, or null. */
+  public @Nullable RawHandler raw(String path) {
+    for (Map.Entry<String, RawHandler> e : raw.entrySet()) {
+      if (path.startsWith(e.getKey())) {
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
   /** An empty route table to fill. */
@@ -90,6 +115,7 @@ public final class Router {
   /** Collects routes; the router itself is immutable so event-loop threads can share it. */
   public static final class Builder {
     private final List<Route> routes = new ArrayList<>();
+    private final Map<String, RawHandler> raw = new java.util.HashMap<>();
 
     private Builder() {}
 
@@ -99,9 +125,15 @@ public final class Router {
       return this;
     }
 
+    /** Serves every request whose path starts with {@code prefix} with {@code handler}. */
+    public Builder raw(String prefix, RawHandler handler) {
+      raw.put(prefix, handler);
+      return this;
+    }
+
     /** The router. */
     public Router build() {
-      return new Router(routes);
+      return new Router(routes, raw);
     }
   }
 }

@@ -109,12 +109,24 @@ final class Admission implements Source {
    * consumer once a batch's worth is waiting.
    */
   void offer(@Nullable BraintrustEvent event) {
+    offer(event, false);
+  }
+
+  /**
+   * Attachments hook (issue 30): a row the attachment stage held while the exporter was open, taken
+   * even once shutdown has begun (its shutdown waits for the stage first).
+   */
+  void offerStaged(BraintrustEvent event) {
+    offer(event, true);
+  }
+
+  private void offer(@Nullable BraintrustEvent event, boolean staged) {
     metrics.submitted();
     if (event == null) {
       metrics.dropped(DropReason.INVALID, 1, "a null event was submitted");
       return;
     }
-    if (closed) {
+    if (closed && !staged) {
       metrics.dropped(DropReason.CLOSED, 1, "the exporter is closed");
       return;
     }

@@ -2,6 +2,7 @@ package dev.braintrust.reactive.core.export;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.SpanSink;
+import dev.braintrust.reactive.core.attachment.AttachmentStats;
 import dev.braintrust.reactive.core.export.internal.EventMasking;
 import dev.braintrust.reactive.core.export.internal.SpoolLog;
 import dev.braintrust.reactive.core.export.internal.SpoolMeters;
@@ -91,6 +92,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   private final ExporterMetrics metrics;
   private final Admission admission;
   private final Batcher batcher;
+  private final AttachmentHook attachments; // rows wait here for their uploads (issue 30)
   // Set by the first shutdown; completes with how many events it left undelivered.
   private final AtomicReference<@Nullable CompletableFuture<Long>> shutdown =
       new AtomicReference<>();
@@ -179,6 +181,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
             b.maxConcurrentRequests,
             maxAge,
             b.random);
+    this.attachments = AttachmentHook.create(b, admission::offerStaged, registry);
     if (spoolLog != null && feed != null && b.spool != null && spoolMeters != null) {
       SpoolPump p =
           new SpoolPump(
@@ -254,6 +257,9 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   /** Buffers one event, applying the overflow policy when full. Never throws. */
   @Override
   public void accept(@Nullable BraintrustEvent event) {
+    if (shutdown.get() == null && attachments.offer(event)) {
+      return;
+    }
     admission.offer(event);
   }
 
@@ -266,7 +272,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
    * @return completes when the flush is done
    */
   public Mono<Void> flush() {
-    return Mono.defer(() -> outcome(batcher.flush().done));
+    return attachments.flushed().then(Mono.defer(() -> outcome(batcher.flush().done)));
   }
 
   private Mono<Void> outcome(CompletableFuture<Long> undelivered) {
@@ -360,9 +366,9 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
           }
         };
     timeoutTask[0] = timer.schedule(onDeadline, timeout.toNanos(), TimeUnit.NANOSECONDS);
-    batcher
-        .flush()
-        .done
+    attachments
+        .close(timeout, timer)
+        .thenCompose(v -> batcher.flush().done)
         .whenComplete(
             (undelivered, e) ->
                 timer.schedule(
@@ -429,7 +435,12 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
    *     pending}
    */
   public ExporterStats stats() {
-    return metrics.stats();
+    return attachments.adjust(metrics.stats());
+  }
+
+  /** A snapshot of the attachment uploads (all zero when the transport cannot upload). */
+  public AttachmentStats attachmentStats() {
+    return attachments.stats();
   }
 
   /**

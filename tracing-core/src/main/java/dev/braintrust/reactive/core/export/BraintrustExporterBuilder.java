@@ -32,9 +32,33 @@ public final class BraintrustExporterBuilder {
   boolean shutdownHook;
   @Nullable Duration maxEventAge;
   DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+  // Attachments (issue 30): used when the transport is also an AttachmentUploader.
+  long attachmentBudgetBytes = AttachmentHook.DEFAULT_BUDGET_BYTES;
+  int attachmentConcurrency = AttachmentHook.DEFAULT_CONCURRENCY;
 
   BraintrustExporterBuilder(Transport transport) {
     this.transport = Objects.requireNonNull(transport, "transport");
+  }
+
+  /**
+   * Attachment uploads (when the transport is also an {@link
+   * dev.braintrust.reactive.core.attachment.AttachmentUploader}, as {@code BraintrustClient} is):
+   * at most {@code concurrency} at once, and rows waiting for them reserve at most {@code
+   * budgetBytes} of content together (default 64 MiB, 4 at once). A row whose attachments don't fit
+   * is sent at once with its original content. A budget of 0 turns uploads off.
+   *
+   * @param budgetBytes most content bytes held for uploads, or 0 for no uploads
+   * @param concurrency most uploads at once
+   * @return this builder
+   */
+  public BraintrustExporterBuilder attachmentUploads(long budgetBytes, int concurrency) {
+    if (budgetBytes < 0) {
+      throw new IllegalArgumentException(
+          "attachment budgetBytes must not be negative, got " + budgetBytes);
+    }
+    this.attachmentBudgetBytes = budgetBytes;
+    this.attachmentConcurrency = Validation.positive("attachment concurrency", concurrency);
+    return this;
   }
 
   /**

@@ -18,12 +18,14 @@ import dev.braintrust.reactive.core.Scope;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.attachment.AttachmentReference;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.LlmSpanCase;
 import dev.braintrust.reactive.testkit.OpenAiResponsesStream;
 import dev.braintrust.reactive.testkit.SpanMatcher;
+import dev.braintrust.reactive.testkit.TestBlobs;
 import dev.braintrust.reactive.transport.BraintrustClient;
 import java.time.Duration;
 import java.util.List;
@@ -104,6 +106,15 @@ class OpenAiSpanSpecTest {
       exporter.flush().block(T);
       List<ObjectNode> rows = server.projectLogs(server.projectId(project));
       SpanMatcher.assertSpans(c.toString(), rows, c.expectedSpans());
+      // Every inline medium of the requests arrived in the object store unchanged.
+      List<String> stored =
+          rows.stream()
+              .flatMap(r -> AttachmentReference.findAll(r).stream())
+              .map(ref -> TestBlobs.sha256(TestBlobs.read(server, ref.key())))
+              .sorted()
+              .toList();
+      org.junit.jupiter.api.Assertions.assertEquals(
+          TestBlobs.inlineMediaSha256(c.requests()), stored, c + ": attachment content");
     } finally {
       raw.close();
       exporter.close();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.attachment.AttachmentConverter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,9 @@ final class MessageRows {
       ObjectNode s = input.addObject().put("role", "system");
       s.set("content", system);
     }
-    Log.Builder log = Log.builder().input(input).metadata("provider", "anthropic");
+    // Inline base64 images and documents leave the row as attachments.
+    JsonNode logged = AttachmentConverter.enabled() ? AttachmentConverter.convert(input) : input;
+    Log.Builder log = Log.builder().input(logged).metadata("provider", "anthropic");
     for (String field : PLAIN) {
       JsonNode v = body.get(field);
       if (v != null && !v.isNull()) {

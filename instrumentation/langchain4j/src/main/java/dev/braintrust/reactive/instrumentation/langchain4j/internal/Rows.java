@@ -2,18 +2,24 @@ package dev.braintrust.reactive.instrumentation.langchain4j.internal;
 
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.PromptMetadata;
+import dev.braintrust.reactive.core.attachment.Attachment;
+import dev.braintrust.reactive.core.attachment.AttachmentConverter;
 import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.audio.Audio;
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.AudioContent;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.Content;
 import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.PdfFileContent;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.data.pdf.PdfFile;
 import dev.langchain4j.internal.JsonSchemaElementUtils;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -183,9 +189,31 @@ final class Rows {
       if (c instanceof TextContent) {
         part.put("type", "text");
         part.put("text", ((TextContent) c).text());
-      } else if (c instanceof ImageContent && ((ImageContent) c).image().url() != null) {
+      } else if (c instanceof ImageContent i) {
+        Object url =
+            media(i.image().url(), i.image().base64Data(), i.image().mimeType(), "image/png");
         part.put("type", "image_url");
-        part.put("image_url", Map.of("url", ((ImageContent) c).image().url().toString()));
+        part.put("image_url", url == null ? Map.of() : Map.of("url", url));
+      } else if (c instanceof PdfFileContent p) {
+        PdfFile f = p.pdfFile();
+        Object data = media(f.url(), f.base64Data(), f.mimeType(), "application/pdf");
+        part.put("type", "file");
+        part.put("file", data == null ? Map.of() : Map.of("file_data", data));
+      } else if (c instanceof AudioContent a) {
+        Audio au = a.audio();
+        String base64 = au.base64Data();
+        if (base64 == null && au.binaryData() != null) {
+          base64 = java.util.Base64.getEncoder().encodeToString(au.binaryData());
+        }
+        Object data = media(au.url(), base64, au.mimeType(), "audio/wav");
+        String ct = au.mimeType() != null ? au.mimeType() : "audio/wav";
+        part.put("type", "input_audio");
+        Map<String, Object> audio = new LinkedHashMap<>();
+        if (data != null) {
+          audio.put("data", data);
+        }
+        audio.put("format", ct.substring(ct.indexOf('/') + 1));
+        part.put("input_audio", audio);
       } else {
         // Inline media would bloat the row: its type says what it was.
         part.put("type", c.type().name().toLowerCase(Locale.ROOT));
@@ -193,6 +221,25 @@ final class Rows {
       out.add(part);
     }
     return out;
+  }
+
+  /**
+   * A medium's URL as it is, or its inline base64 as an attachment (uploaded, kept out of the row;
+   * with conversion off, as a data URI), or null if it has neither.
+   */
+  private static @Nullable Object media(
+      java.net.@Nullable URI url, @Nullable String base64, @Nullable String mime, String orElse) {
+    if (url != null) {
+      return url.toString();
+    }
+    if (base64 == null) {
+      return null;
+    }
+    String ct = mime != null && !mime.isBlank() ? mime : orElse;
+    if (!AttachmentConverter.enabled()) {
+      return "data:" + ct + ";base64," + base64;
+    }
+    return Attachment.ofBase64(base64, ct);
   }
 
   static Map<String, Object> assistant(AiMessage m) {

@@ -77,7 +77,7 @@ final class RequestFields {
   private static void put(
       Log.Builder b, String name, Object value, String inputField, Set<String> allowed) {
     if (name.equals(inputField)) {
-      b.input(value);
+      b.input(SdkJson.withAttachments(value));
     } else if (allowed.contains(name)) {
       b.metadata(name, value);
     }

@@ -18,6 +18,7 @@ import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.PromptMetadata;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.attachment.AttachmentConverter;
 import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import java.util.List;
@@ -114,7 +115,14 @@ final class ResponseCalls {
       b.metadata("tools", new LazyJson(() -> tools(SdkJson.node(params._tools()))));
     }
     if (!params._input().isMissing() || !params._instructions().isMissing()) {
-      b.input(new LazyJson(() -> input(SdkJson.tree(body))));
+      boolean textOnly = params._input().asKnown().map(i -> i.isText()).orElse(true);
+      if (textOnly || !AttachmentConverter.enabled()) {
+        b.input(new LazyJson(() -> input(SdkJson.tree(body))));
+      } else {
+        // Input items may carry inline media: converted now, so that the exporter's attachment
+        // stage finds the attachments when the row is submitted (it cannot see into a LazyJson).
+        b.input(SdkJson.withAttachments(input(SdkJson.tree(body))));
+      }
     }
     return b;
   }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.core.ObjectMappers;
+import dev.braintrust.reactive.core.attachment.AttachmentConverter;
 import java.io.IOException;
 
 /**
@@ -29,6 +30,22 @@ final class SdkJson implements JsonSerializable {
 
   SdkJson(Object value) {
     this.value = value;
+  }
+
+  /**
+   * {@code value} with its inline media (data URIs, base64 audio) as attachments, read into a tree
+   * now; {@code value} itself when it holds none or conversion is off.
+   */
+  static Object withAttachments(Object value) {
+    if (!AttachmentConverter.enabled() || value instanceof String) {
+      return value;
+    }
+    JsonNode tree =
+        value instanceof JsonNode j
+            ? j
+            : MAPPER.valueToTree(value instanceof SdkJson s ? s.value : value);
+    JsonNode converted = AttachmentConverter.convert(tree);
+    return converted == tree ? value : converted;
   }
 
   /** {@code value} as a JSON tree, now. */

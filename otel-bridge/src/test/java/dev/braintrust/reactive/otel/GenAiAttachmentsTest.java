@@ -1,0 +1,92 @@
+package dev.braintrust.reactive.otel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.testkit.BraintrustTestServer;
+import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
+import dev.braintrust.reactive.testkit.TestBlobs;
+import dev.braintrust.reactive.transport.BraintrustClient;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The GenAI mapping converts inline media too: blob parts of {@code gen_ai.input.messages} become
+ * uploaded attachments in the row, URI parts stay URLs.
+ */
+@ExtendWith(BraintrustTestServerExtension.class)
+class GenAiAttachmentsTest {
+  static final String PROJECT = "genai-media";
+
+  @Test
+  void blobPartsOfGenAiMessagesBecomeUploadedAttachmentsAndUrisStay(BraintrustTestServer server) {
+    byte[] png = new byte[4_000];
+    byte[] pdf = new byte[9_000];
+    new Random(7).nextBytes(png);
+    new Random(8).nextBytes(pdf);
+    BraintrustExporter exporter =
+        BraintrustExporter.builder(
+                BraintrustClient.builder()
+                    .apiKey(server.apiKey())
+                    .baseUrl(server.baseUrl())
+                    .build())
+            .build();
+    SdkTracerProvider tracing =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(
+                BraintrustSpanProcessor.builder(exporter)
+                    .destination(Destination.projectLogsByName(PROJECT))
+                    .build())
+            .build();
+    try {
+      Span span =
+          tracing
+              .get("test")
+              .spanBuilder("chat gpt-4o")
+              .setAttribute("gen_ai.operation.name", "chat")
+              .setAttribute("gen_ai.provider.name", "openai")
+              .setAttribute("gen_ai.request.model", "gpt-4o")
+              .setAttribute(
+                  "gen_ai.input.messages",
+                  "[{\"role\":\"user\",\"parts\":["
+                      + "{\"type\":\"text\",\"content\":\"What are these?\"},"
+                      + "{\"type\":\"blob\",\"modality\":\"image\",\"mime_type\":\"image/png\","
+                      + "\"content\":\""
+                      + Base64.getEncoder().encodeToString(png)
+                      + "\"},"
+                      + "{\"type\":\"blob\",\"modality\":\"document\","
+                      + "\"mime_type\":\"application/pdf\",\"content\":\""
+                      + Base64.getEncoder().encodeToString(pdf)
+                      + "\"},"
+                      + "{\"type\":\"uri\",\"modality\":\"image\",\"mime_type\":\"image/jpeg\","
+                      + "\"uri\":\"https://example.com/cat.jpg\"}]}]")
+              .startSpan();
+      span.end();
+      assertThat(tracing.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      List<ObjectNode> rows = server.projectLogs(server.projectId(PROJECT));
+      assertThat(rows).hasSize(1);
+      JsonNode content = rows.get(0).path("input").path(0).path("content");
+      JsonNode image = content.path(1).path("image_url").path("url");
+      JsonNode file = content.path(2).path("file").path("file_data");
+      assertThat(image.path("type").asText()).isEqualTo("braintrust_attachment");
+      assertThat(file.path("type").asText()).isEqualTo("braintrust_attachment");
+      assertThat(file.path("content_type").asText()).isEqualTo("application/pdf");
+      assertThat(content.path(3).path("image_url").path("url").asText())
+          .isEqualTo("https://example.com/cat.jpg");
+      assertThat(TestBlobs.read(server, image.path("key").asText())).isEqualTo(png);
+      assertThat(TestBlobs.read(server, file.path("key").asText())).isEqualTo(pdf);
+    } finally {
+      tracing.shutdown().join(30, TimeUnit.SECONDS);
+    }
+  }
+}
