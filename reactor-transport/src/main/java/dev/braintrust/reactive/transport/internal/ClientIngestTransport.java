@@ -1,6 +1,8 @@
 package dev.braintrust.reactive.transport.internal;
 
 import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.attachment.Attachment;
+import dev.braintrust.reactive.core.attachment.AttachmentUploader;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.export.Transport;
@@ -13,8 +15,9 @@ import reactor.core.publisher.Mono;
  * sends through the client's connections, and the exporter that owns it closes only the handle, so
  * the client (and every other user of it) stays open. Thread-safe: the flag is the only state.
  */
-public final class ClientIngestTransport implements Transport {
+public final class ClientIngestTransport implements Transport, AttachmentUploader {
   private final IngestTransport ingest;
+  private final AttachmentUploader uploader;
   private final long maxRequestBytes;
   private final Duration maxRetryAfter;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -25,10 +28,15 @@ public final class ClientIngestTransport implements Transport {
    * @param ingest the client's insert path
    * @param maxRequestBytes the client's request size limit
    * @param maxRetryAfter the client's cap on {@code Retry-After}
+   * @param uploader the client's attachment uploads, so a shared client's exporter uploads too
    */
   public ClientIngestTransport(
-      IngestTransport ingest, long maxRequestBytes, Duration maxRetryAfter) {
+      IngestTransport ingest,
+      long maxRequestBytes,
+      Duration maxRetryAfter,
+      AttachmentUploader uploader) {
     this.ingest = ingest;
+    this.uploader = uploader;
     this.maxRequestBytes = maxRequestBytes;
     this.maxRetryAfter = maxRetryAfter;
   }
@@ -42,6 +50,11 @@ public final class ClientIngestTransport implements Transport {
                   + " open: ask it for another with ingestTransport()"));
     }
     return ingest.insertOnce(destination, batch);
+  }
+
+  @Override
+  public Mono<Void> upload(Attachment attachment) {
+    return uploader.upload(attachment);
   }
 
   @Override
