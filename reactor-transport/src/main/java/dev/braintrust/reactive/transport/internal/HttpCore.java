@@ -69,7 +69,7 @@ public final class HttpCore {
   // Made on first use: an event loop group opens selectors as soon as it exists, and a client
   // that is built but never used (or never closed) shouldn't hold any.
   private @Nullable AddressResolverGroup<?> resolver;
-  private volatile @Nullable Clients clients;
+  private volatile @Nullable HttpClients clients;
   // One timer per method and outcome, registered once instead of looked up on every attempt.
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -107,42 +107,20 @@ public final class HttpCore {
     this.shutdown = Mono.defer(this::release).cache();
   }
 
-  /**
-   * The client's configurations, built once: Reactor Netty copies its whole configuration on each
-   * {@code headers(...)}, so the headers every request of a kind carries are set here, not per
-   * request (only an impersonated user's header still is).
-   */
-  private record Clients(HttpClient plain, HttpClient json, HttpClient gzipJson, HttpClient sse) {
-    static Clients of(HttpClient plain) {
-      HttpClient json = plain.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
-      return new Clients(
-          plain,
-          json,
-          json.headers(h -> h.set(HttpHeaderNames.CONTENT_ENCODING, "gzip")),
-          json.headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream")));
-    }
-  }
-
-  private Clients clients() {
-    Clients c = clients;
+  private HttpClients clients() {
+    HttpClients c = clients;
     return c != null ? c : createClients();
   }
 
-  private synchronized Clients createClients() {
+  private synchronized HttpClients createClients() {
     if (closed.get()) {
       // Else a resolver made after shutdown closed the last one would never be closed.
       throw shutDown();
     }
     if (clients == null) {
-      clients = Clients.of(HttpClientSetup.create(config, provider, loops, r -> resolver = r));
+      clients = HttpClients.of(HttpClientSetup.create(config, provider, loops, r -> resolver = r));
     }
     return clients;
-  }
-
-  private static HttpClient as(HttpClient client, @Nullable String impersonate) {
-    return impersonate == null
-        ? client
-        : client.headers(h -> h.set(RequestHeaders.IMPERSONATE_USER, impersonate));
   }
 
   /** For signed object-store URLs: this client's pool, proxy, TLS and timeouts, no credentials. */
@@ -151,7 +129,8 @@ public final class HttpCore {
       throw new BraintrustException(unusable);
     }
     java.util.Set<String> extra = config.headers().keySet();
-    return http()
+    return clients()
+        .plain()
         .headers(
             h -> {
               h.remove(HttpHeaderNames.AUTHORIZATION).remove(RequestHeaders.ORG_NAME);
@@ -274,9 +253,9 @@ public final class HttpCore {
       byte @Nullable [] body,
       boolean gzipped,
       @Nullable String impersonate) {
-    Clients c = clients();
+    HttpClients c = clients();
     HttpClient client =
-        as(body == null ? c.plain() : gzipped ? c.gzipJson() : c.json(), impersonate);
+        HttpClients.as(body == null ? c.plain() : gzipped ? c.gzipJson() : c.json(), impersonate);
     HttpClient.ResponseReceiver<?> sender =
         body == null
             ? client.request(method).uri(path)
@@ -327,7 +306,7 @@ public final class HttpCore {
                 return Flux.error(shutDown());
               }
               String impersonate = CallContext.impersonatedUser(ctx);
-              return as(clients().sse(), impersonate)
+              return HttpClients.as(clients().sse(), impersonate)
                   .post()
                   .uri(path)
                   .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(bytes)))

@@ -307,4 +307,11 @@ final class Admission implements Source {
     }
     return false;
   }
+
+  /** {@code a * b}, or {@code Long.MAX_VALUE} where the product would overflow. */
+  static long saturatedTimes(long a, long b) {
+    long high = Math.multiplyHigh(a, b);
+    long low = a * b;
+    return high != 0 || low < 0 ? Long.MAX_VALUE : low;
+  }
 }

@@ -160,7 +160,8 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
                 (int)
                     Math.min(Integer.MAX_VALUE, (b.maxConcurrentRequests + 1L) * b.maxBatchEvents),
                 Math.min(
-                    b.capacityBytes / 3, saturatedTimes(b.maxConcurrentRequests + 1L, maxBytes)),
+                    b.capacityBytes / 3,
+                    Admission.saturatedTimes(b.maxConcurrentRequests + 1L, maxBytes)),
                 b.maxBatchEvents,
                 sealBytes);
     Duration maxAge =
@@ -196,11 +197,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
               b.policy);
       feed.connect(p::signal, batcher::wake, batcher::drain);
       this.spool = p;
-      FsyncPolicy fsync = b.spool.fsync();
-      if (fsync.kind() == FsyncPolicy.Kind.INTERVAL) {
-        long every = fsync.interval().toNanos();
-        worker.schedulePeriodically(p::fsyncTick, every, every, TimeUnit.NANOSECONDS);
-      }
+      p.scheduleFsync(b.spool.fsync(), worker);
       // Starts replaying what an earlier run left.
       p.signal();
     } else {
@@ -241,12 +238,6 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
 
   private boolean sendingThrottled() {
     return batcher.isThrottled();
-  }
-
-  private static long saturatedTimes(long a, long b) {
-    long high = Math.multiplyHigh(a, b);
-    long low = a * b;
-    return high != 0 || low < 0 ? Long.MAX_VALUE : low;
   }
 
   /** A builder sending through {@code transport}. */

@@ -165,6 +165,14 @@ final class SpoolPump {
     }
   }
 
+  /** With an interval fsync policy, ticks {@link #fsyncTick} on {@code worker} at that interval. */
+  void scheduleFsync(FsyncPolicy fsync, reactor.core.scheduler.Scheduler.Worker worker) {
+    if (fsync.kind() == FsyncPolicy.Kind.INTERVAL) {
+      long every = fsync.interval().toNanos();
+      worker.schedulePeriodically(this::fsyncTick, every, every, TimeUnit.NANOSECONDS);
+    }
+  }
+
   /** For {@link FsyncPolicy#interval}: forces what was written since the last tick. */
   void fsyncTick() {
     fsyncDue = true;
