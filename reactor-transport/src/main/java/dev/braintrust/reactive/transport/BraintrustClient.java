@@ -162,7 +162,7 @@ public final class BraintrustClient implements Transport, AttachmentUploader, Au
    * @return a new handle on this client's insert path, for one exporter
    */
   public Transport ingestTransport() {
-    return new ClientIngestTransport(ingest, maxRequestBytes, maxRetryAfter);
+    return new ClientIngestTransport(ingest, maxRequestBytes, maxRetryAfter, this);
   }
 
   /**
@@ -438,30 +438,6 @@ public final class BraintrustClient implements Transport, AttachmentUploader, Au
    */
   public AiProxy aiProxy(Tracer tracer) {
     return new AiProxy(this, Objects.requireNonNull(tracer, "tracer"));
-  }
-
-  /**
-   * The AI proxy without tracing.
-   *
-   * @return the AI proxy without tracing
-   * @deprecated renamed {@link #aiProxy()}, so it is not mistaken for the HTTP proxy setting of
-   *     {@link BraintrustClientBuilder#proxy}; this alias goes in the next release
-   */
-  @Deprecated(forRemoval = true)
-  public AiProxy proxy() {
-    return aiProxy();
-  }
-
-  /**
-   * The AI proxy, traced through {@code tracer}.
-   *
-   * @param tracer the tracer
-   * @return the AI proxy, each call traced as an {@code llm} span through {@code tracer}
-   * @deprecated renamed {@link #aiProxy(Tracer)}; this alias goes in the next release
-   */
-  @Deprecated(forRemoval = true)
-  public AiProxy proxy(Tracer tracer) {
-    return aiProxy(tracer);
   }
 
   /**

@@ -75,7 +75,7 @@ class AiProxyRowsTest {
               "logit_bias",
               Map.of("50256", -100));
 
-      assertThat(client.proxy(tracer).chatCompletion(request).block(T).content()).isEqualTo("hi");
+      assertThat(client.aiProxy(tracer).chatCompletion(request).block(T).content()).isEqualTo("hi");
       ex.flush().block(T);
       client.close();
 
@@ -105,7 +105,7 @@ class AiProxyRowsTest {
       Tracer tracer = Tracer.create(ex, Destination.projectLogsByName("stream-tools"));
       List<ChatCompletion> chunks =
           client
-              .proxy(tracer)
+              .aiProxy(tracer)
               .chatCompletionStream(
                   Map.of(
                       "model",
@@ -184,7 +184,7 @@ class AiProxyRowsTest {
       long t0 = System.nanoTime();
       List<ChatCompletion> chunks =
           client
-              .proxy(tracer)
+              .aiProxy(tracer)
               .chatCompletionStream(
                   Map.of(
                       "model",

@@ -271,7 +271,7 @@ class ApiCallsTest {
       Tracer tracer = Tracer.create(ex, Destination.projectLogsByName("proxy"));
       ChatCompletion c =
           client
-              .proxy(tracer)
+              .aiProxy(tracer)
               .chatCompletion(
                   Map.of(
                       "model",
@@ -309,7 +309,7 @@ class ApiCallsTest {
         Map.of("model", "m", "messages", List.of(Map.of("role", "user", "content", "hi")));
 
     List<ChatCompletion> chunks =
-        client.proxy().chatCompletionStream(request).collectList().block(T);
+        client.aiProxy().chatCompletionStream(request).collectList().block(T);
 
     assertThat(chunks.stream().map(ChatCompletion::content).collect(Collectors.joining()))
         .isEqualTo("after two failures");
@@ -319,7 +319,7 @@ class ApiCallsTest {
 
     server.reset();
     server.faults().enqueue(Fault.status(400).body("{\"error\":\"bad model\"}"));
-    StepVerifier.create(client.proxy().chatCompletionStream(request))
+    StepVerifier.create(client.aiProxy().chatCompletionStream(request))
         .expectErrorSatisfies(
             e ->
                 assertThat(e)
@@ -338,7 +338,7 @@ class ApiCallsTest {
       Tracer tracer = Tracer.create(ex, Destination.projectLogsByName("stream"));
       List<ChatCompletion> chunks =
           client
-              .proxy(tracer)
+              .aiProxy(tracer)
               .chatCompletionStream(
                   Map.of(
                       "model",
@@ -372,7 +372,7 @@ class ApiCallsTest {
 
     List<ChatCompletion> firstTwo =
         client
-            .proxy()
+            .aiProxy()
             .chatCompletionStream(
                 Map.of(
                     "model", "m", "messages", List.of(Map.of("role", "user", "content", "count"))))
@@ -387,7 +387,7 @@ class ApiCallsTest {
 
   @Test
   void embeddingsReturnOneVectorPerInput(BraintrustTestServer server) {
-    JsonNode r = client(server).proxy().embeddings("embed-1", List.of("a b", "c")).block(T);
+    JsonNode r = client(server).aiProxy().embeddings("embed-1", List.of("a b", "c")).block(T);
     assertThat(r.get("data")).hasSize(2);
     assertThat(r.get("data").get(0).get("embedding")).hasSize(4);
     assertThat(r.get("usage").get("prompt_tokens").asInt()).isEqualTo(3);

@@ -224,12 +224,12 @@ class BadInputTest {
         bad(
             "chat request without model",
             iae,
-            () -> CLIENT.proxy().chatCompletion(Map.of("messages", List.of())),
+            () -> CLIENT.aiProxy().chatCompletion(Map.of("messages", List.of())),
             "a chat completion request needs 'model' and a 'messages' array"),
         bad(
             "chat request without messages",
             iae,
-            () -> CLIENT.proxy().chatCompletionStream(Map.of("model", "m")),
+            () -> CLIENT.aiProxy().chatCompletionStream(Map.of("model", "m")),
             "a chat completion request needs 'model' and a 'messages' array"),
         bad(
             "instrumenting a class",

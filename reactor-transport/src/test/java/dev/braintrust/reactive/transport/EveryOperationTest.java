@@ -282,16 +282,16 @@ class EveryOperationTest {
     // The AI proxy.
     assertThat(
             client
-                .proxy()
+                .aiProxy()
                 .chatCompletion(
                     Map.of(
                         "model", "m", "messages", List.of(Map.of("role", "user", "content", "hi"))))
                 .block(T)
                 .content())
         .isNotEmpty();
-    assertThat(client.proxy().embeddings("e", List.of("a")).block(T).path("data").size())
+    assertThat(client.aiProxy().embeddings("e", List.of("a")).block(T).path("data").size())
         .isEqualTo(1);
-    assertThat(client.proxy().temporaryCredential(Duration.ofMinutes(5), null).block(T))
+    assertThat(client.aiProxy().temporaryCredential(Duration.ofMinutes(5), null).block(T))
         .isNotBlank();
 
     // Deleting the key last: the testkit keeps accepting it, as it documents.

@@ -86,7 +86,7 @@ class MalformedAnswerTest {
     Throwable e =
         failure(
             StubServer.Reply.json(200, "{\"id\":\"c1\",\"choices\":\"x\"}"),
-            c -> c.proxy().chatCompletion(Map.of("model", "m", "messages", List.of())));
+            c -> c.aiProxy().chatCompletion(Map.of("model", "m", "messages", List.of())));
     assertMalformed(e, "POST /v1/proxy/chat/completions", 200, "\"choices\":\"x\"");
   }
 

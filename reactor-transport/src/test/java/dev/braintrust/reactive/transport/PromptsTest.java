@@ -96,7 +96,7 @@ class PromptsTest {
               .loadPrompt("support-traced", "support")
               .block(T)
               .render(Map.of("question", "when?"));
-      assertThat(client.proxy(tracer).chatCompletion(rendered).block(T).content())
+      assertThat(client.aiProxy(tracer).chatCompletion(rendered).block(T).content())
           .isEqualTo("It ships today");
       ex.flush().block(T);
     }
