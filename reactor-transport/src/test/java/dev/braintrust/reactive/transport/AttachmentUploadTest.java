@@ -178,6 +178,24 @@ class AttachmentUploadTest {
   }
 
   @Test
+  void anExporterOnASharedClientsIngestHandleUploadsToo(BraintrustTestServer server) {
+    byte[] png = random(4_000, 9);
+    try (BraintrustClient shared = client(server);
+        BraintrustExporter exporter =
+            BraintrustExporter.builder(shared.ingestTransport()).build()) {
+      Tracer tracer = Tracer.create(exporter, Destination.projectLogsByName("shared"));
+      Span s = tracer.startSpan("png", SpanType.TASK);
+      s.log(Log.builder().output(Attachment.of(png, "image/png")).build());
+      s.end();
+      exporter.flush().block(T);
+
+      JsonNode ref = onlyRow(server, "shared").path("output");
+      assertThat(ref.path("type").asText()).isEqualTo("braintrust_attachment");
+      assertThat(TestBlobs.read(server, ref.path("key").asText())).isEqualTo(png);
+    }
+  }
+
+  @Test
   void aServerErrorWhileRequestingTheSignedUrlIsRetried(BraintrustTestServer server) {
     byte[] png = random(5_000, 4);
     server.faults().enqueue(Fault.status(500).onPathContaining("/attachment"));
