@@ -1,6 +1,8 @@
 package dev.braintrust.reactive.core.internal;
 
+import dev.braintrust.reactive.core.Log;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The request fields Braintrust's instrumentation guide lets into an OpenAI-shaped chat call's
@@ -24,4 +26,35 @@ public final class LlmMetadata {
           "max_tool_calls");
 
   private LlmMetadata() {}
+
+  /**
+   * Puts a typed chat request's model and the sampling parameters the guide allows, each only when
+   * given, for the framework integrations (LangChain4j, Spring AI) whose options are typed rather
+   * than JSON; {@code stop} only when it holds at least one sequence.
+   */
+  public static void putSampling(
+      Log.Builder b,
+      @Nullable String model,
+      @Nullable Number temperature,
+      @Nullable Number topP,
+      @Nullable Number maxTokens,
+      @Nullable Number frequencyPenalty,
+      @Nullable Number presencePenalty,
+      @Nullable List<String> stop) {
+    put(b, "model", model);
+    put(b, "temperature", temperature);
+    put(b, "top_p", topP);
+    put(b, "max_tokens", maxTokens);
+    put(b, "frequency_penalty", frequencyPenalty);
+    put(b, "presence_penalty", presencePenalty);
+    if (stop != null && !stop.isEmpty()) {
+      b.metadata("stop", stop);
+    }
+  }
+
+  private static void put(Log.Builder b, String key, @Nullable Object value) {
+    if (value != null) {
+      b.metadata(key, value);
+    }
+  }
 }

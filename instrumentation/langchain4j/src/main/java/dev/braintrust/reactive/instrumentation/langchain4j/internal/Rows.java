@@ -6,6 +6,7 @@ import dev.braintrust.reactive.core.attachment.Attachment;
 import dev.braintrust.reactive.core.attachment.AttachmentConverter;
 import dev.braintrust.reactive.core.internal.CallSpan;
 import dev.braintrust.reactive.core.internal.LibraryLog;
+import dev.braintrust.reactive.core.internal.LlmMetadata;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.audio.Audio;
@@ -56,15 +57,15 @@ final class Rows {
     if (p == null) {
       return b;
     }
-    put(b, "model", p.modelName());
-    put(b, "temperature", p.temperature());
-    put(b, "top_p", p.topP());
-    put(b, "frequency_penalty", p.frequencyPenalty());
-    put(b, "presence_penalty", p.presencePenalty());
-    put(b, "max_tokens", p.maxOutputTokens());
-    if (p.stopSequences() != null && !p.stopSequences().isEmpty()) {
-      b.metadata("stop", p.stopSequences());
-    }
+    LlmMetadata.putSampling(
+        b,
+        p.modelName(),
+        p.temperature(),
+        p.topP(),
+        p.maxOutputTokens(),
+        p.frequencyPenalty(),
+        p.presencePenalty(),
+        p.stopSequences());
     if (p.toolSpecifications() != null && !p.toolSpecifications().isEmpty()) {
       b.metadata("tools", tools(p.toolSpecifications()));
     }

@@ -3,6 +3,7 @@ package dev.braintrust.reactive.instrumentation.springai.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.internal.LibraryLog;
+import dev.braintrust.reactive.core.internal.LlmMetadata;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -50,15 +51,15 @@ final class Rows {
     if (o == null) {
       return b;
     }
-    put(b, "model", o.getModel());
-    put(b, "temperature", o.getTemperature());
-    put(b, "top_p", o.getTopP());
-    put(b, "max_tokens", o.getMaxTokens());
-    put(b, "frequency_penalty", o.getFrequencyPenalty());
-    put(b, "presence_penalty", o.getPresencePenalty());
-    if (o.getStopSequences() != null && !o.getStopSequences().isEmpty()) {
-      b.metadata("stop", o.getStopSequences());
-    }
+    LlmMetadata.putSampling(
+        b,
+        o.getModel(),
+        o.getTemperature(),
+        o.getTopP(),
+        o.getMaxTokens(),
+        o.getFrequencyPenalty(),
+        o.getPresencePenalty(),
+        o.getStopSequences());
     if (o instanceof ToolCallingChatOptions) {
       List<Map<String, Object>> tools = tools((ToolCallingChatOptions) o);
       if (!tools.isEmpty()) {
