@@ -62,12 +62,21 @@ class SpringAiAppTest {
     return SpringApplication.run(App.class, args.toArray(String[]::new));
   }
 
+  /**
+   * The project's rows once one of each name has arrived: waiting for a count instead would let
+   * another span (the HTTP client's) stand in for one that ends a moment later, as a stream's does.
+   */
   static List<ObjectNode> rows(
-      ConfigurableApplicationContext ctx, BraintrustTestServer server, String project, int n) {
+      ConfigurableApplicationContext ctx,
+      BraintrustTestServer server,
+      String project,
+      String... names) {
     return Rows.await(
-        n + " rows",
+        "rows named " + List.of(names),
         () -> Rows.of(server, project),
-        rows -> rows.size() >= n,
+        rows ->
+            List.of(names).stream()
+                .allMatch(n -> rows.stream().anyMatch(r -> Rows.name(r).equals(n))),
         () ->
             ctx.getBean(dev.braintrust.reactive.core.export.BraintrustExporter.class)
                 .flush()
@@ -99,7 +108,7 @@ class SpringAiAppTest {
       assertThat(response.getResult().getOutput().getText())
           .isEqualTo("The capital of France is Paris.");
 
-      List<ObjectNode> rows = rows(ctx, server, "spring-ai-app", 2);
+      List<ObjectNode> rows = rows(ctx, server, "spring-ai-app", "ask", "Chat Completion");
       ObjectNode llm = named(rows, "Chat Completion");
       assertThat(Rows.parents(llm)).containsExactly(Rows.spanId(named(rows, "ask")));
       assertThat(llm.path("span_attributes").path("type").asText()).isEqualTo("llm");
@@ -130,7 +139,8 @@ class SpringAiAppTest {
               .collect(Collectors.joining());
       assertThat(text).isEqualTo("One two three.");
 
-      ObjectNode llm = named(rows(ctx, server, "spring-ai-stream", 1), "Chat Completion");
+      ObjectNode llm =
+          named(rows(ctx, server, "spring-ai-stream", "Chat Completion"), "Chat Completion");
       assertThat(llm.get("output").get(0).path("message").path("content").asText())
           .isEqualTo("One two three.");
       JsonNode metrics = llm.get("metrics");
@@ -154,7 +164,7 @@ class SpringAiAppTest {
       }
       assertThat(text).isEqualTo("Four five six.");
 
-      List<ObjectNode> rows = rows(ctx, server, "spring-ai-client", 2);
+      List<ObjectNode> rows = rows(ctx, server, "spring-ai-client", "client", "Chat Completion");
       ObjectNode llm = named(rows, "Chat Completion");
       assertThat(Rows.parents(llm)).containsExactly(Rows.spanId(named(rows, "client")));
       assertThat(llm.path("metrics").path("time_to_first_token").isNumber()).isTrue();
@@ -169,7 +179,7 @@ class SpringAiAppTest {
       float[] vector = ctx.getBean(EmbeddingModel.class).embed("hello world");
       assertThat(vector).isNotEmpty();
 
-      ObjectNode row = named(rows(ctx, server, "spring-ai-embed", 1), "Embedding");
+      ObjectNode row = named(rows(ctx, server, "spring-ai-embed", "Embedding"), "Embedding");
       assertThat(row.path("input").path("inputs").get(0).path("content").asText())
           .isEqualTo("hello world");
       assertThat(row.path("output").path("count").asInt()).isEqualTo(1);
@@ -191,7 +201,8 @@ class SpringAiAppTest {
       server.scriptModelReply("Paris.");
       ctx.getBean(ChatModel.class).call(new Prompt("Capital of France?"));
 
-      ObjectNode llm = named(rows(ctx, server, "spring-ai-no-actuator", 1), "Chat Completion");
+      ObjectNode llm =
+          named(rows(ctx, server, "spring-ai-no-actuator", "Chat Completion"), "Chat Completion");
       assertThat(llm.get("output").get(0).path("message").path("content").asText())
           .isEqualTo("Paris.");
     }
