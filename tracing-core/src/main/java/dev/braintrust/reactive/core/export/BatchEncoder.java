@@ -4,6 +4,7 @@ import dev.braintrust.reactive.core.internal.EventEncoder;
 import dev.braintrust.reactive.core.internal.RowBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,17 +42,28 @@ final class BatchEncoder {
     }
   }
 
-  /** Reads one batch chunk by chunk; one cursor per batch, used by one encode thread at a time. */
+  /** Reads one batch chunk by chunk, counting a dropped row at once (tests). */
   Cursor cursor(PendingBatch batch) {
-    return new Cursor(batch);
+    return new Cursor(batch, Runnable::run);
+  }
+
+  /**
+   * Reads one batch chunk by chunk; one cursor per batch, used by one encode thread at a time. A
+   * row dropped while encoding is counted through {@code owner} (the drain worker), which owns the
+   * batch's progress: unless the batch was settled meanwhile (a shutdown deadline counted it then).
+   */
+  Cursor cursor(PendingBatch batch, Executor owner) {
+    return new Cursor(batch, owner);
   }
 
   final class Cursor {
     private final PendingBatch batch;
+    private final Executor owner;
     private int next;
 
-    private Cursor(PendingBatch batch) {
+    private Cursor(PendingBatch batch, Executor owner) {
       this.batch = batch;
+      this.owner = owner;
       this.next = batch.ackedUpTo;
     }
 
@@ -149,9 +161,15 @@ final class BatchEncoder {
     }
 
     private void skip(int weight, DropReason reason, String why) {
+      // Encoding this batch again (a retry) skips the row; its count is the owner's to make.
       batch.skipped[next] = true;
-      batch.droppedInEncoding += weight;
-      metrics.droppedAfterAccept(reason, weight, why);
+      owner.execute(
+          () -> {
+            if (!batch.isSettled()) {
+              batch.droppedInEncoding += weight;
+              metrics.droppedAfterAccept(reason, weight, why);
+            }
+          });
       next++;
     }
   }

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,17 +27,21 @@ import reactor.core.scheduler.Scheduler;
  * batches in requests. It takes rows from a {@link Source} (the admission queue, or the spool feed)
  * and tells it when each batch is settled.
  *
- * <p>Threads: open batches, the ready queue, the in-flight count and the {@link SendController} are
- * the worker's alone. {@link #wake} and {@link #requestSeal} only signal it; {@link #abandon} runs
- * on the shutdown timer. Not yet confined: {@code account} runs on the answer's thread (Netty or
- * encode) and writes a {@link PendingBatch}'s volatile progress; its settle CAS picks one counter.
+ * <p>Threads: the worker owns every batch from sealing to settlement, and the open batches, the
+ * ready queue, the in-flight count and the {@link SendController}. Other threads only hand it work:
+ * producers and the flush timer signal it ({@link #wake}, {@link #requestSeal}), flush callers add
+ * a marker, an insert's answer (on a Netty or encode thread) and a row dropped while encoding are
+ * scheduled onto it, and so is the shutdown deadline ({@link #stopAtDeadline}). Every worker task
+ * runs through a {@link WorkerLane}, which records its thread, and the methods that touch batch
+ * state assert it (assertions are on in the test builds), so the statement above is checked, not
+ * hoped.
  */
 final class Batcher {
   private final Source source;
   private final Transport transport;
   private final BatchEncoder encoder;
   private final ExporterMetrics metrics;
-  private final Scheduler.Worker worker;
+  private final WorkerLane lane;
   private final Scheduler encodeScheduler;
   private final int maxBatchEvents;
   // A batch is also sealed once its rows hold this many bytes (of the budget, or of JSON).
@@ -52,10 +58,10 @@ final class Batcher {
   private final AtomicInteger wip = new AtomicInteger();
   private volatile boolean backpressured;
   private volatile boolean sealRequested;
-  private volatile boolean terminated;
-  // Set once termination has settled everything: how many events it left undelivered.
-  private volatile long undeliveredAtEnd;
-  private volatile boolean ended;
+  // Set by either stop: nothing more is sent.
+  private volatile boolean stopped;
+  // How many events the stop left undelivered, once it settled everything; -1 before.
+  private volatile long undeliveredAtStop = -1;
   // Read by producers (a full buffer while throttled is `rate_limited`) and by the age gauge.
   private volatile boolean throttled;
   private volatile long oldestWaiting = Long.MAX_VALUE;
@@ -65,8 +71,8 @@ final class Batcher {
   private final ArrayDeque<PendingBatch> ready = new ArrayDeque<>();
   private int inFlight;
   private long wakeScheduledFor;
-  // Read by the shutdown deadline from another thread.
-  private final Set<PendingBatch> outstanding = ConcurrentHashMap.newKeySet();
+  private final Set<PendingBatch> outstanding = new LinkedHashSet<>();
+  // Added by flush callers, answered by the worker or a stop.
   private final Set<FlushMarker> markers = ConcurrentHashMap.newKeySet();
 
   Batcher(
@@ -87,7 +93,7 @@ final class Batcher {
     this.transport = transport;
     this.encoder = encoder;
     this.metrics = metrics;
-    this.worker = worker;
+    this.lane = new WorkerLane(worker);
     this.encodeScheduler = encodeScheduler;
     this.maxBatchEvents = maxBatchEvents;
     this.maxInFlight = maxInFlight;
@@ -131,11 +137,12 @@ final class Batcher {
     FlushMarker marker = new FlushMarker();
     markers.add(marker);
     marker.done.whenComplete((n, e) -> markers.remove(marker));
-    if (terminated) {
-      // Added before `ended` is set, the marker is answered by the termination itself; after, it
-      // gets the termination's outcome here.
-      if (ended) {
-        marker.abandon(undeliveredAtEnd);
+    if (stopped) {
+      // Added before the stop's outcome is known, the marker is answered by the stop itself;
+      // after, it gets the outcome here.
+      long undelivered = undeliveredAtStop;
+      if (undelivered >= 0) {
+        marker.abandon(undelivered);
       }
       return marker;
     }
@@ -145,9 +152,9 @@ final class Batcher {
   }
 
   void drain() {
-    if (wip.getAndIncrement() == 0 && !terminated) {
+    if (wip.getAndIncrement() == 0 && !stopped) {
       try {
-        worker.schedule(this::drainLoop);
+        lane.schedule(this::drainLoop);
       } catch (RuntimeException rejected) {
         wip.set(0);
       }
@@ -171,7 +178,7 @@ final class Batcher {
   }
 
   private void drainOnce() {
-    while (ready.size() < maxInFlight && !terminated) {
+    while (ready.size() < maxInFlight && !stopped) {
       QueueItem item = source.poll();
       if (item == null) {
         break;
@@ -198,7 +205,7 @@ final class Batcher {
       sealRequested = false;
       sealAll();
     }
-    while (!ready.isEmpty() && !terminated && control.maySend(inFlight, now)) {
+    while (!ready.isEmpty() && !stopped && control.maySend(inFlight, now)) {
       PendingBatch next = ready.poll();
       if (now - next.sealedAt > maxAgeNanos) {
         expire(next);
@@ -207,7 +214,7 @@ final class Batcher {
       }
     }
     throttled = control.isThrottled(now);
-    if (!terminated) {
+    if (!stopped) {
       if (!ready.isEmpty()) {
         wakeAt(control.nextSendAt(now), now);
       } else if (held && !open.isEmpty()) {
@@ -227,15 +234,12 @@ final class Batcher {
       return;
     }
     wakeScheduledFor = at;
-    try {
-      worker.schedule(this::drain, at - now, TimeUnit.NANOSECONDS);
-    } catch (RuntimeException rejected) {
-      // Terminated meanwhile.
-    }
+    lane.post(this::drain, at - now);
   }
 
   /** Gives up on a batch that waited longer than maxEventAge: dropped as {@code max_age}. */
   private void expire(PendingBatch batch) {
+    assert lane.isCurrent() : "a batch expired off the drain worker";
     outstanding.remove(batch);
     if (!batch.settle()) {
       return;
@@ -305,7 +309,7 @@ final class Batcher {
     batch.sending = true;
     long seq = control.nextSend(now());
     long start = System.nanoTime();
-    BatchEncoder.Cursor cursor = encoder.cursor(batch);
+    BatchEncoder.Cursor cursor = encoder.cursor(batch, lane::post);
     Mono<InsertResult> call =
         Flux.<BatchEncoder.Chunk>generate(
                 sink -> {
@@ -318,7 +322,10 @@ final class Batcher {
                 })
             .subscribeOn(encodeScheduler)
             .concatMap(
-                c -> insert(batch.destination, c.batch()).doOnNext(r -> account(batch, c, r)), 1)
+                c ->
+                    insert(batch.destination, c.batch())
+                        .doOnNext(r -> lane.post(() -> account(batch, c, r))),
+                1)
             .reduce(InsertResult::plus);
     // A result is followed by completion: only the first terminal signal ends the send, or the
     // request would count as finished twice and the in-flight limit would stop holding.
@@ -327,22 +334,30 @@ final class Batcher {
         call.subscribe(
             result -> {
               if (ended.compareAndSet(false, true)) {
-                schedule(() -> done(batch, result, null, start, seq));
+                lane.post(() -> done(batch, result, null, start, seq));
               }
             },
             error -> {
               if (ended.compareAndSet(false, true)) {
-                schedule(() -> done(batch, null, error, start, seq));
+                lane.post(() -> done(batch, null, error, start, seq));
               }
             },
             () -> {
               if (ended.compareAndSet(false, true)) {
-                schedule(() -> done(batch, null, null, start, seq));
+                lane.post(() -> done(batch, null, null, start, seq));
               }
             });
   }
 
+  /**
+   * One chunk's answer, on the worker: scheduled before the send's terminal signal, so it is
+   * counted before {@link #done}; after a stop settled the batch, the stop has counted it already.
+   */
   private void account(PendingBatch batch, BatchEncoder.Chunk chunk, InsertResult result) {
+    assert lane.isCurrent() : "an answer accounted off the drain worker";
+    if (batch.isSettled()) {
+      return;
+    }
     long refused = chunk.weightOf(result.rejected());
     batch.rejected += refused;
     batch.delivered += chunk.weight() - refused;
@@ -364,23 +379,16 @@ final class Batcher {
     }
   }
 
-  private void schedule(Runnable task) {
-    try {
-      worker.schedule(task);
-    } catch (RuntimeException rejected) {
-      // The worker is gone after termination, which settled every batch already.
-    }
-  }
-
   private void done(
       PendingBatch batch,
       @Nullable InsertResult result,
       @Nullable Throwable error,
       long start,
       long seq) {
+    assert lane.isCurrent() : "a send ended off the drain worker";
     inFlight--;
-    RetryHint hint = error == null ? null : retryHint(error);
-    if (hint != null && !terminated && !batch.isSettled()) {
+    RetryHint hint = error == null ? null : SendController.retryHint(error);
+    if (hint != null && !stopped && !batch.isSettled()) {
       retryLater(batch, hint, seq);
       return;
     }
@@ -404,31 +412,6 @@ final class Batcher {
   }
 
   /**
-   * How to retry a failed send, or null when the failure is final. A transport says so with a
-   * {@link RetryHint}; a bare {@link java.io.IOException} or timeout from one that doesn't (after
-   * its own retries, say) means no answer came, not a refusal: the rows may even be stored, and
-   * sending them again with the same ids is safe, so they are retried until maxEventAge, never
-   * counted failed.
-   */
-  private static @Nullable RetryHint retryHint(Throwable error) {
-    if (error instanceof RetryHint hint) {
-      return hint.isRetryable() ? hint : null;
-    }
-    int depth = 0;
-    for (Throwable t = error; t != null && depth < 10; t = t.getCause(), depth++) {
-      if (t instanceof RetryHint hint) {
-        return hint.isRetryable() ? hint : null;
-      }
-      if (t instanceof java.io.IOException || t instanceof java.util.concurrent.TimeoutException) {
-        return NO_ANSWER;
-      }
-    }
-    return null;
-  }
-
-  private static final RetryHint NO_ANSWER = () -> true;
-
-  /**
    * The server throttled or failed the batch in a way worth retrying: it goes back to the front of
    * the queue (order kept, acknowledged chunks not resent) and sending pauses for everyone.
    */
@@ -444,12 +427,29 @@ final class Batcher {
   }
 
   /**
-   * At a shutdown deadline, from the timer thread: stops the worker from sending more, settles
-   * every batch still outstanding (cancelling requests in flight), counts what was abandoned and
-   * completes every flush still waiting. Returns how many events were abandoned.
+   * At a shutdown deadline (called on the timer): on the worker, stops sending, settles every batch
+   * still outstanding (cancelling requests in flight), counts what was abandoned and answers every
+   * flush still waiting. Completes with how many events were abandoned; runs here when the worker
+   * is already gone.
    */
-  long abandon() {
-    terminated = true;
+  CompletableFuture<Long> stopAtDeadline() {
+    stopped = true;
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    Runnable task =
+        () -> {
+          try {
+            result.complete(settleAtDeadline());
+          } catch (Throwable t) {
+            result.completeExceptionally(t);
+            throw t;
+          }
+        };
+    lane.postOrRun(task);
+    return result;
+  }
+
+  private long settleAtDeadline() {
+    assert lane.isCurrent() : "a deadline settled batches off the drain worker";
     long inFlightEvents = 0;
     List<PendingBatch> abandoned = new ArrayList<>();
     for (PendingBatch p : outstanding) {
@@ -460,6 +460,7 @@ final class Batcher {
         }
       }
     }
+    outstanding.clear();
     long delivered = 0;
     long refused = 0;
     for (PendingBatch p : abandoned) {
@@ -471,7 +472,7 @@ final class Batcher {
       p.finish(p.unresolved() + p.rejected);
       source.abandoned(p);
     }
-    end(total);
+    recordStop(total);
     for (FlushMarker m : markers) {
       m.abandon(total);
     }
@@ -480,20 +481,19 @@ final class Batcher {
 
   /**
    * After a clean drain that left {@code undelivered} events failed: nothing more is sent, and
-   * every waiting flush is answered.
+   * every waiting flush is answered. No batch is outstanding, so the caller's thread will do.
    */
-  void stop(long undelivered) {
-    terminated = true;
+  void stopAfterDrain(long undelivered) {
+    stopped = true;
     metrics.settle();
-    end(undelivered);
+    recordStop(undelivered);
     for (FlushMarker m : markers) {
       m.abandon(metrics.pending());
     }
   }
 
-  /** Records the termination's outcome, for flushes that arrive after it. */
-  private void end(long undelivered) {
-    undeliveredAtEnd = undelivered;
-    ended = true;
+  /** Records the stop's outcome, for flushes that arrive after it. */
+  private void recordStop(long undelivered) {
+    undeliveredAtStop = undelivered;
   }
 }

@@ -339,21 +339,18 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
           if (finished.compareAndSet(false, true)) {
             String why = "shutdown deadline of " + timeout + " passed";
             shutdownReason = why;
-            long abandoned = batcher.abandon();
-            if (abandoned > 0) {
-              ExporterStats s = metrics.stats();
-              ExporterMetrics.LOG.warn(
-                  "Braintrust exporter: {}; {} event(s) not delivered ({} {}, {} {}, {} {})",
-                  why,
-                  abandoned,
-                  s.dropped(DropReason.IN_FLIGHT_AT_DEADLINE),
-                  DropReason.IN_FLIGHT_AT_DEADLINE.tag(),
-                  s.dropped(DropReason.SHUTDOWN_DEADLINE),
-                  DropReason.SHUTDOWN_DEADLINE.tag(),
-                  s.dropped(DropReason.LEFT_IN_SPOOL),
-                  DropReason.LEFT_IN_SPOOL.tag());
-            }
-            release(result, abandoned, deadline, timer);
+            // The worker settles what is outstanding; the rest goes on here, on the timer, so the
+            // worker's scheduler is never disposed from one of its own threads.
+            batcher
+                .stopAtDeadline()
+                .whenComplete(
+                    (n, e) ->
+                        timer.schedule(
+                            () -> {
+                              long abandoned = n == null ? 0 : n;
+                              ShutdownReport.logDeadline(metrics.stats(), why, abandoned);
+                              release(result, abandoned, deadline, timer);
+                            }));
           }
         };
     timeoutTask[0] = timer.schedule(onDeadline, timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -367,7 +364,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
                       if (finished.compareAndSet(false, true)) {
                         timeoutTask[0].dispose();
                         long n = undelivered == null ? 0 : undelivered;
-                        batcher.stop(n);
+                        batcher.stopAfterDrain(n);
                         release(result, n, deadline, timer);
                       }
                     }));

@@ -3,14 +3,15 @@ package dev.braintrust.reactive.core.export;
 import dev.braintrust.reactive.core.Destination;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
 /**
- * A sealed batch waiting for, or in, its requests. Created and sent by the drain worker; its
- * progress is written by encode and transport threads and read by whoever settles it (the worker on
- * completion, or the shutdown deadline), so those fields are volatile and settling is a CAS.
+ * A sealed batch waiting for, or in, its requests. Owned by the drain worker from sealing to
+ * settlement: the answers of its requests, the rows dropped while encoding it and a shutdown
+ * deadline are all handed to the worker (see {@link Batcher}), which alone writes its progress and
+ * settles it. Only {@link #skipped} is the encode side's: one cursor at a time reads and marks it,
+ * each after the previous send's end reached the worker.
  */
 final class PendingBatch {
   final Destination destination;
@@ -23,15 +24,15 @@ final class PendingBatch {
   /** Completes with how many of its events were not delivered. */
   final CompletableFuture<Long> done = new CompletableFuture<>();
 
-  private final AtomicBoolean settled = new AtomicBoolean();
-  volatile @Nullable Disposable request;
-  volatile boolean sending;
+  private boolean settled;
+  @Nullable Disposable request;
+  boolean sending;
   // Events acknowledged, refused row by row, or dropped while encoding, chunk by chunk.
-  volatile long delivered;
-  volatile long rejected;
-  volatile long droppedInEncoding;
+  long delivered;
+  long rejected;
+  long droppedInEncoding;
   // Chunks are acknowledged in order: a batch sent again after a throttle resumes here.
-  volatile int ackedUpTo;
+  int ackedUpTo;
   // Events dropped while encoding, so encoding the batch again does not count them twice.
   final boolean[] skipped;
 
@@ -55,13 +56,17 @@ final class PendingBatch {
     this.bytes = b;
   }
 
-  /** True for the one caller that settles this batch. */
+  /** True the first time: the one caller that settles this batch counts it. */
   boolean settle() {
-    return settled.compareAndSet(false, true);
+    if (settled) {
+      return false;
+    }
+    settled = true;
+    return true;
   }
 
   boolean isSettled() {
-    return settled.get();
+    return settled;
   }
 
   /** Events neither delivered, refused nor dropped while encoding. */

@@ -155,4 +155,29 @@ final class SendController {
   double throttledSeconds() {
     return throttledNanos / (double) TimeUnit.SECONDS.toNanos(1);
   }
+
+  /**
+   * How to retry a failed send, or null when the failure is final. A transport says so with a
+   * {@link RetryHint}; a bare {@link java.io.IOException} or timeout from one that doesn't (after
+   * its own retries, say) means no answer came, not a refusal: the rows may even be stored, and
+   * sending them again with the same ids is safe, so they are retried until maxEventAge, never
+   * counted failed.
+   */
+  static @Nullable RetryHint retryHint(Throwable error) {
+    if (error instanceof RetryHint hint) {
+      return hint.isRetryable() ? hint : null;
+    }
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 10; t = t.getCause(), depth++) {
+      if (t instanceof RetryHint hint) {
+        return hint.isRetryable() ? hint : null;
+      }
+      if (t instanceof java.io.IOException || t instanceof java.util.concurrent.TimeoutException) {
+        return NO_ANSWER;
+      }
+    }
+    return null;
+  }
+
+  private static final RetryHint NO_ANSWER = () -> true;
 }

@@ -25,6 +25,22 @@ final class ShutdownReport {
     err.flush();
   }
 
+  /** Logs the warning of a shutdown deadline that left {@code abandoned} events undelivered. */
+  static void logDeadline(ExporterStats s, String why, long abandoned) {
+    if (abandoned > 0) {
+      ExporterMetrics.LOG.warn(
+          "Braintrust exporter: {}; {} event(s) not delivered ({} {}, {} {}, {} {})",
+          why,
+          abandoned,
+          s.dropped(DropReason.IN_FLIGHT_AT_DEADLINE),
+          DropReason.IN_FLIGHT_AT_DEADLINE.tag(),
+          s.dropped(DropReason.SHUTDOWN_DEADLINE),
+          DropReason.SHUTDOWN_DEADLINE.tag(),
+          s.dropped(DropReason.LEFT_IN_SPOOL),
+          DropReason.LEFT_IN_SPOOL.tag());
+    }
+  }
+
   /** The line, or null when everything submitted was delivered. */
   static @Nullable String line(ExporterStats stats, String shutdownReason, String lastFailure) {
     long lost = stats.failed() + stats.droppedTotal();
