@@ -4,7 +4,7 @@ import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.attachment.AttachmentStats;
 import dev.braintrust.reactive.core.attachment.AttachmentUploader;
 import dev.braintrust.reactive.core.attachment.internal.AttachmentStage;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.braintrust.reactive.core.export.internal.MeterScope;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -30,11 +30,11 @@ final class AttachmentHook {
 
   /** A hook uploading through the builder's transport if it can upload, else a no-op one. */
   static AttachmentHook create(
-      BraintrustExporterBuilder b, Consumer<BraintrustEvent> forward, MeterRegistry registry) {
+      BraintrustExporterBuilder b, Consumer<BraintrustEvent> forward, MeterScope scope) {
     return new AttachmentHook(
         b.transport instanceof AttachmentUploader uploader && b.attachmentBudgetBytes > 0
             ? new AttachmentStage(
-                uploader, b.attachmentBudgetBytes, b.attachmentConcurrency, forward, registry)
+                uploader, b.attachmentBudgetBytes, b.attachmentConcurrency, forward, scope)
             : null);
   }
 

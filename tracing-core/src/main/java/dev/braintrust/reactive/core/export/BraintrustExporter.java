@@ -4,6 +4,7 @@ import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.SpanSink;
 import dev.braintrust.reactive.core.attachment.AttachmentStats;
 import dev.braintrust.reactive.core.export.internal.EventMasking;
+import dev.braintrust.reactive.core.export.internal.MeterScope;
 import dev.braintrust.reactive.core.export.internal.SpoolLog;
 import dev.braintrust.reactive.core.export.internal.SpoolMeters;
 import dev.braintrust.reactive.core.internal.EventEncoder;
@@ -90,6 +91,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   private final @Nullable Thread shutdownHook;
 
   private final ExporterMetrics metrics;
+  private final MeterScope meters;
   private final Admission admission;
   private final Batcher batcher;
   private final AttachmentHook attachments; // rows wait here for their uploads (issue 30)
@@ -99,9 +101,12 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   private volatile String shutdownReason = "";
 
   BraintrustExporter(BraintrustExporterBuilder b) {
-    MeterRegistry registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
+    // Tagged with this exporter's number, and removed from a shared registry at shutdown.
+    this.meters =
+        new MeterScope(
+            b.registry != null ? b.registry : new SimpleMeterRegistry(), b.registry == null);
     // The spool's lock is taken first, so a refusal leaves no threads behind.
-    SpoolMeters spoolMeters = b.spool != null ? new SpoolMeters(registry) : null;
+    SpoolMeters spoolMeters = b.spool != null ? new SpoolMeters(meters) : null;
     SpoolLog spoolLog =
         b.spool != null
             ? SpoolPump.open(b.spool, java.util.Objects.requireNonNull(spoolMeters))
@@ -127,7 +132,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
     }
     this.capacity = b.capacity;
     this.queued = new AtomicInteger();
-    this.metrics = new ExporterMetrics(registry, queued, heldBytes, spoolLog != null);
+    this.metrics = new ExporterMetrics(meters, queued, heldBytes, spoolLog != null);
     long maxBytes = Math.min(b.maxBatchBytes, b.transport.maxRequestBytes());
     // A batch is sealed at a request's worth of bytes, or sooner when a quarter of the byte budget
     // is in it, so batches waiting for the flush interval never hold the whole budget.
@@ -182,7 +187,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
             b.maxConcurrentRequests,
             maxAge,
             b.random);
-    this.attachments = AttachmentHook.create(b, admission::offerStaged, registry);
+    this.attachments = AttachmentHook.create(b, admission::offerStaged, meters);
     if (spoolLog != null && feed != null && b.spool != null && spoolMeters != null) {
       SpoolPump p =
           new SpoolPump(
@@ -411,6 +416,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
         .doFinally(
             s -> {
               ShutdownReport.print(metrics.stats(), shutdownReason, metrics.lastFailure());
+              meters.close();
               result.complete(undelivered);
             })
         .subscribe();

@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.core.export;
 
+import dev.braintrust.reactive.core.export.internal.MeterScope;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -60,7 +61,7 @@ final class ExporterMetrics {
   private volatile long lastPauseMillis;
   private volatile boolean settled;
 
-  private final MeterRegistry registry;
+  private final MeterScope scope;
   private final Counter batchesSent;
   private final Counter bytesUncompressed;
   private final Counter bytesSent;
@@ -69,65 +70,104 @@ final class ExporterMetrics {
   private final Timer batchLatency;
 
   ExporterMetrics(MeterRegistry registry, AtomicInteger queued) {
-    this(registry, queued, new AtomicLong(), false);
+    this(new MeterScope(registry, true), queued, new AtomicLong(), false);
   }
 
   /**
-   * Meters in {@code registry}; with {@code spooling}, events count as accepted once written to the
+   * Meters in {@code scope}; with {@code spooling}, events count as accepted once written to the
    * spool, and until then as staged (still pending).
    */
-  ExporterMetrics(
-      MeterRegistry registry, AtomicInteger queued, AtomicLong heldBytes, boolean spooling) {
-    this.registry = registry;
+  ExporterMetrics(MeterScope scope, AtomicInteger queued, AtomicLong heldBytes, boolean spooling) {
+    this.scope = scope;
     this.spooling = spooling;
     for (DropReason r : DropReason.values()) {
       LongAdder adder = new LongAdder();
       dropped.put(r, adder);
-      FunctionCounter.builder("braintrust.events.dropped", adder, LongAdder::sum)
-          .tag("reason", r.tag())
-          .description("Events not sent, by reason")
-          .register(registry);
+      scope.add(
+          FunctionCounter.builder("braintrust.events.dropped", adder, LongAdder::sum)
+              .tag("reason", r.tag())
+              .description("Events not sent, by reason")
+              .tags(scope.tags())
+              .register(scope.registry()));
     }
-    FunctionCounter.builder("braintrust.events.submitted", submitted, LongAdder::sum)
-        .description("Events handed to the exporter")
-        .register(registry);
-    FunctionCounter.builder("braintrust.events.accepted", accepted, LongAdder::sum)
-        .description("Events taken into the buffer")
-        .register(registry);
-    FunctionCounter.builder("braintrust.events.delivered", delivered, AtomicLong::get)
-        .description("Events acknowledged by the server")
-        .register(registry);
-    FunctionCounter.builder("braintrust.events.failed", failed, AtomicLong::get)
-        .description("Events whose batch, or whose own row, failed for good")
-        .register(registry);
-    FunctionCounter.builder(
-            "braintrust.events.serialization_errors", serializationErrors, AtomicLong::get)
-        .description("Events sent with values replaced because they could not be serialised")
-        .register(registry);
-    Gauge.builder("braintrust.buffer.queued", queued, AtomicInteger::get)
-        .description("Events waiting in the buffer")
-        .register(registry);
-    Gauge.builder("braintrust.buffer.bytes", heldBytes, AtomicLong::get)
-        .description("Estimated bytes of events held in memory against capacityBytes")
-        .baseUnit("bytes")
-        .register(registry);
-    FunctionCounter.builder("braintrust.events.masking_failures", maskingFailures, LongAdder::sum)
-        .description("Values replaced by the masking-failed marker because the masker threw")
-        .register(registry);
-    this.batchesSent = Counter.builder("braintrust.batches.sent").register(registry);
+    scope.add(
+        FunctionCounter.builder("braintrust.events.submitted", submitted, LongAdder::sum)
+            .description("Events handed to the exporter")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        FunctionCounter.builder("braintrust.events.accepted", accepted, LongAdder::sum)
+            .description("Events taken into the buffer")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        FunctionCounter.builder("braintrust.events.delivered", delivered, AtomicLong::get)
+            .description("Events acknowledged by the server")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        FunctionCounter.builder("braintrust.events.failed", failed, AtomicLong::get)
+            .description("Events whose batch, or whose own row, failed for good")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        FunctionCounter.builder(
+                "braintrust.events.serialization_errors", serializationErrors, AtomicLong::get)
+            .description("Events sent with values replaced because they could not be serialised")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        Gauge.builder("braintrust.buffer.queued", queued, AtomicInteger::get)
+            .description("Events waiting in the buffer")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        Gauge.builder("braintrust.buffer.bytes", heldBytes, AtomicLong::get)
+            .description("Estimated bytes of events held in memory against capacityBytes")
+            .baseUnit("bytes")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        FunctionCounter.builder(
+                "braintrust.events.masking_failures", maskingFailures, LongAdder::sum)
+            .description("Values replaced by the masking-failed marker because the masker threw")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    this.batchesSent =
+        scope.add(
+            Counter.builder("braintrust.batches.sent")
+                .tags(scope.tags())
+                .register(scope.registry()));
     this.bytesUncompressed =
-        Counter.builder("braintrust.bytes.uncompressed").baseUnit("bytes").register(registry);
-    this.bytesSent = Counter.builder("braintrust.bytes.sent").baseUnit("bytes").register(registry);
-    this.retries = Counter.builder("braintrust.requests.retries").register(registry);
-    this.requests = Counter.builder("braintrust.requests").register(registry);
+        scope.add(
+            Counter.builder("braintrust.bytes.uncompressed")
+                .baseUnit("bytes")
+                .tags(scope.tags())
+                .register(scope.registry()));
+    this.bytesSent =
+        scope.add(
+            Counter.builder("braintrust.bytes.sent")
+                .baseUnit("bytes")
+                .tags(scope.tags())
+                .register(scope.registry()));
+    this.retries =
+        scope.add(
+            Counter.builder("braintrust.requests.retries")
+                .tags(scope.tags())
+                .register(scope.registry()));
+    this.requests =
+        scope.add(
+            Counter.builder("braintrust.requests").tags(scope.tags()).register(scope.registry()));
     this.batchLatency =
-        Timer.builder("braintrust.batch.latency")
-            .description("Time from sending a batch to its acknowledgement, retries included")
-            .register(registry);
+        scope.add(
+            Timer.builder("braintrust.batch.latency")
+                .description("Time from sending a batch to its acknowledgement, retries included")
+                .tags(scope.tags())
+                .register(scope.registry()));
   }
 
   MeterRegistry registry() {
-    return registry;
+    return scope.registry();
   }
 
   void submitted() {
@@ -218,21 +258,30 @@ final class ExporterMetrics {
    */
   void sendGauges(
       DoubleSupplier window, DoubleSupplier throttledSeconds, DoubleSupplier oldestAge) {
-    Gauge.builder("braintrust.export.concurrency", window::getAsDouble)
-        .description("Insert requests the exporter allows in flight now (lowered while throttled)")
-        .register(registry);
-    FunctionCounter.builder(
-            "braintrust.export.throttled.time", throttledSeconds, DoubleSupplier::getAsDouble)
-        .baseUnit("seconds")
-        .description("Time sending was paused because the server throttled or failed")
-        .register(registry);
-    FunctionCounter.builder("braintrust.export.throttled", throttles, LongAdder::sum)
-        .description("Insert answers that paused sending (429, 503, 5xx, lost connections)")
-        .register(registry);
-    Gauge.builder("braintrust.buffer.oldest_age", oldestAge::getAsDouble)
-        .baseUnit("seconds")
-        .description("Age of the oldest sealed batch waiting to be sent")
-        .register(registry);
+    scope.add(
+        Gauge.builder("braintrust.export.concurrency", window::getAsDouble)
+            .description(
+                "Insert requests the exporter allows in flight now (lowered while throttled)")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        FunctionCounter.builder(
+                "braintrust.export.throttled.time", throttledSeconds, DoubleSupplier::getAsDouble)
+            .baseUnit("seconds")
+            .description("Time sending was paused because the server throttled or failed")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        FunctionCounter.builder("braintrust.export.throttled", throttles, LongAdder::sum)
+            .description("Insert answers that paused sending (429, 503, 5xx, lost connections)")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        Gauge.builder("braintrust.buffer.oldest_age", oldestAge::getAsDouble)
+            .baseUnit("seconds")
+            .description("Age of the oldest sealed batch waiting to be sent")
+            .tags(scope.tags())
+            .register(scope.registry()));
   }
 
   /** A batch will be sent again after a pause; logged once, then summarised. */

@@ -60,8 +60,10 @@ class SpoolProgressTest {
   }
 
   static List<String> sentAfter(List<List<String>> requests, int from) {
+    // A copy first: requests may be added meanwhile, which a view of a live list would refuse.
+    List<List<String>> now = new ArrayList<>(requests);
     List<String> out = new ArrayList<>();
-    requests.subList(from, requests.size()).forEach(out::addAll);
+    now.subList(from, now.size()).forEach(out::addAll);
     return out;
   }
 

@@ -6,10 +6,10 @@ import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.attachment.Attachment;
 import dev.braintrust.reactive.core.attachment.AttachmentStats;
 import dev.braintrust.reactive.core.attachment.AttachmentUploader;
+import dev.braintrust.reactive.core.export.internal.MeterScope;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -96,32 +96,42 @@ public final class AttachmentStage {
    * @param budgetBytes the most content bytes rows held here reserve together
    * @param maxConcurrent the most uploads at once
    * @param forward takes a row once its uploads settled (must not block)
-   * @param registry where the {@code braintrust.attachments.*} meters go
+   * @param scope where the {@code braintrust.attachments.*} meters go
    */
   public AttachmentStage(
       AttachmentUploader uploader,
       long budgetBytes,
       int maxConcurrent,
       Consumer<BraintrustEvent> forward,
-      MeterRegistry registry) {
+      MeterScope scope) {
     this.uploader = uploader;
     this.budgetBytes = budgetBytes;
     this.maxConcurrent = maxConcurrent;
     this.forward = forward;
-    FunctionCounter.builder("braintrust.attachments.uploaded", uploaded, LongAdder::sum)
-        .description("Attachments whose content was uploaded")
-        .register(registry);
-    FunctionCounter.builder("braintrust.attachments.upload_failed", failed, LongAdder::sum)
-        .description("Attachments whose upload failed; their rows keep the original content")
-        .register(registry);
-    FunctionCounter.builder("braintrust.attachments.over_budget", overBudget, LongAdder::sum)
-        .description("Attachments not uploaded because the attachment byte budget was full")
-        .register(registry);
-    Gauge.builder("braintrust.attachments.held_bytes", heldBytes, AtomicLong::get)
-        .baseUnit("bytes")
-        .register(registry);
-    Gauge.builder("braintrust.attachments.held_events", heldEvents, AtomicInteger::get)
-        .register(registry);
+    scope.add(
+        FunctionCounter.builder("braintrust.attachments.uploaded", uploaded, LongAdder::sum)
+            .description("Attachments whose content was uploaded")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        FunctionCounter.builder("braintrust.attachments.upload_failed", failed, LongAdder::sum)
+            .description("Attachments whose upload failed; their rows keep the original content")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        FunctionCounter.builder("braintrust.attachments.over_budget", overBudget, LongAdder::sum)
+            .description("Attachments not uploaded because the attachment byte budget was full")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        Gauge.builder("braintrust.attachments.held_bytes", heldBytes, AtomicLong::get)
+            .baseUnit("bytes")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        Gauge.builder("braintrust.attachments.held_events", heldEvents, AtomicInteger::get)
+            .tags(scope.tags())
+            .register(scope.registry()));
   }
 
   /**

@@ -17,34 +17,49 @@ public final class SpoolMeters {
   private final LongAdder writeErrors = new LongAdder();
   private final LongAdder fsyncs = new LongAdder();
 
-  private final MeterRegistry registry;
+  private final MeterScope scope;
+
+  /** Registers the counters in a registry of their own (tests). */
+  public SpoolMeters(MeterRegistry registry) {
+    this(new MeterScope(registry, true));
+  }
 
   /** Registers the counters; {@link #gauges} adds the gauges once the log is open. */
-  public SpoolMeters(MeterRegistry registry) {
-    this.registry = registry;
-    counter(registry, "braintrust.spool.replayed", replayed, "Rows of an earlier run read back");
-    counter(registry, "braintrust.spool.corrupt", corrupt, "Torn or corrupt segment tails skipped");
-    FunctionCounter.builder("braintrust.spool.corrupt.bytes", corruptBytes, LongAdder::sum)
-        .description("Bytes of torn or corrupt segment tails skipped")
-        .baseUnit("bytes")
-        .register(registry);
-    counter(registry, "braintrust.spool.write_errors", writeErrors, "Failed spool writes");
-    counter(registry, "braintrust.spool.fsyncs", fsyncs, "Spool writes forced to the device");
+  public SpoolMeters(MeterScope scope) {
+    this.scope = scope;
+    counter("braintrust.spool.replayed", replayed, "Rows of an earlier run read back");
+    counter("braintrust.spool.corrupt", corrupt, "Torn or corrupt segment tails skipped");
+    scope.add(
+        FunctionCounter.builder("braintrust.spool.corrupt.bytes", corruptBytes, LongAdder::sum)
+            .description("Bytes of torn or corrupt segment tails skipped")
+            .baseUnit("bytes")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    counter("braintrust.spool.write_errors", writeErrors, "Failed spool writes");
+    counter("braintrust.spool.fsyncs", fsyncs, "Spool writes forced to the device");
   }
 
   /** Registers the gauges reading {@code log}. */
   public void gauges(SpoolLog log) {
-    Gauge.builder("braintrust.spool.bytes", log, SpoolLog::diskBytes)
-        .description("Bytes of the spool's segment files")
-        .baseUnit("bytes")
-        .register(registry);
-    Gauge.builder("braintrust.spool.segments", log, SpoolLog::segmentCount)
-        .description("Segment files in the spool")
-        .register(registry);
+    scope.add(
+        Gauge.builder("braintrust.spool.bytes", log, SpoolLog::diskBytes)
+            .description("Bytes of the spool's segment files")
+            .baseUnit("bytes")
+            .tags(scope.tags())
+            .register(scope.registry()));
+    scope.add(
+        Gauge.builder("braintrust.spool.segments", log, SpoolLog::segmentCount)
+            .description("Segment files in the spool")
+            .tags(scope.tags())
+            .register(scope.registry()));
   }
 
-  private static void counter(MeterRegistry r, String name, LongAdder a, String description) {
-    FunctionCounter.builder(name, a, LongAdder::sum).description(description).register(r);
+  private void counter(String name, LongAdder a, String description) {
+    scope.add(
+        FunctionCounter.builder(name, a, LongAdder::sum)
+            .description(description)
+            .tags(scope.tags())
+            .register(scope.registry()));
   }
 
   void replayed() {
