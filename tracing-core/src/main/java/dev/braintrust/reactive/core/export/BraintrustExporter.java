@@ -273,13 +273,12 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
 
   private Mono<Void> outcome(CompletableFuture<Long> undelivered) {
     return Mono.fromFuture(undelivered, false)
-        .flatMap(
-            n ->
-                n == 0
-                    ? Mono.<Void>empty()
-                    : Mono.error(
-                        new BraintrustExportException(
-                            n, shutdownReason.isEmpty() ? metrics.lastFailure() : shutdownReason)));
+        .filter(n -> n > 0)
+        .flatMap(n -> Mono.error(new BraintrustExportException(n, undeliveredReason())));
+  }
+
+  private String undeliveredReason() {
+    return ShutdownReport.reason(shutdownReason, metrics.lastFailure(), metrics.stats());
   }
 
   /**
@@ -320,11 +319,10 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
   }
 
   private void closeFromHook() {
-    try {
-      shutdown(shutdownTimeout).block();
-    } catch (RuntimeException e) {
-      ExporterMetrics.LOG.warn("Braintrust exporter shutdown hook failed", e);
-    }
+    shutdown(shutdownTimeout)
+        .doOnError(e -> ExporterMetrics.LOG.warn("Braintrust exporter shutdown hook failed", e))
+        .onErrorComplete()
+        .block();
   }
 
   private CompletableFuture<Long> startShutdown(Duration timeout) {
@@ -465,8 +463,7 @@ public final class BraintrustExporter implements SpanSink, AutoCloseable {
 
   /** Why events last failed for good (a batch or a row), or null if none has; for health checks. */
   public @Nullable String lastFailure() {
-    String f = metrics.lastFailure();
-    return "none".equals(f) ? null : f;
+    return metrics.lastFailure();
   }
 
   /**

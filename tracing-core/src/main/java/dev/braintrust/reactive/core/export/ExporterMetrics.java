@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,36 +17,27 @@ import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The exporter's counters and meters, the rate-limited drop log and {@link ExporterStats}.
- *
- * <p>Producers only add to striped counters, so counting never contends. Terminal accounting (what
- * a shutdown deadline abandons) and the per-batch settlement share one monitor, so an event is
- * never counted twice when a late answer races the deadline.
+ * The exporter's meters and logs, over its {@link Ledger}: each move of an event goes to the
+ * ledger, and this class adds what an operator sees of it (the first drop of each reason logged,
+ * then a summary every {@value #DROP_REPORT_SECONDS} s; throttles and failed batches likewise;
+ * bytes, requests and latency per batch; the health text). It counts nothing the ledger does not.
  */
 final class ExporterMetrics {
   static final LibraryLog LOG = LibraryLog.get(BraintrustExporter.class);
   static final int DROP_REPORT_SECONDS = 10;
   private static final int MAX_LOGGED_REJECT_REASONS = 100;
 
-  private final LongAdder submitted = new LongAdder();
-  private final LongAdder accepted = new LongAdder();
-  private final AtomicLong delivered = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
+  private final Ledger ledger;
   private final AtomicLong serializationErrors = new AtomicLong();
-  private final EnumMap<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
-  private final LongAdder droppedAfterAccept = new LongAdder();
-  // With a spool: events taken into memory but not yet written to disk (so not yet accepted).
-  private final LongAdder staged = new LongAdder();
   private final LongAdder maskingFailures = new LongAdder();
   private volatile boolean maskingLogged;
-  private final boolean spooling;
   // Written once per reason; a racy double log on the very first drop is harmless.
   private final boolean[] warned = new boolean[DropReason.values().length];
   private final Map<String, Boolean> loggedRejects = new ConcurrentHashMap<>();
   // Ticker-confined: what the last summary reported, and when.
   private final long[] reportedDrops = new long[DropReason.values().length];
   private long lastDropReport = System.nanoTime();
-  private volatile String lastFailure = "none";
+  private volatile @Nullable String lastFailure;
   // Why sending is paused now; cleared when a batch goes through again.
   private volatile @Nullable String backoff;
   // Throttles and failed batches are logged once, then summarised by the ticker with counts.
@@ -59,7 +49,6 @@ final class ExporterMetrics {
   private long reportedFailedBatches;
   private volatile double lastWindow;
   private volatile long lastPauseMillis;
-  private volatile boolean settled;
 
   private final MeterScope scope;
   private final Counter batchesSent;
@@ -79,34 +68,33 @@ final class ExporterMetrics {
    */
   ExporterMetrics(MeterScope scope, AtomicInteger queued, AtomicLong heldBytes, boolean spooling) {
     this.scope = scope;
-    this.spooling = spooling;
+    Ledger ledger = new Ledger(spooling);
+    this.ledger = ledger;
     for (DropReason r : DropReason.values()) {
-      LongAdder adder = new LongAdder();
-      dropped.put(r, adder);
       scope.add(
-          FunctionCounter.builder("braintrust.events.dropped", adder, LongAdder::sum)
+          FunctionCounter.builder("braintrust.events.dropped", ledger, l -> l.droppedCount(r))
               .tag("reason", r.tag())
               .description("Events not sent, by reason")
               .tags(scope.tags())
               .register(scope.registry()));
     }
     scope.add(
-        FunctionCounter.builder("braintrust.events.submitted", submitted, LongAdder::sum)
+        FunctionCounter.builder("braintrust.events.submitted", ledger, Ledger::submittedCount)
             .description("Events handed to the exporter")
             .tags(scope.tags())
             .register(scope.registry()));
     scope.add(
-        FunctionCounter.builder("braintrust.events.accepted", accepted, LongAdder::sum)
+        FunctionCounter.builder("braintrust.events.accepted", ledger, Ledger::acceptedCount)
             .description("Events taken into the buffer")
             .tags(scope.tags())
             .register(scope.registry()));
     scope.add(
-        FunctionCounter.builder("braintrust.events.delivered", delivered, AtomicLong::get)
+        FunctionCounter.builder("braintrust.events.delivered", ledger, Ledger::deliveredCount)
             .description("Events acknowledged by the server")
             .tags(scope.tags())
             .register(scope.registry()));
     scope.add(
-        FunctionCounter.builder("braintrust.events.failed", failed, AtomicLong::get)
+        FunctionCounter.builder("braintrust.events.failed", ledger, Ledger::failedCount)
             .description("Events whose batch, or whose own row, failed for good")
             .tags(scope.tags())
             .register(scope.registry()));
@@ -171,60 +159,40 @@ final class ExporterMetrics {
   }
 
   void submitted() {
-    submitted.increment();
+    ledger.submitted();
   }
 
   /** An event was taken into memory: accepted, or with a spool staged until it is written. */
   void enqueued() {
-    if (spooling) {
-      staged.increment();
-    } else {
-      accepted.increment();
-    }
+    ledger.enqueued();
   }
 
   /** An event waiting in memory was evicted to make room. */
   void evicted(String why) {
-    if (spooling) {
-      staged.decrement();
-      dropped(DropReason.EVICTED, 1, why);
-    } else {
-      droppedAfterAccept(DropReason.EVICTED, 1, why);
-    }
+    ledger.evicted();
+    warnOnce(DropReason.EVICTED, 1, why);
   }
 
-  /**
-   * Staged events were written to the spool: they are accepted. After a shutdown deadline counted
-   * them as {@code shutdown_deadline}, they move to {@code left_in_spool}, where they are.
-   */
-  synchronized void spooled(long n) {
-    accepted.add(n);
-    if (settled) {
-      droppedAfterAccept.add(n);
-      dropped.get(DropReason.SHUTDOWN_DEADLINE).add(-n);
-      dropped.get(DropReason.LEFT_IN_SPOOL).add(n);
-    } else {
-      staged.add(-n);
-    }
+  /** Staged events were written to the spool: they are accepted (see {@link Ledger#spooled}). */
+  void spooled(long n) {
+    ledger.spooled(n);
   }
 
   /** Staged events the spool writer dropped (too large, unencodable) before writing them. */
-  synchronized void droppedStaged(DropReason reason, long n, String why) {
-    if (!settled) {
-      staged.add(-n);
-      dropped(reason, n, why);
+  void droppedStaged(DropReason reason, long n, String why) {
+    if (ledger.droppedStaged(reason, n)) {
+      warnOnce(reason, n, why);
     }
   }
 
   /** Rows of an earlier run read back from the spool: submitted and accepted again here. */
   void replayed(long n) {
-    submitted.add(n);
-    accepted.add(n);
+    ledger.replayed(n);
   }
 
   /** Whether a shutdown has frozen the counts. */
   boolean isSettled() {
-    return settled;
+    return ledger.isFrozen();
   }
 
   /** A masker threw on {@code field}; logged once (without the value), then only counted. */
@@ -243,14 +211,14 @@ final class ExporterMetrics {
 
   /** Counts events dropped before they were accepted (full buffer, closed, null). */
   void dropped(DropReason reason, long n, String why) {
-    dropped.get(reason).add(n);
+    ledger.dropped(reason, n);
     warnOnce(reason, n, why);
   }
 
   /** Counts accepted events that were dropped (evicted, oversized, unencodable). */
   void droppedAfterAccept(DropReason reason, long n, String why) {
-    droppedAfterAccept.add(n);
-    dropped(reason, n, why);
+    ledger.droppedAfterAccept(reason, n);
+    warnOnce(reason, n, why);
   }
 
   /**
@@ -332,17 +300,16 @@ final class ExporterMetrics {
    * Counts what one batch's requests did, unless a shutdown deadline already settled every batch.
    * Returns false when the batch was settled before.
    */
-  synchronized boolean settleBatch(
+  boolean settleBatch(
       long deliveredEvents,
       long failedEvents,
       @Nullable InsertResult result,
       @Nullable String failure,
       long startNanos) {
-    if (settled) {
+    if (!ledger.settleBatch(deliveredEvents, failedEvents)) {
       return false;
     }
     batchLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-    delivered.addAndGet(deliveredEvents);
     if (deliveredEvents > 0) {
       backoff = null;
     }
@@ -353,11 +320,8 @@ final class ExporterMetrics {
       retries.increment(result.retries());
       requests.increment(result.requests());
     }
-    if (failedEvents > 0) {
-      failed.addAndGet(failedEvents);
-      if (failure != null) {
-        lastFailure = failure;
-      }
+    if (failedEvents > 0 && failure != null) {
+      lastFailure = failure;
     }
     return true;
   }
@@ -373,47 +337,18 @@ final class ExporterMetrics {
     }
   }
 
-  /**
-   * At a shutdown deadline: counts what the abandoned batches had delivered or had refused so far,
-   * the rest of the batches still in flight (their fate unknown) and everything else still pending,
-   * then freezes the counters. Returns how many events were abandoned.
-   */
-  synchronized long settleAtDeadline(
-      long deliveredEvents, long refusedEvents, long inFlightEvents) {
-    if (settled) {
-      return 0;
-    }
-    delivered.addAndGet(deliveredEvents);
-    failed.addAndGet(refusedEvents);
-    if (spooling) {
-      // Everything accepted is on disk, in flight or not: the next exporter on the directory
-      // sends it. Only what never reached the disk is lost.
-      long onDisk =
-          Math.max(0, accepted.sum() - delivered.get() - failed.get() - droppedAfterAccept.sum());
-      droppedAfterAccept.add(onDisk);
-      dropped.get(DropReason.LEFT_IN_SPOOL).add(onDisk);
-      long notWritten = staged.sum();
-      staged.add(-notWritten);
-      dropped.get(DropReason.SHUTDOWN_DEADLINE).add(notWritten);
-      settled = true;
-      return onDisk + notWritten;
-    }
-    // Counted without the first-drop log: the exporter logs one line for the whole deadline.
-    droppedAfterAccept.add(inFlightEvents);
-    dropped.get(DropReason.IN_FLIGHT_AT_DEADLINE).add(inFlightEvents);
-    long rest = pending();
-    droppedAfterAccept.add(rest);
-    dropped.get(DropReason.SHUTDOWN_DEADLINE).add(rest);
-    settled = true;
-    return inFlightEvents + rest;
+  /** At a shutdown deadline; see {@link Ledger#settleAtDeadline}. */
+  long settleAtDeadline(long deliveredEvents, long refusedEvents, long inFlightEvents) {
+    return ledger.settleAtDeadline(deliveredEvents, refusedEvents, inFlightEvents);
   }
 
   /** After a clean shutdown: later answers can't change the counts any more. */
-  synchronized void settle() {
-    settled = true;
+  void settle() {
+    ledger.freeze();
   }
 
-  String lastFailure() {
+  /** The last reason a batch failed for good, or null when none did. */
+  @Nullable String lastFailure() {
     return lastFailure;
   }
 
@@ -422,22 +357,11 @@ final class ExporterMetrics {
   }
 
   long pending() {
-    return Math.max(
-        0,
-        accepted.sum() - delivered.get() - failed.get() - droppedAfterAccept.sum() + staged.sum());
+    return ledger.pending();
   }
 
   ExporterStats stats() {
-    EnumMap<DropReason, Long> d = new EnumMap<>(DropReason.class);
-    dropped.forEach((k, v) -> d.put(k, v.sum()));
-    return new ExporterStats(
-        submitted.sum(),
-        accepted.sum(),
-        delivered.get(),
-        failed.get(),
-        d,
-        pending(),
-        serializationErrors.get());
+    return ledger.stats(serializationErrors.get());
   }
 
   private void warnOnce(DropReason reason, long n, String why) {
@@ -463,7 +387,7 @@ final class ExporterMetrics {
     }
     StringBuilder summary = new StringBuilder();
     for (DropReason r : DropReason.values()) {
-      long total = dropped.get(r).sum();
+      long total = ledger.droppedCount(r);
       long since = total - reportedDrops[r.ordinal()];
       if (since > 0) {
         summary.append(summary.length() == 0 ? "" : ", ").append(since).append(' ').append(r.tag());

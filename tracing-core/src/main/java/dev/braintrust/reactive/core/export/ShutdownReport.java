@@ -15,7 +15,7 @@ final class ShutdownReport {
   private ShutdownReport() {}
 
   /** Prints the line when any event failed or was dropped; prints nothing otherwise. */
-  static void print(ExporterStats stats, String shutdownReason, String lastFailure) {
+  static void print(ExporterStats stats, String shutdownReason, @Nullable String lastFailure) {
     String line = line(stats, shutdownReason, lastFailure);
     if (line == null) {
       return;
@@ -23,6 +23,30 @@ final class ShutdownReport {
     PrintStream err = System.err;
     err.println(line);
     err.flush();
+  }
+
+  /** Why events were not delivered: the shutdown's reason, else the last failure, else how. */
+  static String reason(String shutdownReason, @Nullable String lastFailure, ExporterStats stats) {
+    return !shutdownReason.isEmpty()
+        ? shutdownReason
+        : lastFailure != null ? lastFailure : ends(stats);
+  }
+
+  /** How the undelivered events ended: "2 failed, 1 oversized"; empty when none did. */
+  static String ends(ExporterStats stats) {
+    StringBuilder b = new StringBuilder();
+    String sep = "";
+    if (stats.failed() > 0) {
+      b.append(stats.failed()).append(" failed");
+      sep = ", ";
+    }
+    for (Map.Entry<DropReason, Long> e : stats.dropped().entrySet()) {
+      if (e.getValue() > 0) {
+        b.append(sep).append(e.getValue()).append(' ').append(e.getKey().tag());
+        sep = ", ";
+      }
+    }
+    return b.toString();
   }
 
   /** Logs the warning of a shutdown deadline that left {@code abandoned} events undelivered. */
@@ -42,7 +66,8 @@ final class ShutdownReport {
   }
 
   /** The line, or null when everything submitted was delivered. */
-  static @Nullable String line(ExporterStats stats, String shutdownReason, String lastFailure) {
+  static @Nullable String line(
+      ExporterStats stats, String shutdownReason, @Nullable String lastFailure) {
     long lost = stats.failed() + stats.droppedTotal();
     if (lost == 0) {
       return null;
@@ -52,23 +77,13 @@ final class ShutdownReport {
             .append(lost)
             .append(" of ")
             .append(stats.submitted())
-            .append(" event(s) not delivered (");
-    String sep = "";
-    if (stats.failed() > 0) {
-      b.append(stats.failed()).append(" failed");
-      sep = ", ";
-    }
-    for (Map.Entry<DropReason, Long> e : stats.dropped().entrySet()) {
-      if (e.getValue() > 0) {
-        b.append(sep).append(e.getValue()).append(' ').append(e.getKey().tag());
-        sep = ", ";
-      }
-    }
+            .append(" event(s) not delivered (")
+            .append(ends(stats));
     b.append(')');
     if (!shutdownReason.isEmpty()) {
       b.append("; ").append(shutdownReason);
     }
-    if (stats.failed() > 0 && !lastFailure.isEmpty() && !lastFailure.equals("none")) {
+    if (stats.failed() > 0 && lastFailure != null && !lastFailure.isEmpty()) {
       b.append("; last failure: ").append(lastFailure);
     }
     return b.toString();
