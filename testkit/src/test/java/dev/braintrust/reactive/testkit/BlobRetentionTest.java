@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braintrust.reactive.testkit.internal.ServerCommandLine;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,6 +68,18 @@ class BlobRetentionTest {
       assertThat(TestBlobs.read(server, "doc-2")).isEqualTo(pdf);
       assertThat(TestBlobs.digest(server, "doc-2"))
           .isEqualTo(new TestBlobs.Digest(pdf.length, TestBlobs.sha256(pdf)));
+    }
+  }
+
+  @Test
+  void theNoBlobContentOptionOfTheStandaloneServerBuildsANonRetainingStore() throws Exception {
+    byte[] pdf = content();
+    try (BraintrustTestServer server =
+        ServerCommandLine.parse("--port", "0", "--no-blob-content").build().start()) {
+      assertThat(upload(server, "doc-5", pdf)).isEqualTo(200);
+
+      assertThat(TestBlobs.digest(server, "doc-5").sha256()).isEqualTo(TestBlobs.sha256(pdf));
+      assertThat(get(server, "doc-5").statusCode()).isEqualTo(410);
     }
   }
 
