@@ -46,6 +46,11 @@ public final class BenchmarkMain {
       report.section(LiveHeapBenchmark.section(runs));
       goals.heap(runs);
     }
+    if (selected.contains("attachments")) {
+      List<AttachmentHeapBenchmark.Result> runs = AttachmentHeapBenchmark.runAll();
+      report.section(AttachmentHeapBenchmark.section(runs));
+      goals.attachments(runs);
+    }
     if (selected.contains("latency")) {
       report.section(LatencyBenchmark.section(LatencyBenchmark.runAll()));
     }

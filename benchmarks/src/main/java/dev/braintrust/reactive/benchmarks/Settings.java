@@ -19,8 +19,8 @@ final class Settings {
     {
       "bench.only",
       "all",
-      "comma list of hotpath, e2e, limit, compression, spool, heap, latency, webflux, openai (or"
-          + " all)"
+      "comma list of hotpath, e2e, limit, compression, spool, heap, attachments, latency, webflux,"
+          + " openai (or all)"
     },
     {"bench.rounds", "5", "interleaved rounds of the end-to-end, limit and compression runs"},
     {"bench.events", "200000", "spans per end-to-end, limit and compression run"},
@@ -50,6 +50,12 @@ final class Settings {
     },
     {"bench.heap.samples", "20", "live-heap samples (System.gc() then heap used) per run"},
     {"bench.heap.delayMs", "100", "how long the slow sink waits before answering"},
+    {
+      "bench.attach.seconds", "12", "seconds one thread produces 20 MiB PDFs in each attachment run"
+    },
+    {"bench.attach.budgetMiB", "64", "the exporter's attachment byte budget, in MiB"},
+    {"bench.attach.delayMs", "500", "how long the object store waits before answering each PUT"},
+    {"bench.attach.samples", "12", "live-heap samples (System.gc() then heap used) per run"},
     {"bench.latency.rate", "10000", "offered load of the latency runs, spans/s"},
     {"bench.latency.seconds", "10", "measured seconds per latency run"},
     {"bench.latency.warmup", "3", "seconds of load before measuring"},
@@ -75,6 +81,7 @@ final class Settings {
           "compression",
           "spool",
           "heap",
+          "attachments",
           "latency",
           "webflux",
           "openai");
@@ -118,7 +125,15 @@ final class Settings {
       if (name.equals("all")) {
         out.addAll(
             List.of(
-                "hotpath", "e2e", "compression", "spool", "heap", "latency", "webflux", "openai"));
+                "hotpath",
+                "e2e",
+                "compression",
+                "spool",
+                "heap",
+                "attachments",
+                "latency",
+                "webflux",
+                "openai"));
       } else if (NAMES.contains(name)) {
         out.add(name);
       } else if (!name.isEmpty()) {

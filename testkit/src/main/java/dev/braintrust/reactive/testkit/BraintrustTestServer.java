@@ -90,7 +90,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     this.tls = b.tls;
     this.rows = new RowStore(b.retainRows, b.persistTo);
     Seeds.plant(objects, b.apiKey);
-    ApiRoutes api = ApiRoutes.build(objects, rows, model, this::baseUrl);
+    ApiRoutes api = ApiRoutes.build(objects, rows, model, this::baseUrl, b.retainBlobs);
     this.functions = api.functions();
     this.config = api.config();
     FaultHandler faultHandler =
@@ -401,6 +401,7 @@ public final class BraintrustTestServer implements AutoCloseable {
     private boolean acceptGzip = true;
     private long maxBodyBytes = 16L * 1024 * 1024;
     private boolean retainRows = true;
+    private boolean retainBlobs = true;
     private @Nullable Path persistTo;
     private @Nullable SslContext tls;
 
@@ -452,6 +453,16 @@ public final class BraintrustTestServer implements AutoCloseable {
      */
     public Builder retainRows(boolean retain) {
       this.retainRows = retain;
+      return this;
+    }
+
+    /**
+     * Whether uploaded attachment content is kept (default true). Off, each upload is digested as
+     * it arrives and only its size and SHA-256 are kept ({@code TestBlobs.digest}; a read answers
+     * 410), so benchmarks of large uploads measure the client, not the server.
+     */
+    public Builder retainBlobs(boolean retain) {
+      this.retainBlobs = retain;
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.braintrust.reactive.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braintrust.reactive.testkit.internal.BlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,12 +30,23 @@ import org.jspecify.annotations.Nullable;
  * assertEquals(TestBlobs.sha256(original), TestBlobs.sha256(stored));
  * }</pre>
  *
+ * <p>A server built with {@code retainBlobs(false)} keeps only each upload's size and SHA-256:
+ * {@link #digest} still answers, {@link #read} fails saying so.
+ *
  * <p>Fault injection reaches the store by path: {@code
  * Fault.status(403).onPathContaining("/blobs/")} refuses a signed URL, {@code
  * Fault.status(500).onPathContaining("/attachment")} fails the API calls, {@code Fault.delay(...)}
  * makes either slow.
  */
 public final class TestBlobs {
+  /**
+   * What the store recorded of an upload, whether or not it kept the content.
+   *
+   * @param size the content's length in bytes
+   * @param sha256 the content's SHA-256, lower-case hex (compare with {@link #sha256(byte[])})
+   */
+  public record Digest(long size, String sha256) {}
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,18 +59,55 @@ public final class TestBlobs {
    * @param key an attachment reference's key
    * @return the stored bytes
    * @throws NoSuchElementException if nothing is stored under the key
+   * @throws IllegalStateException if the server keeps no content ({@code retainBlobs(false)})
    */
   public static byte[] read(BraintrustTestServer server, String key) {
     HttpResponse<byte[]> r =
         send(
-            server.baseUrl() + "/blobs/" + enc(key), null, HttpResponse.BodyHandlers.ofByteArray());
+            server.baseUrl() + "/blobs/" + enc(key),
+            "GET",
+            null,
+            HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() == 404) {
       throw new NoSuchElementException("no attachment content stored under key " + key);
+    }
+    if (r.statusCode() == 410) {
+      throw new IllegalStateException(
+          "the test server keeps no attachment content (retainBlobs(false)); "
+              + "use TestBlobs.digest for key "
+              + key);
     }
     if (r.statusCode() != 200) {
       throw new IllegalStateException("reading blob " + key + ": HTTP " + r.statusCode());
     }
     return r.body();
+  }
+
+  /**
+   * The size and SHA-256 of what was uploaded under {@code key}, also from a server that keeps no
+   * content ({@code retainBlobs(false)}).
+   *
+   * @param server the server
+   * @param key an attachment reference's key
+   * @return the recorded size and checksum
+   * @throws NoSuchElementException if nothing is stored under the key
+   */
+  public static Digest digest(BraintrustTestServer server, String key) {
+    HttpResponse<Void> r =
+        send(
+            server.baseUrl() + "/blobs/" + enc(key),
+            "HEAD",
+            null,
+            HttpResponse.BodyHandlers.discarding());
+    if (r.statusCode() == 404) {
+      throw new NoSuchElementException("no attachment content stored under key " + key);
+    }
+    String size = r.headers().firstValue(BlobStore.SIZE_HEADER).orElse(null);
+    String sha = r.headers().firstValue(BlobStore.SHA256_HEADER).orElse(null);
+    if (r.statusCode() != 200 || size == null || sha == null) {
+      throw new IllegalStateException("reading blob digest " + key + ": HTTP " + r.statusCode());
+    }
+    return new Digest(Long.parseLong(size), sha);
   }
 
   /**
@@ -74,7 +123,8 @@ public final class TestBlobs {
         server.baseUrl()
             + "/attachment?org_id=00000000-0000-4000-8000-000000000001&key="
             + enc(key);
-    HttpResponse<String> r = send(url, server.apiKey(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        send(url, "GET", server.apiKey(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() == 404) {
       return null;
     }
@@ -131,8 +181,9 @@ public final class TestBlobs {
   }
 
   private static <T> HttpResponse<T> send(
-      String url, @Nullable String apiKey, HttpResponse.BodyHandler<T> handler) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET();
+      String url, String method, @Nullable String apiKey, HttpResponse.BodyHandler<T> handler) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody());
     if (apiKey != null) {
       b.header("Authorization", "Bearer " + apiKey);
     }

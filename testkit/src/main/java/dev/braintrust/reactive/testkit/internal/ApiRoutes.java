@@ -16,9 +16,16 @@ public record ApiRoutes(
     ProjectConfigHandler config,
     CredentialHandler credentials) {
 
-  /** Builds the routes; summaries link to {@code baseUrl}. */
+  /**
+   * Builds the routes; summaries link to {@code baseUrl}; the attachment object store keeps
+   * uploaded content only if {@code retainBlobs}.
+   */
   public static ApiRoutes build(
-      ObjectStore objects, RowStore rows, FakeModel model, Supplier<String> baseUrl) {
+      ObjectStore objects,
+      RowStore rows,
+      FakeModel model,
+      Supplier<String> baseUrl,
+      boolean retainBlobs) {
     Router.Builder routes = Router.builder();
     new ObjectHandler(objects).register(routes);
     new EventHandler(objects, rows).register(routes);
@@ -40,7 +47,7 @@ public record ApiRoutes(
     new AnthropicHandler(model).register(routes);
     new GeminiHandler(model).register(routes);
     new BedrockHandler(model).register(routes);
-    new AttachmentHandler(new BlobStore(), baseUrl).register(routes);
+    new AttachmentHandler(new BlobStore(retainBlobs), baseUrl).register(routes);
     return new ApiRoutes(routes.build(), functions, config, credentials);
   }
 }

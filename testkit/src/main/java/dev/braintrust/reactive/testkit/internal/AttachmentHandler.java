@@ -26,7 +26,7 @@ public final class AttachmentHandler {
 
   /** Adds this handler's routes, and the blob store's signed URLs. */
   public void register(Router.Builder routes) {
-    routes.raw(BlobStore.PREFIX, blobs::handle);
+    routes.raw(BlobStore.PREFIX, blobs);
     routes.on("POST", "/attachment", (ex, p) -> signedUrl(ex.body()));
     routes.on("POST", "/attachment/status", (ex, p) -> status(ex.body()));
     routes.on("GET", "/attachment", (ex, p) -> metadata(ex));

@@ -70,52 +70,57 @@ public final class Gateway {
     req.requestHeaders()
         .forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     String method = req.method().name();
-    return req.receive()
-        .aggregate()
-        .asByteArray()
-        .defaultIfEmpty(new byte[0])
-        .flatMap(
-            wire -> {
-              FaultHandler.Plan fault = faults.next(path);
-              return FaultHandler.delay(fault)
-                  .then(
-                      Mono.defer(
-                          () -> {
-                            if (fault != null && fault.disconnect()) {
-                              log.add(
-                                  new RecordedRequest(
-                                      method, path, query, headers, wire, wire.length, -1));
-                              return res.withConnection(c -> c.channel().close()).then();
-                            }
-                            Reply reply = FaultHandler.reply(fault);
-                            byte[] body = wire;
-                            Router.RawHandler raw = router.raw(path);
-                            if (reply == null && raw != null) {
-                              reply = raw.handle(method, path, query, headers, wire);
-                            }
-                            if (reply == null) {
-                              reply = authenticate(path, headers);
-                            }
-                            if (reply == null) {
-                              Decoded decoded = decode(headers, wire);
-                              body = decoded.body();
-                              reply =
-                                  decoded.failure() != null
-                                      ? decoded.failure()
-                                      : parseAndRoute(method, path, query, body);
-                            }
-                            log.add(
-                                new RecordedRequest(
-                                    method,
-                                    path,
-                                    query,
-                                    headers,
-                                    settings.recordBodies() && raw == null ? body : new byte[0],
-                                    wire.length,
-                                    reply.status()));
-                            return send(res, reply);
-                          }));
-            });
+    Router.RawHandler raw = router.raw(path);
+    Mono<RawBody> received =
+        raw != null && !raw.needsBytes(method)
+            ? RawBody.digest(req.receive().asByteBuffer())
+            : req.receive()
+                .aggregate()
+                .asByteArray()
+                .defaultIfEmpty(new byte[0])
+                .map(RawBody::whole);
+    return received.flatMap(
+        in -> {
+          byte[] wire = in.bytesOrEmpty();
+          FaultHandler.Plan fault = faults.next(path);
+          return FaultHandler.delay(fault)
+              .then(
+                  Mono.defer(
+                      () -> {
+                        if (fault != null && fault.disconnect()) {
+                          log.add(
+                              new RecordedRequest(
+                                  method, path, query, headers, wire, in.size(), -1));
+                          return res.withConnection(c -> c.channel().close()).then();
+                        }
+                        Reply reply = FaultHandler.reply(fault);
+                        byte[] body = wire;
+                        if (reply == null && raw != null) {
+                          reply = raw.handle(method, path, query, headers, in);
+                        }
+                        if (reply == null) {
+                          reply = authenticate(path, headers);
+                        }
+                        if (reply == null) {
+                          Decoded decoded = decode(headers, wire);
+                          body = decoded.body();
+                          reply =
+                              decoded.failure() != null
+                                  ? decoded.failure()
+                                  : parseAndRoute(method, path, query, body);
+                        }
+                        log.add(
+                            new RecordedRequest(
+                                method,
+                                path,
+                                query,
+                                headers,
+                                settings.recordBodies() && raw == null ? body : new byte[0],
+                                in.size(),
+                                reply.status()));
+                        return send(res, reply);
+                      }));
+        });
   }
 
   private @Nullable Reply authenticate(String path, Map<String, String> headers) {

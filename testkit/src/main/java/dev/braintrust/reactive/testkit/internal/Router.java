@@ -30,7 +30,15 @@ public final class Router {
   public interface RawHandler {
     /** Answers the request. */
     Reply handle(
-        String method, String path, String query, Map<String, String> headers, byte[] body);
+        String method, String path, String query, Map<String, String> headers, RawBody body);
+
+    /**
+     * Whether this request's body is needed whole (the default); false has the gateway only count
+     * and digest it as it arrives, so a large upload the server does not keep is never held.
+     */
+    default boolean needsBytes(String method) {
+      return true;
+    }
   }
 
   private record Route(String method, Pattern path, Handler handler) {}

@@ -39,6 +39,7 @@ public final class ServerCommandLine {
           "  --no-gzip                answer gzip-encoded bodies 415",
           "  --max-body-bytes N       answer larger (decoded) bodies 413 (default 16777216)",
           "  --keep-ids-only          keep row ids only, not rows or bodies (soak tests)",
+          "  --no-blob-content        keep only each attachment upload's size and SHA-256",
           "",
           "Faults (one kind, applied to every matching request unless --fail-count or",
           "--fail-every says otherwise):",
@@ -85,6 +86,7 @@ public final class ServerCommandLine {
   boolean acceptGzip = true;
   long maxBodyBytes = 16L * 1024 * 1024;
   boolean retainRows = true;
+  boolean retainBlobs = true;
   int failStatus;
   int retryAfter = -1;
   @Nullable String failBody;
@@ -126,6 +128,7 @@ public final class ServerCommandLine {
         case "--no-gzip" -> o.acceptGzip = false;
         case "--max-body-bytes" -> o.maxBodyBytes = in.intValue(name, 1, Integer.MAX_VALUE);
         case "--keep-ids-only" -> o.retainRows = false;
+        case "--no-blob-content" -> o.retainBlobs = false;
         case "--fail-status" -> o.failStatus = in.intValue(name, 100, 599);
         case "--retry-after" -> o.retryAfter = in.intValue(name, 0, Integer.MAX_VALUE);
         case "--fail-body" -> o.failBody = in.text(name);
@@ -218,7 +221,8 @@ public final class ServerCommandLine {
             .apiKey(apiKey)
             .acceptGzip(acceptGzip)
             .maxBodyBytes(maxBodyBytes)
-            .retainRows(retainRows);
+            .retainRows(retainRows)
+            .retainBlobs(retainBlobs);
     if (persist != null) {
       b.persistTo(persist);
     }
