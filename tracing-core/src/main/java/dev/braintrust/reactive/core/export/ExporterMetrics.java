@@ -4,8 +4,8 @@ import dev.braintrust.reactive.core.export.internal.MeterScope;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,81 +71,60 @@ final class ExporterMetrics {
     Ledger ledger = new Ledger(spooling);
     this.ledger = ledger;
     for (DropReason r : DropReason.values()) {
-      scope.add(
-          FunctionCounter.builder("braintrust.events.dropped", ledger, l -> l.droppedCount(r))
-              .tag("reason", r.tag())
-              .description("Events not sent, by reason")
-              .tags(scope.tags())
-              .register(scope.registry()));
+      scope.counter(
+          "braintrust.events.dropped",
+          "Events not sent, by reason",
+          Tags.of("reason", r.tag()),
+          ledger,
+          l -> l.droppedCount(r));
     }
-    scope.add(
-        FunctionCounter.builder("braintrust.events.submitted", ledger, Ledger::submittedCount)
-            .description("Events handed to the exporter")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        FunctionCounter.builder("braintrust.events.accepted", ledger, Ledger::acceptedCount)
-            .description("Events taken into the buffer")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        FunctionCounter.builder("braintrust.events.delivered", ledger, Ledger::deliveredCount)
-            .description("Events acknowledged by the server")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        FunctionCounter.builder("braintrust.events.failed", ledger, Ledger::failedCount)
-            .description("Events whose batch, or whose own row, failed for good")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        FunctionCounter.builder(
-                "braintrust.events.serialization_errors", serializationErrors, AtomicLong::get)
-            .description("Events sent with values replaced because they could not be serialised")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        Gauge.builder("braintrust.buffer.queued", queued, AtomicInteger::get)
-            .description("Events waiting in the buffer")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        Gauge.builder("braintrust.buffer.bytes", heldBytes, AtomicLong::get)
-            .description("Estimated bytes of events held in memory against capacityBytes")
-            .baseUnit("bytes")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        FunctionCounter.builder(
-                "braintrust.events.masking_failures", maskingFailures, LongAdder::sum)
-            .description("Values replaced by the masking-failed marker because the masker threw")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    this.batchesSent =
-        scope.add(
-            Counter.builder("braintrust.batches.sent")
-                .tags(scope.tags())
-                .register(scope.registry()));
-    this.bytesUncompressed =
-        scope.add(
-            Counter.builder("braintrust.bytes.uncompressed")
-                .baseUnit("bytes")
-                .tags(scope.tags())
-                .register(scope.registry()));
-    this.bytesSent =
-        scope.add(
-            Counter.builder("braintrust.bytes.sent")
-                .baseUnit("bytes")
-                .tags(scope.tags())
-                .register(scope.registry()));
-    this.retries =
-        scope.add(
-            Counter.builder("braintrust.requests.retries")
-                .tags(scope.tags())
-                .register(scope.registry()));
-    this.requests =
-        scope.add(
-            Counter.builder("braintrust.requests").tags(scope.tags()).register(scope.registry()));
+    scope.counter(
+        "braintrust.events.submitted",
+        "Events handed to the exporter",
+        ledger,
+        Ledger::submittedCount);
+    scope.counter(
+        "braintrust.events.accepted",
+        "Events taken into the buffer",
+        ledger,
+        Ledger::acceptedCount);
+    scope.counter(
+        "braintrust.events.delivered",
+        "Events acknowledged by the server",
+        ledger,
+        Ledger::deliveredCount);
+    scope.counter(
+        "braintrust.events.failed",
+        "Events whose batch, or whose own row, failed for good",
+        ledger,
+        Ledger::failedCount);
+    scope.counter(
+        "braintrust.events.serialization_errors",
+        "Events sent with values replaced because they could not be serialised",
+        serializationErrors,
+        AtomicLong::get);
+    scope.gauge(
+        "braintrust.buffer.queued",
+        "Events waiting in the buffer",
+        null,
+        queued,
+        AtomicInteger::get);
+    scope.gauge(
+        "braintrust.buffer.bytes",
+        "Estimated bytes of events held in memory against capacityBytes",
+        "bytes",
+        heldBytes,
+        AtomicLong::get);
+    scope.counter(
+        "braintrust.events.masking_failures",
+        "Values replaced by the masking-failed marker because the masker threw",
+        maskingFailures,
+        LongAdder::sum);
+    this.batchesSent = scope.counter("braintrust.batches.sent", null);
+    this.bytesUncompressed = scope.counter("braintrust.bytes.uncompressed", "bytes");
+    this.bytesSent = scope.counter("braintrust.bytes.sent", "bytes");
+    this.retries = scope.counter("braintrust.requests.retries", null);
+    this.requests = scope.counter("braintrust.requests", null);
     this.batchLatency =
         scope.add(
             Timer.builder("braintrust.batch.latency")
@@ -226,12 +205,12 @@ final class ExporterMetrics {
    */
   void sendGauges(
       DoubleSupplier window, DoubleSupplier throttledSeconds, DoubleSupplier oldestAge) {
-    scope.add(
-        Gauge.builder("braintrust.export.concurrency", window::getAsDouble)
-            .description(
-                "Insert requests the exporter allows in flight now (lowered while throttled)")
-            .tags(scope.tags())
-            .register(scope.registry()));
+    scope.gauge(
+        "braintrust.export.concurrency",
+        "Insert requests the exporter allows in flight now (lowered while throttled)",
+        null,
+        window,
+        DoubleSupplier::getAsDouble);
     scope.add(
         FunctionCounter.builder(
                 "braintrust.export.throttled.time", throttledSeconds, DoubleSupplier::getAsDouble)
@@ -239,17 +218,17 @@ final class ExporterMetrics {
             .description("Time sending was paused because the server throttled or failed")
             .tags(scope.tags())
             .register(scope.registry()));
-    scope.add(
-        FunctionCounter.builder("braintrust.export.throttled", throttles, LongAdder::sum)
-            .description("Insert answers that paused sending (429, 503, 5xx, lost connections)")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        Gauge.builder("braintrust.buffer.oldest_age", oldestAge::getAsDouble)
-            .baseUnit("seconds")
-            .description("Age of the oldest sealed batch waiting to be sent")
-            .tags(scope.tags())
-            .register(scope.registry()));
+    scope.counter(
+        "braintrust.export.throttled",
+        "Insert answers that paused sending (429, 503, 5xx, lost connections)",
+        throttles,
+        LongAdder::sum);
+    scope.gauge(
+        "braintrust.buffer.oldest_age",
+        "Age of the oldest sealed batch waiting to be sent",
+        "seconds",
+        oldestAge,
+        DoubleSupplier::getAsDouble);
   }
 
   /** A batch will be sent again after a pause; logged once, then summarised. */

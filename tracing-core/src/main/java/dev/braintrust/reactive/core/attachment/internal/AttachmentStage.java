@@ -8,8 +8,6 @@ import dev.braintrust.reactive.core.attachment.AttachmentStats;
 import dev.braintrust.reactive.core.attachment.AttachmentUploader;
 import dev.braintrust.reactive.core.export.internal.MeterScope;
 import dev.braintrust.reactive.core.internal.LibraryLog;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -108,30 +106,33 @@ public final class AttachmentStage {
     this.budgetBytes = budgetBytes;
     this.maxConcurrent = maxConcurrent;
     this.forward = forward;
-    scope.add(
-        FunctionCounter.builder("braintrust.attachments.uploaded", uploaded, LongAdder::sum)
-            .description("Attachments whose content was uploaded")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        FunctionCounter.builder("braintrust.attachments.upload_failed", failed, LongAdder::sum)
-            .description("Attachments whose upload failed; their rows keep the original content")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        FunctionCounter.builder("braintrust.attachments.over_budget", overBudget, LongAdder::sum)
-            .description("Attachments not uploaded because the attachment byte budget was full")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        Gauge.builder("braintrust.attachments.held_bytes", heldBytes, AtomicLong::get)
-            .baseUnit("bytes")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        Gauge.builder("braintrust.attachments.held_events", heldEvents, AtomicInteger::get)
-            .tags(scope.tags())
-            .register(scope.registry()));
+    scope.counter(
+        "braintrust.attachments.uploaded",
+        "Attachments whose content was uploaded",
+        uploaded,
+        LongAdder::sum);
+    scope.counter(
+        "braintrust.attachments.upload_failed",
+        "Attachments whose upload failed; their rows keep the original content",
+        failed,
+        LongAdder::sum);
+    scope.counter(
+        "braintrust.attachments.over_budget",
+        "Attachments not uploaded because the attachment byte budget was full",
+        overBudget,
+        LongAdder::sum);
+    scope.gauge(
+        "braintrust.attachments.held_bytes",
+        "Attachment bytes held by rows waiting for their uploads",
+        "bytes",
+        heldBytes,
+        AtomicLong::get);
+    scope.gauge(
+        "braintrust.attachments.held_events",
+        "Rows waiting for their attachments to upload",
+        null,
+        heldEvents,
+        AtomicInteger::get);
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.braintrust.reactive.core.export.internal;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -41,25 +40,22 @@ public final class SpoolMeters {
 
   /** Registers the gauges reading {@code log}. */
   public void gauges(SpoolLog log) {
-    scope.add(
-        Gauge.builder("braintrust.spool.bytes", log, SpoolLog::diskBytes)
-            .description("Bytes of the spool's segment files")
-            .baseUnit("bytes")
-            .tags(scope.tags())
-            .register(scope.registry()));
-    scope.add(
-        Gauge.builder("braintrust.spool.segments", log, SpoolLog::segmentCount)
-            .description("Segment files in the spool")
-            .tags(scope.tags())
-            .register(scope.registry()));
+    scope.gauge(
+        "braintrust.spool.bytes",
+        "Bytes of the spool's segment files",
+        "bytes",
+        log,
+        SpoolLog::diskBytes);
+    scope.gauge(
+        "braintrust.spool.segments",
+        "Segment files in the spool",
+        null,
+        log,
+        SpoolLog::segmentCount);
   }
 
   private void counter(String name, LongAdder a, String description) {
-    scope.add(
-        FunctionCounter.builder(name, a, LongAdder::sum)
-            .description(description)
-            .tags(scope.tags())
-            .register(scope.registry()));
+    scope.counter(name, description, a, LongAdder::sum);
   }
 
   void replayed() {
