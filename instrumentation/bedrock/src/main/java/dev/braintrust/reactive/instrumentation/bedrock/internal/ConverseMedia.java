@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -94,16 +95,13 @@ final class ConverseMedia {
   private ConverseMedia() {}
 
   /**
-   * The byte sources of {@code blockLists} (a request's messages and system blocks), each with its
-   * attachment; empty when there are none or conversion is off.
+   * The byte sources of a request's messages and system blocks, each with its attachment; empty
+   * when there are none or conversion is off.
    */
-  static Map<SdkBytes, Attachment> find(List<?>... blockLists) {
-    Map<SdkBytes, Attachment> found = null;
-    for (List<?> list : blockLists) {
-      for (Object item : list) {
-        found = scan(item, 0, found);
-      }
-    }
+  static Map<SdkBytes, Attachment> find(List<?> messages, List<?> system) {
+    // Indexed loops: a text-only request, the common case, allocates nothing here.
+    Map<SdkBytes, Attachment> found = scan(messages, 0, null);
+    found = scan(system, 0, found);
     if (found == null || !AttachmentConverter.enabled()) {
       return Map.of();
     }
@@ -116,15 +114,26 @@ final class ConverseMedia {
       return found;
     }
     if (v instanceof List<?> list) {
-      for (Object e : list) {
-        found = scan(e, depth + 1, found);
+      if (list.isEmpty()) {
+        return found;
+      }
+      if (list instanceof RandomAccess) {
+        for (int i = 0, n = list.size(); i < n; i++) {
+          found = scan(list.get(i), depth + 1, found);
+        }
+      } else {
+        for (Object e : list) {
+          found = scan(e, depth + 1, found);
+        }
       }
       return found;
     }
     if (!(v instanceof SdkPojo pojo)) {
       return found;
     }
-    for (SdkField<?> f : relevant(pojo)) {
+    List<SdkField<?>> fields = relevant(pojo);
+    for (int i = 0, n = fields.size(); i < n; i++) {
+      SdkField<?> f = fields.get(i);
       Object value = f.getValueOrDefault(pojo);
       if (value == null) {
         continue;
@@ -155,7 +164,8 @@ final class ConverseMedia {
     String contentType = kind.get(format);
     if (contentType == null) {
       // A format newer than this table: still kept out of the row, typed by its kind.
-      contentType = kindName.equals("document") ? "application/octet-stream" : kindName + "/" + format;
+      contentType =
+          kindName.equals("document") ? "application/octet-stream" : kindName + "/" + format;
     }
     String extension = format.equals("three_gp") ? "3gp" : format;
     Object name = member(media, "name");
