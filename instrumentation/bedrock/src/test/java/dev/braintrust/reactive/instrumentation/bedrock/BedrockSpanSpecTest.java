@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.instrumentation.bedrock;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,10 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Scope;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
+import dev.braintrust.reactive.core.attachment.AttachmentReference;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.LlmSpanCase;
 import dev.braintrust.reactive.testkit.SpanMatcher;
+import dev.braintrust.reactive.testkit.TestBlobs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,7 +31,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.Message;
  * with the interceptor, send each case's requests to the testkit, which answers with the case's
  * canned Converse responses (JSON, or an AWS event stream); the stored rows must match the case's
  * expected spans. {@code converse} runs on the sync client, {@code converse-stream} on the async
- * one (the sync client has no streaming call).
+ * one (the sync client has no streaming call). Each byte source of the requests (an image's or a
+ * document's {@code source.bytes}) must be in the testkit's object store, byte for byte.
  */
 @ExtendWith(BraintrustTestServerExtension.class)
 @SuppressWarnings("try") // the root scope is opened only to make the span current
@@ -63,19 +67,24 @@ class BedrockSpanSpecTest {
       List<ObjectNode> rows = new ArrayList<>(fx.rows());
       rows.removeIf(r -> r.path("span_attributes").path("type").asText().equals("task"));
       SpanMatcher.assertSpans(c.toString(), rows, c.expectedSpans());
+      // Every byte source of the requests arrived in the object store unchanged.
+      List<String> stored =
+          rows.stream()
+              .flatMap(r -> AttachmentReference.findAll(r).stream())
+              .map(ref -> TestBlobs.sha256(TestBlobs.read(server, ref.key())))
+              .sorted()
+              .toList();
+      assertEquals(MediaBlocks.sha256(c.requests()), stored, c + ": attachment content");
     }
   }
 
-  /** The case's messages as the SDK's types; the cases send text blocks only. */
+  /** The case's messages as the SDK's types: text, and image and document blocks with bytes. */
   private static List<Message> messages(JsonNode json) {
     List<Message> out = new ArrayList<>();
     for (JsonNode m : json) {
       List<ContentBlock> blocks = new ArrayList<>();
       for (JsonNode b : m.path("content")) {
-        if (!b.path("text").isTextual()) {
-          throw new IllegalArgumentException("only text blocks are supported here, got " + b);
-        }
-        blocks.add(ContentBlock.fromText(b.get("text").asText()));
+        blocks.add(MediaBlocks.block(b));
       }
       out.add(Message.builder().role(m.path("role").asText()).content(blocks).build());
     }

@@ -90,11 +90,16 @@ public final class BedrockInterceptor implements ExecutionInterceptor {
   private static void record(Span span, String modelId, SdkRequest request) {
     try {
       if (request instanceof ConverseRequest r) {
-        span.log(ConverseRows.request(modelId, r, r.inferenceConfig(), r.toolConfig()));
+        span.log(
+            ConverseRows.request(
+                modelId, r, r.messages(), r.system(), r.inferenceConfig(), r.toolConfig()));
       } else if (request instanceof ConverseStreamRequest r) {
-        span.log(ConverseRows.request(modelId, r, r.inferenceConfig(), r.toolConfig()));
+        span.log(
+            ConverseRows.request(
+                modelId, r, r.messages(), r.system(), r.inferenceConfig(), r.toolConfig()));
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // LinkageError: an SDK older or newer than the one this module was built with.
       LOG.warn("could not record a Bedrock request on span {}", span.name(), e);
     }
     // After the request's fields, so none of them can overwrite the prompt's provenance.

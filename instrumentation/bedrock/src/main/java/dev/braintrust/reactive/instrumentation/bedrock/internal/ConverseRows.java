@@ -6,12 +6,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.attachment.Attachment;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
 
@@ -37,18 +43,26 @@ final class ConverseRows {
   private ConverseRows() {}
 
   /**
-   * Input and metadata of a request. The caller's thread reads only the inference parameters; the
-   * input and tools are converted from the (immutable) request when the row is written.
+   * Input and metadata of a request. The caller's thread reads only the inference parameters and
+   * looks for byte sources in the blocks ({@link ConverseMedia}); the input and tools are converted
+   * from the (immutable) request when the row is written.
    */
   static Log request(
       String modelId,
       SdkPojo request,
+      List<Message> messages,
+      List<SystemContentBlock> system,
       @Nullable InferenceConfiguration config,
       @Nullable ToolConfiguration tools) {
-    SdkJson.Memo body = new SdkJson.Memo(request);
+    Map<SdkBytes, Attachment> media = ConverseMedia.find(messages, system);
+    SdkJson.Memo body = new SdkJson.Memo(request, media);
+    SdkJson.Lazy input = SdkJson.lazy(body, ConverseRows::input);
     Log.Builder log =
         Log.builder()
-            .input(SdkJson.lazy(body, ConverseRows::input))
+            .input(
+                media.isEmpty()
+                    ? input
+                    : MediaJson.carrying(input, new ArrayList<>(media.values())))
             .metadata("provider", "bedrock")
             .metadata("model", modelId);
     if (config != null) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.attachment.Attachment;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Base64;
@@ -42,19 +43,28 @@ final class SdkJson {
     return new Lazy(memo, shape);
   }
 
-  /** The wire JSON of one model object, converted once, on first use. */
+  /**
+   * The wire JSON of one model object, converted once, on first use; the byte sources in {@code
+   * media} as their attachments ({@link MediaJson#leaf}), never encoded when they were uploaded.
+   */
   static final class Memo {
     private final SdkPojo model;
+    private final Map<SdkBytes, Attachment> media;
     private volatile @Nullable JsonNode tree;
 
     Memo(SdkPojo model) {
+      this(model, Map.of());
+    }
+
+    Memo(SdkPojo model, Map<SdkBytes, Attachment> media) {
       this.model = model;
+      this.media = media;
     }
 
     JsonNode tree() {
       JsonNode t = tree;
       if (t == null) {
-        t = SdkJson.tree(model);
+        t = SdkJson.tree(model, media);
         tree = t;
       }
       return t;
@@ -103,6 +113,10 @@ final class SdkJson {
 
   /** The wire JSON of a model value. */
   static JsonNode tree(@Nullable Object v) {
+    return tree(v, Map.of());
+  }
+
+  private static JsonNode tree(@Nullable Object v, Map<SdkBytes, Attachment> media) {
     if (v == null) {
       return NODES.nullNode();
     }
@@ -118,7 +132,7 @@ final class SdkJson {
             || value instanceof SdkAutoConstructMap) {
           continue;
         }
-        out.set(f.locationName(), tree(value));
+        out.set(f.locationName(), tree(value, media));
       }
       return out;
     }
@@ -141,6 +155,10 @@ final class SdkJson {
       return NODES.numberNode(d);
     }
     if (v instanceof SdkBytes bytes) {
+      Attachment a = media.isEmpty() ? null : media.get(bytes);
+      if (a != null) {
+        return MediaJson.leaf(a, bytes);
+      }
       return NODES.textNode(Base64.getEncoder().encodeToString(bytes.asByteArrayUnsafe()));
     }
     if (v instanceof Document d) {
@@ -151,12 +169,12 @@ final class SdkJson {
     }
     if (v instanceof List<?> list) {
       ArrayNode out = NODES.arrayNode();
-      list.forEach(e -> out.add(tree(e)));
+      list.forEach(e -> out.add(tree(e, media)));
       return out;
     }
     if (v instanceof Map<?, ?> map) {
       ObjectNode out = NODES.objectNode();
-      map.forEach((k, e) -> out.set(String.valueOf(k), tree(e)));
+      map.forEach((k, e) -> out.set(String.valueOf(k), tree(e, media)));
       return out;
     }
     return NODES.textNode(v.toString());
