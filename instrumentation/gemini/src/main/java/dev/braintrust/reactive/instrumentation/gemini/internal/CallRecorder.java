@@ -25,7 +25,8 @@ final class CallRecorder {
   private final Span span;
   private final Op op;
   private final long startNanos;
-  // A whole body, or a stream's unfinished line.
+  // A whole body's bytes; a stream's unfinished line.
+  private final BodyBytes whole = new BodyBytes();
   private final Buffer pending = new Buffer();
   private final @Nullable StreamAssembler assembler;
   private double timeToFirstToken = -1;
@@ -48,9 +49,10 @@ final class CallRecorder {
   }
 
   /**
-   * The {@code length} bytes at {@code offset} of {@code source}, which the SDK has just read. They
-   * are shared, not copied (okio moves segments), and a stream is split into lines only where a
-   * line is complete, so a character cut between two reads is decoded whole.
+   * The {@code length} bytes at {@code offset} of {@code source}, which the SDK has just read. A
+   * whole body's are copied (see {@link BodyBytes}); a stream's are shared (okio moves segments)
+   * and split into lines only where a line is complete, so a character cut between two reads is
+   * decoded whole.
    */
   void onBytes(Buffer source, long offset, long length) {
     lock.lock();
@@ -58,10 +60,11 @@ final class CallRecorder {
       if (done || broken) {
         return;
       }
-      source.copyTo(pending, offset, length);
       if (assembler == null) {
+        source.copyTo(whole, offset, length);
         return;
       }
+      source.copyTo(pending, offset, length);
       for (long nl = pending.indexOf((byte) '\n'); nl >= 0; nl = pending.indexOf((byte) '\n')) {
         String line = pending.readUtf8(nl);
         pending.skip(1);
@@ -143,16 +146,21 @@ final class CallRecorder {
       }
       return assembler.isEmpty() ? Log.builder() : GeminiRows.response(assembler.snapshot());
     }
-    if (pending.size() == 0) {
+    if (whole.size() == 0) {
       return Log.builder();
+    }
+    if (op == Op.GENERATE) {
+      // The bytes are kept as read and become the output's tree when the row is written.
+      Log.Builder log = WireScan.response(whole.array(), whole.size());
+      return log != null ? log : Log.builder();
     }
     JsonNode body;
     try {
-      body = GeminiRows.MAPPER.readTree(pending.inputStream());
+      body = GeminiRows.MAPPER.readTree(whole.array(), 0, whole.size());
     } catch (IOException e) {
       // Cut short or not JSON: the SDK tells the caller; the span has no output.
       return Log.builder();
     }
-    return op == Op.EMBED ? GeminiRows.embedding(body) : GeminiRows.response(body);
+    return GeminiRows.embedding(body);
   }
 }

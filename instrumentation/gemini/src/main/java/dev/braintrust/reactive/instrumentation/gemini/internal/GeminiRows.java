@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +22,7 @@ final class GeminiRows {
   static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   /** {@code generationConfig} fields the guide lets into metadata, and their names there. */
-  private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
+  static final Map<String, String> SETTINGS = new LinkedHashMap<>();
 
   static {
     SETTINGS.put("temperature", "temperature");
@@ -34,37 +35,42 @@ final class GeminiRows {
 
   private GeminiRows() {}
 
-  /** Input and metadata of a request sent to {@code path}. */
-  static Log request(Op op, String path, JsonNode body, String provider) {
+  /**
+   * Input and metadata of a request sent to {@code path}, its body a {@code String} or UTF-8 {@code
+   * byte[]}. The caller's thread only scans the body for the settings and tools; the input is built
+   * from it when the row is written.
+   *
+   * @throws IOException if the body is not JSON
+   */
+  static Log request(Op op, String path, Object body, String provider) throws IOException {
     String model = Op.model(path);
     Log.Builder log = Log.builder().metadata("provider", provider);
     if (!model.isEmpty()) {
       log.metadata("model", model);
     }
-    ObjectNode input = MAPPER.createObjectNode().put("model", model);
+    LazyJson.Source source = new LazyJson.Source(body);
     if (op == Op.EMBED) {
-      input.set("contents", embedContents(body));
-      return log.input(input).build();
+      return log.input(new LazyJson.Value(source, b -> embedInput(model, b))).build();
     }
+    WireScan.request(body, log);
+    return log.input(new LazyJson.Value(source, b -> generateInput(model, b))).build();
+  }
+
+  /** {@code {model, contents}}, plus {@code systemInstruction} when sent. */
+  private static JsonNode generateInput(String model, JsonNode body) {
+    ObjectNode input = MAPPER.createObjectNode().put("model", model);
     input.set("contents", body.path("contents"));
     if (body.hasNonNull("systemInstruction")) {
       input.set("systemInstruction", body.get("systemInstruction"));
     }
-    log.input(input);
-    JsonNode config = body.path("generationConfig");
-    SETTINGS.forEach(
-        (wire, name) -> {
-          JsonNode v = config.get(wire);
-          if (v != null && !v.isNull()) {
-            log.metadata(name, v);
-          }
-        });
-    JsonNode format = responseFormat(config);
-    if (format != null) {
-      log.metadata("response_format", format);
-    }
-    GeminiTools.record(log, body.get("tools"), body.get("toolConfig"));
-    return log.build();
+    return input;
+  }
+
+  /** {@code {model, contents}}: one content, or one per request of a batch. */
+  private static JsonNode embedInput(String model, JsonNode body) {
+    ObjectNode input = MAPPER.createObjectNode().put("model", model);
+    input.set("contents", embedContents(body));
+    return input;
   }
 
   /** The contents of an embedding request: one, or one per request of a batch. */
@@ -87,17 +93,13 @@ final class GeminiRows {
    * {@code response_format} in OpenAI's shape: a schema as {@code json_schema}, JSON without one as
    * {@code json_object}; text (the default) as nothing.
    */
-  private static @Nullable ObjectNode responseFormat(JsonNode config) {
-    JsonNode schema =
-        config.hasNonNull("responseJsonSchema")
-            ? config.get("responseJsonSchema")
-            : config.get("responseSchema");
+  static @Nullable ObjectNode responseFormat(@Nullable JsonNode schema, @Nullable String mimeType) {
     if (schema != null && !schema.isNull()) {
       ObjectNode f = MAPPER.createObjectNode().put("type", "json_schema");
       f.putObject("json_schema").put("name", "response").set("schema", schema);
       return f;
     }
-    if ("application/json".equals(config.path("responseMimeType").asText())) {
+    if ("application/json".equals(mimeType)) {
       return MAPPER.createObjectNode().put("type", "json_object");
     }
     return null;
@@ -146,32 +148,60 @@ final class GeminiRows {
    * cachedContentTokenCount} and {@code completion_reasoning_tokens} {@code thoughtsTokenCount}.
    */
   static Map<String, Number> usage(JsonNode usage) {
+    long[] counts = counts();
+    if (usage.isObject()) {
+      for (int i = 0; i < USAGE_FIELDS.length; i++) {
+        JsonNode n = usage.path(USAGE_FIELDS[i]);
+        if (n.isNumber()) {
+          counts[i] = n.asLong();
+        }
+      }
+    }
+    return usage(counts);
+  }
+
+  /** The {@code usageMetadata} counts {@link #usage(long[])} reads, in its order. */
+  static final String[] USAGE_FIELDS = {
+    "promptTokenCount",
+    "toolUsePromptTokenCount",
+    "candidatesTokenCount",
+    "thoughtsTokenCount",
+    "totalTokenCount",
+    "cachedContentTokenCount"
+  };
+
+  /** A count per {@link #USAGE_FIELDS} entry, all absent (negative). */
+  static long[] counts() {
+    long[] counts = new long[USAGE_FIELDS.length];
+    java.util.Arrays.fill(counts, -1);
+    return counts;
+  }
+
+  /** The token metrics of counts read in {@link #USAGE_FIELDS} order; negative is absent. */
+  static Map<String, Number> usage(long[] c) {
     Map<String, Number> metrics = new LinkedHashMap<>();
-    if (!usage.isObject()) {
-      return metrics;
+    long prompt = c[0];
+    long toolPrompt = c[1];
+    long candidates = c[2];
+    long thoughts = c[3];
+    if (prompt >= 0 || toolPrompt >= 0) {
+      metrics.put("prompt_tokens", Math.max(prompt, 0) + Math.max(toolPrompt, 0));
     }
-    JsonNode prompt = usage.path("promptTokenCount");
-    JsonNode toolPrompt = usage.path("toolUsePromptTokenCount");
-    JsonNode candidates = usage.path("candidatesTokenCount");
-    JsonNode thoughts = usage.path("thoughtsTokenCount");
-    if (prompt.isNumber() || toolPrompt.isNumber()) {
-      metrics.put("prompt_tokens", prompt.asLong(0) + toolPrompt.asLong(0));
+    if (candidates >= 0 || thoughts >= 0) {
+      metrics.put("completion_tokens", Math.max(candidates, 0) + Math.max(thoughts, 0));
     }
-    if (candidates.isNumber() || thoughts.isNumber()) {
-      metrics.put("completion_tokens", candidates.asLong(0) + thoughts.asLong(0));
-    }
-    if (usage.path("totalTokenCount").isNumber()) {
-      metrics.put("tokens", usage.get("totalTokenCount").asLong());
+    if (c[4] >= 0) {
+      metrics.put("tokens", c[4]);
     } else if (metrics.containsKey("prompt_tokens") && metrics.containsKey("completion_tokens")) {
       metrics.put(
           "tokens",
           metrics.get("prompt_tokens").longValue() + metrics.get("completion_tokens").longValue());
     }
-    if (usage.path("cachedContentTokenCount").isNumber()) {
-      metrics.put("prompt_cached_tokens", usage.get("cachedContentTokenCount").asLong());
+    if (c[5] >= 0) {
+      metrics.put("prompt_cached_tokens", c[5]);
     }
-    if (thoughts.isNumber()) {
-      metrics.put("completion_reasoning_tokens", thoughts.asLong());
+    if (thoughts >= 0) {
+      metrics.put("completion_reasoning_tokens", thoughts);
     }
     return metrics;
   }

@@ -10,7 +10,6 @@ import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.LibraryLog;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -68,7 +67,7 @@ final class TracingApiClient extends ApiClient {
     if (op == null) {
       return delegate.request(method, path, body, options);
     }
-    CallRecorder recorder = start(op, path, new String(body, StandardCharsets.UTF_8));
+    CallRecorder recorder = start(op, path, body);
     ApiResponse response = opened(recorder, () -> delegate.request(method, path, body, options));
     return observe(response, recorder);
   }
@@ -92,7 +91,7 @@ final class TracingApiClient extends ApiClient {
     if (op == null) {
       return delegate.asyncRequest(method, path, body, options);
     }
-    CallRecorder recorder = start(op, path, new String(body, StandardCharsets.UTF_8));
+    CallRecorder recorder = start(op, path, body);
     return traced(
         recorder, opened(recorder, () -> delegate.asyncRequest(method, path, body, options)));
   }
@@ -150,11 +149,12 @@ final class TracingApiClient extends ApiClient {
     }
   }
 
-  private CallRecorder start(Op op, String path, String body) {
+  /** Opens the span of a call whose body is a {@code String} or UTF-8 {@code byte[]}. */
+  private CallRecorder start(Op op, String path, Object body) {
     Span span = tracer.startSpan(op.spanName, SpanType.LLM);
     long startNanos = System.nanoTime();
     try {
-      span.log(GeminiRows.request(op, path, GeminiRows.MAPPER.readTree(body), provider));
+      span.log(GeminiRows.request(op, path, body, provider));
     } catch (Exception e) {
       LOG.warn("could not record a Gemini request on span {}", span.name(), e);
     }
