@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
 import java.io.IOException;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -21,17 +21,17 @@ import org.jspecify.annotations.Nullable;
 final class GeminiRows {
   static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-  /** {@code generationConfig} fields the guide lets into metadata, and their names there. */
-  static final Map<String, String> SETTINGS = new LinkedHashMap<>();
-
-  static {
-    SETTINGS.put("temperature", "temperature");
-    SETTINGS.put("topP", "top_p");
-    SETTINGS.put("maxOutputTokens", "max_tokens");
-    SETTINGS.put("frequencyPenalty", "frequency_penalty");
-    SETTINGS.put("presencePenalty", "presence_penalty");
-    SETTINGS.put("stopSequences", "stop");
-  }
+  /**
+   * {@code generationConfig} fields the guide lets into metadata, each followed by its name there.
+   */
+  static final String[] SETTINGS = {
+    "temperature", "temperature",
+    "topP", "top_p",
+    "maxOutputTokens", "max_tokens",
+    "frequencyPenalty", "frequency_penalty",
+    "presencePenalty", "presence_penalty",
+    "stopSequences", "stop"
+  };
 
   private GeminiRows() {}
 
@@ -107,7 +107,8 @@ final class GeminiRows {
 
   /** Output, metrics and the answering model of a whole response (or of a folded stream). */
   static Log.Builder response(JsonNode response) {
-    Log.Builder log = Log.builder().output(response).metrics(usage(response.path("usageMetadata")));
+    Log.Builder log = Log.builder().output(response);
+    usage(counts(response.path("usageMetadata")), log);
     JsonNode version = response.path("modelVersion");
     if (version.isTextual() && !version.asText().isEmpty()) {
       log.metadata("model", version.asText());
@@ -123,7 +124,8 @@ final class GeminiRows {
     int count = response.has("embedding") ? 1 : 0;
     count += response.path("embeddings").size();
     Log.Builder log = Log.builder().output(Map.of("count", count));
-    Map<String, Number> metrics = usage(response.path("usageMetadata"));
+    long[] counts = counts(response.path("usageMetadata"));
+    usage(counts, log);
     long tokens = 0;
     boolean counted = false;
     for (JsonNode e : response.path("embeddings")) {
@@ -133,11 +135,10 @@ final class GeminiRows {
         counted = true;
       }
     }
-    if (counted && !metrics.containsKey("prompt_tokens")) {
-      metrics.put("prompt_tokens", tokens);
-      metrics.put("tokens", tokens);
+    if (counted && counts[0] < 0 && counts[1] < 0) {
+      log.metric("prompt_tokens", tokens).metric("tokens", tokens);
     }
-    return log.metrics(metrics);
+    return log;
   }
 
   /**
@@ -147,20 +148,35 @@ final class GeminiRows {
    * billed as output), {@code tokens} the reported total, {@code prompt_cached_tokens} {@code
    * cachedContentTokenCount} and {@code completion_reasoning_tokens} {@code thoughtsTokenCount}.
    */
-  static Map<String, Number> usage(JsonNode usage) {
-    long[] counts = counts();
-    if (usage.isObject()) {
-      for (int i = 0; i < USAGE_FIELDS.length; i++) {
-        JsonNode n = usage.path(USAGE_FIELDS[i]);
-        if (n.isNumber()) {
-          counts[i] = n.asLong();
-        }
-      }
+  static void usage(long[] c, Log.Builder log) {
+    long prompt = c[0];
+    long toolPrompt = c[1];
+    long candidates = c[2];
+    long thoughts = c[3];
+    boolean hasPrompt = prompt >= 0 || toolPrompt >= 0;
+    boolean hasCompletion = candidates >= 0 || thoughts >= 0;
+    long promptTokens = Math.max(prompt, 0) + Math.max(toolPrompt, 0);
+    long completionTokens = Math.max(candidates, 0) + Math.max(thoughts, 0);
+    if (hasPrompt) {
+      log.metric("prompt_tokens", promptTokens);
     }
-    return usage(counts);
+    if (hasCompletion) {
+      log.metric("completion_tokens", completionTokens);
+    }
+    if (c[4] >= 0) {
+      log.metric("tokens", c[4]);
+    } else if (hasPrompt && hasCompletion) {
+      log.metric("tokens", promptTokens + completionTokens);
+    }
+    if (c[5] >= 0) {
+      log.metric("prompt_cached_tokens", c[5]);
+    }
+    if (thoughts >= 0) {
+      log.metric("completion_reasoning_tokens", thoughts);
+    }
   }
 
-  /** The {@code usageMetadata} counts {@link #usage(long[])} reads, in its order. */
+  /** The {@code usageMetadata} counts {@link #usage} reads, in its order. */
   static final String[] USAGE_FIELDS = {
     "promptTokenCount",
     "toolUsePromptTokenCount",
@@ -173,36 +189,21 @@ final class GeminiRows {
   /** A count per {@link #USAGE_FIELDS} entry, all absent (negative). */
   static long[] counts() {
     long[] counts = new long[USAGE_FIELDS.length];
-    java.util.Arrays.fill(counts, -1);
+    Arrays.fill(counts, -1);
     return counts;
   }
 
-  /** The token metrics of counts read in {@link #USAGE_FIELDS} order; negative is absent. */
-  static Map<String, Number> usage(long[] c) {
-    Map<String, Number> metrics = new LinkedHashMap<>();
-    long prompt = c[0];
-    long toolPrompt = c[1];
-    long candidates = c[2];
-    long thoughts = c[3];
-    if (prompt >= 0 || toolPrompt >= 0) {
-      metrics.put("prompt_tokens", Math.max(prompt, 0) + Math.max(toolPrompt, 0));
+  /** The counts of a {@code usageMetadata} object (all absent if it is not one). */
+  static long[] counts(JsonNode usage) {
+    long[] counts = counts();
+    if (usage.isObject()) {
+      for (int i = 0; i < USAGE_FIELDS.length; i++) {
+        JsonNode n = usage.path(USAGE_FIELDS[i]);
+        if (n.isNumber()) {
+          counts[i] = n.asLong();
+        }
+      }
     }
-    if (candidates >= 0 || thoughts >= 0) {
-      metrics.put("completion_tokens", Math.max(candidates, 0) + Math.max(thoughts, 0));
-    }
-    if (c[4] >= 0) {
-      metrics.put("tokens", c[4]);
-    } else if (metrics.containsKey("prompt_tokens") && metrics.containsKey("completion_tokens")) {
-      metrics.put(
-          "tokens",
-          metrics.get("prompt_tokens").longValue() + metrics.get("completion_tokens").longValue());
-    }
-    if (c[5] >= 0) {
-      metrics.put("prompt_cached_tokens", c[5]);
-    }
-    if (thoughts >= 0) {
-      metrics.put("completion_reasoning_tokens", thoughts);
-    }
-    return metrics;
+    return counts;
   }
 }

@@ -1,8 +1,5 @@
 package dev.braintrust.reactive.instrumentation.gemini.internal;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
@@ -12,39 +9,34 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads the few fields of a request or response the caller's thread must record at once (the
  * generation settings and tools of a request; the token counts and answering model of a response)
- * with a streaming parser that skips everything else, contents and candidates included, without
- * building it; those are kept as text and become trees when the row is written (see {@link
- * LazyJson}). Scanning to the end also checks the document is JSON, as a full parse would.
+ * with a {@link JsonScan} that steps over everything else, contents and candidates included,
+ * without decoding it; those are kept as text and become trees when the row is written (see {@link
+ * LazyJson}). Scanning to the end of the object also checks its structure, so text cut short is
+ * refused here as a full parse would refuse it.
  */
 final class WireScan {
   private WireScan() {}
 
   /**
    * Adds a request's allowlisted settings, {@code response_format}, tools and tool choice to {@code
-   * log}.
+   * log}; {@code body} is a {@code String} or UTF-8 {@code byte[]}.
    *
    * @throws IOException if the body is not a JSON object
    */
   static void request(Object body, Log.Builder log) throws IOException {
     @Nullable JsonNode tools = null;
     @Nullable JsonNode toolConfig = null;
-    try (JsonParser p = parser(body)) {
-      start(p);
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        switch (name) {
-          case "generationConfig" -> {
-            if (value == JsonToken.START_OBJECT) {
-              config(p, log);
-            } else {
-              p.skipChildren();
-            }
-          }
-          case "tools" -> tools = p.readValueAsTree();
-          case "toolConfig" -> toolConfig = p.readValueAsTree();
-          default -> p.skipChildren();
-        }
+    JsonScan s = JsonScan.of(body);
+    s.enterObject();
+    for (int name = s.nextMember(); name >= 0; name = s.nextMember()) {
+      if (s.nameIs(name, "generationConfig") && s.valueStart() == '{') {
+        config(s, log);
+      } else if (s.nameIs(name, "tools")) {
+        tools = s.tree();
+      } else if (s.nameIs(name, "toolConfig")) {
+        toolConfig = s.tree();
+      } else {
+        s.skipValue();
       }
     }
     if (tools != null || toolConfig != null) {
@@ -52,27 +44,28 @@ final class WireScan {
     }
   }
 
-  /** The settings of a {@code generationConfig} object the parser is at the start of. */
-  private static void config(JsonParser p, Log.Builder log) throws IOException {
+  /** The settings of the {@code generationConfig} object under the cursor. */
+  private static void config(JsonScan s, Log.Builder log) throws IOException {
     @Nullable JsonNode schema = null;
     @Nullable JsonNode legacySchema = null;
     @Nullable String mimeType = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken value = p.nextToken();
-      String key = GeminiRows.SETTINGS.get(name);
+    s.enterObject();
+    for (int name = s.nextMember(); name >= 0; name = s.nextMember()) {
+      String key = setting(s, name);
       if (key != null) {
-        if (value != JsonToken.VALUE_NULL) {
-          log.metadata(key, scalar(p, value));
+        if (s.isNull()) {
+          s.skipValue();
+        } else {
+          log.metadata(key, s.scalar());
         }
-      } else if (name.equals("responseJsonSchema")) {
-        schema = p.readValueAsTree();
-      } else if (name.equals("responseSchema")) {
-        legacySchema = p.readValueAsTree();
-      } else if (name.equals("responseMimeType") && value == JsonToken.VALUE_STRING) {
-        mimeType = p.getText();
+      } else if (s.nameIs(name, "responseJsonSchema")) {
+        schema = s.tree();
+      } else if (s.nameIs(name, "responseSchema")) {
+        legacySchema = s.tree();
+      } else if (s.nameIs(name, "responseMimeType")) {
+        mimeType = s.string();
       } else {
-        p.skipChildren();
+        s.skipValue();
       }
     }
     ObjectNode format =
@@ -83,15 +76,14 @@ final class WireScan {
     }
   }
 
-  /** A number, string or boolean as itself; anything else (stop sequences) as a tree. */
-  private static Object scalar(JsonParser p, JsonToken value) throws IOException {
-    return switch (value) {
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
-      case VALUE_STRING -> p.getText();
-      case VALUE_TRUE -> Boolean.TRUE;
-      case VALUE_FALSE -> Boolean.FALSE;
-      default -> p.readValueAsTree();
-    };
+  /** The metadata name of the allowlisted setting named at {@code name}, or null. */
+  private static @Nullable String setting(JsonScan s, int name) {
+    for (int i = 0; i < GeminiRows.SETTINGS.length; i += 2) {
+      if (s.nameIs(name, GeminiRows.SETTINGS[i])) {
+        return GeminiRows.SETTINGS[i + 1];
+      }
+    }
+    return null;
   }
 
   /**
@@ -103,17 +95,16 @@ final class WireScan {
   static Log.@Nullable Builder response(byte[] body, int size) {
     long[] counts = GeminiRows.counts();
     @Nullable String version = null;
-    try (JsonParser p = GeminiRows.MAPPER.createParser(body, 0, size)) {
-      start(p);
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if (name.equals("usageMetadata") && value == JsonToken.START_OBJECT) {
-          usage(p, counts);
-        } else if (name.equals("modelVersion") && value == JsonToken.VALUE_STRING) {
-          version = p.getText();
+    try {
+      JsonScan s = JsonScan.of(body, size);
+      s.enterObject();
+      for (int name = s.nextMember(); name >= 0; name = s.nextMember()) {
+        if (s.nameIs(name, "usageMetadata") && s.valueStart() == '{') {
+          usage(s, counts);
+        } else if (s.nameIs(name, "modelVersion")) {
+          version = s.string();
         } else {
-          p.skipChildren();
+          s.skipValue();
         }
       }
     } catch (IOException e) {
@@ -121,45 +112,27 @@ final class WireScan {
     }
     Log.Builder log =
         Log.builder()
-            .output(new LazyJson.Value(new LazyJson.Source(new LazyJson.Slice(body, size)), t -> t))
-            .metrics(GeminiRows.usage(counts));
+            .output(
+                new LazyJson.Value(new LazyJson.Source(new LazyJson.Slice(body, size)), t -> t));
+    GeminiRows.usage(counts, log);
     if (version != null && !version.isEmpty()) {
       log.metadata("model", version);
     }
     return log;
   }
 
-  private static void usage(JsonParser p, long[] counts) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken value = p.nextToken();
-      int i = indexOf(name);
-      if (i >= 0 && value.isNumeric()) {
-        counts[i] = p.getLongValue();
+  private static void usage(JsonScan s, long[] counts) throws IOException {
+    s.enterObject();
+    for (int name = s.nextMember(); name >= 0; name = s.nextMember()) {
+      int i = 0;
+      while (i < GeminiRows.USAGE_FIELDS.length && !s.nameIs(name, GeminiRows.USAGE_FIELDS[i])) {
+        i++;
+      }
+      if (i < GeminiRows.USAGE_FIELDS.length) {
+        counts[i] = s.longValue();
       } else {
-        p.skipChildren();
+        s.skipValue();
       }
-    }
-  }
-
-  private static int indexOf(String field) {
-    for (int i = 0; i < GeminiRows.USAGE_FIELDS.length; i++) {
-      if (GeminiRows.USAGE_FIELDS[i].equals(field)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static JsonParser parser(Object body) throws IOException {
-    return body instanceof byte[] bytes
-        ? GeminiRows.MAPPER.createParser(bytes)
-        : GeminiRows.MAPPER.createParser((String) body);
-  }
-
-  private static void start(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
-      throw new JsonParseException(p, "expected a JSON object");
     }
   }
 }
