@@ -41,6 +41,9 @@ final class Goals {
     notRun(
         "webflux",
         "WebFlux: starter's cost <= half of the OTel SDK's, at the limit and at a fixed load (issue 16)");
+    for (String client : WrapperReport.CLIENTS) {
+      notRun("wrapper-" + client, WrapperReport.goal(client));
+    }
   }
 
   private void notRun(String key, String target) {
@@ -142,6 +145,13 @@ final class Goals {
             + ", OTel SDK "
             + WebFluxReport.delivered(runs, WebFluxBenchmark.Mode.OTEL_SDK),
         throughput.median() <= 0.5 && (fixed == null || fixed.median() <= 0.5));
+  }
+
+  void wrapper(String client, WrapperInterleaved.Result r) {
+    set(
+        "wrapper-" + client,
+        String.format(Locale.ROOT, "%+.1f µs, %+.0f B per call", r.addedCpu(), r.addedBytes()),
+        r.addedCpu() < WrapperReport.CPU_GOAL_MICROS && r.addedBytes() < WrapperReport.BYTES_GOAL);
   }
 
   String table() {

@@ -19,8 +19,8 @@ final class Settings {
     {
       "bench.only",
       "all",
-      "comma list of hotpath, e2e, limit, compression, spool, heap, latency, webflux, openai (or"
-          + " all)"
+      "comma list of hotpath, e2e, limit, compression, spool, heap, latency, webflux, openai, gemini,"
+          + " bedrock, anthropic (or all)"
     },
     {"bench.rounds", "5", "interleaved rounds of the end-to-end, limit and compression runs"},
     {"bench.events", "200000", "spans per end-to-end, limit and compression run"},
@@ -65,6 +65,9 @@ final class Settings {
     {"bench.openai.calls", "4000", "OpenAI calls per interleaved block"},
     {"bench.openai.warmup", "20000", "OpenAI warm-up calls before the interleaved blocks"},
     {"bench.openai.stubCalls", "50000", "OpenAI calls per round of the no-network wrapper run"},
+    {"bench.wrappers.pairs", "10", "Gemini, Bedrock, Anthropic wrappers: ABBA pairs per client"},
+    {"bench.wrappers.calls", "1000", "Gemini, Bedrock, Anthropic wrappers: calls per block"},
+    {"bench.wrappers.warmup", "10000", "Gemini, Bedrock, Anthropic wrappers: warm-up calls"},
   };
 
   private static final Set<String> NAMES =
@@ -77,7 +80,10 @@ final class Settings {
           "heap",
           "latency",
           "webflux",
-          "openai");
+          "openai",
+          "gemini",
+          "bedrock",
+          "anthropic");
 
   private Settings() {}
 
@@ -119,6 +125,7 @@ final class Settings {
         out.addAll(
             List.of(
                 "hotpath", "e2e", "compression", "spool", "heap", "latency", "webflux", "openai"));
+        out.addAll(WrapperReport.CLIENTS);
       } else if (NAMES.contains(name)) {
         out.add(name);
       } else if (!name.isEmpty()) {
