@@ -25,6 +25,9 @@ final class CallRecorder {
   private final Span span;
   private final Op op;
   private final long startNanos;
+  // The request's fields, logged with the response's in one log when the call ends: one merge
+  // into the span's row instead of two.
+  private final Log.Builder request;
   // A whole body's bytes; a stream's unfinished line.
   private final BodyBytes whole = new BodyBytes();
   private final Buffer pending = new Buffer();
@@ -41,8 +44,9 @@ final class CallRecorder {
     return span;
   }
 
-  CallRecorder(Span span, Op op, long startNanos) {
+  CallRecorder(Span span, Op op, long startNanos, Log.Builder request) {
     this.span = span;
+    this.request = request;
     this.op = op;
     this.startNanos = startNanos;
     this.assembler = op.streamed ? new StreamAssembler() : null;
@@ -118,7 +122,7 @@ final class CallRecorder {
       }
       done = true;
       try {
-        Log.Builder log = broken ? Log.builder() : output(closed && error == null);
+        Log.Builder log = broken ? request : output(closed && error == null);
         if (timeToFirstToken >= 0) {
           log.metric("time_to_first_token", timeToFirstToken);
         }
@@ -139,28 +143,30 @@ final class CallRecorder {
     }
   }
 
+  /** The request's fields with the response's added, or alone if there is no response. */
   private Log.Builder output(boolean cutShort) {
+    Log.Builder log = request;
     if (assembler != null) {
       if (!cutShort && pending.size() > 0) {
         line(pending.readUtf8());
       }
-      return assembler.isEmpty() ? Log.builder() : GeminiRows.response(assembler.snapshot());
+      return assembler.isEmpty() ? log : GeminiRows.response(assembler.snapshot(), log);
     }
     if (whole.size() == 0) {
-      return Log.builder();
+      return log;
     }
     if (op == Op.GENERATE) {
       // The bytes are kept as read and become the output's tree when the row is written.
-      Log.Builder log = WireScan.response(whole.array(), whole.size());
-      return log != null ? log : Log.builder();
+      WireScan.response(whole.array(), whole.size(), log);
+      return log;
     }
     JsonNode body;
     try {
       body = GeminiRows.MAPPER.readTree(whole.array(), 0, whole.size());
     } catch (IOException e) {
       // Cut short or not JSON: the SDK tells the caller; the span has no output.
-      return Log.builder();
+      return log;
     }
-    return GeminiRows.embedding(body);
+    return GeminiRows.embedding(body, log);
   }
 }

@@ -42,7 +42,7 @@ final class GeminiRows {
    *
    * @throws IOException if the body is not JSON
    */
-  static Log request(Op op, String path, Object body, String provider) throws IOException {
+  static Log.Builder request(Op op, String path, Object body, String provider) throws IOException {
     String model = Op.model(path);
     Log.Builder log = Log.builder().metadata("provider", provider);
     if (!model.isEmpty()) {
@@ -50,10 +50,10 @@ final class GeminiRows {
     }
     LazyJson.Source source = new LazyJson.Source(body);
     if (op == Op.EMBED) {
-      return log.input(new LazyJson.Value(source, b -> embedInput(model, b))).build();
+      return log.input(new LazyJson.Value(source, b -> embedInput(model, b)));
     }
     WireScan.request(body, log);
-    return log.input(new LazyJson.Value(source, b -> generateInput(model, b))).build();
+    return log.input(new LazyJson.Value(source, b -> generateInput(model, b)));
   }
 
   /** {@code {model, contents}}, plus {@code systemInstruction} when sent. */
@@ -105,9 +105,9 @@ final class GeminiRows {
     return null;
   }
 
-  /** Output, metrics and the answering model of a whole response (or of a folded stream). */
-  static Log.Builder response(JsonNode response) {
-    Log.Builder log = Log.builder().output(response);
+  /** Adds the output, metrics and answering model of a whole response (or of a folded stream). */
+  static Log.Builder response(JsonNode response, Log.Builder log) {
+    log.output(response);
     usage(counts(response.path("usageMetadata")), log);
     JsonNode version = response.path("modelVersion");
     if (version.isTextual() && !version.asText().isEmpty()) {
@@ -120,10 +120,10 @@ final class GeminiRows {
    * Output and metrics of an embedding response: the number of vectors, never the vectors, and the
    * tokens where the API reports them (Vertex AI's {@code statistics.token_count}).
    */
-  static Log.Builder embedding(JsonNode response) {
+  static Log.Builder embedding(JsonNode response, Log.Builder log) {
     int count = response.has("embedding") ? 1 : 0;
     count += response.path("embeddings").size();
-    Log.Builder log = Log.builder().output(Map.of("count", count));
+    log.output(Map.of("count", count));
     long[] counts = counts(response.path("usageMetadata"));
     usage(counts, log);
     long tokens = 0;

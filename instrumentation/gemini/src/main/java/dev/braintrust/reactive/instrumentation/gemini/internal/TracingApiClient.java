@@ -4,6 +4,7 @@ import com.google.genai.ApiClient;
 import com.google.genai.ApiResponse;
 import com.google.genai.types.ClientOptions;
 import com.google.genai.types.HttpOptions;
+import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.PromptMetadata;
 import dev.braintrust.reactive.core.Scope;
 import dev.braintrust.reactive.core.Span;
@@ -153,21 +154,23 @@ final class TracingApiClient extends ApiClient {
   private CallRecorder start(Op op, String path, Object body) {
     Span span = tracer.startSpan(op.spanName, SpanType.LLM);
     long startNanos = System.nanoTime();
+    Log.Builder log;
     try {
-      span.log(GeminiRows.request(op, path, body, provider));
+      log = GeminiRows.request(op, path, body, provider);
     } catch (Exception e) {
       LOG.warn("could not record a Gemini request on span {}", span.name(), e);
+      log = Log.builder();
     }
     // After the request's fields, so none of them can overwrite the prompt's provenance.
     PromptMetadata prompt = PromptMetadata.current();
     if (prompt != null) {
       try {
-        span.metadata("prompt", prompt.toMap());
+        log.metadata("prompt", prompt.toMap());
       } catch (RuntimeException e) {
         LOG.warn("could not record the prompt on span {}", span.name(), e);
       }
     }
-    return new CallRecorder(span, op, startNanos);
+    return new CallRecorder(span, op, startNanos, log);
   }
 
   private static Throwable unwrap(Throwable error) {

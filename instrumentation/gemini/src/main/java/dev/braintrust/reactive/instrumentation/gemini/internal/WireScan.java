@@ -87,12 +87,12 @@ final class WireScan {
   }
 
   /**
-   * The metrics and answering model of a whole {@code generateContent} response, its output the
-   * response itself, parsed when written; null if the bytes are not a JSON object (the SDK tells
-   * the caller so; the span records no output). The first {@code size} bytes of {@code body} are
-   * the response; the array is kept, not copied.
+   * Adds the metrics and answering model of a whole {@code generateContent} response to {@code
+   * log}, its output the response itself, parsed when written; false, adding nothing, if the bytes
+   * are not a JSON object (the SDK tells the caller so; the span records no output). The first
+   * {@code size} bytes of {@code body} are the response; the array is kept, not copied.
    */
-  static Log.@Nullable Builder response(byte[] body, int size) {
+  static boolean response(byte[] body, int size, Log.Builder log) {
     long[] counts = GeminiRows.counts();
     @Nullable String version = null;
     try {
@@ -108,17 +108,14 @@ final class WireScan {
         }
       }
     } catch (IOException e) {
-      return null;
+      return false;
     }
-    Log.Builder log =
-        Log.builder()
-            .output(
-                new LazyJson.Value(new LazyJson.Source(new LazyJson.Slice(body, size)), t -> t));
+    log.output(new LazyJson.Value(new LazyJson.Source(new LazyJson.Slice(body, size)), t -> t));
     GeminiRows.usage(counts, log);
     if (version != null && !version.isEmpty()) {
       log.metadata("model", version);
     }
-    return log;
+    return true;
   }
 
   private static void usage(JsonScan s, long[] counts) throws IOException {
