@@ -28,9 +28,11 @@ final class CallRecorder {
   // The request's fields, logged with the response's in one log when the call ends: one merge
   // into the span's row instead of two.
   private final Log.Builder request;
-  // A whole body's bytes; a stream's unfinished line.
-  private final BodyBytes whole = new BodyBytes();
-  private final Buffer pending = new Buffer();
+  // The model the request path named, which a response's modelVersion usually repeats.
+  private final String model;
+  // A whole body's bytes, or a stream's unfinished line: one of the two.
+  private final @Nullable BodyBytes whole;
+  private final @Nullable Buffer pending;
   private final @Nullable StreamAssembler assembler;
   private double timeToFirstToken = -1;
   private boolean broken;
@@ -44,9 +46,12 @@ final class CallRecorder {
     return span;
   }
 
-  CallRecorder(Span span, Op op, long startNanos, Log.Builder request) {
+  CallRecorder(Span span, Op op, long startNanos, String model, Log.Builder request) {
     this.span = span;
+    this.model = model;
     this.request = request;
+    this.whole = op.streamed ? null : new BodyBytes();
+    this.pending = op.streamed ? new Buffer() : null;
     this.op = op;
     this.startNanos = startNanos;
     this.assembler = op.streamed ? new StreamAssembler() : null;
@@ -64,8 +69,12 @@ final class CallRecorder {
       if (done || broken) {
         return;
       }
-      if (assembler == null) {
+      if (whole != null) {
         source.copyTo(whole, offset, length);
+        return;
+      }
+      Buffer pending = this.pending;
+      if (pending == null) {
         return;
       }
       source.copyTo(pending, offset, length);
@@ -146,18 +155,20 @@ final class CallRecorder {
   /** The request's fields with the response's added, or alone if there is no response. */
   private Log.Builder output(boolean cutShort) {
     Log.Builder log = request;
-    if (assembler != null) {
+    Buffer pending = this.pending;
+    if (assembler != null && pending != null) {
       if (!cutShort && pending.size() > 0) {
         line(pending.readUtf8());
       }
       return assembler.isEmpty() ? log : GeminiRows.response(assembler.snapshot(), log);
     }
-    if (whole.size() == 0) {
+    BodyBytes whole = this.whole;
+    if (whole == null || whole.size() == 0) {
       return log;
     }
     if (op == Op.GENERATE) {
       // The bytes are kept as read and become the output's tree when the row is written.
-      WireScan.response(whole.array(), whole.size(), log);
+      WireScan.response(whole.array(), whole.size(), model, log);
       return log;
     }
     JsonNode body;

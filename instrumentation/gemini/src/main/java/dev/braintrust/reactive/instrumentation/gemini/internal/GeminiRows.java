@@ -36,14 +36,13 @@ final class GeminiRows {
   private GeminiRows() {}
 
   /**
-   * Input and metadata of a request sent to {@code path}, its body a {@code String} or UTF-8 {@code
-   * byte[]}. The caller's thread only scans the body for the settings and tools; the input is built
-   * from it when the row is written.
+   * Input and metadata of a request for {@code model} (as its path names it), its body a {@code
+   * String} or UTF-8 {@code byte[]}. The caller's thread only scans the body for the settings and
+   * tools; the input is built from it when the row is written.
    *
    * @throws IOException if the body is not JSON
    */
-  static Log.Builder request(Op op, String path, Object body, String provider) throws IOException {
-    String model = Op.model(path);
+  static Log.Builder request(Op op, String model, Object body, String provider) throws IOException {
     Log.Builder log = Log.builder().metadata("provider", provider);
     if (!model.isEmpty()) {
       log.metadata("model", model);

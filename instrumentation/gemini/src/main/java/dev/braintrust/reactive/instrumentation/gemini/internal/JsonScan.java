@@ -218,6 +218,25 @@ final class JsonScan {
         : new String(bytes, start, close - start, StandardCharsets.UTF_8);
   }
 
+  /**
+   * Whether the value under the cursor is the string {@code expected} (ASCII, unescaped); if so the
+   * cursor moves past it, else it stays.
+   */
+  boolean stringIs(String expected) throws IOException {
+    int n = expected.length();
+    int start = pos;
+    if (peek() != '"' || start + n + 1 >= end || at(start + n + 1) != '"') {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (at(start + 1 + i) != expected.charAt(i)) {
+        return false;
+      }
+    }
+    pos = start + n + 2;
+    return true;
+  }
+
   /** Whether the value under the cursor is the literal {@code null}. */
   boolean isNull() throws IOException {
     return peek() == 'n';

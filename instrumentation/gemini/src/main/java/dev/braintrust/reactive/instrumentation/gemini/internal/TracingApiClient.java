@@ -38,6 +38,7 @@ final class TracingApiClient extends ApiClient {
   final ApiClient delegate;
   private final Tracer tracer;
   private final String provider;
+  private volatile @Nullable PathModel lastModel;
 
   TracingApiClient(ApiClient delegate, Tracer tracer) {
     super(
@@ -154,9 +155,10 @@ final class TracingApiClient extends ApiClient {
   private CallRecorder start(Op op, String path, Object body) {
     Span span = tracer.startSpan(op.spanName, SpanType.LLM);
     long startNanos = System.nanoTime();
+    String model = model(path);
     Log.Builder log;
     try {
-      log = GeminiRows.request(op, path, body, provider);
+      log = GeminiRows.request(op, model, body, provider);
     } catch (Exception e) {
       LOG.warn("could not record a Gemini request on span {}", span.name(), e);
       log = Log.builder();
@@ -170,7 +172,24 @@ final class TracingApiClient extends ApiClient {
         LOG.warn("could not record the prompt on span {}", span.name(), e);
       }
     }
-    return new CallRecorder(span, op, startNanos, log);
+    return new CallRecorder(span, op, startNanos, model, log);
+  }
+
+  /** A path and the model it names. */
+  private record PathModel(String path, String model) {}
+
+  /**
+   * The model {@code path} names. An application calls one model over and over with a path built
+   * anew each time: remembering the last one spares the caller a substring per call.
+   */
+  private String model(String path) {
+    PathModel last = lastModel;
+    if (last != null && last.path().equals(path)) {
+      return last.model();
+    }
+    String model = Op.model(path);
+    lastModel = new PathModel(path, model);
+    return model;
   }
 
   private static Throwable unwrap(Throwable error) {

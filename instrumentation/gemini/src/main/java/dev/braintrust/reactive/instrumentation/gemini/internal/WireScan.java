@@ -90,9 +90,11 @@ final class WireScan {
    * Adds the metrics and answering model of a whole {@code generateContent} response to {@code
    * log}, its output the response itself, parsed when written; false, adding nothing, if the bytes
    * are not a JSON object (the SDK tells the caller so; the span records no output). The first
-   * {@code size} bytes of {@code body} are the response; the array is kept, not copied.
+   * {@code size} bytes of {@code body} are the response; the array is kept, not copied. {@code
+   * requestModel} is the model recorded from the request, replaced by the one the response names if
+   * that differs.
    */
-  static boolean response(byte[] body, int size, Log.Builder log) {
+  static boolean response(byte[] body, int size, String requestModel, Log.Builder log) {
     long[] counts = GeminiRows.counts();
     @Nullable String version = null;
     try {
@@ -102,7 +104,8 @@ final class WireScan {
         if (s.nameIs(name, "usageMetadata") && s.valueStart() == '{') {
           usage(s, counts);
         } else if (s.nameIs(name, "modelVersion")) {
-          version = s.string();
+          // The model the request named is recorded already; only a different one is news.
+          version = s.stringIs(requestModel) ? null : s.string();
         } else {
           s.skipValue();
         }
