@@ -174,6 +174,10 @@ final class JsonScan {
         v = c == '-' ? -v : v;
         return v == (int) v ? Integer.valueOf((int) v) : Long.valueOf(v);
       }
+      double fast = decimal(start, pos);
+      if (!Double.isNaN(fast)) {
+        return fast;
+      }
       try {
         return Double.valueOf(slice(start, pos));
       } catch (NumberFormatException e) {
@@ -183,6 +187,40 @@ final class JsonScan {
     pos = start;
     return tree();
   }
+
+  /**
+   * A plain decimal ({@code -12.5}, no exponent) of at most 15 digits, or NaN for anything else.
+   * Clinger's fast path: such a significand and a power of ten up to 10^22 are exact doubles and
+   * one division rounds correctly, so this equals {@code Double.parseDouble} without its string.
+   */
+  private double decimal(int start, int stop) {
+    int i = at(start) == '-' ? start + 1 : start;
+    long significand = 0;
+    int digits = 0;
+    int fraction = -1;
+    for (; i < stop; i++) {
+      int c = at(i);
+      if (c == '.' && fraction < 0) {
+        fraction = 0;
+      } else if (c >= '0' && c <= '9' && ++digits <= 15) {
+        significand = significand * 10 + (c - '0');
+        if (fraction >= 0) {
+          fraction++;
+        }
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (digits == 0 || fraction == 0) {
+      return Double.NaN;
+    }
+    double v = fraction > 0 ? significand / POW10[fraction] : significand;
+    return at(start) == '-' ? -v : v;
+  }
+
+  private static final double[] POW10 = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
+  };
 
   private String slice(int start, int stop) {
     return text != null

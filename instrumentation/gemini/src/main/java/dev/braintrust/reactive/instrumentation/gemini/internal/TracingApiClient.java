@@ -59,7 +59,7 @@ final class TracingApiClient extends ApiClient {
     }
     CallRecorder recorder = start(op, path, body);
     ApiResponse response = opened(recorder, () -> delegate.request(method, path, body, options));
-    return observe(response, recorder);
+    return observe(response, recorder, op.streamed);
   }
 
   @Override
@@ -71,7 +71,7 @@ final class TracingApiClient extends ApiClient {
     }
     CallRecorder recorder = start(op, path, body);
     ApiResponse response = opened(recorder, () -> delegate.request(method, path, body, options));
-    return observe(response, recorder);
+    return observe(response, recorder, op.streamed);
   }
 
   @Override
@@ -108,7 +108,7 @@ final class TracingApiClient extends ApiClient {
     call.whenComplete(
         (response, error) -> {
           if (error == null) {
-            result.complete(observe(response, recorder));
+            result.complete(observe(response, recorder, true));
             return;
           }
           if (unwrap(error) instanceof CancellationException) {
@@ -128,9 +128,11 @@ final class TracingApiClient extends ApiClient {
     return result;
   }
 
-  private static ApiResponse observe(ApiResponse response, CallRecorder recorder) {
+  /** The response, watched; see {@link ObservedResponse} for {@code endIfDropped}. */
+  private static ApiResponse observe(
+      ApiResponse response, CallRecorder recorder, boolean endIfDropped) {
     try {
-      return new ObservedResponse(response, recorder);
+      return new ObservedResponse(response, recorder, endIfDropped);
     } catch (RuntimeException e) {
       LOG.warn("could not watch a Gemini response; its span has no output", e);
       recorder.complete();
