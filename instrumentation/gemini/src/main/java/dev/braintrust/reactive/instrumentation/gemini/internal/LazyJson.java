@@ -20,39 +20,43 @@ import org.jspecify.annotations.Nullable;
 final class LazyJson {
   private LazyJson() {}
 
-  /** The first {@code size} bytes of {@code bytes}. */
-  record Slice(byte[] bytes, int size) {}
-
   /** One JSON document, parsed once, on first use; the text is dropped once parsed. */
   static final class Source {
-    // A String, a byte[] or a Slice; null once parsed.
+    // A String or a byte[] (its first `size` bytes); null once parsed.
     private @Nullable Object text;
+    private final int size;
     private @Nullable JsonNode tree;
 
+    /** A request body: a {@code String}, or UTF-8 bytes filling a {@code byte[]}. */
     Source(Object text) {
       this.text = text;
+      this.size = text instanceof byte[] b ? b.length : -1;
+    }
+
+    /** The first {@code size} bytes of {@code bytes}, kept, not copied. */
+    Source(byte[] bytes, int size) {
+      this.text = bytes;
+      this.size = size;
     }
 
     /** The document as a tree, or a null node if it is not JSON (the caller was told already). */
     synchronized JsonNode tree() {
       JsonNode t = tree;
       if (t == null) {
-        t = parse(text);
+        t = parse(text, size);
         tree = t;
         text = null;
       }
       return t;
     }
 
-    private static JsonNode parse(@Nullable Object text) {
+    private static JsonNode parse(@Nullable Object text, int size) {
       try {
         JsonNode t;
         if (text instanceof String s) {
           t = GeminiRows.MAPPER.readTree(s);
         } else if (text instanceof byte[] b) {
-          t = GeminiRows.MAPPER.readTree(b);
-        } else if (text instanceof Slice b) {
-          t = GeminiRows.MAPPER.readTree(b.bytes(), 0, b.size());
+          t = GeminiRows.MAPPER.readTree(b, 0, size);
         } else {
           t = null;
         }

@@ -113,7 +113,7 @@ final class WireScan {
     } catch (IOException e) {
       return false;
     }
-    log.output(new LazyJson.Value(new LazyJson.Source(new LazyJson.Slice(body, size)), t -> t));
+    log.output(new LazyJson.Value(new LazyJson.Source(body, size), t -> t));
     GeminiRows.usage(counts, log);
     if (version != null && !version.isEmpty()) {
       log.metadata("model", version);
