@@ -150,8 +150,9 @@ final class Goals {
   void wrapper(String client, WrapperInterleaved.Result r) {
     set(
         "wrapper-" + client,
-        String.format(Locale.ROOT, "%+.1f µs, %+.0f B per call", r.addedCpu(), r.addedBytes()),
-        r.addedCpu() < WrapperReport.CPU_GOAL_MICROS && r.addedBytes() < WrapperReport.BYTES_GOAL);
+        r.addedCpu().format("%+.1f") + " µs, " + r.addedBytes().format("%+.0f") + " B per call",
+        r.addedCpu().median() < WrapperReport.CPU_GOAL_MICROS
+            && r.addedBytes().median() < WrapperReport.BYTES_GOAL);
   }
 
   String table() {

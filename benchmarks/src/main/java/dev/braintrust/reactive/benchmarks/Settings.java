@@ -20,7 +20,7 @@ final class Settings {
       "bench.only",
       "all",
       "comma list of hotpath, e2e, limit, compression, spool, heap, latency, webflux, openai, gemini,"
-          + " bedrock, anthropic (or all)"
+          + " bedrock, anthropic, springai (or all)"
     },
     {"bench.rounds", "5", "interleaved rounds of the end-to-end, limit and compression runs"},
     {"bench.events", "200000", "spans per end-to-end, limit and compression run"},
@@ -65,9 +65,9 @@ final class Settings {
     {"bench.openai.calls", "4000", "OpenAI calls per interleaved block"},
     {"bench.openai.warmup", "20000", "OpenAI warm-up calls before the interleaved blocks"},
     {"bench.openai.stubCalls", "50000", "OpenAI calls per round of the no-network wrapper run"},
-    {"bench.wrappers.pairs", "10", "Gemini, Bedrock, Anthropic wrappers: ABBA pairs per client"},
-    {"bench.wrappers.calls", "1000", "Gemini, Bedrock, Anthropic wrappers: calls per block"},
-    {"bench.wrappers.warmup", "10000", "Gemini, Bedrock, Anthropic wrappers: warm-up calls"},
+    {"bench.wrappers.pairs", "10", "LLM client wrappers: ABBA pairs per client"},
+    {"bench.wrappers.calls", "500", "LLM client wrappers: calls per block"},
+    {"bench.wrappers.warmup", "5000", "LLM client wrappers: warm-up calls"},
   };
 
   private static final Set<String> NAMES =
@@ -83,7 +83,8 @@ final class Settings {
           "openai",
           "gemini",
           "bedrock",
-          "anthropic");
+          "anthropic",
+          "springai");
 
   private Settings() {}
 

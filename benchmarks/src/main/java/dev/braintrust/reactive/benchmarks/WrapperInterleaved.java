@@ -29,7 +29,12 @@ final class WrapperInterleaved {
     void flush();
   }
 
-  /** Medians per call, unwrapped and wrapped: wall µs, caller CPU µs, caller bytes. */
+  /**
+   * Medians per call, unwrapped and wrapped: wall µs, caller CPU µs, caller bytes; and what the
+   * wrapper added, wrapped minus unwrapped within each pair (median and range over the pairs: the
+   * two blocks of a pair ran under the same load, so their difference is steadier than the
+   * difference of the medians).
+   */
   record Result(
       double wallPlain,
       double wallWrapped,
@@ -37,16 +42,10 @@ final class WrapperInterleaved {
       double cpuWrapped,
       double bytesPlain,
       double bytesWrapped,
+      Stats addedCpu,
+      Stats addedBytes,
       int pairs,
-      int callsPerBlock) {
-    double addedCpu() {
-      return cpuWrapped - cpuPlain;
-    }
-
-    double addedBytes() {
-      return bytesWrapped - bytesPlain;
-    }
-  }
+      int callsPerBlock) {}
 
   static Result run(Clients c, int pairs, int callsPerBlock, int warmup) {
     for (int i = 0; i < warmup; i++) {
@@ -73,6 +72,8 @@ final class WrapperInterleaved {
         median(wrapped, 1),
         median(plain, 2),
         median(wrapped, 2),
+        added(plain, wrapped, 1),
+        added(plain, wrapped, 2),
         pairs,
         callsPerBlock);
   }
@@ -93,6 +94,14 @@ final class WrapperInterleaved {
     return new double[] {
       (t1 - t0) / 1e3 / calls, (cpu1 - cpu0) / 1e3 / calls, (double) (bytes1 - bytes0) / calls
     };
+  }
+
+  private static Stats added(List<double[]> plain, List<double[]> wrapped, int column) {
+    List<Double> values = new ArrayList<>();
+    for (int i = 0; i < plain.size(); i++) {
+      values.add(wrapped.get(i)[column] - plain.get(i)[column]);
+    }
+    return Stats.of(values);
   }
 
   private static double median(List<double[]> rows, int column) {

@@ -16,7 +16,7 @@ final class WrapperReport {
   private WrapperReport() {}
 
   /** The benchmark names this report serves, in the order of its rows. */
-  static final List<String> CLIENTS = List.of("gemini", "bedrock", "anthropic");
+  static final List<String> CLIENTS = List.of("gemini", "bedrock", "anthropic", "springai");
 
   /** The goal: added caller-thread CPU µs per call under this. */
   static final double CPU_GOAL_MICROS = 5;
@@ -35,6 +35,7 @@ final class WrapperReport {
       case "gemini" -> "Gemini `generateContent`";
       case "bedrock" -> "Bedrock `converse`";
       case "anthropic" -> "Anthropic `messages().create`";
+      case "springai" -> "Spring AI `ChatModel.call` (OpenAI model, observation handler)";
       default -> throw new IllegalArgumentException("unknown client wrapper benchmark " + client);
     };
   }
@@ -96,6 +97,19 @@ final class WrapperReport {
           b.tearDown();
         }
       }
+      case "springai" -> {
+        SpringAiWrapperBenchmark b = new SpringAiWrapperBenchmark();
+        b.setUp();
+        try {
+          return WrapperInterleaved.run(
+              clients(b::unwrapped, b::wrapped, () -> WrapperInterleaved.flush(b.exporter)),
+              pairs,
+              calls,
+              warmup);
+        } finally {
+          b.tearDown();
+        }
+      }
       default -> throw new IllegalArgumentException("unknown client wrapper benchmark " + client);
     }
   }
@@ -136,22 +150,23 @@ final class WrapperReport {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %.1f | %.1f | **%+.1f** | %.0f | %.0f | **%+.0f** | %.1f | %.1f |%n",
+              "| %s | %.1f | %.1f | %s | %.0f | %.0f | %s | %.1f | %.1f |%n",
               label(e.getKey()),
               r.cpuPlain(),
               r.cpuWrapped(),
-              r.addedCpu(),
+              r.addedCpu().bold("%+.1f"),
               r.bytesPlain(),
               r.bytesWrapped(),
-              r.addedBytes(),
+              r.addedBytes().bold("%+.0f"),
               r.wallPlain(),
               r.wallWrapped()));
     }
     md.append(
         String.format(
             Locale.ROOT,
-            "%nEach client: %d ABBA pairs of %d-call blocks after %s warm-up calls, medians of the"
-                + " blocks; the wrapped client's spans are encoded by a real exporter (then"
+            "%nEach client: %d ABBA pairs of %d-call blocks after %s warm-up calls; per-call figures"
+                + " are medians of the blocks, \"added\" the median (min–max) over the pairs of"
+                + " wrapped minus unwrapped within the pair; the wrapped client's spans are encoded by a real exporter (then"
                 + " discarded) between blocks, off the clocks. CPU added is a difference of two"
                 + " figures of a few hundred µs each and moves by several µs from run to run on a"
                 + " loaded machine; bytes are steady.%n",
