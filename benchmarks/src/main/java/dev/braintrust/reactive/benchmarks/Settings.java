@@ -68,6 +68,11 @@ final class Settings {
     {"bench.wrappers.pairs", "10", "LLM client wrappers: ABBA pairs per client"},
     {"bench.wrappers.calls", "500", "LLM client wrappers: calls per block"},
     {"bench.wrappers.warmup", "5000", "LLM client wrappers: warm-up calls"},
+    {
+      "bench.wrappers.stubCalls",
+      "20000",
+      "Gemini wrapper alone (stub transport): calls per block; warm-up 5 blocks"
+    },
   };
 
   private static final Set<String> NAMES =

@@ -30,8 +30,12 @@ final class WrapperReport {
         + " wrapper: < 5 µs CPU and < 2 KB allocated added per call on the caller's thread (issue 31)";
   }
 
+  /** The row of the Gemini wrapper alone (see {@link GeminiTransportAlone}). */
+  static final String ALONE = "gemini-alone";
+
   private static String label(String client) {
     return switch (client) {
+      case ALONE -> "Gemini wrapper alone (its transport on a stub: no SDK work, no network)";
       case "gemini" -> "Gemini `generateContent`";
       case "bedrock" -> "Bedrock `converse`";
       case "anthropic" -> "Anthropic `messages().create`";
@@ -47,10 +51,24 @@ final class WrapperReport {
       if (selected.contains(client)) {
         WrapperInterleaved.Result r = measure(client);
         results.put(client, r);
-        goals.wrapper(client, r);
+        WrapperInterleaved.Result alone = client.equals("gemini") ? geminiAlone() : null;
+        if (alone != null) {
+          results.put(ALONE, alone);
+        }
+        goals.wrapper(client, r, alone);
       }
     }
     return results.isEmpty() ? "" : section(results);
+  }
+
+  private static WrapperInterleaved.Result geminiAlone() {
+    int calls = Settings.integer("bench.wrappers.stubCalls");
+    GeminiTransportAlone g = new GeminiTransportAlone();
+    try {
+      return WrapperInterleaved.run(g, Settings.integer("bench.wrappers.pairs"), calls, 5 * calls);
+    } finally {
+      g.close();
+    }
   }
 
   private static WrapperInterleaved.Result measure(String client) {
@@ -146,7 +164,9 @@ final class WrapperReport {
     WrapperInterleaved.Result any = null;
     for (Map.Entry<String, WrapperInterleaved.Result> e : results.entrySet()) {
       WrapperInterleaved.Result r = e.getValue();
-      any = r;
+      if (!e.getKey().equals(ALONE)) {
+        any = r;
+      }
       md.append(
           String.format(
               Locale.ROOT,
@@ -169,10 +189,17 @@ final class WrapperReport {
                 + " wrapped minus unwrapped within the pair; the wrapped client's spans are encoded by a real exporter (then"
                 + " discarded) between blocks, off the clocks. CPU added is a difference of two"
                 + " figures of a few hundred µs each and moves by several µs from run to run on a"
-                + " loaded machine; bytes are steady.%n",
+                + " loaded machine; bytes are steady.%s%n",
             any.pairs(),
             any.callsPerBlock(),
-            Settings.get("bench.wrappers.warmup")));
+            Settings.get("bench.wrappers.warmup"),
+            results.containsKey(ALONE)
+                ? " The Gemini wrapper alone: its tracing transport in front of a stub transport"
+                    + " that answers at once, called with the body the SDK sends, reply read as the"
+                    + " SDK reads it, vs the stub called directly ("
+                    + Settings.get("bench.wrappers.stubCalls")
+                    + "-call blocks); its CPU is the Gemini goal's."
+                : ""));
     return md.toString();
   }
 }
