@@ -301,6 +301,20 @@ final class JsonScan {
 
   /** The index after the closing quote of the string whose opening quote is at {@code open}. */
   private int stringEnd(int open) throws IOException {
+    String t = text;
+    if (t != null) {
+      // String.indexOf is vectorised: a prompt's long texts are crossed many chars at a time.
+      for (int q = t.indexOf('"', open + 1); q >= 0 && q < end; q = t.indexOf('"', q + 1)) {
+        int slashes = 0;
+        while (t.charAt(q - 1 - slashes) == '\\') {
+          slashes++;
+        }
+        if ((slashes & 1) == 0) {
+          return q + 1;
+        }
+      }
+      throw error("the end of a string");
+    }
     for (int i = open + 1; i < end; i++) {
       int c = at(i);
       if (c == '\\') {
