@@ -3,7 +3,7 @@
 # anything: builds this module and the modules it depends on from this working tree, then runs
 # BenchmarkMain with -Dbench.only=<name>, writing benchmarks/target/BENCHMARKS-<name>.md.
 #
-#   benchmarks/run-one.sh <hotpath|e2e|limit|compression|spool|heap|attachments|latency|webflux|openai|all> [-Dbench.x=y ...]
+#   benchmarks/run-one.sh <hotpath|e2e|limit|compression|spool|heap|attachments|latency|webflux|openai|gemini|bedrock|anthropic|springai|all> [-Dbench.x=y ...]
 #
 # Environment: SKIP_BUILD=1 reuses the last build; BENCH_JVM adds JVM options (e.g. a JFR recording);
 # BENCH_MVN adds Maven options (e.g. -o for offline).

@@ -62,6 +62,7 @@ public final class BenchmarkMain {
     if (selected.contains("openai")) {
       report.section(OpenAIReport.run());
     }
+    report.section(WrapperReport.run(selected, goals));
     report.section(agentSection());
     write(out, report.document(goals));
   }

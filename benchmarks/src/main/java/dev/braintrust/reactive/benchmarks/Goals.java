@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The goals of issue 20, checked by the harness against this run's figures (medians of per-round
@@ -48,6 +49,9 @@ final class Goals {
     notRun(
         "webflux",
         "WebFlux: starter's cost <= half of the OTel SDK's, at the limit and at a fixed load (issue 16)");
+    for (String client : WrapperReport.CLIENTS) {
+      notRun("wrapper-" + client, WrapperReport.goal(client));
+    }
   }
 
   private void notRun(String key, String target) {
@@ -153,6 +157,28 @@ final class Goals {
             + ", OTel SDK "
             + WebFluxReport.delivered(runs, WebFluxBenchmark.Mode.OTEL_SDK),
         throughput.median() <= 0.5 && (fixed == null || fixed.median() <= 0.5));
+  }
+
+  /**
+   * The wrapper goal of one client: bytes from the real calls; CPU from the wrapper alone where it
+   * was measured (a few µs do not stand out of real calls' noise on a loaded machine), else from
+   * the real calls.
+   */
+  void wrapper(
+      String client, WrapperInterleaved.Result r, WrapperInterleaved.@Nullable Result alone) {
+    Stats cpu = alone != null ? alone.addedCpu() : r.addedCpu();
+    set(
+        "wrapper-" + client,
+        cpu.format("%+.1f")
+            + " µs"
+            + (alone != null
+                ? " (wrapper alone; real calls " + r.addedCpu().format("%+.1f") + ")"
+                : "")
+            + ", "
+            + r.addedBytes().format("%+.0f")
+            + " B per call",
+        cpu.median() < WrapperReport.CPU_GOAL_MICROS
+            && r.addedBytes().median() < WrapperReport.BYTES_GOAL);
   }
 
   String table() {

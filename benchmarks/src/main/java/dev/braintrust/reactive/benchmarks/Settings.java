@@ -20,7 +20,7 @@ final class Settings {
       "bench.only",
       "all",
       "comma list of hotpath, e2e, limit, compression, spool, heap, attachments, latency, webflux,"
-          + " openai (or all)"
+          + " openai, gemini, bedrock, anthropic, springai (or all)"
     },
     {"bench.rounds", "5", "interleaved rounds of the end-to-end, limit and compression runs"},
     {"bench.events", "200000", "spans per end-to-end, limit and compression run"},
@@ -71,6 +71,14 @@ final class Settings {
     {"bench.openai.calls", "4000", "OpenAI calls per interleaved block"},
     {"bench.openai.warmup", "20000", "OpenAI warm-up calls before the interleaved blocks"},
     {"bench.openai.stubCalls", "50000", "OpenAI calls per round of the no-network wrapper run"},
+    {"bench.wrappers.pairs", "10", "LLM client wrappers: ABBA pairs per client"},
+    {"bench.wrappers.calls", "500", "LLM client wrappers: calls per block"},
+    {"bench.wrappers.warmup", "5000", "LLM client wrappers: warm-up calls"},
+    {
+      "bench.wrappers.stubCalls",
+      "20000",
+      "Gemini wrapper alone (stub transport): calls per block; warm-up 5 blocks"
+    },
   };
 
   private static final Set<String> NAMES =
@@ -84,7 +92,11 @@ final class Settings {
           "attachments",
           "latency",
           "webflux",
-          "openai");
+          "openai",
+          "gemini",
+          "bedrock",
+          "anthropic",
+          "springai");
 
   private Settings() {}
 
@@ -134,6 +146,7 @@ final class Settings {
                 "latency",
                 "webflux",
                 "openai"));
+        out.addAll(WrapperReport.CLIENTS);
       } else if (NAMES.contains(name)) {
         out.add(name);
       } else if (!name.isEmpty()) {

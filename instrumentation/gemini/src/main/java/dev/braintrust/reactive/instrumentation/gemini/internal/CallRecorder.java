@@ -25,8 +25,14 @@ final class CallRecorder {
   private final Span span;
   private final Op op;
   private final long startNanos;
-  // A whole body, or a stream's unfinished line.
-  private final Buffer pending = new Buffer();
+  // The request's fields, logged with the response's in one log when the call ends: one merge
+  // into the span's row instead of two.
+  private final Log.Builder request;
+  // The model the request path named, which a response's modelVersion usually repeats.
+  private final String model;
+  // A whole body's bytes, or a stream's unfinished line: one of the two.
+  private final @Nullable BodyBytes whole;
+  private final @Nullable Buffer pending;
   private final @Nullable StreamAssembler assembler;
   private double timeToFirstToken = -1;
   private boolean broken;
@@ -40,17 +46,22 @@ final class CallRecorder {
     return span;
   }
 
-  CallRecorder(Span span, Op op, long startNanos) {
+  CallRecorder(Span span, Op op, long startNanos, String model, Log.Builder request) {
     this.span = span;
+    this.model = model;
+    this.request = request;
+    this.whole = op.streamed ? null : new BodyBytes();
+    this.pending = op.streamed ? new Buffer() : null;
     this.op = op;
     this.startNanos = startNanos;
     this.assembler = op.streamed ? new StreamAssembler() : null;
   }
 
   /**
-   * The {@code length} bytes at {@code offset} of {@code source}, which the SDK has just read. They
-   * are shared, not copied (okio moves segments), and a stream is split into lines only where a
-   * line is complete, so a character cut between two reads is decoded whole.
+   * The {@code length} bytes at {@code offset} of {@code source}, which the SDK has just read. A
+   * whole body's are copied (see {@link BodyBytes}); a stream's are shared (okio moves segments)
+   * and split into lines only where a line is complete, so a character cut between two reads is
+   * decoded whole.
    */
   void onBytes(Buffer source, long offset, long length) {
     lock.lock();
@@ -58,10 +69,15 @@ final class CallRecorder {
       if (done || broken) {
         return;
       }
-      source.copyTo(pending, offset, length);
-      if (assembler == null) {
+      if (whole != null) {
+        source.copyTo(whole, offset, length);
         return;
       }
+      Buffer pending = this.pending;
+      if (pending == null) {
+        return;
+      }
+      source.copyTo(pending, offset, length);
       for (long nl = pending.indexOf((byte) '\n'); nl >= 0; nl = pending.indexOf((byte) '\n')) {
         String line = pending.readUtf8(nl);
         pending.skip(1);
@@ -115,7 +131,7 @@ final class CallRecorder {
       }
       done = true;
       try {
-        Log.Builder log = broken ? Log.builder() : output(closed && error == null);
+        Log.Builder log = broken ? request : output(closed && error == null);
         if (timeToFirstToken >= 0) {
           log.metric("time_to_first_token", timeToFirstToken);
         }
@@ -136,23 +152,32 @@ final class CallRecorder {
     }
   }
 
+  /** The request's fields with the response's added, or alone if there is no response. */
   private Log.Builder output(boolean cutShort) {
-    if (assembler != null) {
+    Log.Builder log = request;
+    Buffer pending = this.pending;
+    if (assembler != null && pending != null) {
       if (!cutShort && pending.size() > 0) {
         line(pending.readUtf8());
       }
-      return assembler.isEmpty() ? Log.builder() : GeminiRows.response(assembler.snapshot());
+      return assembler.isEmpty() ? log : GeminiRows.response(assembler.snapshot(), log);
     }
-    if (pending.size() == 0) {
-      return Log.builder();
+    BodyBytes whole = this.whole;
+    if (whole == null || whole.size() == 0) {
+      return log;
+    }
+    if (op == Op.GENERATE) {
+      // The bytes are kept as read and become the output's tree when the row is written.
+      WireScan.response(whole.array(), whole.size(), model, log);
+      return log;
     }
     JsonNode body;
     try {
-      body = GeminiRows.MAPPER.readTree(pending.inputStream());
+      body = GeminiRows.MAPPER.readTree(whole.array(), 0, whole.size());
     } catch (IOException e) {
       // Cut short or not JSON: the SDK tells the caller; the span has no output.
-      return Log.builder();
+      return log;
     }
-    return op == Op.EMBED ? GeminiRows.embedding(body) : GeminiRows.response(body);
+    return GeminiRows.embedding(body, log);
   }
 }

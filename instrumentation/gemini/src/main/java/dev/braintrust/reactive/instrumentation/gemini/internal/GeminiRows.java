@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
-import java.util.LinkedHashMap;
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -20,51 +21,55 @@ import org.jspecify.annotations.Nullable;
 final class GeminiRows {
   static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-  /** {@code generationConfig} fields the guide lets into metadata, and their names there. */
-  private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
-
-  static {
-    SETTINGS.put("temperature", "temperature");
-    SETTINGS.put("topP", "top_p");
-    SETTINGS.put("maxOutputTokens", "max_tokens");
-    SETTINGS.put("frequencyPenalty", "frequency_penalty");
-    SETTINGS.put("presencePenalty", "presence_penalty");
-    SETTINGS.put("stopSequences", "stop");
-  }
+  /**
+   * {@code generationConfig} fields the guide lets into metadata, each followed by its name there.
+   */
+  static final String[] SETTINGS = {
+    "temperature", "temperature",
+    "topP", "top_p",
+    "maxOutputTokens", "max_tokens",
+    "frequencyPenalty", "frequency_penalty",
+    "presencePenalty", "presence_penalty",
+    "stopSequences", "stop"
+  };
 
   private GeminiRows() {}
 
-  /** Input and metadata of a request sent to {@code path}. */
-  static Log request(Op op, String path, JsonNode body, String provider) {
-    String model = Op.model(path);
+  /**
+   * Input and metadata of a request for {@code model} (as its path names it), its body a {@code
+   * String} or UTF-8 {@code byte[]}. The caller's thread only scans the body for the settings and
+   * tools; the input is built from it when the row is written.
+   *
+   * @throws IOException if the body is not JSON
+   */
+  static Log.Builder request(Op op, String model, Object body, String provider) throws IOException {
     Log.Builder log = Log.builder().metadata("provider", provider);
     if (!model.isEmpty()) {
       log.metadata("model", model);
     }
-    ObjectNode input = MAPPER.createObjectNode().put("model", model);
+    LazyJson.Source source = new LazyJson.Source(body);
     if (op == Op.EMBED) {
-      input.set("contents", embedContents(body));
-      return log.input(input).build();
+      return log.input(new LazyJson.Value(source, b -> embedInput(model, b)));
     }
+    WireScan.request(body, log);
+    return log.input(new LazyJson.Value(source, b -> generateInput(model, b)));
+  }
+
+  /** {@code {model, contents}}, plus {@code systemInstruction} when sent. */
+  private static JsonNode generateInput(String model, JsonNode body) {
+    ObjectNode input = MAPPER.createObjectNode().put("model", model);
     input.set("contents", body.path("contents"));
     if (body.hasNonNull("systemInstruction")) {
       input.set("systemInstruction", body.get("systemInstruction"));
     }
-    log.input(input);
-    JsonNode config = body.path("generationConfig");
-    SETTINGS.forEach(
-        (wire, name) -> {
-          JsonNode v = config.get(wire);
-          if (v != null && !v.isNull()) {
-            log.metadata(name, v);
-          }
-        });
-    JsonNode format = responseFormat(config);
-    if (format != null) {
-      log.metadata("response_format", format);
-    }
-    GeminiTools.record(log, body.get("tools"), body.get("toolConfig"));
-    return log.build();
+    return input;
+  }
+
+  /** {@code {model, contents}}: one content, or one per request of a batch. */
+  private static JsonNode embedInput(String model, JsonNode body) {
+    ObjectNode input = MAPPER.createObjectNode().put("model", model);
+    input.set("contents", embedContents(body));
+    return input;
   }
 
   /** The contents of an embedding request: one, or one per request of a batch. */
@@ -87,25 +92,22 @@ final class GeminiRows {
    * {@code response_format} in OpenAI's shape: a schema as {@code json_schema}, JSON without one as
    * {@code json_object}; text (the default) as nothing.
    */
-  private static @Nullable ObjectNode responseFormat(JsonNode config) {
-    JsonNode schema =
-        config.hasNonNull("responseJsonSchema")
-            ? config.get("responseJsonSchema")
-            : config.get("responseSchema");
+  static @Nullable ObjectNode responseFormat(@Nullable JsonNode schema, @Nullable String mimeType) {
     if (schema != null && !schema.isNull()) {
       ObjectNode f = MAPPER.createObjectNode().put("type", "json_schema");
       f.putObject("json_schema").put("name", "response").set("schema", schema);
       return f;
     }
-    if ("application/json".equals(config.path("responseMimeType").asText())) {
+    if ("application/json".equals(mimeType)) {
       return MAPPER.createObjectNode().put("type", "json_object");
     }
     return null;
   }
 
-  /** Output, metrics and the answering model of a whole response (or of a folded stream). */
-  static Log.Builder response(JsonNode response) {
-    Log.Builder log = Log.builder().output(response).metrics(usage(response.path("usageMetadata")));
+  /** Adds the output, metrics and answering model of a whole response (or of a folded stream). */
+  static Log.Builder response(JsonNode response, Log.Builder log) {
+    log.output(response);
+    usage(counts(response.path("usageMetadata")), log);
     JsonNode version = response.path("modelVersion");
     if (version.isTextual() && !version.asText().isEmpty()) {
       log.metadata("model", version.asText());
@@ -117,11 +119,12 @@ final class GeminiRows {
    * Output and metrics of an embedding response: the number of vectors, never the vectors, and the
    * tokens where the API reports them (Vertex AI's {@code statistics.token_count}).
    */
-  static Log.Builder embedding(JsonNode response) {
+  static Log.Builder embedding(JsonNode response, Log.Builder log) {
     int count = response.has("embedding") ? 1 : 0;
     count += response.path("embeddings").size();
-    Log.Builder log = Log.builder().output(Map.of("count", count));
-    Map<String, Number> metrics = usage(response.path("usageMetadata"));
+    log.output(Map.of("count", count));
+    long[] counts = counts(response.path("usageMetadata"));
+    usage(counts, log);
     long tokens = 0;
     boolean counted = false;
     for (JsonNode e : response.path("embeddings")) {
@@ -131,11 +134,10 @@ final class GeminiRows {
         counted = true;
       }
     }
-    if (counted && !metrics.containsKey("prompt_tokens")) {
-      metrics.put("prompt_tokens", tokens);
-      metrics.put("tokens", tokens);
+    if (counted && counts[0] < 0 && counts[1] < 0) {
+      log.metric("prompt_tokens", tokens).metric("tokens", tokens);
     }
-    return log.metrics(metrics);
+    return log;
   }
 
   /**
@@ -145,34 +147,62 @@ final class GeminiRows {
    * billed as output), {@code tokens} the reported total, {@code prompt_cached_tokens} {@code
    * cachedContentTokenCount} and {@code completion_reasoning_tokens} {@code thoughtsTokenCount}.
    */
-  static Map<String, Number> usage(JsonNode usage) {
-    Map<String, Number> metrics = new LinkedHashMap<>();
-    if (!usage.isObject()) {
-      return metrics;
+  static void usage(long[] c, Log.Builder log) {
+    long prompt = c[0];
+    long toolPrompt = c[1];
+    long candidates = c[2];
+    long thoughts = c[3];
+    boolean hasPrompt = prompt >= 0 || toolPrompt >= 0;
+    boolean hasCompletion = candidates >= 0 || thoughts >= 0;
+    long promptTokens = Math.max(prompt, 0) + Math.max(toolPrompt, 0);
+    long completionTokens = Math.max(candidates, 0) + Math.max(thoughts, 0);
+    if (hasPrompt) {
+      log.metric("prompt_tokens", promptTokens);
     }
-    JsonNode prompt = usage.path("promptTokenCount");
-    JsonNode toolPrompt = usage.path("toolUsePromptTokenCount");
-    JsonNode candidates = usage.path("candidatesTokenCount");
-    JsonNode thoughts = usage.path("thoughtsTokenCount");
-    if (prompt.isNumber() || toolPrompt.isNumber()) {
-      metrics.put("prompt_tokens", prompt.asLong(0) + toolPrompt.asLong(0));
+    if (hasCompletion) {
+      log.metric("completion_tokens", completionTokens);
     }
-    if (candidates.isNumber() || thoughts.isNumber()) {
-      metrics.put("completion_tokens", candidates.asLong(0) + thoughts.asLong(0));
+    if (c[4] >= 0) {
+      log.metric("tokens", c[4]);
+    } else if (hasPrompt && hasCompletion) {
+      log.metric("tokens", promptTokens + completionTokens);
     }
-    if (usage.path("totalTokenCount").isNumber()) {
-      metrics.put("tokens", usage.get("totalTokenCount").asLong());
-    } else if (metrics.containsKey("prompt_tokens") && metrics.containsKey("completion_tokens")) {
-      metrics.put(
-          "tokens",
-          metrics.get("prompt_tokens").longValue() + metrics.get("completion_tokens").longValue());
+    if (c[5] >= 0) {
+      log.metric("prompt_cached_tokens", c[5]);
     }
-    if (usage.path("cachedContentTokenCount").isNumber()) {
-      metrics.put("prompt_cached_tokens", usage.get("cachedContentTokenCount").asLong());
+    if (thoughts >= 0) {
+      log.metric("completion_reasoning_tokens", thoughts);
     }
-    if (thoughts.isNumber()) {
-      metrics.put("completion_reasoning_tokens", thoughts.asLong());
+  }
+
+  /** The {@code usageMetadata} counts {@link #usage} reads, in its order. */
+  static final String[] USAGE_FIELDS = {
+    "promptTokenCount",
+    "toolUsePromptTokenCount",
+    "candidatesTokenCount",
+    "thoughtsTokenCount",
+    "totalTokenCount",
+    "cachedContentTokenCount"
+  };
+
+  /** A count per {@link #USAGE_FIELDS} entry, all absent (negative). */
+  static long[] counts() {
+    long[] counts = new long[USAGE_FIELDS.length];
+    Arrays.fill(counts, -1);
+    return counts;
+  }
+
+  /** The counts of a {@code usageMetadata} object (all absent if it is not one). */
+  static long[] counts(JsonNode usage) {
+    long[] counts = counts();
+    if (usage.isObject()) {
+      for (int i = 0; i < USAGE_FIELDS.length; i++) {
+        JsonNode n = usage.path(USAGE_FIELDS[i]);
+        if (n.isNumber()) {
+          counts[i] = n.asLong();
+        }
+      }
     }
-    return metrics;
+    return counts;
   }
 }

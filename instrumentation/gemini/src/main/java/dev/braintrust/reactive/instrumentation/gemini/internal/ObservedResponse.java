@@ -28,13 +28,21 @@ final class ObservedResponse extends ApiResponse {
   private @Nullable ResponseBody original;
   private @Nullable ResponseBody body;
 
-  ObservedResponse(ApiResponse delegate, CallRecorder recorder) {
+  /**
+   * Watches {@code delegate}; with {@code endIfDropped}, a response that becomes unreachable unread
+   * and unclosed ends its span as cancelled.
+   */
+  ObservedResponse(ApiResponse delegate, CallRecorder recorder, boolean endIfDropped) {
     this.delegate = delegate;
     this.recorder = recorder;
     // A response nobody reads or closes (the caller cancelled the SDK's future, which does not
-    // reach the call, so the SDK drops the response) would leave the span open for good: once
-    // unreachable, it ends as cancelled. The action holds the recorder, never this response.
-    CLEANER.register(this, recorder::closed);
+    // reach the call, so the SDK drops the response; a stream dropped half read) would leave the
+    // span open for good: once unreachable, it ends as cancelled. The action holds the recorder,
+    // never this response. A blocking whole call needs none: the SDK reads and closes its
+    // response before returning (try-with-resources), so the caller is spared the registration.
+    if (endIfDropped) {
+      CLEANER.register(this, recorder::closed);
+    }
   }
 
   @Override

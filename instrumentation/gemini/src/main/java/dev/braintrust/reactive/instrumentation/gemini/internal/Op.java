@@ -25,13 +25,28 @@ enum Op {
    * code does not trace.
    */
   static @Nullable Op of(String path) {
-    String method = method(path);
-    return switch (method) {
-      case "generateContent" -> GENERATE;
-      case "streamGenerateContent" -> STREAM;
-      case "embedContent", "batchEmbedContents" -> EMBED;
-      default -> null;
-    };
+    // Compared in place: this runs on every request the client sends, traced or not.
+    int q = path.indexOf('?');
+    int stop = q < 0 ? path.length() : q;
+    int colon = path.lastIndexOf(':', stop - 1);
+    if (colon < 0) {
+      return null;
+    }
+    if (is(path, colon + 1, stop, "generateContent")) {
+      return GENERATE;
+    }
+    if (is(path, colon + 1, stop, "streamGenerateContent")) {
+      return STREAM;
+    }
+    if (is(path, colon + 1, stop, "embedContent")
+        || is(path, colon + 1, stop, "batchEmbedContents")) {
+      return EMBED;
+    }
+    return null;
+  }
+
+  private static boolean is(String path, int from, int stop, String method) {
+    return stop - from == method.length() && path.startsWith(method, from);
   }
 
   /** The model a request path names: the segment after the last {@code models/}, up to ':'. */
@@ -41,12 +56,6 @@ enum Op {
     String resource = colon < 0 ? p : p.substring(0, colon);
     int models = resource.lastIndexOf("models/");
     return models < 0 ? resource : resource.substring(models + "models/".length());
-  }
-
-  private static String method(String path) {
-    String p = withoutQuery(path);
-    int colon = p.lastIndexOf(':');
-    return colon < 0 ? "" : p.substring(colon + 1);
   }
 
   private static String withoutQuery(String path) {

@@ -4,13 +4,13 @@ import com.google.genai.ApiClient;
 import com.google.genai.ApiResponse;
 import com.google.genai.types.ClientOptions;
 import com.google.genai.types.HttpOptions;
+import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.PromptMetadata;
 import dev.braintrust.reactive.core.Scope;
 import dev.braintrust.reactive.core.Span;
 import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.internal.LibraryLog;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +38,7 @@ final class TracingApiClient extends ApiClient {
   final ApiClient delegate;
   private final Tracer tracer;
   private final String provider;
+  private volatile @Nullable PathModel lastModel;
 
   TracingApiClient(ApiClient delegate, Tracer tracer) {
     super(
@@ -58,7 +59,7 @@ final class TracingApiClient extends ApiClient {
     }
     CallRecorder recorder = start(op, path, body);
     ApiResponse response = opened(recorder, () -> delegate.request(method, path, body, options));
-    return observe(response, recorder);
+    return observe(response, recorder, op.streamed);
   }
 
   @Override
@@ -68,9 +69,9 @@ final class TracingApiClient extends ApiClient {
     if (op == null) {
       return delegate.request(method, path, body, options);
     }
-    CallRecorder recorder = start(op, path, new String(body, StandardCharsets.UTF_8));
+    CallRecorder recorder = start(op, path, body);
     ApiResponse response = opened(recorder, () -> delegate.request(method, path, body, options));
-    return observe(response, recorder);
+    return observe(response, recorder, op.streamed);
   }
 
   @Override
@@ -92,7 +93,7 @@ final class TracingApiClient extends ApiClient {
     if (op == null) {
       return delegate.asyncRequest(method, path, body, options);
     }
-    CallRecorder recorder = start(op, path, new String(body, StandardCharsets.UTF_8));
+    CallRecorder recorder = start(op, path, body);
     return traced(
         recorder, opened(recorder, () -> delegate.asyncRequest(method, path, body, options)));
   }
@@ -107,7 +108,7 @@ final class TracingApiClient extends ApiClient {
     call.whenComplete(
         (response, error) -> {
           if (error == null) {
-            result.complete(observe(response, recorder));
+            result.complete(observe(response, recorder, true));
             return;
           }
           if (unwrap(error) instanceof CancellationException) {
@@ -127,9 +128,11 @@ final class TracingApiClient extends ApiClient {
     return result;
   }
 
-  private static ApiResponse observe(ApiResponse response, CallRecorder recorder) {
+  /** The response, watched; see {@link ObservedResponse} for {@code endIfDropped}. */
+  private static ApiResponse observe(
+      ApiResponse response, CallRecorder recorder, boolean endIfDropped) {
     try {
-      return new ObservedResponse(response, recorder);
+      return new ObservedResponse(response, recorder, endIfDropped);
     } catch (RuntimeException e) {
       LOG.warn("could not watch a Gemini response; its span has no output", e);
       recorder.complete();
@@ -150,24 +153,45 @@ final class TracingApiClient extends ApiClient {
     }
   }
 
-  private CallRecorder start(Op op, String path, String body) {
+  /** Opens the span of a call whose body is a {@code String} or UTF-8 {@code byte[]}. */
+  private CallRecorder start(Op op, String path, Object body) {
     Span span = tracer.startSpan(op.spanName, SpanType.LLM);
     long startNanos = System.nanoTime();
+    String model = model(path);
+    Log.Builder log;
     try {
-      span.log(GeminiRows.request(op, path, GeminiRows.MAPPER.readTree(body), provider));
+      log = GeminiRows.request(op, model, body, provider);
     } catch (Exception e) {
       LOG.warn("could not record a Gemini request on span {}", span.name(), e);
+      log = Log.builder();
     }
     // After the request's fields, so none of them can overwrite the prompt's provenance.
     PromptMetadata prompt = PromptMetadata.current();
     if (prompt != null) {
       try {
-        span.metadata("prompt", prompt.toMap());
+        log.metadata("prompt", prompt.toMap());
       } catch (RuntimeException e) {
         LOG.warn("could not record the prompt on span {}", span.name(), e);
       }
     }
-    return new CallRecorder(span, op, startNanos);
+    return new CallRecorder(span, op, startNanos, model, log);
+  }
+
+  /** A path and the model it names. */
+  private record PathModel(String path, String model) {}
+
+  /**
+   * The model {@code path} names. An application calls one model over and over with a path built
+   * anew each time: remembering the last one spares the caller a substring per call.
+   */
+  private String model(String path) {
+    PathModel last = lastModel;
+    if (last != null && last.path().equals(path)) {
+      return last.model();
+    }
+    String model = Op.model(path);
+    lastModel = new PathModel(path, model);
+    return model;
   }
 
   private static Throwable unwrap(Throwable error) {

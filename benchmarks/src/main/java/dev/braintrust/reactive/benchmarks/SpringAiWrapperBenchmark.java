@@ -1,0 +1,119 @@
+package dev.braintrust.reactive.benchmarks;
+
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.Tracer;
+import dev.braintrust.reactive.core.export.BraintrustExporter;
+import dev.braintrust.reactive.core.export.InsertResult;
+import dev.braintrust.reactive.instrumentation.springai.BraintrustSpringAi;
+import io.micrometer.observation.ObservationRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.openai.OpenAiChatModel;
+import org.springframework.ai.openai.OpenAiChatOptions;
+import org.springframework.ai.openai.api.OpenAiApi;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * One {@code ChatModel.call} through Spring AI's OpenAI chat model (RestClient) against a canned
+ * loopback server: unwrapped, the model built with no observation handler (a no-op registry, as an
+ * application without tracing has); wrapped, as the Spring Boot starters give it: observed by our
+ * handler ({@link BraintrustSpringAi#observationRegistry}) and its streams timed. The wrapped
+ * model's spans go to a real exporter whose background thread encodes every row and then discards
+ * it, as {@link OpenAIWrapperBenchmark} does.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class SpringAiWrapperBenchmark {
+  /** A whole chat completion answering the workload's prompt. */
+  static final byte[] REPLY =
+      ("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1700000000,"
+              + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":"
+              + "{\"role\":\"assistant\",\"content\":\""
+              + Workload.ANSWER
+              + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":250,"
+              + "\"completion_tokens\":120,\"total_tokens\":370}}")
+          .getBytes(StandardCharsets.UTF_8);
+
+  static final Prompt PROMPT =
+      new Prompt(List.of(new SystemMessage(Workload.SYSTEM), new UserMessage(Workload.USER)));
+
+  DisposableServer server;
+  BraintrustExporter exporter;
+  ChatModel plain;
+  ChatModel traced;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    server =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .handle(
+                (req, res) ->
+                    req.receive()
+                        .then(
+                            res.status(200)
+                                .header("content-type", "application/json")
+                                .sendByteArray(Mono.just(REPLY))
+                                .then()))
+            .bindNow();
+    exporter =
+        BraintrustExporter.builder(
+                (d, b) -> Mono.just(InsertResult.of(b.size(), b.bodyBytes(), 0, 1, 0)))
+            .capacity(10_000)
+            .build();
+    plain = model(ObservationRegistry.NOOP);
+    Tracer tracer = Tracer.create(exporter, Destination.projectLogs("bench"));
+    traced = BraintrustSpringAi.timeStreams(model(BraintrustSpringAi.observationRegistry(tracer)));
+  }
+
+  private ChatModel model(ObservationRegistry observations) {
+    OpenAiApi api =
+        OpenAiApi.builder().baseUrl("http://127.0.0.1:" + server.port()).apiKey("bench").build();
+    return OpenAiChatModel.builder()
+        .openAiApi(api)
+        .defaultOptions(
+            OpenAiChatOptions.builder()
+                .model("gpt-4o-mini")
+                .temperature(0.2)
+                .maxTokens(300)
+                .build())
+        .observationRegistry(observations)
+        .build();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    exporter.close();
+    server.disposeNow(Duration.ofSeconds(5));
+  }
+
+  @Benchmark
+  public ChatResponse unwrapped() {
+    return plain.call(PROMPT);
+  }
+
+  @Benchmark
+  public ChatResponse wrapped() {
+    return traced.call(PROMPT);
+  }
+}
