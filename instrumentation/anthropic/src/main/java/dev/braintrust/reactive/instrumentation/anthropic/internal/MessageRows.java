@@ -1,14 +1,17 @@
 package dev.braintrust.reactive.instrumentation.anthropic.internal;
 
 import com.anthropic.core.ObjectMappers;
+import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.MessageParam;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.attachment.AttachmentConverter;
+import dev.braintrust.reactive.core.internal.LazyJson;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,20 +39,68 @@ final class MessageRows {
 
   private MessageRows() {}
 
-  /** Input and metadata of a request. */
+  /**
+   * Input and metadata of a request. A text-only request is recorded without building its JSON on
+   * the caller's thread: the allowlisted parameters are read from the typed body and the input is
+   * reshaped when the row is encoded. One that may carry inline media is reshaped now, so its
+   * images and documents leave the row as attachments.
+   */
   static Log request(MessageCreateParams params) {
-    ObjectNode body = MAPPER.valueToTree(params._body());
-    ArrayNode input = MAPPER.createArrayNode();
-    JsonNode messages = body.get("messages");
-    if (messages != null && messages.isArray()) {
-      input.addAll((ArrayNode) messages);
+    MessageCreateParams.Body body = params._body();
+    if (!(AttachmentConverter.enabled() && mayHoldMedia(body))) {
+      try {
+        return lazyRequest(body);
+      } catch (RuntimeException unexpectedShape) {
+        // A field set to something the typed accessors refuse: the tree below reads it as sent.
+      }
     }
-    JsonNode system = body.get("system");
-    if (system != null && !system.isNull()) {
-      ObjectNode s = input.addObject().put("role", "system");
-      s.set("content", system);
+    return request(MAPPER.<ObjectNode>valueToTree(body));
+  }
+
+  private static Log lazyRequest(MessageCreateParams.Body body) {
+    Log.Builder log =
+        Log.builder()
+            .input(LazyJson.of(() -> input(MAPPER.valueToTree(body))))
+            .metadata("provider", "anthropic")
+            .metadata("model", body.model().asString());
+    body.temperature().ifPresent(t -> log.metadata("temperature", t));
+    body.topP().ifPresent(p -> log.metadata("top_p", p));
+    log.metadata("max_tokens", body.maxTokens());
+    body.stopSequences().ifPresent(stop -> log.metadata("stop", stop));
+    if (body.tools().isPresent() || body.toolChoice().isPresent()) {
+      // Small next to the messages, and tool_choice decides parallel_tool_calls.
+      ToolShapes.record(
+          log,
+          body.tools().map(MAPPER::<JsonNode>valueToTree).orElse(null),
+          body.toolChoice().map(MAPPER::<JsonNode>valueToTree).orElse(null));
     }
+    return log.build();
+  }
+
+  /** Whether any message has a block other than text (an image, a document, a tool result...). */
+  private static boolean mayHoldMedia(MessageCreateParams.Body body) {
+    try {
+      for (MessageParam m : body.messages()) {
+        MessageParam.Content c = m.content();
+        if (c.isBlockParams()) {
+          for (ContentBlockParam block : c.asBlockParams()) {
+            if (!block.isText()) {
+              return true;
+            }
+          }
+        } else if (!c.isString()) {
+          return true;
+        }
+      }
+      return false;
+    } catch (RuntimeException unexpectedShape) {
+      return true;
+    }
+  }
+
+  private static Log request(ObjectNode body) {
     // Inline base64 images and documents leave the row as attachments.
+    JsonNode input = input(body);
     JsonNode logged = AttachmentConverter.enabled() ? AttachmentConverter.convert(input) : input;
     Log.Builder log = Log.builder().input(logged).metadata("provider", "anthropic");
     for (String field : PLAIN) {
@@ -66,9 +117,40 @@ final class MessageRows {
     return log.build();
   }
 
-  /** Output and metrics of a whole reply. */
+  /** The messages in the order sent, the system prompt appended as a trailing system message. */
+  private static ArrayNode input(ObjectNode body) {
+    ArrayNode input = MAPPER.createArrayNode();
+    JsonNode messages = body.get("messages");
+    if (messages != null && messages.isArray()) {
+      input.addAll((ArrayNode) messages);
+    }
+    JsonNode system = body.get("system");
+    if (system != null && !system.isNull()) {
+      ObjectNode s = input.addObject().put("role", "system");
+      s.set("content", system);
+    }
+    return input;
+  }
+
+  /**
+   * Output and metrics of a whole reply: the reply's JSON is built when the row is encoded; only
+   * its usage is read now.
+   */
   static Log response(Message message) {
-    return output(MAPPER.valueToTree(message)).build();
+    try {
+      Log.Builder b =
+          Log.builder()
+              .output(LazyJson.of(() -> MAPPER.valueToTree(message)))
+              .metrics(usage(MAPPER.valueToTree(message.usage())));
+      String model = message.model().asString();
+      if (!model.isEmpty()) {
+        b.metadata("model", model);
+      }
+      return b.build();
+    } catch (RuntimeException unexpectedShape) {
+      // A reply missing what the typed accessors require: the tree reads whatever it has.
+      return output(MAPPER.valueToTree(message)).build();
+    }
   }
 
   /**

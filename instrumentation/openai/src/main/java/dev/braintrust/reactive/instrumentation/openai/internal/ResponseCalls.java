@@ -1,5 +1,6 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
+import dev.braintrust.reactive.core.internal.LazyJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -112,12 +113,12 @@ final class ResponseCalls {
     RequestFields.record(b, body, NO_FIELD, METADATA);
     params.maxOutputTokens().ifPresent(max -> b.metadata("max_tokens", max));
     if (params._tools().asKnown().filter(t -> !t.isEmpty()).isPresent()) {
-      b.metadata("tools", new LazyJson(() -> tools(SdkJson.node(params._tools()))));
+      b.metadata("tools", LazyJson.of(() -> tools(SdkJson.node(params._tools()))));
     }
     if (!params._input().isMissing() || !params._instructions().isMissing()) {
       boolean textOnly = params._input().asKnown().map(i -> i.isText()).orElse(true);
       if (textOnly || !AttachmentConverter.enabled()) {
-        b.input(new LazyJson(() -> input(SdkJson.tree(body))));
+        b.input(LazyJson.of(() -> input(SdkJson.tree(body))));
       } else {
         // Input items may carry inline media: converted now, so that the exporter's attachment
         // stage finds the attachments when the row is submitted (it cannot see into a LazyJson).

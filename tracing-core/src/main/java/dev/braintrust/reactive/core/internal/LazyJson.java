@@ -1,4 +1,4 @@
-package dev.braintrust.reactive.instrumentation.openai.internal;
+package dev.braintrust.reactive.core.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,15 +9,22 @@ import java.io.IOException;
 import java.util.function.Supplier;
 
 /**
- * A value reshaped from the client's immutable objects when the row is encoded, by the exporter,
- * rather than on the caller's thread: building a JSON tree of a request costs tens of microseconds
- * and kilobytes of garbage, which the caller would otherwise pay on every call.
+ * A row value reshaped from a client library's immutable objects when the row is encoded, by the
+ * exporter, rather than on the caller's thread: building the JSON tree of a request or a reply
+ * costs tens of microseconds and kilobytes of garbage, which an instrumented call would otherwise
+ * pay every time. The supplier must only read immutable state. The exporter's attachment stage
+ * cannot see into it, so a value that may hold inline media is built eagerly instead.
  */
-final class LazyJson implements JsonSerializable {
+public final class LazyJson implements JsonSerializable {
   private final Supplier<JsonNode> value;
 
-  LazyJson(Supplier<JsonNode> value) {
+  private LazyJson(Supplier<JsonNode> value) {
     this.value = value;
+  }
+
+  /** A value that is {@code value.get()} when written. */
+  public static LazyJson of(Supplier<JsonNode> value) {
+    return new LazyJson(value);
   }
 
   @Override
