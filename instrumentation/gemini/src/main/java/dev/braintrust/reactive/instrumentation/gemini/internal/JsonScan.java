@@ -44,9 +44,41 @@ final class JsonScan {
     return text != null ? text.charAt(i) : bytes[i] & 0xff;
   }
 
-  /** Enters the object the text starts with. */
+  /** Enters the object the text starts with, or the object under the cursor. */
   void enterObject() throws IOException {
     expect('{');
+  }
+
+  /** Enters the array under the cursor. */
+  void enterArray() throws IOException {
+    expect('[');
+  }
+
+  /**
+   * Moves to the next element of the array entered, leaving the cursor on it; false at the array's
+   * end.
+   */
+  boolean nextElement() throws IOException {
+    int c = peek();
+    if (c == ']') {
+      pos++;
+      return false;
+    }
+    if (c == ',') {
+      pos++;
+      peek();
+    }
+    return true;
+  }
+
+  /** Where the cursor is: an index into the text. */
+  int position() {
+    return pos;
+  }
+
+  /** Moves the cursor to {@code position}, one {@link #position()} returned. */
+  void seek(int position) {
+    pos = position;
   }
 
   /**

@@ -3,7 +3,10 @@ package dev.braintrust.reactive.instrumentation.gemini.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.attachment.AttachmentConverter;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,13 +22,19 @@ final class WireScan {
 
   /**
    * Adds a request's allowlisted settings, {@code response_format}, tools and tool choice to {@code
-   * log}; {@code body} is a {@code String} or UTF-8 {@code byte[]}.
+   * log}, and returns the inline media of its contents and system instruction (see {@link
+   * InlineMedia}); {@code body} is a {@code String} or UTF-8 {@code byte[]}. Contents are stepped
+   * over; only if their text names an inline medium are they walked again for it.
    *
    * @throws IOException if the body is not a JSON object
    */
-  static void request(Object body, Log.Builder log) throws IOException {
+  static List<InlineMedia.Found> request(Object body, Log.Builder log) throws IOException {
     @Nullable JsonNode tools = null;
     @Nullable JsonNode toolConfig = null;
+    int contents = -1;
+    int contentsEnd = -1;
+    int system = -1;
+    int systemEnd = -1;
     JsonScan s = JsonScan.of(body);
     s.enterObject();
     for (int name = s.nextMember(); name >= 0; name = s.nextMember()) {
@@ -35,6 +44,14 @@ final class WireScan {
         tools = s.tree();
       } else if (s.nameIs(name, "toolConfig")) {
         toolConfig = s.tree();
+      } else if (s.nameIs(name, "contents") && s.valueStart() == '[') {
+        contents = s.position();
+        s.skipValue();
+        contentsEnd = s.position();
+      } else if (s.nameIs(name, "systemInstruction") && s.valueStart() == '{') {
+        system = s.position();
+        s.skipValue();
+        systemEnd = s.position();
       } else {
         s.skipValue();
       }
@@ -42,6 +59,21 @@ final class WireScan {
     if (tools != null || toolConfig != null) {
       GeminiTools.record(log, tools, toolConfig);
     }
+    boolean inContents = contents >= 0 && InlineMedia.named(body, contents, contentsEnd);
+    boolean inSystem = system >= 0 && InlineMedia.named(body, system, systemEnd);
+    if ((!inContents && !inSystem) || !AttachmentConverter.enabled()) {
+      return List.of();
+    }
+    List<InlineMedia.Found> found = new ArrayList<>();
+    if (inContents) {
+      s.seek(contents);
+      InlineMedia.contents(s, found);
+    }
+    if (inSystem) {
+      s.seek(system);
+      InlineMedia.content(s, InlineMedia.SYSTEM, found);
+    }
+    return found;
   }
 
   /** The settings of the {@code generationConfig} object under the cursor. */
