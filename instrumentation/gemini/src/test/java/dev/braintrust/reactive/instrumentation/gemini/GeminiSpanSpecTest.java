@@ -101,7 +101,8 @@ class GeminiSpanSpecTest {
               String[] words = e.getKey().split("_");
               name.append(words[0]);
               for (int i = 1; i < words.length; i++) {
-                name.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+                name.append(Character.toUpperCase(words[i].charAt(0)))
+                    .append(words[i].substring(1));
               }
               out.set(name.toString(), camelCase(e.getValue()));
             });

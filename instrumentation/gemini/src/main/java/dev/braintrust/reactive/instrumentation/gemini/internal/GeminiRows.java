@@ -39,8 +39,8 @@ final class GeminiRows {
   /**
    * Input and metadata of a request for {@code model} (as its path names it), its body a {@code
    * String} or UTF-8 {@code byte[]}. The caller's thread only scans the body for the settings and
-   * tools, and for inline media to upload ({@link InlineMedia}); the input is built from it when the
-   * row is written.
+   * tools, and for inline media to upload ({@link InlineMedia}); the input is built from it when
+   * the row is written.
    *
    * @throws IOException if the body is not JSON
    */

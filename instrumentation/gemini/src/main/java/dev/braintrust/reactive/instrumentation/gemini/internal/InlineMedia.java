@@ -84,7 +84,9 @@ final class InlineMedia {
     }
   }
 
-  /** Adds the media of the content object under the cursor, content {@code index}, to {@code out}. */
+  /**
+   * Adds the media of the content object under the cursor, content {@code index}, to {@code out}.
+   */
   static void content(JsonScan s, int index, List<Found> out) throws IOException {
     s.enterObject();
     for (int name = s.nextMember(); name >= 0; name = s.nextMember()) {

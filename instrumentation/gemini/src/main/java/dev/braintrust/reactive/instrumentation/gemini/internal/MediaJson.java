@@ -25,7 +25,8 @@ final class MediaJson {
    * {@code input} as a row value whose attachments the exporter finds when the span ends: it walks
    * the row's lists and Jackson nodes for them (and never writes them itself), while Jackson writes
    * a {@link POJONode} by the value's own {@link JsonSerializable#serialize}. So the exporter sees
-   * the attachments as a list, and the row gets {@code input}'s JSON, built on the encoder's thread.
+   * the attachments as a list, and the row gets {@code input}'s JSON, built on the encoder's
+   * thread.
    */
   static JsonNode carrying(LazyJson.Value input, List<InlineMedia.Found> found) {
     Attachment[] attachments = new Attachment[found.size()];
