@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.genai.ApiClient;
+import com.google.genai.ApiResponse;
+import com.google.genai.Client;
 import com.google.genai.ResponseStream;
 import com.google.genai.types.Content;
 import com.google.genai.types.GenerateContentConfig;
@@ -16,7 +19,11 @@ import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.Fault;
 import dev.braintrust.reactive.testkit.TestBlobs;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -147,6 +154,47 @@ class GeminiAttachmentTest {
         .isEqualTo(prompt);
     assertThat(AttachmentReference.findAll(row)).isEmpty();
     assertThat(fx.exporter.attachmentStats().uploadFailed()).isZero();
+  }
+
+  @Test
+  void snakeCaseInlineDataInAStringOrByteBodyIsConvertedToo() throws Exception {
+    ApiClient transport = transport(fx.traced);
+    String body =
+        "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"and these?\"},"
+            + "{\"inline_data\":{\"mime_type\":\"application/pdf\",\"data\":\""
+            + Base64.getEncoder().encodeToString(PDF)
+            + "\"}}]}]}";
+    fx.server.scriptModelReply("a report");
+    try (ApiResponse r =
+        transport.request("post", "models/" + MODEL + ":generateContent", body, Optional.empty())) {
+      assertThat(r.getBody().string()).contains("a report");
+    }
+    fx.server.scriptModelReply("a report again");
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    try (ApiResponse r =
+        transport.request(
+            "post",
+            // The SDK's byte-body requests (uploads) name a whole URL.
+            fx.server.baseUrl() + "/v1beta/models/" + MODEL + ":generateContent",
+            bytes,
+            Optional.empty())) {
+      assertThat(r.getBody().string()).contains("a report again");
+    }
+
+    List<ObjectNode> rows = fx.rows();
+    assertThat(rows).hasSize(2);
+    for (ObjectNode row : rows) {
+      JsonNode part = row.path("input").path("contents").path(0).path("parts").path(1);
+      assertStored(part.path("file").path("file_data"), "application/pdf", PDF);
+      assertThat(part.has("inline_data")).as("%s", part).isFalse();
+    }
+  }
+
+  /** The transport the wrapper put in front of the client's own (a public SDK type). */
+  private static ApiClient transport(Client client) throws ReflectiveOperationException {
+    Field f = client.models.getClass().getDeclaredField("apiClient");
+    f.setAccessible(true);
+    return (ApiClient) f.get(client.models);
   }
 
   private void assertStored(JsonNode ref, String contentType, byte[] original) {
