@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.attachment.Attachment;
+import dev.braintrust.reactive.core.attachment.AttachmentConverter;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -17,11 +19,13 @@ import org.jspecify.annotations.Nullable;
  * file: {file_data: <reference>}} for anything else (PDF, audio, video...). A part naming a file by
  * URI ({@code fileData}) is not inline and stays as it is.
  *
- * <p>The caller's thread only finds the media ({@link #named}, a search of the contents' text, then
- * a walk of the parts where it hit) and makes an attachment per medium; the row's parts are
- * replaced when it is written ({@link #rewrite}), after the exporter held the row until the uploads
- * settled, so each part can be written as its reference if uploaded, else as it was sent (a failed
- * upload, a full byte budget, a transport that cannot upload).
+ * <p>The caller's thread only finds the media, walking the contents down to their parts' member
+ * names in the pass {@link WireScan} makes over the request anyway (a text-only request pays a few
+ * name comparisons per part), and makes an attachment per medium of its base64 text, neither
+ * decoded nor parsed into a tree; the row's parts are replaced when it is written ({@link
+ * #rewrite}), after the exporter held the row until the uploads settled, so each part can be
+ * written as its reference if uploaded, else as it was sent (a failed upload, a full byte budget, a
+ * transport that cannot upload).
  */
 final class InlineMedia {
   /** The {@link Found#content()} of a part of the system instruction. */
@@ -36,65 +40,32 @@ final class InlineMedia {
   private InlineMedia() {}
 
   /**
-   * Whether the text from {@code from} to {@code to} names an inline medium: the cheap check that
-   * spares a text-only request the walk. {@code body} is a {@code String} or UTF-8 {@code byte[]}.
+   * Adds the media of the {@code contents} array under the cursor to {@code found} (allocated on
+   * the first one) and returns it; the cursor ends past the array.
    */
-  static boolean named(Object body, int from, int to) {
-    if (body instanceof String s) {
-      // String.indexOf is vectorised; "nline" is the part both spellings share.
-      for (int i = s.indexOf("nline", from); i > 0 && i < to; i = s.indexOf("nline", i + 1)) {
-        if (s.startsWith("inlineData\"", i - 1) || s.startsWith("inline_data\"", i - 1)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    byte[] b = (byte[]) body;
-    for (int i = Math.max(from, 1); i + 5 < to; i++) {
-      if (b[i] == 'n' && b[i + 1] == 'l' && b[i + 2] == 'i' && b[i + 3] == 'n' && b[i + 4] == 'e') {
-        if (startsWith(b, i - 1, "inlineData\"") || startsWith(b, i - 1, "inline_data\"")) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean startsWith(byte[] b, int at, String prefix) {
-    if (at + prefix.length() > b.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length(); i++) {
-      if (b[at + i] != prefix.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Adds the media of the {@code contents} array under the cursor to {@code out}. */
-  static void contents(JsonScan s, List<Found> out) throws IOException {
+  static @Nullable List<Found> contents(JsonScan s, @Nullable List<Found> found)
+      throws IOException {
     s.enterArray();
     for (int i = 0; s.nextElement(); i++) {
       if (s.valueStart() == '{') {
-        content(s, i, out);
+        found = content(s, i, found);
       } else {
         s.skipValue();
       }
     }
+    return found;
   }
 
-  /**
-   * Adds the media of the content object under the cursor, content {@code index}, to {@code out}.
-   */
-  static void content(JsonScan s, int index, List<Found> out) throws IOException {
+  /** As {@link #contents}, for the content object under the cursor, content {@code index}. */
+  static @Nullable List<Found> content(JsonScan s, int index, @Nullable List<Found> found)
+      throws IOException {
     s.enterObject();
     for (int name = s.nextMember(); name >= 0; name = s.nextMember()) {
       if (s.nameIs(name, "parts") && s.valueStart() == '[') {
         s.enterArray();
         for (int part = 0; s.nextElement(); part++) {
           if (s.valueStart() == '{') {
-            part(s, index, part, out);
+            found = part(s, index, part, found);
           } else {
             s.skipValue();
           }
@@ -103,27 +74,35 @@ final class InlineMedia {
         s.skipValue();
       }
     }
+    return found;
   }
 
-  private static void part(JsonScan s, int content, int part, List<Found> out) throws IOException {
-    @Nullable Found found = null;
+  private static @Nullable List<Found> part(
+      JsonScan s, int content, int part, @Nullable List<Found> found) throws IOException {
+    @Nullable Found medium = null;
     s.enterObject();
     for (int name = s.nextMember(); name >= 0; name = s.nextMember()) {
+      // Only an object can be a blob: a text part's names are not even compared.
       String member =
-          s.nameIs(name, "inlineData")
-              ? "inlineData"
-              : s.nameIs(name, "inline_data") ? "inline_data" : null;
-      if (member != null && s.valueStart() == '{') {
+          s.valueStart() != '{'
+              ? null
+              : s.nameIs(name, "inlineData")
+                  ? "inlineData"
+                  : s.nameIs(name, "inline_data") ? "inline_data" : null;
+      if (member != null && AttachmentConverter.enabled()) {
         Attachment a = blob(s);
         // A name given twice is read as its last value, as the row's parser will read it.
-        found = a == null ? null : new Found(content, part, member, a);
+        medium = a == null ? null : new Found(content, part, member, a);
       } else {
         s.skipValue();
       }
     }
-    if (found != null) {
-      out.add(found);
+    if (medium == null) {
+      return found;
     }
+    List<Found> out = found == null ? new ArrayList<>(4) : found;
+    out.add(medium);
+    return out;
   }
 
   /** The attachment of the blob object under the cursor, or null if it holds no media. */

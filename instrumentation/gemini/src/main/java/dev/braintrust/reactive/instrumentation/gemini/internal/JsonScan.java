@@ -71,16 +71,6 @@ final class JsonScan {
     return true;
   }
 
-  /** Where the cursor is: an index into the text. */
-  int position() {
-    return pos;
-  }
-
-  /** Moves the cursor to {@code position}, one {@link #position()} returned. */
-  void seek(int position) {
-    pos = position;
-  }
-
   /**
    * Moves to the next member of the object entered and returns where its name starts (after the
    * quote), leaving the cursor on the member's value; -1 at the object's end.
