@@ -23,7 +23,9 @@ import java.util.Objects;
  * generation settings ({@code temperature}, {@code top_p}, {@code max_tokens}, {@code stop}, ...)
  * and the tools and tool choice in the OpenAI shape; {@code metrics} hold the token counts from
  * {@code usageMetadata} and, for streams, {@code time_to_first_token}. Errors are recorded on the
- * span and rethrown unchanged.
+ * span and rethrown unchanged. Inline media of a request ({@code inlineData} parts: images, PDFs,
+ * audio, video) are uploaded as attachments and the row's parts reference them ({@code image_url}
+ * for an image, {@code file} for anything else); a medium not uploaded stays inline as sent.
  *
  * <p>The client is instrumented in place (its model and chat services are pointed at a tracing
  * transport that forwards every request unchanged) and returned; the request bytes sent and the

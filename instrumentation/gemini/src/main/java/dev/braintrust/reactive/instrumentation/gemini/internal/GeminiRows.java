@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -38,7 +39,8 @@ final class GeminiRows {
   /**
    * Input and metadata of a request for {@code model} (as its path names it), its body a {@code
    * String} or UTF-8 {@code byte[]}. The caller's thread only scans the body for the settings and
-   * tools; the input is built from it when the row is written.
+   * tools, and for inline media to upload ({@link InlineMedia}); the input is built from it when
+   * the row is written.
    *
    * @throws IOException if the body is not JSON
    */
@@ -51,8 +53,13 @@ final class GeminiRows {
     if (op == Op.EMBED) {
       return log.input(new LazyJson.Value(source, b -> embedInput(model, b)));
     }
-    WireScan.request(body, log);
-    return log.input(new LazyJson.Value(source, b -> generateInput(model, b)));
+    List<InlineMedia.Found> media = WireScan.request(body, log);
+    if (media.isEmpty()) {
+      return log.input(new LazyJson.Value(source, b -> generateInput(model, b)));
+    }
+    LazyJson.Value input =
+        new LazyJson.Value(source, b -> InlineMedia.rewrite(generateInput(model, b), media));
+    return log.input(MediaJson.carrying(input, media));
   }
 
   /** {@code {model, contents}}, plus {@code systemInstruction} when sent. */

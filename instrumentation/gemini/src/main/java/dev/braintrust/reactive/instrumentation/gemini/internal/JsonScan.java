@@ -44,9 +44,31 @@ final class JsonScan {
     return text != null ? text.charAt(i) : bytes[i] & 0xff;
   }
 
-  /** Enters the object the text starts with. */
+  /** Enters the object the text starts with, or the object under the cursor. */
   void enterObject() throws IOException {
     expect('{');
+  }
+
+  /** Enters the array under the cursor. */
+  void enterArray() throws IOException {
+    expect('[');
+  }
+
+  /**
+   * Moves to the next element of the array entered, leaving the cursor on it; false at the array's
+   * end.
+   */
+  boolean nextElement() throws IOException {
+    int c = peek();
+    if (c == ']') {
+      pos++;
+      return false;
+    }
+    if (c == ',') {
+      pos++;
+      peek();
+    }
+    return true;
   }
 
   /**
@@ -245,15 +267,30 @@ final class JsonScan {
     }
     int start = pos + 1;
     int close = stringEnd(pos) - 1;
-    for (int i = start; i < close; i++) {
-      if (at(i) == '\\') {
-        return tree().asText();
-      }
+    if (escaped(start, close)) {
+      return tree().asText();
     }
     pos = close + 1;
     return text != null
         ? text.substring(start, close)
         : new String(bytes, start, close - start, StandardCharsets.UTF_8);
+  }
+
+  /** Whether the text from {@code start} to {@code close} holds a backslash. */
+  private boolean escaped(int start, int close) {
+    String t = text;
+    // A long string (an inline medium's base64) is crossed by the vectorised String.indexOf; a
+    // short one by hand, as the search would not stop at its end.
+    if (t != null && close - start > 64) {
+      int b = t.indexOf('\\', start);
+      return b >= 0 && b < close;
+    }
+    for (int i = start; i < close; i++) {
+      if (at(i) == '\\') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -4,28 +4,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
 import java.io.IOException;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the few fields of a request or response the caller's thread must record at once (the
- * generation settings and tools of a request; the token counts and answering model of a response)
- * with a {@link JsonScan} that steps over everything else, contents and candidates included,
- * without decoding it; those are kept as text and become trees when the row is written (see {@link
- * LazyJson}). Scanning to the end of the object also checks its structure, so text cut short is
- * refused here as a full parse would refuse it.
+ * generation settings and tools of a request, and where its inline media are; the token counts and
+ * answering model of a response) with a {@link JsonScan} that steps over everything else, the text
+ * of contents and candidates included, without decoding it; those are kept as text and become trees
+ * when the row is written (see {@link LazyJson}). Scanning to the end of the object also checks its
+ * structure, so text cut short is refused here as a full parse would refuse it.
  */
 final class WireScan {
   private WireScan() {}
 
   /**
    * Adds a request's allowlisted settings, {@code response_format}, tools and tool choice to {@code
-   * log}; {@code body} is a {@code String} or UTF-8 {@code byte[]}.
+   * log}, and returns the inline media of its contents and system instruction (see {@link
+   * InlineMedia}); {@code body} is a {@code String} or UTF-8 {@code byte[]}. The contents are
+   * walked down to their parts' member names in the same pass (a text part is a name and a skipped
+   * string), which costs what stepping over them whole did.
    *
    * @throws IOException if the body is not a JSON object
    */
-  static void request(Object body, Log.Builder log) throws IOException {
+  static List<InlineMedia.Found> request(Object body, Log.Builder log) throws IOException {
     @Nullable JsonNode tools = null;
     @Nullable JsonNode toolConfig = null;
+    @Nullable List<InlineMedia.Found> media = null;
     JsonScan s = JsonScan.of(body);
     s.enterObject();
     for (int name = s.nextMember(); name >= 0; name = s.nextMember()) {
@@ -35,6 +40,10 @@ final class WireScan {
         tools = s.tree();
       } else if (s.nameIs(name, "toolConfig")) {
         toolConfig = s.tree();
+      } else if (s.nameIs(name, "contents") && s.valueStart() == '[') {
+        media = InlineMedia.contents(s, media);
+      } else if (s.nameIs(name, "systemInstruction") && s.valueStart() == '{') {
+        media = InlineMedia.content(s, InlineMedia.SYSTEM, media);
       } else {
         s.skipValue();
       }
@@ -42,6 +51,8 @@ final class WireScan {
     if (tools != null || toolConfig != null) {
       GeminiTools.record(log, tools, toolConfig);
     }
+    // Null unless conversion is on (BRAINTRUST_AUTO_CONVERT_AI_ATTACHMENTS) and media were found.
+    return media == null ? List.of() : media;
   }
 
   /** The settings of the {@code generationConfig} object under the cursor. */
