@@ -1,8 +1,10 @@
 package dev.braintrust.reactive.instrumentation.anthropic.internal;
 
+import com.anthropic.core.JsonValue;
 import com.anthropic.core.ObjectMappers;
 import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageContentParam;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.MessageParam;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +39,8 @@ final class MessageRows {
   /** Request parameters the guide lets into metadata, kept under their own names. */
   private static final List<String> PLAIN = List.of("model", "temperature", "top_p", "max_tokens");
 
+  private static final List<String> SAMPLING = List.of("temperature", "top_p");
+
   private MessageRows() {}
 
   /**
@@ -63,8 +67,16 @@ final class MessageRows {
             .input(LazyJson.of(() -> input(MAPPER.valueToTree(body))))
             .metadata("provider", "anthropic")
             .metadata("model", body.model().asString());
-    body.temperature().ifPresent(t -> log.metadata("temperature", t));
-    body.topP().ifPresent(p -> log.metadata("top_p", p));
+    // Sampling settings the SDK's body has no typed field for arrive as additional properties.
+    for (String field : SAMPLING) {
+      JsonValue v = body._additionalProperties().get(field);
+      if (v != null) {
+        JsonNode n = MAPPER.valueToTree(v);
+        if (!n.isNull() && !n.isMissingNode()) {
+          log.metadata(field, n);
+        }
+      }
+    }
     log.metadata("max_tokens", body.maxTokens());
     body.stopSequences().ifPresent(stop -> log.metadata("stop", stop));
     if (body.tools().isPresent() || body.toolChoice().isPresent()) {
@@ -81,9 +93,9 @@ final class MessageRows {
   private static boolean mayHoldMedia(MessageCreateParams.Body body) {
     try {
       for (MessageParam m : body.messages()) {
-        MessageParam.Content c = m.content();
-        if (c.isBlockParams()) {
-          for (ContentBlockParam block : c.asBlockParams()) {
+        MessageContentParam c = m.content();
+        if (c.isContentBlockParams()) {
+          for (ContentBlockParam block : c.asContentBlockParams()) {
             if (!block.isText()) {
               return true;
             }
