@@ -2,11 +2,13 @@ package dev.braintrust.reactive.instrumentation.anthropic.internal;
 
 import com.anthropic.core.JsonValue;
 import com.anthropic.core.ObjectMappers;
+import com.anthropic.models.messages.CacheCreation;
 import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageContentParam;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.MessageParam;
+import com.anthropic.models.messages.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,6 +19,7 @@ import dev.braintrust.reactive.core.internal.LazyJson;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an Anthropic call's span row holds, per Braintrust's span spec: {@code input} is the
@@ -153,7 +156,7 @@ final class MessageRows {
       Log.Builder b =
           Log.builder()
               .output(LazyJson.of(() -> MAPPER.valueToTree(message)))
-              .metrics(usage(MAPPER.valueToTree(message.usage())));
+              .metrics(usage(message.usage()));
       String model = message.model().asString();
       if (!model.isEmpty()) {
         b.metadata("model", model);
@@ -187,42 +190,79 @@ final class MessageRows {
    * span, never a split made up from the aggregate.
    */
   static Map<String, Number> usage(JsonNode usage) {
-    Map<String, Number> metrics = new LinkedHashMap<>();
     if (!usage.isObject()) {
-      return metrics;
+      return new LinkedHashMap<>();
     }
-    long cacheRead = usage.path("cache_read_input_tokens").asLong(0);
     JsonNode split = usage.path("cache_creation");
     JsonNode fiveMinutes = split.path("ephemeral_5m_input_tokens");
     JsonNode oneHour = split.path("ephemeral_1h_input_tokens");
-    boolean hasSplit = fiveMinutes.isNumber() || oneHour.isNumber();
+    return usage(
+        number(usage.path("input_tokens")),
+        number(usage.path("output_tokens")),
+        number(usage.path("cache_read_input_tokens")),
+        number(usage.path("cache_creation_input_tokens")),
+        number(fiveMinutes),
+        number(oneHour));
+  }
+
+  /** The same from the SDK's typed {@code Usage}, without building its JSON. */
+  static Map<String, Number> usage(Usage usage) {
+    Long fiveMinutes = null;
+    Long oneHour = null;
+    if (usage.cacheCreation().isPresent()) {
+      CacheCreation split = usage.cacheCreation().get();
+      fiveMinutes = split.ephemeral5mInputTokens();
+      oneHour = split.ephemeral1hInputTokens();
+    }
+    return usage(
+        usage.inputTokens(),
+        usage.outputTokens(),
+        usage.cacheReadInputTokens().orElse(null),
+        usage.cacheCreationInputTokens().orElse(null),
+        fiveMinutes,
+        oneHour);
+  }
+
+  private static @Nullable Long number(JsonNode n) {
+    return n.isNumber() ? n.asLong() : null;
+  }
+
+  /** Each count is null when the reply does not carry it. */
+  private static Map<String, Number> usage(
+      @Nullable Long input,
+      @Nullable Long output,
+      @Nullable Long cacheRead,
+      @Nullable Long cacheCreationTotal,
+      @Nullable Long fiveMinutes,
+      @Nullable Long oneHour) {
+    Map<String, Number> metrics = new LinkedHashMap<>();
+    boolean hasSplit = fiveMinutes != null || oneHour != null;
     long cacheCreation =
         hasSplit
-            ? fiveMinutes.asLong(0) + oneHour.asLong(0)
-            : usage.path("cache_creation_input_tokens").asLong(0);
+            ? (fiveMinutes != null ? fiveMinutes : 0) + (oneHour != null ? oneHour : 0)
+            : cacheCreationTotal != null ? cacheCreationTotal : 0;
     long prompt = -1;
-    if (usage.path("input_tokens").isNumber()) {
-      prompt = usage.get("input_tokens").asLong() + cacheRead + cacheCreation;
+    if (input != null) {
+      prompt = input + (cacheRead != null ? cacheRead : 0) + cacheCreation;
       metrics.put("prompt_tokens", prompt);
     }
-    if (usage.path("output_tokens").isNumber()) {
-      long completion = usage.get("output_tokens").asLong();
-      metrics.put("completion_tokens", completion);
+    if (output != null) {
+      metrics.put("completion_tokens", output);
       if (prompt >= 0) {
-        metrics.put("tokens", prompt + completion);
+        metrics.put("tokens", prompt + output);
       }
     }
-    if (usage.path("cache_read_input_tokens").isNumber()) {
+    if (cacheRead != null) {
       metrics.put("prompt_cached_tokens", cacheRead);
     }
     if (hasSplit) {
-      if (fiveMinutes.isNumber()) {
-        metrics.put("prompt_cache_creation_5m_tokens", fiveMinutes.asLong());
+      if (fiveMinutes != null) {
+        metrics.put("prompt_cache_creation_5m_tokens", fiveMinutes);
       }
-      if (oneHour.isNumber()) {
-        metrics.put("prompt_cache_creation_1h_tokens", oneHour.asLong());
+      if (oneHour != null) {
+        metrics.put("prompt_cache_creation_1h_tokens", oneHour);
       }
-    } else if (usage.path("cache_creation_input_tokens").isNumber()) {
+    } else if (cacheCreationTotal != null) {
       metrics.put("prompt_cache_creation_tokens", cacheCreation);
     }
     return metrics;
