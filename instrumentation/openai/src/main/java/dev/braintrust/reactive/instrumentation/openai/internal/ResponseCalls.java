@@ -1,6 +1,5 @@
 package dev.braintrust.reactive.instrumentation.openai.internal;
 
-import dev.braintrust.reactive.core.internal.LazyJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -21,6 +20,7 @@ import dev.braintrust.reactive.core.SpanType;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.attachment.AttachmentConverter;
 import dev.braintrust.reactive.core.internal.CallSpan;
+import dev.braintrust.reactive.core.internal.LazyJson;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import java.util.List;
 import java.util.Optional;
