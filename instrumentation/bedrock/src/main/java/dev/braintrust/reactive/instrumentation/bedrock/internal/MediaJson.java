@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.POJONode;
 import dev.braintrust.reactive.core.attachment.Attachment;
+import dev.braintrust.reactive.core.internal.AttachmentCarrier;
 import java.io.IOException;
-import java.util.AbstractList;
 import java.util.List;
 import software.amazon.awssdk.core.SdkBytes;
 
@@ -26,7 +26,7 @@ final class MediaJson {
    * the attachments as a list, and the row gets {@code lazy}'s JSON, built on the encoder's thread.
    */
   static JsonNode carrying(SdkJson.Lazy lazy, List<Attachment> attachments) {
-    return new POJONode(new Carrier(lazy, List.copyOf(attachments)));
+    return AttachmentCarrier.of(lazy, attachments);
   }
 
   /**
@@ -37,54 +37,6 @@ final class MediaJson {
    */
   static JsonNode leaf(Attachment attachment, SdkBytes bytes) {
     return new POJONode(new Leaf(attachment, bytes));
-  }
-
-  private static final class Carrier extends AbstractList<Attachment> implements JsonSerializable {
-    private final SdkJson.Lazy lazy;
-    private final List<Attachment> attachments;
-
-    Carrier(SdkJson.Lazy lazy, List<Attachment> attachments) {
-      this.lazy = lazy;
-      this.attachments = attachments;
-    }
-
-    @Override
-    public Attachment get(int index) {
-      return attachments.get(index);
-    }
-
-    @Override
-    public int size() {
-      return attachments.size();
-    }
-
-    @Override
-    public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-      lazy.serialize(gen, serializers);
-    }
-
-    @Override
-    public void serializeWithType(
-        JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
-        throws IOException {
-      serialize(gen, serializers);
-    }
-
-    // A list's equality would compare the attachments only: this value is itself.
-    @Override
-    public boolean equals(Object o) {
-      return this == o;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(this);
-    }
-
-    @Override
-    public String toString() {
-      return lazy.toString();
-    }
   }
 
   private record Leaf(Attachment attachment, SdkBytes bytes) implements JsonSerializable {

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
 import dev.braintrust.reactive.core.attachment.Attachment;
+import dev.braintrust.reactive.core.internal.AttachmentCarrier;
 import java.io.IOException;
-import java.util.AbstractList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ final class MediaJson {
     for (int i = 0; i < attachments.length; i++) {
       attachments[i] = found.get(i).attachment();
     }
-    return new POJONode(new Carrier(input, List.of(attachments)));
+    return AttachmentCarrier.of(input, List.of(attachments));
   }
 
   /**
@@ -43,54 +43,6 @@ final class MediaJson {
    */
   static JsonNode part(Attachment attachment, ObjectNode part, String member, boolean image) {
     return new POJONode(new Part(attachment, part, member, image));
-  }
-
-  private static final class Carrier extends AbstractList<Attachment> implements JsonSerializable {
-    private final LazyJson.Value input;
-    private final List<Attachment> attachments;
-
-    Carrier(LazyJson.Value input, List<Attachment> attachments) {
-      this.input = input;
-      this.attachments = attachments;
-    }
-
-    @Override
-    public Attachment get(int index) {
-      return attachments.get(index);
-    }
-
-    @Override
-    public int size() {
-      return attachments.size();
-    }
-
-    @Override
-    public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-      input.serialize(gen, serializers);
-    }
-
-    @Override
-    public void serializeWithType(
-        JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
-        throws IOException {
-      serialize(gen, serializers);
-    }
-
-    // A list's equality would compare the attachments only: this value is itself.
-    @Override
-    public boolean equals(Object o) {
-      return this == o;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(this);
-    }
-
-    @Override
-    public String toString() {
-      return input.toString();
-    }
   }
 
   private record Part(Attachment attachment, ObjectNode part, String member, boolean image)
