@@ -3,7 +3,6 @@ package dev.braintrust.reactive.benchmarks;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
-import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.instrumentation.bedrock.BraintrustBedrock;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -21,9 +20,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -74,24 +71,8 @@ public class BedrockWrapperBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    server =
-        HttpServer.create()
-            .host("127.0.0.1")
-            .port(0)
-            .handle(
-                (req, res) ->
-                    req.receive()
-                        .then(
-                            res.status(200)
-                                .header("content-type", "application/json")
-                                .sendByteArray(Mono.just(REPLY))
-                                .then()))
-            .bindNow();
-    exporter =
-        BraintrustExporter.builder(
-                (d, b) -> Mono.just(InsertResult.of(b.size(), b.bodyBytes(), 0, 1, 0)))
-            .capacity(10_000)
-            .build();
+    server = Loopback.replying(REPLY);
+    exporter = Loopback.ackingExporter();
     plain = builder().build();
     traced =
         BraintrustBedrock.wrap(builder(), Tracer.create(exporter, Destination.projectLogs("bench")))

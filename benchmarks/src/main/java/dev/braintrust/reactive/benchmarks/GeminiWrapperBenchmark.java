@@ -10,7 +10,6 @@ import com.google.genai.types.Part;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
-import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.instrumentation.gemini.BraintrustGemini;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,9 +23,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 /**
  * One non-streaming {@code generateContent} call through the real Google Gen AI client (OkHttp)
@@ -64,24 +61,8 @@ public class GeminiWrapperBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    server =
-        HttpServer.create()
-            .host("127.0.0.1")
-            .port(0)
-            .handle(
-                (req, res) ->
-                    req.receive()
-                        .then(
-                            res.status(200)
-                                .header("content-type", "application/json")
-                                .sendByteArray(Mono.just(RESPONSE))
-                                .then()))
-            .bindNow();
-    exporter =
-        BraintrustExporter.builder(
-                (d, b) -> Mono.just(InsertResult.of(b.size(), b.bodyBytes(), 0, 1, 0)))
-            .capacity(10_000)
-            .build();
+    server = Loopback.replying(RESPONSE);
+    exporter = Loopback.ackingExporter();
     plain = client();
     traced =
         BraintrustGemini.wrap(client(), Tracer.create(exporter, Destination.projectLogs("bench")));

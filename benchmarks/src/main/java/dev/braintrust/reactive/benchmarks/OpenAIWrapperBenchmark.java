@@ -10,7 +10,6 @@ import com.openai.services.blocking.chat.ChatCompletionService;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
-import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.instrumentation.openai.BraintrustOpenAI;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,9 +27,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 /**
  * One non-streaming chat completion through the real OpenAI client (OkHttp) against a canned
@@ -73,24 +70,8 @@ public class OpenAIWrapperBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    server =
-        HttpServer.create()
-            .host("127.0.0.1")
-            .port(0)
-            .handle(
-                (req, res) ->
-                    req.receive()
-                        .then(
-                            res.status(200)
-                                .header("content-type", "application/json")
-                                .sendByteArray(Mono.just(COMPLETION))
-                                .then()))
-            .bindNow();
-    exporter =
-        BraintrustExporter.builder(
-                (d, b) -> Mono.just(InsertResult.of(b.size(), b.bodyBytes(), 0, 1, 0)))
-            .capacity(10_000)
-            .build();
+    server = Loopback.replying(COMPLETION);
+    exporter = Loopback.ackingExporter();
     plain =
         OpenAIOkHttpClient.builder()
             .baseUrl("http://127.0.0.1:" + server.port() + "/v1")

@@ -3,7 +3,6 @@ package dev.braintrust.reactive.benchmarks;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
-import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.instrumentation.springai.BraintrustSpringAi;
 import io.micrometer.observation.ObservationRegistry;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +26,7 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.ai.openai.api.OpenAiApi;
-import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 /**
  * One {@code ChatModel.call} through Spring AI's OpenAI chat model (RestClient) against a canned
@@ -63,24 +60,8 @@ public class SpringAiWrapperBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    server =
-        HttpServer.create()
-            .host("127.0.0.1")
-            .port(0)
-            .handle(
-                (req, res) ->
-                    req.receive()
-                        .then(
-                            res.status(200)
-                                .header("content-type", "application/json")
-                                .sendByteArray(Mono.just(REPLY))
-                                .then()))
-            .bindNow();
-    exporter =
-        BraintrustExporter.builder(
-                (d, b) -> Mono.just(InsertResult.of(b.size(), b.bodyBytes(), 0, 1, 0)))
-            .capacity(10_000)
-            .build();
+    server = Loopback.replying(REPLY);
+    exporter = Loopback.ackingExporter();
     plain = model(ObservationRegistry.NOOP);
     Tracer tracer = Tracer.create(exporter, Destination.projectLogs("bench"));
     traced = BraintrustSpringAi.timeStreams(model(BraintrustSpringAi.observationRegistry(tracer)));
