@@ -33,6 +33,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The SDK configured by properties alone, as {@code OTEL_*}/{@code BRAINTRUST_*} variables would.
@@ -184,13 +186,17 @@ class AutoConfigureTest {
         .containsOnlyKeys("request", "vercel", "openllmetry", "genai");
   }
 
-  @Test
+  /** Both senders: Reactor Netty (the default here) and the JDK HttpClient (the agent's). */
+  @ParameterizedTest
+  @ValueSource(strings = {"reactor-netty", "jdk"})
   void clientAndBufferOptionsReachTheRequestsAndTheSpool(
-      BraintrustTestServer server, @TempDir Path spool) throws Exception {
+      String transport, BraintrustTestServer server, @TempDir Path spool) throws Exception {
     OpenTelemetrySdk sdk =
         sdk(
             props(
                 server,
+                "braintrust.transport",
+                transport,
                 "braintrust.project",
                 "options",
                 "braintrust.org.name",
@@ -214,6 +220,9 @@ class AutoConfigureTest {
               assertThat(r.header("x-bt-org-name")).isEqualTo(server.orgName());
               assertThat(r.header("X-Team")).isEqualTo("ml-platform");
               assertThat(r.header("X-Route")).isEqualTo("eu-1");
+              assertThat(r.header("user-agent"))
+                  .as("the sender named in the user agent")
+                  .matches(transport.equals("jdk") ? ".*\\(jdk-http\\)$" : "^(?!.*jdk-http).*");
             });
     try (Stream<Path> files = Files.list(spool)) {
       assertThat(files).as("the spool's files").isNotEmpty();
@@ -343,6 +352,14 @@ class AutoConfigureTest {
         props(server, "braintrust.overflow.policy", "spill"),
         "braintrust.overflow.policy",
         "drop_newest");
+    assertFails(
+        props(server, "braintrust.transport", "carrier-pigeon"),
+        "braintrust.transport (BRAINTRUST_TRANSPORT)",
+        "auto, jdk or reactor-netty");
+    assertFails(
+        props(server, "braintrust.transport", "jdk", "braintrust.gzip.level", "10"),
+        "braintrust.gzip.level",
+        "between 0 and 9");
     assertFails(
         props(server, "braintrust.flush.interval", "0s"),
         "braintrust.flush.interval",

@@ -4,13 +4,13 @@ import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.export.BraintrustExporterBuilder;
 import dev.braintrust.reactive.core.export.OverflowPolicy;
+import dev.braintrust.reactive.core.export.Transport;
 import dev.braintrust.reactive.core.internal.BraintrustEnv;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.otel.BraintrustSpanExporter;
 import dev.braintrust.reactive.otel.BraintrustSpanProcessor;
 import dev.braintrust.reactive.otel.SpanFilter;
-import dev.braintrust.reactive.transport.BraintrustClient;
-import dev.braintrust.reactive.transport.BraintrustClientBuilder;
+import dev.braintrust.reactive.transport.jdk.JdkTransport;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.nio.file.Path;
@@ -40,6 +40,7 @@ public final class Settings {
   private final ConfigProperties config;
   private final String apiKey;
   private final String apiUrl;
+  private final String transport;
   private final Destination destination;
   private final String filterName;
   private final SpanFilter filter;
@@ -60,7 +61,8 @@ public final class Settings {
     }
     this.apiKey = key;
     String url = string("api.url");
-    this.apiUrl = url == null || url.isBlank() ? BraintrustClient.US_URL : url;
+    this.apiUrl = url == null || url.isBlank() ? JdkTransport.US_URL : url;
+    this.transport = transportName();
     this.destination = destinationFromConfig();
     this.filterName = filterName();
     this.filter = filterName.equals("ai") ? SpanFilter.aiSpans() : SpanFilter.all();
@@ -150,11 +152,11 @@ public final class Settings {
     return name;
   }
 
-  /** A new client and buffer with the configured options; the caller owns (and shuts) them. */
+  /** A new transport and buffer with the configured options; the caller owns (and shuts) them. */
   public BraintrustExporter newBuffer() {
-    BraintrustClient client = newClient();
+    Transport sender = newTransport();
     try {
-      BraintrustExporterBuilder b = BraintrustExporter.builder(client);
+      BraintrustExporterBuilder b = BraintrustExporter.builder(sender);
       option("capacity.bytes", config::getLong, b::capacityBytes);
       option("max.event.age", config::getDuration, b::maxEventAge);
       String spool = string("spool.directory");
@@ -173,27 +175,74 @@ public final class Settings {
       }
       return b.build();
     } catch (RuntimeException e) {
-      // No buffer owns the client yet, so nothing else would release its connections.
-      client.shutdown().subscribe(null, ignored -> {});
+      // No buffer owns the transport yet, so nothing else would release its connections.
+      sender.shutdown().subscribe(null, ignored -> {});
       throw e;
     }
   }
 
-  /** The client, with the identification, compression and TLS options set. */
-  private BraintrustClient newClient() {
-    BraintrustClientBuilder b = BraintrustClient.builder().apiKey(apiKey).baseUrl(apiUrl);
+  /**
+   * Which HTTP client sends: {@code reactor-netty} (the full {@code BraintrustClient}) or {@code
+   * jdk} (the JDK's HttpClient). By default the Reactor Netty client when it is on the class path,
+   * as it is with this module's dependencies, and the JDK's where it is left out: the agent
+   * extension bundles no Netty.
+   */
+  private String transportName() {
+    String t = string("transport");
+    String name = t == null || t.isBlank() ? "auto" : t.trim().toLowerCase(Locale.ROOT);
+    switch (name) {
+      case "auto":
+        return TransportOptions.nettyPresent() ? "reactor-netty" : "jdk";
+      case "jdk":
+        return name;
+      case "reactor-netty":
+        if (!TransportOptions.nettyPresent()) {
+          throw bad("transport", t, "jdk: reactor-netty is not on the class path");
+        }
+        return name;
+      default:
+        throw bad("transport", t, "auto, jdk or reactor-netty");
+    }
+  }
+
+  /** The transport, with the identification, compression and TLS options set. */
+  private Transport newTransport() {
+    TransportOptions b =
+        transport.equals("jdk")
+            ? apply("api.url", apiUrl, u -> TransportOptions.jdk(apiKey, u))
+            : new NettyTransportOptions(apiKey, apiUrl);
     String org = string("org.name");
     if (org != null && !org.isBlank()) {
-      b.orgName(org);
+      apply(
+          "org.name",
+          org,
+          v -> {
+            b.orgName(v);
+            return v;
+          });
     }
     Map<String, String> headers = typed("headers", config::getMap);
     if (headers != null) {
-      headers.forEach((name, value) -> apply("headers", value, v -> b.header(name, v)));
+      headers.forEach(
+          (name, value) ->
+              apply(
+                  "headers",
+                  value,
+                  v -> {
+                    b.header(name, v);
+                    return v;
+                  }));
     }
     option("gzip.level", config::getInt, b::gzipLevel);
     String pem = string("trusted.certificates");
     if (pem != null && !pem.isBlank()) {
-      apply("trusted.certificates", Path.of(pem.trim()), b::trustedCertificates);
+      apply(
+          "trusted.certificates",
+          Path.of(pem.trim()),
+          p -> {
+            b.trustedCertificates(p);
+            return p;
+          });
     }
     return b.build();
   }
@@ -238,7 +287,9 @@ public final class Settings {
     // Never the key: this may be logged.
     return "braintrust exporter to "
         + apiUrl
-        + " ("
+        + " (over "
+        + transport
+        + ", "
         + destination
         + ", filter "
         + filterName

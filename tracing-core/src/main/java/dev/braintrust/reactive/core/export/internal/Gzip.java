@@ -1,4 +1,4 @@
-package dev.braintrust.reactive.transport.internal;
+package dev.braintrust.reactive.core.export.internal;
 
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.braintrust.reactive.transport.internal;
+package dev.braintrust.reactive.core.export.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

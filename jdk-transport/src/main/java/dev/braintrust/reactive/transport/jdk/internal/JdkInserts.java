@@ -1,0 +1,190 @@
+package dev.braintrust.reactive.transport.jdk.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.export.EncodedBatch;
+import dev.braintrust.reactive.core.export.InsertResult;
+import dev.braintrust.reactive.core.export.internal.Gzip;
+import dev.braintrust.reactive.core.internal.LibraryLog;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Inserts encoded batches with one attempt per request, as the Reactor Netty client's ingest path
+ * does: names resolved to ids once, bodies gzip-compressed until the server answers 415, requests
+ * split in halves on 413, and on 400 split until the refused rows are isolated. Retrying is the
+ * exporter's.
+ */
+public final class JdkInserts {
+  private static final LibraryLog LOG = LibraryLog.get(JdkInserts.class);
+
+  private final JdkHttp http;
+  private final @Nullable String orgName;
+  private final AtomicBoolean gzip;
+  private final int gzipLevel;
+  private final Map<Destination, Mono<Destination>> resolved = new ConcurrentHashMap<>();
+
+  /**
+   * Inserts through {@code http}.
+   *
+   * @param http the API
+   * @param orgName names the organisation when projects are created by name, or null
+   * @param gzip whether to compress request bodies (until the server refuses)
+   * @param gzipLevel the deflate level, 1 to 9
+   */
+  public JdkInserts(JdkHttp http, @Nullable String orgName, boolean gzip, int gzipLevel) {
+    this.http = http;
+    this.orgName = orgName;
+    this.gzip = new AtomicBoolean(gzip);
+    this.gzipLevel = gzipLevel;
+  }
+
+  /** Sends the batch, cut to the request size already, with one attempt per request. */
+  public Mono<InsertResult> insertOnce(Destination destination, EncodedBatch batch) {
+    if (batch.size() == 0) {
+      return Mono.just(InsertResult.of(0, 0, 0, 0, 0));
+    }
+    int maxDepth = batch.size() <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(batch.size() - 1);
+    return resolve(destination).flatMap(d -> send(rowsPath(d), batch, 0, maxDepth, batch.offset()));
+  }
+
+  /**
+   * The destination with its id, creating the project (and experiment or dataset) by name if
+   * needed; resolved once and cached, a failure not cached.
+   */
+  Mono<Destination> resolve(Destination destination) {
+    if (!destination.needsResolution()) {
+      return Mono.just(destination);
+    }
+    return resolved.computeIfAbsent(
+        destination,
+        d ->
+            lookup(d)
+                .cache(
+                    v -> Duration.ofMillis(Long.MAX_VALUE),
+                    e -> Duration.ZERO,
+                    () -> Duration.ZERO));
+  }
+
+  private Mono<Destination> lookup(Destination d) {
+    ObjectNode project = JdkHttp.MAPPER.createObjectNode().put("name", d.projectName());
+    if (orgName != null) {
+      // Spec, CreateProject.org_name: picks the organisation when the key spans several.
+      project.put("org_name", orgName);
+    }
+    Mono<String> projectId =
+        http.json("POST", "/v1/project", project).map(n -> id(n, "/v1/project"));
+    if (d.kind() == Destination.Kind.PROJECT_LOGS) {
+      return projectId.map(d::withId);
+    }
+    String collection = d.kind() == Destination.Kind.EXPERIMENT ? "/v1/experiment" : "/v1/dataset";
+    return projectId
+        .flatMap(
+            pid ->
+                http.json(
+                    "POST",
+                    collection,
+                    JdkHttp.MAPPER
+                        .createObjectNode()
+                        .put("project_id", pid)
+                        .put("name", d.objectName())))
+        .map(n -> d.withId(id(n, collection)));
+  }
+
+  private String id(JsonNode created, String path) {
+    JsonNode id = created.path("id");
+    if (!id.isTextual() || id.asText().isBlank()) {
+      byte[] body = created.toString().getBytes(StandardCharsets.UTF_8);
+      throw http.unexpected(
+          "POST", path, new JdkHttp.Reply(200, "application/json", body), "an object with an 'id'");
+    }
+    return id.asText();
+  }
+
+  private static String rowsPath(Destination d) {
+    String id = Objects.requireNonNull(d.id(), "destination id");
+    // Exactly one path segment: dot segments would be resolved by servers, so they are encoded.
+    String segment =
+        id.equals(".") || id.equals("..")
+            ? id.replace(".", "%2E")
+            : URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+    return "/v1/" + d.kind().pathSegment() + "/" + segment + "/insert";
+  }
+
+  private Mono<InsertResult> send(
+      String path, EncodedBatch part, int depth, int maxDepth, int base) {
+    boolean compress = gzip.get();
+    AtomicInteger attempts = new AtomicInteger();
+    AtomicLong wire = new AtomicLong();
+    return Mono.fromCallable(() -> compress ? Gzip.compress(part, gzipLevel) : part.body())
+        .subscribeOn(Schedulers.parallel())
+        .flatMap(
+            body -> {
+              wire.set(body.length);
+              attempts.incrementAndGet();
+              return http.send("POST", path, body, compress)
+                  .map(
+                      reply -> {
+                        checkInsertResponse(path, reply);
+                        return InsertResult.of(part.size(), part.bodyBytes(), body.length, 1, 0);
+                      });
+            })
+        .onErrorResume(
+            HttpFailure.class,
+            e -> {
+              InsertResult spent = InsertResult.of(0, 0, 0, attempts.get(), 0);
+              if (e.status() == 415 && compress) {
+                if (gzip.compareAndSet(true, false)) {
+                  LOG.warn(
+                      "the server does not take gzip request bodies (415); sending them uncompressed from now on");
+                }
+                return send(path, part, depth, maxDepth, base).map(spent::plus);
+              }
+              boolean splittable = part.size() > 1 && depth < maxDepth;
+              if ((e.status() == 413 || e.status() == 400) && splittable) {
+                return Flux.fromIterable(part.halves())
+                    .concatMap(half -> send(path, half, depth + 1, maxDepth, base))
+                    .reduce(spent, InsertResult::plus);
+              }
+              if (e.status() == 400 && part.size() == 1 && depth > 0) {
+                return Mono.just(
+                    InsertResult.rejected(
+                        new InsertResult.Rejected(part.offset() - base, e.error()),
+                        attempts.get(),
+                        part.bodyBytes(),
+                        wire.get()));
+              }
+              // A one-row batch refused as a whole is a failed batch, not a row isolated from one.
+              return Mono.error(e);
+            });
+  }
+
+  /**
+   * A 2xx counts as delivered only with an insert response (spec: InsertEventsResponse, a {@code
+   * row_ids} array): a proxy's HTML page or an empty 200 means the rows went nowhere.
+   */
+  private void checkInsertResponse(String path, JdkHttp.Reply reply) {
+    JsonNode n = null;
+    try {
+      n = reply.body().length == 0 ? null : JdkHttp.MAPPER.readTree(reply.body());
+    } catch (IOException notJson) {
+      // Reported below with what came back instead.
+    }
+    if (n == null || !n.path("row_ids").isArray()) {
+      throw http.unexpected("POST", path, reply, "an insert response with 'row_ids'");
+    }
+  }
+}
