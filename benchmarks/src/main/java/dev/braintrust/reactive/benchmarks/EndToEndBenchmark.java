@@ -10,7 +10,9 @@ import dev.braintrust.reactive.core.export.ExporterStats;
 import dev.braintrust.reactive.core.export.OverflowPolicy;
 import dev.braintrust.reactive.core.internal.EventEncoder;
 import dev.braintrust.reactive.core.internal.RowBuffer;
+import dev.braintrust.reactive.otel.BraintrustSpanProcessor;
 import dev.braintrust.reactive.transport.BraintrustClient;
+import dev.braintrust.reactive.transport.jdk.JdkTransport;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -206,6 +208,49 @@ final class EndToEndBenchmark {
         sink.bytes.get(),
         sink.requests.get(),
         st.droppedTotal() + st.failed(),
+        cpu);
+  }
+
+  /**
+   * The OpenTelemetry SDK user's setup ({@code OTEL_TRACES_EXPORTER=braintrust}): the same OTel
+   * spans as {@link #otel}, through our span processor and exporter on the JDK HttpClient transport
+   * (what the agent extension sends with) at {@code level}. The buffer blocks when full, as the
+   * OTel run's queue holds the whole run: both deliver everything.
+   */
+  static Result otelBridge(int events, SinkServer sink, int level) {
+    sink.reset();
+    BraintrustExporter exporter =
+        BraintrustExporter.builder(
+                JdkTransport.builder().apiKey("bench").baseUrl(sink.url()).gzipLevel(level).build())
+            .capacity(20_000)
+            .overflowPolicy(OverflowPolicy.block(Duration.ofSeconds(60)))
+            .build();
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(
+                BraintrustSpanProcessor.builder(exporter)
+                    .destination(Destination.projectLogs("bench"))
+                    .build())
+            .build();
+    io.opentelemetry.api.trace.Tracer t = provider.get("bench");
+    long cpu0 = OS.getProcessCpuTime();
+    long start = System.nanoTime();
+    for (int i = 0; i < events; i++) {
+      otelSpan(t).end();
+    }
+    exporter.flush().block(Duration.ofMinutes(5));
+    double s = (System.nanoTime() - start) / 1e9;
+    double cpu = (OS.getProcessCpuTime() - cpu0) / 1e9;
+    ExporterStats st = exporter.stats();
+    provider.shutdown().join(30, TimeUnit.SECONDS);
+    exporter.close();
+    return new Result(
+        "OTel SDK + our span processor + JDK HttpClient, gzip level " + level,
+        st.delivered(),
+        s,
+        sink.bytes.get(),
+        sink.requests.get(),
+        events - st.delivered(),
         cpu);
   }
 

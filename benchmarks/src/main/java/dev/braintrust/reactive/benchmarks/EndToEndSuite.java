@@ -17,6 +17,13 @@ import java.util.TreeSet;
  */
 final class EndToEndSuite {
   static final String OTEL = "otel";
+
+  /** OTel SDK spans through our processor, at the OTLP exporter's gzip level (issue 35). */
+  static final String OTEL_OURS = "otel-ours";
+
+  /** The OTLP exporter's gzip level (the JDK default), which {@link #OTEL_OURS} matches. */
+  static final int OTLP_LEVEL = 6;
+
   private final int cores = Runtime.getRuntime().availableProcessors();
   private final int events = Settings.integer("bench.events");
   private final int rounds = Settings.integer("bench.rounds");
@@ -58,6 +65,9 @@ final class EndToEndSuite {
       if (!e2eLevels.isEmpty() || !compressionLevels.isEmpty()) {
         all.put(OTEL, () -> EndToEndBenchmark.otel(events, sink));
       }
+      if (!e2eLevels.isEmpty()) {
+        all.put(OTEL_OURS, () -> EndToEndBenchmark.otelBridge(events, sink, OTLP_LEVEL));
+      }
       for (int level : limitLevels) {
         all.put(limit(1, level), () -> EndToEndBenchmark.limit(events, 1, level));
       }
@@ -77,6 +87,23 @@ final class EndToEndSuite {
   /** Events/s of {@code a} over {@code b}, per round, summarised. */
   Stats ratio(String a, String b) {
     return Stats.ratio(get(a), Result::eventsPerSecond, get(b), Result::eventsPerSecond);
+  }
+
+  /** Whole-process CPU per span: OTel SDK spans through our processor over the OTLP exporter's. */
+  Stats otelCpuRatio() {
+    return Stats.ratio(
+        get(OTEL_OURS), Result::cpuMicrosPerEvent, get(OTEL), Result::cpuMicrosPerEvent);
+  }
+
+  /** Spans the two OTel SDK pipelines did not deliver, over all rounds. */
+  long otelUndelivered() {
+    long n = 0;
+    for (String key : List.of(OTEL, OTEL_OURS)) {
+      for (Result r : get(key)) {
+        n += r.dropped();
+      }
+    }
+    return n;
   }
 
   int cores() {
@@ -119,6 +146,7 @@ final class EndToEndSuite {
     }
     if (!e2eLevels.isEmpty()) {
       row(md, OTEL);
+      row(md, OTEL_OURS);
     }
     for (int level : limitLevels) {
       row(md, limit(1, level));
@@ -133,6 +161,17 @@ final class EndToEndSuite {
               level,
               level == 6 ? ", **equal compression**" : "",
               ratio(ours(level), OTEL).bold("%.2f")));
+    }
+    if (!get(OTEL_OURS).isEmpty()) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "- the same OTel SDK spans, our span processor / BatchSpanProcessor + OTLP (both gzip"
+                  + " %d, both deliver everything): whole-process CPU per span %s (lower is"
+                  + " better), spans/s %s%n",
+              OTLP_LEVEL,
+              otelCpuRatio().bold("%.2f"),
+              ratio(OTEL_OURS, OTEL).format("%.2f")));
     }
     for (int level : e2eLevels) {
       if (limitLevels.contains(level)) {

@@ -37,6 +37,10 @@ final class Goals {
         "End to end >= 3x OTel SDK + BatchSpanProcessor + OTLP/HTTP at equal compression (gzip 6)");
     notRun("e2e-limit", "End to end >= 0.9 of the serialise+gzip limit on all cores (same level)");
     notRun(
+        "otel-sdk",
+        "OTel SDK app: our processor's CPU per span <= the OTLP exporter's, at equal delivery and"
+            + " compression (issue 35)");
+    notRun(
         "heap",
         "Live heap bounded by the capacity (events or bytes), flat whatever the spans produced");
     notRun(
@@ -49,6 +53,10 @@ final class Goals {
     notRun(
         "webflux",
         "WebFlux: starter's cost <= half of the OTel SDK's, at the limit and at a fixed load (issue 16)");
+    notRun(
+        "webflux-35",
+        "WebFlux: starter's CPU cost <= 0.7 of the OTel SDK's at the fixed load, and <= 1.0 in"
+            + " every round (issue 35)");
     for (String client : WrapperReport.CLIENTS) {
       notRun("wrapper-" + client, WrapperReport.goal(client));
     }
@@ -88,6 +96,18 @@ final class Goals {
     if (suite.e2eLevels().contains(6)) {
       Stats r = suite.ratio(EndToEndSuite.ours(6), EndToEndSuite.OTEL);
       set("e2e-otel", "ours at level 6 / OTel: " + r.format("%.2f") + "x", r.median() >= 3);
+    }
+    if (!suite.get(EndToEndSuite.OTEL_OURS).isEmpty()) {
+      Stats cpu = suite.otelCpuRatio();
+      long lost = suite.otelUndelivered();
+      set(
+          "otel-sdk",
+          "whole-process CPU per span, ours / OTLP: "
+              + cpu.format("%.2f")
+              + (lost == 0
+                  ? "; both delivered every span"
+                  : "; " + lost + " span(s) not delivered"),
+          cpu.median() <= 1.0 && lost == 0);
     }
     StringBuilder result = new StringBuilder();
     boolean met = true;
@@ -157,6 +177,12 @@ final class Goals {
             + ", OTel SDK "
             + WebFluxReport.delivered(runs, WebFluxBenchmark.Mode.OTEL_SDK),
         throughput.median() <= 0.5 && (fixed == null || fixed.median() <= 0.5));
+    if (fixed != null) {
+      set(
+          "webflux-35",
+          "starter's CPU per request cost / OTel's at the fixed load: " + fixed.format("%.2f"),
+          fixed.median() <= 0.7 && fixed.max() <= 1.0);
+    }
   }
 
   /**
