@@ -6,7 +6,7 @@ import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.export.internal.Gzip;
-import dev.braintrust.reactive.core.internal.LibraryLog;
+import dev.braintrust.reactive.core.export.internal.InsertSplitter;
 import dev.braintrust.reactive.transport.BraintrustApiException;
 import dev.braintrust.reactive.transport.BraintrustConnectionException;
 import io.netty.handler.codec.http.HttpMethod;
@@ -15,31 +15,24 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Inserts encoded batches: names resolved to ids once, bodies gzip-compressed until the server
- * answers 415, requests split in halves on 413, and on 400 split until the refused rows are
- * isolated, so one bad row doesn't sink the rows sent with it.
+ * Inserts encoded batches: names resolved to ids once; the server's refusals (415, 413, 400)
+ * handled by the {@link InsertSplitter} every transport shares.
  */
 public final class IngestTransport {
-  private static final LibraryLog LOG = LibraryLog.get(IngestTransport.class);
-
   private final HttpCore http;
-  private final AtomicBoolean gzip;
+  private final InsertSplitter splitter;
   private final int gzipLevel;
   private final Map<Resolution, Mono<Destination>> resolved = new ConcurrentHashMap<>();
 
   /** Inserts through {@code http}. */
   public IngestTransport(HttpCore http, boolean gzip, int gzipLevel) {
     this.http = http;
-    this.gzip = new AtomicBoolean(gzip);
+    this.splitter = new InsertSplitter(gzip, new Refusals());
     this.gzipLevel = gzipLevel;
   }
 
@@ -143,20 +136,9 @@ public final class IngestTransport {
     if (batch.size() == 0) {
       return Mono.just(InsertResult.of(0, 0, 0, 0, 0));
     }
-    Isolation iso = new Isolation(batch.offset(), ceilLog2(batch.size()), retry);
     return resolve(destination)
-        .flatMap(d -> send(insertPath(d), batch, 0, iso))
+        .flatMap(d -> splitter.send(batch, attempt(insertPath(d), retry)))
         .onErrorMap(http.errors()::scrub);
-  }
-
-  /**
-   * Where rows are counted from, how deep splitting may go (halving reaches single rows by then),
-   * and whether this client retries or leaves it to the caller.
-   */
-  private record Isolation(int base, int maxDepth, boolean retry) {}
-
-  static int ceilLog2(int n) {
-    return n <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(n - 1);
   }
 
   private static String insertPath(Destination d) {
@@ -173,67 +155,49 @@ public final class IngestTransport {
         + op;
   }
 
-  private Mono<InsertResult> send(String path, EncodedBatch part, int depth, Isolation iso) {
-    boolean compress = gzip.get();
-    AtomicInteger attempts = new AtomicInteger();
-    AtomicLong wire = new AtomicLong();
-    return Mono.fromCallable(() -> compress ? Gzip.compress(part, gzipLevel) : part.body())
-        .subscribeOn(Schedulers.parallel())
-        .flatMap(
-            body -> {
-              wire.set(body.length);
-              Mono<HttpCore.Reply> once =
-                  Mono.defer(
-                      () -> {
-                        attempts.incrementAndGet();
-                        return http.exchange(HttpMethod.POST, path, body, compress);
-                      });
-              // With or without this client's retries, an insert that got no answer ends as a
-              // BraintrustConnectionException: inserts are idempotent by row id, so the exporter
-              // sends it again (same ids) instead of counting rows failed that may be stored.
-              return (iso.retry() ? http.withRetry(once) : once)
-                  .onErrorMap(
-                      IngestTransport::noAnswer, e -> new BraintrustConnectionException(path, e))
-                  .map(
-                      reply -> {
-                        checkInsertResponse(path, reply);
-                        return InsertResult.of(
-                            part.size(),
-                            part.bodyBytes(),
-                            body.length,
-                            attempts.get(),
-                            attempts.get() - 1);
-                      });
-            })
-        .onErrorResume(
-            BraintrustApiException.class,
-            e -> {
-              InsertResult spent =
-                  InsertResult.of(0, 0, 0, attempts.get(), Math.max(0, attempts.get() - 1));
-              if (e.status() == 415 && compress) {
-                if (gzip.compareAndSet(true, false)) {
-                  LOG.warn(
-                      "the server does not take gzip request bodies (415); sending them uncompressed from now on");
-                }
-                return send(path, part, depth, iso).map(spent::plus);
-              }
-              boolean splittable = part.size() > 1 && depth < iso.maxDepth();
-              if ((e.status() == 413 || e.status() == 400) && splittable) {
-                return Flux.fromIterable(part.halves())
-                    .concatMap(half -> send(path, half, depth + 1, iso))
-                    .reduce(spent, InsertResult::plus);
-              }
-              if (e.status() == 400 && part.size() == 1 && depth > 0) {
-                return Mono.just(
-                    InsertResult.rejected(
-                        new InsertResult.Rejected(part.offset() - iso.base(), e.error()),
-                        attempts.get(),
-                        part.bodyBytes(),
-                        wire.get()));
-              }
-              // A one-row batch refused as a whole is a failed batch, not a row isolated from one.
-              return Mono.error(e);
-            });
+  /** One request of a part to {@code path}, with this client's retries when {@code retry}. */
+  private InsertSplitter.Attempt attempt(String path, boolean retry) {
+    return (part, compress, tally) ->
+        Mono.fromCallable(() -> compress ? Gzip.compress(part, gzipLevel) : part.body())
+            .subscribeOn(Schedulers.parallel())
+            .flatMap(
+                body -> {
+                  tally.wire.set(body.length);
+                  Mono<HttpCore.Reply> once =
+                      Mono.defer(
+                          () -> {
+                            tally.attempts.incrementAndGet();
+                            return http.exchange(HttpMethod.POST, path, body, compress);
+                          });
+                  // With or without this client's retries, an insert that got no answer ends as a
+                  // BraintrustConnectionException: inserts are idempotent by row id, so the
+                  // exporter sends it again (same ids) instead of counting rows failed that may be
+                  // stored.
+                  return (retry ? http.withRetry(once) : once)
+                      .onErrorMap(
+                          IngestTransport::noAnswer,
+                          e -> new BraintrustConnectionException(path, e))
+                      .map(
+                          reply -> {
+                            checkInsertResponse(path, reply);
+                            int attempts = tally.attempts.get();
+                            return InsertResult.of(
+                                part.size(), part.bodyBytes(), body.length, attempts, attempts - 1);
+                          });
+                });
+  }
+
+  /** The server's refusals as the splitter reads them: status and error text. */
+  private static final class Refusals implements InsertSplitter.Refusals {
+    @Override
+    public int status(Throwable e) {
+      return e instanceof BraintrustApiException ? ((BraintrustApiException) e).status() : -1;
+    }
+
+    @Override
+    public String reason(Throwable e) {
+      return ((BraintrustApiException) e).error();
+    }
   }
 
   /**

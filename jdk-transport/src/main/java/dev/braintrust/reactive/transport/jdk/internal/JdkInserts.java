@@ -6,7 +6,7 @@ import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.export.internal.Gzip;
-import dev.braintrust.reactive.core.internal.LibraryLog;
+import dev.braintrust.reactive.core.export.internal.InsertSplitter;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,26 +14,19 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Inserts encoded batches with one attempt per request, as the Reactor Netty client's ingest path
- * does: names resolved to ids once, bodies gzip-compressed until the server answers 415, requests
- * split in halves on 413, and on 400 split until the refused rows are isolated. Retrying is the
- * exporter's.
+ * Inserts encoded batches with one attempt per request: names resolved to ids once; the server's
+ * refusals (415, 413, 400) handled by the {@link InsertSplitter} the Reactor Netty client shares.
+ * Retrying is the exporter's.
  */
 public final class JdkInserts {
-  private static final LibraryLog LOG = LibraryLog.get(JdkInserts.class);
-
   private final JdkHttp http;
   private final @Nullable String orgName;
-  private final AtomicBoolean gzip;
+  private final InsertSplitter splitter;
   private final int gzipLevel;
   private final Map<Destination, Mono<Destination>> resolved = new ConcurrentHashMap<>();
 
@@ -48,7 +41,7 @@ public final class JdkInserts {
   public JdkInserts(JdkHttp http, @Nullable String orgName, boolean gzip, int gzipLevel) {
     this.http = http;
     this.orgName = orgName;
-    this.gzip = new AtomicBoolean(gzip);
+    this.splitter = new InsertSplitter(gzip, new Refusals());
     this.gzipLevel = gzipLevel;
   }
 
@@ -57,8 +50,7 @@ public final class JdkInserts {
     if (batch.size() == 0) {
       return Mono.just(InsertResult.of(0, 0, 0, 0, 0));
     }
-    int maxDepth = batch.size() <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(batch.size() - 1);
-    return resolve(destination).flatMap(d -> send(rowsPath(d), batch, 0, maxDepth, batch.offset()));
+    return resolve(destination).flatMap(d -> splitter.send(batch, attempt(rowsPath(d))));
   }
 
   /**
@@ -124,52 +116,36 @@ public final class JdkInserts {
     return "/v1/" + d.kind().pathSegment() + "/" + segment + "/insert";
   }
 
-  private Mono<InsertResult> send(
-      String path, EncodedBatch part, int depth, int maxDepth, int base) {
-    boolean compress = gzip.get();
-    AtomicInteger attempts = new AtomicInteger();
-    AtomicLong wire = new AtomicLong();
-    return Mono.fromCallable(() -> compress ? Gzip.compress(part, gzipLevel) : part.body())
-        .subscribeOn(Schedulers.parallel())
-        .flatMap(
-            body -> {
-              wire.set(body.length);
-              attempts.incrementAndGet();
-              return http.send("POST", path, body, compress)
-                  .map(
-                      reply -> {
-                        checkInsertResponse(path, reply);
-                        return InsertResult.of(part.size(), part.bodyBytes(), body.length, 1, 0);
-                      });
-            })
-        .onErrorResume(
-            HttpFailure.class,
-            e -> {
-              InsertResult spent = InsertResult.of(0, 0, 0, attempts.get(), 0);
-              if (e.status() == 415 && compress) {
-                if (gzip.compareAndSet(true, false)) {
-                  LOG.warn(
-                      "the server does not take gzip request bodies (415); sending them uncompressed from now on");
-                }
-                return send(path, part, depth, maxDepth, base).map(spent::plus);
-              }
-              boolean splittable = part.size() > 1 && depth < maxDepth;
-              if ((e.status() == 413 || e.status() == 400) && splittable) {
-                return Flux.fromIterable(part.halves())
-                    .concatMap(half -> send(path, half, depth + 1, maxDepth, base))
-                    .reduce(spent, InsertResult::plus);
-              }
-              if (e.status() == 400 && part.size() == 1 && depth > 0) {
-                return Mono.just(
-                    InsertResult.rejected(
-                        new InsertResult.Rejected(part.offset() - base, e.error()),
-                        attempts.get(),
-                        part.bodyBytes(),
-                        wire.get()));
-              }
-              // A one-row batch refused as a whole is a failed batch, not a row isolated from one.
-              return Mono.error(e);
-            });
+  /** One request of a part to {@code path}. */
+  private InsertSplitter.Attempt attempt(String path) {
+    return (part, compress, tally) ->
+        Mono.fromCallable(() -> compress ? Gzip.compress(part, gzipLevel) : part.body())
+            .subscribeOn(Schedulers.parallel())
+            .flatMap(
+                body -> {
+                  tally.wire.set(body.length);
+                  tally.attempts.incrementAndGet();
+                  return http.send("POST", path, body, compress)
+                      .map(
+                          reply -> {
+                            checkInsertResponse(path, reply);
+                            return InsertResult.of(
+                                part.size(), part.bodyBytes(), body.length, 1, 0);
+                          });
+                });
+  }
+
+  /** The server's refusals as the splitter reads them. */
+  private static final class Refusals implements InsertSplitter.Refusals {
+    @Override
+    public int status(Throwable e) {
+      return e instanceof HttpFailure ? ((HttpFailure) e).status() : -1;
+    }
+
+    @Override
+    public String reason(Throwable e) {
+      return ((HttpFailure) e).error();
+    }
   }
 
   /**

@@ -210,14 +210,14 @@ public final class Settings {
     TransportOptions b =
         transport.equals("jdk")
             ? apply("api.url", apiUrl, u -> TransportOptions.jdk(apiKey, u))
-            : new NettyTransportOptions(apiKey, apiUrl);
+            : NettyTransportOptions.create(apiKey, apiUrl);
     String org = string("org.name");
     if (org != null && !org.isBlank()) {
       apply(
           "org.name",
           org,
           v -> {
-            b.orgName(v);
+            b.orgName().accept(v);
             return v;
           });
     }
@@ -229,22 +229,22 @@ public final class Settings {
                   "headers",
                   value,
                   v -> {
-                    b.header(name, v);
+                    b.header().accept(name, v);
                     return v;
                   }));
     }
-    option("gzip.level", config::getInt, b::gzipLevel);
+    option("gzip.level", config::getInt, level -> b.gzipLevel().accept(level));
     String pem = string("trusted.certificates");
     if (pem != null && !pem.isBlank()) {
       apply(
           "trusted.certificates",
           Path.of(pem.trim()),
           p -> {
-            b.trustedCertificates(p);
+            b.trustedCertificates().accept(p);
             return p;
           });
     }
-    return b.build();
+    return b.build().get();
   }
 
   /** The span processor over {@code buffer}, the normal path: one queue. */

@@ -5,32 +5,29 @@ import dev.braintrust.reactive.transport.jdk.JdkTransport;
 import dev.braintrust.reactive.transport.jdk.JdkTransportBuilder;
 import io.opentelemetry.api.impl.InstrumentationUtil;
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * The connection options both transports take, so {@link Settings} reads and checks each once. The
  * Reactor Netty one lives in {@link NettyTransportOptions}, a class of its own, so that it is
  * loaded only when chosen: the agent extension bundles no Netty.
  */
-interface TransportOptions {
+record TransportOptions(
+    Consumer<String> orgName,
+    BiConsumer<String, String> header,
+    IntConsumer gzipLevel,
+    Consumer<Path> trustedCertificates,
+    Supplier<Transport> build) {
   /**
    * The Reactor Netty client's class: present unless the application (or the agent) left it out.
    */
-  String NETTY_CLIENT = "reactor.netty.http.client.HttpClient";
+  static final String NETTY_CLIENT = "reactor.netty.http.client.HttpClient";
 
   /** Our client over it. */
-  String BRAINTRUST_CLIENT = "dev.braintrust.reactive.transport.BraintrustClient";
-
-  void orgName(String name);
-
-  void header(String name, String value);
-
-  void gzipLevel(int level);
-
-  void trustedCertificates(Path pemFile);
-
-  /** The transport, which the exporter owns (and shuts down). */
-  Transport build();
+  static final String BRAINTRUST_CLIENT = "dev.braintrust.reactive.transport.BraintrustClient";
 
   /** Whether the Reactor Netty client can be used from this class loader. */
   static boolean nettyPresent() {
@@ -62,31 +59,7 @@ interface TransportOptions {
   static TransportOptions jdk(String apiKey, String apiUrl) {
     JdkTransportBuilder b =
         JdkTransport.builder().apiKey(apiKey).baseUrl(apiUrl).requestScope(untraced());
-    return new TransportOptions() {
-      @Override
-      public void orgName(String name) {
-        b.orgName(name);
-      }
-
-      @Override
-      public void header(String name, String value) {
-        b.header(name, value);
-      }
-
-      @Override
-      public void gzipLevel(int level) {
-        b.gzipLevel(level);
-      }
-
-      @Override
-      public void trustedCertificates(Path pemFile) {
-        b.trustedCertificates(pemFile);
-      }
-
-      @Override
-      public Transport build() {
-        return b.build();
-      }
-    };
+    return new TransportOptions(
+        b::orgName, b::header, b::gzipLevel, b::trustedCertificates, b::build);
   }
 }
