@@ -10,7 +10,6 @@ import dev.braintrust.reactive.core.export.internal.InsertSplitter;
 import dev.braintrust.reactive.transport.BraintrustApiException;
 import dev.braintrust.reactive.transport.BraintrustConnectionException;
 import io.netty.handler.codec.http.HttpMethod;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -205,13 +204,7 @@ public final class IngestTransport {
    * row_ids} array): a proxy's HTML page or an empty 200 means the rows went nowhere.
    */
   private void checkInsertResponse(String path, HttpCore.Reply reply) {
-    JsonNode n = null;
-    try {
-      n = reply.body().length == 0 ? null : Json.MAPPER.readTree(reply.body());
-    } catch (IOException notJson) {
-      // Reported below with what came back instead.
-    }
-    if (n == null || !n.path("row_ids").isArray()) {
+    if (!InsertSplitter.isInsertResponse(reply.body())) {
       throw http.errors()
           .unexpected(
               "POST",

@@ -7,7 +7,6 @@ import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.export.internal.Gzip;
 import dev.braintrust.reactive.core.export.internal.InsertSplitter;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -148,18 +147,9 @@ public final class JdkInserts {
     }
   }
 
-  /**
-   * A 2xx counts as delivered only with an insert response (spec: InsertEventsResponse, a {@code
-   * row_ids} array): a proxy's HTML page or an empty 200 means the rows went nowhere.
-   */
+  /** A 2xx counts as delivered only with an insert response. */
   private void checkInsertResponse(String path, JdkHttp.Reply reply) {
-    JsonNode n = null;
-    try {
-      n = reply.body().length == 0 ? null : JdkHttp.MAPPER.readTree(reply.body());
-    } catch (IOException notJson) {
-      // Reported below with what came back instead.
-    }
-    if (n == null || !n.path("row_ids").isArray()) {
+    if (!InsertSplitter.isInsertResponse(reply.body())) {
       throw http.unexpected("POST", path, reply, "an insert response with 'row_ids'");
     }
   }

@@ -1,8 +1,11 @@
 package dev.braintrust.reactive.core.export.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.core.internal.LibraryLog;
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +21,7 @@ import reactor.core.publisher.Mono;
  */
 public final class InsertSplitter {
   private static final LibraryLog LOG = LibraryLog.get(InsertSplitter.class);
+  private static final ObjectMapper READER = new ObjectMapper();
 
   /** One transport's way to send a part once (with its own retries, if it has any). */
   @FunctionalInterface
@@ -85,6 +89,25 @@ public final class InsertSplitter {
    */
   public Mono<InsertResult> send(EncodedBatch batch, Attempt attempt) {
     return send(batch, attempt, 0, ceilLog2(batch.size()), batch.offset());
+  }
+
+  /**
+   * Whether a 2xx body is an insert response (spec: InsertEventsResponse, a {@code row_ids} array):
+   * a proxy's HTML page or an empty 200 means the rows went nowhere.
+   *
+   * @param body the answer's body
+   * @return whether it acknowledges rows
+   */
+  public static boolean isInsertResponse(byte[] body) {
+    if (body.length == 0) {
+      return false;
+    }
+    try {
+      JsonNode n = READER.readTree(body);
+      return n != null && n.path("row_ids").isArray();
+    } catch (IOException notJson) {
+      return false;
+    }
   }
 
   /** Halving reaches single rows after this many levels. */
