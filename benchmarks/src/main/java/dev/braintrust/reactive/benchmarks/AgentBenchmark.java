@@ -58,6 +58,9 @@ public final class AgentBenchmark {
       double warmupSeconds,
       double jitMillis) {}
 
+  /** Issue 35's size goal for the extension jar. */
+  static final long MAX_EXTENSION_BYTES = 6_000_000;
+
   private static final Duration WARMUP_SLICE = Duration.ofSeconds(5);
   private static final double QUIET_JIT_SHARE = 0.05;
   private static final Duration MAX_WARMUP = Duration.ofSeconds(120);
@@ -172,8 +175,42 @@ public final class AgentBenchmark {
     String md = report(all, threads, warmup, measure, rounds);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md);
+    Files.writeString(goalFile(out), goal(all));
     System.out.println(md);
     System.out.println("Written to " + out.toAbsolutePath());
+  }
+
+  /** Where the goal row of a report at {@code report} is written, for {@link BenchmarkMain}. */
+  static Path goalFile(Path report) {
+    return report.resolveSibling(report.getFileName() + ".goal");
+  }
+
+  /**
+   * Issue 35's goal, as the harness's goals table shows it: one line, the result, a tab, and
+   * whether it was met. Throughput, p99 and application CPU per request against the OTLP
+   * exporter's, medians of the per-round ratios, and the extension jar's size.
+   */
+  private static String goal(List<List<Run>> all) throws IOException {
+    List<Run> ours = all.get(0);
+    List<Run> otlp = all.get(1);
+    Stats throughput = Stats.ratio(ours, Run::requestsPerSecond, otlp, Run::requestsPerSecond);
+    Stats p99 = Stats.ratio(ours, Run::p99Millis, otlp, Run::p99Millis);
+    Stats cpu = Stats.ratio(ours, Run::cpuMicrosPerRequest, otlp, Run::cpuMicrosPerRequest);
+    long jar = Files.size(Path.of(required("extension.jar")));
+    boolean met =
+        throughput.median() >= 1.0
+            && p99.median() <= 1.0
+            && cpu.median() <= 1.0
+            && jar <= MAX_EXTENSION_BYTES;
+    return String.format(
+            Locale.ROOT,
+            "extension / OTLP: throughput %s, p99 %s, application CPU per request %s; jar %.1f MB",
+            throughput.format("%.2f"),
+            p99.format("%.2f"),
+            cpu.format("%.2f"),
+            jar / 1e6)
+        + "\t"
+        + met;
   }
 
   private static String report(

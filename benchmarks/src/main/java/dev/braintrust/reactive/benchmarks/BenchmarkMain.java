@@ -64,6 +64,7 @@ public final class BenchmarkMain {
     }
     report.section(WrapperReport.run(selected, goals));
     report.section(agentSection());
+    agentGoal(goals);
     write(out, report.document(goals));
   }
 
@@ -82,6 +83,19 @@ public final class BenchmarkMain {
           + "Not run this time (`-Dbench.agent.skip=true`).\n";
     }
     return Files.readString(p).replaceFirst("(?s)^Run on [^\n]*\n+", "");
+  }
+
+  /** The agent run's goal row, when this build's agent run wrote one. */
+  private static void agentGoal(Goals goals) throws IOException {
+    String path = System.getProperty("bench.agent.report", "");
+    if (path.isBlank() || Boolean.getBoolean("bench.agent.skipped")) {
+      return;
+    }
+    Path goal = AgentBenchmark.goalFile(Path.of(path));
+    if (Files.exists(goal)) {
+      String[] parts = Files.readString(goal).trim().split("\t");
+      goals.agent(parts[0], parts.length > 1 && Boolean.parseBoolean(parts[1]));
+    }
   }
 
   private static void write(Path out, String md) throws IOException {
