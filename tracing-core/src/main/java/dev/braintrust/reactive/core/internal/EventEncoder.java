@@ -99,16 +99,25 @@ public final class EventEncoder {
    */
   public List<String> encodeTo(BraintrustEvent event, RowBuffer out) {
     int start = out.length();
+    // A deferred row's content is built here, on the exporter's thread (once: a row encoded again
+    // for the next chunk reuses it).
+    String failed = EventAccess.failureOf(event);
+    event = EventAccess.resolve(event);
     try {
       writeFast(event, out);
-      return List.of();
+      return failed == null ? List.of() : List.of(failed);
     } catch (IOException | RuntimeException | StackOverflowError e) {
       // The generator stopped mid-row and may still hold some of it: never reuse it.
       out.generator = null;
       out.truncate(start);
       Encoded safe = writeSafe(event);
       out.write(safe.json(), 0, safe.json().length);
-      return safe.errors();
+      if (failed == null) {
+        return safe.errors();
+      }
+      List<String> all = new ArrayList<>(safe.errors());
+      all.add(failed);
+      return all;
     }
   }
 
