@@ -5,6 +5,8 @@ import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.BraintrustEventBuilder;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.attachment.AttachmentConverter;
+import dev.braintrust.reactive.core.internal.EventAccess;
+import dev.braintrust.reactive.core.internal.EventEncoder;
 import dev.braintrust.reactive.core.internal.Time;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -74,6 +76,61 @@ public final class SpanMapper {
   }
 
   /**
+   * The row for a finished span as {@link #toEvent(SpanData, List, Destination, String, boolean)}
+   * makes it, but built when the exporter encodes it, on the exporter's thread: the caller pays for
+   * a small shell only (issue 35: mapping on the application thread was most of the bridge's cost
+   * there). {@code span} and {@code logged} must not change afterwards: {@code SpanData} from the
+   * SDK never does. Spans that may carry inline media are built when the attachment stage reads
+   * them, on the caller's thread as before, so their attachments are still found. If building
+   * throws, the row is sent with its ids, name and times and the reason, and counted.
+   */
+  public static BraintrustEvent deferred(
+      SpanData span,
+      List<GenAiEvent> logged,
+      Destination destination,
+      @Nullable String parentOverride,
+      boolean useOverride) {
+    boolean media = AttachmentConverter.enabled() && MediaScan.mayHoldMedia(span, logged);
+    return EventAccess.deferred(
+        destination,
+        span.getSpanContext().getSpanId(),
+        media,
+        () -> toEvent(span, logged, destination, parentOverride, useOverride),
+        failure ->
+            fallback(span, destination, parents(span, parentOverride, useOverride), failure));
+  }
+
+  /** The row of a span whose mapping threw: what is known without mapping, and why. */
+  static BraintrustEvent fallback(
+      SpanData span, Destination destination, List<String> parents, Throwable failure) {
+    String spanId = span.getSpanContext().getSpanId();
+    String reason = failure.getClass().getSimpleName();
+    String msg = failure.getMessage();
+    if (msg != null) {
+      int nl = msg.indexOf('\n');
+      reason += ": " + (nl < 0 ? msg : msg.substring(0, nl));
+    }
+    return BraintrustEvent.builder(destination, spanId)
+        .span(spanId, span.getTraceId(), parents)
+        .spanAttributes(span.getName(), "task")
+        .created(java.time.Instant.ofEpochSecond(0, span.getStartEpochNanos()))
+        .instrumentation(SpanOrigins.instrumentation(span))
+        .metric("start", Time.epochSecondsFromNanos(span.getStartEpochNanos()))
+        .metric("end", Time.epochSecondsFromNanos(span.getEndEpochNanos()))
+        .metadata(
+            EventEncoder.ERRORS_KEY, List.of("the span could not be mapped to a row: " + reason))
+        .build();
+  }
+
+  private static List<String> parents(
+      SpanData span, @Nullable String parentOverride, boolean useOverride) {
+    if (useOverride) {
+      return parentOverride == null ? List.of() : List.of(parentOverride);
+    }
+    return span.getParentSpanContext().isValid() ? List.of(span.getParentSpanId()) : List.of();
+  }
+
+  /**
    * The row for a finished span, reading also the GenAI events that were emitted as log records
    * inside it ({@code logged}).
    */
@@ -85,12 +142,7 @@ public final class SpanMapper {
       boolean useOverride) {
     SpanContext ctx = span.getSpanContext();
     String spanId = ctx.getSpanId();
-    List<String> parents;
-    if (useOverride) {
-      parents = parentOverride == null ? List.of() : List.of(parentOverride);
-    } else {
-      parents = span.getParentSpanContext().isValid() ? List.of(span.getParentSpanId()) : List.of();
-    }
+    List<String> parents = parents(span, parentOverride, useOverride);
     Attributes attrs = span.getAttributes();
     Map<String, Number> metrics = new LinkedHashMap<>();
     metrics.put("start", Time.epochSecondsFromNanos(span.getStartEpochNanos()));
