@@ -36,15 +36,23 @@ public final class EventEncoder {
   public static final String ERRORS_KEY = "serialization_errors";
 
   private final ObjectMapper mapper;
+  // The library's own mapper writes boxed numbers and booleans as the generator does; a caller's
+  // may have serializers of its own for them.
+  private final boolean plainScalars;
 
   /** An encoder with the library's Jackson settings. */
   public EventEncoder() {
-    this(defaultMapper());
+    this(defaultMapper(), true);
   }
 
   /** An encoder with a caller's mapper (its modules and settings apply to user values). */
   public EventEncoder(ObjectMapper mapper) {
+    this(mapper, false);
+  }
+
+  private EventEncoder(ObjectMapper mapper, boolean plainScalars) {
     this.mapper = mapper;
+    this.plainScalars = plainScalars;
   }
 
   /** The library's mapper: lenient with empty beans, java.time written as ISO strings. */
@@ -207,6 +215,16 @@ public final class EventEncoder {
       g.writeNull();
     } else if (value instanceof String) {
       g.writeString((String) value);
+    } else if (plainScalars && value instanceof Long l) {
+      // What the mapper's serializer would write, without a serializer provider made per value:
+      // attribute-heavy rows (an HTTP span's ports and status codes) paid that for every number.
+      g.writeNumber(l);
+    } else if (plainScalars && value instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (plainScalars && value instanceof Double d) {
+      g.writeNumber(d);
+    } else if (plainScalars && value instanceof Integer i) {
+      g.writeNumber(i);
     } else {
       mapper.writeValue(g, value);
     }
