@@ -24,15 +24,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A plain OpenTelemetry SDK application in a loop (the {@code otel-autoconfigure} path without the
  * agent): per request the four spans the agent benchmark's demo app records (HTTP server, a GenAI
  * span, HTTP client, the backend's HTTP server span, with the attributes the agent sets), through
  * {@link BraintrustSpanProcessor} over a {@link BraintrustExporter} or through a BatchSpanProcessor
- * and the OTLP/HTTP exporter, into the loopback sink. Prints, per round and pipeline, CPU per span
- * on the application thread and in the whole process (sink included, the same for both), and the
- * spans delivered. Pipelines alternate within each round; the summary is the median of rounds.
+ * and the OTLP/HTTP exporter, into the loopback sink, at a fixed rate. Prints, per round and
+ * pipeline, CPU per span on the application thread and in the whole process (sink included, the
+ * same for both), and the spans delivered. Pipelines alternate within each round; the summary is
+ * the median of rounds.
  *
  * <pre>
  * java -cp ... dev.braintrust.reactive.benchmarks.OtelSdkLoop [requests] [rounds] [pipelines]
@@ -45,6 +47,9 @@ public final class OtelSdkLoop {
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   static final int SPANS_PER_REQUEST = 4;
+
+  /** Requests per second ({@code -Dotel.loop.rate}). */
+  static final int RATE = Integer.getInteger("otel.loop.rate", 4000);
 
   private OtelSdkLoop() {}
 
@@ -133,7 +138,16 @@ public final class OtelSdkLoop {
     Tracer tracer = provider.get("io.opentelemetry.java-http-server");
     long cpu0 = OS.getProcessCpuTime();
     long app0 = THREADS.getCurrentThreadCpuTime();
+    long period = 1_000_000_000L / RATE;
+    long t0 = System.nanoTime();
     for (int i = 0; i < requests; i++) {
+      // Open loop at a fixed rate, as a service under steady load: a closed loop outrunning the
+      // exporter would measure a growing backlog's garbage collection instead of the pipeline.
+      long due = t0 + i * period;
+      long wait;
+      while ((wait = due - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
       request(tracer, i);
     }
     long app = THREADS.getCurrentThreadCpuTime() - app0;
@@ -157,7 +171,8 @@ public final class OtelSdkLoop {
   private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
   private static final AttributeKey<String> ADDRESS = AttributeKey.stringKey("server.address");
   private static final AttributeKey<Long> PORT = AttributeKey.longKey("server.port");
-  private static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
+  private static final AttributeKey<Long> STATUS =
+      AttributeKey.longKey("http.response.status_code");
   private static final AttributeKey<String> PROTOCOL =
       AttributeKey.stringKey("network.protocol.version");
   private static final AttributeKey<String> PEER = AttributeKey.stringKey("network.peer.address");
