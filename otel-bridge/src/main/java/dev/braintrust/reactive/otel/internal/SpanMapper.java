@@ -143,6 +143,20 @@ public final class SpanMapper {
     SpanContext ctx = span.getSpanContext();
     String spanId = ctx.getSpanId();
     List<String> parents = parents(span, parentOverride, useOverride);
+    if (logged.isEmpty() && span.getEvents().isEmpty()) {
+      BraintrustEvent plain = plain(span, destination, parents);
+      if (plain != null) {
+        return plain;
+      }
+    }
+    return general(span, logged, destination, parents);
+  }
+
+  /** The row of any span, through the convention mappings. */
+  static BraintrustEvent general(
+      SpanData span, List<GenAiEvent> logged, Destination destination, List<String> parents) {
+    SpanContext ctx = span.getSpanContext();
+    String spanId = ctx.getSpanId();
     Attributes attrs = span.getAttributes();
     Map<String, Number> metrics = new LinkedHashMap<>();
     metrics.put("start", Time.epochSecondsFromNanos(span.getStartEpochNanos()));
@@ -340,6 +354,46 @@ public final class SpanMapper {
           }
         });
     return b.build();
+  }
+
+  /**
+   * The row of a span no convention mapping reads and with no events and no {@code braintrust.*}
+   * attributes (an HTTP or database span: most of what an agent records), built without the
+   * mappings' working state; null for any other span. The same row as the general path: {@code
+   * SpanRowTest} compares them.
+   */
+  static @Nullable BraintrustEvent plain(
+      SpanData span, Destination destination, List<String> parents) {
+    Map<String, Object> metadata = new TreeMap<>();
+    boolean[] plain = {true};
+    span.getAttributes()
+        .forEach(
+            (k, v) -> {
+              String key = k.getKey();
+              if (key.startsWith("braintrust.") || SpanRow.mapped(key)) {
+                plain[0] = false;
+              } else if (plain[0]) {
+                metadata.put(key, v);
+              }
+            });
+    if (!plain[0]) {
+      return null;
+    }
+    String spanId = span.getSpanContext().getSpanId();
+    BraintrustEventBuilder b =
+        BraintrustEvent.builder(destination, spanId)
+            .span(spanId, span.getTraceId(), parents)
+            .spanAttributes(span.getName(), "task")
+            .created(java.time.Instant.ofEpochSecond(0, span.getStartEpochNanos()))
+            .instrumentation(SpanOrigins.instrumentation(span));
+    if (span.getStatus().getStatusCode() == StatusCode.ERROR) {
+      String desc = span.getStatus().getDescription();
+      b.error(desc == null || desc.isEmpty() ? "error" : desc);
+    }
+    metadata.forEach(b::metadata);
+    return b.metric("start", Time.epochSecondsFromNanos(span.getStartEpochNanos()))
+        .metric("end", Time.epochSecondsFromNanos(span.getEndEpochNanos()))
+        .build();
   }
 
   static Object parseIfJson(Object value) {
