@@ -36,8 +36,8 @@ public final class EventEncoder {
   public static final String ERRORS_KEY = "serialization_errors";
 
   private final ObjectMapper mapper;
-  // The library's own mapper writes boxed numbers and booleans as the generator does; a caller's
-  // may have serializers of its own for them.
+  // The library's own mapper writes boxed numbers and booleans as the generator does, and escapes
+  // nothing in printable ASCII; a caller's may have serializers or escapes of its own.
   private final boolean plainScalars;
 
   /** An encoder with the library's Jackson settings. */
@@ -150,7 +150,12 @@ public final class EventEncoder {
       g.writeFieldName(METADATA);
       g.writeStartObject();
       for (Map.Entry<String, @Nullable Object> m : e.metadata().entrySet()) {
-        writeUser(g, m.getKey(), m.getValue());
+        SerializedString name = plainScalars ? FieldNames.of(m.getKey()) : null;
+        if (name != null) {
+          writeUser(g, name, m.getValue());
+        } else {
+          writeUser(g, m.getKey(), m.getValue());
+        }
       }
       g.writeEndObject();
     }
