@@ -369,10 +369,14 @@ public final class SpanMapper {
     span.getAttributes()
         .forEach(
             (k, v) -> {
+              if (!plain[0]) {
+                // A GenAI span is known for one at its first key: the rest is not looked at.
+                return;
+              }
               String key = k.getKey();
               if (key.startsWith("braintrust.") || SpanRow.mapped(key)) {
                 plain[0] = false;
-              } else if (plain[0]) {
+              } else {
                 metadata.put(key, v);
               }
             });
