@@ -65,6 +65,15 @@ public final class AgentBenchmark {
   private static final double QUIET_JIT_SHARE = 0.05;
   private static final Duration MAX_WARMUP = Duration.ofSeconds(120);
 
+  /**
+   * The application's JVM arguments for pipeline {@code p} (0 extension, 1 OTLP, 2 none): {@code
+   * {pipeline}} in {@code -Dbench.agent.jvm} becomes its number, so each pipeline can get a
+   * recording of its own ({@code -XX:StartFlightRecording=filename=app-{pipeline}.jfr}).
+   */
+  static List<String> jvmFor(List<String> jvm, int p) {
+    return jvm.stream().map(a -> a.replace("{pipeline}", String.valueOf(p))).toList();
+  }
+
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "BENCHMARKS-agent-run.md");
     Path agent = Path.of(required("agent.jar"));
@@ -126,7 +135,11 @@ public final class AgentBenchmark {
         for (int p = 0; p < envs.size(); p++) {
           List<String> cmd =
               AgentProcess.command(
-                  agent, p == 0 ? extension : null, classPath, DemoApp.class.getName(), jvm);
+                  agent,
+                  p == 0 ? extension : null,
+                  classPath,
+                  DemoApp.class.getName(),
+                  jvmFor(jvm, p));
           sink.reset();
           try (AgentProcess app = AgentProcess.start(cmd, envs.get(p), Duration.ofSeconds(60))) {
             double warmedUp = warmUp(app, threads, warmup);

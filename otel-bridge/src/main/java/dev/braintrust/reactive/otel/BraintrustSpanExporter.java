@@ -14,6 +14,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * An OpenTelemetry {@link SpanExporter} for setups that already batch with their own span
@@ -78,7 +79,7 @@ public final class BraintrustSpanExporter implements SpanExporter {
           // them.
         }
       }
-      exporter.accept(SpanMapper.toEvent(span, dest, null, false));
+      exporter.accept(SpanMapper.deferred(span, List.of(), dest, null, false));
     }
     return CompletableResultCode.ofSuccess();
   }

@@ -219,8 +219,9 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
         }
       }
     }
+    // The row is built on the exporter's thread: only its destination and id are needed now.
     exporter.accept(
-        SpanMapper.toEvent(data, logged, dest, reparent ? state.keptParent : null, reparent));
+        SpanMapper.deferred(data, logged, dest, reparent ? state.keptParent : null, reparent));
   }
 
   @Override

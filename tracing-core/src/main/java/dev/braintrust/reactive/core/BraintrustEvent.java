@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +32,36 @@ public final class BraintrustEvent {
           @Override
           public @Nullable SpanBits spanBits(BraintrustEvent e) {
             return e.id == null ? e.ids : null;
+          }
+
+          @Override
+          public BraintrustEvent newDeferred(
+              Destination destination,
+              String id,
+              boolean mayHoldAttachments,
+              Supplier<BraintrustEvent> body,
+              Function<Throwable, BraintrustEvent> fallback) {
+            return new BraintrustEvent(
+                destination, id, new Deferred(destination, id, mayHoldAttachments, body, fallback));
+          }
+
+          @Override
+          public BraintrustEvent resolved(BraintrustEvent e) {
+            return e.deferred == null ? e : e.deferred.get();
+          }
+
+          @Override
+          public @Nullable String deferredFailure(BraintrustEvent e) {
+            if (e.deferred == null) {
+              return null;
+            }
+            e.deferred.get();
+            return e.deferred.failure;
+          }
+
+          @Override
+          public boolean mayHold(BraintrustEvent e) {
+            return e.deferred == null || e.deferred.mayHoldAttachments;
           }
         });
   }
@@ -61,6 +93,9 @@ public final class BraintrustEvent {
   private final java.time.@Nullable Instant createdAt;
   private final double start;
   private final double end;
+  // Set for a row whose content is built on the exporter's thread; every content accessor reads
+  // the built row, so the exporter's stages see the same event either way.
+  private final @Nullable Deferred deferred;
 
   BraintrustEvent(BraintrustEventBuilder b) {
     this.destination = Objects.requireNonNull(b.destination, "destination");
@@ -91,6 +126,7 @@ public final class BraintrustEvent {
     this.createdAt = b.createdAt;
     this.start = b.start;
     this.end = b.end;
+    this.deferred = null;
   }
 
   /** A finished span's row, built without a builder: this runs on the caller's thread. */
@@ -143,6 +179,39 @@ public final class BraintrustEvent {
     this.createdAt = createdAt;
     this.start = start;
     this.end = end;
+    this.deferred = null;
+  }
+
+  /** A row whose content {@code deferred} builds when first read, normally by the encoder. */
+  private BraintrustEvent(Destination destination, String id, Deferred deferred) {
+    this.destination = destination;
+    this.id = Validation.id(id);
+    this.ids = null;
+    this.merge = false;
+    this.input = null;
+    this.output = null;
+    this.expected = null;
+    this.error = null;
+    this.hasInput = false;
+    this.hasOutput = false;
+    this.hasExpected = false;
+    this.hasError = false;
+    this.scores = Map.of();
+    this.metadata = Map.of();
+    this.metrics = Map.of();
+    this.context = Map.of();
+    this.instrumentation = null;
+    this.tags = List.of();
+    this.spanId = null;
+    this.rootSpanId = null;
+    this.spanParents = List.of();
+    this.spanName = null;
+    this.spanType = null;
+    this.created = null;
+    this.createdAt = null;
+    this.start = Double.NaN;
+    this.end = Double.NaN;
+    this.deferred = deferred;
   }
 
   private static <V> Map<String, V> freeze(@Nullable Map<String, V> m) {
@@ -175,56 +244,89 @@ public final class BraintrustEvent {
 
   /** The input, or null. Use {@link #hasInput()} to tell null from absent. */
   public @Nullable Object input() {
+    if (deferred != null) {
+      return deferred.get().input();
+    }
     return input;
   }
 
   /** The output, or null. */
   public @Nullable Object output() {
+    if (deferred != null) {
+      return deferred.get().output();
+    }
     return output;
   }
 
   /** The expected value, or null. */
   public @Nullable Object expected() {
+    if (deferred != null) {
+      return deferred.get().expected();
+    }
     return expected;
   }
 
   /** The error, or null. */
   public @Nullable Object error() {
+    if (deferred != null) {
+      return deferred.get().error();
+    }
     return error;
   }
 
   /** Whether an input was set, even to null. */
   public boolean hasInput() {
+    if (deferred != null) {
+      return deferred.get().hasInput();
+    }
     return hasInput;
   }
 
   /** Whether an output was set. */
   public boolean hasOutput() {
+    if (deferred != null) {
+      return deferred.get().hasOutput();
+    }
     return hasOutput;
   }
 
   /** Whether an expected value was set. */
   public boolean hasExpected() {
+    if (deferred != null) {
+      return deferred.get().hasExpected();
+    }
     return hasExpected;
   }
 
   /** Whether an error was set. */
   public boolean hasError() {
+    if (deferred != null) {
+      return deferred.get().hasError();
+    }
     return hasError;
   }
 
   /** Scores by name, each null or in [0, 1]. */
   public Map<String, @Nullable Double> scores() {
+    if (deferred != null) {
+      return deferred.get().scores();
+    }
     return scores;
   }
 
   /** Metadata. */
   public Map<String, @Nullable Object> metadata() {
+    if (deferred != null) {
+      return deferred.get().metadata();
+    }
     return metadata;
   }
 
   /** Metrics such as {@code start}, {@code end}, {@code prompt_tokens}. */
   public Map<String, Number> metrics() {
+    if (deferred != null) {
+      return deferred.get().metrics();
+    }
     if (Double.isNaN(start) && Double.isNaN(end)) {
       return metrics;
     }
@@ -241,16 +343,25 @@ public final class BraintrustEvent {
 
   /** Metrics other than {@code start} and {@code end}, without copying. */
   public Map<String, Number> otherMetrics() {
+    if (deferred != null) {
+      return deferred.get().otherMetrics();
+    }
     return metrics;
   }
 
   /** {@code metrics.start} in epoch seconds, NaN when absent. */
   public double startTime() {
+    if (deferred != null) {
+      return deferred.get().startTime();
+    }
     return start;
   }
 
   /** {@code metrics.end} in epoch seconds, NaN when absent. */
   public double endTime() {
+    if (deferred != null) {
+      return deferred.get().endTime();
+    }
     return end;
   }
 
@@ -259,6 +370,9 @@ public final class BraintrustEvent {
    * span_origin} to them for rows with an {@link #instrumentation()}.
    */
   public Map<String, @Nullable Object> context() {
+    if (deferred != null) {
+      return deferred.get().context();
+    }
     return context;
   }
 
@@ -267,41 +381,65 @@ public final class BraintrustEvent {
    * rows that carry no span origin (merges, dataset records).
    */
   public @Nullable String instrumentation() {
+    if (deferred != null) {
+      return deferred.get().instrumentation();
+    }
     return instrumentation;
   }
 
   /** Tags. */
   public List<String> tags() {
+    if (deferred != null) {
+      return deferred.get().tags();
+    }
     return tags;
   }
 
   /** The span id, or null for rows that are not spans. */
   public @Nullable String spanId() {
+    if (deferred != null) {
+      return deferred.get().spanId();
+    }
     return ids != null ? ids.spanId() : spanId;
   }
 
   /** The root span id of the trace. */
   public @Nullable String rootSpanId() {
+    if (deferred != null) {
+      return deferred.get().rootSpanId();
+    }
     return ids != null ? ids.traceId() : rootSpanId;
   }
 
   /** The parent span ids, empty for a root span. */
   public List<String> spanParents() {
+    if (deferred != null) {
+      return deferred.get().spanParents();
+    }
     return ids != null ? ids.parents() : spanParents;
   }
 
   /** {@code span_attributes.name}. */
   public @Nullable String spanName() {
+    if (deferred != null) {
+      return deferred.get().spanName();
+    }
     return spanName;
   }
 
   /** {@code span_attributes.type}. */
   public @Nullable String spanType() {
+    if (deferred != null) {
+      return deferred.get().spanType();
+    }
     return spanType;
   }
 
   /** ISO-8601 creation time. */
   public @Nullable String created() {
+    if (deferred != null) {
+      return deferred.get().created();
+    }
     // Formatting an Instant costs more than the rest of a span; it happens here, off the caller.
     return created != null
         ? created

@@ -5,6 +5,8 @@ import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.BraintrustEventBuilder;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.attachment.AttachmentConverter;
+import dev.braintrust.reactive.core.internal.EventAccess;
+import dev.braintrust.reactive.core.internal.EventEncoder;
 import dev.braintrust.reactive.core.internal.Time;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -74,6 +76,61 @@ public final class SpanMapper {
   }
 
   /**
+   * The row for a finished span as {@link #toEvent(SpanData, List, Destination, String, boolean)}
+   * makes it, but built when the exporter encodes it, on the exporter's thread: the caller pays for
+   * a small shell only (issue 35: mapping on the application thread was most of the bridge's cost
+   * there). {@code span} and {@code logged} must not change afterwards: {@code SpanData} from the
+   * SDK never does. Spans that may carry inline media are built when the attachment stage reads
+   * them, on the caller's thread as before, so their attachments are still found. If building
+   * throws, the row is sent with its ids, name and times and the reason, and counted.
+   */
+  public static BraintrustEvent deferred(
+      SpanData span,
+      List<GenAiEvent> logged,
+      Destination destination,
+      @Nullable String parentOverride,
+      boolean useOverride) {
+    boolean media = AttachmentConverter.enabled() && MediaScan.mayHoldMedia(span, logged);
+    return EventAccess.deferred(
+        destination,
+        span.getSpanContext().getSpanId(),
+        media,
+        () -> toEvent(span, logged, destination, parentOverride, useOverride),
+        failure ->
+            fallback(span, destination, parents(span, parentOverride, useOverride), failure));
+  }
+
+  /** The row of a span whose mapping threw: what is known without mapping, and why. */
+  static BraintrustEvent fallback(
+      SpanData span, Destination destination, List<String> parents, Throwable failure) {
+    String spanId = span.getSpanContext().getSpanId();
+    String reason = failure.getClass().getSimpleName();
+    String msg = failure.getMessage();
+    if (msg != null) {
+      int nl = msg.indexOf('\n');
+      reason += ": " + (nl < 0 ? msg : msg.substring(0, nl));
+    }
+    return BraintrustEvent.builder(destination, spanId)
+        .span(spanId, span.getTraceId(), parents)
+        .spanAttributes(span.getName(), "task")
+        .created(java.time.Instant.ofEpochSecond(0, span.getStartEpochNanos()))
+        .instrumentation(SpanOrigins.instrumentation(span))
+        .metric("start", Time.epochSecondsFromNanos(span.getStartEpochNanos()))
+        .metric("end", Time.epochSecondsFromNanos(span.getEndEpochNanos()))
+        .metadata(
+            EventEncoder.ERRORS_KEY, List.of("the span could not be mapped to a row: " + reason))
+        .build();
+  }
+
+  private static List<String> parents(
+      SpanData span, @Nullable String parentOverride, boolean useOverride) {
+    if (useOverride) {
+      return parentOverride == null ? List.of() : List.of(parentOverride);
+    }
+    return span.getParentSpanContext().isValid() ? List.of(span.getParentSpanId()) : List.of();
+  }
+
+  /**
    * The row for a finished span, reading also the GenAI events that were emitted as log records
    * inside it ({@code logged}).
    */
@@ -85,12 +142,21 @@ public final class SpanMapper {
       boolean useOverride) {
     SpanContext ctx = span.getSpanContext();
     String spanId = ctx.getSpanId();
-    List<String> parents;
-    if (useOverride) {
-      parents = parentOverride == null ? List.of() : List.of(parentOverride);
-    } else {
-      parents = span.getParentSpanContext().isValid() ? List.of(span.getParentSpanId()) : List.of();
+    List<String> parents = parents(span, parentOverride, useOverride);
+    if (logged.isEmpty() && span.getEvents().isEmpty()) {
+      BraintrustEvent plain = plain(span, destination, parents);
+      if (plain != null) {
+        return plain;
+      }
     }
+    return general(span, logged, destination, parents);
+  }
+
+  /** The row of any span, through the convention mappings. */
+  static BraintrustEvent general(
+      SpanData span, List<GenAiEvent> logged, Destination destination, List<String> parents) {
+    SpanContext ctx = span.getSpanContext();
+    String spanId = ctx.getSpanId();
     Attributes attrs = span.getAttributes();
     Map<String, Number> metrics = new LinkedHashMap<>();
     metrics.put("start", Time.epochSecondsFromNanos(span.getStartEpochNanos()));
@@ -288,6 +354,50 @@ public final class SpanMapper {
           }
         });
     return b.build();
+  }
+
+  /**
+   * The row of a span no convention mapping reads and with no events and no {@code braintrust.*}
+   * attributes (an HTTP or database span: most of what an agent records), built without the
+   * mappings' working state; null for any other span. The same row as the general path: {@code
+   * SpanRowTest} compares them.
+   */
+  static @Nullable BraintrustEvent plain(
+      SpanData span, Destination destination, List<String> parents) {
+    Map<String, Object> metadata = new TreeMap<>();
+    boolean[] plain = {true};
+    span.getAttributes()
+        .forEach(
+            (k, v) -> {
+              if (!plain[0]) {
+                // A GenAI span is known for one at its first key: the rest is not looked at.
+                return;
+              }
+              String key = k.getKey();
+              if (key.startsWith("braintrust.") || SpanRow.mapped(key)) {
+                plain[0] = false;
+              } else {
+                metadata.put(key, v);
+              }
+            });
+    if (!plain[0]) {
+      return null;
+    }
+    String spanId = span.getSpanContext().getSpanId();
+    BraintrustEventBuilder b =
+        BraintrustEvent.builder(destination, spanId)
+            .span(spanId, span.getTraceId(), parents)
+            .spanAttributes(span.getName(), "task")
+            .created(java.time.Instant.ofEpochSecond(0, span.getStartEpochNanos()))
+            .instrumentation(SpanOrigins.instrumentation(span));
+    if (span.getStatus().getStatusCode() == StatusCode.ERROR) {
+      String desc = span.getStatus().getDescription();
+      b.error(desc == null || desc.isEmpty() ? "error" : desc);
+    }
+    metadata.forEach(b::metadata);
+    return b.metric("start", Time.epochSecondsFromNanos(span.getStartEpochNanos()))
+        .metric("end", Time.epochSecondsFromNanos(span.getEndEpochNanos()))
+        .build();
   }
 
   static Object parseIfJson(Object value) {

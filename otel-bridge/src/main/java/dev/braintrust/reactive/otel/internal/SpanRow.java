@@ -60,13 +60,21 @@ final class SpanRow {
       return true;
     }
     for (String key : attrs.keySet()) {
-      if (key.equals(MAPPED_KEY)) {
+      if (mapped(key)) {
         return true;
       }
-      for (String prefix : MAPPED_PREFIXES) {
-        if (key.startsWith(prefix)) {
-          return true;
-        }
+    }
+    return false;
+  }
+
+  /** Whether a convention mapping may read the attribute {@code key}. */
+  static boolean mapped(String key) {
+    if (key.equals(MAPPED_KEY)) {
+      return true;
+    }
+    for (String prefix : MAPPED_PREFIXES) {
+      if (key.startsWith(prefix)) {
+        return true;
       }
     }
     return false;

@@ -1,7 +1,10 @@
 package dev.braintrust.reactive.core.internal;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.Destination;
 import java.time.Instant;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +27,16 @@ public abstract class EventAccess {
   static EventAccess get() {
     EventAccess a = installed;
     if (a == null) {
+      // A deferred row may be asked for before any event was built: initialise the class that
+      // installs the implementation.
+      try {
+        Class.forName(BraintrustEvent.class.getName(), true, EventAccess.class.getClassLoader());
+      } catch (ClassNotFoundException impossible) {
+        throw new IllegalStateException(impossible);
+      }
+      a = installed;
+    }
+    if (a == null) {
       throw new IllegalStateException("BraintrustEvent is not initialised");
     }
     return a;
@@ -42,4 +55,55 @@ public abstract class EventAccess {
 
   /** The ids as bits when the event is a span's row, else null (its ids are strings). */
   public abstract @Nullable SpanBits spanBits(BraintrustEvent event);
+
+  /**
+   * A row for {@code destination} with {@code id} whose content {@code body} builds when it is
+   * first read: normally by the encoder, on the exporter's thread, so the caller pays only for this
+   * shell. {@code body} must read only immutable state. If it throws, the row holds {@code
+   * fallback}'s content for the exception instead, with the reason under {@code
+   * metadata.serialization_errors}, and is counted as a serialization error.
+   *
+   * @param mayHoldAttachments whether the content may hold attachments: the attachment stage builds
+   *     such rows on the caller's thread to find them, and skips the others unbuilt
+   */
+  public static BraintrustEvent deferred(
+      Destination destination,
+      String id,
+      boolean mayHoldAttachments,
+      Supplier<BraintrustEvent> body,
+      Function<Throwable, BraintrustEvent> fallback) {
+    return get().newDeferred(destination, id, mayHoldAttachments, body, fallback);
+  }
+
+  /** The event with its content built: a deferred row's content, any other event itself. */
+  public static BraintrustEvent resolve(BraintrustEvent event) {
+    return get().resolved(event);
+  }
+
+  /** Why a deferred row's content could not be built (it then holds the fallback), else null. */
+  public static @Nullable String failureOf(BraintrustEvent event) {
+    return get().deferredFailure(event);
+  }
+
+  /** False only for a deferred row that its maker says holds no attachments. */
+  public static boolean mayHoldAttachments(BraintrustEvent event) {
+    return get().mayHold(event);
+  }
+
+  /** See {@link #deferred(Destination, String, boolean, Supplier, Function)}. */
+  public abstract BraintrustEvent newDeferred(
+      Destination destination,
+      String id,
+      boolean mayHoldAttachments,
+      Supplier<BraintrustEvent> body,
+      Function<Throwable, BraintrustEvent> fallback);
+
+  /** See {@link #resolve}. */
+  public abstract BraintrustEvent resolved(BraintrustEvent event);
+
+  /** See {@link #failureOf}. */
+  public abstract @Nullable String deferredFailure(BraintrustEvent event);
+
+  /** See {@link #mayHoldAttachments(BraintrustEvent)}. */
+  public abstract boolean mayHold(BraintrustEvent event);
 }

@@ -36,15 +36,23 @@ public final class EventEncoder {
   public static final String ERRORS_KEY = "serialization_errors";
 
   private final ObjectMapper mapper;
+  // The library's own mapper writes boxed numbers and booleans as the generator does, and escapes
+  // nothing in printable ASCII; a caller's may have serializers or escapes of its own.
+  private final boolean plainScalars;
 
   /** An encoder with the library's Jackson settings. */
   public EventEncoder() {
-    this(defaultMapper());
+    this(defaultMapper(), true);
   }
 
   /** An encoder with a caller's mapper (its modules and settings apply to user values). */
   public EventEncoder(ObjectMapper mapper) {
+    this(mapper, false);
+  }
+
+  private EventEncoder(ObjectMapper mapper, boolean plainScalars) {
     this.mapper = mapper;
+    this.plainScalars = plainScalars;
   }
 
   /** The library's mapper: lenient with empty beans, java.time written as ISO strings. */
@@ -99,16 +107,25 @@ public final class EventEncoder {
    */
   public List<String> encodeTo(BraintrustEvent event, RowBuffer out) {
     int start = out.length();
+    // A deferred row's content is built here, on the exporter's thread (once: a row encoded again
+    // for the next chunk reuses it).
+    String failed = EventAccess.failureOf(event);
+    event = EventAccess.resolve(event);
     try {
       writeFast(event, out);
-      return List.of();
+      return failed == null ? List.of() : List.of(failed);
     } catch (IOException | RuntimeException | StackOverflowError e) {
       // The generator stopped mid-row and may still hold some of it: never reuse it.
       out.generator = null;
       out.truncate(start);
       Encoded safe = writeSafe(event);
       out.write(safe.json(), 0, safe.json().length);
-      return safe.errors();
+      if (failed == null) {
+        return safe.errors();
+      }
+      List<String> all = new ArrayList<>(safe.errors());
+      all.add(failed);
+      return all;
     }
   }
 
@@ -133,7 +150,12 @@ public final class EventEncoder {
       g.writeFieldName(METADATA);
       g.writeStartObject();
       for (Map.Entry<String, @Nullable Object> m : e.metadata().entrySet()) {
-        writeUser(g, m.getKey(), m.getValue());
+        SerializedString name = plainScalars ? FieldNames.of(m.getKey()) : null;
+        if (name != null) {
+          writeUser(g, name, m.getValue());
+        } else {
+          writeUser(g, m.getKey(), m.getValue());
+        }
       }
       g.writeEndObject();
     }
@@ -198,6 +220,16 @@ public final class EventEncoder {
       g.writeNull();
     } else if (value instanceof String) {
       g.writeString((String) value);
+    } else if (plainScalars && value instanceof Long l) {
+      // What the mapper's serializer would write, without a serializer provider made per value:
+      // attribute-heavy rows (an HTTP span's ports and status codes) paid that for every number.
+      g.writeNumber(l);
+    } else if (plainScalars && value instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (plainScalars && value instanceof Double d) {
+      g.writeNumber(d);
+    } else if (plainScalars && value instanceof Integer i) {
+      g.writeNumber(i);
     } else {
       mapper.writeValue(g, value);
     }

@@ -30,7 +30,13 @@ final class SpanOriginWriter {
     g.writeFieldName(INSTRUMENTATION);
     g.writeStartObject();
     g.writeFieldName(NAME);
-    g.writeString(instrumentation);
+    // Module names are ASCII: serialised once each.
+    SerializedString module = FieldNames.of(instrumentation);
+    if (module != null) {
+      g.writeString(module);
+    } else {
+      g.writeString(instrumentation);
+    }
     g.writeEndObject();
     Origin.Environment env = Origin.environment();
     if (env != null) {

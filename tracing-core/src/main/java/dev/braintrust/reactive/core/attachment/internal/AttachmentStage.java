@@ -7,6 +7,7 @@ import dev.braintrust.reactive.core.attachment.Attachment;
 import dev.braintrust.reactive.core.attachment.AttachmentStats;
 import dev.braintrust.reactive.core.attachment.AttachmentUploader;
 import dev.braintrust.reactive.core.export.internal.MeterScope;
+import dev.braintrust.reactive.core.internal.EventAccess;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -376,6 +377,10 @@ public final class AttachmentStage {
 
   /** The attachments of a row, each once, in its user values. */
   static List<Attachment> find(BraintrustEvent e) {
+    if (!EventAccess.mayHoldAttachments(e)) {
+      // A deferred row whose maker knows it holds none stays unbuilt on the caller's thread.
+      return List.of();
+    }
     Map<Attachment, Boolean> seen = new IdentityHashMap<>();
     collect(e.input(), seen, 0);
     collect(e.output(), seen, 0);

@@ -1,0 +1,119 @@
+package dev.braintrust.reactive.otel.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.internal.EventEncoder;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Spans no mapping reads are built by a shorter path (issue 35); its rows must be byte for byte
+ * those of the general path.
+ */
+class PlainSpanRowTest {
+  static final Destination DEST = Destination.projectLogsByName("p");
+  static final EventEncoder ENCODER = new EventEncoder();
+
+  static SpanData finished(String name, Consumer<Span> body) {
+    List<SpanData> done = new ArrayList<>();
+    SpanExporter collect =
+        new SpanExporter() {
+          @Override
+          public CompletableResultCode export(Collection<SpanData> spans) {
+            done.addAll(spans);
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+          }
+        };
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(collect)).build();
+    try {
+      Span span = provider.get("io.opentelemetry.java-http-client").spanBuilder(name).startSpan();
+      body.accept(span);
+      span.end();
+    } finally {
+      provider.shutdown();
+    }
+    return done.get(0);
+  }
+
+  /** {@link SpanRowTest#PLAIN}'s attributes, typed as instrumentation sets them. */
+  static Attributes plainAttributes() {
+    AttributesBuilder b = Attributes.builder();
+    for (Map.Entry<String, Object> e : SpanRowTest.PLAIN.entrySet()) {
+      Object v = e.getValue();
+      if (v instanceof Long l) {
+        b.put(e.getKey(), l);
+      } else if (v instanceof List<?> list && list.get(0) instanceof String) {
+        b.put(e.getKey(), list.toArray(new String[0]));
+      } else if (v instanceof List<?> list) {
+        b.put(e.getKey(), list.stream().mapToDouble(o -> (Double) o).toArray());
+      } else {
+        b.put(e.getKey(), String.valueOf(v));
+      }
+    }
+    return b.put("http.ok", true).put("retry.factor", 1.5).build();
+  }
+
+  static String encoded(dev.braintrust.reactive.core.BraintrustEvent e) {
+    return new String(ENCODER.encode(e).json(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void anHttpSpansShortPathRowIsTheGeneralPathsRowByteForByte() {
+    SpanData span = finished("GET /a", s -> s.setAllAttributes(plainAttributes()));
+    List<String> parents = List.of("00f067aa0ba902b7");
+
+    String plain = encoded(SpanMapper.plain(span, DEST, parents));
+    assertThat(plain).isEqualTo(encoded(SpanMapper.general(span, List.of(), DEST, parents)));
+    assertThat(plain).contains("\"http.response.status_code\":200", "\"type\":\"task\"");
+  }
+
+  @Test
+  void aFailedSpansShortPathRowKeepsItsErrorAsTheGeneralPathDoes() {
+    for (String description : new String[] {"connection reset", ""}) {
+      SpanData span =
+          finished(
+              "GET /b",
+              s ->
+                  s.setAttribute("url.full", "http://x/b")
+                      .setStatus(StatusCode.ERROR, description));
+
+      String plain = encoded(SpanMapper.plain(span, DEST, List.of()));
+      assertThat(plain).isEqualTo(encoded(SpanMapper.general(span, List.of(), DEST, List.of())));
+      assertThat(plain).contains("\"error\":\"" + (description.isEmpty() ? "error" : description));
+    }
+  }
+
+  @Test
+  void spansAMappingOrBraintrustAttributeMayChangeTakeTheGeneralPath() {
+    for (String key : new String[] {"gen_ai.system", "braintrust.tags", "metadata", "llm.x"}) {
+      SpanData span = finished("op", s -> s.setAttribute("url.full", "u").setAttribute(key, "v"));
+      assertThat(SpanMapper.plain(span, DEST, List.of())).as(key).isNull();
+    }
+  }
+}
