@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The LLM client wrappers' cost on the calling thread, one row per client: each client's one
@@ -30,12 +31,21 @@ final class WrapperReport {
         + " wrapper: < 5 µs CPU and < 2 KB allocated added per call on the caller's thread (issue 31)";
   }
 
-  /** The row of the Gemini wrapper alone (see {@link GeminiTransportAlone}). */
-  static final String ALONE = "gemini-alone";
+  /** The key of a client's "wrapper alone" row. */
+  static String alone(String client) {
+    return client + "-alone";
+  }
 
   private static String label(String client) {
     return switch (client) {
-      case ALONE -> "Gemini wrapper alone (its transport on a stub: no SDK work, no network)";
+      case "gemini-alone" ->
+          "Gemini wrapper alone (its transport on a stub: no SDK work, no network)";
+      case "bedrock-alone" ->
+          "Bedrock wrapper alone (the interceptor's hooks with the SDK's contexts: no SDK work,"
+              + " no network)";
+      case "anthropic-alone" ->
+          "Anthropic wrapper alone (a client stub answering a parsed reply: no SDK work, no"
+              + " network)";
       case "gemini" -> "Gemini `generateContent`";
       case "bedrock" -> "Bedrock `converse`";
       case "anthropic" -> "Anthropic `messages().create`";
@@ -51,9 +61,9 @@ final class WrapperReport {
       if (selected.contains(client)) {
         WrapperInterleaved.Result r = measure(client);
         results.put(client, r);
-        WrapperInterleaved.Result alone = client.equals("gemini") ? geminiAlone() : null;
+        WrapperInterleaved.Result alone = measureAlone(client);
         if (alone != null) {
-          results.put(ALONE, alone);
+          results.put(alone(client), alone);
         }
         goals.wrapper(client, r, alone);
       }
@@ -61,13 +71,20 @@ final class WrapperReport {
     return results.isEmpty() ? "" : section(results);
   }
 
-  private static WrapperInterleaved.Result geminiAlone() {
+  /** The client's wrapper alone, on stubs; null for a client without such a row. */
+  private static WrapperInterleaved.@Nullable Result measureAlone(String client) {
     int calls = Settings.integer("bench.wrappers.stubCalls");
-    GeminiTransportAlone g = new GeminiTransportAlone();
-    try {
-      return WrapperInterleaved.run(g, Settings.integer("bench.wrappers.pairs"), calls, 5 * calls);
-    } finally {
-      g.close();
+    try (WrapperInterleaved.Alone stubs =
+        switch (client) {
+          case "gemini" -> new GeminiTransportAlone();
+          case "bedrock" -> new BedrockInterceptorAlone();
+          case "anthropic" -> new AnthropicClientAlone();
+          default -> null;
+        }) {
+      return stubs == null
+          ? null
+          : WrapperInterleaved.run(
+              stubs, Settings.integer("bench.wrappers.pairs"), calls, 5 * calls);
     }
   }
 
@@ -164,7 +181,7 @@ final class WrapperReport {
     WrapperInterleaved.Result any = null;
     for (Map.Entry<String, WrapperInterleaved.Result> e : results.entrySet()) {
       WrapperInterleaved.Result r = e.getValue();
-      if (!e.getKey().equals(ALONE)) {
+      if (!e.getKey().endsWith("-alone")) {
         any = r;
       }
       md.append(
@@ -193,13 +210,35 @@ final class WrapperReport {
             any.pairs(),
             any.callsPerBlock(),
             Settings.get("bench.wrappers.warmup"),
-            results.containsKey(ALONE)
-                ? " The Gemini wrapper alone: its tracing transport in front of a stub transport"
-                    + " that answers at once, called with the body the SDK sends, reply read as the"
-                    + " SDK reads it, vs the stub called directly ("
-                    + Settings.get("bench.wrappers.stubCalls")
-                    + "-call blocks); its CPU is the Gemini goal's."
-                : ""));
+            aloneText(results.keySet())));
     return md.toString();
+  }
+
+  private static String aloneText(Set<String> rows) {
+    StringBuilder t = new StringBuilder();
+    if (rows.contains(alone("gemini"))) {
+      t.append(
+          " The Gemini wrapper alone: its tracing transport in front of a stub transport that"
+              + " answers at once, called with the body the SDK sends, reply read as the SDK reads"
+              + " it, vs the stub called directly.");
+    }
+    if (rows.contains(alone("bedrock"))) {
+      t.append(
+          " The Bedrock wrapper alone: the two hooks a sync `converse` runs on the caller's"
+              + " thread (`beforeExecution` with the request, `afterExecution` with the parsed"
+              + " reply), each call with fresh execution attributes and the SDK's own"
+              + " `InterceptorContext`s, on the tracing interceptor vs one that does nothing.");
+    }
+    if (rows.contains(alone("anthropic"))) {
+      t.append(
+          " The Anthropic wrapper alone: `messages().create` on a client stub answering the"
+              + " reply parsed once, wrapped vs called directly.");
+    }
+    if (t.length() > 0) {
+      t.append(" Each alone row: ")
+          .append(Settings.get("bench.wrappers.stubCalls"))
+          .append("-call blocks; its CPU is its client's goal's.");
+    }
+    return t.toString();
   }
 }
