@@ -16,9 +16,9 @@ import java.util.function.Supplier;
  * cannot see into it, so a value that may hold inline media is built eagerly instead.
  */
 public final class LazyJson implements JsonSerializable {
-  private final Supplier<JsonNode> value;
+  private final Supplier<?> value;
 
-  private LazyJson(Supplier<JsonNode> value) {
+  private LazyJson(Supplier<?> value) {
     this.value = value;
   }
 
@@ -27,9 +27,23 @@ public final class LazyJson implements JsonSerializable {
     return new LazyJson(value);
   }
 
+  /**
+   * A value that is {@code value.get()} when written, any value the row's mapper can write (maps,
+   * lists, strings, numbers): written by that mapper's serializers, so it comes out as it would
+   * have had it been logged as it is, without first being made a tree.
+   */
+  public static LazyJson ofValue(Supplier<?> value) {
+    return new LazyJson(value);
+  }
+
   @Override
   public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-    value.get().serialize(gen, serializers);
+    Object v = value.get();
+    if (v instanceof JsonNode n) {
+      n.serialize(gen, serializers);
+    } else {
+      serializers.defaultSerializeValue(v, gen);
+    }
   }
 
   @Override
@@ -41,6 +55,6 @@ public final class LazyJson implements JsonSerializable {
 
   @Override
   public String toString() {
-    return value.get().toString();
+    return String.valueOf(value.get());
   }
 }
