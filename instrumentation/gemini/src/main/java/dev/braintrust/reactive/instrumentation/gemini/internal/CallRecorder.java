@@ -79,7 +79,8 @@ final class CallRecorder {
       }
       source.copyTo(pending, offset, length);
       for (long nl = pending.indexOf((byte) '\n'); nl >= 0; nl = pending.indexOf((byte) '\n')) {
-        String line = pending.readUtf8(nl);
+        // The line's bytes, not a decoded String: they are scanned and kept as they are.
+        byte[] line = pending.readByteArray(nl);
         pending.skip(1);
         line(line);
       }
@@ -91,15 +92,23 @@ final class CallRecorder {
     }
   }
 
-  private void line(String line) {
+  private void line(byte[] line) {
     StreamChunks chunks = this.chunks;
-    if (!line.startsWith("data:") || chunks == null) {
+    if (chunks == null || !isData(line)) {
       return;
+    }
+    int start = DATA.length;
+    int end = line.length;
+    while (start < end && whitespace(line[start])) {
+      start++;
+    }
+    while (end > start && whitespace(line[end - 1])) {
+      end--;
     }
     boolean content;
     try {
-      // Kept as text and only scanned here; folded into one response when the row is written.
-      content = chunks.add(line.substring(5).strip());
+      // Kept as read and only scanned here; folded into one response when the row is written.
+      content = chunks.add(line, start, end);
     } catch (IOException e) {
       // Not JSON: the SDK will say so to the caller; the span keeps what it had.
       return;
@@ -107,6 +116,26 @@ final class CallRecorder {
     if (content && timeToFirstToken < 0) {
       timeToFirstToken = (System.nanoTime() - startNanos) / 1e9;
     }
+  }
+
+  private static final byte[] DATA = {'d', 'a', 't', 'a', ':'};
+
+  /** Whether {@code line} is a Server-Sent Event's {@code data:} field. */
+  private static boolean isData(byte[] line) {
+    if (line.length < DATA.length) {
+      return false;
+    }
+    for (int i = 0; i < DATA.length; i++) {
+      if (line[i] != DATA[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // What String.strip() removed around an event's data: ASCII whitespace ('\r' of a CRLF line).
+  private static boolean whitespace(byte b) {
+    return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '\f' || b == 0x0b;
   }
 
   /** The body was read to its end. */
@@ -160,7 +189,7 @@ final class CallRecorder {
     StreamChunks chunks = this.chunks;
     if (chunks != null && pending != null) {
       if (!cutShort && pending.size() > 0) {
-        line(pending.readUtf8());
+        line(pending.readByteArray());
       }
       return chunks.isEmpty() ? log : chunks.record(log);
     }

@@ -20,22 +20,25 @@ import org.jspecify.annotations.Nullable;
  * latest are the response's. Not thread-safe; {@link CallRecorder} guards it.
  */
 final class StreamChunks {
-  private final List<String> chunks = new ArrayList<>();
+  private final List<Chunk> chunks = new ArrayList<>();
   private long @Nullable [] counts;
   private @Nullable String version;
 
+  /** One chunk: the JSON text from {@code start} to {@code end} of an event's line, as read. */
+  private record Chunk(byte[] line, int start, int end) {}
+
   /**
-   * Adds one chunk's JSON text; returns whether it carried content (a non-empty part), for time to
-   * first token.
+   * Adds one chunk, the UTF-8 JSON text from {@code start} to {@code end} of {@code line} (kept,
+   * not copied); returns whether it carried content (a non-empty part), for time to first token.
    *
    * @throws IOException if the text is not a JSON object (the SDK tells the caller; the chunk is
    *     left out, as a full parse would leave it)
    */
-  boolean add(String json) throws IOException {
+  boolean add(byte[] line, int start, int end) throws IOException {
     long @Nullable [] chunkCounts = null;
     @Nullable String chunkVersion = null;
     boolean content = false;
-    JsonScan s = JsonScan.of(json);
+    JsonScan s = JsonScan.of(line, start, end);
     s.enterObject();
     for (int name = s.nextMember(); name >= 0; name = s.nextMember()) {
       if (s.nameIs(name, "candidates") && s.valueStart() == '[') {
@@ -49,7 +52,7 @@ final class StreamChunks {
         s.skipValue();
       }
     }
-    chunks.add(json);
+    chunks.add(new Chunk(line, start, end));
     if (chunkCounts != null) {
       counts = chunkCounts;
     }
@@ -123,10 +126,10 @@ final class StreamChunks {
 
   /** The chunks folded into one response when first written; a retried batch folds once. */
   private static final class Folded implements JsonSerializable {
-    private final List<String> chunks;
+    private final List<Chunk> chunks;
     private volatile @Nullable ObjectNode value;
 
-    Folded(List<String> chunks) {
+    Folded(List<Chunk> chunks) {
       this.chunks = chunks;
     }
 
@@ -134,9 +137,11 @@ final class StreamChunks {
       ObjectNode v = value;
       if (v == null) {
         StreamAssembler assembler = new StreamAssembler();
-        for (String chunk : chunks) {
+        for (Chunk chunk : chunks) {
           try {
-            JsonNode tree = GeminiRows.MAPPER.readTree(chunk);
+            JsonNode tree =
+                GeminiRows.MAPPER.readTree(
+                    chunk.line(), chunk.start(), chunk.end() - chunk.start());
             if (tree != null) {
               assembler.add(tree);
             }
