@@ -83,23 +83,24 @@ public final class ObservationSpans implements ObservationHandler<Observation.Co
       } else if (chat) {
         mark = StreamMarks.claim(span);
       }
-      String provider =
-          m.getOperationMetadata() == null
-              ? null
-              : Rows.provider(m.getOperationMetadata().provider());
       Log.Builder row = Log.builder();
+      // Guarded apart: the span is open, so the call must reach the context whatever this costs.
       try {
+        String provider =
+            m.getOperationMetadata() == null
+                ? null
+                : Rows.provider(m.getOperationMetadata().provider());
         row =
             chat
                 ? Rows.request((Prompt) request, provider)
                 : Rows.request((EmbeddingRequest) request, provider);
+        PromptMetadata prompt = PromptMetadata.current();
+        if (prompt != null) {
+          // After the request so none of its fields can overwrite it.
+          row.metadata("prompt", prompt.toMap());
+        }
       } catch (RuntimeException | LinkageError e) {
         LOG.warn("could not read a Spring AI model request for its span: {}", e.toString());
-      }
-      PromptMetadata prompt = PromptMetadata.current();
-      if (prompt != null) {
-        // After the request so none of its fields can overwrite it.
-        row.metadata("prompt", prompt.toMap());
       }
       context.put(Call.class, new Call(span, parent, mark, row));
     } catch (RuntimeException | LinkageError e) {
