@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
+import com.fasterxml.jackson.databind.node.POJONode;
 import java.io.IOException;
 import java.util.function.Supplier;
 
@@ -28,12 +29,15 @@ public final class LazyJson implements JsonSerializable {
   }
 
   /**
-   * A value that is {@code value.get()} when written, any value the row's mapper can write (maps,
-   * lists, strings, numbers): written by that mapper's serializers, so it comes out as it would
-   * have had it been logged as it is, without first being made a tree.
+   * A value that is {@code value.get()} when written: a tree, or the library's own maps, lists,
+   * strings and numbers, written by Jackson 2's serializers without first being made a tree. It
+   * comes as a node holding the lazy value, as a tree is written by Jackson 2 whatever mapper the
+   * exporter was given: the Spring Boot 4 starter's writes other values with the application's
+   * Jackson 3 mapper, which knows nothing of Jackson 2's {@link JsonSerializable} and would write
+   * an empty object.
    */
-  public static LazyJson ofValue(Supplier<?> value) {
-    return new LazyJson(value);
+  public static JsonNode ofValue(Supplier<?> value) {
+    return new POJONode(new LazyJson(value));
   }
 
   @Override

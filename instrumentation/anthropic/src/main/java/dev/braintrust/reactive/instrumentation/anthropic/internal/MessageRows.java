@@ -65,7 +65,7 @@ final class MessageRows {
   private static Log.Builder lazyRequest(MessageCreateParams.Body body) {
     Log.Builder log =
         Log.builder()
-            .input(LazyJson.of(() -> input(MAPPER.valueToTree(body))))
+            .input(LazyJson.ofValue(() -> input(MAPPER.valueToTree(body))))
             .metadata("provider", "anthropic")
             .metadata("model", body.model().asString());
     // Sampling settings the SDK's body has no typed field for arrive as additional properties.
@@ -177,7 +177,7 @@ final class MessageRows {
       output(row, MAPPER.valueToTree(message));
       return;
     }
-    row.output(LazyJson.of(() -> MAPPER.valueToTree(message)));
+    row.output(LazyJson.ofValue(() -> MAPPER.valueToTree(message)));
     usage(row, input, output, cacheRead, cacheCreationTotal, fiveMinutes, oneHour);
     if (!model.isEmpty()) {
       row.metadata("model", model);
