@@ -7,7 +7,6 @@ import com.google.genai.types.HttpOptions;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.Tracer;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
-import dev.braintrust.reactive.core.export.InsertResult;
 import dev.braintrust.reactive.instrumentation.gemini.BraintrustGemini;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +15,6 @@ import java.util.Optional;
 import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.ResponseBody;
-import reactor.core.publisher.Mono;
 
 /**
  * The Gemini wrapper alone, without the SDK's own work or a network: the wrapper traces at the
@@ -27,7 +25,7 @@ import reactor.core.publisher.Mono;
  * With a call of a few µs instead of a few hundred, the caller-CPU difference stands out of a
  * loaded machine's noise.
  */
-final class GeminiTransportAlone implements WrapperInterleaved.Clients {
+final class GeminiTransportAlone implements WrapperInterleaved.Alone {
   private static final String PATH = "models/gemini-2.5-flash:generateContent";
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
@@ -37,12 +35,7 @@ final class GeminiTransportAlone implements WrapperInterleaved.Clients {
   private final String body;
 
   GeminiTransportAlone() {
-    exporter =
-        BraintrustExporter.builder(
-                (d, b) -> Mono.just(InsertResult.of(b.size(), b.bodyBytes(), 0, 1, 0)))
-            // Room for a whole block: the caller never waits for the encoder between flushes.
-            .capacity(100_000)
-            .build();
+    exporter = Loopback.ackingExporter(100_000);
     Stub stub = new Stub();
     Client client = Client.builder().apiKey("bench").build();
     set(client, stub);
@@ -71,7 +64,8 @@ final class GeminiTransportAlone implements WrapperInterleaved.Clients {
     WrapperInterleaved.flush(exporter);
   }
 
-  void close() {
+  @Override
+  public void close() {
     exporter.close();
   }
 

@@ -32,9 +32,17 @@ final class Loopback {
 
   /** An exporter that acknowledges every batch without sending it. */
   static BraintrustExporter ackingExporter() {
+    return ackingExporter(10_000);
+  }
+
+  /**
+   * The same holding up to {@code capacity} spans: a stub's block of calls is far faster than the
+   * encoder, and the caller must never wait for room between flushes.
+   */
+  static BraintrustExporter ackingExporter(int capacity) {
     return BraintrustExporter.builder(
             (d, b) -> Mono.just(InsertResult.of(b.size(), b.bodyBytes(), 0, 1, 0)))
-        .capacity(10_000)
+        .capacity(capacity)
         .build();
   }
 }

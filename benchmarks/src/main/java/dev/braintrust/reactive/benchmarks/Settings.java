@@ -77,7 +77,7 @@ final class Settings {
     {
       "bench.wrappers.stubCalls",
       "20000",
-      "Gemini wrapper alone (stub transport): calls per block; warm-up 5 blocks"
+      "LLM client wrappers alone (Gemini, Bedrock, Anthropic, Spring AI on stubs): calls per block; warm-up 5 blocks"
     },
   };
 

@@ -30,11 +30,14 @@ import reactor.netty.DisposableServer;
 
 /**
  * One {@code ChatModel.call} through Spring AI's OpenAI chat model (RestClient) against a canned
- * loopback server: unwrapped, the model built with no observation handler (a no-op registry, as an
- * application without tracing has); wrapped, as the Spring Boot starters give it: observed by our
- * handler ({@link BraintrustSpringAi#observationRegistry}) and its streams timed. The wrapped
- * model's spans go to a real exporter whose background thread encodes every row and then discards
- * it, as {@link OpenAIWrapperBenchmark} does.
+ * loopback server, three ways: unwrapped, the model built with the no-op registry (as an
+ * application with no observation handler at all has: Spring AI then skips its observation);
+ * observed, the model built with a registry holding one handler that does nothing (Spring AI and
+ * Micrometer then do all their observation work, as for an application with Actuator's metrics
+ * handler); wrapped, as the Spring Boot starters give it: observed by our handler ({@link
+ * BraintrustSpringAi#observationRegistry}) and its streams timed. The wrapped model's spans go to a
+ * real exporter whose background thread encodes every row and then discards it, as {@link
+ * OpenAIWrapperBenchmark} does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,6 +59,7 @@ public class SpringAiWrapperBenchmark {
   DisposableServer server;
   BraintrustExporter exporter;
   ChatModel plain;
+  ChatModel observed;
   ChatModel traced;
 
   @Setup(Level.Trial)
@@ -63,13 +67,20 @@ public class SpringAiWrapperBenchmark {
     server = Loopback.replying(REPLY);
     exporter = Loopback.ackingExporter();
     plain = model(ObservationRegistry.NOOP);
+    ObservationRegistry quiet = ObservationRegistry.create();
+    quiet.observationConfig().observationHandler(new SpringAiHandlerAlone.DoNothing());
+    observed = model(quiet);
     Tracer tracer = Tracer.create(exporter, Destination.projectLogs("bench"));
     traced = BraintrustSpringAi.timeStreams(model(BraintrustSpringAi.observationRegistry(tracer)));
   }
 
   private ChatModel model(ObservationRegistry observations) {
-    OpenAiApi api =
-        OpenAiApi.builder().baseUrl("http://127.0.0.1:" + server.port()).apiKey("bench").build();
+    return model(server.port(), observations);
+  }
+
+  /** The benchmark's model, calling the loopback server on {@code port}. */
+  static ChatModel model(int port, ObservationRegistry observations) {
+    OpenAiApi api = OpenAiApi.builder().baseUrl("http://127.0.0.1:" + port).apiKey("bench").build();
     return OpenAiChatModel.builder()
         .openAiApi(api)
         .defaultOptions(
@@ -91,6 +102,11 @@ public class SpringAiWrapperBenchmark {
   @Benchmark
   public ChatResponse unwrapped() {
     return plain.call(PROMPT);
+  }
+
+  @Benchmark
+  public ChatResponse observed() {
+    return observed.call(PROMPT);
   }
 
   @Benchmark

@@ -30,6 +30,16 @@ final class WrapperInterleaved {
   }
 
   /**
+   * A wrapper alone: the two clients are stubs answering at once, so a call costs a few µs and the
+   * wrapper's share of it is measured without the SDK's work or a network.
+   */
+  interface Alone extends Clients, AutoCloseable {
+    /** Closes the exporter behind the wrapped stub. */
+    @Override
+    void close();
+  }
+
+  /**
    * Medians per call, unwrapped and wrapped: wall µs, caller CPU µs, caller bytes; and what the
    * wrapper added, wrapped minus unwrapped within each pair (median and range over the pairs: the
    * two blocks of a pair ran under the same load, so their difference is steadier than the

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
+import com.fasterxml.jackson.databind.node.POJONode;
 import java.io.IOException;
 import java.util.function.Supplier;
 
@@ -16,9 +17,9 @@ import java.util.function.Supplier;
  * cannot see into it, so a value that may hold inline media is built eagerly instead.
  */
 public final class LazyJson implements JsonSerializable {
-  private final Supplier<JsonNode> value;
+  private final Supplier<?> value;
 
-  private LazyJson(Supplier<JsonNode> value) {
+  private LazyJson(Supplier<?> value) {
     this.value = value;
   }
 
@@ -27,9 +28,26 @@ public final class LazyJson implements JsonSerializable {
     return new LazyJson(value);
   }
 
+  /**
+   * A value that is {@code value.get()} when written: a tree, or the library's own maps, lists,
+   * strings and numbers, written by Jackson 2's serializers without first being made a tree. It
+   * comes as a node holding the lazy value, as a tree is written by Jackson 2 whatever mapper the
+   * exporter was given: the Spring Boot 4 starter's writes other values with the application's
+   * Jackson 3 mapper, which knows nothing of Jackson 2's {@link JsonSerializable} and would write
+   * an empty object.
+   */
+  public static JsonNode ofValue(Supplier<?> value) {
+    return new POJONode(new LazyJson(value));
+  }
+
   @Override
   public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-    value.get().serialize(gen, serializers);
+    Object v = value.get();
+    if (v instanceof JsonNode n) {
+      n.serialize(gen, serializers);
+    } else {
+      serializers.defaultSerializeValue(v, gen);
+    }
   }
 
   @Override
@@ -41,6 +59,6 @@ public final class LazyJson implements JsonSerializable {
 
   @Override
   public String toString() {
-    return value.get().toString();
+    return String.valueOf(value.get());
   }
 }

@@ -8,6 +8,7 @@ import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.services.async.MessageServiceAsync;
 import com.anthropic.services.blocking.MessageService;
+import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.PromptMetadata;
 import dev.braintrust.reactive.core.Scope;
 import dev.braintrust.reactive.core.Span;
@@ -33,16 +34,23 @@ final class MessageCalls {
     this.tracer = tracer;
   }
 
+  /**
+   * The request's fields and the reply's go into one builder, logged once as the span ends: a whole
+   * call's row is only ever seen ended, and one log spares the caller a second log's maps and their
+   * merge into the span's.
+   */
   Message create(MessageService target, MessageCreateParams params, RequestOptions options) {
-    Span span = start(MessageRows.CREATE, params);
+    Span span = tracer.startSpan(MessageRows.CREATE, SpanType.LLM);
+    Log.Builder row = request(span, params);
     try (Scope ignored = span.makeCurrent()) {
       Message message = target.create(params, options);
-      recordResponse(span, message);
+      response(span, row, message);
       return message;
     } catch (RuntimeException | Error e) {
-      span.error(e);
+      row.error(e);
       throw e;
     } finally {
+      log(span, row);
       span.end();
     }
   }
@@ -63,18 +71,27 @@ final class MessageCalls {
    */
   CompletableFuture<Message> createAsync(
       MessageServiceAsync target, MessageCreateParams params, RequestOptions options) {
-    Span span = start(MessageRows.CREATE, params);
-    CompletableFuture<Message> call = opened(span, () -> target.create(params, options));
+    Span span = tracer.startSpan(MessageRows.CREATE, SpanType.LLM);
+    Log.Builder row = request(span, params);
+    CompletableFuture<Message> call;
+    try (Scope ignored = span.makeCurrent()) {
+      call = target.create(params, options);
+    } catch (RuntimeException | Error e) {
+      log(span, row.error(e));
+      span.end();
+      throw e;
+    }
     CompletableFuture<Message> result = new CompletableFuture<>();
     call.whenComplete(
         (message, error) -> {
           if (error == null) {
-            recordResponse(span, message);
+            response(span, row, message);
           } else if (unwrap(error) instanceof CancellationException) {
-            span.metadata("cancelled", true);
+            row.metadata("cancelled", true);
           } else {
-            span.error(unwrap(error));
+            row.error(unwrap(error));
           }
+          log(span, row);
           span.end();
           // The exception exactly as stored, so handle/exceptionally see what the SDK's future
           // gives.
@@ -118,28 +135,47 @@ final class MessageCalls {
 
   private Span start(String name, MessageCreateParams params) {
     Span span = tracer.startSpan(name, SpanType.LLM);
+    log(span, request(span, params));
+    return span;
+  }
+
+  /**
+   * The request's input and parameters, then the current prompt's provenance, if any, in a builder
+   * not yet logged; a request that cannot be read costs its fields, never the call.
+   */
+  private static Log.Builder request(Span span, MessageCreateParams params) {
+    Log.Builder row;
     try {
-      span.log(MessageRows.request(params));
+      row = MessageRows.request(params);
     } catch (RuntimeException e) {
       LOG.warn("could not record an Anthropic request on span {}", span.name(), e);
+      row = Log.builder();
     }
     // After the request's fields, so none of them can overwrite the prompt's provenance.
     PromptMetadata prompt = PromptMetadata.current();
     if (prompt != null) {
       try {
-        span.metadata("prompt", prompt.toMap());
+        row.metadata("prompt", prompt.toMap());
       } catch (RuntimeException e) {
         LOG.warn("could not record the prompt on span {}", span.name(), e);
       }
     }
-    return span;
+    return row;
   }
 
-  private static void recordResponse(Span span, Message message) {
+  private static void response(Span span, Log.Builder row, Message message) {
     try {
-      span.log(MessageRows.response(message));
+      MessageRows.response(row, message);
     } catch (RuntimeException e) {
       LOG.warn("could not record an Anthropic reply on span {}", span.name(), e);
+    }
+  }
+
+  private static void log(Span span, Log.Builder row) {
+    try {
+      span.log(row.build());
+    } catch (RuntimeException e) {
+      LOG.warn("could not record an Anthropic call on span {}", span.name(), e);
     }
   }
 

@@ -16,9 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.attachment.AttachmentConverter;
 import dev.braintrust.reactive.core.internal.LazyJson;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,7 +50,7 @@ final class MessageRows {
    * reshaped when the row is encoded. One that may carry inline media is reshaped now, so its
    * images and documents leave the row as attachments.
    */
-  static Log request(MessageCreateParams params) {
+  static Log.Builder request(MessageCreateParams params) {
     MessageCreateParams.Body body = params._body();
     if (!(AttachmentConverter.enabled() && mayHoldMedia(body))) {
       try {
@@ -64,10 +62,10 @@ final class MessageRows {
     return request(MAPPER.<ObjectNode>valueToTree(body));
   }
 
-  private static Log lazyRequest(MessageCreateParams.Body body) {
+  private static Log.Builder lazyRequest(MessageCreateParams.Body body) {
     Log.Builder log =
         Log.builder()
-            .input(LazyJson.of(() -> input(MAPPER.valueToTree(body))))
+            .input(LazyJson.ofValue(() -> input(MAPPER.valueToTree(body))))
             .metadata("provider", "anthropic")
             .metadata("model", body.model().asString());
     // Sampling settings the SDK's body has no typed field for arrive as additional properties.
@@ -89,7 +87,7 @@ final class MessageRows {
           body.tools().map(MAPPER::<JsonNode>valueToTree).orElse(null),
           body.toolChoice().map(MAPPER::<JsonNode>valueToTree).orElse(null));
     }
-    return log.build();
+    return log;
   }
 
   /** Whether any message has a block other than text (an image, a document, a tool result...). */
@@ -113,7 +111,7 @@ final class MessageRows {
     }
   }
 
-  private static Log request(ObjectNode body) {
+  private static Log.Builder request(ObjectNode body) {
     // Inline base64 images and documents leave the row as attachments.
     JsonNode input = input(body);
     JsonNode logged = AttachmentConverter.enabled() ? AttachmentConverter.convert(input) : input;
@@ -129,7 +127,7 @@ final class MessageRows {
       log.metadata("stop", stop);
     }
     ToolShapes.record(log, body.get("tools"), body.get("tool_choice"));
-    return log.build();
+    return log;
   }
 
   /** The messages in the order sent, the system prompt appended as a trailing system message. */
@@ -148,24 +146,56 @@ final class MessageRows {
   }
 
   /**
-   * Output and metrics of a whole reply: the reply's JSON is built when the row is encoded; only
-   * its usage is read now.
+   * Adds the output and metrics of a whole reply to {@code row}, the call's one builder (so the
+   * reply's model replaces the request's in place, with no second log to merge into the span): the
+   * reply's JSON is built when the row is encoded; only its usage and model are read now, into
+   * locals first, so a reply the typed accessors refuse leaves {@code row} untouched until the
+   * tree, which reads whatever it has, takes over.
    */
-  static Log response(Message message) {
+  static void response(Log.Builder row, Message message) {
+    String model;
+    long input;
+    long output;
+    @Nullable Long cacheRead;
+    @Nullable Long cacheCreationTotal;
+    @Nullable Long fiveMinutes = null;
+    @Nullable Long oneHour = null;
     try {
-      Log.Builder b =
-          Log.builder()
-              .output(LazyJson.of(() -> MAPPER.valueToTree(message)))
-              .metrics(usage(message.usage()));
-      String model = message.model().asString();
-      if (!model.isEmpty()) {
-        b.metadata("model", model);
+      model = message.model().asString();
+      Usage usage = message.usage();
+      input = usage.inputTokens();
+      output = usage.outputTokens();
+      cacheRead = usage.cacheReadInputTokens().orElse(null);
+      cacheCreationTotal = usage.cacheCreationInputTokens().orElse(null);
+      if (usage.cacheCreation().isPresent()) {
+        CacheCreation split = usage.cacheCreation().get();
+        fiveMinutes = split.ephemeral5mInputTokens();
+        oneHour = split.ephemeral1hInputTokens();
       }
-      return b.build();
     } catch (RuntimeException unexpectedShape) {
       // A reply missing what the typed accessors require: the tree reads whatever it has.
-      return output(MAPPER.valueToTree(message)).build();
+      output(row, MAPPER.valueToTree(message));
+      return;
     }
+    row.output(LazyJson.ofValue(() -> MAPPER.valueToTree(message)));
+    usage(row, input, output, cacheRead, cacheCreationTotal, fiveMinutes, oneHour);
+    if (!model.isEmpty()) {
+      row.metadata("model", model);
+    }
+  }
+
+  /**
+   * Adds {@code message} as the output, its usage as metrics and the model it names as {@code
+   * metadata.model} to {@code row}.
+   */
+  static Log.Builder output(Log.Builder row, ObjectNode message) {
+    row.output(message);
+    usage(row, message.path("usage"));
+    JsonNode model = message.path("model");
+    if (model.isTextual() && !model.asText().isEmpty()) {
+      row.metadata("model", model.asText());
+    }
+    return row;
   }
 
   /**
@@ -173,12 +203,7 @@ final class MessageRows {
    * {@code metadata.model}.
    */
   static Log.Builder output(ObjectNode message) {
-    Log.Builder b = Log.builder().output(message).metrics(usage(message.path("usage")));
-    JsonNode model = message.path("model");
-    if (model.isTextual() && !model.asText().isEmpty()) {
-      b.metadata("model", model.asText());
-    }
-    return b;
+    return output(Log.builder(), message);
   }
 
   /**
@@ -189,14 +214,15 @@ final class MessageRows {
    * aggregate {@code prompt_cache_creation_tokens} only when it is not: one representation per
    * span, never a split made up from the aggregate.
    */
-  static Map<String, Number> usage(JsonNode usage) {
+  static void usage(Log.Builder row, JsonNode usage) {
     if (!usage.isObject()) {
-      return new LinkedHashMap<>();
+      return;
     }
     JsonNode split = usage.path("cache_creation");
     JsonNode fiveMinutes = split.path("ephemeral_5m_input_tokens");
     JsonNode oneHour = split.path("ephemeral_1h_input_tokens");
-    return usage(
+    usage(
+        row,
         number(usage.path("input_tokens")),
         number(usage.path("output_tokens")),
         number(usage.path("cache_read_input_tokens")),
@@ -205,37 +231,22 @@ final class MessageRows {
         number(oneHour));
   }
 
-  /** The same from the SDK's typed {@code Usage}, without building its JSON. */
-  static Map<String, Number> usage(Usage usage) {
-    Long fiveMinutes = null;
-    Long oneHour = null;
-    if (usage.cacheCreation().isPresent()) {
-      CacheCreation split = usage.cacheCreation().get();
-      fiveMinutes = split.ephemeral5mInputTokens();
-      oneHour = split.ephemeral1hInputTokens();
-    }
-    return usage(
-        usage.inputTokens(),
-        usage.outputTokens(),
-        usage.cacheReadInputTokens().orElse(null),
-        usage.cacheCreationInputTokens().orElse(null),
-        fiveMinutes,
-        oneHour);
-  }
-
   private static @Nullable Long number(JsonNode n) {
     return n.isNumber() ? n.asLong() : null;
   }
 
-  /** Each count is null when the reply does not carry it. */
-  private static Map<String, Number> usage(
+  /**
+   * Each count is null when the reply does not carry it. Written straight into the row's builder: a
+   * map of them first would be copied into it anyway.
+   */
+  private static void usage(
+      Log.Builder row,
       @Nullable Long input,
       @Nullable Long output,
       @Nullable Long cacheRead,
       @Nullable Long cacheCreationTotal,
       @Nullable Long fiveMinutes,
       @Nullable Long oneHour) {
-    Map<String, Number> metrics = new LinkedHashMap<>();
     boolean hasSplit = fiveMinutes != null || oneHour != null;
     long cacheCreation =
         hasSplit
@@ -244,27 +255,26 @@ final class MessageRows {
     long prompt = -1;
     if (input != null) {
       prompt = input + (cacheRead != null ? cacheRead : 0) + cacheCreation;
-      metrics.put("prompt_tokens", prompt);
+      row.metric("prompt_tokens", prompt);
     }
     if (output != null) {
-      metrics.put("completion_tokens", output);
+      row.metric("completion_tokens", output);
       if (prompt >= 0) {
-        metrics.put("tokens", prompt + output);
+        row.metric("tokens", prompt + output);
       }
     }
     if (cacheRead != null) {
-      metrics.put("prompt_cached_tokens", cacheRead);
+      row.metric("prompt_cached_tokens", cacheRead);
     }
     if (hasSplit) {
       if (fiveMinutes != null) {
-        metrics.put("prompt_cache_creation_5m_tokens", fiveMinutes);
+        row.metric("prompt_cache_creation_5m_tokens", fiveMinutes);
       }
       if (oneHour != null) {
-        metrics.put("prompt_cache_creation_1h_tokens", oneHour);
+        row.metric("prompt_cache_creation_1h_tokens", oneHour);
       }
     } else if (cacheCreationTotal != null) {
-      metrics.put("prompt_cache_creation_tokens", cacheCreation);
+      row.metric("prompt_cache_creation_tokens", cacheCreation);
     }
-    return metrics;
   }
 }

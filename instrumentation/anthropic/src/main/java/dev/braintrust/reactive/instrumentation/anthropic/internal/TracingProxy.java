@@ -122,7 +122,11 @@ public final class TracingProxy implements InvocationHandler {
       return forward(method, args);
     }
     if (args == null || args.length == 0) {
-      return services.computeIfAbsent(method, m -> wrapResult(type, forwardUnchecked(m)));
+      // Looked up first: computeIfAbsent's capturing lambda would be garbage on every call.
+      Object service = services.get(method);
+      return service != null
+          ? service
+          : services.computeIfAbsent(method, m -> wrapResult(type, forwardUnchecked(m)));
     }
     return wrapResult(type, forward(method, args));
   }

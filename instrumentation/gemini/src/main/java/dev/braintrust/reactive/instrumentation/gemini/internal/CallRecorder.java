@@ -1,6 +1,5 @@
 package dev.braintrust.reactive.instrumentation.gemini.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.Log;
 import dev.braintrust.reactive.core.Span;
@@ -13,11 +12,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The span of one call: sees the response bytes as the SDK reads them and ends the span once, when
  * the body is read to its end, reading fails, the call fails, or the response is closed, whichever
- * comes first. A whole response is parsed at its end; a stream's Server-Sent Events are folded in
- * line by line as they arrive, the first one carrying content setting {@code time_to_first_token}.
- * Reads happen on one thread while a close may come from another, so the methods synchronize; the
- * lock is held only while bytes are folded in. Failures of the tracing itself are logged, never
- * thrown into the call.
+ * comes first. A whole response is scanned at its end; a stream's Server-Sent Events are kept and
+ * scanned line by line as they arrive (see {@link StreamChunks}), the first one carrying content
+ * setting {@code time_to_first_token}; both become trees when the exporter writes the row. Reads
+ * happen on one thread while a close may come from another, so the methods synchronize; the lock is
+ * held only while bytes are folded in. Failures of the tracing itself are logged, never thrown into
+ * the call.
  */
 final class CallRecorder {
   private static final LibraryLog LOG = LibraryLog.get(CallRecorder.class);
@@ -33,7 +33,7 @@ final class CallRecorder {
   // A whole body's bytes, or a stream's unfinished line: one of the two.
   private final @Nullable BodyBytes whole;
   private final @Nullable Buffer pending;
-  private final @Nullable StreamAssembler assembler;
+  private final @Nullable StreamChunks chunks;
   private double timeToFirstToken = -1;
   private boolean broken;
   private boolean done;
@@ -54,7 +54,7 @@ final class CallRecorder {
     this.pending = op.streamed ? new Buffer() : null;
     this.op = op;
     this.startNanos = startNanos;
-    this.assembler = op.streamed ? new StreamAssembler() : null;
+    this.chunks = op.streamed ? new StreamChunks() : null;
   }
 
   /**
@@ -79,7 +79,8 @@ final class CallRecorder {
       }
       source.copyTo(pending, offset, length);
       for (long nl = pending.indexOf((byte) '\n'); nl >= 0; nl = pending.indexOf((byte) '\n')) {
-        String line = pending.readUtf8(nl);
+        // The line's bytes, not a decoded String: they are scanned and kept as they are.
+        byte[] line = pending.readByteArray(nl);
         pending.skip(1);
         line(line);
       }
@@ -91,21 +92,50 @@ final class CallRecorder {
     }
   }
 
-  private void line(String line) {
-    String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-    if (!l.startsWith("data:") || assembler == null) {
+  private void line(byte[] line) {
+    StreamChunks chunks = this.chunks;
+    if (chunks == null || !isData(line)) {
       return;
     }
-    JsonNode chunk;
+    int start = DATA.length;
+    int end = line.length;
+    while (start < end && whitespace(line[start])) {
+      start++;
+    }
+    while (end > start && whitespace(line[end - 1])) {
+      end--;
+    }
+    boolean content;
     try {
-      chunk = GeminiRows.MAPPER.readTree(l.substring(5).strip());
-    } catch (JsonProcessingException e) {
+      // Kept as read and only scanned here; folded into one response when the row is written.
+      content = chunks.add(line, start, end);
+    } catch (IOException e) {
       // Not JSON: the SDK will say so to the caller; the span keeps what it had.
       return;
     }
-    if (chunk != null && assembler.add(chunk) && timeToFirstToken < 0) {
+    if (content && timeToFirstToken < 0) {
       timeToFirstToken = (System.nanoTime() - startNanos) / 1e9;
     }
+  }
+
+  private static final byte[] DATA = {'d', 'a', 't', 'a', ':'};
+
+  /** Whether {@code line} is a Server-Sent Event's {@code data:} field. */
+  private static boolean isData(byte[] line) {
+    if (line.length < DATA.length) {
+      return false;
+    }
+    for (int i = 0; i < DATA.length; i++) {
+      if (line[i] != DATA[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // What String.strip() removed around an event's data: ASCII whitespace ('\r' of a CRLF line).
+  private static boolean whitespace(byte b) {
+    return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '\f' || b == 0x0b;
   }
 
   /** The body was read to its end. */
@@ -156,11 +186,12 @@ final class CallRecorder {
   private Log.Builder output(boolean cutShort) {
     Log.Builder log = request;
     Buffer pending = this.pending;
-    if (assembler != null && pending != null) {
+    StreamChunks chunks = this.chunks;
+    if (chunks != null && pending != null) {
       if (!cutShort && pending.size() > 0) {
-        line(pending.readUtf8());
+        line(pending.readByteArray());
       }
-      return assembler.isEmpty() ? log : GeminiRows.response(assembler.snapshot(), log);
+      return chunks.isEmpty() ? log : chunks.record(log);
     }
     BodyBytes whole = this.whole;
     if (whole == null || whole.size() == 0) {

@@ -40,6 +40,13 @@ final class JsonScan {
     return new JsonScan(null, bytes, size);
   }
 
+  /** A cursor over the bytes of {@code bytes} from {@code start} to {@code end}. */
+  static JsonScan of(byte[] bytes, int start, int end) {
+    JsonScan s = new JsonScan(null, bytes, end);
+    s.pos = start;
+    return s;
+  }
+
   private int at(int i) {
     return text != null ? text.charAt(i) : bytes[i] & 0xff;
   }

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * order; a candidate's other fields ({@code finishReason}, safety ratings, ...) and the response's
  * ({@code usageMetadata}, {@code modelVersion}, {@code responseId}) take their latest value. It can
  * show the result at any point, so a stream closed half way still records what had arrived. Not
- * thread-safe; {@link CallRecorder} guards it.
+ * thread-safe; {@link StreamChunks} folds a stream's chunks with one when the row is written.
  */
 final class StreamAssembler {
   private final ObjectNode response = GeminiRows.MAPPER.createObjectNode();

@@ -132,7 +132,8 @@ final class WireScan {
     return true;
   }
 
-  private static void usage(JsonScan s, long[] counts) throws IOException {
+  /** The counts of the {@code usageMetadata} object under the cursor, into {@code counts}. */
+  static void usage(JsonScan s, long[] counts) throws IOException {
     s.enterObject();
     for (int name = s.nextMember(); name >= 0; name = s.nextMember()) {
       int i = 0;

@@ -49,8 +49,15 @@ public final class ObservationSpans implements ObservationHandler<Observation.Co
     this.tracer = tracer;
   }
 
-  /** What the handler keeps in an observation's context between start and stop. */
-  private record Call(CallSpan span, @Nullable Span parent, StreamMarks.@Nullable Mark mark) {}
+  /**
+   * What the handler keeps in an observation's context between start and stop. {@code row} holds
+   * the request's fields until the span ends, when the response's join them and the span gets one
+   * log: a second log's maps, and their merge into the first's, cost the caller's thread more than
+   * the rest of the handler. Only the thread that {@linkplain CallSpan#claimEnd claims the end}
+   * touches it after start.
+   */
+  private record Call(
+      CallSpan span, @Nullable Span parent, StreamMarks.@Nullable Mark mark, Log.Builder row) {}
 
   @Override
   public boolean supportsContext(Observation.Context context) {
@@ -76,20 +83,26 @@ public final class ObservationSpans implements ObservationHandler<Observation.Co
       } else if (chat) {
         mark = StreamMarks.claim(span);
       }
-      context.put(Call.class, new Call(span, parent, mark));
-      String provider =
-          m.getOperationMetadata() == null
-              ? null
-              : Rows.provider(m.getOperationMetadata().provider());
-      span.log(
-          chat
-              ? Rows.request((Prompt) request, provider)
-              : Rows.request((EmbeddingRequest) request, provider));
-      PromptMetadata prompt = PromptMetadata.current();
-      if (prompt != null) {
-        // Logged after the request so none of its fields can overwrite it.
-        span.log(Log.builder().metadata("prompt", prompt.toMap()));
+      Log.Builder row = Log.builder();
+      // Guarded apart: the span is open, so the call must reach the context whatever this costs.
+      try {
+        String provider =
+            m.getOperationMetadata() == null
+                ? null
+                : Rows.provider(m.getOperationMetadata().provider());
+        row =
+            chat
+                ? Rows.request((Prompt) request, provider)
+                : Rows.request((EmbeddingRequest) request, provider);
+        PromptMetadata prompt = PromptMetadata.current();
+        if (prompt != null) {
+          // After the request so none of its fields can overwrite it.
+          row.metadata("prompt", prompt.toMap());
+        }
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("could not read a Spring AI model request for its span: {}", e.toString());
       }
+      context.put(Call.class, new Call(span, parent, mark, row));
     } catch (RuntimeException | LinkageError e) {
       // A Spring AI version whose API moved costs the span, never the caller's call.
       LOG.warn("could not start a span for a Spring AI model call: {}", e.toString());
@@ -113,31 +126,42 @@ public final class ObservationSpans implements ObservationHandler<Observation.Co
   private static void end(Call call, Observation.Context context) {
     Throwable error = context.getError();
     Object response = ((ModelObservationContext<?, ?>) context).getResponse();
-    if (error != null) {
-      call.span().fail(error);
-    } else if (response instanceof ChatResponse) {
-      if (call.span().claimEnd()) {
-        StreamMarks.Mark mark = call.mark();
-        call.span()
-            .end(Rows.responseOrNull((ChatResponse) response, mark == null ? null : mark.usage()));
-      }
-    } else if (response instanceof EmbeddingResponse) {
-      if (call.span().claimEnd()) {
-        call.span().end(embeddingOrNull((EmbeddingResponse) response));
-      }
-    } else {
-      // Stopped with neither a response nor an error: the caller cancelled the stream.
-      StreamMarks.Mark mark = call.mark();
-      call.span().cancel(mark == null ? Log.builder() : Rows.partial(mark.text()));
+    if (!call.span().claimEnd()) {
+      return;
+    }
+    Log.Builder row = call.row();
+    // Ends whatever reading the response does: the end is claimed, nobody else will.
+    try {
+      record(row, call, error, response);
+    } finally {
+      call.span().end(row);
     }
   }
 
-  private static Log.@Nullable Builder embeddingOrNull(EmbeddingResponse response) {
+  private static void record(
+      Log.Builder row, Call call, @Nullable Throwable error, @Nullable Object response) {
+    if (error != null) {
+      row.error(error);
+    } else if (response instanceof ChatResponse) {
+      StreamMarks.Mark mark = call.mark();
+      Rows.responseOrLogged(row, (ChatResponse) response, mark == null ? null : mark.usage());
+    } else if (response instanceof EmbeddingResponse) {
+      embedding(row, (EmbeddingResponse) response);
+    } else {
+      // Stopped with neither a response nor an error: the caller cancelled the stream.
+      StreamMarks.Mark mark = call.mark();
+      if (mark != null) {
+        Rows.partial(row, mark.text());
+      }
+      row.metadata("cancelled", true);
+    }
+  }
+
+  private static void embedding(Log.Builder row, EmbeddingResponse response) {
     try {
-      return Rows.response(response);
+      Rows.response(row, response);
     } catch (RuntimeException e) {
       LOG.warn("could not read a Spring AI embedding response for its span: {}", e.toString());
-      return null;
     }
   }
 
@@ -172,7 +196,7 @@ public final class ObservationSpans implements ObservationHandler<Observation.Co
           choice.put("index", 0);
           choice.put("message", Rows.assistant((AssistantMessage) m));
           choice.put("finish_reason", "tool_calls");
-          previous.span().end(Log.builder().output(List.of(choice)));
+          previous.span().end(previous.row().output(List.of(choice)));
         }
         break;
       }

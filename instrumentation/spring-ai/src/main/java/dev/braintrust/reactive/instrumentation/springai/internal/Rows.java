@@ -2,6 +2,7 @@ package dev.braintrust.reactive.instrumentation.springai.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.internal.LazyJson;
 import dev.braintrust.reactive.core.internal.LibraryLog;
 import dev.braintrust.reactive.core.internal.LlmMetadata;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ final class Rows {
    * for one, may hold application secrets).
    */
   static Log.Builder request(Prompt prompt, @Nullable String provider) {
-    Log.Builder b = Log.builder().input(messages(prompt.getInstructions()));
+    Log.Builder b = Log.builder().input(input(prompt.getInstructions()));
     put(b, "provider", provider);
     ChatOptions o = prompt.getOptions();
     if (o == null) {
@@ -110,6 +111,23 @@ final class Rows {
       return "mistral";
     }
     return p;
+  }
+
+  /**
+   * The messages as the row's input, in OpenAI's shape, built when the row is encoded rather than
+   * on the caller's thread. The messages are immutable values; the list may be the caller's own
+   * (chat memory grows one), so the input keeps a copy of it (none when it is already immutable). A
+   * user message with media is the exception: the input is built now, so the exporter finds its
+   * inline data and uploads it as attachments.
+   */
+  static Object input(List<Message> messages) {
+    for (Message m : messages) {
+      if (m instanceof UserMessage && !((UserMessage) m).getMedia().isEmpty()) {
+        return messages(messages);
+      }
+    }
+    List<Message> copy = List.copyOf(messages);
+    return LazyJson.ofValue(() -> messages(copy));
   }
 
   static List<Map<String, Object>> messages(List<Message> messages) {
@@ -238,26 +256,15 @@ final class Rows {
     }
   }
 
-  /** The generations as choices, the model that answered, and the token counts. */
-  static Log.Builder response(ChatResponse response) {
-    return response(response, null);
-  }
-
-  /** The same, with the provider's usage object a stream's last chunk carried, if any. */
-  static Log.Builder response(ChatResponse response, @Nullable Object nativeUsage) {
-    List<Map<String, @Nullable Object>> choices = new ArrayList<>();
+  /**
+   * The generations as choices, the model that answered, and the token counts, added to {@code b},
+   * with the provider's usage object a stream's last chunk carried, if any. The choices are built
+   * when the row is encoded, from the response's generations (an immutable list of immutable
+   * values); the model and token counts are read now.
+   */
+  static Log.Builder response(Log.Builder b, ChatResponse response, @Nullable Object nativeUsage) {
     List<Generation> results = response.getResults();
-    for (int i = 0; i < results.size(); i++) {
-      Generation g = results.get(i);
-      Map<String, @Nullable Object> choice = new LinkedHashMap<>();
-      choice.put("index", i);
-      choice.put(
-          "message",
-          g.getOutput() == null ? Map.of("role", "assistant") : assistant(g.getOutput()));
-      choice.put("finish_reason", finishReason(g));
-      choices.add(choice);
-    }
-    Log.Builder b = Log.builder().output(choices);
+    b.output(LazyJson.ofValue(() -> choices(results)));
     ChatResponseMetadata meta = response.getMetadata();
     if (meta != null) {
       // The model the provider says answered (a dated version of an alias) replaces the requested
@@ -270,19 +277,38 @@ final class Rows {
     return b;
   }
 
-  /** The same, or null (logged) if the response can't be read: the span still ends. */
-  static Log.@Nullable Builder responseOrNull(ChatResponse response, @Nullable Object nativeUsage) {
+  private static List<Map<String, @Nullable Object>> choices(List<Generation> results) {
+    List<Map<String, @Nullable Object>> choices = new ArrayList<>(results.size());
+    for (int i = 0; i < results.size(); i++) {
+      Generation g = results.get(i);
+      Map<String, @Nullable Object> choice = new LinkedHashMap<>();
+      choice.put("index", i);
+      choice.put(
+          "message",
+          g.getOutput() == null ? Map.of("role", "assistant") : assistant(g.getOutput()));
+      choice.put("finish_reason", finishReason(g));
+      choices.add(choice);
+    }
+    return choices;
+  }
+
+  /**
+   * {@link #response(Log.Builder, ChatResponse, Object)}, logging instead of throwing if the
+   * response can't be read (the span still ends, with what {@code b} holds).
+   */
+  static Log.Builder responseOrLogged(
+      Log.Builder b, ChatResponse response, @Nullable Object nativeUsage) {
     try {
-      return response(response, nativeUsage);
+      return response(b, response, nativeUsage);
     } catch (RuntimeException e) {
       LOG.warn("could not read a Spring AI chat response for its span: {}", e.toString());
-      return null;
+      return b;
     }
   }
 
-  /** The number of vectors (never the vectors), the model and the tokens. */
-  static Log.Builder response(EmbeddingResponse response) {
-    Log.Builder b = Log.builder().output(Map.of("count", response.getResults().size()));
+  /** The number of vectors (never the vectors), the model and the tokens, added to {@code b}. */
+  static Log.Builder response(Log.Builder b, EmbeddingResponse response) {
+    b.output(Map.of("count", response.getResults().size()));
     if (response.getMetadata() != null) {
       String model = response.getMetadata().getModel();
       if (model != null && !model.isEmpty()) {
@@ -293,8 +319,8 @@ final class Rows {
     return b;
   }
 
-  /** A reply cut short by the caller: the text that arrived so far. */
-  static Log.Builder partial(String text) {
+  /** A reply cut short by the caller: the text that arrived so far, added to {@code b}. */
+  static Log.Builder partial(Log.Builder b, String text) {
     Map<String, Object> message = new LinkedHashMap<>();
     message.put("role", "assistant");
     message.put("content", text);
@@ -302,7 +328,7 @@ final class Rows {
     choice.put("index", 0);
     choice.put("message", message);
     choice.put("finish_reason", null);
-    return Log.builder().output(List.of(choice));
+    return b.output(List.of(choice));
   }
 
   // Providers' reasons as OpenAI spells them (Spring AI's OpenAI model upper-cases them).

@@ -22,6 +22,9 @@ final class Usage {
         }
       };
 
+  // Passed to Method.invoke: its varargs would otherwise make an empty array per call.
+  private static final Object[] NO_ARGUMENTS = {};
+
   private Usage() {}
 
   static void record(
@@ -96,24 +99,27 @@ final class Usage {
     if (target == null) {
       return null;
     }
-    Optional<Method> m =
-        METHODS
-            .get(target.getClass())
-            .computeIfAbsent(
-                name,
-                n -> {
-                  Optional<Method> found = find(target.getClass(), n);
-                  return found.isPresent()
-                      ? found
-                      : find(
-                          target.getClass(),
-                          "get" + Character.toUpperCase(n.charAt(0)) + n.substring(1));
-                });
+    ConcurrentHashMap<String, Optional<Method>> methods = METHODS.get(target.getClass());
+    // Looked up first: computeIfAbsent's capturing lambda would be garbage on every call.
+    Optional<Method> m = methods.get(name);
+    if (m == null) {
+      m =
+          methods.computeIfAbsent(
+              name,
+              n -> {
+                Optional<Method> found = find(target.getClass(), n);
+                return found.isPresent()
+                    ? found
+                    : find(
+                        target.getClass(),
+                        "get" + Character.toUpperCase(n.charAt(0)) + n.substring(1));
+              });
+    }
     if (m.isEmpty()) {
       return null;
     }
     try {
-      Object v = m.get().invoke(target);
+      Object v = m.get().invoke(target, NO_ARGUMENTS);
       return v instanceof Optional ? ((Optional<?>) v).orElse(null) : v;
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
