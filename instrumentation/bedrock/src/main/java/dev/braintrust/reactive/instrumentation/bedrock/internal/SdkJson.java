@@ -1,15 +1,11 @@
 package dev.braintrust.reactive.instrumentation.bedrock.internal;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonSerializable;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.attachment.Attachment;
-import java.io.IOException;
+import dev.braintrust.reactive.core.internal.MemoJson;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -72,42 +68,19 @@ final class SdkJson {
   }
 
   /** A row value Jackson writes by converting the model then; see {@link #lazy}. */
-  static final class Lazy implements JsonSerializable {
+  static final class Lazy extends MemoJson<JsonNode> {
     private final Memo memo;
     private final Function<JsonNode, @Nullable JsonNode> shape;
-    private volatile @Nullable JsonNode value;
 
     private Lazy(Memo memo, Function<JsonNode, @Nullable JsonNode> shape) {
       this.memo = memo;
       this.shape = shape;
     }
 
-    /** The value as a tree. */
-    JsonNode value() {
-      JsonNode v = value;
-      if (v == null) {
-        JsonNode shaped = shape.apply(memo.tree());
-        v = shaped == null ? NODES.nullNode() : shaped;
-        value = v;
-      }
-      return v;
-    }
-
     @Override
-    public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-      gen.writeTree(value());
-    }
-
-    @Override
-    public void serializeWithType(
-        JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
-        throws IOException {
-      serialize(gen, serializers);
-    }
-
-    @Override
-    public String toString() {
-      return value().toString();
+    protected JsonNode build() {
+      JsonNode shaped = shape.apply(memo.tree());
+      return shaped == null ? NODES.nullNode() : shaped;
     }
   }
 

@@ -1,11 +1,8 @@
 package dev.braintrust.reactive.instrumentation.gemini.internal;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonSerializable;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.braintrust.reactive.core.internal.MemoJson;
 import java.io.IOException;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -68,42 +65,19 @@ final class LazyJson {
   }
 
   /** A row value Jackson writes as {@code shape} applied to the parsed source. */
-  static final class Value implements JsonSerializable {
+  static final class Value extends MemoJson<JsonNode> {
     private final Source source;
     private final Function<JsonNode, @Nullable JsonNode> shape;
-    private volatile @Nullable JsonNode value;
 
     Value(Source source, Function<JsonNode, @Nullable JsonNode> shape) {
       this.source = source;
       this.shape = shape;
     }
 
-    /** The value as a tree, computed once, so a row written twice (a retried batch) parses once. */
-    JsonNode value() {
-      JsonNode v = value;
-      if (v == null) {
-        JsonNode shaped = shape.apply(source.tree());
-        v = shaped == null ? NullNode.getInstance() : shaped;
-        value = v;
-      }
-      return v;
-    }
-
     @Override
-    public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-      gen.writeTree(value());
-    }
-
-    @Override
-    public void serializeWithType(
-        JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
-        throws IOException {
-      serialize(gen, serializers);
-    }
-
-    @Override
-    public String toString() {
-      return value().toString();
+    protected JsonNode build() {
+      JsonNode shaped = shape.apply(source.tree());
+      return shaped == null ? NullNode.getInstance() : shaped;
     }
   }
 }

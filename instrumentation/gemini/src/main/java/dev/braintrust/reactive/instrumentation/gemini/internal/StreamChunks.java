@@ -1,12 +1,9 @@
 package dev.braintrust.reactive.instrumentation.gemini.internal;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonSerializable;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Log;
+import dev.braintrust.reactive.core.internal.MemoJson;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,51 +122,28 @@ final class StreamChunks {
   }
 
   /** The chunks folded into one response when first written; a retried batch folds once. */
-  private static final class Folded implements JsonSerializable {
+  private static final class Folded extends MemoJson<ObjectNode> {
     private final List<Chunk> chunks;
-    private volatile @Nullable ObjectNode value;
 
     Folded(List<Chunk> chunks) {
       this.chunks = chunks;
     }
 
-    ObjectNode value() {
-      ObjectNode v = value;
-      if (v == null) {
-        StreamAssembler assembler = new StreamAssembler();
-        for (Chunk chunk : chunks) {
-          try {
-            JsonNode tree =
-                GeminiRows.MAPPER.readTree(
-                    chunk.line(), chunk.start(), chunk.end() - chunk.start());
-            if (tree != null) {
-              assembler.add(tree);
-            }
-          } catch (IOException e) {
-            // Scanned as JSON when it arrived; a parser that disagrees leaves the chunk out.
+    @Override
+    protected ObjectNode build() {
+      StreamAssembler assembler = new StreamAssembler();
+      for (Chunk chunk : chunks) {
+        try {
+          JsonNode tree =
+              GeminiRows.MAPPER.readTree(chunk.line(), chunk.start(), chunk.end() - chunk.start());
+          if (tree != null) {
+            assembler.add(tree);
           }
+        } catch (IOException e) {
+          // Scanned as JSON when it arrived; a parser that disagrees leaves the chunk out.
         }
-        v = assembler.snapshot();
-        value = v;
       }
-      return v;
-    }
-
-    @Override
-    public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-      gen.writeTree(value());
-    }
-
-    @Override
-    public void serializeWithType(
-        JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
-        throws IOException {
-      serialize(gen, serializers);
-    }
-
-    @Override
-    public String toString() {
-      return value().toString();
+      return assembler.snapshot();
     }
   }
 }
