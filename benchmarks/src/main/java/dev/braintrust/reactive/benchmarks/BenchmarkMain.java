@@ -60,7 +60,7 @@ public final class BenchmarkMain {
       goals.webflux(runs);
     }
     if (selected.contains("openai")) {
-      report.section(OpenAIReport.run());
+      report.section(OpenAIReport.run(goals));
     }
     report.section(WrapperReport.run(selected, goals));
     report.section(agentSection());

@@ -61,6 +61,10 @@ final class Goals {
         "webflux-35",
         "WebFlux: starter's CPU cost <= 0.7 of the OTel SDK's at the fixed load, and <= 1.0 in"
             + " every round (issue 35)");
+    notRun(
+        "wrapper-openai",
+        "OpenAI `chat().completions().create` wrapper: < 5 µs CPU and < 2 KB allocated added per"
+            + " call on the caller's thread (issue 31)");
     for (String client : WrapperReport.CLIENTS) {
       notRun("wrapper-" + client, WrapperReport.goal(client));
     }
@@ -162,6 +166,24 @@ final class Goals {
 
   void attachments(List<AttachmentHeapBenchmark.Result> runs) {
     set("attachments", AttachmentHeapBenchmark.goal(runs), runs.get(0).met());
+  }
+
+  /**
+   * The OpenAI wrapper's goal: bytes added on real calls (median of the interleaved blocks); CPU of
+   * the wrapper alone around a client stub (the stub's own work included, so an upper bound).
+   */
+  void openai(double addedBytes, double realCallsCpu, OpenAIInterleaved.Own alone) {
+    set(
+        "wrapper-openai",
+        String.format(
+            Locale.ROOT,
+            "%.1f µs (wrapper alone, stub included; real calls %+.1f), %+.0f B per call (alone: %.0f"
+                + " B)",
+            alone.callerCpu(),
+            realCallsCpu,
+            addedBytes,
+            alone.callerBytes()),
+        alone.callerCpu() < WrapperReport.CPU_GOAL_MICROS && addedBytes < WrapperReport.BYTES_GOAL);
   }
 
   /** The agent run's goal, as {@code AgentBenchmark} wrote it. */

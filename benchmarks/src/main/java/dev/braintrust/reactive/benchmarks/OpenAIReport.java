@@ -15,7 +15,7 @@ final class OpenAIReport {
   private OpenAIReport() {}
 
   /** Runs the three measurements and returns the section. */
-  static String run() throws Exception {
+  static String run(Goals goals) throws Exception {
     Collection<RunResult> results =
         new Runner(HotPathSuite.options(OpenAIWrapperBenchmark.class, 1)).run();
     double[] plain = HotPathSuite.score(results, "unwrapped");
@@ -96,6 +96,7 @@ final class OpenAIReport {
                 r.pairs(),
                 r.callsPerBlock(),
                 Settings.get("bench.openai.warmup")));
+    goals.openai(r.allocWrapped() - r.allocPlain(), r.callerWrapped() - r.callerPlain(), own);
     return md.toString();
   }
 }

@@ -17,6 +17,10 @@ public final class CallSpan {
   private final Span span;
   private final long startNanos = System.nanoTime();
   private final AtomicBoolean ended = new AtomicBoolean();
+  // Fields gathered through the call (request, then reply), logged once as it ends: one log and
+  // one merge into the span instead of one per stage. Written by the caller's thread, then by the
+  // one that completes the call; the call's own completion orders the two.
+  private Log.@Nullable Builder row;
 
   public CallSpan(Span span) {
     this.span = span;
@@ -38,13 +42,30 @@ public final class CallSpan {
     }
   }
 
+  /** The call's row: fields added to it are logged once, when the span ends. */
+  public Log.Builder row() {
+    Log.Builder r = row;
+    if (r == null) {
+      r = Log.builder();
+      row = r;
+    }
+    return r;
+  }
+
   /** Claims the end: true for the first caller only, who then calls {@link #end}. */
   public boolean claimEnd() {
     return ended.compareAndSet(false, true);
   }
 
-  /** Logs the final fields (if any) and ends the span; call after {@link #claimEnd()}. */
+  /**
+   * Logs the call's {@link #row} and the final fields (if any) and ends the span; call after {@link
+   * #claimEnd()}.
+   */
   public void end(Log.@Nullable Builder last) {
+    Log.Builder r = row;
+    if (r != null && r != last) {
+      log(r);
+    }
     if (last != null) {
       log(last);
     }
@@ -67,7 +88,7 @@ public final class CallSpan {
   /** Records the error and ends the span, unless it already ended. */
   public void fail(Throwable error) {
     if (claimEnd()) {
-      end(Log.builder().error(error));
+      end(row().error(error));
     }
   }
 

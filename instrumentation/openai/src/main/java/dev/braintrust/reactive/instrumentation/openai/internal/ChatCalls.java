@@ -90,22 +90,22 @@ final class ChatCalls {
   /** Opens the span under the thread's current span and records the request. */
   private static CallSpan start(Tracer tracer, ChatCompletionCreateParams params) {
     CallSpan span = new CallSpan(tracer.startSpan(SPAN_NAME, SpanType.LLM));
+    // Into the call's one row, logged as the span ends (with the reply, or the error).
     try {
-      span.log(request(params));
+      request(span.row(), params);
     } catch (RuntimeException e) {
       LOG.warn("could not record a chat completion request: {}", e.toString());
     }
     // After the request's fields, so none of them can overwrite the prompt's provenance.
     PromptMetadata prompt = PromptMetadata.current();
     if (prompt != null) {
-      span.log(Log.builder().metadata("prompt", prompt.toMap()));
+      span.row().metadata("prompt", prompt.toMap());
     }
     return span;
   }
 
   /** The request: its messages as the input, its other fields as metadata. */
-  static Log.Builder request(ChatCompletionCreateParams params) {
-    Log.Builder b = Log.builder();
+  private static Log.Builder request(Log.Builder b, ChatCompletionCreateParams params) {
     RequestFields.record(b, params._body(), "messages", METADATA);
     return b;
   }
@@ -114,7 +114,7 @@ final class ChatCalls {
     if (!span.claimEnd()) {
       return;
     }
-    Log.Builder b = Log.builder();
+    Log.Builder b = span.row();
     // Each part on its own: a response missing one (no usage, choices of an unknown shape) still
     // gives the others, and nothing is made up for what is missing.
     try {

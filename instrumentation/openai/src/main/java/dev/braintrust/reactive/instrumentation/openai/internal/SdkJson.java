@@ -37,7 +37,9 @@ final class SdkJson implements JsonSerializable {
    * now; {@code value} itself when it holds none or conversion is off.
    */
   static Object withAttachments(Object value) {
-    if (!AttachmentConverter.enabled() || value instanceof String) {
+    if (!AttachmentConverter.enabled()
+        || value instanceof String
+        || (value instanceof SdkJson s && TextOnly.chatMessages(s.value))) {
       return value;
     }
     JsonNode tree =
