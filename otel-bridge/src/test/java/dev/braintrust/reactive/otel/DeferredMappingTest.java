@@ -6,20 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.export.BraintrustExporter;
 import dev.braintrust.reactive.core.export.ExporterStats;
+import dev.braintrust.reactive.otel.internal.Fixtures;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.transport.BraintrustClient;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -35,30 +30,7 @@ class DeferredMappingTest {
 
   /** A finished span recorded by the SDK, as an exporter receives it. */
   static SpanData finishedSpan(String name) {
-    List<SpanData> out = new CopyOnWriteArrayList<>();
-    SpanExporter capture =
-        new SpanExporter() {
-          @Override
-          public CompletableResultCode export(Collection<SpanData> spans) {
-            out.addAll(spans);
-            return CompletableResultCode.ofSuccess();
-          }
-
-          @Override
-          public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-          }
-
-          @Override
-          public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-          }
-        };
-    SdkTracerProvider provider =
-        SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(capture)).build();
-    provider.get("test").spanBuilder(name).setAttribute("http.route", "/chat").startSpan().end();
-    provider.shutdown().join(30, TimeUnit.SECONDS);
-    return out.get(0);
+    return Fixtures.recorded("test", name, span -> span.setAttribute("http.route", "/chat"));
   }
 
   static BraintrustSpanExporter exporterTo(BraintrustTestServer server, BraintrustExporter core) {

@@ -22,6 +22,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Spans recorded from the conventions' documented examples ({@code src/test/resources/genai}),
@@ -35,21 +36,30 @@ public final class Fixtures {
   /** The fixture's span, finished. */
   static SpanData span(String fixture) {
     JsonNode f = read(fixture);
+    return recorded(
+        "fixtures",
+        f.get("name").asText(),
+        span -> {
+          span.setAllAttributes(attributes(f.get("attributes")));
+          for (JsonNode e : f.path("events")) {
+            span.addEvent(e.get("name").asText(), attributes(e.path("attributes")));
+          }
+        });
+  }
+
+  /**
+   * A span the SDK recorded and ended, as an exporter receives it: named {@code name} in scope
+   * {@code scope}, {@code body} run on it before it ends.
+   */
+  public static SpanData recorded(String scope, String name, Consumer<Span> body) {
     List<SpanData> done = new ArrayList<>();
     SdkTracerProvider provider =
         SdkTracerProvider.builder()
             .addSpanProcessor(SimpleSpanProcessor.create(new Collect(done)))
             .build();
     try {
-      Span span =
-          provider
-              .get("fixtures")
-              .spanBuilder(f.get("name").asText())
-              .setAllAttributes(attributes(f.get("attributes")))
-              .startSpan();
-      for (JsonNode e : f.path("events")) {
-        span.addEvent(e.get("name").asText(), attributes(e.path("attributes")));
-      }
+      Span span = provider.get(scope).spanBuilder(name).startSpan();
+      body.accept(span);
       span.end();
     } finally {
       provider.shutdown();

@@ -8,14 +8,8 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -30,35 +24,7 @@ class PlainSpanRowTest {
   static final EventEncoder ENCODER = new EventEncoder();
 
   static SpanData finished(String name, Consumer<Span> body) {
-    List<SpanData> done = new ArrayList<>();
-    SpanExporter collect =
-        new SpanExporter() {
-          @Override
-          public CompletableResultCode export(Collection<SpanData> spans) {
-            done.addAll(spans);
-            return CompletableResultCode.ofSuccess();
-          }
-
-          @Override
-          public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-          }
-
-          @Override
-          public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-          }
-        };
-    SdkTracerProvider provider =
-        SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(collect)).build();
-    try {
-      Span span = provider.get("io.opentelemetry.java-http-client").spanBuilder(name).startSpan();
-      body.accept(span);
-      span.end();
-    } finally {
-      provider.shutdown();
-    }
-    return done.get(0);
+    return Fixtures.recorded("io.opentelemetry.java-http-client", name, body);
   }
 
   /** {@link SpanRowTest#PLAIN}'s attributes, typed as instrumentation sets them. */

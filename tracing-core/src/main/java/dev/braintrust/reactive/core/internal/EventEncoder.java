@@ -363,15 +363,15 @@ public final class EventEncoder {
       g.writeStartObject();
       if (!Double.isNaN(start)) {
         g.writeFieldName(START);
-        writeSeconds(g, start, chars);
+        JsonNumbers.writeSeconds(g, start, chars);
       }
       for (Map.Entry<String, Number> m : other.entrySet()) {
         g.writeFieldName(m.getKey());
-        writeNumber(g, m.getValue());
+        JsonNumbers.writeNumber(g, m.getValue());
       }
       if (!Double.isNaN(end)) {
         g.writeFieldName(END);
-        writeSeconds(g, end, chars);
+        JsonNumbers.writeSeconds(g, end, chars);
       }
       g.writeEndObject();
     }
@@ -381,43 +381,6 @@ public final class EventEncoder {
         g.writeString(t);
       }
       g.writeEndArray();
-    }
-  }
-
-  /**
-   * Epoch seconds with microseconds, written by hand into {@code buf} (at least 18 chars; whole
-   * seconds below 1e11 have at most 11 digits): {@code Double.toString} was a measurable share of
-   * encoding, and microseconds are all a span time carries.
-   */
-  static void writeSeconds(JsonGenerator g, double seconds, char[] buf) throws IOException {
-    if (seconds < 0 || seconds > 1e11) {
-      g.writeNumber(seconds);
-      return;
-    }
-    long micros = Math.round(seconds * 1_000_000.0);
-    long whole = micros / 1_000_000;
-    int frac = (int) (micros % 1_000_000);
-    int digits = 1;
-    for (long w = whole / 10; w > 0; w /= 10) {
-      digits++;
-    }
-    for (int i = digits - 1; i >= 0; i--) {
-      buf[i] = (char) ('0' + whole % 10);
-      whole /= 10;
-    }
-    int at = digits;
-    buf[at++] = '.';
-    for (int div = 100_000; div > 0; div /= 10) {
-      buf[at++] = (char) ('0' + (frac / div) % 10);
-    }
-    g.writeRawValue(buf, 0, at);
-  }
-
-  private static void writeNumber(JsonGenerator g, Number n) throws IOException {
-    if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
-      g.writeNumber(n.longValue());
-    } else {
-      g.writeNumber(n.doubleValue());
     }
   }
 

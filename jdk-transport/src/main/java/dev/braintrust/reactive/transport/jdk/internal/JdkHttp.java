@@ -150,10 +150,13 @@ public final class JdkHttp {
 
   /** {@link #send} of a JSON tree, the answer read as a JSON object. */
   public Mono<JsonNode> json(String method, String path, @Nullable JsonNode body) {
-    return Mono.fromCallable(() -> body == null ? null : MAPPER.writeValueAsBytes(body))
-        .map(java.util.Optional::of)
-        .defaultIfEmpty(java.util.Optional.empty())
-        .flatMap(b -> send(method, path, b.orElse(null), false))
+    byte[] bytes;
+    try {
+      bytes = body == null ? null : MAPPER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      return Mono.error(e);
+    }
+    return send(method, path, bytes, false)
         .map(
             reply -> {
               try {
