@@ -19,10 +19,11 @@ import java.util.Locale;
 
 /**
  * The bridge's own work per span, alone on one thread: mapping a finished OTel span to a row and
- * encoding the row, for the four spans of {@link OtelSdkLoop}'s request, by kind. No sockets, no
- * other threads: on a shared, loaded machine this is the figure that stays put from run to run, so
- * before/after comparisons of the mapping and encoding use it (the process-wide loop for the rest).
- * Thread CPU time, median of rounds.
+ * encoding the row, for the four spans of {@link OtelSdkLoop}'s request and the end-to-end suite's
+ * GenAI span ({@link EndToEndBenchmark#otelSpan}), by kind. No sockets, no other threads: on a
+ * shared, loaded machine this is the figure that stays put from run to run, so before/after
+ * comparisons of the mapping and encoding use it (the process-wide loop for the rest). Thread CPU
+ * time, median of rounds.
  *
  * <pre>
  * java -cp ... dev.braintrust.reactive.benchmarks.OtelRowCost [iterations] [rounds]
@@ -99,6 +100,8 @@ public final class OtelRowCost {
     SdkTracerProvider provider =
         SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(collect)).build();
     OtelSdkLoop.request(provider.get("io.opentelemetry.java-http-server"), 1);
+    // The end-to-end suite's span: messages as whole JSON strings (gen_ai.prompt, completion).
+    EndToEndBenchmark.otelSpan(provider.get("bench")).end();
     provider.shutdown();
     return done;
   }

@@ -89,4 +89,72 @@ class GenAiAttachmentsTest {
       tracing.shutdown().join(30, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void aDataUriInAPromptRecordedAsJsonTextBecomesAnAttachmentAndPlainJsonTextArrivesAsJson(
+      BraintrustTestServer server) {
+    byte[] png = new byte[3_000];
+    new Random(9).nextBytes(png);
+    BraintrustExporter exporter =
+        BraintrustExporter.builder(
+                BraintrustClient.builder()
+                    .apiKey(server.apiKey())
+                    .baseUrl(server.baseUrl())
+                    .build())
+            .build();
+    SdkTracerProvider tracing =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(
+                BraintrustSpanProcessor.builder(exporter)
+                    .destination(Destination.projectLogsByName(PROJECT + "-text"))
+                    .build())
+            .build();
+    try {
+      // Prompts as JSON text (gen_ai.prompt): plain ones are copied into the row without a tree,
+      // ones with inline media still go through the attachment converter.
+      tracing
+          .get("test")
+          .spanBuilder("with media")
+          .setAttribute(
+              "gen_ai.prompt",
+              "[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":"
+                  + "{\"url\":\"data:image/png;base64,"
+                  + Base64.getEncoder().encodeToString(png)
+                  + "\"}}]}]")
+          .startSpan()
+          .end();
+      tracing
+          .get("test")
+          .spanBuilder("plain")
+          .setAttribute(
+              "gen_ai.prompt", " [{\"role\":\"user\",\"content\":\"caf\u00e9 \\\"ok\\\"\"}] ")
+          .setAttribute("gen_ai.completion", "{\"role\":\"assistant\",\"content\":\"x\"} trailing")
+          .startSpan()
+          .end();
+      assertThat(tracing.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      List<ObjectNode> rows = server.projectLogs(server.projectId(PROJECT + "-text"));
+      assertThat(rows).hasSize(2);
+      ObjectNode media = byName(rows, "with media");
+      JsonNode url = media.path("input").path(0).path("content").path(0).path("image_url");
+      assertThat(url.path("url").path("type").asText()).isEqualTo("braintrust_attachment");
+      assertThat(TestBlobs.read(server, url.path("url").path("key").asText())).isEqualTo(png);
+
+      ObjectNode plain = byName(rows, "plain");
+      assertThat(plain.path("input").path(0).path("content").asText())
+          .isEqualTo("caf\u00e9 \"ok\"");
+      // Not one JSON value: kept as the text it is.
+      assertThat(plain.path("output").asText())
+          .isEqualTo("{\"role\":\"assistant\",\"content\":\"x\"} trailing");
+    } finally {
+      tracing.shutdown().join(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static ObjectNode byName(List<ObjectNode> rows, String name) {
+    return rows.stream()
+        .filter(r -> r.path("span_attributes").path("name").asText().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
 }

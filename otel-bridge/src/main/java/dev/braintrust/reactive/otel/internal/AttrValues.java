@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.internal.RawJson;
 import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.common.ValueType;
@@ -43,6 +44,23 @@ final class AttrValues {
       return toJson(value);
     }
     return value;
+  }
+
+  /**
+   * A value kept as the row's input or output as it is: like {@link #parseIfJson}, but JSON text is
+   * checked and copied into the row instead of becoming a tree ({@link RawJson}). Text that may
+   * hold inline media still becomes a tree, for the attachment converter to find it.
+   */
+  static Object rowValue(Object value) {
+    if (value instanceof String s && !MediaScan.marked(s)) {
+      String t = s.trim();
+      if ((t.startsWith("{") && t.endsWith("}")) || (t.startsWith("[") && t.endsWith("]"))) {
+        JsonNode raw = RawJson.ofContainer(t);
+        return raw != null ? raw : value;
+      }
+      return value;
+    }
+    return parseIfJson(value);
   }
 
   /** Any attribute, event-body or JSON value as a JSON tree; text that isn't JSON stays text. */

@@ -114,11 +114,11 @@ final class GenAiLatestMapping {
     }
     Object args = row.take("gen_ai.tool.call.arguments");
     if (args != null) {
-      row.input(AttrValues.parseIfJson(args));
+      row.input(AttrValues.rowValue(args));
     }
     Object result = row.take("gen_ai.tool.call.result");
     if (result != null) {
-      row.output(AttrValues.parseIfJson(result));
+      row.output(AttrValues.rowValue(result));
     }
     Object query = row.take("gen_ai.retrieval.query.text");
     if (query != null) {

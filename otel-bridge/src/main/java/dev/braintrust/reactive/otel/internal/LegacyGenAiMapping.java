@@ -43,11 +43,11 @@ final class LegacyGenAiMapping {
     }
     Object whole = row.take("gen_ai.prompt");
     if (whole != null) {
-      row.input(AttrValues.parseIfJson(whole));
+      row.input(AttrValues.rowValue(whole));
     }
     whole = row.take("gen_ai.completion");
     if (whole != null) {
-      row.output(AttrValues.parseIfJson(whole));
+      row.output(AttrValues.rowValue(whole));
     }
   }
 

@@ -53,7 +53,7 @@ final class MediaScan {
     return found[0];
   }
 
-  private static boolean marked(Object value) {
+  static boolean marked(Object value) {
     if (value instanceof String s) {
       return s.length() > MIN_LENGTH
           && (s.contains("data:")

@@ -257,14 +257,14 @@ final class OpenInferenceMapping {
   }
 
   private static void tokens(SpanRow row) {
-    String p = "llm.token_count.";
-    row.metricFrom(p + "prompt", "prompt_tokens");
-    row.metricFrom(p + "completion", "completion_tokens");
-    row.metricFrom(p + "total", "tokens");
-    row.metricFrom(p + "prompt_details.cache_read", "prompt_cached_tokens");
-    row.metricFrom(p + "prompt_details.cache_write", "prompt_cache_creation_tokens");
-    row.metricFrom(p + "prompt_details.audio", "prompt_audio_tokens");
-    row.metricFrom(p + "completion_details.reasoning", "completion_reasoning_tokens");
-    row.metricFrom(p + "completion_details.audio", "completion_audio_tokens");
+    // Whole literals, not a prefix joined at run time: a key made per span is hashed per lookup.
+    row.metricFrom("llm.token_count.prompt", "prompt_tokens");
+    row.metricFrom("llm.token_count.completion", "completion_tokens");
+    row.metricFrom("llm.token_count.total", "tokens");
+    row.metricFrom("llm.token_count.prompt_details.cache_read", "prompt_cached_tokens");
+    row.metricFrom("llm.token_count.prompt_details.cache_write", "prompt_cache_creation_tokens");
+    row.metricFrom("llm.token_count.prompt_details.audio", "prompt_audio_tokens");
+    row.metricFrom("llm.token_count.completion_details.reasoning", "completion_reasoning_tokens");
+    row.metricFrom("llm.token_count.completion_details.audio", "completion_audio_tokens");
   }
 }

@@ -246,12 +246,12 @@ public final class SpanMapper {
       switch (key) {
         case "braintrust.input_json":
         case "braintrust.input":
-          input = parseIfJson(value);
+          input = AttrValues.rowValue(value);
           hasInput = true;
           break;
         case "braintrust.output_json":
         case "braintrust.output":
-          output = parseIfJson(value);
+          output = AttrValues.rowValue(value);
           hasOutput = true;
           break;
         case "braintrust.metadata":

@@ -30,11 +30,11 @@ final class SpringAiMapping {
     }
     Object args = row.take("spring.ai.tool.call.arguments");
     if (args != null) {
-      row.input(AttrValues.parseIfJson(args));
+      row.input(AttrValues.rowValue(args));
     }
     Object result = row.take("spring.ai.tool.call.result");
     if (result != null) {
-      row.output(AttrValues.parseIfJson(result));
+      row.output(AttrValues.rowValue(result));
     }
   }
 }

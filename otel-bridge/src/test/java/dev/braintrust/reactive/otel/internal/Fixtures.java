@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Spans recorded from the conventions' documented examples ({@code src/test/resources/genai}),
@@ -76,10 +77,10 @@ public final class Fixtures {
   static ObjectNode json(BraintrustEvent e) {
     ObjectNode row = JSON.createObjectNode();
     if (e.hasInput()) {
-      row.set("input", JSON.valueToTree(e.input()));
+      row.set("input", written(e.input()));
     }
     if (e.hasOutput()) {
-      row.set("output", JSON.valueToTree(e.output()));
+      row.set("output", written(e.output()));
     }
     if (e.hasError()) {
       row.set("error", JSON.valueToTree(e.error()));
@@ -90,6 +91,15 @@ public final class Fixtures {
     row.put("name", e.spanName());
     row.set("tags", JSON.valueToTree(e.tags()));
     return row;
+  }
+
+  /** A value as written into a row and read back (raw JSON text is written as it is). */
+  private static JsonNode written(@Nullable Object value) {
+    try {
+      return JSON.readTree(JSON.writeValueAsBytes(value));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The fixture file. */

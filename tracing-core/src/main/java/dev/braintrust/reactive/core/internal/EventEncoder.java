@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.braintrust.reactive.core.BraintrustEvent;
 import java.io.IOException;
@@ -220,6 +221,9 @@ public final class EventEncoder {
       g.writeNull();
     } else if (value instanceof String) {
       g.writeString((String) value);
+    } else if (value instanceof POJONode p && p.getPojo() instanceof RawJson raw) {
+      // Checked JSON text (a prompt recorded as a JSON string): copied, not parsed and rewritten.
+      raw.writeTo(g);
     } else if (plainScalars && value instanceof Long l) {
       // What the mapper's serializer would write, without a serializer provider made per value:
       // attribute-heavy rows (an HTTP span's ports and status codes) paid that for every number.

@@ -3,6 +3,7 @@ package dev.braintrust.reactive.core.export.internal;
 import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.BraintrustEventBuilder;
 import dev.braintrust.reactive.core.export.Masker;
+import dev.braintrust.reactive.core.internal.RawJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -55,7 +56,9 @@ public final class EventMasking {
       return null;
     }
     try {
-      return masker.mask(field, value);
+      // Raw JSON text reaches the masker as the tree it would otherwise have been (which the
+      // masker may change in place, so the tree is kept, not the text).
+      return masker.mask(field, RawJson.treeOf(value));
     } catch (Throwable t) {
       onFailure.accept(field, t);
       return Masker.FAILED;

@@ -2,6 +2,7 @@ package dev.braintrust.reactive.core.export.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.internal.RawJson;
 import java.time.temporal.TemporalAccessor;
 import java.util.Collection;
 import java.util.Iterator;
@@ -120,6 +121,10 @@ public final class SizeEstimate {
     if (v instanceof byte[] b) {
       // Jackson writes byte arrays as base64.
       return 2L + (b.length + 2L) / 3 * 4;
+    }
+    int raw = RawJson.lengthOf(v);
+    if (raw >= 0) {
+      return raw;
     }
     if (v instanceof JsonNode j) {
       return node(j);

@@ -1,0 +1,84 @@
+package dev.braintrust.reactive.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.Destination;
+import dev.braintrust.reactive.core.export.internal.EventMasking;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * JSON text kept as a row value is checked once and written as it is, by the encoder's own mapper
+ * and by a caller's; text that is not exactly one JSON object or array is refused; a masker sees
+ * the tree and what it changes is what is sent.
+ */
+class RawJsonTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static BraintrustEvent withInput(Object input) {
+    return BraintrustEvent.builder(Destination.projectLogs("p"), "row-1").input(input).build();
+  }
+
+  @Test
+  void checkedJsonTextIsWrittenIntoTheRowByteForByte() throws Exception {
+    String text =
+        "[{\"role\":\"user\",\"content\":\"caf\u00e9 \\\"q\\\" \\n\\u0001\"},{\"n\":2.50e1}]";
+    JsonNode raw = RawJson.ofContainer(text);
+    assertThat(raw).isNotNull();
+
+    for (EventEncoder encoder :
+        List.of(new EventEncoder(), new EventEncoder(EventEncoder.defaultMapper()))) {
+      String row = EncoderShortcutsTest.encoded(encoder, withInput(raw));
+      assertThat(row).contains("\"input\":" + text);
+      assertThat(JSON.readTree(row).get("input")).isEqualTo(JSON.readTree(text));
+    }
+  }
+
+  @Test
+  void textThatIsNotExactlyOneJsonObjectOrArrayIsRefused() {
+    for (String bad :
+        List.of(
+            "{\"a\":1} x",
+            "{\"a\":1}{\"b\":2}",
+            "[1,",
+            "{'a':1}",
+            "{\"a\":NaN}",
+            "{\"a\":\"\u0001\"}",
+            "[1,]",
+            "// c\n[1]",
+            "\"text\"",
+            "42",
+            "")) {
+      assertThat(RawJson.ofContainer(bad)).as(bad).isNull();
+    }
+  }
+
+  @Test
+  void aMaskerSeesTheTreeAndTheValueItChangesInPlaceIsWhatIsSent() throws Exception {
+    List<Object> seen = new ArrayList<>();
+    EventMasking masking =
+        new EventMasking(
+            (field, value) -> {
+              seen.add(value);
+              ((ObjectNode) value).put("secret", "<masked>");
+              return value;
+            },
+            (field, error) -> {
+              throw new AssertionError(error);
+            });
+
+    BraintrustEvent masked =
+        masking.apply(withInput(RawJson.ofContainer("{\"secret\":\"s3cr3t\",\"keep\":1}")));
+
+    assertThat(seen).singleElement().isInstanceOf(ObjectNode.class);
+    String row = EncoderShortcutsTest.encoded(new EventEncoder(), masked);
+    assertThat(JSON.readTree(row).get("input"))
+        .isEqualTo(JSON.readTree("{\"secret\":\"<masked>\",\"keep\":1}"));
+    assertThat(row).doesNotContain("s3cr3t");
+  }
+}
