@@ -4,6 +4,7 @@ import dev.braintrust.reactive.core.export.EncodedBatch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -15,16 +16,18 @@ import java.util.zip.Deflater;
 /**
  * gzip (RFC 1952) of request bodies at a chosen level, from a small pool of {@link Deflater}s.
  *
- * <p>The deflater only ever sees slices of at most {@link #SLICE} bytes, copied into its own input
- * array. {@code Deflater.deflate} on heap arrays pins them through JNI's critical sections, which
- * on G1 before JDK 22 hold the GC locker for the whole call: fed a body of several MiB at once,
+ * <p>The deflater reads from and writes to direct buffers of {@link #SLICE} bytes, never heap
+ * arrays. {@code Deflater.deflate} on heap arrays pins them through JNI critical sections, which on
+ * G1 before JDK 22 hold the GC locker for the whole call: fed a body of several MiB at once,
  * concurrent compressions held it long enough that small heaps died with "Retried waiting for
- * GCLocker too often". A 64 KiB slice bounds every such section to well under a millisecond. The
- * output is kept in chunks and copied once into an array of the exact size, so compressing holds
- * about twice the compressed size at most, never a doubling buffer's slack.
+ * GCLocker too often", and even 64 KiB slices, compressed back to back on the exporter's threads,
+ * made most of an application's collections "GCLocker Initiated" ones (full collections among them)
+ * under a steady stream of spans. Direct buffers need no critical section at all. The output is
+ * kept in chunks and copied once into an array of the exact size, so compressing holds about twice
+ * the compressed size at most, never a doubling buffer's slack.
  */
 public final class Gzip {
-  /** Most bytes handed to the deflater in one call, and the size of its output chunks. */
+  /** The size of the deflater's input and output buffers, and of the output chunks. */
   static final int SLICE = 64 * 1024;
 
   private static final int POOLED = 8;
@@ -60,11 +63,13 @@ public final class Gzip {
     }
   }
 
-  /** A deflater with its input slice and output chunks; used by one thread at a time. */
+  /** A deflater with its buffers and output chunks; used by one thread at a time. */
   private static final class Compressor extends OutputStream {
     private final Deflater deflater;
     private final CRC32 crc = new CRC32();
     private final byte[] slice = new byte[SLICE];
+    private final ByteBuffer in = ByteBuffer.allocateDirect(SLICE);
+    private final ByteBuffer out = ByteBuffer.allocateDirect(SLICE);
     private int sliced;
     private long total;
     private final List<byte[]> chunks = new ArrayList<>();
@@ -121,19 +126,29 @@ public final class Gzip {
       }
       crc.update(slice, 0, sliced);
       total += sliced;
-      deflater.setInput(slice, 0, sliced);
+      in.clear();
+      in.put(slice, 0, sliced);
+      in.flip();
+      deflater.setInput(in);
       while (!deflater.needsInput()) {
         deflate();
       }
       sliced = 0;
     }
 
-    /** One deflate call into the free end of the current chunk (a new one when it is full). */
+    /** One deflate call into the output buffer, then its bytes into the chunks. */
     private void deflate() {
-      if (used == chunk.length) {
-        nextChunk();
+      out.clear();
+      deflater.deflate(out, Deflater.NO_FLUSH);
+      out.flip();
+      while (out.hasRemaining()) {
+        if (used == chunk.length) {
+          nextChunk();
+        }
+        int n = Math.min(out.remaining(), chunk.length - used);
+        out.get(chunk, used, n);
+        used += n;
       }
-      used += deflater.deflate(chunk, used, chunk.length - used, Deflater.NO_FLUSH);
     }
 
     private void put(byte[] b, int len) {
