@@ -16,8 +16,19 @@ final class BatchEncoder {
   private final EventEncoder encoder;
   private final long maxBytes;
   private final ExporterMetrics metrics;
-  // A sizing hint shared by the encode threads; a stale value only costs a buffer resize.
-  private volatile long lastChunkBytes = 16 * 1024;
+  // Each encode thread writes a row into its own buffer (and its generator, kept from row to row),
+  // then copies it into the chunk's current segment.
+  private final ThreadLocal<RowBuffer> scratch =
+      ThreadLocal.withInitial(() -> new RowBuffer(SCRATCH));
+
+  /** The scratch buffer's usual size; one grown past four times this by a large row is dropped. */
+  static final int SCRATCH = 16 * 1024;
+
+  /**
+   * The size of the arrays a chunk's rows are copied into: well under half of G1's smallest region
+   * (1 MiB), so no chunk allocates a humongous array unless one row is that large.
+   */
+  static final int SEGMENT = 64 * 1024;
 
   BatchEncoder(EventEncoder encoder, long maxBytes, ExporterMetrics metrics) {
     this.encoder = encoder;
@@ -81,11 +92,14 @@ final class BatchEncoder {
 
     private @Nullable Chunk encodeFrom(List<QueueItem.Entry> events) {
       int from = next;
-      RowBuffer buffer =
-          new RowBuffer((int) Math.min(maxBytes, lastChunkBytes + lastChunkBytes / 8 + 1024));
-      int[] starts = new int[Math.min(events.size() - next, 64)];
-      int[] lengths = new int[starts.length];
-      int[] weights = new int[starts.length];
+      RowBuffer buffer = scratch.get();
+      int capacity = Math.min(events.size() - next, 64);
+      byte[][] arrays = new byte[capacity][];
+      int[] starts = new int[capacity];
+      int[] lengths = new int[capacity];
+      int[] weights = new int[capacity];
+      byte[] segment = null;
+      int used = 0;
       int rows = 0;
       long rowBytes = 0;
       int weight = 0;
@@ -96,20 +110,18 @@ final class BatchEncoder {
         }
         QueueItem.Entry event = events.get(next);
         int w = batch.weights[next];
-        int start = buffer.length();
+        buffer.truncate(0);
         List<String> errors;
         try {
           errors = write(event, buffer);
         } catch (RuntimeException e) {
           // The encoder isolates bad values itself; this is the last guard so nothing vanishes
           // uncounted.
-          buffer.truncate(start);
           skip(w, DropReason.INVALID, "event " + event.id() + " could not be encoded: " + e);
           continue;
         }
-        int length = buffer.length() - start;
+        int length = buffer.length();
         if (EncodedBatch.bodyBytesFor(length, 1) > maxBytes) {
-          buffer.truncate(start);
           skip(
               w,
               DropReason.OVERSIZED,
@@ -124,31 +136,41 @@ final class BatchEncoder {
         }
         if (rows > 0 && EncodedBatch.bodyBytesFor(rowBytes + length, rows + 1) > maxBytes) {
           // This row starts the next chunk; it is encoded again then.
-          buffer.truncate(start);
           break;
         }
         if (!errors.isEmpty()) {
           metrics.serializationError(event.id(), errors);
         }
         if (rows == starts.length) {
+          arrays = Arrays.copyOf(arrays, rows * 2);
           starts = Arrays.copyOf(starts, rows * 2);
           lengths = Arrays.copyOf(lengths, rows * 2);
           weights = Arrays.copyOf(weights, rows * 2);
         }
-        starts[rows] = start;
+        if (segment == null || used + length > segment.length) {
+          segment = new byte[Math.max(SEGMENT, length)];
+          used = 0;
+        }
+        System.arraycopy(buffer.array(), 0, segment, used, length);
+        arrays[rows] = segment;
+        starts[rows] = used;
         lengths[rows] = length;
         weights[rows] = w;
+        used += length;
         rows++;
         rowBytes += length;
         weight += w;
         next++;
       }
+      if (buffer.array().length > 4 * SCRATCH) {
+        // A large row grew it: not kept for the thread's lifetime.
+        scratch.remove();
+      }
       if (rows == 0) {
         return null;
       }
-      lastChunkBytes = buffer.length();
       return new Chunk(
-          EncodedBatch.wrap(buffer.array(), starts, lengths, rows), weights, weight, from, next);
+          EncodedBatch.wrap(arrays, starts, lengths, rows), weights, weight, from, next);
     }
 
     /** Encodes an event, or copies a row already written as JSON (from the spool). */

@@ -88,4 +88,37 @@ class BatchEncoderTest {
                 List.of(new InsertResult.Rejected(0, "x"), new InsertResult.Rejected(2, "y"))))
         .isEqualTo(2);
   }
+
+  @Test
+  void aRequestSizedChunkIsHeldInSegmentsNotOneHumongousArrayAndItsBodyIsTheRowsInOrder()
+      throws Exception {
+    List<BraintrustEvent> events = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      events.add(event("e" + i, 1_500 + i % 7));
+    }
+    // One large row among them gets an array of its own.
+    events.add(event("big", 200_000));
+    BatchEncoder encoder = new BatchEncoder(new EventEncoder(), 8L << 20, metrics);
+
+    List<BatchEncoder.Chunk> chunks = chunks(encoder, batch(events));
+
+    assertThat(chunks).hasSize(1);
+    EncodedBatch b = chunks.get(0).batch();
+    assertThat(b.bodyBytes()).isGreaterThan(1L << 20);
+    assertThat(b.largestArray()).isBetween(200_000, 210_000);
+    assertThat(b.halves().get(0).largestArray()).isEqualTo(BatchEncoder.SEGMENT);
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    expected.write("{\"events\":[".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    EventEncoder plain = new EventEncoder();
+    for (int i = 0; i < events.size(); i++) {
+      if (i > 0) {
+        expected.write(',');
+      }
+      // Same ids, same content: only the row's own bytes, which the encoder writes the same way.
+      expected.write(plain.encode(events.get(i)).json());
+    }
+    expected.write("]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(b.body()).isEqualTo(expected.toByteArray());
+    assertThat(b.rows()).hasSize(1_001);
+  }
 }
