@@ -1,9 +1,6 @@
 package dev.braintrust.reactive.core.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,23 +17,23 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * JSON text that goes into a row as it is: checked once by a streaming pass (a strict parser, no
- * tree), then its UTF-8 bytes copied into the request body. Instrumentation often records a prompt
- * as JSON text (the OTel {@code gen_ai.prompt} attribute, say); building a tree of it only to write
- * it again was most of the cost of such a span's row. The value comes as a {@link POJONode}, as
- * other lazy row values do, so every writer of rows (Jackson 2, or the Boot 4 starter's Jackson 3
- * bridge) writes it; a masker is handed its {@link #treeOf tree} (see {@code EventMasking}).
+ * JSON text that goes into a row as it is: checked once ({@link JsonCheck}, strict, no tree and no
+ * garbage), then its UTF-8 bytes copied into the request body. Instrumentation often records a
+ * prompt as JSON text (the OTel {@code gen_ai.prompt} attribute, say); building a tree of it only
+ * to write it again was most of the cost of such a span's row. The value comes as a {@link
+ * POJONode}, as other lazy row values do, so every writer of rows (Jackson 2, or the Boot 4
+ * starter's Jackson 3 bridge) writes it; a masker is handed its {@link #treeOf tree} (see {@code
+ * EventMasking}).
  */
 public final class RawJson implements JsonSerializable {
-  // Strict defaults: no comments, no single quotes, no NaN, no unescaped control characters. (Name
-  // canonicalisation stays on: without it Jackson reads bytes through a Reader, twice as slow.)
-  private static final JsonFactory FACTORY = new JsonFactory();
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final byte[] utf8;
+  // The text, not its bytes: the span it came from holds it already, so a row waiting in the
+  // queue holds nothing more; the bytes are made when it is written.
+  private final String json;
 
-  private RawJson(byte[] utf8) {
-    this.utf8 = utf8;
+  private RawJson(String json) {
+    this.json = json;
   }
 
   /**
@@ -46,30 +43,17 @@ public final class RawJson implements JsonSerializable {
    * @return a node that writes {@code text} as it is, or null
    */
   public static @Nullable JsonNode ofContainer(String text) {
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    try (JsonParser p = FACTORY.createParser(utf8)) {
-      JsonToken first = p.nextToken();
-      if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
-        return null;
-      }
-      p.skipChildren();
-      if (p.nextToken() != null) {
-        return null;
-      }
-    } catch (IOException notJson) {
-      return null;
-    }
-    return new POJONode(new RawJson(utf8));
+    return JsonCheck.isContainer(text) ? new POJONode(new RawJson(text)) : null;
   }
 
   /**
-   * The number of bytes {@code value} writes when it is a raw value, else -1.
+   * The length of {@code value}'s text when it is a raw value, else -1.
    *
    * @param value any row value
-   * @return its length in UTF-8, or -1
+   * @return its length in characters, or -1
    */
   public static int lengthOf(@Nullable Object value) {
-    return value instanceof POJONode p && p.getPojo() instanceof RawJson r ? r.utf8.length : -1;
+    return value instanceof POJONode p && p.getPojo() instanceof RawJson r ? r.json.length() : -1;
   }
 
   /**
@@ -81,7 +65,7 @@ public final class RawJson implements JsonSerializable {
   public static @Nullable Object treeOf(@Nullable Object value) {
     if (value instanceof POJONode p && p.getPojo() instanceof RawJson r) {
       try {
-        return MAPPER.readTree(r.utf8);
+        return MAPPER.readTree(r.json);
       } catch (IOException checkedAlready) {
         throw new UncheckedIOException(checkedAlready);
       }
@@ -98,7 +82,7 @@ public final class RawJson implements JsonSerializable {
   public void writeTo(JsonGenerator gen) throws IOException {
     // A SerializableString, so a UTF-8 generator copies the bytes (writeRawValue(String) re-encodes
     // the text char by char, which cost more than parsing it had).
-    gen.writeRawValue(new Bytes(utf8));
+    gen.writeRawValue(new Bytes(json.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Override
@@ -115,7 +99,7 @@ public final class RawJson implements JsonSerializable {
 
   @Override
   public String toString() {
-    return new String(utf8, StandardCharsets.UTF_8);
+    return json;
   }
 
   /** The bytes as a Jackson raw string: the UTF-8 forms copy them, the others go through text. */

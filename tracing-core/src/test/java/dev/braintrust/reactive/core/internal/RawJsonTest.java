@@ -81,4 +81,59 @@ class RawJsonTest {
         .isEqualTo(JSON.readTree("{\"secret\":\"<masked>\",\"keep\":1}"));
     assertThat(row).doesNotContain("s3cr3t");
   }
+
+  @Test
+  void theCheckAgreesWithJacksonsStrictParser() {
+    List<String> texts =
+        new ArrayList<>(
+            List.of(
+                "{}",
+                "[]",
+                " \t\r\n[ ] ",
+                "[1,-0,0.5,-1.25e+10,1E-3,2e5,true,false,null,\"\"]",
+                "[01]",
+                "[1.]",
+                "[.5]",
+                "[-]",
+                "[1e]",
+                "[+1]",
+                "[\"\\u00e9\\n\\t\\\"\\/\\b\\f\\r\\\\\"]",
+                "[\"\\u00g9\"]",
+                "[\"\\x\"]",
+                "[\"\\u12\"]",
+                "[\"unterminated]",
+                "[tru]",
+                "[nul]",
+                "[true false]",
+                "{\"a\":1,}",
+                "{\"a\" 1}",
+                "{a:1}",
+                "{\"a\":{\"b\":[{\"c\":null}]}}",
+                "[1]]",
+                "[[1]",
+                "{\"a\":1}}",
+                "[\"tab\there\"]",
+                "[\"caf\u00e9 \u4e2d\"]",
+                "[1] [2]",
+                "[1],"));
+    texts.add("[".repeat(1_000) + "]".repeat(1_000));
+    texts.add("[".repeat(1_001) + "]".repeat(1_001));
+    for (String t : texts) {
+      assertThat(JsonCheck.isContainer(t)).as(t).isEqualTo(jacksonSaysContainer(t));
+    }
+  }
+
+  private static boolean jacksonSaysContainer(String text) {
+    try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(text)) {
+      com.fasterxml.jackson.core.JsonToken first = p.nextToken();
+      if (first != com.fasterxml.jackson.core.JsonToken.START_OBJECT
+          && first != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+        return false;
+      }
+      p.skipChildren();
+      return p.nextToken() == null;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
 }
