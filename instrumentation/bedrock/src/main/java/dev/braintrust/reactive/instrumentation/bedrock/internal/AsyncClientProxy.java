@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRespon
  * SDK tells its interceptors nothing when a caller cancels a call still waiting for its response;
  * the interceptor alone would leave that span open.
  *
- * <p>The future and the span meet through a {@link CancelLink} the request carries as an execution
+ * <p>The future and the span meet through a {@code CancelLink} the request carries as an execution
  * attribute of its override configuration (the caller's own configuration is kept whole), so
  * neither side depends on which thread runs the interceptor nor on which comes first. Every other
  * call goes to the wrapped client unchanged.
@@ -95,12 +95,14 @@ public final class AsyncClientProxy implements InvocationHandler {
     CancelLink link = new CancelLink();
     CompletableFuture<?> future;
     if (method.getName().equals("converse") && args.length == 1) {
-      ConverseRequest r =
-          args[0] instanceof ConverseRequest request
-              ? request
-              : ConverseRequest.builder()
-                  .applyMutation((Consumer<ConverseRequest.Builder>) args[0])
-                  .build();
+      ConverseRequest r;
+      if (args[0] instanceof ConverseRequest request) {
+        r = request;
+      } else {
+        ConverseRequest.Builder b = ConverseRequest.builder();
+        ((Consumer<ConverseRequest.Builder>) args[0]).accept(b);
+        r = b.build();
+      }
       ConverseRequest sent;
       try {
         sent = r.toBuilder().overrideConfiguration(linked(r.overrideConfiguration(), link)).build();
@@ -111,12 +113,14 @@ public final class AsyncClientProxy implements InvocationHandler {
     } else if (method.getName().equals("converseStream")
         && args.length == 2
         && args[1] instanceof ConverseStreamResponseHandler handler) {
-      ConverseStreamRequest r =
-          args[0] instanceof ConverseStreamRequest request
-              ? request
-              : ConverseStreamRequest.builder()
-                  .applyMutation((Consumer<ConverseStreamRequest.Builder>) args[0])
-                  .build();
+      ConverseStreamRequest r;
+      if (args[0] instanceof ConverseStreamRequest request) {
+        r = request;
+      } else {
+        ConverseStreamRequest.Builder b = ConverseStreamRequest.builder();
+        ((Consumer<ConverseStreamRequest.Builder>) args[0]).accept(b);
+        r = b.build();
+      }
       ConverseStreamRequest sent;
       try {
         sent = r.toBuilder().overrideConfiguration(linked(r.overrideConfiguration(), link)).build();
