@@ -50,7 +50,10 @@ public final class BraintrustBedrock {
   /**
    * An async client built with the tracing interceptor, watched so that a caller cancelling the
    * future of a {@code converse} or {@code converseStream} call ends its span as cancelled (the SDK
-   * does not tell interceptors of that). Every call goes to {@code client} unchanged.
+   * does not tell interceptors of that). Other calls go to {@code client} unchanged; a {@code
+   * converse}/{@code converseStream} request goes with one execution attribute added to its
+   * override configuration (the caller's configuration kept), which links the future to the span
+   * whichever thread the SDK starts the call on.
    *
    * @param client a client built from a builder passed to {@link #wrap(SdkClientBuilder, Tracer)}
    *     (or with {@link #interceptor(Tracer)} added)

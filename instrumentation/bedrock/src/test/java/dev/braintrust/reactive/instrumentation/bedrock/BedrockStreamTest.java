@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -235,7 +236,7 @@ class BedrockStreamTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     List<ObjectNode> rows = fx.rows(name);
     while (rows.isEmpty() && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
       rows = fx.rows(name);
     }
     assertThat(rows).as("rows named %s", name).hasSize(1);

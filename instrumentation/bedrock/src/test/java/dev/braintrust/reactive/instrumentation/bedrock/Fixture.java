@@ -90,13 +90,19 @@ final class Fixture implements AutoCloseable {
 
   static software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientBuilder
       asyncBuilder(BraintrustTestServer server) {
+    return asyncBuilder(URI.create(server.baseUrl()));
+  }
+
+  /** An async client builder sending to {@code endpoint} over HTTP/1.1, with fake credentials. */
+  static software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientBuilder
+      asyncBuilder(URI endpoint) {
     return BedrockRuntimeAsyncClient.builder()
         // Bedrock Runtime defaults to HTTP/2, which needs TLS (ALPN); the testkit speaks plain
         // HTTP/1.1.
         .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
         .region(Region.US_EAST_1)
         .credentialsProvider(credentials())
-        .endpointOverride(URI.create(server.baseUrl()));
+        .endpointOverride(endpoint);
   }
 
   static StaticCredentialsProvider credentials() {

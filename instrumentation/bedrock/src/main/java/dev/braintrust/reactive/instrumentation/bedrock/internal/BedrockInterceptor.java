@@ -19,12 +19,12 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamReques
 
 /**
  * The AWS SDK interceptor behind {@code BraintrustBedrock}. For {@code Converse} and {@code
- * ConverseStream} only: opens the span before execution (on the caller's thread, so it parents
- * under the caller's current span) with the request, records the SDK's parsed reply, follows a
- * stream's bytes, and ends the span when the execution succeeds, fails or is cancelled. The
- * caller's thread only keeps references: the request and reply are converted to the row's JSON when
- * the exporter writes it. It returns every request, body and response it is given unchanged, and
- * never throws into the SDK.
+ * ConverseStream} only: opens the span before execution (on the thread starting the call, which for
+ * the SDK's own clients is the caller's, so it parents under the caller's current span) with the
+ * request, records the SDK's parsed reply, follows a stream's bytes, and ends the span when the
+ * execution succeeds, fails or is cancelled. The caller's thread only keeps references: the request
+ * and reply are converted to the row's JSON when the exporter writes it. It returns every request,
+ * body and response it is given unchanged, and never throws into the SDK.
  */
 public final class BedrockInterceptor implements ExecutionInterceptor {
   /** The module name this interceptor's spans carry in {@code context.span_origin}. */
@@ -39,10 +39,12 @@ public final class BedrockInterceptor implements ExecutionInterceptor {
       new ExecutionAttribute<>("braintrust.bedrock.owner");
 
   /**
-   * Where {@link AsyncClientProxy} collects the call its invocation starts: the SDK runs {@code
-   * beforeExecution} on the calling thread, inside the proxy's invocation.
+   * Put on a request's override configuration by {@link AsyncClientProxy}: the SDK merges it into
+   * the execution's attributes, so {@code beforeExecution} finds it on whatever thread it runs
+   * (unlike a thread-local, which a decorator dispatching the call elsewhere would lose).
    */
-  static final ThreadLocal<Call[]> HANDOFF = new ThreadLocal<>();
+  static final ExecutionAttribute<CancelLink> LINK =
+      new ExecutionAttribute<>("braintrust.bedrock.cancel-link");
 
   private final Tracer tracer;
 
@@ -76,11 +78,12 @@ public final class BedrockInterceptor implements ExecutionInterceptor {
       Call call = new Call(span, stream, start, model);
       record(span, model, request);
       attributes.putAttribute(CALL, call);
-      Call[] slot = HANDOFF.get();
-      if (slot != null) {
-        slot[0] = call;
-      }
       attributes.putAttribute(OWNER, this);
+      // Last: a cancel the proxy already heard ends the call here and now.
+      CancelLink link = attributes.getAttribute(LINK);
+      if (link != null) {
+        link.attach(call);
+      }
     } catch (RuntimeException e) {
       LOG.warn("could not start a Bedrock span", e);
     }
