@@ -141,7 +141,7 @@ public final class AgentBenchmark {
                   DemoApp.class.getName(),
                   jvmFor(jvm, p));
           sink.reset();
-          try (AgentProcess app = AgentProcess.start(cmd, envs.get(p), Duration.ofSeconds(60))) {
+          try (AgentProcess app = AgentProcess.start(cmd, envs.get(p), Duration.ofMinutes(5))) {
             double warmedUp = warmUp(app, threads, warmup);
             // Read before the window's other figures, so jcmd's own start-up is outside them.
             double jitBefore = jitMillis(app.pid());
