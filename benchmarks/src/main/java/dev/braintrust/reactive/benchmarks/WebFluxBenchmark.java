@@ -231,16 +231,22 @@ public final class WebFluxBenchmark {
             Integer.toString(rate)));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String result = null;
+    // The child's last lines, to say why a run failed.
+    java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         if (line.startsWith("RESULT ")) {
           result = line;
+        } else if (tail.size() == 40) {
+          tail.removeFirst();
         }
+        tail.addLast(line);
       }
     }
     if (p.waitFor() != 0 || result == null) {
-      throw new IllegalStateException(mode + " run failed (exit " + p.exitValue() + ")");
+      throw new IllegalStateException(
+          mode + " run failed (exit " + p.exitValue() + "):\n" + String.join("\n", tail));
     }
     String[] f = result.split(" ");
     Run r =

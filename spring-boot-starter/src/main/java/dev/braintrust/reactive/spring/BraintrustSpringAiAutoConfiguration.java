@@ -55,7 +55,10 @@ public class BraintrustSpringAiAutoConfiguration {
 
   /**
    * A registry for applications without one (no Actuator), holding only the handler: without a
-   * registry Spring AI's models make no observations.
+   * registry Spring AI's models make no observations. It observes Spring AI alone: every other
+   * instrumentation that finds a registry bean (WebFlux's one observation per request served,
+   * WebClient's per request sent) would otherwise start making observations that nobody handles, at
+   * a cost to every request.
    *
    * @param braintrustSpringAiObservationHandler the handler
    * @return the registry
@@ -65,8 +68,19 @@ public class BraintrustSpringAiAutoConfiguration {
   public ObservationRegistry braintrustObservationRegistry(
       ObservationHandler<Observation.Context> braintrustSpringAiObservationHandler) {
     ObservationRegistry registry = ObservationRegistry.create();
-    registry.observationConfig().observationHandler(braintrustSpringAiObservationHandler);
+    registry
+        .observationConfig()
+        .observationPredicate((name, context) -> isSpringAi(context))
+        .observationHandler(braintrustSpringAiObservationHandler);
     return registry;
+  }
+
+  /**
+   * Whether {@code context} is one of Spring AI's (chat client, advisor, model, tool, vector
+   * store): the handler looks through their parents for the enclosing call, so all of them stay.
+   */
+  static boolean isSpringAi(Observation.Context context) {
+    return context.getClass().getName().startsWith("org.springframework.ai.");
   }
 
   /**

@@ -147,6 +147,11 @@ public final class AttachmentStage {
       return false;
     }
     List<Attachment> found = find(event);
+    // Almost every row holds no attachment and no row is held: pass it on without formatting its
+    // id (a UUID string) on the caller's thread. A row held meanwhile is re-checked below.
+    if (found.isEmpty() && lastById.isEmpty()) {
+      return false;
+    }
     String id = event.id();
     if (found.isEmpty() && !lastById.containsKey(id)) {
       return false;
@@ -381,38 +386,46 @@ public final class AttachmentStage {
       // A deferred row whose maker knows it holds none stays unbuilt on the caller's thread.
       return List.of();
     }
-    Map<Attachment, Boolean> seen = new IdentityHashMap<>();
-    collect(e.input(), seen, 0);
-    collect(e.output(), seen, 0);
-    collect(e.expected(), seen, 0);
-    collect(e.metadata(), seen, 0);
-    return seen.isEmpty() ? List.of() : new ArrayList<>(seen.keySet());
+    // Made on the first attachment found: most rows hold none, and this runs on the caller's
+    // thread for every row.
+    @Nullable Map<Attachment, Boolean> seen = null;
+    seen = collect(e.input(), seen, 0);
+    seen = collect(e.output(), seen, 0);
+    seen = collect(e.expected(), seen, 0);
+    seen = collect(e.metadata(), seen, 0);
+    return seen == null ? List.of() : new ArrayList<>(seen.keySet());
   }
 
-  private static void collect(@Nullable Object v, Map<Attachment, Boolean> out, int depth) {
+  /** {@code out} (made if null) with the attachments in {@code v} added. */
+  private static @Nullable Map<Attachment, Boolean> collect(
+      @Nullable Object v, @Nullable Map<Attachment, Boolean> out, int depth) {
     if (v == null || depth > MAX_DEPTH || v instanceof CharSequence || v instanceof Number) {
-      return;
+      return out;
     }
     if (v instanceof Attachment a) {
+      if (out == null) {
+        out = new IdentityHashMap<>();
+      }
       out.put(a, Boolean.TRUE);
     } else if (v instanceof Map<?, ?> m) {
       for (Object x : m.values()) {
-        collect(x, out, depth + 1);
+        out = collect(x, out, depth + 1);
       }
     } else if (v instanceof Collection<?> c) {
       for (Object x : c) {
-        collect(x, out, depth + 1);
+        out = collect(x, out, depth + 1);
       }
     } else if (v instanceof Object[] arr) {
       for (Object x : arr) {
-        collect(x, out, depth + 1);
+        out = collect(x, out, depth + 1);
       }
     } else if (v instanceof POJONode p) {
-      collect(p.getPojo(), out, depth + 1);
+      out = collect(p.getPojo(), out, depth + 1);
     } else if (v instanceof JsonNode j && j.isContainerNode()) {
       for (JsonNode x : j) {
-        collect(x, out, depth + 1);
+        out = collect(x, out, depth + 1);
       }
     }
+    return out;
   }
 }
