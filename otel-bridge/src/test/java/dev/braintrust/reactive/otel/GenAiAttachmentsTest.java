@@ -33,20 +33,7 @@ class GenAiAttachmentsTest {
     byte[] pdf = new byte[9_000];
     new Random(7).nextBytes(png);
     new Random(8).nextBytes(pdf);
-    BraintrustExporter exporter =
-        BraintrustExporter.builder(
-                BraintrustClient.builder()
-                    .apiKey(server.apiKey())
-                    .baseUrl(server.baseUrl())
-                    .build())
-            .build();
-    SdkTracerProvider tracing =
-        SdkTracerProvider.builder()
-            .addSpanProcessor(
-                BraintrustSpanProcessor.builder(exporter)
-                    .destination(Destination.projectLogsByName(PROJECT))
-                    .build())
-            .build();
+    SdkTracerProvider tracing = tracing(server, PROJECT);
     try {
       Span span =
           tracing
@@ -95,20 +82,7 @@ class GenAiAttachmentsTest {
       BraintrustTestServer server) {
     byte[] png = new byte[3_000];
     new Random(9).nextBytes(png);
-    BraintrustExporter exporter =
-        BraintrustExporter.builder(
-                BraintrustClient.builder()
-                    .apiKey(server.apiKey())
-                    .baseUrl(server.baseUrl())
-                    .build())
-            .build();
-    SdkTracerProvider tracing =
-        SdkTracerProvider.builder()
-            .addSpanProcessor(
-                BraintrustSpanProcessor.builder(exporter)
-                    .destination(Destination.projectLogsByName(PROJECT + "-text"))
-                    .build())
-            .build();
+    SdkTracerProvider tracing = tracing(server, PROJECT + "-text");
     try {
       // Prompts as JSON text (gen_ai.prompt): plain ones are copied into the row without a tree,
       // ones with inline media still go through the attachment converter.
@@ -149,6 +123,23 @@ class GenAiAttachmentsTest {
     } finally {
       tracing.shutdown().join(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** OTel tracing into the testkit's project {@code project}, through our span processor. */
+  private static SdkTracerProvider tracing(BraintrustTestServer server, String project) {
+    BraintrustExporter exporter =
+        BraintrustExporter.builder(
+                BraintrustClient.builder()
+                    .apiKey(server.apiKey())
+                    .baseUrl(server.baseUrl())
+                    .build())
+            .build();
+    return SdkTracerProvider.builder()
+        .addSpanProcessor(
+            BraintrustSpanProcessor.builder(exporter)
+                .destination(Destination.projectLogsByName(project))
+                .build())
+        .build();
   }
 
   private static ObjectNode byName(List<ObjectNode> rows, String name) {
