@@ -258,7 +258,10 @@ public final class BraintrustTestServer implements AutoCloseable {
 
   // ---------------------------------------------------------------- read back
 
-  /** Every request received, in order of answer. */
+  /**
+   * Every request received, in order of answer (one a fault delays is listed after the delay; to
+   * wait for its arrival, wait for {@code faults().pending()} to drop).
+   */
   public List<RecordedRequest> requests() {
     return requests.all();
   }
