@@ -32,7 +32,7 @@ final class AttrValues {
   static Object parseIfJson(Object value) {
     if (value instanceof String) {
       String s = ((String) value).trim();
-      if ((s.startsWith("{") && s.endsWith("}")) || (s.startsWith("[") && s.endsWith("]"))) {
+      if (bracketed(s)) {
         try {
           return MAPPER.readTree(s);
         } catch (IOException notJson) {
@@ -54,13 +54,15 @@ final class AttrValues {
   static Object rowValue(Object value) {
     if (value instanceof String s && !MediaScan.marked(s)) {
       String t = s.trim();
-      if ((t.startsWith("{") && t.endsWith("}")) || (t.startsWith("[") && t.endsWith("]"))) {
-        JsonNode raw = RawJson.ofContainer(t);
-        return raw != null ? raw : value;
-      }
-      return value;
+      JsonNode raw = bracketed(t) ? RawJson.ofContainer(t) : null;
+      return raw != null ? raw : value;
     }
     return parseIfJson(value);
+  }
+
+  /** Whether trimmed text looks like a JSON object or array (worth a parse or a check). */
+  private static boolean bracketed(String t) {
+    return (t.startsWith("{") && t.endsWith("}")) || (t.startsWith("[") && t.endsWith("]"));
   }
 
   /** Any attribute, event-body or JSON value as a JSON tree; text that isn't JSON stays text. */

@@ -39,9 +39,9 @@ final class JsonCheck {
     }
     switch (s.charAt(i)) {
       case '{':
-        return object(depth + 1);
+        return container(depth + 1, '}');
       case '[':
-        return array(depth + 1);
+        return container(depth + 1, ']');
       case '"':
         return string();
       case 't':
@@ -55,34 +55,26 @@ final class JsonCheck {
     }
   }
 
-  private boolean object(int depth) {
+  /** An object ({@code close} is '}', its elements members) or an array (']', values). */
+  private boolean container(int depth, char close) {
     if (depth > MAX_DEPTH) {
       return false;
     }
     i++;
     whitespace();
-    if (at('}')) {
+    if (at(close)) {
       i++;
       return true;
     }
     while (true) {
-      if (!at('"') || !string()) {
-        return false;
-      }
-      whitespace();
-      if (!at(':')) {
-        return false;
-      }
-      i++;
-      whitespace();
-      if (!value(depth)) {
+      if (!(close == '}' ? member(depth) : value(depth))) {
         return false;
       }
       whitespace();
       if (at(',')) {
         i++;
         whitespace();
-      } else if (at('}')) {
+      } else if (at(close)) {
         i++;
         return true;
       } else {
@@ -91,31 +83,18 @@ final class JsonCheck {
     }
   }
 
-  private boolean array(int depth) {
-    if (depth > MAX_DEPTH) {
+  /** {@code "name": value}. */
+  private boolean member(int depth) {
+    if (!at('"') || !string()) {
+      return false;
+    }
+    whitespace();
+    if (!at(':')) {
       return false;
     }
     i++;
     whitespace();
-    if (at(']')) {
-      i++;
-      return true;
-    }
-    while (true) {
-      if (!value(depth)) {
-        return false;
-      }
-      whitespace();
-      if (at(',')) {
-        i++;
-        whitespace();
-      } else if (at(']')) {
-        i++;
-        return true;
-      } else {
-        return false;
-      }
-    }
+    return value(depth);
   }
 
   private boolean string() {
