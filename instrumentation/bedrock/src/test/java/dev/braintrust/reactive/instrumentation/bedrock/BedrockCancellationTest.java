@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.RecordedRequest;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +56,7 @@ class BedrockCancellationTest {
     assertThat(silent.awaitRequest()).startsWith("POST /model/");
     call.cancel(true);
 
-    ObjectNode row = awaitRow("bedrock.converse");
+    ObjectNode row = fx.awaitRow("bedrock.converse");
     assertThat(row.path("metadata").path("cancelled").asBoolean()).isTrue();
     assertThat(row.has("error")).isFalse();
     assertThat(row.path("input").toString()).contains("slow");
@@ -75,7 +73,7 @@ class BedrockCancellationTest {
     assertThat(silent.awaitRequest()).startsWith("POST /model/");
     call.cancel(true);
 
-    ObjectNode row = awaitRow("bedrock.converse-stream");
+    ObjectNode row = fx.awaitRow("bedrock.converse-stream");
     assertThat(row.path("metadata").path("cancelled").asBoolean()).isTrue();
     assertThat(row.has("error")).isFalse();
     assertThat(row.has("output")).isFalse();
@@ -94,7 +92,7 @@ class BedrockCancellationTest {
     assertThat(held).hasSize(1);
     held.poll().run();
 
-    ObjectNode row = awaitRow("bedrock.converse");
+    ObjectNode row = fx.awaitRow("bedrock.converse");
     assertThat(row.path("metadata").path("cancelled").asBoolean()).isTrue();
     assertThat(row.has("error")).isFalse();
   }
@@ -112,7 +110,7 @@ class BedrockCancellationTest {
     assertThat(silent.awaitRequest()).startsWith("POST /model/");
     call.cancel(true);
 
-    ObjectNode row = awaitRow("bedrock.converse");
+    ObjectNode row = fx.awaitRow("bedrock.converse");
     assertThat(row.path("metadata").path("cancelled").asBoolean()).isTrue();
     assertThat(row.path("input").toString()).contains("from a consumer");
   }
@@ -133,17 +131,5 @@ class BedrockCancellationTest {
     assertThat(sent.get(0).header("x-caller-header")).isEqualTo("kept");
     ObjectNode row = fx.row("bedrock.converse");
     assertThat(row.path("metadata").has("cancelled")).isFalse();
-  }
-
-  /** The one row with this name, waiting up to 30 s for it (a cancel ends the span at once). */
-  private ObjectNode awaitRow(String name) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    List<ObjectNode> rows = fx.rows(name);
-    while (rows.isEmpty() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-      rows = fx.rows(name);
-    }
-    assertThat(rows).as("rows named %s", name).hasSize(1);
-    return rows.get(0);
   }
 }

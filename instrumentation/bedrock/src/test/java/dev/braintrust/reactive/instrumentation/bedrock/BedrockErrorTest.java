@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import dev.braintrust.reactive.testkit.Fault;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +64,7 @@ class BedrockErrorTest {
 
     assertThat(traced).isInstanceOf(ExecutionException.class);
     assertThat(traced.getCause()).isInstanceOf(ValidationException.class);
-    ObjectNode row = awaitRow("bedrock.converse");
+    ObjectNode row = fx.awaitRow("bedrock.converse");
     assertThat(row.path("error").asText()).contains("inferenceConfig.temperature");
   }
 
@@ -109,7 +107,7 @@ class BedrockErrorTest {
 
       call.cancel(true);
 
-      ObjectNode row = awaitRow("bedrock.converse");
+      ObjectNode row = fx.awaitRow("bedrock.converse");
       assertThat(row.path("metadata").path("cancelled").asBoolean()).isTrue();
       assertThat(row.has("error")).isFalse();
       assertThat(row.has("output")).isFalse();
@@ -175,16 +173,5 @@ class BedrockErrorTest {
   /** The SDK's messages end with a request id, which differs per call. */
   private static String stripRequestId(String message) {
     return message.replaceAll("Request ID: [^,)]*", "Request ID: -");
-  }
-
-  private ObjectNode awaitRow(String name) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    List<ObjectNode> rows = fx.rows(name);
-    while (rows.isEmpty() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-      rows = fx.rows(name);
-    }
-    assertThat(rows).as("rows named %s", name).hasSize(1);
-    return rows.get(0);
   }
 }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,7 +145,7 @@ class BedrockStreamTest {
     assertThat(traced.getClass()).isEqualTo(plain.getClass());
     assertThat(traced.getMessage()).isEqualTo(plain.getMessage());
     // The SDK fails the caller's future and then tells the interceptor: wait for the span.
-    ObjectNode row = awaitRow("bedrock.converse-stream");
+    ObjectNode row = fx.awaitRow("bedrock.converse-stream");
     assertThat(row.path("error").asText()).contains("Bad input");
     assertThat(row.path("output").get(0).path("content").get(0).path("text").asText())
         .isEqualTo("Partial ");
@@ -224,22 +223,10 @@ class BedrockStreamTest {
     first.get(30, TimeUnit.SECONDS);
     catchThrowable(() -> call.get(30, TimeUnit.SECONDS));
 
-    ObjectNode row = awaitRow("bedrock.converse-stream");
+    ObjectNode row = fx.awaitRow("bedrock.converse-stream");
     assertThat(row.path("metadata").path("cancelled").asBoolean()).isTrue();
     assertThat(row.has("error")).isFalse();
     assertThat(row.path("output").get(0).path("content").get(0).path("text").asText())
         .startsWith("one ");
-  }
-
-  /** The one row with this name, waiting for it (spans of cancelled calls end asynchronously). */
-  private ObjectNode awaitRow(String name) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    List<ObjectNode> rows = fx.rows(name);
-    while (rows.isEmpty() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-      rows = fx.rows(name);
-    }
-    assertThat(rows).as("rows named %s", name).hasSize(1);
-    return rows.get(0);
   }
 }

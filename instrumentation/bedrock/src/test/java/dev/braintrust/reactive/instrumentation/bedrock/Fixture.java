@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -178,6 +179,21 @@ final class Fixture implements AutoCloseable {
   /** The only row with this span name. */
   ObjectNode row(String name) {
     List<ObjectNode> found = rows(name);
+    assertThat(found).as("rows named %s", name).hasSize(1);
+    return found.get(0);
+  }
+
+  /**
+   * The only row with this span name, waiting up to 30 s for it: the span of a cancelled call ends
+   * on the SDK's or the canceller's thread, after the caller's future.
+   */
+  ObjectNode awaitRow(String name) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    List<ObjectNode> found = rows(name);
+    while (found.isEmpty() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+      found = rows(name);
+    }
     assertThat(found).as("rows named %s", name).hasSize(1);
     return found.get(0);
   }
