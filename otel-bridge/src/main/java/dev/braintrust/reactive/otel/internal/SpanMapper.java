@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -204,10 +205,13 @@ public final class SpanMapper {
 
     Map<String, Object> metadata = new TreeMap<>();
     boolean ai = row.ai || !genAi.isEmpty();
+    boolean explicit = false;
     for (Map.Entry<String, Object> e : row.attrs.entrySet()) {
       String key = e.getKey();
       ai |= key.startsWith("gen_ai.");
-      if (!key.startsWith("braintrust.") && !row.consumed.contains(key)) {
+      if (key.startsWith("braintrust.")) {
+        explicit = true;
+      } else if (!row.consumed.contains(key)) {
         metadata.put(key, e.getValue());
       }
     }
@@ -239,8 +243,10 @@ public final class SpanMapper {
     Map<String, @Nullable Double> scores = new LinkedHashMap<>();
     List<String> tags = new ArrayList<>(row.tags);
     Map<String, Object> context = new LinkedHashMap<>();
-    // Explicit braintrust.* attributes take precedence over anything inferred above.
-    for (Map.Entry<AttributeKey<?>, Object> e : attrs.asMap().entrySet()) {
+    // Explicit braintrust.* attributes take precedence over anything inferred above (asMap copies
+    // the attributes, so only a span that has some reads them again).
+    for (Map.Entry<AttributeKey<?>, Object> e :
+        explicit ? attrs.asMap().entrySet() : Set.<Map.Entry<AttributeKey<?>, Object>>of()) {
       String key = e.getKey().getKey();
       Object value = e.getValue();
       switch (key) {

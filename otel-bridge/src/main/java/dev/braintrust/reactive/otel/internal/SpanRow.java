@@ -54,41 +54,86 @@ final class SpanRow {
   /** The one attribute a mapping reads outside {@link #MAPPED_PREFIXES}: OpenInference's. */
   static final String MAPPED_KEY = "metadata";
 
+  /** Attributes the GenAI mappings (legacy and latest) read: {@code gen_ai.*}. */
+  static final int GEN_AI = 1;
+
+  /** Attributes the OpenInference mapping reads (every other prefix, and {@link #MAPPED_KEY}). */
+  static final int OPEN_INFERENCE = 2;
+
+  /** Attributes the Spring AI mapping reads: {@code spring.ai.*}. */
+  static final int SPRING_AI = 4;
+
   /** Whether any convention mapping may find something in this span. */
   boolean mayMap() {
-    if (!events.isEmpty()) {
-      return true;
-    }
+    return !events.isEmpty() || families() != 0;
+  }
+
+  /** The conventions whose attributes this span has, as {@link #GEN_AI}-style bits. */
+  int families() {
+    int f = 0;
     for (String key : attrs.keySet()) {
-      if (mapped(key)) {
-        return true;
-      }
+      f |= family(key);
     }
-    return false;
+    return f;
   }
 
   /** Whether a convention mapping may read the attribute {@code key}. */
   static boolean mapped(String key) {
-    if (key.equals(MAPPED_KEY)) {
-      return true;
-    }
-    for (String prefix : MAPPED_PREFIXES) {
-      if (key.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
+    return family(key) != 0;
   }
 
-  /** Runs the convention mappings, least specific first: each overwrites what those before set. */
-  void map() {
-    if (!mayMap()) {
-      return;
+  /**
+   * The convention that may read the attribute {@code key}, or 0. Dispatched on the first
+   * character: every span's every key comes through here, most of them read by no mapping.
+   */
+  static int family(String key) {
+    if (key.isEmpty()) {
+      return 0;
     }
-    LegacyGenAiMapping.apply(this);
-    OpenInferenceMapping.apply(this);
-    GenAiLatestMapping.apply(this);
-    SpringAiMapping.apply(this);
+    switch (key.charAt(0)) {
+      case 'g':
+        return key.startsWith("gen_ai.") ? GEN_AI : 0;
+      case 's':
+        return key.startsWith("spring.ai.") ? SPRING_AI : 0;
+      case 'l':
+        return key.startsWith("llm.") ? OPEN_INFERENCE : 0;
+      case 'i':
+        return key.startsWith("input.") ? OPEN_INFERENCE : 0;
+      case 'o':
+        return key.startsWith("output.") || key.startsWith("openinference.") ? OPEN_INFERENCE : 0;
+      case 'e':
+        return key.startsWith("embedding.") ? OPEN_INFERENCE : 0;
+      case 'r':
+        return key.startsWith("retrieval.") ? OPEN_INFERENCE : 0;
+      case 't':
+        return key.startsWith("tag.") ? OPEN_INFERENCE : 0;
+      case 'm':
+        return key.equals(MAPPED_KEY) ? OPEN_INFERENCE : 0;
+      default:
+        return 0;
+    }
+  }
+
+  /**
+   * Runs the convention mappings, least specific first: each overwrites what those before set. A
+   * mapping none of whose attributes the span has (and, for the GenAI ones, no GenAI events) would
+   * find nothing, so it is not run: {@code SpanRowTest} checks each changes nothing then.
+   */
+  void map() {
+    int f = families();
+    boolean genAi = (f & GEN_AI) != 0 || !events.isEmpty();
+    if (genAi) {
+      LegacyGenAiMapping.apply(this);
+    }
+    if ((f & OPEN_INFERENCE) != 0) {
+      OpenInferenceMapping.apply(this);
+    }
+    if (genAi) {
+      GenAiLatestMapping.apply(this);
+    }
+    if ((f & SPRING_AI) != 0) {
+      SpringAiMapping.apply(this);
+    }
   }
 
   @Nullable Object get(String key) {

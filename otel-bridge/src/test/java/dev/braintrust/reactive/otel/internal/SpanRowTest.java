@@ -97,4 +97,83 @@ class SpanRowTest {
     row.map();
     assertThat(row.hasInput).isTrue();
   }
+
+  @Test
+  void everyMappedPrefixBelongsToAFamily() {
+    for (String prefix : SpanRow.MAPPED_PREFIXES) {
+      assertThat(SpanRow.family(prefix + "x")).as(prefix).isNotZero();
+    }
+    assertThat(SpanRow.family(SpanRow.MAPPED_KEY)).isEqualTo(SpanRow.OPEN_INFERENCE);
+    for (String key : PLAIN.keySet()) {
+      assertThat(SpanRow.family(key)).as(key).isZero();
+    }
+  }
+
+  /** Attributes of every convention, each with what its mapping reads from it. */
+  static Map<String, Object> family(int family) {
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    if (family == SpanRow.GEN_AI) {
+      attrs.put("gen_ai.system", "openai");
+      attrs.put("gen_ai.request.model", "gpt-4o");
+      attrs.put("gen_ai.prompt", "[{\"role\":\"user\",\"content\":\"hi\"}]");
+      attrs.put("gen_ai.prompt.0.role", "user");
+      attrs.put("gen_ai.prompt.0.content", "hi");
+      attrs.put("gen_ai.usage.input_tokens", 3L);
+      attrs.put("gen_ai.operation.name", "chat");
+    } else if (family == SpanRow.OPEN_INFERENCE) {
+      attrs.put("openinference.span.kind", "LLM");
+      attrs.put("llm.model_name", "gpt-4o");
+      attrs.put("llm.input_messages.0.message.role", "user");
+      attrs.put("llm.token_count.prompt", 3L);
+      attrs.put("input.value", "hello");
+      attrs.put("output.value", "hi");
+      attrs.put("embedding.model_name", "text-embedding-3-small");
+      attrs.put("retrieval.documents.0.document.content", "doc");
+      attrs.put("tag.tags", List.of("a"));
+      attrs.put("metadata", "{\"a\":1}");
+    } else {
+      attrs.put("spring.ai.kind", "tool_call");
+      attrs.put("spring.ai.tool.call.arguments", "{\"q\":1}");
+      attrs.put("spring.ai.tool.call.result", "ok");
+    }
+    return attrs;
+  }
+
+  @Test
+  void eachMappingChangesNothingInASpanWithOnlyOtherConventionsAttributes() {
+    int[] families = {SpanRow.GEN_AI, SpanRow.OPEN_INFERENCE, SpanRow.SPRING_AI};
+    for (int skipped : families) {
+      Map<String, Object> others = new LinkedHashMap<>(PLAIN);
+      for (int f : families) {
+        if (f != skipped) {
+          others.putAll(family(f));
+        }
+      }
+      SpanRow row = new SpanRow(new LinkedHashMap<>(others), List.of());
+      assertThat(row.families() & skipped).isZero();
+      if (skipped == SpanRow.GEN_AI) {
+        LegacyGenAiMapping.apply(row);
+        GenAiLatestMapping.apply(row);
+      } else if (skipped == SpanRow.OPEN_INFERENCE) {
+        OpenInferenceMapping.apply(row);
+      } else {
+        SpringAiMapping.apply(row);
+      }
+      assertThat(row.consumed).as("family %d", skipped).isEmpty();
+      assertThat(row.metadata).as("family %d", skipped).isEmpty();
+      assertThat(row.metrics).as("family %d", skipped).isEmpty();
+      assertThat(row.tags).as("family %d", skipped).isEmpty();
+      assertThat(row.hasInput || row.hasOutput || row.ai).as("family %d", skipped).isFalse();
+      assertThat(row.type).as("family %d", skipped).isNull();
+      assertThat(row.attrs).isEqualTo(others);
+
+      // And each of its own attributes is read when it runs.
+      SpanRow own = new SpanRow(new LinkedHashMap<>(family(skipped)), List.of());
+      assertThat(own.families()).isEqualTo(skipped);
+      own.map();
+      assertThat(own.consumed.isEmpty() && own.metadata.isEmpty() && own.type == null)
+          .as("family %d is read", skipped)
+          .isFalse();
+    }
+  }
 }

@@ -28,12 +28,13 @@ import org.jspecify.annotations.Nullable;
 public final class RawJson implements JsonSerializable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  // The text, not its bytes: the span it came from holds it already, so a row waiting in the
-  // queue holds nothing more; the bytes are made when it is written.
-  private final String json;
+  // The UTF-8 bytes the check read, written as they are. Not also the text: once the row is built
+  // the span it came from is let go, so a row waiting in the queue holds the content once (as many
+  // bytes as a Latin-1 string has characters, for the ASCII of most prompts).
+  private final byte[] utf8;
 
-  private RawJson(String json) {
-    this.json = json;
+  private RawJson(byte[] utf8) {
+    this.utf8 = utf8;
   }
 
   /**
@@ -43,17 +44,18 @@ public final class RawJson implements JsonSerializable {
    * @return a node that writes {@code text} as it is, or null
    */
   public static @Nullable JsonNode ofContainer(String text) {
-    return JsonCheck.isContainer(text) ? new POJONode(new RawJson(text)) : null;
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    return JsonCheck.isContainer(utf8) ? new POJONode(new RawJson(utf8)) : null;
   }
 
   /**
-   * The length of {@code value}'s text when it is a raw value, else -1.
+   * The length of {@code value}'s JSON when it is a raw value, else -1.
    *
    * @param value any row value
-   * @return its length in characters, or -1
+   * @return its length in UTF-8 bytes, or -1
    */
   public static int lengthOf(@Nullable Object value) {
-    return value instanceof POJONode p && p.getPojo() instanceof RawJson r ? r.json.length() : -1;
+    return value instanceof POJONode p && p.getPojo() instanceof RawJson r ? r.utf8.length : -1;
   }
 
   /**
@@ -65,7 +67,7 @@ public final class RawJson implements JsonSerializable {
   public static @Nullable Object treeOf(@Nullable Object value) {
     if (value instanceof POJONode p && p.getPojo() instanceof RawJson r) {
       try {
-        return MAPPER.readTree(r.json);
+        return MAPPER.readTree(r.utf8);
       } catch (IOException checkedAlready) {
         throw new UncheckedIOException(checkedAlready);
       }
@@ -82,7 +84,7 @@ public final class RawJson implements JsonSerializable {
   public void writeTo(JsonGenerator gen) throws IOException {
     // A SerializableString, so a UTF-8 generator copies the bytes (writeRawValue(String) re-encodes
     // the text char by char, which cost more than parsing it had).
-    gen.writeRawValue(new Bytes(json.getBytes(StandardCharsets.UTF_8)));
+    gen.writeRawValue(new Bytes(utf8));
   }
 
   @Override
@@ -99,7 +101,7 @@ public final class RawJson implements JsonSerializable {
 
   @Override
   public String toString() {
-    return json;
+    return new String(utf8, StandardCharsets.UTF_8);
   }
 
   /** The bytes as a Jackson raw string: the UTF-8 forms copy them, the others go through text. */

@@ -123,6 +123,44 @@ class RawJsonTest {
     }
   }
 
+  @Test
+  void theCheckAgreesWithJacksonWhereverInAStringItsSpecialCharactersFall() {
+    // The check reads string content eight bytes at a time: put each character that ends a run
+    // (a quote, an escape, a control character) and multi-byte ones at every offset of a word.
+    String[] specials = {
+      "\"",
+      "\\\"",
+      "\\n",
+      "\\u00e9",
+      "\\u00g9",
+      "\\x",
+      "\n",
+      "\u0001",
+      "\u001f",
+      " ",
+      "\u007f",
+      "\u00e9",
+      "\u4e2d",
+      "\ud83d\ude00",
+      "\\",
+      "\\\\"
+    };
+    List<String> texts = new ArrayList<>();
+    for (String special : specials) {
+      for (int before = 0; before <= 17; before++) {
+        for (int after : new int[] {0, 1, 7, 8, 9}) {
+          String text = "[\"" + "a".repeat(before) + special + "b".repeat(after) + "\",1]";
+          texts.add(text);
+          texts.add("{\"k" + "c".repeat(before) + special + "\":\"" + "d".repeat(after) + "\"}");
+        }
+      }
+    }
+    for (String t : texts) {
+      assertThat(JsonCheck.isContainer(t)).as(t).isEqualTo(jacksonSaysContainer(t));
+      assertThat(RawJson.ofContainer(t) != null).as(t).isEqualTo(jacksonSaysContainer(t));
+    }
+  }
+
   private static boolean jacksonSaysContainer(String text) {
     try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(text)) {
       com.fasterxml.jackson.core.JsonToken first = p.nextToken();
