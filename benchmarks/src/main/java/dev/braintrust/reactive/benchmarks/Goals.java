@@ -112,9 +112,16 @@ final class Goals {
           "otel-sdk",
           "whole-process CPU per span, ours / OTLP: "
               + cpu.format("%.2f")
-              + (lost == 0
-                  ? "; both delivered every span"
-                  : "; " + lost + " span(s) not delivered"),
+              + (lost == 0 ? "; both delivered every span" : "; " + lost + " span(s) not delivered")
+              + (suite.get(EndToEndSuite.OTEL_OURS_DEFAULT).isEmpty()
+                  ? ""
+                  : " (at our default gzip level "
+                      + EndToEndSuite.DEFAULT_LEVEL
+                      + ", not judged: "
+                      + suite.otelDefaultCpuRatio().format("%.2f")
+                      + ", with "
+                      + suite.otelDefaultBytesRatio().format("%.2f")
+                      + "x OTLP's wire bytes)"),
           cpu.median() <= 1.0 && lost == 0);
     }
     StringBuilder result = new StringBuilder();
