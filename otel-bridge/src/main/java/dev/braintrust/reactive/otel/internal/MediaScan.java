@@ -12,7 +12,10 @@ import java.util.Map;
  * base64}), OpenAI audio ({@code input_audio}) or a GenAI message's {@code blob} part (which the
  * mapping turns into a data URI). Over-inclusive by design: a yes only costs the span its mapping
  * on the caller's thread, as before deferral; a wrong no would send the media inline. Checked on
- * the caller's thread, so it only looks for the markers.
+ * the caller's thread, so it only looks for the markers, and only in what can become the row's
+ * input or output (the converter's scope): attributes a convention mapping reads ({@link
+ * SpanRow#family}), {@code braintrust.*} ones and GenAI events. Any other attribute goes to
+ * metadata as it is, so an HTTP span's URL or user agent is not searched.
  */
 final class MediaScan {
   // The converter leaves base64 of 20 characters or fewer inline; a text that short has none.
@@ -25,7 +28,7 @@ final class MediaScan {
       return true;
     }
     for (EventData ev : span.getEvents()) {
-      if (GenAiEvent.isGenAi(ev.getName()) && anyIn(ev.getAttributes())) {
+      if (GenAiEvent.isGenAi(ev.getName()) && anyValueIn(ev.getAttributes())) {
         return true;
       }
     }
@@ -46,11 +49,27 @@ final class MediaScan {
     boolean[] found = {false};
     attributes.forEach(
         (k, v) -> {
+          if (!found[0] && convertible(k.getKey()) && marked(v)) {
+            found[0] = true;
+          }
+        });
+    return found[0];
+  }
+
+  private static boolean anyValueIn(Attributes attributes) {
+    boolean[] found = {false};
+    attributes.forEach(
+        (k, v) -> {
           if (!found[0] && marked(v)) {
             found[0] = true;
           }
         });
     return found[0];
+  }
+
+  /** Whether an attribute's value may end up in the row's input or output. */
+  static boolean convertible(String key) {
+    return SpanRow.family(key) != 0 || key.startsWith("braintrust.");
   }
 
   static boolean marked(Object value) {
