@@ -200,46 +200,51 @@ final class AttrValues {
    */
   static Map<Integer, Map<String, Object>> indexed(Map<String, Object> attrs, String prefix) {
     Map<Integer, Map<String, Object>> parts = new TreeMap<>();
-    attrs.forEach(
-        (key, value) -> {
-          if (!key.startsWith(prefix)) {
-            return;
-          }
-          String rest = key.substring(prefix.length());
-          int dot = rest.indexOf('.');
-          if (dot <= 0) {
-            return;
-          }
-          String index = rest.substring(0, dot);
-          // Checked first: most keys under a prefix aren't list entries, and a failed parse throws.
-          if (!index.chars().allMatch(Character::isDigit)) {
-            return;
-          }
-          try {
-            int i = Integer.parseInt(index);
-            parts.computeIfAbsent(i, k -> new TreeMap<>()).put(rest.substring(dot + 1), value);
-          } catch (NumberFormatException notIndexed) {
-            // Not a list entry; left for metadata.
-          }
-        });
+    for (Map.Entry<String, Object> e : attrs.entrySet()) {
+      String key = e.getKey();
+      if (!key.startsWith(prefix)) {
+        continue;
+      }
+      int dot = indexEnd(key, prefix.length());
+      if (dot < 0) {
+        continue;
+      }
+      int i = index(key, prefix.length(), dot);
+      if (i >= 0) {
+        parts.computeIfAbsent(i, k -> new TreeMap<>()).put(key.substring(dot + 1), e.getValue());
+      }
+    }
     return parts;
   }
 
   /** Whether {@code key} is {@code prefix} followed by an index and a field. */
   static boolean isIndexed(String key, String prefix) {
-    if (!key.startsWith(prefix)) {
-      return false;
+    return key.startsWith(prefix) && indexEnd(key, prefix.length()) >= 0;
+  }
+
+  /**
+   * Where the index starting at {@code from} ends: the position of the dot after one or more
+   * digits, or -1 if {@code key} has none there. Read in place: every attribute of a GenAI span
+   * comes through here for each list prefix a mapping looks for.
+   */
+  private static int indexEnd(String key, int from) {
+    int i = from;
+    while (i < key.length() && Character.isDigit(key.charAt(i))) {
+      i++;
     }
-    String rest = key.substring(prefix.length());
-    int dot = rest.indexOf('.');
-    if (dot <= 0) {
-      return false;
-    }
-    for (int i = 0; i < dot; i++) {
-      if (!Character.isDigit(rest.charAt(i))) {
-        return false;
+    return i > from && i < key.length() && key.charAt(i) == '.' ? i : -1;
+  }
+
+  /** The index in {@code key[from, to)}, all digits; -1 if it does not fit an int. */
+  private static int index(String key, int from, int to) {
+    long n = 0;
+    for (int i = from; i < to; i++) {
+      n = n * 10 + Character.digit(key.charAt(i), 10);
+      if (n > Integer.MAX_VALUE) {
+        // Not a list entry; left for metadata.
+        return -1;
       }
     }
-    return true;
+    return (int) n;
   }
 }

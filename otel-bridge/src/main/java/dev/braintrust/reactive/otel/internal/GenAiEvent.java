@@ -60,7 +60,8 @@ public record GenAiEvent(
   }
 
   static Map<String, Object> byKey(Attributes attributes) {
-    Map<String, Object> out = new LinkedHashMap<>();
+    // Sized for them: a span's attributes often pass the default's resize point (12).
+    Map<String, Object> out = new LinkedHashMap<>(attributes.size() * 4 / 3 + 1);
     attributes.forEach((k, v) -> out.put(k.getKey(), v));
     return out;
   }
