@@ -24,7 +24,9 @@ import reactor.core.publisher.Mono;
  *     BraintrustExporter.builder(JdkTransport.builder().apiKey(key).build()).build();
  * }</pre>
  *
- * <p>Thread-safe. Nothing here blocks: answers complete on the HTTP client's executor.
+ * <p>Thread-safe. Nothing here blocks the caller: each request is sent on a thread of the
+ * transport's own ({@code braintrust-http-N}, daemon, reused), where its answer completes; a
+ * cancelled request's exchange is aborted and its thread freed.
  */
 public final class JdkTransport implements Transport, AttachmentUploader {
   /** The US API, the default base URL. */

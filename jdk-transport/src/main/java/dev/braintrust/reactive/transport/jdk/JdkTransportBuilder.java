@@ -225,10 +225,11 @@ public final class JdkTransportBuilder {
   }
 
   /**
-   * Runs the start of every request (the JDK client's {@code sendAsync}) inside a scope of the
-   * caller's: {@code InstrumentationUtil::suppressInstrumentation} keeps an OpenTelemetry agent,
-   * which instruments the JDK HttpClient, from tracing the exporter's own requests (and exporting
-   * those spans in turn). The scope must run the task it is given, once, on the calling thread.
+   * Runs every request (the JDK client's {@code send}, on the transport's sender thread, until the
+   * answer is in) inside a scope of the caller's: {@code
+   * InstrumentationUtil::suppressInstrumentation} keeps an OpenTelemetry agent, which instruments
+   * the JDK HttpClient, from tracing the exporter's own requests (and exporting those spans in
+   * turn). The scope must run the task it is given, once, on the calling thread.
    *
    * @param scope runs the task it is given
    * @return this builder

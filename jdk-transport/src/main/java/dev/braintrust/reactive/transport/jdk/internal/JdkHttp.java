@@ -15,8 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -24,10 +29,13 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * One JDK {@link HttpClient} and what every request to the API carries: the base URL, the API key,
- * the identifying and extra headers. Requests are asynchronous ({@code sendAsync}); their answers
- * complete on the client's own executor, never on the subscriber's thread. A request that gets no
- * whole answer within the request timeout fails with an {@link HttpTimeoutException}, an {@link
- * IOException} the exporter retries.
+ * the identifying and extra headers. Each request is sent on a thread of the transport's own (a
+ * cached pool of daemon threads, {@code braintrust-http-N}), where its answer completes, never on
+ * the subscriber's thread. Not {@code sendAsync}: the JDK client hands each of its answers on to
+ * {@code CompletableFuture}'s default executor, the application's common pool, or on a machine with
+ * two cores or fewer a new thread per request. A request that gets no whole answer within the
+ * request timeout fails with an {@link HttpTimeoutException}, an {@link IOException} the exporter
+ * retries.
  */
 public final class JdkHttp {
   /** Shared by the transport's classes: plain trees, nothing configured. */
@@ -52,6 +60,8 @@ public final class JdkHttp {
   private final Duration requestTimeout;
   private final Consumer<Runnable> scope;
   private final AtomicBoolean closed = new AtomicBoolean();
+  // Blocking sends, one thread per request in flight, reused; idle threads end after a minute.
+  private final ExecutorService senders = Executors.newCachedThreadPool(new SenderThreads());
 
   /**
    * Sends through {@code client} to {@code baseUrl}.
@@ -172,7 +182,35 @@ public final class JdkHttp {
   }
 
   private Mono<Reply> exchange(String method, String shown, HttpRequest request) {
-    return Mono.fromFuture(() -> start(request))
+    return Mono.<HttpResponse<byte[]>>create(
+            sink -> {
+              AtomicBoolean cancelled = new AtomicBoolean();
+              Future<?> sending;
+              try {
+                sending =
+                    senders.submit(
+                        () -> {
+                          try {
+                            sink.success(sendNow(request));
+                          } catch (InterruptedException cancel) {
+                            // Only a cancel interrupts these threads: nobody listens any more.
+                          } catch (Throwable t) {
+                            if (!cancelled.get()) {
+                              sink.error(t);
+                            }
+                          }
+                        });
+              } catch (RejectedExecutionException shutDown) {
+                sink.error(new IllegalStateException("this transport is shut down"));
+                return;
+              }
+              // The interrupt makes the client's send cancel the exchange.
+              sink.onCancel(
+                  () -> {
+                    cancelled.set(true);
+                    sending.cancel(true);
+                  });
+            })
         // The JDK's own request timeout covers only the wait for the headers: this one bounds the
         // whole answer, body included, and cancels the exchange when it fires.
         .timeout(
@@ -193,14 +231,43 @@ public final class JdkHttp {
             });
   }
 
-  private CompletableFuture<HttpResponse<byte[]>> start(HttpRequest request) {
-    List<CompletableFuture<HttpResponse<byte[]>>> started = new ArrayList<>(1);
+  /** Sends {@code request} and waits for the whole answer, inside the request scope. */
+  private HttpResponse<byte[]> sendNow(HttpRequest request)
+      throws IOException, InterruptedException {
+    List<HttpResponse<byte[]>> answer = new ArrayList<>(1);
+    Exception[] failed = {null};
+    boolean[] ran = {false};
     scope.accept(
-        () -> started.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())));
-    if (started.isEmpty()) {
+        () -> {
+          ran[0] = true;
+          try {
+            answer.add(client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+          } catch (IOException | InterruptedException e) {
+            failed[0] = e;
+          }
+        });
+    if (!ran[0]) {
       throw new IllegalStateException("the request scope did not run the request");
     }
-    return started.get(0);
+    if (failed[0] instanceof InterruptedException e) {
+      throw e;
+    }
+    if (failed[0] != null) {
+      throw (IOException) failed[0];
+    }
+    return answer.get(0);
+  }
+
+  /** Daemon threads named for the transport: they never keep a JVM alive. */
+  private static final class SenderThreads implements ThreadFactory {
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "braintrust-http-" + COUNT.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
   }
 
   private HttpFailure failure(String method, String path, int status, HttpResponse<byte[]> res) {
@@ -256,7 +323,12 @@ public final class JdkHttp {
   public Mono<Void> shutdown() {
     return Mono.fromRunnable(
         () -> {
-          if (closed.compareAndSet(false, true) && client instanceof AutoCloseable) {
+          if (!closed.compareAndSet(false, true)) {
+            return;
+          }
+          // Requests in flight finish (or are cancelled by their subscribers); no new ones start.
+          senders.shutdown();
+          if (client instanceof AutoCloseable) {
             Schedulers.boundedElastic()
                 .schedule(
                     () -> {
