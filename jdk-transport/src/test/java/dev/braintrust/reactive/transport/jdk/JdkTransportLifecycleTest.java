@@ -11,15 +11,10 @@ import dev.braintrust.reactive.core.export.EncodedBatch;
 import dev.braintrust.reactive.core.export.ExporterStats;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -90,26 +85,8 @@ class JdkTransportLifecycleTest {
 
   @Test
   void closeEndsByItsDeadlineWhenTheServerNeverAnswersAndCountsTheEvents() throws Exception {
-    List<Socket> held = new CopyOnWriteArrayList<>();
-    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread acceptor =
-          new Thread(
-              () -> {
-                try {
-                  while (true) {
-                    held.add(silent.accept()); // read nothing, answer nothing
-                  }
-                } catch (IOException closed) {
-                  // The test is over.
-                }
-              });
-      acceptor.setDaemon(true);
-      acceptor.start();
-      JdkTransport t =
-          JdkTransport.builder()
-              .apiKey("sk-test")
-              .baseUrl("http://127.0.0.1:" + silent.getLocalPort())
-              .build();
+    try (SilentServer silent = new SilentServer()) {
+      JdkTransport t = JdkTransport.builder().apiKey("sk-test").baseUrl(silent.url()).build();
       BraintrustExporter exporter =
           BraintrustExporter.builder(t).shutdownTimeout(Duration.ofSeconds(2)).build();
       for (int i = 0; i < 10; i++) {
@@ -127,11 +104,7 @@ class JdkTransportLifecycleTest {
       assertThat(stats.delivered()).isZero();
       assertThat(stats.submitted()).isEqualTo(10);
       assertThat(stats.failed() + stats.droppedTotal()).isEqualTo(10);
-      assertThat(held).isNotEmpty();
-    } finally {
-      for (Socket s : held) {
-        s.close();
-      }
+      assertThat(silent.connected()).isTrue();
     }
   }
 }
