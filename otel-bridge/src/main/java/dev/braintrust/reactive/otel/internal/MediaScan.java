@@ -24,11 +24,11 @@ final class MediaScan {
   private MediaScan() {}
 
   static boolean mayHoldMedia(SpanData span, List<GenAiEvent> logged) {
-    if (anyIn(span.getAttributes())) {
+    if (anyIn(span.getAttributes(), true)) {
       return true;
     }
     for (EventData ev : span.getEvents()) {
-      if (GenAiEvent.isGenAi(ev.getName()) && anyValueIn(ev.getAttributes())) {
+      if (GenAiEvent.isGenAi(ev.getName()) && anyIn(ev.getAttributes(), false)) {
         return true;
       }
     }
@@ -45,31 +45,18 @@ final class MediaScan {
     return false;
   }
 
-  private static boolean anyIn(Attributes attributes) {
+  /**
+   * Whether a value in {@code attributes} is marked; of a span's own, only those the mapper reads.
+   */
+  private static boolean anyIn(Attributes attributes, boolean spanAttributes) {
     boolean[] found = {false};
     attributes.forEach(
         (k, v) -> {
-          if (!found[0] && convertible(k.getKey()) && marked(v)) {
+          if (!found[0] && (!spanAttributes || SpanRow.readByMapper(k.getKey())) && marked(v)) {
             found[0] = true;
           }
         });
     return found[0];
-  }
-
-  private static boolean anyValueIn(Attributes attributes) {
-    boolean[] found = {false};
-    attributes.forEach(
-        (k, v) -> {
-          if (!found[0] && marked(v)) {
-            found[0] = true;
-          }
-        });
-    return found[0];
-  }
-
-  /** Whether an attribute's value may end up in the row's input or output. */
-  static boolean convertible(String key) {
-    return SpanRow.family(key) != 0 || key.startsWith("braintrust.");
   }
 
   static boolean marked(Object value) {

@@ -380,7 +380,7 @@ public final class SpanMapper {
                 return;
               }
               String key = k.getKey();
-              if (key.startsWith("braintrust.") || SpanRow.mapped(key)) {
+              if (SpanRow.readByMapper(key)) {
                 plain[0] = false;
               } else {
                 metadata.put(key, v);

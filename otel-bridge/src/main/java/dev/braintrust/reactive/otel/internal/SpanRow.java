@@ -77,9 +77,12 @@ final class SpanRow {
     return f;
   }
 
-  /** Whether a convention mapping may read the attribute {@code key}. */
-  static boolean mapped(String key) {
-    return family(key) != 0;
+  /**
+   * Whether the mapper reads the attribute {@code key} into a field (a convention mapping's, or an
+   * explicit {@code braintrust.*} one) rather than sending it as metadata as it is.
+   */
+  static boolean readByMapper(String key) {
+    return family(key) != 0 || key.startsWith("braintrust.");
   }
 
   /**
