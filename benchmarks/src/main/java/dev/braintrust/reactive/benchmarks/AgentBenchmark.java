@@ -148,7 +148,9 @@ public final class AgentBenchmark {
             long requestsBefore = sink.requests.get();
             long bytesBefore = sink.bytes.get();
             Duration cpuBefore = app.cpuTime();
+            ThreadCpu threadsBefore = ThreadCpu.read(app.pid());
             long[] latencies = drive(app.port(), threads, measure);
+            ThreadCpu threadsAfter = ThreadCpu.read(app.pid());
             double cpuPerRequest =
                 app.cpuTime().minus(cpuBefore).toNanos() / 1e3 / Math.max(1, latencies.length);
             long sinkRequests = sink.requests.get() - requestsBefore;
@@ -181,6 +183,9 @@ public final class AgentBenchmark {
                 run.cpuMicrosPerRequest(),
                 run.warmupSeconds(),
                 run.jitMillis());
+            System.out.println(
+                "  app CPU µs/request by thread: "
+                    + ThreadCpu.format(threadsAfter.since(threadsBefore, latencies.length), 1.0));
           }
         }
       }

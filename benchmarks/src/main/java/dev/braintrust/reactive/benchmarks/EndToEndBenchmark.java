@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,7 +53,20 @@ final class EndToEndBenchmark {
       long wireBytes,
       long requests,
       long dropped,
-      double cpuSeconds) {
+      double cpuSeconds,
+      Map<String, Double> threadMicros) {
+    /** A run without a per-thread split. */
+    Result(
+        String name,
+        long events,
+        double seconds,
+        long wireBytes,
+        long requests,
+        long dropped,
+        double cpuSeconds) {
+      this(name, events, seconds, wireBytes, requests, dropped, cpuSeconds, Map.of());
+    }
+
     double eventsPerSecond() {
       return events / seconds;
     }
@@ -233,6 +247,7 @@ final class EndToEndBenchmark {
                     .build())
             .build();
     io.opentelemetry.api.trace.Tracer t = provider.get("bench");
+    ThreadCpu threads0 = ThreadCpu.self();
     long cpu0 = OS.getProcessCpuTime();
     long start = System.nanoTime();
     for (int i = 0; i < events; i++) {
@@ -241,6 +256,7 @@ final class EndToEndBenchmark {
     exporter.flush().block(Duration.ofMinutes(5));
     double s = (System.nanoTime() - start) / 1e9;
     double cpu = (OS.getProcessCpuTime() - cpu0) / 1e9;
+    Map<String, Double> split = split(threads0, events);
     ExporterStats st = exporter.stats();
     provider.shutdown().join(30, TimeUnit.SECONDS);
     exporter.close();
@@ -251,7 +267,14 @@ final class EndToEndBenchmark {
         sink.bytes.get(),
         sink.requests.get(),
         events - st.delivered(),
-        cpu);
+        cpu,
+        split);
+  }
+
+  /** CPU µs per event by thread role since {@code before}, this thread the producer. */
+  private static Map<String, Double> split(ThreadCpu before, int events) {
+    return ThreadCpu.roles(
+        ThreadCpu.self().since(before, events), Thread.currentThread().getName());
   }
 
   /** Records the workload's span on an OpenTelemetry tracer, the content as string attributes. */
@@ -289,6 +312,7 @@ final class EndToEndBenchmark {
                     .build())
             .build();
     io.opentelemetry.api.trace.Tracer t = provider.get("bench");
+    ThreadCpu threads0 = ThreadCpu.self();
     long cpu0 = OS.getProcessCpuTime();
     long start = System.nanoTime();
     for (int i = 0; i < events; i++) {
@@ -297,6 +321,7 @@ final class EndToEndBenchmark {
     provider.forceFlush().join(5, TimeUnit.MINUTES);
     double s = (System.nanoTime() - start) / 1e9;
     double cpu = (OS.getProcessCpuTime() - cpu0) / 1e9;
+    Map<String, Double> split = split(threads0, events);
     provider.shutdown().join(30, TimeUnit.SECONDS);
     return new Result(
         "OTel SDK + BatchSpanProcessor + OTLP/HTTP, gzip (JDK default level 6)",
@@ -305,6 +330,7 @@ final class EndToEndBenchmark {
         sink.bytes.get(),
         sink.requests.get(),
         events - exported.get(),
-        cpu);
+        cpu,
+        split);
   }
 }

@@ -220,7 +220,53 @@ final class EndToEndSuite {
                 ratio(ours(level), limit(cores, level)).bold("%.2f")));
       }
     }
+    threadSplit(md);
     return md.toString();
+  }
+
+  /**
+   * Where the OTel SDK runs' CPU goes, per span, by thread role ({@link ThreadCpu#roles}); beside
+   * it, what serialising and gzipping our rows alone costs (the limit on one thread at the OTLP
+   * exporter's level), a floor for our pipeline threads at that level.
+   */
+  private void threadSplit(StringBuilder md) {
+    List<String> keys =
+        List.of(OTEL, OTEL_OURS, OTEL_OURS_DEFAULT).stream()
+            .filter(k -> !get(k).isEmpty() && !get(k).get(0).threadMicros().isEmpty())
+            .toList();
+    if (keys.isEmpty()) {
+      return;
+    }
+    md.append(
+        "\nThe OTel SDK runs' CPU per span by thread, µs (medians of the rounds):\n\n| run |");
+    for (String role : ThreadCpu.ROLES) {
+      md.append(' ').append(role).append(" |");
+    }
+    md.append("\n|---|").append("---|".repeat(ThreadCpu.ROLES.size())).append('\n');
+    for (String key : keys) {
+      md.append("| ").append(get(key).get(0).name()).append(" |");
+      for (String role : ThreadCpu.ROLES) {
+        md.append(' ')
+            .append(Stats.of(get(key), r -> r.threadMicros().getOrDefault(role, 0.0)).med("%.2f"))
+            .append(" |");
+      }
+      md.append('\n');
+    }
+    if (!get(limit(1, OTLP_LEVEL)).isEmpty() && keys.contains(OTEL)) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "%nSerialising and gzipping our rows alone at level %d (the limit on 1 thread): %s"
+                  + " µs per span; the OTLP exporter's pipeline threads (protobuf, gzip %d, HTTP): %s"
+                  + " µs per span.%n%n",
+              OTLP_LEVEL,
+              Stats.of(get(limit(1, OTLP_LEVEL)), Result::cpuMicrosPerEvent).format("%.2f"),
+              OTLP_LEVEL,
+              Stats.of(get(OTEL), r -> r.threadMicros().getOrDefault("pipeline", 0.0))
+                  .format("%.2f")));
+    } else {
+      md.append('\n');
+    }
   }
 
   private void row(StringBuilder md, String key) {
