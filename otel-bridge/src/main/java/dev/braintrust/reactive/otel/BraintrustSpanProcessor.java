@@ -63,6 +63,12 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
   private final @Nullable OtelContextBridge bridge;
   private final Map<String, State> inFlight = new ConcurrentHashMap<>();
   private final AtomicBoolean warnedBadParent = new AtomicBoolean();
+  // The braintrust.parent string of the destination last asked for: a process sends to few
+  // destinations, and every outgoing call asks (ParentBaggagePropagator).
+  private volatile @Nullable ParentOf lastParent;
+
+  private record ParentOf(Destination destination, @Nullable String parent) {}
+
   private final ShutdownState lifecycle = new ShutdownState(LOG, "BraintrustSpanProcessor");
 
   /** What a started span passes on to its children. */
@@ -115,7 +121,15 @@ public final class BraintrustSpanProcessor implements SpanProcessor {
    */
   @Nullable String parentOf(String spanId) {
     State s = inFlight.get(spanId);
-    return s == null ? null : ParentFormat.of(s.destination);
+    if (s == null) {
+      return null;
+    }
+    ParentOf last = lastParent;
+    if (last == null || last.destination != s.destination) {
+      last = new ParentOf(s.destination, ParentFormat.of(s.destination));
+      lastParent = last;
+    }
+    return last.parent;
   }
 
   /**

@@ -120,7 +120,8 @@ public final class AutoConfigState {
 
     @Override
     public <C> Context extract(Context context, @Nullable C carrier, TextMapGetter<C> getter) {
-      return baggage.extract(context, carrier, getter);
+      // Ours, once it exists, reads the same baggage (reusing what the last header gave).
+      return target().extract(context, carrier, getter);
     }
 
     @Override
