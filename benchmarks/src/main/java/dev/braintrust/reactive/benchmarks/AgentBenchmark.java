@@ -56,7 +56,8 @@ public final class AgentBenchmark {
       long sinkRequests,
       long sinkBytes,
       double warmupSeconds,
-      double jitMillis) {}
+      double jitMillis,
+      Map<String, Double> threads) {}
 
   /** Issue 35's size goal for the extension jar. */
   static final long MAX_EXTENSION_BYTES = 6_000_000;
@@ -170,7 +171,8 @@ public final class AgentBenchmark {
                     sinkRequests,
                     sinkBytes,
                     warmedUp,
-                    jit);
+                    jit,
+                    threadsAfter.since(threadsBefore, latencies.length));
             all.get(p).add(run);
             System.out.printf(
                 Locale.ROOT,
@@ -184,8 +186,7 @@ public final class AgentBenchmark {
                 run.warmupSeconds(),
                 run.jitMillis());
             System.out.println(
-                "  app CPU µs/request by thread: "
-                    + ThreadCpu.format(threadsAfter.since(threadsBefore, latencies.length), 1.0));
+                "  app CPU µs/request by thread: " + ThreadCpu.format(run.threads(), 1.0));
           }
         }
       }
@@ -295,6 +296,18 @@ public final class AgentBenchmark {
             Stats.ratio(ours, Run::requestsPerSecond, floor, Run::requestsPerSecond).format("%.2f"),
             Stats.ratio(otlp, Run::requestsPerSecond, floor, Run::requestsPerSecond)
                 .format("%.2f")));
+    md.append(
+        "\nWhere the application's CPU per request goes, by thread (µs, median of the rounds;"
+            + " threads named by the JVM, their numbers dropped, from /proc over the measured"
+            + " window):\n\n");
+    for (List<Run> runs : all) {
+      md.append("- ")
+          .append(runs.get(0).name())
+          .append(": ")
+          .append(
+              ThreadCpu.format(ThreadCpu.medians(runs.stream().map(Run::threads).toList()), 1.0))
+          .append('\n');
+    }
     return md.toString();
   }
 

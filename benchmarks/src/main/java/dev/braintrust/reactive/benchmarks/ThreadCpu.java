@@ -121,6 +121,24 @@ final class ThreadCpu {
   static final java.util.List<String> ROLES =
       java.util.List.of("producer", "pipeline", "sink", "GC and VM", "JIT");
 
+  /** Each group's median over {@code rounds} (zero in a round without it), largest first. */
+  static Map<String, Double> medians(java.util.List<Map<String, Double>> rounds) {
+    java.util.Set<String> groups = new java.util.TreeSet<>();
+    rounds.forEach(r -> groups.addAll(r.keySet()));
+    Map<String, Double> out = new LinkedHashMap<>();
+    groups.stream()
+        .map(
+            g -> {
+              double[] v =
+                  rounds.stream().mapToDouble(r -> r.getOrDefault(g, 0.0)).sorted().toArray();
+              int n = v.length;
+              return Map.entry(g, n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
+            })
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
   /** One line: {@code group µs, ...}, the groups above {@code floor} µs. */
   static String format(Map<String, Double> groups, double floor) {
     StringBuilder s = new StringBuilder();
