@@ -25,6 +25,12 @@ public final class BraintrustEvent {
     EventAccess.install(
         new EventAccess() {
           @Override
+          public BraintrustEventBuilder metadataMap(
+              BraintrustEventBuilder b, Map<String, @Nullable Object> m) {
+            return b.metadataMap(m);
+          }
+
+          @Override
           public java.time.@Nullable Instant createdAt(BraintrustEvent e) {
             return e.created == null ? e.createdAt : null;
           }
@@ -99,7 +105,8 @@ public final class BraintrustEvent {
 
   BraintrustEvent(BraintrustEventBuilder b) {
     this.destination = Objects.requireNonNull(b.destination, "destination");
-    this.id = Validation.id(b.id);
+    // Checked by the builder when it was made (its only way in).
+    this.id = b.id;
     this.ids = null;
     this.merge = b.merge;
     this.input = b.input;

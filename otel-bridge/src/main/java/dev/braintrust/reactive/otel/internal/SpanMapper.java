@@ -5,9 +5,11 @@ import dev.braintrust.reactive.core.BraintrustEvent;
 import dev.braintrust.reactive.core.BraintrustEventBuilder;
 import dev.braintrust.reactive.core.Destination;
 import dev.braintrust.reactive.core.attachment.AttachmentConverter;
+import dev.braintrust.reactive.core.internal.ArrayMap;
 import dev.braintrust.reactive.core.internal.EventAccess;
 import dev.braintrust.reactive.core.internal.EventEncoder;
 import dev.braintrust.reactive.core.internal.Time;
+import dev.braintrust.reactive.core.internal.Validation;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
@@ -370,22 +372,28 @@ public final class SpanMapper {
    */
   static @Nullable BraintrustEvent plain(
       SpanData span, Destination destination, List<String> parents) {
-    Map<String, Object> metadata = new TreeMap<>();
+    Attributes attrs = span.getAttributes();
+    // The attributes as they come, then sorted by key into the row's metadata: no map is built
+    // and copied on the way (this is most spans an agent records).
+    String[] keys = new String[attrs.size()];
+    Object[] values = new Object[keys.length];
+    int[] n = {0};
     boolean[] plain = {true};
-    span.getAttributes()
-        .forEach(
-            (k, v) -> {
-              if (!plain[0]) {
-                // A GenAI span is known for one at its first key: the rest is not looked at.
-                return;
-              }
-              String key = k.getKey();
-              if (SpanRow.readByMapper(key)) {
-                plain[0] = false;
-              } else {
-                metadata.put(key, v);
-              }
-            });
+    attrs.forEach(
+        (k, v) -> {
+          if (!plain[0]) {
+            // A GenAI span is known for one at its first key: the rest is not looked at.
+            return;
+          }
+          String key = k.getKey();
+          if (SpanRow.readByMapper(key)) {
+            plain[0] = false;
+          } else if (n[0] < keys.length) {
+            // Checked as the builder checks a metadata key (a failure makes the fallback row).
+            keys[n[0]] = Validation.key("metadata", key);
+            values[n[0]++] = v;
+          }
+        });
     if (!plain[0]) {
       return null;
     }
@@ -400,10 +408,40 @@ public final class SpanMapper {
       String desc = span.getStatus().getDescription();
       b.error(desc == null || desc.isEmpty() ? "error" : desc);
     }
-    metadata.forEach(b::metadata);
+    if (n[0] > 0) {
+      EventAccess.withMetadata(b, sortedByKey(keys, values, n[0]));
+    }
     return b.metric("start", Time.epochSecondsFromNanos(span.getStartEpochNanos()))
         .metric("end", Time.epochSecondsFromNanos(span.getEndEpochNanos()))
         .build();
+  }
+
+  /**
+   * The first {@code n} keys and values as a read-only map in key order; of keys named alike (an
+   * attribute set with two types) the later one, as a sorted map filled in this order keeps.
+   */
+  static Map<String, @Nullable Object> sortedByKey(String[] keys, Object[] values, int n) {
+    // Insertion sort, stable: a span has a dozen attributes or so.
+    for (int i = 1; i < n; i++) {
+      String k = keys[i];
+      Object v = values[i];
+      int j = i - 1;
+      while (j >= 0 && keys[j].compareTo(k) > 0) {
+        keys[j + 1] = keys[j];
+        values[j + 1] = values[j];
+        j--;
+      }
+      keys[j + 1] = k;
+      values[j + 1] = v;
+    }
+    ArrayMap<@Nullable Object> m = new ArrayMap<>(n);
+    for (int i = 0; i < n; i++) {
+      if (i + 1 < n && keys[i + 1].equals(keys[i])) {
+        continue;
+      }
+      m.append(keys[i], values[i]);
+    }
+    return m.freeze();
   }
 
   static Object parseIfJson(Object value) {

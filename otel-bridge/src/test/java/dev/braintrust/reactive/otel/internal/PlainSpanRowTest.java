@@ -60,6 +60,36 @@ class PlainSpanRowTest {
   }
 
   @Test
+  void attributesSetInAnyOrderOrNamedTwiceGiveTheGeneralPathsRow() {
+    SpanData span =
+        finished(
+            "GET /c",
+            s ->
+                s.setAttribute("url.path", "/c")
+                    .setAttribute("client.address", "10.0.0.1")
+                    .setAttribute("zeta", "last")
+                    .setAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("dup"), "text")
+                    .setAttribute(io.opentelemetry.api.common.AttributeKey.longKey("dup"), 7L)
+                    .setAttribute("alpha", 1L));
+
+    String plain = encoded(SpanMapper.plain(span, DEST, List.of()));
+    assertThat(plain).isEqualTo(encoded(SpanMapper.general(span, List.of(), DEST, List.of())));
+    assertThat(plain).containsOnlyOnce("\"dup\":");
+    assertThat(plain.indexOf("\"alpha\"")).isLessThan(plain.indexOf("\"client.address\""));
+    assertThat(plain.indexOf("\"url.path\"")).isLessThan(plain.indexOf("\"zeta\""));
+  }
+
+  @Test
+  void keysNamedTwiceKeepTheLaterValueAndAllComeOutInKeyOrder() {
+    // Attributes of SDK spans are unique by name; a SpanData made elsewhere may not be.
+    String[] keys = {"b", "c", "a", "b", "a.b"};
+    Object[] values = {1L, 2L, 3L, 4L, 5L};
+    assertThat(SpanMapper.sortedByKey(keys, values, 5))
+        .containsExactly(
+            Map.entry("a", 3L), Map.entry("a.b", 5L), Map.entry("b", 4L), Map.entry("c", 2L));
+  }
+
+  @Test
   void aFailedSpansShortPathRowKeepsItsErrorAsTheGeneralPathDoes() {
     for (String description : new String[] {"connection reset", ""}) {
       SpanData span =

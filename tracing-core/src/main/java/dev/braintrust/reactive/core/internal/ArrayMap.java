@@ -46,6 +46,22 @@ public final class ArrayMap<V> extends AbstractMap<String, V> {
     return null;
   }
 
+  /**
+   * Adds {@code key}, which the caller knows is not in the map yet: no search for it, for maps
+   * built from keys already distinct (and sorted, say).
+   */
+  public void append(String key, V value) {
+    if (frozen) {
+      throw new UnsupportedOperationException("frozen");
+    }
+    if (2 * size == slots.length) {
+      slots = Arrays.copyOf(slots, 2 * Math.max(4, size * 2));
+    }
+    slots[2 * size] = key;
+    slots[2 * size + 1] = value;
+    size++;
+  }
+
   /** Makes the map read-only and returns it. */
   public ArrayMap<V> freeze() {
     frozen = true;

@@ -1,8 +1,10 @@
 package dev.braintrust.reactive.core.internal;
 
 import dev.braintrust.reactive.core.BraintrustEvent;
+import dev.braintrust.reactive.core.BraintrustEventBuilder;
 import dev.braintrust.reactive.core.Destination;
 import java.time.Instant;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -89,6 +91,19 @@ public abstract class EventAccess {
   public static boolean mayHoldAttachments(BraintrustEvent event) {
     return get().mayHold(event);
   }
+
+  /**
+   * Hands {@code metadata} (read-only from now on, its keys checked non-empty by the caller) to
+   * {@code builder} as the row's whole metadata, without copying it.
+   */
+  public static BraintrustEventBuilder withMetadata(
+      BraintrustEventBuilder builder, Map<String, @Nullable Object> metadata) {
+    return get().metadataMap(builder, metadata);
+  }
+
+  /** See {@link #withMetadata}. */
+  public abstract BraintrustEventBuilder metadataMap(
+      BraintrustEventBuilder builder, Map<String, @Nullable Object> metadata);
 
   /** See {@link #deferred(Destination, String, boolean, Supplier, Function)}. */
   public abstract BraintrustEvent newDeferred(
