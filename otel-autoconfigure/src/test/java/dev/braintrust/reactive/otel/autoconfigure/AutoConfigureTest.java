@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braintrust.reactive.otel.autoconfigure.internal.Settings;
 import dev.braintrust.reactive.testkit.BraintrustTestServer;
 import dev.braintrust.reactive.testkit.BraintrustTestServerExtension;
 import io.opentelemetry.api.trace.Span;
@@ -97,6 +98,35 @@ class AutoConfigureTest {
         ? Map.of()
         : server.projectLogs(id).stream()
             .collect(Collectors.toMap(r -> r.get("span_attributes").get("name").asText(), r -> r));
+  }
+
+  @Test
+  void requestsCarryAtMostOtelsExportBatchOfRowsUnlessConfigured(BraintrustTestServer server) {
+    for (String configured : new String[] {null, "700"}) {
+      String project = "batch-" + configured;
+      OpenTelemetrySdk sdk =
+          sdk(
+              configured == null
+                  ? props(server, "braintrust.project", project)
+                  : props(
+                      server,
+                      "braintrust.project",
+                      project,
+                      "braintrust.max.batch.events",
+                      configured));
+      Tracer t = sdk.getTracer("test");
+      for (int i = 0; i < 1500; i++) {
+        t.spanBuilder("op " + i).startSpan().end();
+      }
+      flush(sdk);
+
+      String logs = "/v1/project_logs/" + server.projectId(project) + "/insert";
+      List<Integer> sizes =
+          server.requests(logs).stream().map(r -> r.json().get("events").size()).toList();
+      int limit = configured == null ? Settings.DEFAULT_MAX_BATCH_EVENTS : 700;
+      assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1500);
+      assertThat(sizes).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(limit));
+    }
   }
 
   @Test

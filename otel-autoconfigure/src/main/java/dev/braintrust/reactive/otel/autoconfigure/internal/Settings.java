@@ -34,6 +34,10 @@ import org.jspecify.annotations.Nullable;
 public final class Settings {
   static final String PREFIX = "otel.exporter.braintrust.";
   static final String SHORT_PREFIX = "braintrust.";
+
+  /** Rows per request unless {@code max.batch.events} says otherwise: OTel's export batch size. */
+  public static final int DEFAULT_MAX_BATCH_EVENTS = 512;
+
   static final String DEFAULT_PROJECT = "default-otel-project";
   private static final LibraryLog LOG = LibraryLog.get(Settings.class);
 
@@ -164,6 +168,10 @@ public final class Settings {
         apply("spool.directory", Path.of(spool.trim()), b::spool);
       }
       option("capacity", config::getInt, b::capacity);
+      // The batch OTel's BatchSpanProcessor exports (otel.bsp.max.export.batch.size), which this
+      // exporter replaces: in an agent app at 16,000 spans/s, batches of 1,000 held twice the
+      // spans across collections, and the collector's threads cost twice as much per request.
+      b.maxBatchEvents(DEFAULT_MAX_BATCH_EVENTS);
       option("max.batch.events", config::getInt, b::maxBatchEvents);
       option("max.batch.bytes", config::getLong, b::maxBatchBytes);
       option("flush.interval", config::getDuration, b::flushInterval);
