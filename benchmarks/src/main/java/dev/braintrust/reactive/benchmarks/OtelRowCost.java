@@ -78,6 +78,17 @@ public final class OtelRowCost {
 
   /** The four spans of one request of the demo app, as the SDK hands them to an exporter. */
   static List<SpanData> recorded() {
+    return record(
+        provider -> {
+          OtelSdkLoop.request(provider.get("io.opentelemetry.java-http-server"), 1);
+          // The end-to-end suite's span: messages as whole JSON strings (gen_ai.prompt,
+          // completion).
+          EndToEndBenchmark.otelSpan(provider.get("bench")).end();
+        });
+  }
+
+  /** The spans {@code body} records on a tracer provider, as the SDK hands them to an exporter. */
+  static List<SpanData> record(java.util.function.Consumer<SdkTracerProvider> body) {
     List<SpanData> done = new ArrayList<>();
     SpanExporter collect =
         new SpanExporter() {
@@ -99,9 +110,7 @@ public final class OtelRowCost {
         };
     SdkTracerProvider provider =
         SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(collect)).build();
-    OtelSdkLoop.request(provider.get("io.opentelemetry.java-http-server"), 1);
-    // The end-to-end suite's span: messages as whole JSON strings (gen_ai.prompt, completion).
-    EndToEndBenchmark.otelSpan(provider.get("bench")).end();
+    body.accept(provider);
     provider.shutdown();
     return done;
   }
