@@ -44,7 +44,7 @@ final class EndToEndBenchmark {
   /**
    * One measured run: events acknowledged, seconds, bytes the sink received, requests, drops, and
    * CPU seconds (the whole process for a pipeline: producer, pipeline and sink; the workers' own
-   * threads for the limit).
+   * threads for the limit), and CPU µs per event by thread role where measured (else empty).
    */
   record Result(
       String name,
@@ -55,18 +55,6 @@ final class EndToEndBenchmark {
       long dropped,
       double cpuSeconds,
       Map<String, Double> threadMicros) {
-    /** A run without a per-thread split. */
-    Result(
-        String name,
-        long events,
-        double seconds,
-        long wireBytes,
-        long requests,
-        long dropped,
-        double cpuSeconds) {
-      this(name, events, seconds, wireBytes, requests, dropped, cpuSeconds, Map.of());
-    }
-
     double eventsPerSecond() {
       return events / seconds;
     }
@@ -171,7 +159,8 @@ final class EndToEndBenchmark {
           wire.get(),
           0,
           0,
-          cpu.get() / 1e9);
+          cpu.get() / 1e9,
+          Map.of());
     } finally {
       pool.shutdown();
     }
@@ -222,7 +211,8 @@ final class EndToEndBenchmark {
         sink.bytes.get(),
         sink.requests.get(),
         st.droppedTotal() + st.failed(),
-        cpu);
+        cpu,
+        Map.of());
   }
 
   /**

@@ -34,18 +34,6 @@ public final class ParentBaggagePropagator implements TextMapPropagator {
   // Destinations a service sends to are few; past this, headers are made each time (no growth).
   private static final int MAX_CACHED = 64;
   private static final boolean HAS_GET_ALL = hasGetAll();
-  private static final TextMapGetter<Map<String, String>> MAP_GETTER =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-          return carrier.keySet();
-        }
-
-        @Override
-        public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
-          return carrier == null ? null : carrier.get(key);
-        }
-      };
 
   private final TextMapPropagator delegate;
   private final Function<String, @Nullable String> parentOfSpan;
@@ -123,7 +111,8 @@ public final class ParentBaggagePropagator implements TextMapPropagator {
     }
     Extracted last = lastExtracted;
     if (last == null || !last.header.equals(header)) {
-      Context read = delegate.extract(Context.root(), Map.of(FIELD, header), MAP_GETTER);
+      // The carrier holds that one header: what the delegate reads from it alone.
+      Context read = delegate.extract(Context.root(), carrier, getter);
       last = new Extracted(header, read == Context.root() ? null : Baggage.fromContext(read));
       lastExtracted = last;
     }
